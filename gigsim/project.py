@@ -1,0 +1,230 @@
+"""Projects: the scenario's project generators, and the state of one project during a run."""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from gigsim.dists import Distribution
+from gigsim.schema import Section, lowest_value
+from gigsim.units import HOURS_PER_WEEK
+
+if TYPE_CHECKING:
+    from gigsim.worker import Worker
+
+
+@dataclass(frozen=True)
+class Training:
+    """Training at the start of each assignment to a project."""
+
+    hours: float
+    paid_probability: float
+
+    @classmethod
+    def from_section(cls, s: Section) -> Training:
+        """Read a ``training`` table."""
+        out = cls(s.number("hours", non_negative=True), s.probability("paid_probability", 0.0))
+        s.finish()
+        return out
+
+
+@dataclass(frozen=True)
+class Notice:
+    """How projects end: with probability ``probability``, announced ``duration_h`` ahead."""
+
+    probability: float
+    duration_h: float
+
+    @classmethod
+    def from_section(cls, s: Section) -> Notice:
+        """Read a ``notice`` table."""
+        out = cls(s.probability("probability"), s.duration("duration", positive=True))
+        s.finish()
+        return out
+
+
+@dataclass(frozen=True)
+class Sparse:
+    """The last ``fraction_of_life`` of a project runs at ``supply_factor`` of its task supply."""
+
+    fraction_of_life: float
+    supply_factor: float
+
+    @classmethod
+    def from_section(cls, s: Section) -> Sparse:
+        """Read a ``sparse`` table."""
+        out = cls(s.probability("fraction_of_life"), s.probability("supply_factor"))
+        s.finish()
+        return out
+
+
+@dataclass(frozen=True)
+class Seasonality:
+    """A cyclic, piecewise-constant multiplier of the arrival rate over ``period_h``."""
+
+    period_h: float
+    factors: tuple[float, ...]
+
+    @classmethod
+    def from_section(cls, s: Section) -> Seasonality:
+        """Read a ``seasonality`` table."""
+        period = s.duration("period", positive=True)
+        raw = s._get("factors", None)
+        if (not isinstance(raw, list) or not raw
+                or not all(isinstance(f, int | float) and not isinstance(f, bool) and f >= 0
+                           for f in raw) or max(raw) <= 0):
+            raise s.error("factors",
+                          "expected a list of non-negative numbers, one of them positive")
+        s.finish()
+        return cls(period, tuple(float(f) for f in raw))
+
+    def factor_at(self, t: np.ndarray) -> np.ndarray:
+        """The multiplier at times ``t``."""
+        phase = np.mod(t, self.period_h) / self.period_h
+        index = np.minimum((phase * len(self.factors)).astype(int), len(self.factors) - 1)
+        return np.asarray(self.factors)[index]
+
+
+@dataclass(frozen=True)
+class ProjectGenerator:
+    """A source of projects: Poisson arrivals and distributions of each project's attributes."""
+
+    name: str
+    requires: str
+    arrivals_per_week: float
+    seasonality: Seasonality | None
+    seats: Distribution
+    lifetime: Distribution
+    pay_per_hour: Distribution
+    hours_per_week_per_seat: Distribution
+    training: Training | None
+    notice: Notice | None
+    sparse: Sparse | None
+
+    @classmethod
+    def from_section(cls, s: Section) -> ProjectGenerator:
+        """Read one ``[[projects]]`` table."""
+
+        def optional(name, reader):  # type: ignore[no-untyped-def]
+            sub = s.section(name)
+            return None if sub is None else reader(sub)
+
+        gen = cls(
+            name=s.string("name"),
+            requires=s.string("requires"),
+            arrivals_per_week=s.number("arrivals_per_week", positive=True),
+            seasonality=optional("seasonality", Seasonality.from_section),
+            seats=s.dist("seats", "count"),
+            lifetime=s.dist("lifetime", "duration"),
+            pay_per_hour=s.dist("pay_per_hour", "number"),
+            hours_per_week_per_seat=s.dist("hours_per_week_per_seat", "number"),
+            training=optional("training", Training.from_section),
+            notice=optional("notice", Notice.from_section),
+            sparse=optional("sparse", Sparse.from_section),
+        )
+        if gen.seats.mean < 1:
+            raise s.error("seats", "a project needs at least one seat on average")
+        if lowest_value(gen.lifetime) <= 0 or gen.lifetime.mean <= 0:
+            raise s.error("lifetime", "must be a positive duration")
+        if gen.hours_per_week_per_seat.mean <= 0:
+            raise s.error("hours_per_week_per_seat", "must be positive")
+        s.finish()
+        return gen
+
+    def arrival_times(self, rng: np.random.Generator, until_h: float) -> np.ndarray:
+        """Launch times of the projects in [0, until_h), drawn in one vector."""
+        rate_per_h = self.arrivals_per_week / HOURS_PER_WEEK
+        peak = max(self.seasonality.factors) if self.seasonality else 1.0
+        count = rng.poisson(rate_per_h * peak * until_h)
+        times = np.sort(rng.uniform(0.0, until_h, count))
+        if self.seasonality is not None:  # thinning against the peak rate
+            keep = rng.uniform(0.0, peak, count) < self.seasonality.factor_at(times)
+            times = times[keep]
+        return times
+
+
+class Project:
+    """One project during a replication; mutable, private to the simulation."""
+
+    __slots__ = (
+        "accepting",
+        "end",
+        "fill_latency_sum_h",
+        "filled",
+        "generator",
+        "id",
+        "launch",
+        "notice_at",
+        "open_runs",
+        "open_seats",
+        "pay_per_hour",
+        "requires",
+        "reserved",
+        "seats",
+        "sparse_at",
+        "sparse_supply_h_per_h",
+        "supply_h_per_h",
+        "training_h",
+        "training_paid",
+        "unfilled_seat_h",
+        "workers",
+    )
+
+    def __init__(self, project_id: int, generator: int, requires: str, launch: float,
+                 lifetime_h: float, seats: int, pay_per_hour: float, supply_h_per_week: float,
+                 training_h: float, training_paid: bool, notice_h: float | None,
+                 sparse: Sparse | None) -> None:
+        self.id = project_id
+        self.generator = generator
+        self.requires = requires
+        self.launch = launch
+        self.end = launch + lifetime_h
+        self.notice_at = math.nan if notice_h is None else max(launch, self.end - notice_h)
+        self.seats = seats
+        self.pay_per_hour = pay_per_hour
+        self.supply_h_per_h = supply_h_per_week / HOURS_PER_WEEK
+        self.training_h = training_h
+        self.training_paid = training_paid
+        if sparse is None or sparse.fraction_of_life == 0:
+            self.sparse_at = math.inf
+            self.sparse_supply_h_per_h = self.supply_h_per_h
+        else:
+            self.sparse_at = self.end - sparse.fraction_of_life * lifetime_h
+            self.sparse_supply_h_per_h = self.supply_h_per_h * sparse.supply_factor
+        self.accepting = True
+        self.open_seats = 0
+        self.open_runs: deque[list[float]] = deque()  # [opened_at, count], oldest first
+        self.workers: set[Worker] = set()  # on the project now
+        self.reserved: set[Worker] = set()  # to start when their project under notice ends
+        self.filled = 0
+        self.fill_latency_sum_h = 0.0
+        self.unfilled_seat_h = 0.0
+
+    def open(self, count: int, now: float) -> None:
+        """Open ``count`` seats at ``now``."""
+        self.open_seats += count
+        self.open_runs.append([now, float(count)])
+
+    def fill(self, now: float) -> None:
+        """Fill the longest-open seat at ``now``."""
+        run = self.open_runs[0]
+        waited = now - run[0]
+        self.fill_latency_sum_h += waited
+        self.unfilled_seat_h += waited
+        self.filled += 1
+        self.open_seats -= 1
+        run[1] -= 1
+        if run[1] <= 0:
+            self.open_runs.popleft()
+
+    def close(self, now: float) -> None:
+        """Stop taking workers (notice or end): open seats stop counting as unfilled time."""
+        self.accepting = False
+        for opened_at, count in self.open_runs:
+            self.unfilled_seat_h += (now - opened_at) * count
+        self.open_runs.clear()
+        self.open_seats = 0

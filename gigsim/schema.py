@@ -1,0 +1,196 @@
+"""Reading one section of a scenario file, with errors that name the file and the key.
+
+Each part of the model validates its own section through a :class:`Section`, which records the
+keys it reads so that :meth:`Section.finish` can refuse the ones nobody knows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from gigsim.dists import (
+    Constant,
+    Distribution,
+    DistributionError,
+    Empirical,
+    Kind,
+    Poisson,
+    Uniform,
+    parse_distribution,
+)
+from gigsim.errors import ScenarioError
+from gigsim.units import DurationError, parse_duration
+
+_MISSING: Any = object()
+
+
+class Section:
+    """A table of a scenario file at dotted ``path``, read key by key."""
+
+    def __init__(self, data: object, source: str, path: str = "",
+                 overridden: frozenset[str] = frozenset()) -> None:
+        self.source = source
+        self.path = path
+        self.overridden = overridden
+        if not isinstance(data, Mapping):
+            raise ScenarioError(source, path, f"expected a table, got {data!r}")
+        self.data: Mapping[str, Any] = data
+        self._seen: set[str] = set()
+
+    def key(self, name: str) -> str:
+        """The dotted path of ``name`` in this section."""
+        return f"{self.path}.{name}" if self.path else name
+
+    def error(self, name: str, message: str) -> ScenarioError:
+        """An error about key ``name``; blamed on ``--set`` when an override wrote it."""
+        full = self.key(name) if name else self.path
+        source = "--set" if full in self.overridden else self.source
+        return ScenarioError(source, full, message)
+
+    def has(self, name: str) -> bool:
+        """Whether the key is present."""
+        return name in self.data
+
+    def _get(self, name: str, default: Any) -> Any:
+        self._seen.add(name)
+        if name in self.data:
+            return self.data[name]
+        if default is _MISSING:
+            raise self.error(name, "missing required key")
+        return default
+
+    def number(self, name: str, default: Any = _MISSING, *, positive: bool = False,
+               non_negative: bool = False, integer: bool = False) -> float:
+        """A plain number, optionally required to be positive, non-negative or whole."""
+        value = self._get(name, default)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.error(name, f"expected a number, got {value!r}")
+        if not math.isfinite(value):
+            raise self.error(name, f"expected a finite number, got {value!r}")
+        if positive and value <= 0:
+            raise self.error(name, f"must be positive, got {value!r}")
+        if non_negative and value < 0:
+            raise self.error(name, f"must be zero or positive, got {value!r}")
+        if integer and float(value) != int(value):
+            raise self.error(name, f"expected a whole number, got {value!r}")
+        return float(value)
+
+    def count(self, name: str, default: Any = _MISSING, *, positive: bool = False) -> int:
+        """A whole number that is zero or more (or more than zero with ``positive``)."""
+        return int(self.number(name, default, integer=True, non_negative=True, positive=positive))
+
+    def probability(self, name: str, default: Any = _MISSING) -> float:
+        """A number in [0, 1]."""
+        value = self.number(name, default)
+        if not 0.0 <= value <= 1.0:
+            raise self.error(name, f"expected a probability in [0, 1], got {value!r}")
+        return value
+
+    def duration(self, name: str, default: Any = _MISSING, *, positive: bool = False) -> float:
+        """A duration with units, in hours."""
+        value = self._get(name, default)
+        try:
+            hours = parse_duration(value)
+        except DurationError as error:
+            raise self.error(name, str(error)) from None
+        if positive and hours <= 0:
+            raise self.error(name, f"must be a positive duration, got {value!r}")
+        return hours
+
+    def string(self, name: str, default: Any = _MISSING,
+               choices: Sequence[str] | None = None) -> str:
+        """A string, optionally one of ``choices``."""
+        value = self._get(name, default)
+        if not isinstance(value, str):
+            raise self.error(name, f"expected a string, got {value!r}")
+        if choices is not None and value not in choices:
+            known = ", ".join(choices)
+            raise self.error(name, f"unknown value {value!r} (expected one of: {known})")
+        return value
+
+    def boolean(self, name: str, default: Any = _MISSING) -> bool:
+        """``true`` or ``false``."""
+        value = self._get(name, default)
+        if not isinstance(value, bool):
+            raise self.error(name, f"expected true or false, got {value!r}")
+        return value
+
+    def strings(self, name: str, default: Any = _MISSING) -> tuple[str, ...]:
+        """A non-empty list of strings."""
+        value = self._get(name, default)
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            raise self.error(name, f"expected a non-empty list of strings, got {value!r}")
+        return tuple(value)
+
+    def dist(self, name: str, kind: Kind = "number", default: Any = _MISSING, *,
+             non_negative: bool = True) -> Distribution:
+        """A distribution (table, bare number or duration string) of the given kind."""
+        value = self._get(name, default)
+        if isinstance(value, Distribution):
+            return value
+        try:
+            dist = parse_distribution(value, kind)
+        except DistributionError as error:
+            key = f"{name}.{error.param}" if error.param else name
+            raise self.error(key, error.message) from None
+        if non_negative and _may_be_negative(dist):
+            raise self.error(name, "must not take negative values")
+        return dist
+
+    def section(self, name: str, required: bool = False) -> Section | None:
+        """A sub-table, or None when it is absent and optional."""
+        value = self._get(name, _MISSING if required else None)
+        if value is None:
+            return None
+        if not isinstance(value, Mapping):
+            raise self.error(name, f"expected a table, got {value!r}")
+        return Section(value, self.source, self.key(name), self.overridden)
+
+    def sections(self, name: str) -> list[Section]:
+        """A non-empty array of tables, each with a unique ``name``."""
+        value = self._get(name, _MISSING)
+        if not isinstance(value, list) or not value:
+            raise self.error(name, "expected one or more [[" + name + "]] tables")
+        out = []
+        names: set[str] = set()
+        for index, item in enumerate(value):
+            if not isinstance(item, Mapping):
+                raise self.error(name, f"entry {index} is not a table")
+            label = item.get("name")
+            if not isinstance(label, str) or not label:
+                raise self.error(f"{name}[{index}].name", "missing required key (a unique name)")
+            if label in names:
+                raise self.error(f"{name}.{label}", "duplicate name")
+            names.add(label)
+            out.append(Section(item, self.source, self.key(f"{name}.{label}"), self.overridden))
+        return out
+
+    def finish(self) -> None:
+        """Refuse keys that nobody read: unknown keys are errors, never ignored."""
+        for name in self.data:
+            if name not in self._seen:
+                expected = ", ".join(sorted(self._seen)) or "none"
+                raise self.error(name, f"unknown key (expected one of: {expected})")
+
+
+def lowest_value(dist: Distribution) -> float:
+    """The smallest value a distribution takes with positive probability.
+
+    Continuous distributions on the positive half-line report a tiny positive number: they are
+    positive with probability one. Poisson counts can be 0.
+    """
+    if isinstance(dist, Constant):
+        return dist.value
+    if isinstance(dist, Uniform):
+        return dist.low
+    if isinstance(dist, Empirical):
+        return min(dist.values)
+    if isinstance(dist, Poisson):
+        return 0.0
+    return math.ulp(0.0)
+
+
+def _may_be_negative(dist: Distribution) -> bool:
+    return lowest_value(dist) < 0
