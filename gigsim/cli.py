@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from gigsim.errors import GigsimError
-from gigsim.output import write_results
+from gigsim.output import check_target, write_results
 from gigsim.results import Results
 from gigsim.runner import simulate
 from gigsim.scenario import Scenario, load_scenario
@@ -107,8 +107,7 @@ def _run(path: str, replications: int | None, seed: int | None, jobs: int,
     started = time.perf_counter()
     scenario = _load(path, sets)
     target = Path(out) if out is not None else Path("results") / scenario.name
-    if target.exists() and not force:  # fail before simulating, not after
-        raise GigsimError(f"{target}: already exists; use --force to replace it, or --out elsewhere")
+    check_target(target, force)  # fail before simulating, not after
     count = scenario.simulation.replications if replications is None else replications
     show_bar = not quiet and count > 1
     with click.progressbar(length=count, label="simulating", file=sys.stderr,

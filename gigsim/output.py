@@ -32,6 +32,12 @@ def parquet_available() -> bool:
     return True
 
 
+def check_target(out: Path, force: bool) -> None:
+    """Refuse to replace an existing folder unless ``force``."""
+    if out.exists() and not force:
+        raise GigsimError(f"{out}: already exists; use --force to replace it, or --out elsewhere")
+
+
 def resolved_scenario(results: Results) -> dict[str, Any]:
     """The scenario data as run: the file with its overrides, and the seed and replications used."""
     data = json.loads(json.dumps(dict(results.scenario.data)))  # a deep, plain copy
@@ -49,8 +55,7 @@ def write_results(results: Results, out: str | Path, fmt: Format = "csv", force:
     never sees a half-written folder. An existing ``out`` is replaced only with ``force``.
     """
     out = Path(out)
-    if out.exists() and not force:
-        raise GigsimError(f"{out}: already exists; use --force to replace it, or --out elsewhere")
+    check_target(out, force)
     if fmt == "parquet" and not parquet_available():
         raise GigsimError("--format parquet needs pyarrow: pip install 'gigsim[parquet]'")
     started = time.perf_counter()
