@@ -105,9 +105,12 @@ def run(scenario: str, replications: int | None, seed: int | None, jobs: int,
 def _run(path: str, replications: int | None, seed: int | None, jobs: int,
          sets: tuple[str, ...], out: str | None, fmt: str, force: bool, quiet: bool) -> None:
     started = time.perf_counter()
+    _at_least("--replications", replications, 1)  # before the progress bar prints its label
+    _at_least("--seed", seed, 0)
+    _at_least("--jobs", jobs, 0)
     scenario = _load(path, sets)
     target = Path(out) if out is not None else Path("results") / scenario.name
-    check_target(target, force)  # fail before simulating, not after
+    check_target(target, force, fmt)  # type: ignore[arg-type]  # fail before simulating
     count = scenario.simulation.replications if replications is None else replications
     show_bar = not quiet and count > 1
     with click.progressbar(length=count, label="simulating", file=sys.stderr,
@@ -122,6 +125,11 @@ def _run(path: str, replications: int | None, seed: int | None, jobs: int,
                    f" {time.perf_counter() - started:.1f} s; results in {written}/")
     else:
         click.echo(str(written))
+
+
+def _at_least(option: str, value: int | None, minimum: int) -> None:
+    if value is not None and value < minimum:
+        raise GigsimError(f"{option}: must be at least {minimum}, got {value}")
 
 
 class _NoBar:

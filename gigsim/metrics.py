@@ -81,9 +81,12 @@ def worker_months_table(records: Records) -> pd.DataFrame:
     """One row per worker and month in which the worker was on the platform for some of it."""
     w = _window(records)
     start, stop = w["start_h"], w["end_h"]
-    first = np.floor(start / HOURS_PER_MONTH).astype(np.int64)
+    n_months = int(max(1, np.ceil(records.horizon_h / HOURS_PER_MONTH)))
+    # times are clipped to [0, horizon]; rounding in the shift by the warm-up must not push an
+    # end into a month past the last one
+    first = np.minimum(np.floor(start / HOURS_PER_MONTH).astype(np.int64), n_months - 1)
     last = np.where(stop > start, np.ceil(stop / HOURS_PER_MONTH).astype(np.int64) - 1, first)
-    last = np.maximum(last, first)
+    last = np.clip(last, first, n_months - 1)
     pieces = last - first + 1
     row = np.repeat(np.arange(len(start)), pieces)
     offset = np.arange(len(row)) - np.repeat(np.cumsum(pieces) - pieces, pieces)
@@ -93,7 +96,6 @@ def worker_months_table(records: Records) -> pd.DataFrame:
     length = (stop - start)[row]
     share = np.where(length > 0, (piece_stop - piece_start) / np.where(length > 0, length, 1), 1.0)
 
-    n_months = int(max(1, np.ceil(records.horizon_h / HOURS_PER_MONTH)))
     key = w["worker"][row] * n_months + month
     keys, inverse = np.unique(key, return_inverse=True)
     sums = {name: np.bincount(inverse, weights=w[name][row] * share, minlength=len(keys))
@@ -186,7 +188,9 @@ def workers_table(records: Records) -> pd.DataFrame:
     """One row per worker on the platform at some time in the observation window."""
     wk = records.workers
     left = wk["left"]
-    keep = (wk["joined"] < records.end_h) & ~(left <= records.warmup_h)
+    # like a zero-length spell, a worker who joins and leaves at once at the warm-up end counts
+    keep = (wk["joined"] < records.end_h) & ~((left <= records.warmup_h)
+                                             & (wk["joined"] < records.warmup_h))
     w = records.warmup_h
     cause = wk["leave_cause"][keep].astype(np.int64)
     group = wk["group"][keep].astype(np.int64)

@@ -32,10 +32,15 @@ def parquet_available() -> bool:
     return True
 
 
-def check_target(out: Path, force: bool) -> None:
-    """Refuse to replace an existing folder unless ``force``."""
+def check_target(out: Path, force: bool, fmt: Format = "csv") -> None:
+    """Refuse to replace an existing folder unless ``force``, and what cannot be written."""
+    if fmt == "parquet" and not parquet_available():
+        raise GigsimError("--format parquet needs pyarrow: pip install 'gigsim[parquet]'")
     if out.exists() and not force:
         raise GigsimError(f"{out}: already exists; use --force to replace it, or --out elsewhere")
+    nearest = next((p for p in out.parents if p.exists()), None)
+    if nearest is not None and not nearest.is_dir():
+        raise GigsimError(f"{out}: cannot create the folder, {nearest} is a file")
 
 
 def resolved_scenario(results: Results) -> dict[str, Any]:
@@ -55,9 +60,7 @@ def write_results(results: Results, out: str | Path, fmt: Format = "csv", force:
     never sees a half-written folder. An existing ``out`` is replaced only with ``force``.
     """
     out = Path(out)
-    check_target(out, force)
-    if fmt == "parquet" and not parquet_available():
-        raise GigsimError("--format parquet needs pyarrow: pip install 'gigsim[parquet]'")
+    check_target(out, force, fmt)
     started = time.perf_counter()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = out.parent / f".{out.name}.partial-{os.getpid()}"

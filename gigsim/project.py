@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gigsim.dists import Distribution
+from gigsim.randomness import poisson_times
 from gigsim.schema import Section, lowest_value
 from gigsim.units import HOURS_PER_WEEK
 
@@ -135,16 +136,20 @@ class ProjectGenerator:
         s.finish()
         return gen
 
-    def arrival_times(self, rng: np.random.Generator, until_h: float) -> np.ndarray:
-        """Launch times of the projects in [0, until_h), drawn in one vector."""
+    def arrival_times(self, rng: np.random.Generator, thinning_rng: np.random.Generator,
+                      until_h: float) -> np.ndarray:
+        """Launch times of the projects in [0, until_h).
+
+        With seasonality, candidates arrive at the peak rate and each is kept with probability
+        factor / peak (thinning), drawn from ``thinning_rng``.
+        """
         rate_per_h = self.arrivals_per_week / HOURS_PER_WEEK
-        peak = max(self.seasonality.factors) if self.seasonality else 1.0
-        count = rng.poisson(rate_per_h * peak * until_h)
-        times = np.sort(rng.uniform(0.0, until_h, count))
-        if self.seasonality is not None:  # thinning against the peak rate
-            keep = rng.uniform(0.0, peak, count) < self.seasonality.factor_at(times)
-            times = times[keep]
-        return times
+        if self.seasonality is None:
+            return poisson_times(rng, rate_per_h, until_h)
+        peak = max(self.seasonality.factors)
+        times = poisson_times(rng, rate_per_h * peak, until_h)
+        keep = thinning_rng.uniform(0.0, peak, len(times)) < self.seasonality.factor_at(times)
+        return times[keep]
 
 
 class Project:

@@ -56,3 +56,22 @@ class Buffered:
         value = self._values[self._next]
         self._next += 1
         return value
+
+
+def poisson_times(rng: np.random.Generator, rate_per_h: float, until_h: float) -> np.ndarray:
+    """Times of a Poisson process with rate ``rate_per_h`` on [0, until_h), from its gaps.
+
+    The times are cumulative sums of exponential gaps drawn in order, so a longer horizon
+    extends the same sequence instead of drawing a new one.
+    """
+    if rate_per_h <= 0 or until_h <= 0:
+        return np.empty(0)
+    block = int(rate_per_h * until_h * 1.1) + 16
+    chunks = []
+    last = 0.0
+    while last < until_h:
+        times = last + np.cumsum(rng.exponential(1.0 / rate_per_h, block))
+        chunks.append(times)
+        last = float(times[-1])
+    times = np.concatenate(chunks)
+    return times[times < until_h]

@@ -66,8 +66,8 @@ class Scenario:
         skills = {skill for group in workers for skill in group.skills}
         for gen in projects:
             if gen.requires not in skills:
-                raise ScenarioError(
-                    source, f"projects.{gen.name}.requires",
+                raise root.error(
+                    f"projects.{gen.name}.requires",
                     f"no worker group has the skill {gen.requires!r}"
                     f" (skills: {', '.join(sorted(skills))})",
                 )

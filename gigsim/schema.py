@@ -46,7 +46,9 @@ class Section:
     def error(self, name: str, message: str) -> ScenarioError:
         """An error about key ``name``; blamed on ``--set`` when an override wrote it."""
         full = self.key(name) if name else self.path
-        source = "--set" if full in self.overridden else self.source
+        parts = full.split(".")  # a key inside a table that --set wrote is --set's too
+        by_set = any(".".join(parts[:i]) in self.overridden for i in range(1, len(parts) + 1))
+        source = "--set" if by_set else self.source
         return ScenarioError(source, full, message)
 
     def has(self, name: str) -> bool:
@@ -95,6 +97,8 @@ class Section:
             hours = parse_duration(value)
         except DurationError as error:
             raise self.error(name, str(error)) from None
+        if not math.isfinite(hours):  # e.g. "1e400h" overflows
+            raise self.error(name, f"must be a finite duration, got {value!r}")
         if positive and hours <= 0:
             raise self.error(name, f"must be a positive duration, got {value!r}")
         return hours
@@ -137,7 +141,14 @@ class Section:
             raise self.error(key, error.message) from None
         if non_negative and _may_be_negative(dist):
             raise self.error(name, "must not take negative values")
+        if kind == "probability" and _may_exceed_one(dist):
+            raise self.error(name, "must take values in [0, 1]")
         return dist
+
+    def optional_dist(self, name: str, kind: Kind = "number") -> Distribution | None:
+        """A distribution, or None when the key is absent."""
+        self._seen.add(name)
+        return self.dist(name, kind) if name in self.data else None
 
     def section(self, name: str, required: bool = False) -> Section | None:
         """A sub-table, or None when it is absent and optional."""
@@ -194,3 +205,14 @@ def lowest_value(dist: Distribution) -> float:
 
 def _may_be_negative(dist: Distribution) -> bool:
     return lowest_value(dist) < 0
+
+
+def _may_exceed_one(dist: Distribution) -> bool:
+    # beta lives on [0, 1]; unbounded distributions are refused for probabilities already
+    if isinstance(dist, Constant):
+        return dist.value > 1
+    if isinstance(dist, Uniform):
+        return dist.high > 1
+    if isinstance(dist, Empirical):
+        return max(dist.values) > 1
+    return False

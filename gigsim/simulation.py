@@ -16,7 +16,7 @@ import simpy
 
 from gigsim.dispatch import Dispatcher, get_policy
 from gigsim.project import Project
-from gigsim.randomness import Buffered, Streams, replication_seed
+from gigsim.randomness import Buffered, Streams, poisson_times, replication_seed
 from gigsim.records import Recorder, Records, ReleaseCause, SpellKind
 from gigsim.scenario import Scenario
 from gigsim.worker import MIN_HOURS_PER_WEEK, LeaveCause, Phase, Worker
@@ -73,18 +73,21 @@ class Replication:
     def _arrive_workers(self):  # type: ignore[no-untyped-def]
         plans = []
         for index, group in enumerate(self.scenario.workers):
-            rng = self.streams.get(f"workers.{group.name}")
-            rate_per_h = group.arrivals_per_week / 168.0
-            arrivals = np.sort(rng.uniform(0.0, self.end_h, rng.poisson(rate_per_h * self.end_h)))
+            # one stream per attribute: a longer horizon or a new key leaves other draws alone
+            def rng(attribute: str, name: str = group.name) -> np.random.Generator:
+                return self.streams.get(f"workers.{name}.{attribute}")
+
+            arrivals = poisson_times(rng("arrivals"), group.arrivals_per_week / 168.0, self.end_h)
             joins = np.concatenate([np.zeros(group.count), arrivals])
             n = len(joins)
-            hours = np.clip(group.hours_per_week.sample(rng, n), MIN_HOURS_PER_WEEK, 168.0)
-            quality = np.clip(group.quality.sample(rng, n), 0.0, 1.0)
-            patience = (group.patience.sample(rng, n) if group.patience is not None
+            hours = np.clip(group.hours_per_week.sample(rng("hours_per_week"), n),
+                            MIN_HOURS_PER_WEEK, 168.0)
+            quality = np.clip(group.quality.sample(rng("quality"), n), 0.0, 1.0)
+            patience = (group.patience.sample(rng("patience"), n) if group.patience is not None
                         else np.full(n, math.inf))
-            hazard = (rng.exponential(1.0 / group.leave_rate_per_h, n)
+            hazard = (rng("leave").exponential(1.0 / group.leave_rate_per_h, n)
                       if group.leave_rate_per_h > 0 else np.full(n, math.inf))
-            passes = (rng.random(n) < group.assessment.pass_probability
+            passes = (rng("assessment").random(n) < group.assessment.pass_probability
                       if group.assessment is not None else np.ones(n, dtype=bool))
             for i in range(n):
                 plans.append((float(joins[i]), index, float(hours[i]), float(quality[i]),
@@ -274,16 +277,19 @@ class Replication:
     def _launch_projects(self):  # type: ignore[no-untyped-def]
         plans = []
         for index, gen in enumerate(self.scenario.projects):
-            rng = self.streams.get(f"projects.{gen.name}")
-            launches = gen.arrival_times(rng, self.end_h)
+            # one stream per attribute: a longer horizon or a new key leaves other draws alone
+            def rng(attribute: str, name: str = gen.name) -> np.random.Generator:
+                return self.streams.get(f"projects.{name}.{attribute}")
+
+            launches = gen.arrival_times(rng("arrivals"), rng("seasonality"), self.end_h)
             n = len(launches)
-            seats = np.maximum(1, np.rint(gen.seats.sample(rng, n))).astype(int)
-            lifetimes = gen.lifetime.sample(rng, n)
-            pay = gen.pay_per_hour.sample(rng, n)
-            supply = gen.hours_per_week_per_seat.sample(rng, n)
-            training_paid = (rng.random(n) < gen.training.paid_probability
+            seats = np.maximum(1, np.rint(gen.seats.sample(rng("seats"), n))).astype(int)
+            lifetimes = gen.lifetime.sample(rng("lifetime"), n)
+            pay = gen.pay_per_hour.sample(rng("pay_per_hour"), n)
+            supply = gen.hours_per_week_per_seat.sample(rng("hours_per_week_per_seat"), n)
+            training_paid = (rng("training").random(n) < gen.training.paid_probability
                              if gen.training is not None else np.zeros(n, dtype=bool))
-            notice = (rng.random(n) < gen.notice.probability
+            notice = (rng("notice").random(n) < gen.notice.probability
                       if gen.notice is not None else np.zeros(n, dtype=bool))
             for i in range(n):
                 plans.append((float(launches[i]), index, int(seats[i]), float(lifetimes[i]),
@@ -307,13 +313,12 @@ class Replication:
         )
         self.projects.append(project)
         self._at(project.end, self._project_end, project)
-        if notice and project.notice_at <= now:
-            project.open(seats, now)
-            self._project_notice(project)
-            return
-        if notice:
-            self._at(project.notice_at, self._project_notice, project)
         self.dispatcher.open_seats(project, seats, now)
+        if notice and project.notice_at <= now:
+            # notice as long as the life: seats fill from the pool at launch, then close
+            self._project_notice(project)
+        elif notice:
+            self._at(project.notice_at, self._project_notice, project)
 
     def _project_notice(self, project: Project) -> None:
         now = self.env.now

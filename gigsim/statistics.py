@@ -44,7 +44,9 @@ def _ratio(numerator: float, denominator: float) -> float:
 
 def replication_metrics(records: Records) -> dict[str, float]:
     """Every summary metric for one replication."""
+    # income is measured over months with onboarded time (not months spent in the assessment)
     months = worker_months_table(records)
+    months = months[months["available_h"] > 0]
     income = months["income_usd"].to_numpy()
     paid_h = float((months["worked_h"] + months["paid_training_h"]
                     + months["paid_assessment_h"]).sum())

@@ -66,7 +66,7 @@ class WorkerGroup:
             hours_per_week=s.dist("hours_per_week", "number"),
             checking_hours_per_day=s.number("checking_hours_per_day", 0.0, non_negative=True),
             quality=s.dist("quality", "probability", Constant(0.5)),
-            patience=s.dist("patience", "duration", None) if s.has("patience") else None,
+            patience=s.optional_dist("patience", "duration"),
             leave_rate_per_year=s.number("leave_rate_per_year", 0.0, non_negative=True),
             assessment=_optional(s, "assessment", Assessment.from_section),
         )
