@@ -43,8 +43,10 @@ class Dispatcher:
 
     Waiting workers sit in one heap per skill, keyed by the policy's priority; a worker with
     several skills sits in several heaps, and entries left behind when it is matched or leaves
-    are skipped lazily (``pool_stamp``). Projects with open seats are kept per required skill; a
-    newly matchable worker takes the seat that has been open longest among its skills.
+    are skipped lazily (``pool_stamp``). Projects with open seats are kept per required skill in
+    the order they came to have open seats; a newly matchable worker takes a seat on the first
+    such project of its skills, the one whose oldest open seat has waited longest. The lookup
+    costs one step per skill, whatever the number of open projects.
     """
 
     def __init__(self, policy: DispatchPolicy, on_match: MatchCallback) -> None:
@@ -57,8 +59,10 @@ class Dispatcher:
     def offer_worker(self, worker: Worker, now: float) -> None:
         """A worker's dispatch delay is over: give it a seat now, or add it to the pool."""
         best: Project | None = None
-        for skill in worker.skills:  # the seat open longest, whichever skill and project
-            for candidate in self.open_projects.get(skill, {}).values():
+        for skill in worker.skills:  # the project that has had open seats longest, per skill
+            projects = self.open_projects.get(skill)
+            if projects:
+                candidate = next(iter(projects.values()))
                 if best is None or candidate.open_runs[0][0] < best.open_runs[0][0]:
                     best = candidate
         if best is not None:
