@@ -44,9 +44,9 @@ class Dispatcher:
     Waiting workers sit in one heap per skill, keyed by the policy's priority; a worker with
     several skills sits in several heaps, and entries left behind when it is matched or leaves
     are skipped lazily (``pool_stamp``). Projects with open seats are kept per required skill in
-    the order they came to have open seats; a newly matchable worker takes a seat on the first
-    such project of its skills, the one whose oldest open seat has waited longest. The lookup
-    costs one step per skill, whatever the number of open projects.
+    the order they came to have open seats; a newly matchable worker looks at the first such
+    project of each of its skills and takes a seat on the one whose oldest open seat has waited
+    longest. The lookup costs one step per skill, whatever the number of open projects.
     """
 
     def __init__(self, policy: DispatchPolicy, on_match: MatchCallback) -> None:

@@ -1,0 +1,200 @@
+"""Summary statistics: t intervals, per-replication metrics, and the Summary of a small run."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from gigsim import Scenario, simulate
+from gigsim.records import Recorder, Records, SpellKind
+from gigsim.statistics import METRICS, Summary, replication_metrics, t_interval
+from gigsim.units import HOURS_PER_MONTH as MONTH
+
+IDLE, WORK = int(SpellKind.IDLE), int(SpellKind.WORK)
+
+
+@pytest.mark.parametrize("level", [0.9, 0.95, 0.99])
+def test_t_interval_matches_scipy(level: float) -> None:
+    values = [1.0, 2.0, 3.0, 4.0, 10.0]
+    mean, low, high = t_interval(values, level)
+    x = np.array(values)
+    expected = stats.t.interval(level, len(x) - 1, loc=x.mean(), scale=stats.sem(x))
+    assert mean == pytest.approx(4.0)
+    assert (low, high) == pytest.approx(expected)
+    # by hand for the default level
+    if level == 0.95:
+        half = stats.t.ppf(0.975, 4) * x.std(ddof=1) / math.sqrt(5)
+        assert (low, high) == pytest.approx((4.0 - half, 4.0 + half))
+
+
+def test_t_interval_ignores_nans() -> None:
+    assert t_interval([1.0, math.nan, 3.0]) == pytest.approx(t_interval([1.0, 3.0]))
+
+
+def test_t_interval_of_one_value_has_no_width() -> None:
+    mean, low, high = t_interval([5.0])
+    assert mean == 5.0
+    assert math.isnan(low) and math.isnan(high)
+
+
+def test_t_interval_of_nothing() -> None:
+    assert all(math.isnan(v) for v in t_interval([]))
+    assert all(math.isnan(v) for v in t_interval([math.nan, math.nan]))
+
+
+def test_t_interval_of_equal_values_is_a_point() -> None:
+    assert t_interval([2.0, 2.0, 2.0]) == (2.0, 2.0, 2.0)
+
+
+def _hand_built() -> Records:
+    """Two workers over two months, with known incomes, idle time and latencies."""
+    recorder = Recorder()
+
+    def row(worker: int, kind: int, start: float, end: float, available: float,
+            worked: float = 0.0, idle: float = 0.0, checking: float = 0.0,
+            income: float = 0.0) -> tuple[float, ...]:
+        return (worker, kind, start, end, -1, False, available, worked, available - worked - idle,
+                idle, 0.0, 0.0, 0.0, 0.0, checking, income)
+
+    recorder.spells.extend([
+        row(0, WORK, 0.0, 100.0, 100.0, worked=100.0, income=1600.0),
+        row(0, IDLE, 100.0, 150.0, 50.0, idle=50.0, checking=5.0),
+        row(0, IDLE, MONTH, MONTH + 200.0, 200.0, idle=200.0, checking=10.0),
+        row(1, WORK, 0.0, 50.0, 50.0, worked=50.0, income=800.0),
+        row(1, WORK, MONTH, MONTH + 50.0, 50.0, worked=50.0, income=800.0),
+    ])
+    recorder.latencies.extend([
+        (0, 0.0, 10.0, False, 0),
+        (1, 5.0, 30.0, False, 0),
+        (0, 1000.0, 461.0, True, 1),
+    ])
+    workers = [(0, 0, 0.0, 0.0, math.nan, 0, 20.0, 0.5), (1, 0, 0.0, 0.0, math.nan, 0, 10.0, 0.5)]
+    return recorder.freeze(replication=0, warmup_h=0.0, horizon_h=2 * MONTH,
+                           group_names=("g",), generator_names=("p",), workers=workers,
+                           projects=[])
+
+
+def test_replication_metrics_by_hand() -> None:
+    m = replication_metrics(_hand_built())
+    assert set(m) == set(METRICS)
+    # worker-month incomes: 1600, 0, 800, 800
+    assert m["income_mean_usd"] == pytest.approx(800.0)
+    assert m["income_p10_usd"] == pytest.approx(240.0)
+    assert m["income_p50_usd"] == pytest.approx(800.0)
+    assert m["income_p90_usd"] == pytest.approx(1360.0)
+    assert m["zero_income_share"] == pytest.approx(0.25)
+    assert m["months_with_income_share"] == pytest.approx(0.75)
+    assert m["income_volatility_usd"] == pytest.approx(800.0)  # |0 - 1600| and |800 - 800|
+    assert m["idle_share"] == pytest.approx(250.0 / 450.0)
+    assert m["short_of_work_share"] == pytest.approx(0.5)
+    assert m["latency_mean_h"] == pytest.approx(20.0)
+    assert m["latency_p90_h"] == pytest.approx(28.0)
+    assert m["latency_censored_share"] == pytest.approx(1 / 3)
+    assert m["unpaid_share"] == pytest.approx(15.0 / 215.0)
+    assert m["paid_wage_usd"] == pytest.approx(16.0)
+    assert m["effective_wage_usd"] == pytest.approx(3200.0 / 215.0)
+    assert m["effective_to_paid_wage"] == pytest.approx(200.0 / 215.0)
+    assert math.isnan(m["exit_within_12mo_share"])  # nobody onboarded a year before the end
+
+
+def test_replication_metrics_without_observations_are_nan() -> None:
+    records = Recorder().freeze(replication=0, warmup_h=0.0, horizon_h=MONTH,
+                                group_names=("g",), generator_names=("p",), workers=[],
+                                projects=[])
+    m = replication_metrics(records)
+    assert all(math.isnan(v) for v in m.values())
+
+
+@pytest.fixture(scope="module")
+def small_results() -> Any:
+    data = {
+        "name": "small",
+        "simulation": {"horizon": "10w", "warmup": "2w", "replications": 4, "seed": 3},
+        "workers": [{"name": "g", "count": 30, "skills": ["generalist"],
+                     "hours_per_week": {"dist": "uniform", "low": 10, "high": 30},
+                     "checking_hours_per_day": 0.5}],
+        "projects": [{"name": "p", "requires": "generalist", "arrivals_per_week": 1.5,
+                      "seats": {"dist": "poisson", "mean": 6},
+                      "lifetime": {"dist": "exponential", "mean": "3w"},
+                      "pay_per_hour": 16, "hours_per_week_per_seat": 20,
+                      "training": {"hours": 2, "paid_probability": 0.5}}],
+        "dispatch": {"delay": {"dist": "exponential", "mean": "2d"}},
+    }
+    return simulate(Scenario.from_dict(data))
+
+
+def test_summary_of_a_small_simulation(small_results: Any) -> None:
+    summary = small_results.summary()
+    assert isinstance(summary, Summary)
+    per = summary.per_replication
+    assert per.index.tolist() == [0, 1, 2, 3]
+    assert list(per.columns) == list(METRICS)
+    for index, records in enumerate(small_results.records):
+        expected = replication_metrics(records)
+        for name in METRICS:
+            np.testing.assert_allclose(per.loc[index, name], expected[name], equal_nan=True)
+    table = summary.table
+    assert table.index.tolist() == list(METRICS)
+    for name in METRICS:
+        mean, low, high = t_interval(per[name].tolist())
+        np.testing.assert_allclose(table.loc[name, ["mean", "ci_low", "ci_high"]].to_numpy(
+            dtype=float), [mean, low, high], equal_nan=True)
+        assert table.loc[name, "description"] == METRICS[name]
+        np.testing.assert_allclose(summary[name], per[name].mean(), equal_nan=True)
+        if not math.isnan(low):
+            assert low <= mean <= high
+
+
+def test_summary_agrees_with_the_tables(small_results: Any) -> None:
+    per = small_results.summary().per_replication
+    months = small_results.worker_months
+    for replication, group in months.groupby("replication"):
+        assert per.loc[replication, "income_mean_usd"] == pytest.approx(
+            group["income_usd"].mean())
+        assert per.loc[replication, "idle_share"] == pytest.approx(
+            group["idle_h"].sum() / group["available_h"].sum())
+        assert per.loc[replication, "zero_income_share"] == pytest.approx(
+            (group["income_usd"] <= 0).mean())
+    latencies = small_results.latencies
+    for replication, group in latencies.groupby("replication"):
+        assert per.loc[replication, "latency_censored_share"] == pytest.approx(
+            group["censored"].mean())
+        done = group.loc[~group["censored"], "latency_h"]
+        assert per.loc[replication, "latency_mean_h"] == pytest.approx(done.mean())
+
+
+def test_summary_values_are_plausible(small_results: Any) -> None:
+    summary = small_results.summary()
+    for name in ("zero_income_share", "idle_share", "unpaid_share", "latency_censored_share",
+                 "effective_to_paid_wage", "short_of_work_share"):
+        assert 0.0 <= summary[name] <= 1.0, name
+    assert summary["zero_income_share"] + summary["months_with_income_share"] == pytest.approx(1)
+    assert summary["income_p10_usd"] <= summary["income_p50_usd"] <= summary["income_p90_usd"]
+    assert summary["paid_wage_usd"] == pytest.approx(16.0)  # one pay rate; paid training too
+    assert summary["effective_wage_usd"] < summary["paid_wage_usd"]  # checking time is unpaid
+
+
+def test_summary_to_dict_is_json_ready(small_results: Any) -> None:
+    summary = small_results.summary()
+    data = summary.to_dict()
+    text = json.dumps(data, allow_nan=False)
+    assert json.loads(text)["replications"] == 4
+    assert data["confidence_level"] == 0.95
+    assert set(data["metrics"]) == set(METRICS)
+    exit_share = data["metrics"]["exit_within_12mo_share"]
+    assert exit_share["mean"] is None  # NaN becomes null
+    assert len(data["metrics"]["idle_share"]["per_replication"]) == 4
+    assert data["metrics"]["idle_share"]["mean"] == pytest.approx(summary["idle_share"])
+
+
+def test_summary_str_lists_every_metric(small_results: Any) -> None:
+    text = str(small_results.summary())
+    lines = text.splitlines()
+    assert len(lines) == len(METRICS)
+    for line, name in zip(lines, METRICS, strict=True):
+        assert line.startswith(name)
