@@ -209,6 +209,37 @@ class Project:
         self.fill_latency_sum_h = 0.0
         self.unfilled_seat_h = 0.0
 
+    @property
+    def oldest_open(self) -> float:
+        """When the longest-open seat opened (inf when no seat is open)."""
+        return self.open_runs[0][0] if self.open_runs else float("inf")
+
+    def pieces(self, available_h_per_h: float, start: float, end: float
+               ) -> list[tuple[bool, float, float, float, float]]:
+        """How an assignment from ``start`` to ``end`` splits into spells of constant rates.
+
+        Returns ``(training, begin, finish, hours_per_h, income_usd)`` for the training, then the
+        work at full supply, then the work in the sparse phase, leaving out empty ones. Training
+        runs at the worker's availability; work at min(availability, task supply).
+        """
+        out = []
+        work_from = start
+        if self.training_h > 0:
+            work_from = min(end, start + self.training_h / available_h_per_h)
+            if work_from > start:
+                hours = available_h_per_h * (work_from - start)
+                out.append((True, start, work_from, available_h_per_h,
+                            hours * self.pay_per_hour if self.training_paid else 0.0))
+        for begin, finish, supply in (
+            (work_from, min(end, self.sparse_at), self.supply_h_per_h),
+            (max(work_from, self.sparse_at), end, self.sparse_supply_h_per_h),
+        ):
+            if finish > begin:
+                rate = min(available_h_per_h, supply)
+                out.append((False, begin, finish, rate,
+                            rate * (finish - begin) * self.pay_per_hour))
+        return out
+
     def open(self, count: int, now: float) -> None:
         """Open ``count`` seats at ``now``."""
         self.open_seats += count

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import simpy
 
-from gigsim.dispatch import Dispatcher, get_policy
+from gigsim.dispatch import Dispatcher
 from gigsim.project import Project
 from gigsim.randomness import Buffered, Streams, poisson_times, replication_seed
 from gigsim.records import Recorder, Records, ReleaseCause, SpellKind
@@ -38,8 +38,8 @@ class Replication:
         self.spells = self.recorder.spells
         dispatch = scenario.dispatch
         self.pre_assign = dispatch.pre_assign_on_notice
-        policy = get_policy(dispatch.policy)(self.streams.get("dispatch.policy"))
-        self.dispatcher = Dispatcher(policy, self._on_match)
+        policy = dispatch.build_policy(self.streams.get("dispatch.policy"))
+        self.dispatcher = Dispatcher(policy, self._on_match, rounds=dispatch.rounds_every_h > 0)
         delay_dist, delay_rng = dispatch.delay, self.streams.get("dispatch.delay")
         self.next_delay: Callable[[], float] = Buffered(
             lambda n: delay_dist.sample(delay_rng, n)
@@ -64,9 +64,16 @@ class Replication:
         """Simulate to the end of the horizon and return the records."""
         self.env.process(self._arrive_workers())
         self.env.process(self._launch_projects())
+        if self.scenario.dispatch.rounds_every_h > 0:
+            self.env.process(self._dispatch_rounds(self.scenario.dispatch.rounds_every_h))
         self.env.run(until=self.end_h)
         self._close(self.end_h)
         return self._records()
+
+    def _dispatch_rounds(self, every_h: float):  # type: ignore[no-untyped-def]
+        while True:
+            yield self.env.timeout(every_h)
+            self.dispatcher.run_round(self.env.now)
 
     # --- workers ----------------------------------------------------------------------------
 
@@ -124,7 +131,8 @@ class Replication:
         hours = assessment.hours * share
         paid = hours if assessment.paid else 0.0
         income = paid * assessment.pay_per_hour
-        worker.earned_usd += income
+        if income > 0:
+            worker.add_income(worker.spell_start, now, income)
         self.spells.append((worker.id, SpellKind.ASSESSMENT, worker.spell_start, now, -1,
                             censored, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, paid, hours - paid, 0.0,
                             income))
@@ -143,6 +151,7 @@ class Replication:
     def _onboard(self, worker: Worker) -> None:
         now = self.env.now
         self.onboarded_at[worker.id] = now
+        self.dispatcher.register_worker(worker)
         worker.released_at = now
         worker.release_cause = ReleaseCause.ONBOARDED
         self._start_idle(worker, now)
@@ -201,7 +210,10 @@ class Replication:
             if reserved.accepting:
                 self.dispatcher.open_seats(reserved, 1, now)
         self._censor_latency(worker, now)
-        self.dispatcher.withdraw_worker(worker)
+        if math.isnan(self.onboarded_at[worker.id]):
+            self.dispatcher.withdraw_worker(worker)
+        else:
+            self.dispatcher.unregister_worker(worker)
         worker.phase = Phase.LEFT
         worker.left_at = now
         self.leave_cause[worker.id] = int(cause)
@@ -242,35 +254,23 @@ class Replication:
         assert isinstance(project, Project)
         project.workers.discard(worker)
         worker.project = None
-        start = worker.spell_start
         available = worker.available_h_per_h
-        earned = 0.0
-        work_from = start
-        if project.training_h > 0:
-            work_from = min(now, start + project.training_h / available)
-            hours = available * (work_from - start)
-            paid = project.training_paid
-            income = hours * project.pay_per_hour if paid else 0.0
-            earned += income
-            if work_from > start:
-                self.spells.append((worker.id, SpellKind.TRAINING, start, work_from, project.id,
-                                    censored and work_from == now, hours, 0.0, 0.0, 0.0,
-                                    hours if paid else 0.0, 0.0 if paid else hours, 0.0, 0.0,
-                                    0.0, income))
-        pieces = ((work_from, min(now, project.sparse_at), project.supply_h_per_h),
-                  (max(work_from, project.sparse_at), now, project.sparse_supply_h_per_h))
-        for begin, end, supply in pieces:
-            if end > begin:
-                duration = end - begin
-                rate = min(available, supply)
-                worked = rate * duration
-                income = worked * project.pay_per_hour
-                earned += income
-                self.spells.append((worker.id, SpellKind.WORK, begin, end, project.id,
-                                    censored and end == now, available * duration, worked,
-                                    (available - rate) * duration, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
-                                    income))
-        worker.earned_usd += earned
+        for training, begin, end, rate, income in project.pieces(available, worker.spell_start,
+                                                                 now):
+            duration = end - begin
+            hours = rate * duration
+            if training:
+                paid = hours if project.training_paid else 0.0
+                row = (worker.id, SpellKind.TRAINING, begin, end, project.id,
+                       censored and end == now, hours, 0.0, 0.0, 0.0, paid, hours - paid,
+                       0.0, 0.0, 0.0, income)
+            else:
+                row = (worker.id, SpellKind.WORK, begin, end, project.id,
+                       censored and end == now, available * duration, hours,
+                       (available - rate) * duration, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, income)
+            self.spells.append(row)
+            if income > 0:
+                worker.add_income(begin, end, income)
 
     # --- projects ---------------------------------------------------------------------------
 

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 from gigsim.dists import Constant, Distribution
 from gigsim.schema import Section, lowest_value
 from gigsim.units import HOURS_PER_WEEK, HOURS_PER_YEAR
 
+if TYPE_CHECKING:
+    from gigsim.project import Project
+
 MIN_HOURS_PER_WEEK = 0.1  # draws of weekly availability are kept in [0.1, 168]
+INCOME_LOG_LENGTH = 32
 
 
 @dataclass(frozen=True)
@@ -123,6 +129,7 @@ class Worker:
         "earned_usd",
         "group",
         "id",
+        "income_log",
         "joined_at",
         "left_at",
         "matchable",
@@ -153,8 +160,8 @@ class Worker:
         self.left_at = math.nan
         self.phase = Phase.ASSESSING
         self.spell_start = joined_at
-        self.project: object | None = None  # the project being worked on
-        self.reserved: object | None = None  # the project reserved during a notice
+        self.project: Project | None = None  # the project being worked on
+        self.reserved: Project | None = None  # the project reserved during a notice
         self.assigned_at = math.nan
         self.released_at = math.nan  # open reassignment-latency observation, if any
         self.release_cause = 0
@@ -163,6 +170,31 @@ class Worker:
         self.pool_stamp = 0  # bumped whenever the worker's pool entries become stale
         self.pool_key = 0.0
         self.earned_usd = 0.0
+        # income of recent spells as (start, end, usd), for policies that look back in time
+        self.income_log: deque[tuple[float, float, float]] = deque(maxlen=INCOME_LOG_LENGTH)
+
+    def add_income(self, start: float, end: float, income_usd: float) -> None:
+        """Record income earned evenly over [start, end]."""
+        self.earned_usd += income_usd
+        self.income_log.append((start, end, income_usd))
+
+    def recent_income_usd(self, window_h: float, now: float) -> float:
+        """Income over the ``window_h`` hours before ``now``, the current assignment included.
+
+        Only the last few dozen spells are remembered, which covers any window a policy
+        needs in practice (spells last days to weeks).
+        """
+        since = now - window_h
+        spells: list[tuple[float, float, float]] = list(self.income_log)
+        project = self.project
+        if project is not None:
+            spells += [(begin, end, income) for _, begin, end, _, income in
+                       project.pieces(self.available_h_per_h, self.spell_start, now)]
+        total = 0.0
+        for begin, end, income in spells:
+            if end > since and end > begin:
+                total += income * (end - max(begin, since)) / (end - begin)
+        return total
 
     @property
     def hours_per_week(self) -> float:

@@ -1,12 +1,22 @@
-"""The dispatcher: a pool of matchable workers per skill and the projects with open seats."""
+"""The dispatcher: a queue of matchable workers per skill and the projects with open seats."""
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from gigsim.dispatch.policy import DispatchPolicy, policy_names
+import numpy as np
+
+from gigsim.dispatch.policy import (
+    DispatchPolicy,
+    OpenProject,
+    PolicyError,
+    build_policy,
+    first_open,
+    get_policy,
+)
+from gigsim.dispatch.queues import PriorityQueue, WorkerQueue
 from gigsim.dists import Constant, Distribution
 from gigsim.project import Project
 from gigsim.schema import Section
@@ -20,19 +30,37 @@ class DispatchSettings:
     policy: str = "longest-idle"
     delay: Distribution = field(default_factory=lambda: Constant(0.0))
     pre_assign_on_notice: bool = True
+    rounds_every_h: float = 0.0  # 0: match at once; else only at multiples of this
+    policy_options: tuple[tuple[str, Any], ...] = ()  # (name, value) pairs, as in the file
 
     @classmethod
     def from_section(cls, s: Section | None) -> DispatchSettings:
         """Read the ``[dispatch]`` table; every key is optional."""
         if s is None:
             return cls()
+        options_section = s.section("policy_options")
+        options = dict(options_section.data) if options_section is not None else {}
         out = cls(
-            policy=s.string("policy", "longest-idle", choices=policy_names()),
+            policy=s.string("policy", "longest-idle"),
             delay=s.dist("delay", "duration", Constant(0.0)),
             pre_assign_on_notice=s.boolean("pre_assign_on_notice", True),
+            rounds_every_h=s.duration("rounds_every", 0),
+            policy_options=tuple(options.items()),
         )
+        try:  # find it, then build it once, so that a bad name or option fails here
+            get_policy(out.policy)
+        except PolicyError as error:
+            raise s.error("policy", str(error)) from None
+        try:
+            build_policy(out.policy, np.random.default_rng(0), options)
+        except PolicyError as error:
+            raise s.error("policy_options" if options else "policy", str(error)) from None
         s.finish()
         return out
+
+    def build_policy(self, rng: np.random.Generator) -> DispatchPolicy:
+        """The policy these settings name, with its options."""
+        return build_policy(self.policy, rng, dict(self.policy_options))
 
 
 MatchCallback = Callable[[Worker, Project, float], None]
@@ -41,56 +69,88 @@ MatchCallback = Callable[[Worker, Project, float], None]
 class Dispatcher:
     """Matches matchable workers to open seats, in the order the policy gives.
 
-    Waiting workers sit in one heap per skill, keyed by the policy's priority; a worker with
-    several skills sits in several heaps, and entries left behind when it is matched or leaves
-    are skipped lazily (``pool_stamp``). Projects with open seats are kept per required skill in
-    the order they came to have open seats; a newly matchable worker looks at the first such
-    project of each of its skills and takes a seat on the one whose oldest open seat has waited
-    longest. The lookup costs one step per skill, whatever the number of open projects.
+    Waiting workers sit in one queue per skill (a heap on the policy's priority, unless the
+    policy brings its own queue); a worker with several skills sits in several queues, and
+    entries left behind when it is matched or leaves are skipped lazily (``pool_stamp``).
+    Projects with open seats are kept per required skill in the order they came to have open
+    seats; a newly matchable worker is shown the first such project of each of its skills and
+    the policy picks one (by default the one whose oldest open seat has waited longest). The
+    lookup costs one step per skill, whatever the number of open projects.
+
+    With ``rounds_every_h`` > 0 nothing is matched as it happens: workers and seats wait until
+    the next round, when :meth:`run_round` fills every open seat it can.
     """
 
-    def __init__(self, policy: DispatchPolicy, on_match: MatchCallback) -> None:
+    def __init__(self, policy: DispatchPolicy, on_match: MatchCallback,
+                 rounds: bool = False) -> None:
         self.policy = policy
         self.on_match = on_match
-        self.pools: dict[str, list[tuple[float, int, int, Worker]]] = {}
+        self.rounds = rounds
+        self.pools: dict[str, WorkerQueue] = {}
         self.open_projects: dict[str, dict[int, Project]] = {}
-        self._sequence = 0
+        self.skill_holders: dict[str, int] = {}
+        self._new_queue: Callable[[str], WorkerQueue] = getattr(
+            policy, "new_queue", lambda skill: PriorityQueue(policy.priority))
+        self._choose_project = getattr(policy, "choose_project", None)
+
+    # --- the market a policy may look at ----------------------------------------------------
+
+    def holders(self, skill: str) -> int:
+        """How many onboarded workers on the platform have ``skill``."""
+        return self.skill_holders.get(skill, 0)
+
+    def register_worker(self, worker: Worker) -> None:
+        """A worker is onboarded: count its skills."""
+        for skill in worker.skills:
+            self.skill_holders[skill] = self.skill_holders.get(skill, 0) + 1
+
+    def unregister_worker(self, worker: Worker) -> None:
+        """An onboarded worker leaves: take it out of the pool and the skill counts."""
+        self.withdraw_worker(worker)
+        for skill in worker.skills:
+            self.skill_holders[skill] -= 1
+
+    # --- matching ---------------------------------------------------------------------------
 
     def offer_worker(self, worker: Worker, now: float) -> None:
         """A worker's dispatch delay is over: give it a seat now, or add it to the pool."""
-        best: Project | None = None
-        for skill in worker.skills:  # the project that has had open seats longest, per skill
-            projects = self.open_projects.get(skill)
-            if projects:
-                candidate = next(iter(projects.values()))
-                if best is None or candidate.open_runs[0][0] < best.open_runs[0][0]:
-                    best = candidate
-        if best is not None:
-            self._match(worker, best, now)
-            return
+        if not self.rounds:
+            firsts = [next(iter(projects.values())) for skill in worker.skills
+                      if (projects := self.open_projects.get(skill))]
+            if firsts:
+                chosen = (first_open(firsts) if self._choose_project is None or len(firsts) == 1
+                          else self._choose_project(worker, firsts, self, now))
+                self._match(worker, chosen, now)  # type: ignore[arg-type]
+                return
         worker.pool_stamp += 1
         worker.matchable = True
-        key = self.policy.priority(worker, now)
-        self._sequence += 1
-        entry = (key, self._sequence, worker.pool_stamp, worker)
         for skill in worker.skills:
-            heapq.heappush(self.pools.setdefault(skill, []), entry)
+            pool = self.pools.get(skill)
+            if pool is None:
+                pool = self.pools[skill] = self._new_queue(skill)
+            pool.push(worker, now)
 
     def withdraw_worker(self, worker: Worker) -> None:
-        """Take a worker out of the pool (it left the platform)."""
+        """Take a worker out of the pool."""
         worker.pool_stamp += 1
         worker.matchable = False
 
     def open_seats(self, project: Project, count: int, now: float) -> None:
         """Open ``count`` seats on ``project`` and fill what the pool can fill."""
         project.open(count, now)
-        pool = self.pools.get(project.requires)
-        while pool and project.open_seats > 0:
-            _, _, stamp, worker = heapq.heappop(pool)
-            if stamp == worker.pool_stamp and worker.matchable:
-                self._match(worker, project, now)
+        if not self.rounds:
+            self._fill(project, now)
         if project.open_seats > 0:
             self.open_projects.setdefault(project.requires, {})[project.id] = project
+
+    def run_round(self, now: float) -> None:
+        """Fill every open seat the pool can fill, longest-open projects first."""
+        for skill, projects in self.open_projects.items():
+            if skill in self.pools:
+                for project in list(projects.values()):
+                    self._fill(project, now)
+                    if project.open_seats > 0:  # the pool of this skill is empty
+                        break
 
     def close_project(self, project: Project, now: float) -> None:
         """The project takes no more workers (under notice, or ended)."""
@@ -100,8 +160,16 @@ class Dispatcher:
 
     def pool_size(self, skill: str) -> int:
         """How many workers with ``skill`` wait in the pool (for tests and diagnostics)."""
-        pool = self.pools.get(skill, [])
-        return sum(1 for _, _, stamp, w in pool if stamp == w.pool_stamp and w.matchable)
+        pool = self.pools.get(skill)
+        return 0 if pool is None else len({w.id for w in pool.waiting()})
+
+    def _fill(self, project: Project, now: float) -> None:
+        pool = self.pools.get(project.requires)
+        while pool is not None and project.open_seats > 0:
+            worker = pool.pop(now)
+            if worker is None:
+                break
+            self._match(worker, project, now)
 
     def _match(self, worker: Worker, project: Project, now: float) -> None:
         worker.pool_stamp += 1
@@ -110,3 +178,6 @@ class Dispatcher:
         if project.open_seats == 0:
             self.open_projects.get(project.requires, {}).pop(project.id, None)
         self.on_match(worker, project, now)
+
+
+__all__ = ["DispatchSettings", "Dispatcher", "OpenProject"]

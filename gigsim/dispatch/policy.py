@@ -1,15 +1,25 @@
-"""The dispatch-policy protocol and the registry that maps scenario names to policies."""
+"""The dispatch-policy protocol, and the registry that maps scenario names to policies.
+
+A policy is named in a scenario by a registered name (``"longest-idle"``), by ``module:Class``
+for a class of the user's own, or by the name of an entry point in the group
+``gigsim.policies`` that another package publishes.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import ClassVar, Protocol
+import importlib
+import inspect
+from collections.abc import Callable, Mapping, Sequence
+from importlib.metadata import entry_points
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 
+ENTRY_POINT_GROUP = "gigsim.policies"
+
 
 class Candidate(Protocol):
-    """What a policy may read about a worker waiting in the pool."""
+    """What a policy may read about a worker that is waiting for a seat."""
 
     @property
     def id(self) -> int:
@@ -33,27 +43,81 @@ class Candidate(Protocol):
 
     @property
     def earned_usd(self) -> float:
-        """The worker's income so far."""
+        """The worker's income from finished spells."""
+        ...
+
+    def recent_income_usd(self, window_h: float, now: float) -> float:
+        """The worker's income over the ``window_h`` hours before ``now``."""
         ...
 
 
+class OpenProject(Protocol):
+    """What a policy may read about a project with open seats."""
+
+    @property
+    def id(self) -> int:
+        """The project's id."""
+        ...
+
+    @property
+    def requires(self) -> str:
+        """The skill a worker needs for its seats."""
+        ...
+
+    @property
+    def launch(self) -> float:
+        """When it launched."""
+        ...
+
+    @property
+    def pay_per_hour(self) -> float:
+        """Its hourly rate."""
+        ...
+
+    @property
+    def oldest_open(self) -> float:
+        """When its longest-open seat opened."""
+        ...
+
+
+class Market(Protocol):
+    """What a policy may read about the platform as a whole."""
+
+    def holders(self, skill: str) -> int:
+        """How many onboarded workers have ``skill``."""
+        ...
+
+
+@runtime_checkable
 class DispatchPolicy(Protocol):
     """Decides which waiting worker gets the next open seat.
 
-    The dispatcher keeps waiting workers ordered by ``priority``, computed once when a worker
-    enters the pool: the lowest value is matched first, ties going to whoever entered first.
-    A policy is built with the replication's dispatch random-number generator, which it may use
-    for tie-breaks; it must not use any other source of randomness.
+    The dispatcher keeps the workers waiting for seats of one skill in a queue ordered by
+    ``priority``, computed once when a worker joins the queue: the lowest value is matched
+    first, ties going to whoever joined first. A policy is built as ``Policy(rng, **options)``
+    with the replication's dispatch random-number generator, which it may use for tie-breaks
+    (it must use no other source of randomness), and the scenario's
+    ``[dispatch.policy_options]``.
+
+    Two more methods are optional: ``new_queue(skill)`` returns a custom queue
+    (see :mod:`gigsim.dispatch.queues`) for orders that a fixed priority cannot express, and
+    ``choose_project(worker, projects, market, now)`` picks which of several projects with open
+    seats a newly matchable worker joins (by default the one whose oldest seat opened first).
     """
 
     name: ClassVar[str]
 
-    def priority(self, worker: Candidate, now: float) -> float:
-        """The worker's place in the queue when it enters the pool at time ``now``."""
+    def priority(self, worker: Candidate, now: float) -> float | tuple[float, ...]:
+        """The worker's place in the queue when it joins it at time ``now``."""
         ...
 
 
-PolicyFactory = Callable[[np.random.Generator], DispatchPolicy]
+PolicyFactory = Callable[..., DispatchPolicy]
+
+
+class PolicyError(ValueError):
+    """A policy name or its options cannot be used."""
+
 
 _REGISTRY: dict[str, PolicyFactory] = {}
 
@@ -69,14 +133,83 @@ def register_policy(name: str) -> Callable[[type], type]:
     return add
 
 
+def _entry_points() -> dict[str, Any]:
+    return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+
 def policy_names() -> tuple[str, ...]:
-    """The names scenario files may use, in registration order."""
-    return tuple(_REGISTRY)
+    """The names scenario files may use: built-in ones, then those other packages publish."""
+    return tuple(_REGISTRY) + tuple(n for n in _entry_points() if n not in _REGISTRY)
 
 
 def get_policy(name: str) -> PolicyFactory:
-    """The factory registered under ``name``; ``KeyError`` with the known names otherwise."""
-    try:
+    """The policy class (or factory) that ``name`` refers to.
+
+    Raises :class:`PolicyError` naming the policy, with the known names, when it cannot be
+    found, imported, or does not implement :class:`DispatchPolicy`.
+    """
+    if name in _REGISTRY:
         return _REGISTRY[name]
-    except KeyError:
-        raise KeyError(f"unknown policy {name!r} (known: {', '.join(_REGISTRY)})") from None
+    if ":" in name:
+        module_name, _, attribute = name.partition(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as error:
+            raise PolicyError(f"cannot import module {module_name!r} for policy {name!r}"
+                              f" ({error})") from None
+        factory = getattr(module, attribute, None)
+        if factory is None:
+            raise PolicyError(f"module {module_name!r} has no {attribute!r} (policy {name!r})")
+        return _checked(name, factory)
+    published = _entry_points()
+    if name in published:
+        try:
+            factory = published[name].load()
+        except Exception as error:  # a broken plug-in must not crash validation
+            raise PolicyError(f"cannot load policy {name!r} from its entry point ({error})"
+                              ) from None
+        return _checked(name, factory)
+    raise PolicyError(f"unknown policy {name!r} (known: {', '.join(policy_names())};"
+                      " or name your own class as module:Class)")
+
+
+def _checked(name: str, factory: Any) -> PolicyFactory:
+    if not callable(factory) or not callable(getattr(factory, "priority", None)):
+        raise PolicyError(f"{name!r} does not implement the dispatch-policy protocol"
+                          " (a class with a priority(worker, now) method)")
+    return factory
+
+
+def option_names(factory: PolicyFactory) -> tuple[str, ...]:
+    """The options a policy accepts (its keyword parameters after ``rng``)."""
+    try:
+        parameters = list(inspect.signature(factory).parameters.values())
+    except (TypeError, ValueError):
+        return ()
+    return tuple(p.name for p in parameters[1:]
+                 if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+
+
+def build_policy(name: str, rng: np.random.Generator,
+                 options: Mapping[str, Any] | None = None) -> DispatchPolicy:
+    """Build the named policy with ``options``; :class:`PolicyError` if that fails."""
+    factory = get_policy(name)
+    options = dict(options or {})
+    known = option_names(factory)
+    for key in options:
+        if key not in known:
+            raise PolicyError(f"policy {name!r} has no option {key!r}"
+                              f" (options: {', '.join(known) or 'none'})")
+    try:
+        policy = factory(rng, **options)
+    except (TypeError, ValueError) as error:
+        raise PolicyError(f"policy {name!r}: {error}") from None
+    if not callable(getattr(policy, "priority", None)):
+        raise PolicyError(f"{name!r} does not implement the dispatch-policy protocol"
+                          " (a priority(worker, now) method)")
+    return policy
+
+
+def first_open(projects: Sequence[OpenProject]) -> OpenProject:
+    """The default project choice: the one whose oldest open seat opened first."""
+    return min(projects, key=lambda p: p.oldest_open)

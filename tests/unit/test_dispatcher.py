@@ -15,7 +15,7 @@ from gigsim.dispatch import (
     register_policy,
 )
 from gigsim.dispatch.policies import LongestIdle, RandomOrder
-from gigsim.dispatch.policy import _REGISTRY
+from gigsim.dispatch.policy import _REGISTRY, PolicyError
 from gigsim.project import Project
 from gigsim.worker import Worker
 
@@ -60,7 +60,7 @@ def test_builtin_policies_are_registered() -> None:
 
 
 def test_unknown_policy_names_the_known_ones() -> None:
-    with pytest.raises(KeyError, match=r"unknown policy 'fastest'.*longest-idle"):
+    with pytest.raises(PolicyError, match=r"unknown policy 'fastest'.*longest-idle"):
         get_policy("fastest")
 
 

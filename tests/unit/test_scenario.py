@@ -246,7 +246,7 @@ def test_with_overrides(scenario_data: dict[str, Any]) -> None:
         ({"workers.count": "3"}, "workers.count", "name a key inside one of the workers"),
         ({"dispatch..policy": "random"}, "dispatch..policy", "dotted key"),
         ({"name.x": "1"}, "name.x", "not a table"),
-        ({"dispatch.policy": "fastest"}, "dispatch.policy", "unknown value 'fastest'"),
+        ({"dispatch.policy": "fastest"}, "dispatch.policy", "unknown policy 'fastest'"),
         ({"simulation.horizon": "10"}, "simulation.horizon", "bare number"),
         ({"projects.rating.arrivals_per_week": "0"}, "projects.rating.arrivals_per_week",
          "must be positive"),
@@ -453,7 +453,7 @@ INVALID: list[tuple[str, Any, str, str]] = [
     ("projects.rating.seats", {"dist": "empirical", "values": []},
      "projects.rating.seats.values", "at least one value"),
     # unknown policy
-    ("dispatch.policy", "fastest", "dispatch.policy", "unknown value 'fastest'"),
+    ("dispatch.policy", "fastest", "dispatch.policy", "unknown policy 'fastest'"),
     # a project that requires a skill no group has
     ("projects.clinical.requires", "coding", "projects.clinical.requires",
      "no worker group has the skill 'coding'"),
