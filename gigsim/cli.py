@@ -1,4 +1,4 @@
-"""The ``gigsim`` command line: run and validate scenarios."""
+"""The ``gigsim`` command line: run, compare and validate scenarios."""
 
 from __future__ import annotations
 
@@ -12,12 +12,15 @@ from typing import Any, TypeVar
 
 import click
 
+from gigsim.comparison import compare as compare_variants
+from gigsim.comparison import resolve_variants
 from gigsim.errors import GigsimError
-from gigsim.output import check_target, write_results
+from gigsim.output import check_target, write_comparison, write_results
 from gigsim.results import Results
 from gigsim.runner import simulate
 from gigsim.scenario import Scenario, load_scenario
 from gigsim.units import format_duration
+from gigsim.variants import SYNTAX, parse_variants
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -56,6 +59,17 @@ set_option = click.option(
     help="Override a scenario key, e.g. --set projects.rating.arrivals_per_week=1.5 (repeatable).",
 )
 scenario_argument = click.argument("scenario", type=click.Path(dir_okay=False))
+replications_option = click.option("--replications", "-r", type=int,
+                                   help="Replications (default: the scenario's).")
+seed_option = click.option("--seed", type=int, help="Seed (default: the scenario's).")
+jobs_option = click.option(
+    "--jobs", "-j", type=int, default=1, show_default=True,
+    help="Worker processes; 0 means one per core. Results do not depend on it.")
+format_option = click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]),
+                             default="csv", show_default=True, help="Table file format.")
+force_option = click.option("--force", is_flag=True, help="Replace an existing results folder.")
+quiet_option = click.option("--quiet", "-q", is_flag=True,
+                            help="Print only where the results are.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -85,17 +99,15 @@ def _validate(path: str, sets: tuple[str, ...]) -> None:
 
 @main.command()
 @scenario_argument
-@click.option("--replications", "-r", type=int, help="Replications (default: the scenario's).")
-@click.option("--seed", type=int, help="Seed (default: the scenario's).")
-@click.option("--jobs", "-j", type=int, default=1, show_default=True,
-              help="Worker processes; 0 means one per core. Results do not depend on it.")
+@replications_option
+@seed_option
+@jobs_option
 @set_option
 @click.option("--out", "-o", type=click.Path(file_okay=False),
               help="Results folder (default: results/<scenario name>).")
-@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv",
-              show_default=True, help="Table file format.")
-@click.option("--force", is_flag=True, help="Replace an existing results folder.")
-@click.option("--quiet", "-q", is_flag=True, help="Print only where the results are.")
+@format_option
+@force_option
+@quiet_option
 def run(scenario: str, replications: int | None, seed: int | None, jobs: int,
         sets: tuple[str, ...], out: str | None, fmt: str, force: bool, quiet: bool) -> None:
     """Simulate SCENARIO and write a results folder."""
@@ -112,9 +124,7 @@ def _run(path: str, replications: int | None, seed: int | None, jobs: int,
     target = Path(out) if out is not None else Path("results") / scenario.name
     check_target(target, force, fmt)  # type: ignore[arg-type]  # fail before simulating
     count = scenario.simulation.replications if replications is None else replications
-    show_bar = not quiet and count > 1
-    with click.progressbar(length=count, label="simulating", file=sys.stderr,
-                           show_eta=True, show_pos=True) if show_bar else _NoBar() as bar:
+    with _progress(count, quiet) as bar:
         results = simulate(scenario, replications=replications, seed=seed, jobs=jobs,
                            progress=bar.update)
     written = write_results(results, target, fmt=fmt, force=force,  # type: ignore[arg-type]
@@ -125,6 +135,84 @@ def _run(path: str, replications: int | None, seed: int | None, jobs: int,
                    f" {time.perf_counter() - started:.1f} s; results in {written}/")
     else:
         click.echo(str(written))
+
+
+@main.command(name="compare")
+@scenario_argument
+@click.option("--variant", "variants", multiple=True, metavar=SYNTAX,
+              help="A variant: a name and the keys it changes, e.g. rand:dispatch.policy=random"
+                   " or d:dispatch.delay={dist=\"exponential\", mean=\"2d\"}; NAME: alone is"
+                   " the scenario as it is (repeatable).")
+@replications_option
+@seed_option
+@jobs_option
+@set_option
+@click.option("--out", "-o", type=click.Path(file_okay=False),
+              help="Results folder (default: results/<scenario name>-compare).")
+@format_option
+@force_option
+@quiet_option
+def compare_command(scenario: str, variants: tuple[str, ...], replications: int | None,
+                    seed: int | None, jobs: int, sets: tuple[str, ...], out: str | None,
+                    fmt: str, force: bool, quiet: bool) -> None:
+    """Compare variants of SCENARIO on the same random numbers.
+
+    Every variant is SCENARIO (with any --set) changed by its own keys, and runs with the same
+    seed and replications, so replication r of every variant sees the same projects and
+    workers (common random numbers). Variants are reported in the order given and the first
+    is the reference: each metric gets every variant's mean with a 95% confidence interval,
+    the paired difference from the first with its 95% interval, and the share of the variance
+    of that difference that pairing removed.
+
+    With a single --variant, the scenario as it is is added first, named base; with two or
+    more, they are compared as given (add --variant base: to include the scenario as it is).
+
+    \b
+    Example:
+      gigsim compare scenarios/platform.toml -r 20 --variant base:
+          --variant rand:dispatch.policy=random
+          --variant notice:projects.rating.notice.probability=1.0
+    """  # noqa: D301  (\b is click's mark for a paragraph it must not rewrap)
+    user_errors(_compare)(scenario, variants, replications, seed, jobs, sets, out, fmt, force,
+                          quiet)
+
+
+def _compare(path: str, texts: tuple[str, ...], replications: int | None, seed: int | None,
+             jobs: int, sets: tuple[str, ...], out: str | None, fmt: str, force: bool,
+             quiet: bool) -> None:
+    started = time.perf_counter()
+    _at_least("--replications", replications, 1)
+    _at_least("--seed", seed, 0)
+    _at_least("--jobs", jobs, 0)
+    if not texts:
+        raise GigsimError(f"give at least one --variant {SYNTAX},"
+                          " e.g. --variant rand:dispatch.policy=random")
+    variants = parse_variants(texts)
+    scenario = _load(path, sets)
+    scenarios = resolve_variants(scenario, variants)  # every variant is valid before running
+    target = Path(out) if out is not None else Path("results") / f"{scenario.name}-compare"
+    check_target(target, force, fmt)  # type: ignore[arg-type]  # fail before simulating
+    count = scenario.simulation.replications if replications is None else replications
+    with _progress(count * len(scenarios), quiet) as bar:
+        comparison = compare_variants(scenario, variants, replications=replications, seed=seed,
+                                      jobs=jobs, progress=bar.update)
+    written = write_comparison(comparison, target, fmt=fmt, force=force,  # type: ignore[arg-type]
+                               manifest={"overrides": parse_sets(sets),
+                                         "command": sys.argv[1:]})
+    if not quiet:
+        click.echo(str(comparison))
+        click.echo(f"\n{len(scenarios)} variants × {comparison.replications} replication(s) in"
+                   f" {time.perf_counter() - started:.1f} s; results in {written}/")
+    else:
+        click.echo(str(written))
+
+
+def _progress(count: int, quiet: bool) -> Any:
+    """A progress bar on stderr over ``count`` replications, or nothing when quiet or one."""
+    if quiet or count <= 1:
+        return _NoBar()
+    return click.progressbar(length=count, label="simulating", file=sys.stderr, show_eta=True,
+                             show_pos=True)
 
 
 def _at_least(option: str, value: int | None, minimum: int) -> None:

@@ -1,16 +1,22 @@
-"""Writing a results folder atomically: tables, summary, manifest and the scenario as run."""
+"""Writing results folders atomically: tables, summary, manifest, the scenario as run, figures.
+
+``write_results`` writes what ``gigsim run`` produces and ``write_comparison`` what
+``gigsim compare`` produces; both stage the folder beside its target and rename it into place.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import platform
 import shutil
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -19,6 +25,10 @@ import tomli_w
 
 from gigsim.errors import GigsimError
 from gigsim.results import TABLES, Results
+from gigsim.scenario import Scenario
+
+if TYPE_CHECKING:
+    from gigsim.comparison import Comparison
 
 Format = Literal["csv", "parquet"]
 
@@ -45,11 +55,55 @@ def check_target(out: Path, force: bool, fmt: Format = "csv") -> None:
 
 def resolved_scenario(results: Results) -> dict[str, Any]:
     """The scenario data as run: the file with its overrides, and the seed and replications used."""
-    data = json.loads(json.dumps(dict(results.scenario.data)))  # a deep, plain copy
+    return scenario_as_run(results.scenario, results.seed, results.replications)
+
+
+def scenario_as_run(scenario: Scenario, seed: int, replications: int) -> dict[str, Any]:
+    """``scenario``'s data (the file with its overrides) with the seed and replications used."""
+    data = json.loads(json.dumps(dict(scenario.data)))  # a deep, plain copy
     simulation = data.setdefault("simulation", {})
-    simulation["seed"] = results.seed
-    simulation["replications"] = results.replications
+    simulation["seed"] = seed
+    simulation["replications"] = replications
     return data
+
+
+@contextmanager
+def staged_folder(out: Path) -> Iterator[Path]:
+    """A fresh temporary folder beside ``out``, renamed to ``out`` if the block succeeds.
+
+    An existing ``out`` is replaced only once the new folder is complete; if the block fails,
+    the temporary folder is removed and ``out`` is left as it was.
+    """
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.parent / f".{out.name}.partial-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir()
+    try:
+        yield staging
+        _replace(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def write_table(frame: pd.DataFrame, folder: Path, name: str, fmt: Format) -> None:
+    """Write ``frame`` as ``folder/name.csv`` or ``folder/name.parquet``, without its index."""
+    if fmt == "parquet":
+        frame.to_parquet(folder / f"{name}.parquet", index=False)
+    else:
+        frame.to_csv(folder / f"{name}.csv", index=False)
+
+
+def environment() -> dict[str, Any]:
+    """What a manifest records about the run's software and time."""
+    return {
+        "created_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "pandas": pd.__version__,
+        "simpy": simpy.__version__,
+    }
 
 
 def write_results(results: Results, out: str | Path, fmt: Format = "csv", force: bool = False,
@@ -62,18 +116,9 @@ def write_results(results: Results, out: str | Path, fmt: Format = "csv", force:
     out = Path(out)
     check_target(out, force, fmt)
     started = time.perf_counter()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".{out.name}.partial-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir()
-    try:
+    with staged_folder(out) as staging:
         for name in TABLES:
-            frame: pd.DataFrame = getattr(results, name)
-            if fmt == "parquet":
-                frame.to_parquet(staging / f"{name}.parquet", index=False)
-            else:
-                frame.to_csv(staging / f"{name}.csv", index=False)
+            write_table(getattr(results, name), staging, name, fmt)
         summary = {"scenario": results.scenario.name, **results.summary().to_dict()}
         _write_json(staging / "summary.json", summary)
         (staging / "scenario.toml").write_text(tomli_w.dumps(resolved_scenario(results)),
@@ -90,17 +135,64 @@ def write_results(results: Results, out: str | Path, fmt: Format = "csv", force:
             "tables": list(TABLES),
             "timings_s": timings,
             "events": int(sum(r.events for r in results.records)),
-            "created_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "python": platform.python_version(),
-            "numpy": np.__version__,
-            "pandas": pd.__version__,
-            "simpy": simpy.__version__,
+            **environment(),
             **(manifest or {}),
         })
-        _replace(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    return out
+
+
+def write_comparison(comparison: Comparison, out: str | Path, fmt: Format = "csv",
+                     force: bool = False, manifest: Mapping[str, Any] | None = None) -> Path:
+    """Write a comparison's folder: its tables, summary, figures, manifest and scenarios.
+
+    ``comparison`` (the tidy table) and ``per_replication`` as CSV or Parquet;
+    ``summary.json`` (:meth:`~gigsim.comparison.Comparison.to_dict`); ``income_ecdf.png`` and
+    ``latency_ecdf.png``; ``scenario.toml`` (the scenario as run), ``variants.toml`` (every
+    variant's scenario as run, one table per variant) and ``manifest.json``. Written
+    atomically like :func:`write_results`.
+    """
+    from gigsim import plots  # matplotlib is loaded only when figures are drawn
+
+    out = Path(out)
+    check_target(out, force, fmt)
+    started = time.perf_counter()
+    results = comparison.results
+    figures = plots.comparison_figures(
+        {name: r.worker_months for name, r in results.items()},
+        {name: r.latencies for name, r in results.items()})
+    seed, replications = comparison.seed, comparison.replications
+    with staged_folder(out) as staging:
+        write_table(comparison.table, staging, "comparison", fmt)
+        write_table(comparison.per_replication, staging, "per_replication", fmt)
+        _write_json(staging / "summary.json", comparison.to_dict())
+        for stem, figure in figures.items():
+            figure.savefig(staging / f"{stem}.png", dpi=120)
+        (staging / "scenario.toml").write_text(
+            tomli_w.dumps(scenario_as_run(comparison.scenario, seed, replications)),
+            encoding="utf-8")
+        (staging / "variants.toml").write_text(tomli_w.dumps({
+            name: scenario_as_run(r.scenario, seed, replications) for name, r in results.items()
+        }), encoding="utf-8")
+        timings = {f"simulate_s.{name}": r.timings.get("simulate_s", math.nan)
+                   for name, r in results.items()}
+        timings["write_s"] = time.perf_counter() - started
+        _write_json(staging / "manifest.json", {
+            "gigsim_version": _version(),
+            "scenario": comparison.scenario.name,
+            "scenario_file": comparison.scenario.source,
+            "seed": seed,
+            "replications": replications,
+            "variants": list(comparison.variants),
+            "reference": comparison.reference,
+            "variant_overrides": comparison.variant_overrides(),
+            "format": fmt,
+            "tables": ["comparison", "per_replication"],
+            "figures": [f"{stem}.png" for stem in figures],
+            "timings_s": timings,
+            "events": int(sum(rec.events for r in results.values() for rec in r.records)),
+            **environment(),
+            **(manifest or {}),
+        })
     return out
 
 

@@ -2,6 +2,7 @@
 
 Percentiles are taken per replication over its worker-months, then averaged across
 replications, so that every interval is a t interval over independent replication values.
+:func:`paired_difference` compares two sets of replications run on the same seeds.
 """
 
 from __future__ import annotations
@@ -14,8 +15,18 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from gigsim.metrics import exit_within_year, latencies_table, worker_months_table
+from gigsim.metrics import (
+    exit_within_year,
+    latencies_table,
+    project_fills_table,
+    spells_table,
+    worker_months_table,
+)
 from gigsim.records import Records
+from gigsim.units import HOURS_PER_MONTH
+
+# A worker whose income per onboarded month is below this counts in below_threshold_share.
+INCOME_THRESHOLD_USD = 500.0
 
 METRICS: dict[str, str] = {
     "income_mean_usd": "mean monthly income per worker-month (USD)",
@@ -35,6 +46,14 @@ METRICS: dict[str, str] = {
     "effective_wage_usd": "income per working hour, unpaid hours included (USD/h)",
     "effective_to_paid_wage": "effective wage / paid-time wage",
     "exit_within_12mo_share": "share of onboarded workers gone within 12 months",
+    "income_gini": "Gini coefficient across workers of annualised income (12 × income per"
+                   " onboarded month), workers onboarded for a month or more of the window",
+    "below_threshold_share": f"share of those workers earning under ${INCOME_THRESHOLD_USD:,.0f}"
+                             " per onboarded month",
+    "fill_latency_mean_h": "mean time from a seat opening to its filling, per filled seat"
+                           " (hours)",
+    "unfilled_seat_h": "seat-hours that open seats stayed unfilled, over all projects"
+                       " (seat-hours)",
 }
 
 
@@ -42,16 +61,52 @@ def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator > 0 else math.nan
 
 
+def gini(values: Sequence[float] | np.ndarray) -> float:
+    """The Gini coefficient of non-negative ``values``: mean absolute difference / (2 × mean).
+
+    This is the population form, Σᵢ Σⱼ |xᵢ − xⱼ| / (2 n² x̄), computed from the sorted values
+    as Σᵢ (2i − n − 1) x₍ᵢ₎ / (n Σ x) (numpy and scipy have no Gini). 0 when everyone has the
+    same, (n − 1) / n when one has everything; NaN when there are no values or they sum to 0.
+    """
+    x = np.sort(np.asarray(values, dtype=float))
+    n = len(x)
+    total = float(x.sum())
+    if n == 0 or total <= 0:
+        return math.nan
+    rank = np.arange(1, n + 1)
+    return float(np.sum((2 * rank - n - 1) * x) / (n * total))
+
+
+def worker_monthly_income(records: Records, months: pd.DataFrame) -> pd.Series:
+    """Income per onboarded month (USD) of each worker onboarded for a month or more.
+
+    ``months`` are the replication's worker-months with onboarded time (``M``). A worker's
+    onboarded time is the clock time of their idle, training and work spells in the window;
+    workers with less than one month of it (or less than the whole window, if that is shorter)
+    are left out, since a few days say little about a rate of income.
+    """
+    spells = spells_table(records)
+    onboarded = spells[spells["kind"] != "assessment"]
+    onboarded_h = (onboarded["end_h"] - onboarded["start_h"]).groupby(
+        onboarded["worker_id"]).sum()
+    minimum_h = min(HOURS_PER_MONTH, records.horizon_h) * (1 - 1e-9)  # whole window, to rounding
+    onboarded_h = onboarded_h[onboarded_h >= minimum_h]
+    income = months.groupby("worker_id")["income_usd"].sum()
+    income = income.reindex(onboarded_h.index, fill_value=0.0)
+    return income / (onboarded_h / HOURS_PER_MONTH)
+
+
 def replication_metrics(records: Records) -> dict[str, float]:
     """Every summary metric for one replication."""
-    # income is measured over months with onboarded time (not months spent in the assessment)
-    months = worker_months_table(records)
-    months = months[months["available_h"] > 0]
+    all_months = worker_months_table(records)
+    # hours and wages count every month, so that unpaid assessments of applicants who fail
+    # count as unpaid work; the income distribution is over months with onboarded time
+    paid_h = float((all_months["worked_h"] + all_months["paid_training_h"]
+                    + all_months["paid_assessment_h"]).sum())
+    unpaid_h = float(all_months["unpaid_h"].sum())
+    total_income = float(all_months["income_usd"].sum())
+    months = all_months[all_months["available_h"] > 0]
     income = months["income_usd"].to_numpy()
-    paid_h = float((months["worked_h"] + months["paid_training_h"]
-                    + months["paid_assessment_h"]).sum())
-    unpaid_h = float(months["unpaid_h"].sum())
-    total_income = float(income.sum())
     latencies = latencies_table(records)
     done = latencies.loc[~latencies["censored"], "latency_h"].to_numpy()
     by_worker = months.groupby("worker_id", sort=True)
@@ -59,6 +114,10 @@ def replication_metrics(records: Records) -> dict[str, float]:
     changes = by_worker["income_usd"].diff().abs().dropna()
     left, at_risk = exit_within_year(records)
     has_months = len(income) > 0
+    monthly = worker_monthly_income(records, months).to_numpy()
+    fills = project_fills_table(records)
+    filled = fills["seats_filled"].to_numpy()
+    fill_latency_sum_h = float(np.nansum(fills["fill_latency_mean_h"].to_numpy() * filled))
     return {
         "income_mean_usd": float(income.mean()) if has_months else math.nan,
         "income_p10_usd": float(np.percentile(income, 10)) if has_months else math.nan,
@@ -80,6 +139,11 @@ def replication_metrics(records: Records) -> dict[str, float]:
         "effective_wage_usd": _ratio(total_income, paid_h + unpaid_h),
         "effective_to_paid_wage": _ratio(paid_h, paid_h + unpaid_h),
         "exit_within_12mo_share": _ratio(left, at_risk),
+        "income_gini": gini(monthly),
+        "below_threshold_share": float(np.mean(monthly < INCOME_THRESHOLD_USD)) if len(monthly)
+        else math.nan,
+        "fill_latency_mean_h": _ratio(fill_latency_sum_h, float(filled.sum())),
+        "unfilled_seat_h": float(fills["unfilled_seat_h"].sum()) if len(fills) else math.nan,
     }
 
 
@@ -96,6 +160,57 @@ def t_interval(values: Sequence[float], level: float = 0.95) -> tuple[float, flo
         return mean, math.nan, math.nan
     half = float(stats.t.ppf(0.5 + level / 2, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
     return mean, mean - half, mean + half
+
+
+@dataclass(frozen=True)
+class PairedDifference:
+    """How a metric differs between two variants run on the same seeds, replication by replication.
+
+    ``mean``, ``ci_low`` and ``ci_high`` are the mean of the per-replication differences
+    (other − reference) and its t interval. ``paired_var`` is the sample variance of those
+    differences; ``unpaired_var`` is var(reference) + var(other), the variance the difference of
+    one replication of each would have if the two had been run on independent seeds. Both are
+    over the ``n`` replications where both values are known.
+    """
+
+    mean: float
+    ci_low: float
+    ci_high: float
+    paired_var: float
+    unpaired_var: float
+    n: int
+
+    @property
+    def variance_reduction(self) -> float:
+        """1 − paired_var / unpaired_var: the share of the variance that pairing removes.
+
+        0.9 means the paired difference has a tenth of the variance, so its interval is about
+        √10 ≈ 3.2 times narrower than with independent seeds; below 0, pairing made it worse.
+        NaN when unpaired_var is 0 or unknown.
+        """
+        if math.isnan(self.unpaired_var) or self.unpaired_var <= 0:
+            return math.nan
+        return 1.0 - self.paired_var / self.unpaired_var
+
+
+def paired_difference(reference: Sequence[float] | np.ndarray,
+                      other: Sequence[float] | np.ndarray, level: float = 0.95) -> PairedDifference:
+    """Compare ``other`` with ``reference``, value ``i`` of each coming from replication ``i``.
+
+    Replications where either value is NaN are left out of everything.
+    """
+    a = np.asarray(reference, dtype=float)
+    b = np.asarray(other, dtype=float)
+    if a.shape != b.shape:
+        raise ValueError(f"paired values differ in length: {len(a)} and {len(b)}")
+    both = ~(np.isnan(a) | np.isnan(b))
+    a, b = a[both], b[both]
+    mean, low, high = t_interval((b - a).tolist(), level)
+    if len(a) < 2:
+        return PairedDifference(mean, low, high, math.nan, math.nan, len(a))
+    paired = float(np.var(b - a, ddof=1))
+    unpaired = float(np.var(a, ddof=1) + np.var(b, ddof=1))
+    return PairedDifference(mean, low, high, paired, unpaired, len(a))
 
 
 @dataclass(frozen=True)

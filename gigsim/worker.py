@@ -192,8 +192,11 @@ class Worker:
                        project.pieces(self.available_h_per_h, self.spell_start, now)]
         total = 0.0
         for begin, end, income in spells:
-            if end > since and end > begin:
-                total += income * (end - max(begin, since)) / (end - begin)
+            if end <= since:
+                continue
+            # a spell of zero length (income at an instant: a paid assessment without a wait)
+            # counts whole; a longer one for its share inside the window
+            total += income if end <= begin else income * (end - max(begin, since)) / (end - begin)
         return total
 
     @property

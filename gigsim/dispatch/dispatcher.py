@@ -144,13 +144,16 @@ class Dispatcher:
             self.open_projects.setdefault(project.requires, {})[project.id] = project
 
     def run_round(self, now: float) -> None:
-        """Fill every open seat the pool can fill, longest-open projects first."""
-        for skill, projects in self.open_projects.items():
-            if skill in self.pools:
-                for project in list(projects.values()):
-                    self._fill(project, now)
-                    if project.open_seats > 0:  # the pool of this skill is empty
-                        break
+        """Fill every open seat the pool can fill, longest-open projects first, across skills."""
+        waiting = [project for skill, projects in self.open_projects.items()
+                   if skill in self.pools for project in projects.values()]
+        waiting.sort(key=lambda project: project.oldest_open)  # stable: list order on ties
+        exhausted: set[str] = set()
+        for project in waiting:
+            if project.requires not in exhausted:
+                self._fill(project, now)
+                if project.open_seats > 0:  # the pool of this skill is empty
+                    exhausted.add(project.requires)
 
     def close_project(self, project: Project, now: float) -> None:
         """The project takes no more workers (under notice, or ended)."""

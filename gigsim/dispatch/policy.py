@@ -154,7 +154,7 @@ def get_policy(name: str) -> PolicyFactory:
         module_name, _, attribute = name.partition(":")
         try:
             module = importlib.import_module(module_name)
-        except ImportError as error:
+        except Exception as error:  # not found, or fails as it runs: one line, not a traceback
             raise PolicyError(f"cannot import module {module_name!r} for policy {name!r}"
                               f" ({error})") from None
         factory = getattr(module, attribute, None)

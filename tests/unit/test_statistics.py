@@ -11,8 +11,17 @@ import pytest
 from scipy import stats
 
 from gigsim import Scenario, simulate
+from gigsim.metrics import worker_months_table
 from gigsim.records import Recorder, Records, SpellKind
-from gigsim.statistics import METRICS, Summary, replication_metrics, t_interval
+from gigsim.statistics import (
+    INCOME_THRESHOLD_USD,
+    METRICS,
+    Summary,
+    gini,
+    replication_metrics,
+    t_interval,
+    worker_monthly_income,
+)
 from gigsim.units import HOURS_PER_MONTH as MONTH
 
 IDLE, WORK = int(SpellKind.IDLE), int(SpellKind.WORK)
@@ -198,3 +207,97 @@ def test_summary_str_lists_every_metric(small_results: Any) -> None:
     assert len(lines) == len(METRICS)
     for line, name in zip(lines, METRICS, strict=True):
         assert line.startswith(name)
+
+
+# --- income inequality and seat filling -------------------------------------------------------
+
+
+def _brute_force_gini(values: list[float]) -> float:
+    x = np.asarray(values, dtype=float)
+    return float(np.abs(x[:, None] - x[None, :]).sum() / (2 * len(x) ** 2 * x.mean()))
+
+
+@pytest.mark.parametrize("values", [[1.0, 2.0, 3.0, 4.0], [0.0, 0.0, 5.0], [7.0],
+                                    list(np.random.default_rng(1).lognormal(6, 1, 50))])
+def test_gini_matches_the_pairwise_definition(values: list[float]) -> None:
+    assert gini(values) == pytest.approx(_brute_force_gini(values))
+    assert gini(values[::-1]) == pytest.approx(gini(values))  # order does not matter
+
+
+def test_gini_extremes() -> None:
+    assert gini([3.0, 3.0, 3.0]) == pytest.approx(0.0)
+    assert gini([0.0, 0.0, 0.0, 8.0]) == pytest.approx(3 / 4)  # (n - 1) / n
+    assert math.isnan(gini([]))
+    assert math.isnan(gini([0.0, 0.0]))
+
+
+ASSESSMENT = int(SpellKind.ASSESSMENT)
+
+
+def _inequality_records() -> Records:
+    """Five workers over two months with known incomes per onboarded month, three projects."""
+    recorder = Recorder()
+
+    def row(worker: int, kind: int, start: float, end: float,
+            income: float = 0.0) -> tuple[float, ...]:
+        hours = 0.0 if kind == ASSESSMENT else (end - start) / 8
+        worked = hours if kind == WORK else 0.0
+        idle = hours if kind == IDLE else 0.0
+        return (worker, kind, start, end, -1, False, hours, worked, 0.0, idle, 0.0, 0.0,
+                0.0, 0.0, 0.0, income)
+
+    recorder.spells.extend([
+        row(0, WORK, 0.0, MONTH, income=1000.0),          # 1000 over two months: 500/month
+        row(0, IDLE, MONTH, 2 * MONTH),
+        row(1, WORK, 0.0, 2 * MONTH, income=3000.0),      # 1500/month
+        row(2, IDLE, 0.0, 2 * MONTH),                     # 0/month
+        row(3, WORK, 1.5 * MONTH, 2 * MONTH, income=400.0),  # half a month: left out
+        row(4, ASSESSMENT, 0.0, 0.5 * MONTH),             # 600 over 1.5 onboarded months
+        row(4, WORK, 0.5 * MONTH, 2 * MONTH, income=600.0),
+    ])
+    workers = [(w, 0, 0.0, 0.0, math.nan, 0, 21.0, 0.5) for w in range(5)]
+    nan = math.nan
+    projects = [  # ..., seats_filled, fill_latency_sum_h, unfilled_seat_h
+        (0, 0, 0.0, 100.0, 5, 0, nan, 16.0, 20.0, 0.0, 0, math.inf, 4, 40.0, 50.0),
+        (1, 0, 10.0, 200.0, 5, 0, nan, 16.0, 20.0, 0.0, 0, math.inf, 1, 30.0, 70.0),
+        (2, 0, 20.0, 300.0, 5, 0, nan, 16.0, 20.0, 0.0, 0, math.inf, 0, 0.0, 100.0),
+    ]
+    return recorder.freeze(replication=0, warmup_h=0.0, horizon_h=2 * MONTH,
+                           group_names=("g",), generator_names=("p",), workers=workers,
+                           projects=projects)
+
+
+def test_income_inequality_by_hand() -> None:
+    records = _inequality_records()
+    monthly = [500.0, 1500.0, 0.0, 400.0]  # workers 0, 1, 2 and 4
+    m = replication_metrics(records)
+    assert m["income_gini"] == pytest.approx(_brute_force_gini(monthly))
+    assert m["below_threshold_share"] == pytest.approx(2 / 4)  # 0 and 400; 500 is not below
+    assert INCOME_THRESHOLD_USD == 500.0
+
+
+def test_worker_monthly_income_by_hand() -> None:
+    records = _inequality_records()
+    months = worker_months_table(records)
+    rates = worker_monthly_income(records, months[months["available_h"] > 0])
+    assert rates.index.tolist() == [0, 1, 2, 4]
+    np.testing.assert_allclose(rates.to_numpy(), [500.0, 1500.0, 0.0, 400.0])
+
+
+def test_seat_filling_by_hand() -> None:
+    m = replication_metrics(_inequality_records())
+    assert m["fill_latency_mean_h"] == pytest.approx((40.0 + 30.0) / 5)  # per filled seat
+    assert m["unfilled_seat_h"] == pytest.approx(220.0)
+
+
+def test_new_metrics_agree_with_the_tables(small_results: Any) -> None:
+    per = small_results.summary().per_replication
+    fills = small_results.project_fills
+    for replication, group in fills.groupby("replication"):
+        weights = group["seats_filled"]
+        assert per.loc[replication, "fill_latency_mean_h"] == pytest.approx(
+            (group["fill_latency_mean_h"].fillna(0) * weights).sum() / weights.sum())
+        assert per.loc[replication, "unfilled_seat_h"] == pytest.approx(
+            group["unfilled_seat_h"].sum())
+    for name in ("income_gini", "below_threshold_share"):
+        assert ((per[name] >= 0) & (per[name] <= 1)).all(), name

@@ -1,0 +1,315 @@
+"""Comparing variants of a scenario on common random numbers: paired differences and their CIs.
+
+Every variant runs with the same seed and replications, so replication ``r`` of each variant
+draws from the same random streams: variants that change only dispatch see the same projects
+and the same workers, and the difference between two variants, replication by replication, is
+free of most of the noise that separates two replications. :class:`Comparison` reports each
+variant's mean with a t interval, and the paired difference against the first variant with its
+t interval and the share of variance that pairing removed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+
+from gigsim.errors import GigsimError, ScenarioError
+from gigsim.results import Results
+from gigsim.runner import Progress, simulate
+from gigsim.scenario import Scenario
+from gigsim.statistics import METRICS, paired_difference, t_interval
+from gigsim.units import format_duration
+from gigsim.variants import check_variant_name
+
+BASE = "base"  # the name of the scenario as it is, when compare adds it
+CONFIDENCE_LEVEL = 0.95
+FIXED_KEYS = ("simulation.seed", "simulation.replications")
+
+VariantSpec = Mapping[str, Any] | Scenario
+
+TABLE_COLUMNS = (
+    "variant", "metric", "mean", "ci_low", "ci_high", "diff_vs_first", "diff_ci_low",
+    "diff_ci_high", "paired_var", "unpaired_var", "variance_reduction",
+)
+
+
+def with_base(variants: Mapping[str, VariantSpec]) -> dict[str, VariantSpec]:
+    """The variants to run: as given, or with ``base`` (no overrides) first if only one is given.
+
+    One variant alone is compared against the scenario as it is; two or more are compared as
+    given, the first being the reference.
+    """
+    if not variants:
+        raise GigsimError("compare needs at least one variant, e.g. rand:dispatch.policy=random")
+    if len(variants) == 1:
+        (name,) = variants
+        if name == BASE:
+            raise GigsimError(f"a single variant is compared against the scenario as it is,"
+                              f" named {BASE!r}; name yours differently or give two or more")
+        return {BASE: {}, **variants}
+    return dict(variants)
+
+
+def resolve_variants(scenario: Scenario, variants: Mapping[str, VariantSpec]
+                     ) -> dict[str, Scenario]:
+    """Build and validate the scenario of every variant, before anything is simulated.
+
+    A variant is either dotted-key overrides of ``scenario`` (empty for the scenario as it is)
+    or a :class:`~gigsim.scenario.Scenario` built already. Errors name the variant.
+    """
+    out: dict[str, Scenario] = {}
+    for name, spec in with_base(variants).items():
+        check_variant_name(name)
+        if isinstance(spec, Scenario):
+            out[name] = spec
+            continue
+        for key in FIXED_KEYS:
+            if key in spec:
+                raise GigsimError(
+                    f"variant {name!r}: {key}: every variant runs with the same seed and"
+                    " replications (common random numbers); set them for all with --seed and"
+                    " --replications (seed= and replications= in Python)")
+        try:
+            out[name] = scenario.with_overrides(spec) if spec else scenario
+        except ScenarioError as error:
+            if error.source == "--set":  # the key was written by the variant
+                raise GigsimError(f"variant {name!r}: {error.key}: {error.message}") from None
+            raise GigsimError(f"variant {name!r}: {error}") from None
+    return out
+
+
+def compare(scenario: Scenario, variants: Mapping[str, VariantSpec],
+            replications: int | None = None, seed: int | None = None, jobs: int = 1,
+            progress: Progress | None = None) -> Comparison:
+    """Simulate every variant of ``scenario`` on the same seeds and compare them.
+
+    ``variants`` maps names to dotted-key overrides of ``scenario`` (``{}`` for the scenario as
+    it is) or to scenarios built already; with a single variant, the scenario as it is is
+    added first as ``base``. The first variant is the reference for differences.
+    ``replications`` and ``seed`` default to ``scenario``'s ``[simulation]`` values and are the
+    same for every variant; ``jobs`` and ``progress`` are as for :func:`gigsim.simulate`
+    (``progress`` counts replications over all variants).
+    """
+    scenarios = resolve_variants(scenario, variants)
+    overrides = {name: None if isinstance(spec, Scenario) else dict(spec)
+                 for name, spec in with_base(variants).items()}
+    replications = scenario.simulation.replications if replications is None else replications
+    seed = scenario.simulation.seed if seed is None else seed
+    results = {name: simulate(variant, replications=replications, seed=seed, jobs=jobs,
+                              progress=progress)
+               for name, variant in scenarios.items()}
+    return Comparison(scenario, results, overrides)
+
+
+@dataclass
+class Comparison:
+    """Variants of one scenario simulated on the same seeds, and how they differ.
+
+    ``results`` holds each variant's :class:`~gigsim.results.Results` in order, the first being
+    the reference; ``overrides`` the overrides each was built with (None for a variant given as
+    a scenario).
+    """
+
+    scenario: Scenario
+    results: Mapping[str, Results]
+    overrides: Mapping[str, Mapping[str, Any] | None] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.results:
+            raise GigsimError("a comparison needs at least one variant")
+        runs = {(r.seed, r.replications) for r in self.results.values()}
+        if len(runs) > 1:
+            raise GigsimError("the variants of a comparison must share their seed and"
+                              " replications, so that replications can be paired")
+
+    @property
+    def variants(self) -> tuple[str, ...]:
+        """The variant names, in order."""
+        return tuple(self.results)
+
+    @property
+    def reference(self) -> str:
+        """The first variant: differences are against it."""
+        return self.variants[0]
+
+    @property
+    def seed(self) -> int:
+        """The seed every variant ran with."""
+        return next(iter(self.results.values())).seed
+
+    @property
+    def replications(self) -> int:
+        """How many replications every variant ran."""
+        return next(iter(self.results.values())).replications
+
+    def variant_overrides(self) -> dict[str, Any]:
+        """Each variant's overrides, JSON-ready (null for a variant given as a scenario)."""
+        return {name: _plain(self.overrides.get(name)) for name in self.variants}
+
+    def values(self, variant: str) -> pd.DataFrame:
+        """One row per replication, one column per metric, for ``variant``."""
+        return self.results[variant].summary().per_replication
+
+    @cached_property
+    def per_replication(self) -> pd.DataFrame:
+        """A long table: variant, replication, metric, value and diff_vs_first.
+
+        ``diff_vs_first`` is the value minus the first variant's in the same replication.
+        """
+        first = self.values(self.reference)
+        frames = []
+        for metric in METRICS:
+            for name in self.variants:
+                values = self.values(name)[metric]
+                frames.append(pd.DataFrame({
+                    "variant": name,
+                    "replication": values.index.to_numpy(),
+                    "metric": metric,
+                    "value": values.to_numpy(),
+                    "diff_vs_first": (values - first[metric]).to_numpy(),
+                }))
+        return pd.concat(frames, ignore_index=True)
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """The tidy comparison: one row per metric and variant (columns :data:`TABLE_COLUMNS`).
+
+        ``mean``, ``ci_low`` and ``ci_high`` are the variant's mean across replications and its
+        95% t interval. The other columns compare it with the first variant, replication by
+        replication (NaN on the first variant's own rows): ``diff_vs_first`` and its 95% t
+        interval ``diff_ci_low``–``diff_ci_high``; ``paired_var``, the variance of the
+        per-replication differences; ``unpaired_var`` = var(first) + var(variant), what that
+        variance would be with independent seeds; and ``variance_reduction`` =
+        1 − paired_var / unpaired_var.
+        """
+        first = self.values(self.reference)
+        rows = []
+        for metric in METRICS:
+            for name in self.variants:
+                values = self.values(name)[metric].to_numpy()
+                mean, low, high = t_interval(values.tolist(), CONFIDENCE_LEVEL)
+                row: dict[str, Any] = {"variant": name, "metric": metric, "mean": mean,
+                                       "ci_low": low, "ci_high": high}
+                if name == self.reference:
+                    row.update({c: math.nan for c in TABLE_COLUMNS[5:]})
+                else:
+                    d = paired_difference(first[metric].to_numpy(), values, CONFIDENCE_LEVEL)
+                    row.update(diff_vs_first=d.mean, diff_ci_low=d.ci_low,
+                               diff_ci_high=d.ci_high, paired_var=d.paired_var,
+                               unpaired_var=d.unpaired_var,
+                               variance_reduction=d.variance_reduction)
+                rows.append(row)
+        return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
+
+    def _rows(self) -> dict[tuple[str, str], dict[Any, Any]]:
+        """The rows of :attr:`table` by (metric, variant)."""
+        return {(row["metric"], row["variant"]): row
+                for row in self.table.to_dict(orient="records")}
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form of :attr:`table` and :attr:`per_replication`, by metric and variant."""
+        table = self._rows()
+        metrics: dict[str, Any] = {}
+        for metric, description in METRICS.items():
+            by_variant = {}
+            for name in self.variants:
+                row = table[metric, name]
+                entry: dict[str, Any] = {c: _json_float(row[c]) for c in TABLE_COLUMNS[2:]}
+                entry["per_replication"] = [_json_float(v)
+                                            for v in self.values(name)[metric]]
+                by_variant[name] = entry
+            metrics[metric] = {"description": description, "variants": by_variant}
+        return {
+            "scenario": self.scenario.name,
+            "seed": self.seed,
+            "replications": self.replications,
+            "confidence_level": CONFIDENCE_LEVEL,
+            "reference": self.reference,
+            "variants": self.variant_overrides(),
+            "metrics": metrics,
+        }
+
+    def __str__(self) -> str:
+        """A readable table: per metric, each variant's mean and its difference from the first."""
+        sim = self.scenario.simulation
+        lines = [
+            f"{self.scenario.name}: {len(self.variants)} variants × {self.replications}"
+            f" replication(s), {format_duration(sim.horizon_h)} after"
+            f" {format_duration(sim.warmup_h)} warm-up, seed {self.seed} for every variant",
+            f"differences are against {self.reference!r}, replication by replication"
+            " (common random numbers)",
+        ]
+        table = self._rows()
+        for metric, description in METRICS.items():
+            lines += ["", f"{metric}: {description}"]
+            rows = [("variant", f"mean [{CONFIDENCE_LEVEL:.0%} CI]",
+                     f"vs {self.reference} [{CONFIDENCE_LEVEL:.0%} CI]", "pairing saves")]
+            for name in self.variants:
+                row = table[metric, name]
+                rows.append((
+                    name,
+                    _with_interval(metric, row["mean"], row["ci_low"], row["ci_high"]),
+                    "" if name == self.reference else _with_interval(
+                        metric, row["diff_vs_first"], row["diff_ci_low"], row["diff_ci_high"],
+                        difference=True),
+                    "" if name == self.reference or math.isnan(row["variance_reduction"])
+                    else f"{row['variance_reduction']:.1%}",
+                ))
+            widths = [max(len(r[i]) for r in rows) for i in range(4)]
+            for r in rows:
+                lines.append("  " + "  ".join(text.ljust(w) if i < 3 else text.rjust(w)
+                                              for i, (text, w) in enumerate(zip(r, widths,
+                                                                                 strict=True))
+                                              ).rstrip())
+        lines += ["", "pairing saves: 1 − var(per-replication differences) / (var(first) +"
+                  " var(variant)),", "the share of a difference's variance removed by running"
+                  " the variants on the same seeds"]
+        return "\n".join(lines)
+
+
+def _format_value(metric: str, value: float, difference: bool = False) -> str:
+    """A metric's value for the terminal: dollars, percent (pp for differences), or a number.
+
+    Hours and seat-hours are bare numbers; the metric's description names the unit.
+    """
+    if math.isnan(value):
+        return "n/a"
+    size = abs(value)
+    if metric.endswith("_usd"):
+        text = f"${size:,.2f}"
+    elif metric.endswith("_share"):
+        text = f"{100 * size:.1f}{' pp' if difference else '%'}"
+    elif metric.endswith("_seat_h"):
+        text = f"{size:,.0f}"
+    elif metric.endswith("_h"):
+        text = f"{size:,.1f}"
+    else:
+        text = f"{size:.3f}"
+    if not any(c in "123456789" for c in text):  # rounds to zero: no sign
+        return text
+    return ("−" if value < 0 else "+" if difference else "") + text
+
+
+def _with_interval(metric: str, mean: float, low: float, high: float,
+                   difference: bool = False) -> str:
+    text = _format_value(metric, mean, difference)
+    if math.isnan(low):
+        return text
+    return (f"{text} [{_format_value(metric, low, difference)},"
+            f" {_format_value(metric, high, difference)}]")
+
+
+def _json_float(value: object) -> float | None:
+    number = float(value)  # type: ignore[arg-type]
+    return None if math.isnan(number) else number
+
+
+def _plain(value: object) -> Any:
+    """A JSON-ready copy of override values (TOML dates become strings)."""
+    return json.loads(json.dumps(value, default=str))
