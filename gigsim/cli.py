@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -76,6 +77,9 @@ quiet_option = click.option("--quiet", "-q", is_flag=True,
 @click.version_option(package_name="gigsim")
 def main() -> None:
     """Simulate gig-worker income under project churn."""
+    # a policy named module:Class may live beside the scenario, as with `python -m`
+    if "" not in sys.path and os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
 
 
 @main.command()

@@ -52,8 +52,9 @@ class BestRated:
 class LeastEarned:
     """Fair share: the worker who earned least over a trailing window goes first.
 
-    Income is measured over ``window`` (default four weeks) before the worker joins the queue;
-    while it waits it earns nothing, so its place only improves relative to newcomers.
+    Income is measured over ``window`` (default four weeks) before the worker joins the queue,
+    the current assignment of a worker pooled during a notice included. The key is fixed then:
+    income that later slides out of the window does not move a waiting worker up.
     """
 
     def __init__(self, rng: np.random.Generator, window: str = "4w") -> None:
@@ -73,10 +74,11 @@ class SkillAware:
     """Keeps specialists for specialist work.
 
     A seat goes to the qualified worker with the fewest skills (a generalist before a
-    specialist who could also take it), longest idle first, unless a worker with more skills
-    has been idle longer than ``threshold`` (default two weeks): then the longest idle of those
-    goes first. A worker with several skills who becomes free joins the open project whose skill
-    the fewest onboarded workers have.
+    specialist who could also take it), longest idle first. A worker with more skills who has
+    been idle longer than ``threshold`` (default two weeks) is no longer held back: it competes
+    by idle time, so the longest idle of such workers goes first unless the fewest-skilled
+    worker waiting has been idle even longer. A worker with several skills who becomes free
+    joins the open project whose skill the fewest onboarded workers have.
     """
 
     def __init__(self, rng: np.random.Generator, threshold: str = "2w") -> None:

@@ -75,8 +75,9 @@ class PriorityQueue:
 class ClassedQueue:
     """Workers in classes (lowest first), longest idle first within a class.
 
-    A worker of a higher class overtakes the lower classes once it has been idle for longer
-    than ``overtake_after_h``; among the workers eligible that way, the longest idle goes first.
+    A worker of a higher class stops being held back once it has been idle for longer than
+    ``overtake_after_h``: the next worker is the longest idle among the lowest waiting class's
+    longest-idle worker and the higher classes' workers idle that long (ties: order of joining).
     """
 
     def __init__(self, worker_class: Callable[[Worker], int], overtake_after_h: float) -> None:
