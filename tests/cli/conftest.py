@@ -36,9 +36,10 @@ def small_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
 @pytest.fixture
 def no_simulation(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make ``gigsim run`` fail the test if it gets as far as simulating."""
-    import gigsim.cli
+    import gigsim.cli.compare
+    import gigsim.cli.run
 
     def must_not_simulate(*args: object, **kwargs: object) -> None:
         raise AssertionError("simulated although the results could not be written")
 
-    monkeypatch.setattr(gigsim.cli, "simulate", must_not_simulate)
+    monkeypatch.setattr(gigsim.cli.run, "simulate", must_not_simulate)

@@ -66,12 +66,13 @@ def compared(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
 @pytest.fixture
 def no_simulation(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make ``gigsim compare`` fail the test if it gets as far as simulating."""
-    import gigsim.cli
+    import gigsim.cli.compare
+    import gigsim.cli.run
 
     def must_not_simulate(*args: object, **kwargs: object) -> None:
         raise AssertionError("simulated although the input was bad")
 
-    monkeypatch.setattr(gigsim.cli, "compare_variants", must_not_simulate)
+    monkeypatch.setattr(gigsim.cli.compare, "compare_variants", must_not_simulate)
 
 
 # --- the results folder ----------------------------------------------------------------------

@@ -1,0 +1,90 @@
+"""What every ``gigsim`` command shares: options, error handling, progress bars."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from gigsim.errors import GigsimError
+from gigsim.scenario import Scenario, load_scenario
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def user_errors(command: F) -> F:
+    """Turn gigsim's user errors into one line on stderr and exit status 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except GigsimError as error:
+            click.echo(f"gigsim: error: {error}", err=True)
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def parse_sets(values: tuple[str, ...]) -> dict[str, str]:
+    """Read ``--set KEY=VALUE`` options into a mapping."""
+    out: dict[str, str] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise GigsimError(f"--set {item!r}: expected KEY=VALUE, e.g. dispatch.policy=random")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def load(path: str, sets: tuple[str, ...]) -> Scenario:
+    """Load a scenario file with ``--set`` overrides."""
+    return load_scenario(path, overrides=parse_sets(sets))
+
+
+set_option = click.option(
+    "--set", "sets", multiple=True, metavar="KEY=VALUE",
+    help="Override a scenario key, e.g. --set projects.rating.arrivals_per_week=1.5 (repeatable).",
+)
+scenario_argument = click.argument("scenario", type=click.Path(dir_okay=False))
+replications_option = click.option("--replications", "-r", type=int,
+                                   help="Replications (default: the scenario's).")
+seed_option = click.option("--seed", type=int, help="Seed (default: the scenario's).")
+jobs_option = click.option(
+    "--jobs", "-j", type=int, default=1, show_default=True,
+    help="Worker processes; 0 means one per core. Results do not depend on it.")
+format_option = click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]),
+                             default="csv", show_default=True, help="Table file format.")
+force_option = click.option("--force", is_flag=True, help="Replace an existing results folder.")
+quiet_option = click.option("--quiet", "-q", is_flag=True,
+                            help="Print only where the results are.")
+
+
+def progress(count: int, quiet: bool) -> Any:
+    """A progress bar on stderr over ``count`` replications, or nothing when quiet or one."""
+    if quiet or count <= 1:
+        return NoBar()
+    return click.progressbar(length=count, label="simulating", file=sys.stderr, show_eta=True,
+                             show_pos=True)
+
+
+def at_least(option: str, value: int | None, minimum: int) -> None:
+    """Refuse an integer option below ``minimum`` (None means not given)."""
+    if value is not None and value < minimum:
+        raise GigsimError(f"{option}: must be at least {minimum}, got {value}")
+
+
+class NoBar:
+    """A stand-in for a progress bar when none is shown."""
+
+    def __enter__(self) -> NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, n: int) -> None:
+        """Do nothing."""

@@ -1,0 +1,103 @@
+"""``gigsim compare``: variants of a scenario on common random numbers."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from gigsim.cli.common import (
+    at_least,
+    force_option,
+    format_option,
+    jobs_option,
+    load,
+    parse_sets,
+    progress,
+    quiet_option,
+    replications_option,
+    scenario_argument,
+    seed_option,
+    set_option,
+    user_errors,
+)
+from gigsim.comparison import compare as compare_variants
+from gigsim.comparison import resolve_variants
+from gigsim.errors import GigsimError
+from gigsim.output import check_target, write_comparison
+from gigsim.variants import SYNTAX, parse_variants
+
+
+@click.command(name="compare")
+@scenario_argument
+@click.option("--variant", "variants", multiple=True, metavar=SYNTAX,
+              help="A variant: a name and the keys it changes, e.g. rand:dispatch.policy=random"
+                   " or d:dispatch.delay={dist=\"exponential\", mean=\"2d\"}; NAME: alone is"
+                   " the scenario as it is (repeatable).")
+@replications_option
+@seed_option
+@jobs_option
+@set_option
+@click.option("--out", "-o", type=click.Path(file_okay=False),
+              help="Results folder (default: results/<scenario name>-compare).")
+@format_option
+@force_option
+@quiet_option
+def compare_command(scenario: str, variants: tuple[str, ...], replications: int | None,
+                    seed: int | None, jobs: int, sets: tuple[str, ...], out: str | None,
+                    fmt: str, force: bool, quiet: bool) -> None:
+    """Compare variants of SCENARIO on the same random numbers.
+
+    Every variant is SCENARIO (with any --set) changed by its own keys, and runs with the same
+    seed and replications, so replication r of every variant sees the same projects and
+    workers (common random numbers). Variants are reported in the order given and the first
+    is the reference: each metric gets every variant's mean with a 95% confidence interval,
+    the paired difference from the first with its 95% interval, and the share of the variance
+    of that difference that pairing removed.
+
+    With a single --variant, the scenario as it is is added first, named base; with two or
+    more, they are compared as given (add --variant base: to include the scenario as it is).
+
+    \b
+    Example:
+      gigsim compare scenarios/platform.toml -r 20 --variant base:
+          --variant rand:dispatch.policy=random
+          --variant notice:projects.rating.notice.probability=1.0
+    """  # noqa: D301  (\b is click's mark for a paragraph it must not rewrap)
+    user_errors(_compare)(scenario, variants, replications, seed, jobs, sets, out, fmt, force,
+                          quiet)
+
+
+def _compare(path: str, texts: tuple[str, ...], replications: int | None, seed: int | None,
+             jobs: int, sets: tuple[str, ...], out: str | None, fmt: str, force: bool,
+             quiet: bool) -> None:
+    started = time.perf_counter()
+    at_least("--replications", replications, 1)
+    at_least("--seed", seed, 0)
+    at_least("--jobs", jobs, 0)
+    if not texts:
+        raise GigsimError(f"give at least one --variant {SYNTAX},"
+                          " e.g. --variant rand:dispatch.policy=random")
+    variants = parse_variants(texts)
+    scenario = load(path, sets)
+    scenarios = resolve_variants(scenario, variants)  # every variant is valid before running
+    target = Path(out) if out is not None else Path("results") / f"{scenario.name}-compare"
+    check_target(target, force, fmt)  # type: ignore[arg-type]  # fail before simulating
+    count = scenario.simulation.replications if replications is None else replications
+    with progress(count * len(scenarios), quiet) as bar:
+        comparison = compare_variants(scenario, variants, replications=replications, seed=seed,
+                                      jobs=jobs, progress=bar.update)
+    written = write_comparison(comparison, target, fmt=fmt, force=force,  # type: ignore[arg-type]
+                               manifest={"overrides": parse_sets(sets),
+                                         "command": sys.argv[1:]})
+    if not quiet:
+        click.echo(str(comparison))
+        click.echo(f"\n{len(scenarios)} variants × {comparison.replications} replication(s) in"
+                   f" {time.perf_counter() - started:.1f} s; results in {written}/")
+    else:
+        click.echo(str(written))
+
+
+COMMANDS = (compare_command,)

@@ -1,0 +1,129 @@
+"""``gigsim run`` and ``gigsim validate``: simulate a scenario, or only check it."""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from gigsim.cli.common import (
+    at_least,
+    force_option,
+    format_option,
+    jobs_option,
+    load,
+    parse_sets,
+    progress,
+    quiet_option,
+    replications_option,
+    scenario_argument,
+    seed_option,
+    set_option,
+    user_errors,
+)
+from gigsim.output import check_target, write_results
+from gigsim.results import Results
+from gigsim.runner import simulate
+from gigsim.units import format_duration
+
+
+@click.command()
+@scenario_argument
+@set_option
+def validate(scenario: str, sets: tuple[str, ...]) -> None:
+    """Check a scenario file without running it."""
+    user_errors(_validate)(scenario, sets)
+
+
+def _validate(path: str, sets: tuple[str, ...]) -> None:
+    scenario = load(path, sets)
+    sim = scenario.simulation
+    click.echo(
+        f"{path}: ok — scenario {scenario.name!r}, {len(scenario.workers)} worker group(s),"
+        f" {len(scenario.projects)} project generator(s), horizon"
+        f" {format_duration(sim.horizon_h)} after {format_duration(sim.warmup_h)} warm-up,"
+        f" {sim.replications} replication(s), policy {scenario.dispatch.policy!r}"
+    )
+
+
+@click.command()
+@scenario_argument
+@replications_option
+@seed_option
+@jobs_option
+@set_option
+@click.option("--out", "-o", type=click.Path(file_okay=False),
+              help="Results folder (default: results/<scenario name>).")
+@format_option
+@force_option
+@quiet_option
+def run(scenario: str, replications: int | None, seed: int | None, jobs: int,
+        sets: tuple[str, ...], out: str | None, fmt: str, force: bool, quiet: bool) -> None:
+    """Simulate SCENARIO and write a results folder."""
+    user_errors(_run)(scenario, replications, seed, jobs, sets, out, fmt, force, quiet)
+
+
+def _run(path: str, replications: int | None, seed: int | None, jobs: int,
+         sets: tuple[str, ...], out: str | None, fmt: str, force: bool, quiet: bool) -> None:
+    started = time.perf_counter()
+    at_least("--replications", replications, 1)  # before the progress bar prints its label
+    at_least("--seed", seed, 0)
+    at_least("--jobs", jobs, 0)
+    scenario = load(path, sets)
+    target = Path(out) if out is not None else Path("results") / scenario.name
+    check_target(target, force, fmt)  # type: ignore[arg-type]  # fail before simulating
+    count = scenario.simulation.replications if replications is None else replications
+    with progress(count, quiet) as bar:
+        results = simulate(scenario, replications=replications, seed=seed, jobs=jobs,
+                           progress=bar.update)
+    written = write_results(results, target, fmt=fmt, force=force,  # type: ignore[arg-type]
+                            manifest={"overrides": parse_sets(sets), "command": sys.argv[1:]})
+    if not quiet:
+        click.echo(brief_summary(results))
+        click.echo(f"\n{results.replications} replication(s) in"
+                   f" {time.perf_counter() - started:.1f} s; results in {written}/")
+    else:
+        click.echo(str(written))
+
+
+def _fmt(summary_table: Any, metric: str, pattern: str, scale: float = 1.0) -> str:
+    row = summary_table.loc[metric]
+    mean = row["mean"] * scale
+    if math.isnan(mean):
+        return "n/a"
+    text = pattern.format(mean)
+    if not math.isnan(row["ci_low"]):
+        text += " (95% CI " + pattern.format(row["ci_low"] * scale) + "–" \
+            + pattern.format(row["ci_high"] * scale) + ")"
+    return text
+
+
+def brief_summary(results: Results) -> str:
+    """A short, readable summary of the headline metrics."""
+    t = results.summary().table
+    sc = results.scenario
+    lines = [
+        f"{sc.name}: {results.replications} replication(s), seed {results.seed},"
+        f" {format_duration(sc.simulation.horizon_h)} after"
+        f" {format_duration(sc.simulation.warmup_h)} warm-up",
+        "",
+        f"  monthly income, mean         {_fmt(t, 'income_mean_usd', '${:,.0f}')}",
+        f"  monthly income, P10/P50/P90  {_fmt(t, 'income_p10_usd', '${:,.0f}')} / "
+        f"{_fmt(t, 'income_p50_usd', '${:,.0f}')} / {_fmt(t, 'income_p90_usd', '${:,.0f}')}",
+        f"  months with no income        {_fmt(t, 'zero_income_share', '{:.1f}%', 100)}",
+        f"  idle share of available time {_fmt(t, 'idle_share', '{:.1f}%', 100)}",
+        f"  reassignment latency, mean   {_fmt(t, 'latency_mean_h', '{:.1f} d', 1 / 24)}",
+        f"  reassignment latency, P90    {_fmt(t, 'latency_p90_h', '{:.1f} d', 1 / 24)}",
+        f"  unpaid share of working time {_fmt(t, 'unpaid_share', '{:.1f}%', 100)}",
+        f"  paid-time wage               {_fmt(t, 'paid_wage_usd', '${:.2f}/h')}",
+        f"  effective wage (with unpaid) {_fmt(t, 'effective_wage_usd', '${:.2f}/h')}",
+        f"  gone within 12 months        {_fmt(t, 'exit_within_12mo_share', '{:.1f}%', 100)}",
+    ]
+    return "\n".join(lines)
+
+
+COMMANDS = (run, validate)
