@@ -60,6 +60,7 @@ class WorkerGroup:
     patience: Distribution | None
     leave_rate_per_year: float
     assessment: Assessment | None
+    joins_at_h: float = 0.0  # when the ``count`` applicants join (a cohort joining later)
 
     @classmethod
     def from_section(cls, s: Section) -> WorkerGroup:
@@ -75,6 +76,7 @@ class WorkerGroup:
             patience=s.optional_dist("patience", "duration"),
             leave_rate_per_year=s.number("leave_rate_per_year", 0.0, non_negative=True),
             assessment=_optional(s, "assessment", Assessment.from_section),
+            joins_at_h=s.duration("joins_at", 0),
         )
         if group.count == 0 and group.arrivals_per_week == 0:
             raise s.error("count", "a group needs a positive count or arrivals_per_week")
