@@ -170,8 +170,9 @@ class Replication:
     def _start_idle(self, worker: Worker, now: float) -> None:
         worker.phase = Phase.IDLE
         worker.spell_start = now
-        if worker.patience_h < math.inf:
-            self._at(now + worker.patience_h, self._patience_over, worker, now)
+        if worker.patience_h < math.inf and not worker.patience_check_pending:
+            worker.patience_check_pending = True
+            self._at(now + worker.patience_h, self._patience_over, worker)
 
     def _close_idle(self, worker: Worker, now: float, censored: bool) -> None:
         duration = now - worker.spell_start
@@ -181,9 +182,22 @@ class Replication:
                                 available, 0.0, 0.0, available, 0.0, 0.0, 0.0, 0.0,
                                 worker.checking_h_per_h * duration, 0.0))
 
-    def _patience_over(self, worker: Worker, idle_since: float) -> None:
-        if worker.phase is Phase.IDLE and worker.spell_start == idle_since:
+    def _patience_over(self, worker: Worker) -> None:
+        """Check whether the worker's idle spell has outlasted its patience.
+
+        One check is pending per worker at a time, not one per idle spell: most spells end
+        well before the patience does, and a check that finds a later spell than the one it
+        was set for moves on to that spell's deadline.
+        """
+        worker.patience_check_pending = False
+        if worker.phase is not Phase.IDLE:
+            return  # the next idle spell sets a new check
+        deadline = worker.spell_start + worker.patience_h
+        if self.env.now >= deadline - 1e-9:
             self._leave(worker, LeaveCause.IMPATIENCE)
+        else:
+            worker.patience_check_pending = True
+            self._at(deadline, self._patience_over, worker)
 
     def _start_delay(self, worker: Worker, now: float) -> None:
         delay = self.next_delay()

@@ -135,6 +135,7 @@ class Worker:
         "joined_at",
         "left_at",
         "matchable",
+        "patience_check_pending",
         "patience_h",
         "phase",
         "pool_key",
@@ -158,6 +159,7 @@ class Worker:
         self.quality = quality
         self.checking_h_per_h = checking_hours_per_day / 24.0
         self.patience_h = patience_h  # leaves after an idle spell this long (inf: never)
+        self.patience_check_pending = False
         self.joined_at = joined_at
         self.left_at = math.nan
         self.phase = Phase.ASSESSING
