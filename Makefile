@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[parquet,notebooks,dev]'
+	$(BIN)/pip install --quiet -e '.[parquet,notebooks,dev,dask,sweep]'
 	touch $(STAMP)
 
 # Simulate the calibrated generalist scenario on its defaults; replaces results/generalist.
@@ -22,6 +22,11 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest
+
+# The benchmark suite (benchmarks/README.md): a table, and benchmarks/results.json. A full run
+# takes several minutes; `make bench BENCH_ARGS=--quick` about one.
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

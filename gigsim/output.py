@@ -107,11 +107,12 @@ def environment() -> dict[str, Any]:
 
 
 def write_results(results: Results, out: str | Path, fmt: Format = "csv", force: bool = False,
-                  manifest: Mapping[str, Any] | None = None) -> Path:
+                  manifest: Mapping[str, Any] | None = None, report: bool = False) -> Path:
     """Write every table, ``summary.json``, ``manifest.json`` and ``scenario.toml`` to ``out``.
 
-    Files are written to a temporary folder beside ``out`` and renamed into place, so a reader
-    never sees a half-written folder. An existing ``out`` is replaced only with ``force``.
+    With ``report``, also ``report.html`` (:mod:`gigsim.report`). Files are written to a
+    temporary folder beside ``out`` and renamed into place, so a reader never sees a
+    half-written folder. An existing ``out`` is replaced only with ``force``.
     """
     out = Path(out)
     check_target(out, force, fmt)
@@ -135,9 +136,16 @@ def write_results(results: Results, out: str | Path, fmt: Format = "csv", force:
             "tables": list(TABLES),
             "timings_s": timings,
             "events": int(sum(r.events for r in results.records)),
+            **({"report": "report.html"} if report else {}),
             **environment(),
             **(manifest or {}),
         })
+        if report:
+            from gigsim.report import write_report  # draws figures: matplotlib on demand
+
+            write_report(staging, tables={name: getattr(results, name)
+                                          for name in ("worker_months", "spells", "latencies",
+                                                       "workers")})
     return out
 
 

@@ -61,14 +61,18 @@ def _validate(path: str, sets: tuple[str, ...]) -> None:
 @format_option
 @force_option
 @quiet_option
+@click.option("--report", is_flag=True,
+              help="Also write report.html, a self-contained page with the summary and figures.")
 def run(scenario: str, replications: int | None, seed: int | None, jobs: int,
-        sets: tuple[str, ...], out: str | None, fmt: str, force: bool, quiet: bool) -> None:
+        sets: tuple[str, ...], out: str | None, fmt: str, force: bool, quiet: bool,
+        report: bool) -> None:
     """Simulate SCENARIO and write a results folder."""
-    user_errors(_run)(scenario, replications, seed, jobs, sets, out, fmt, force, quiet)
+    user_errors(_run)(scenario, replications, seed, jobs, sets, out, fmt, force, quiet, report)
 
 
 def _run(path: str, replications: int | None, seed: int | None, jobs: int,
-         sets: tuple[str, ...], out: str | None, fmt: str, force: bool, quiet: bool) -> None:
+         sets: tuple[str, ...], out: str | None, fmt: str, force: bool, quiet: bool,
+         report: bool = False) -> None:
     started = time.perf_counter()
     at_least("--replications", replications, 1)  # before the progress bar prints its label
     at_least("--seed", seed, 0)
@@ -81,7 +85,8 @@ def _run(path: str, replications: int | None, seed: int | None, jobs: int,
         results = simulate(scenario, replications=replications, seed=seed, jobs=jobs,
                            progress=bar.update)
     written = write_results(results, target, fmt=fmt, force=force,  # type: ignore[arg-type]
-                            manifest={"overrides": parse_sets(sets), "command": sys.argv[1:]})
+                            manifest={"overrides": parse_sets(sets), "command": sys.argv[1:]},
+                            report=report)
     if not quiet:
         click.echo(brief_summary(results))
         click.echo(f"\n{results.replications} replication(s) in"

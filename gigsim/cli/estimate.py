@@ -1,0 +1,108 @@
+"""``gigsim estimate``: what a worker who applies today can expect, month by month."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from gigsim.cli.common import (
+    at_least,
+    jobs_option,
+    parse_sets,
+    progress,
+    seed_option,
+    set_option,
+    user_errors,
+)
+from gigsim.errors import GigsimError
+from gigsim.estimate import (
+    DEFAULT_REPLICATIONS,
+    MAX_MONTHS,
+    PROFILES,
+    check_inputs,
+    cohort_scenario,
+    estimate,
+    load_profile,
+)
+from gigsim.scenario import load_scenario
+
+
+@click.command(name="estimate")
+@click.option("--profile", metavar="|".join(PROFILES),
+              help="A bundled calibrated scenario and its worker group (default: generalist).")
+@click.option("--scenario", "scenario_path", type=click.Path(dir_okay=False),
+              help="A scenario file instead of a profile; needs --group.")
+@click.option("--group", help="The worker group of --scenario the applicant joins.")
+@click.option("--hours-per-week", type=float, default=20.0, show_default=True,
+              help="The applicant's weekly availability, in hours.")
+@click.option("--months", type=int, default=12, show_default=True,
+              help=f"Months to follow the applicant for, 1 to {MAX_MONTHS}.")
+@click.option("--replications", "-r", type=int, default=DEFAULT_REPLICATIONS,
+              show_default=True, help="Independent runs of the market and the cohort.")
+@seed_option
+@jobs_option
+@set_option
+@click.option("--cohort", type=int,
+              help="Applicants in the cohort per replication (default: 2% of the group's"
+                   " applicants by the end of the warm-up, after scaling).")
+@click.option("--market-scale", type=float,
+              help="Size of the simulated market, 0 to 1 (default: the group scaled to about"
+                   " 1,000 applicants by the end of the warm-up; 1 = the scenario as written).")
+@click.option("--json", "as_json", is_flag=True, help="Print the same as JSON data.")
+def estimate_command(profile: str | None, scenario_path: str | None, group: str | None,
+                     hours_per_week: float, months: int, replications: int, seed: int | None,
+                     jobs: int, sets: tuple[str, ...], cohort: int | None,
+                     market_scale: float | None, as_json: bool) -> None:
+    """What an applicant who joins today can expect over their first months.
+
+    A small cohort of applicants with the given weekly hours applies at the end of the
+    warm-up, and is followed for --months months in a market simulated around them (see
+    docs/model.md, "A worker's estimate"). Printed: the chance of passing onboarding, the
+    wait for the first paid hour, monthly income (P10/P50/P90) for each month since applying,
+    months with no income, drought lengths, and the hourly wage once unpaid hours count.
+
+    \b
+    Examples:
+      gigsim estimate --profile generalist --hours-per-week 20
+      gigsim estimate --profile specialist --months 24 --json
+      gigsim estimate --scenario scenarios/platform.toml --group specialists
+    """  # noqa: D301  (\b is click's mark for a paragraph it must not rewrap)
+    user_errors(_estimate)(profile, scenario_path, group, hours_per_week, months,
+                           replications, seed, jobs, sets, cohort, market_scale, as_json)
+
+
+def _estimate(profile: str | None, scenario_path: str | None, group: str | None,
+              hours_per_week: float, months: int, replications: int, seed: int | None,
+              jobs: int, sets: tuple[str, ...], cohort: int | None,
+              market_scale: float | None, as_json: bool) -> None:
+    check_inputs(hours_per_week, months)
+    at_least("--replications", replications, 1)
+    at_least("--seed", seed, 0)
+    at_least("--jobs", jobs, 0)
+    at_least("--cohort", cohort, 1)
+    if market_scale is not None and not 0 < market_scale <= 1:
+        raise GigsimError(f"--market-scale: must be more than 0 and at most 1, got {market_scale}")
+    overrides = parse_sets(sets)
+    if scenario_path is not None:
+        if profile is not None:
+            raise GigsimError("give either --profile or --scenario, not both")
+        if group is None:
+            raise GigsimError("--scenario needs --group NAME, the worker group to join")
+        scenario = load_scenario(scenario_path, overrides=overrides)
+    else:
+        if group is not None:
+            raise GigsimError("--group goes with --scenario; a --profile names its own group")
+        scenario, group = load_profile(profile or "generalist", overrides)
+    cohort_scenario(scenario, group, hours_per_week, months, cohort, market_scale)  # fail early
+    with progress(replications, as_json) as bar:
+        result = estimate(scenario, group, hours_per_week, months, replications=replications,
+                          seed=seed, jobs=jobs, cohort=cohort, market_scale=market_scale,
+                          progress=bar.update)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False))
+    else:
+        click.echo(str(result))
+
+
+COMMANDS = (estimate_command,)

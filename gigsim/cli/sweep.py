@@ -1,0 +1,196 @@
+"""``gigsim sweep`` and ``gigsim sensitivity``: many scenarios, locally or on a Dask cluster."""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from gigsim.cli.common import format_option, parse_sets, quiet_option, set_option, user_errors
+from gigsim.errors import GigsimError
+from gigsim.scenario import parse_value
+from gigsim.sweep.backends import DEFAULT_CONNECT_TIMEOUT_S, make_backend
+from gigsim.sweep.runner import SweepResult, run_sweep, undefined_metrics
+from gigsim.sweep.spec import SweepSpec, load_sweep
+from gigsim.sweep.store import SweepStore
+
+sweep_file_argument = click.argument("sweep_file", type=click.Path(dir_okay=False))
+
+
+def _sweep_options(command: Any) -> Any:
+    options = [
+        click.option("--jobs", "-j", type=int, default=0, show_default=True,
+                     help="Local worker processes; 0 means one per core, 1 runs in this"
+                          " process. With --scheduler local: the LocalCluster's workers."
+                          " Results do not depend on it."),
+        click.option("--scheduler", metavar="ADDRESS",
+                     help="Run on a Dask cluster: a scheduler address such as"
+                          " tcp://10.0.0.5:8786, or 'local' for a Dask LocalCluster on this"
+                          " machine (needs pip install 'gigsim[dask]')."),
+        click.option("--scheduler-timeout", type=float, default=DEFAULT_CONNECT_TIMEOUT_S,
+                     show_default=True, metavar="SECONDS",
+                     help="Give up connecting to --scheduler after this long."),
+        click.option("--out", "-o", type=click.Path(file_okay=False),
+                     help="Results folder (default: results/<sweep name>-sweep, or"
+                          " -sensitivity)."),
+        click.option("--resume", is_flag=True,
+                     help="Finish an interrupted sweep in --out: only missing runs are"
+                          " computed. Refused if the folder holds a different sweep."),
+        click.option("--force", is_flag=True,
+                     help="Replace an existing folder, discarding its runs."),
+        format_option,
+        click.option("--keep-tables", is_flag=True,
+                     help="Also keep every run's full tables (worker_months, spells, ...) under"
+                          " OUT/tables/; by default runs keep only their summary metrics."),
+        set_option,
+        quiet_option,
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@click.command(name="sweep")
+@sweep_file_argument
+@_sweep_options
+def sweep_command(sweep_file: str, **options: Any) -> None:
+    """Run the scenario sweep in SWEEP_FILE: a grid or a sample of scenario keys.
+
+    Every point's scenario is checked before anything runs. Each finished run is saved at
+    once under OUT/runs/, so an interrupted sweep keeps its finished runs and --resume
+    computes only the rest. At the end OUT holds runs.csv (one row per point and
+    replication), points.csv (per point: each metric's mean and 95% interval), figures
+    (a heatmap per metric for a 2-key grid, lines with confidence bands for one key) and
+    manifest.json. The same seed gives the same tables whatever the backend and --jobs.
+
+    \b
+    Examples:
+      gigsim sweep scenarios/sweeps/arrival_notice.toml
+      gigsim sweep scenarios/sweeps/arrival_notice.toml --scheduler local --jobs 4
+      gigsim sweep scenarios/sweeps/arrival_notice.toml --scheduler tcp://10.0.0.5:8786
+      gigsim sweep scenarios/sweeps/arrival_notice.toml --resume
+    """  # noqa: D301  (\b is click's mark for a paragraph it must not rewrap)
+    user_errors(_sweep)(sweep_file, sensitivity=False, **options)
+
+
+@click.command(name="sensitivity")
+@sweep_file_argument
+@_sweep_options
+def sensitivity_command(sweep_file: str, **options: Any) -> None:
+    """Sensitivity analysis of the sweep file's [sensitivity] table, with SALib.
+
+    SALib draws the points (a Saltelli sample for method = "sobol", Morris trajectories for
+    "morris") within the bounds given, gigsim runs them as a sweep (same options, saving and
+    --resume as gigsim sweep), and SALib computes the indices of each metric from the
+    per-point means: first-order and total Sobol' indices, or Morris mu* and sigma, with 95%
+    intervals. OUT gets indices.csv and a bar chart per metric besides the sweep's tables.
+    Needs pip install 'gigsim[sweep]'.
+
+    \b
+    Example:
+      gigsim sensitivity scenarios/sweeps/sensitivity_generalist.toml --jobs 0
+    """  # noqa: D301
+    user_errors(_sweep)(sweep_file, sensitivity=True, **options)
+
+
+class _Bar:
+    """A progress bar of runs done, runs left and an ETA, started once the count is known."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.bar: Any = None
+        self.done = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.quiet or total == 0:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(
+                length=total, label="runs", file=sys.stderr, show_eta=True, show_pos=True,
+                item_show_func=lambda left: None if left is None else f"{left} left")
+            self.bar.__enter__()
+        self.bar.update(done - self.done, total - done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _sweep(path: str, sensitivity: bool, jobs: int, scheduler: str | None,
+           scheduler_timeout: float, out: str | None, resume: bool, force: bool, fmt: str,
+           keep_tables: bool, sets: tuple[str, ...], quiet: bool) -> None:
+    started = time.perf_counter()
+    if jobs < 0:
+        raise GigsimError(f"--jobs: must be at least 0, got {jobs}")
+    if scheduler_timeout <= 0:
+        raise GigsimError(f"--scheduler-timeout: must be positive, got {scheduler_timeout:g}")
+    fixed = {key: parse_value(value) for key, value in parse_sets(sets).items()}
+    spec = load_sweep(path, {"set": fixed} if fixed else None)
+    if sensitivity and spec.kind != "sensitivity":
+        raise GigsimError(f"{path}: has no [sensitivity] table; gigsim sweep runs its"
+                          f" [{spec.kind}]")
+    suffix = "sensitivity" if spec.kind == "sensitivity" else "sweep"
+    target = Path(out) if out is not None else Path("results") / f"{spec.name}-{suffix}"
+    backend = make_backend(jobs, scheduler, scheduler_timeout)
+    bar = _Bar(quiet)
+    try:
+        result = run_sweep(spec, target, backend=backend, resume=resume, force=force,
+                           fmt=fmt, keep_tables=keep_tables,  # type: ignore[arg-type]
+                           progress=bar,
+                           manifest={"command": sys.argv[1:], "cli_set": fixed})
+    except KeyboardInterrupt:
+        bar.close()
+        saved = len(SweepStore(target, spec).state().finished & SweepStore(
+            target, spec).expected())
+        click.echo(f"gigsim: interrupted: {saved} of {spec.runs} runs are saved in {target}/;"
+                   f" run the same command with --resume to compute the rest", err=True)
+        sys.exit(130)
+    finally:
+        bar.close()
+    if quiet:
+        click.echo(str(result.folder))
+        return
+    click.echo(_report(spec, result))
+    where = result.manifest["backend"]
+    on = (f"{where['workers']} Dask worker(s)" if where["kind"].startswith("dask")
+          else "this process" if where["kind"] == "serial"
+          else f"{where['workers']} processes")
+    reused = f", {result.reused} reused from before" if result.reused else ""
+    click.echo(f"\n{spec.runs} runs ({result.computed} computed on {on}{reused}) in"
+               f" {time.perf_counter() - started:.1f} s; results in {result.folder}/")
+
+
+def _report(spec: SweepSpec, result: SweepResult) -> str:
+    """What the terminal shows: the metrics per point, or the sensitivity indices."""
+    if result.indices is not None:
+        lines = []
+        for metric in spec.metrics:
+            table = result.indices[result.indices["metric"] == metric]
+            lines.append(f"{metric}:")
+            for _, row in table.iterrows():
+                ci = "" if math.isnan(row["conf"]) else \
+                    f"  [{row['ci_low']:.3g}, {row['ci_high']:.3g}]"
+                lines.append(f"  {row['index']:<8} {row['parameter']:<44} {row['value']:>9.3g}"
+                             f"{ci}")
+        missing = undefined_metrics(spec, result.points)
+        if missing:
+            lines.append(f"(undefined at some points, so their indices are NaN:"
+                         f" {', '.join(missing)})")
+        return "\n".join(lines)
+    shown = result.points[["point", *spec.keys, *spec.metrics]]
+    with pd.option_context("display.width", 160, "display.max_columns", 20,
+                           "display.float_format", "{:.4g}".format):
+        text = shown.head(30).to_string(index=False)
+    if len(shown) > 30:
+        text += f"\n… {len(shown) - 30} more points in points.{result.files[1].split('.')[-1]}"
+    return "means per point (95% intervals in points table):\n" + text
+
+
+COMMANDS = (sweep_command, sensitivity_command)

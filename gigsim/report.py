@@ -1,0 +1,213 @@
+"""A results folder as one self-contained HTML page: summary with intervals, figures, scenario.
+
+:func:`write_report` reads what ``gigsim run`` wrote (``summary.json``, ``manifest.json``,
+``scenario.toml`` and the tables, as CSV or Parquet) and writes ``report.html`` beside them. The
+figures are PNG images embedded as base64 ``data:`` URIs and the style sheet is inline, so the
+page needs nothing but itself: it opens from a file, offline, and can be mailed around.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import math
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from gigsim.errors import GigsimError
+
+REPORT_NAME = "report.html"
+FILES = ("summary.json", "manifest.json", "scenario.toml")
+TABLES = ("worker_months", "spells", "latencies", "workers")
+# columns read back from CSV as booleans
+BOOLEAN_COLUMNS = ("censored", "left_truncated", "notice", "training_paid")
+
+FIGURE_CAPTIONS: dict[str, str] = {
+    "income_histogram": "Monthly income per worker-month, months with onboarded time. The red"
+                        " bar at 0 counts the months with no income at all.",
+    "income_ecdf": "The same months as a cumulative distribution: the share of worker-months"
+                   " earning at most x.",
+    "income_fan": "Monthly income by month since joining, for workers who applied during the"
+                  " window: the band runs from the 10th to the 90th percentile, the line is the"
+                  " median. Month 1 is the month of the run in which the worker applied.",
+    "idle_share": "How the share of available hours spent idle (between projects) varies"
+                  " across workers.",
+    "latency_survival": "Reassignment latency, from a project's end (or onboarding) to the next"
+                        " project: the share still waiting after x days (Kaplan–Meier). Waits cut"
+                        " short by the end of the run or by the worker leaving are censored (+)"
+                        " and still count up to where they were seen.",
+    "drought_survival": "Droughts: the share of idle spells (from a project's end or onboarding"
+                        " to the next project) lasting longer than x weeks (Kaplan–Meier). Spells"
+                        " still running at the end, or ended by the worker leaving, are censored"
+                        " (+); spells begun in the warm-up are left out.",
+}
+
+STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto;
+       max-width: 980px; padding: 0 1rem; color: #1b1b1b; line-height: 1.45; }
+h1 { font-size: 1.6rem; margin-bottom: 0.2rem; }
+h2 { font-size: 1.25rem; margin-top: 2.2rem; border-bottom: 1px solid #ddd; }
+.meta { color: #555; margin-top: 0; }
+table { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
+th, td { text-align: left; padding: 0.3rem 0.5rem; border-bottom: 1px solid #eee;
+         vertical-align: top; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+figure { margin: 1.5rem 0; }
+figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+figcaption { color: #444; font-size: 0.9rem; }
+pre { background: #f6f8fa; padding: 0.8rem; overflow-x: auto; font-size: 0.82rem; }
+"""
+
+
+def check_results_folder(folder: str | Path) -> Path:
+    """``folder`` as a path if it is a results folder of ``gigsim run``, else a one-line error."""
+    path = Path(folder)
+    if not path.is_dir():
+        raise GigsimError(f"{path}: not a results folder (no such folder)")
+    if any((path / f"comparison.{ext}").exists() for ext in ("csv", "parquet")):
+        raise GigsimError(f"{path}: not a results folder of gigsim run (it is a gigsim compare"
+                          " folder, which has its own figures)")
+    missing = [name for name in FILES if not (path / name).is_file()]
+    missing += [f"{name}.csv" for name in TABLES if _table_path(path, name) is None]
+    if missing:
+        raise GigsimError(f"{path}: not a gigsim results folder (missing {', '.join(missing)});"
+                          " give a folder that gigsim run wrote")
+    return path
+
+
+def _table_path(folder: Path, name: str) -> Path | None:
+    for ext in ("parquet", "csv"):
+        candidate = folder / f"{name}.{ext}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_table(folder: str | Path, name: str) -> pd.DataFrame:
+    """Table ``name`` of a results folder, from its Parquet or CSV file."""
+    path = _table_path(Path(folder), name)
+    if path is None:
+        raise GigsimError(f"{folder}: no table {name} (.csv or .parquet)")
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path)
+    frame = pd.read_csv(path)
+    for column in BOOLEAN_COLUMNS:
+        if column in frame and frame[column].dtype != bool:
+            frame[column] = frame[column].astype(str).str.lower().eq("true")
+    return frame
+
+
+def _format(metric: str, value: float | None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    sign = "−" if value < 0 else ""  # a real minus sign, as wide as the digits
+    size = abs(value)
+    if metric.endswith("_share"):
+        return f"{sign}{size * 100:.1f}%"
+    if metric.endswith("_usd"):
+        return f"{sign}${size:,.2f}"
+    if metric.endswith("_h"):
+        return f"{sign}{size:,.1f} h"
+    return f"{sign}{size:.3f}"
+
+
+def _summary_rows(summary: Mapping[str, Any]) -> str:
+    rows = []
+    for metric, entry in summary.get("metrics", {}).items():
+        low, high = entry.get("ci_low"), entry.get("ci_high")
+        interval = ("n/a" if low is None or high is None
+                    else f"{_format(metric, low)} – {_format(metric, high)}")
+        rows.append(
+            f"<tr><td><code>{html.escape(metric)}</code></td>"
+            f"<td class=\"num\">{_format(metric, entry.get('mean'))}</td>"
+            f"<td class=\"num\">{interval}</td>"
+            f"<td>{html.escape(str(entry.get('description', '')))}</td></tr>")
+    return "\n".join(rows)
+
+
+def figure_png(figure: Any, dpi: int = 100) -> bytes:
+    """A matplotlib figure as PNG bytes."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
+def build_report(folder: str | Path, tables: Mapping[str, pd.DataFrame] | None = None) -> str:
+    """The HTML of the report on results ``folder``.
+
+    ``tables`` may give the tables already in memory (as ``gigsim run --report`` does); those
+    missing are read from the folder.
+    """
+    from gigsim import plots  # matplotlib is loaded only when figures are drawn
+
+    path = check_results_folder(folder)
+    summary = json.loads((path / "summary.json").read_text(encoding="utf-8"))
+    manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    scenario_text = (path / "scenario.toml").read_text(encoding="utf-8")
+    given = dict(tables or {})
+    frames = {name: given[name] if name in given else read_table(path, name)
+              for name in TABLES}
+    figures = plots.results_figures(frames)
+    name = str(summary.get("scenario", manifest.get("scenario", path.name)))
+    blocks = []
+    for stem, figure in figures.items():
+        data = base64.b64encode(figure_png(figure)).decode("ascii")
+        title = figure.axes[0].get_title() if figure.axes else stem
+        blocks.append(
+            f"<figure id=\"{stem}\"><img src=\"data:image/png;base64,{data}\""
+            f" alt=\"{html.escape(title)}\">"
+            f"<figcaption>{html.escape(FIGURE_CAPTIONS.get(stem, title))}</figcaption>"
+            "</figure>")
+    level = summary.get("confidence_level", 0.95)
+    meta = (f"{manifest.get('replications', '?')} replication(s), seed {manifest.get('seed', '?')},"
+            f" gigsim {manifest.get('gigsim_version', '?')},"
+            f" created {manifest.get('created_utc', '?')}")
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>gigsim report: {html.escape(name)}</title>
+<style>{STYLE}</style>
+</head>
+<body>
+<h1>gigsim report: {html.escape(name)}</h1>
+<p class="meta">{html.escape(meta)}</p>
+<h2>Summary</h2>
+<p>Each metric is the mean over replications with its {level:.0%} confidence interval (t
+interval across replications). Definitions: docs/model.md, section 10.</p>
+<table>
+<thead><tr><th>metric</th><th>mean</th><th>{level:.0%} CI</th><th>what it is</th></tr></thead>
+<tbody>
+{_summary_rows(summary)}
+</tbody>
+</table>
+<h2>Figures</h2>
+{chr(10).join(blocks)}
+<h2>Scenario as run</h2>
+<pre>{html.escape(scenario_text)}</pre>
+<h2>Manifest</h2>
+<pre>{html.escape(json.dumps(manifest, indent=2))}</pre>
+</body>
+</html>
+"""
+
+
+def write_report(folder: str | Path, tables: Mapping[str, pd.DataFrame] | None = None,
+                 out: str | Path | None = None) -> Path:
+    """Write the report on results ``folder`` to ``out`` (default ``folder/report.html``).
+
+    The file is written beside its target and renamed into place, so it is complete or absent.
+    """
+    page = build_report(folder, tables)
+    target = Path(out) if out is not None else Path(folder) / REPORT_NAME
+    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
+    partial.write_text(page, encoding="utf-8")
+    partial.replace(target)
+    return target

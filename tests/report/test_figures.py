@@ -1,0 +1,85 @@
+"""The figures of a results folder and of an estimate: they build, with labelled axes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+import gigsim
+from gigsim import plots
+from gigsim.estimate import estimate_profile
+from gigsim.survival import kaplan_meier
+
+
+def _assert_labelled(figure: Figure) -> None:
+    assert isinstance(figure, Figure)
+    for axes in figure.axes:
+        assert axes.get_xlabel() and axes.get_ylabel() and axes.get_title(), axes
+        assert "(" in axes.get_xlabel(), f"x axis without a unit: {axes.get_xlabel()!r}"
+    figure.canvas.draw()  # renders without error
+
+
+def test_results_figures_build_with_labelled_axes(small_results: gigsim.Results) -> None:
+    tables = {name: getattr(small_results, name)
+              for name in ("worker_months", "spells", "latencies", "workers")}
+    figures = plots.results_figures(tables)
+    assert set(figures) == {"income_histogram", "income_ecdf", "income_fan", "idle_share",
+                            "latency_survival", "drought_survival"}
+    for figure in figures.values():
+        _assert_labelled(figure)
+
+
+def test_estimate_figures_build_with_labelled_axes() -> None:
+    est = estimate_profile("specialist", months=3, replications=2, seed=1)
+    figures = plots.estimate_figures(est)
+    assert set(figures) == {"income_fan", "income_histogram", "drought_survival",
+                            "first_pay_survival"}
+    for figure in figures.values():
+        _assert_labelled(figure)
+
+
+def test_survival_figure_marks_censoring_and_draws_the_curve() -> None:
+    curve = kaplan_meier([1, 2, 2, 3, 4, 5], [False, True, False, False, True, False])
+    figure = plots.survival_figure({"spells": curve}, title="t", unit="hours", what="wait")
+    (axes,) = figure.axes
+    lines = axes.get_lines()
+    step, marks = lines[0], lines[1]
+    np.testing.assert_allclose(step.get_ydata(), [1, 5 / 6, 2 / 3, 4 / 9, 4 / 9, 0])
+    np.testing.assert_allclose(marks.get_xdata(), [2, 4])  # the censored durations
+    np.testing.assert_allclose(marks.get_ydata(), [2 / 3, 4 / 9])
+    assert marks.get_marker() == "+"
+    assert "33% censored" in axes.get_legend().get_texts()[0].get_text()
+    _assert_labelled(figure)
+
+
+def test_fan_chart_draws_the_band_and_the_median() -> None:
+    monthly = pd.DataFrame({"month": [1, 2, 3], "p10_usd": [0, 10, 20],
+                            "p50_usd": [5, 50, 60], "p90_usd": [50, 90, 100],
+                            "mean_usd": [10, 50, 60]})
+    figure = plots.fan_chart_figure(monthly)
+    (axes,) = figure.axes
+    median = next(line for line in axes.get_lines() if line.get_label() == "median (P50)")
+    np.testing.assert_allclose(median.get_ydata(), [5, 50, 60])
+    assert axes.collections  # the P10–P90 band
+    _assert_labelled(figure)
+
+
+def test_months_since_joining_aligns_on_the_month_of_applying() -> None:
+    months = pd.DataFrame({"replication": 0, "worker_id": [1, 1, 2],
+                           "month": [2, 3, 0], "income_usd": [0.0, 100.0, 50.0]})
+    workers = pd.DataFrame({"replication": 0, "worker_id": [1, 2, 3],
+                            "joined_h": [2 * 730.5 + 5, 10.0, -50.0]})
+    table = plots.months_since_joining(months, workers)
+    assert list(table["month"]) == [1, 2]
+    assert list(table["p50_usd"]) == [25.0, 100.0]
+
+
+@pytest.mark.parametrize("empty", ["worker_months", "latencies"])
+def test_figures_survive_empty_tables(small_results: gigsim.Results, empty: str) -> None:
+    tables = {name: getattr(small_results, name)
+              for name in ("worker_months", "spells", "latencies", "workers")}
+    tables[empty] = tables[empty].iloc[0:0]
+    for figure in plots.results_figures(tables).values():
+        figure.canvas.draw()

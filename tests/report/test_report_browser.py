@@ -1,0 +1,124 @@
+"""The HTML report in a real browser: headless Chromium renders it, with every figure.
+
+Chromium is driven from the command line: ``--screenshot`` for a picture of the page, and
+``--dump-dom`` on a copy of the page with a small probe script that records, once the page has
+loaded, how many images it has, how many decoded (``naturalWidth > 0``) and any error events.
+With ``--enable-logging=stderr`` Chromium writes every console message to stderr as a
+``CONSOLE`` line; the report has no scripts, so any such line is an error. A control page with
+a broken image checks that the probe does see failures.
+
+Without a browser the tests are skipped, saying how to install one; under CI (``CI`` set) they
+fail instead, since ``.ci/run`` installs Chromium.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib import image
+
+FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-dev-shm-usage", "--hide-scrollbars")
+
+PROBE = """<script>
+window.__errors = [];
+window.addEventListener("error", function (e) {
+  window.__errors.push(String(e.message || (e.target && e.target.src) || "error"));
+}, true);
+window.addEventListener("load", function () {
+  var images = Array.prototype.slice.call(document.images);
+  var probe = document.createElement("pre");
+  probe.id = "gigsim-probe";
+  probe.textContent = JSON.stringify({
+    images: images.length,
+    decoded: images.filter(function (i) { return i.complete && i.naturalWidth > 0; }).length,
+    errors: window.__errors
+  });
+  document.body.appendChild(probe);
+});
+</script>"""
+
+
+def _chromium() -> str | None:
+    configured = os.environ.get("GIGSIM_CHROMIUM")
+    if configured:
+        return configured
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    found = _chromium()
+    if found is None:
+        message = ("headless Chromium is not installed: apt-get install chromium (Debian,"
+                   " Ubuntu), or set GIGSIM_CHROMIUM to a Chromium or Chrome binary")
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; .ci/run should have installed it")
+        pytest.skip(message)
+    return found
+
+
+def _run(chromium: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [chromium, *FLAGS, f"--user-data-dir={profile}", *args],
+        capture_output=True, text=True, timeout=120, check=False, stdin=subprocess.DEVNULL)
+
+
+def _probe(chromium: str, page: str, tmp_path: Path) -> tuple[dict[str, object], list[str]]:
+    """Load ``page`` with the probe; return what the probe saw and the console lines."""
+    probed = tmp_path / "probed.html"
+    probed.write_text(page.replace("<head>", "<head>\n" + PROBE, 1), encoding="utf-8")
+    result = _run(chromium, tmp_path / "profile-probe", "--enable-logging=stderr", "--v=0",
+                  "--virtual-time-budget=10000", "--dump-dom", probed.as_uri())
+    assert result.returncode == 0, result.stderr[-2000:]
+    found = re.search(r'<pre id="gigsim-probe">([^<]*)</pre>', result.stdout)
+    assert found, f"the probe did not run: {result.stdout[:500]!r}"
+    console = [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
+    return json.loads(found.group(1).replace("&quot;", '"')), console
+
+
+def test_report_renders_its_figures_in_chromium(chromium: str, csv_folder: Path,
+                                                tmp_path: Path) -> None:
+    report = csv_folder / "report.html"
+    page = report.read_text(encoding="utf-8")
+    figures = page.count("<img ")
+    assert figures >= 6
+
+    seen, console = _probe(chromium, page, tmp_path)
+    assert seen["images"] == figures, seen
+    assert seen["decoded"] == figures, f"images that did not load: {seen}"
+    assert seen["errors"] == [], seen
+    assert console == [], console
+
+    shot = tmp_path / "report.png"
+    result = _run(chromium, tmp_path / "profile-shot", "--window-size=1200,2600",
+                  f"--screenshot={shot}", report.as_uri())
+    assert result.returncode == 0 and shot.is_file(), result.stderr[-2000:]
+    pixels = image.imread(shot)[..., :3]
+    assert pixels.shape[0] >= 2000 and pixels.shape[1] >= 1000
+    assert float(pixels.std()) > 0.05, "the screenshot is blank"
+    # below the summary table the figures fill the page: much of it is not background white
+    lower = pixels[1400:]
+    assert float(np.mean(lower.min(axis=-1) < 0.9)) > 0.05, "no figures in the screenshot"
+    keep = os.environ.get("GIGSIM_KEEP_SCREENSHOT")
+    if keep:
+        shutil.copy(shot, keep)
+
+
+def test_the_probe_sees_a_broken_image(chromium: str, tmp_path: Path) -> None:
+    page = ('<!DOCTYPE html><html><head><title>control</title></head><body>'
+            '<img src="data:image/png;base64,AAAA" alt="broken"></body></html>')
+    seen, _ = _probe(chromium, page, tmp_path)
+    assert seen["images"] == 1 and seen["decoded"] == 0 and seen["errors"]
