@@ -12,7 +12,7 @@ from typing import Any
 from gigsim.dispatch import DispatchSettings
 from gigsim.errors import ScenarioError
 from gigsim.project import ProjectGenerator
-from gigsim.schema import Section
+from gigsim.schema import Section, read_toml
 from gigsim.worker import WorkerGroup
 
 
@@ -151,16 +151,7 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
     """
     path = Path(path)
     source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(source, "", "no such file") from None
-    except OSError as error:
-        raise ScenarioError(source, "", f"cannot read the file ({error.strerror})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(source, "", f"invalid TOML: {error}") from None
+    data, _ = read_toml(path)
     if overrides:
         data, overridden = apply_overrides(data, overrides)
         return Scenario.from_dict(data, source, overridden)

@@ -7,7 +7,9 @@ keys it reads so that :meth:`Section.finish` can refuse the ones nobody knows.
 from __future__ import annotations
 
 import math
+import tomllib
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from gigsim.dists import (
@@ -24,6 +26,21 @@ from gigsim.errors import ScenarioError
 from gigsim.units import DurationError, parse_duration
 
 _MISSING: Any = object()
+
+
+def read_toml(path: Path) -> tuple[dict[str, Any], str]:
+    """The parsed TOML file at ``path`` and its text; errors name the file (and the line)."""
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(source, "", "no such file") from None
+    except OSError as error:
+        raise ScenarioError(source, "", f"cannot read the file ({error.strerror})") from None
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError(source, "", f"invalid TOML: {error}") from None
 
 
 class Section:

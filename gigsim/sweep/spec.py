@@ -25,7 +25,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +34,7 @@ import numpy as np
 
 from gigsim.errors import ScenarioError
 from gigsim.scenario import Scenario, load_scenario
-from gigsim.schema import Section
+from gigsim.schema import Section, read_toml
 from gigsim.statistics import METRICS
 from gigsim.sweep.design import (
     SAMPLE_METHODS,
@@ -149,16 +148,7 @@ def load_sweep(path: str | Path, changes: Mapping[str, Any] | None = None) -> Sw
     """
     path = Path(path)
     source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(source, "", "no such file") from None
-    except OSError as error:
-        raise ScenarioError(source, "", f"cannot read the file ({error.strerror})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(source, "", f"invalid TOML: {error}") from None
+    data, text = read_toml(path)
     if changes:
         data = _merge(data, changes)
     return sweep_from_dict(data, source, path.parent, text)
