@@ -1,0 +1,1 @@
+"""gigsim's benchmark suite (``python -m benchmarks``); see ``benchmarks/README.md``."""
