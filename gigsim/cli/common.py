@@ -71,6 +71,13 @@ def progress(count: int, quiet: bool) -> Any:
                              show_pos=True)
 
 
+def check_run_options(replications: int | None, seed: int | None, jobs: int) -> None:
+    """Refuse bad --replications, --seed and --jobs before anything prints or runs."""
+    at_least("--replications", replications, 1)
+    at_least("--seed", seed, 0)
+    at_least("--jobs", jobs, 0)
+
+
 def at_least(option: str, value: int | None, minimum: int) -> None:
     """Refuse an integer option below ``minimum`` (None means not given)."""
     if value is not None and value < minimum:

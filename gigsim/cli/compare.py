@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from gigsim.cli.common import (
-    at_least,
+    check_run_options,
     force_option,
     format_option,
     jobs_option,
@@ -74,9 +74,7 @@ def _compare(path: str, texts: tuple[str, ...], replications: int | None, seed: 
              jobs: int, sets: tuple[str, ...], out: str | None, fmt: str, force: bool,
              quiet: bool) -> None:
     started = time.perf_counter()
-    at_least("--replications", replications, 1)
-    at_least("--seed", seed, 0)
-    at_least("--jobs", jobs, 0)
+    check_run_options(replications, seed, jobs)  # before the progress bar prints
     if not texts:
         raise GigsimError(f"give at least one --variant {SYNTAX},"
                           " e.g. --variant rand:dispatch.policy=random")

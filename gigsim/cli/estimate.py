@@ -8,6 +8,7 @@ import click
 
 from gigsim.cli.common import (
     at_least,
+    check_run_options,
     jobs_option,
     parse_sets,
     progress,
@@ -77,9 +78,7 @@ def _estimate(profile: str | None, scenario_path: str | None, group: str | None,
               jobs: int, sets: tuple[str, ...], cohort: int | None,
               market_scale: float | None, as_json: bool) -> None:
     check_inputs(hours_per_week, months)
-    at_least("--replications", replications, 1)
-    at_least("--seed", seed, 0)
-    at_least("--jobs", jobs, 0)
+    check_run_options(replications, seed, jobs)  # before the progress bar prints
     at_least("--cohort", cohort, 1)
     if market_scale is not None and not 0 < market_scale <= 1:
         raise GigsimError(f"--market-scale: must be more than 0 and at most 1, got {market_scale}")

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from gigsim.cli.common import (
-    at_least,
+    check_run_options,
     force_option,
     format_option,
     jobs_option,
@@ -74,9 +74,7 @@ def _run(path: str, replications: int | None, seed: int | None, jobs: int,
          sets: tuple[str, ...], out: str | None, fmt: str, force: bool, quiet: bool,
          report: bool = False) -> None:
     started = time.perf_counter()
-    at_least("--replications", replications, 1)  # before the progress bar prints its label
-    at_least("--seed", seed, 0)
-    at_least("--jobs", jobs, 0)
+    check_run_options(replications, seed, jobs)  # before the progress bar prints
     scenario = load(path, sets)
     target = Path(out) if out is not None else Path("results") / scenario.name
     check_target(target, force, fmt)  # type: ignore[arg-type]  # fail before simulating
