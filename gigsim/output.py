@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
-import simpy
 import tomli_w
 
 from gigsim.errors import GigsimError
@@ -102,7 +101,6 @@ def environment() -> dict[str, Any]:
         "python": platform.python_version(),
         "numpy": np.__version__,
         "pandas": pd.__version__,
-        "simpy": simpy.__version__,
     }
 
 

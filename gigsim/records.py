@@ -1,13 +1,15 @@
 """Records a replication emits: spells, latencies, workers and projects, as columnar arrays.
 
-The simulation appends plain tuples to a :class:`Recorder` while it runs; :meth:`Recorder.freeze`
-turns them into an immutable :class:`Records` of numpy columns, which is all that metrics read.
+The simulation appends rows to a :class:`Recorder` while it runs, stored flat in arrays of
+doubles (no Python object per row or per value); :meth:`Recorder.freeze` turns them into an
+immutable :class:`Records` of numpy columns, without copying, which is all that metrics read.
 Times here are absolute simulated hours from the start of the run (warm-up included).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 from types import MappingProxyType
@@ -49,8 +51,48 @@ PROJECT_COLUMNS = (
 
 
 def _columns(rows: Sequence[tuple[float, ...]], names: tuple[str, ...]) -> Mapping[str, np.ndarray]:
-    array = np.array(rows, dtype=float).reshape(len(rows), len(names))
-    return MappingProxyType({name: array[:, i].copy() for i, name in enumerate(names)})
+    return _named(np.array(rows, dtype=float).reshape(len(rows), len(names)), names)
+
+
+def _named(table: np.ndarray, names: tuple[str, ...]) -> Mapping[str, np.ndarray]:
+    """Read-only column views of a 2-D table, by name."""
+    table.setflags(write=False)
+    return MappingProxyType({name: table[:, i] for i, name in enumerate(names)})
+
+
+class Rows:
+    """Rows of a fixed width, stored flat in one growing array of doubles.
+
+    ``append(row)`` takes a tuple of ``width`` numbers (ints and bools are stored as floats);
+    ``add_block`` takes a 2-D numpy array of rows at once.
+    """
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self.names = names
+        self.data = array("d")
+        self.append: Callable[[Iterable[float]], None] = self.data.extend
+
+    def extend(self, rows: Iterable[Iterable[float]]) -> None:
+        """Append several rows."""
+        for row in rows:
+            self.append(row)
+
+    def add_block(self, block: np.ndarray) -> None:
+        """Append the rows of a 2-D array with ``width`` columns."""
+        block = np.ascontiguousarray(block, dtype=float)
+        if block.ndim != 2 or block.shape[1] != len(self.names):
+            raise ValueError(f"expected rows of {len(self.names)} columns, got {block.shape}")
+        self.data.frombytes(block.tobytes())
+
+    def __len__(self) -> int:
+        return len(self.data) // len(self.names)
+
+    def columns(self) -> Mapping[str, np.ndarray]:
+        """The rows as read-only named columns (views of the rows, no copy)."""
+        width = len(self.names)
+        if len(self.data) % width:
+            raise ValueError(f"a row of other than {width} values was appended")
+        return _named(np.frombuffer(self.data, dtype=float).reshape(-1, width), self.names)
 
 
 @dataclass(frozen=True)
@@ -90,23 +132,27 @@ class Recorder:
     """Collects rows while a replication runs."""
 
     def __init__(self) -> None:
-        self.spells: list[tuple[float, ...]] = []
-        self.latencies: list[tuple[float, ...]] = []
+        self.spells = Rows(SPELL_COLUMNS)
+        self.latencies = Rows(LATENCY_COLUMNS)
 
     def freeze(self, *, replication: int, warmup_h: float, horizon_h: float,
                group_names: tuple[str, ...], generator_names: tuple[str, ...],
-               workers: Sequence[tuple[float, ...]], projects: Sequence[tuple[float, ...]],
-               events: int = 0) -> Records:
-        """The immutable records of the finished run."""
+               workers: Sequence[tuple[float, ...]] | np.ndarray,
+               projects: Sequence[tuple[float, ...]], events: int = 0) -> Records:
+        """The immutable records of the finished run.
+
+        ``workers`` is a sequence of rows or a 2-D array with one row per worker.
+        """
         return Records(
             replication=replication,
             warmup_h=warmup_h,
             horizon_h=horizon_h,
             group_names=group_names,
             generator_names=generator_names,
-            spells=_columns(self.spells, SPELL_COLUMNS),
-            latencies=_columns(self.latencies, LATENCY_COLUMNS),
-            workers=_columns(workers, WORKER_COLUMNS),
+            spells=self.spells.columns(),
+            latencies=self.latencies.columns(),
+            workers=(_named(np.array(workers, dtype=float).reshape(-1, len(WORKER_COLUMNS)),
+                            WORKER_COLUMNS)),
             projects=_columns(projects, PROJECT_COLUMNS),
             events=events,
         )

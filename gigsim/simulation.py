@@ -1,8 +1,13 @@
-"""One replication of a scenario on SimPy: workers, projects and the dispatcher, event by spell.
+"""One replication of a scenario: workers, projects and the dispatcher, event by spell.
 
-Events happen per spell, never per task: a worker's join, assessment result, end of dispatch
-delay, patience running out and hazard departure; a project's launch, notice and end. Training,
-the sparse phase and month boundaries need no events: they are worked out when a spell closes.
+Events happen per spell, never per task, on the replication's :class:`~gigsim.calendar.Calendar`:
+an applicant's onboarding, the end of a dispatch delay, patience running out and hazard
+departures; a project's launch, notice and end. Training, the sparse phase and month
+boundaries need no events: they are worked out when a spell closes. The assessment needs none
+either: every applicant's traits and draws are known when the run starts, so the assessment
+spells, and the whole stay of each applicant who never gets past it (failing it, leaving
+during it, or still waiting at the end), are worked out at once as arrays; only applicants who
+are onboarded become :class:`~gigsim.worker.Worker` objects with events of their own.
 """
 
 from __future__ import annotations
@@ -10,19 +15,134 @@ from __future__ import annotations
 import gc
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import simpy
 
+from gigsim.calendar import Calendar
 from gigsim.dispatch import Dispatcher
 from gigsim.project import Project
 from gigsim.randomness import Buffered, Streams, poisson_times, replication_seed
-from gigsim.records import Recorder, Records, ReleaseCause, SpellKind
+from gigsim.records import SPELL_COLUMNS, Recorder, Records, ReleaseCause, SpellKind
 from gigsim.scenario import Scenario
+from gigsim.units import HOURS_PER_WEEK
 from gigsim.worker import MIN_HOURS_PER_WEEK, LeaveCause, Phase, Worker
 
 _NAN = math.nan
+# spell kinds as the floats the rows store
+_ASSESSMENT = float(SpellKind.ASSESSMENT)
+_IDLE = float(SpellKind.IDLE)
+_TRAINING = float(SpellKind.TRAINING)
+_WORK = float(SpellKind.WORK)
+_ONBOARDED = int(ReleaseCause.ONBOARDED)
+
+
+@dataclass(frozen=True)
+class Applicants:
+    """Every applicant of a replication, in order of joining (the index is the worker id).
+
+    ``onboarded``, ``left`` and ``cause`` start as the assessment leaves them (NaN, NaN and
+    still-here for an applicant onboarded later or still assessing at the end); the run fills
+    in ``left`` and ``cause`` for those onboarded who leave.
+    """
+
+    joined: np.ndarray
+    group: np.ndarray
+    hours_per_week: np.ndarray
+    quality: np.ndarray
+    patience_h: np.ndarray
+    hazard_h: np.ndarray  # time from joining to the hazard departure (inf: none)
+    onboarded: np.ndarray  # when onboarded (NaN: never)
+    left: np.ndarray
+    cause: np.ndarray
+    assessment_usd: np.ndarray  # paid for the assessment (credited at onboarding)
+
+
+def plan_applicants(scenario: Scenario, streams: Streams, end_h: float
+                    ) -> tuple[Applicants, np.ndarray]:
+    """Draw every applicant and work out the assessment; returns them and its spell rows.
+
+    An applicant's hazard departure (scheduled from joining) comes first if it falls within
+    the assessment's wait; otherwise the result comes at the end of the wait, and failing ends
+    the stay. Results at or after ``end_h`` never come: the spell is censored there.
+    """
+    columns: dict[str, list[np.ndarray]] = {key: [] for key in (
+        "joined", "group", "hours", "quality", "patience", "hazard", "passes", "wait",
+        "assessed", "assessment_h", "paid", "pay")}
+    for index, group in enumerate(scenario.workers):
+        # one stream per attribute: a longer horizon or a new key leaves other draws alone
+        def rng(attribute: str, name: str = group.name) -> np.random.Generator:
+            return streams.get(f"workers.{name}.{attribute}")
+
+        arrivals = poisson_times(rng("arrivals"), group.arrivals_per_week / 168.0, end_h)
+        joined = np.concatenate([np.full(group.count, group.joins_at_h), arrivals])
+        n = len(joined)
+        assessment = group.assessment
+        for key, values in (
+            ("joined", joined),
+            ("group", np.full(n, index)),
+            ("hours", np.clip(group.hours_per_week.sample(rng("hours_per_week"), n),
+                              MIN_HOURS_PER_WEEK, 168.0)),
+            ("quality", np.clip(group.quality.sample(rng("quality"), n), 0.0, 1.0)),
+            ("patience", group.patience.sample(rng("patience"), n)
+             if group.patience is not None else np.full(n, math.inf)),
+            ("hazard", rng("leave").exponential(1.0 / group.leave_rate_per_h, n)
+             if group.leave_rate_per_h > 0 else np.full(n, math.inf)),
+            ("passes", rng("assessment").random(n) < assessment.pass_probability
+             if assessment is not None else np.ones(n, dtype=bool)),
+            ("assessed", np.full(n, assessment is not None)),
+            ("wait", np.full(n, assessment.wait_h if assessment is not None else 0.0)),
+            ("assessment_h", np.full(n, assessment.hours if assessment is not None else 0.0)),
+            ("paid", np.full(n, assessment is not None and assessment.paid)),
+            ("pay", np.full(n, assessment.pay_per_hour if assessment is not None else 0.0)),
+        ):
+            columns[key].append(np.asarray(values))
+    joined_all = np.concatenate(columns["joined"]) if columns["joined"] else np.empty(0)
+    order = np.argsort(joined_all, kind="stable")  # groups in file order at equal times
+    c = {key: (np.concatenate(parts)[order] if parts else np.empty(0))
+         for key, parts in columns.items()}
+    joined, wait, hazard = c["joined"], c["wait"], c["hazard"]
+    assessed = c["assessed"].astype(bool)
+    n = len(joined)
+    hazard_first = assessed & (wait > 0) & (hazard <= wait) & (joined + hazard < end_h)
+    result_at = joined + wait
+    unfinished = assessed & ~hazard_first & (result_at >= end_h)
+    finished = assessed & ~hazard_first & ~unfinished
+    passes = c["passes"].astype(bool)
+    onboard = ~assessed | (finished & passes)
+    failed = finished & ~passes
+
+    spell_end = np.where(hazard_first, joined + hazard, np.where(unfinished, end_h, result_at))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(wait > 0, np.minimum(1.0, (spell_end - joined) / wait), 1.0)
+    hours = c["assessment_h"] * share
+    paid = np.where(c["paid"].astype(bool), hours, 0.0)
+    income = paid * c["pay"]
+    ids = np.arange(n, dtype=float)
+    rows = np.zeros((int(assessed.sum()), len(SPELL_COLUMNS)))
+    column = {name: i for i, name in enumerate(SPELL_COLUMNS)}
+    for name, values in (
+        ("worker", ids), ("kind", np.full(n, _ASSESSMENT)), ("start", joined),
+        ("end", spell_end), ("project", np.full(n, -1.0)), ("censored", unfinished),
+        ("paid_assessment_h", paid), ("unpaid_assessment_h", hours - paid),
+        ("income_usd", income),
+    ):
+        rows[:, column[name]] = values[assessed]
+
+    left = np.full(n, _NAN)
+    cause = np.full(n, float(LeaveCause.STILL_HERE))
+    left[hazard_first] = (joined + hazard)[hazard_first]
+    cause[hazard_first] = float(LeaveCause.HAZARD)
+    left[failed] = result_at[failed]
+    cause[failed] = float(LeaveCause.FAILED_ASSESSMENT)
+    applicants = Applicants(
+        joined=joined, group=c["group"].astype(float), hours_per_week=c["hours"],
+        quality=c["quality"], patience_h=c["patience"], hazard_h=hazard,
+        onboarded=np.where(onboard, np.where(assessed, result_at, joined), _NAN),
+        left=left, cause=cause, assessment_usd=np.where(onboard & assessed, income, 0.0),
+    )
+    return applicants, rows
 
 
 class Replication:
@@ -33,10 +153,12 @@ class Replication:
         self.replication = replication
         sim = scenario.simulation
         self.end_h = sim.warmup_h + sim.horizon_h
-        self.env = simpy.Environment()
+        self.calendar = Calendar(self.end_h)
+        self.at = self.calendar.at
         self.streams = Streams(replication_seed(seed, replication))
         self.recorder = Recorder()
-        self.spells = self.recorder.spells
+        self.add_spell = self.recorder.spells.append
+        self.add_latency = self.recorder.latencies.append
         dispatch = scenario.dispatch
         self.pre_assign = dispatch.pre_assign_on_notice
         policy = dispatch.build_policy(self.streams.get("dispatch.policy"))
@@ -45,142 +167,103 @@ class Replication:
         self.next_delay: Callable[[], float] = Buffered(
             lambda n: delay_dist.sample(delay_rng, n)
         )
-        self.workers: list[Worker] = []
-        self.onboarded_at: list[float] = []
-        self.leave_cause: list[int] = []
+        self.workers: list[Worker] = []  # onboarded, in order of onboarding
         self.projects: list[Project] = []
-        self.events = 0
-
-    # --- scheduling -------------------------------------------------------------------------
-
-    def _at(self, time: float, action: Callable[..., None], *args: Any) -> None:
-        """Call ``action(*args)`` at ``time``, if that is before the end of the run."""
-        if time >= self.end_h:
-            return
-        self.events += 1
-        event = self.env.timeout(time - self.env.now)
-        event.callbacks.append(lambda _event: action(*args))
 
     def run(self) -> Records:
         """Simulate to the end of the horizon and return the records."""
-        # A run allocates millions of small objects that live until it ends (workers, spell
-        # rows, events); the cyclic garbage collector would rescan them again and again, which
+        # A run allocates many small objects that live until it ends (workers, projects,
+        # events); the cyclic garbage collector would rescan them again and again, which
         # cost more than half the run time. Nothing here depends on collecting cycles early.
         collecting = gc.isenabled()
         gc.disable()
         try:
-            self.env.process(self._arrive_workers())
-            self.env.process(self._launch_projects())
-            if self.scenario.dispatch.rounds_every_h > 0:
-                self.env.process(self._dispatch_rounds(self.scenario.dispatch.rounds_every_h))
-            self.env.run(until=self.end_h)
+            self._start_applicants()
+            self._start_projects()
+            every_h = self.scenario.dispatch.rounds_every_h
+            if every_h > 0:
+                self.at(every_h, self._dispatch_round, every_h)
+            self.calendar.run()
             self._close(self.end_h)
             return self._records()
         finally:
             if collecting:
                 gc.enable()
 
-    def _dispatch_rounds(self, every_h: float):  # type: ignore[no-untyped-def]
-        while True:
-            yield self.env.timeout(every_h)
-            self.dispatcher.run_round(self.env.now)
+    def _dispatch_round(self, every_h: float) -> None:
+        now = self.calendar.now
+        self.dispatcher.run_round(now)
+        self.at(now + every_h, self._dispatch_round, every_h)
 
-    # --- workers ----------------------------------------------------------------------------
+    # --- applicants -------------------------------------------------------------------------
 
-    def _arrive_workers(self):  # type: ignore[no-untyped-def]
-        plans = []
-        for index, group in enumerate(self.scenario.workers):
-            # one stream per attribute: a longer horizon or a new key leaves other draws alone
-            def rng(attribute: str, name: str = group.name) -> np.random.Generator:
-                return self.streams.get(f"workers.{name}.{attribute}")
+    def _start_applicants(self) -> None:
+        applicants, assessment_rows = plan_applicants(self.scenario, self.streams, self.end_h)
+        self.applicants = applicants
+        self.recorder.spells.add_block(assessment_rows)
+        ids = np.flatnonzero(~np.isnan(applicants.onboarded))
+        self._joiners = ids.tolist()  # onboarded some time: events from their joining on
+        self._join_times = applicants.joined[ids].tolist()
+        self._onboard_times = applicants.onboarded[ids].tolist()
+        self._next_joiner = 0
+        if self._joiners:
+            self._joins(None)
 
-            arrivals = poisson_times(rng("arrivals"), group.arrivals_per_week / 168.0, self.end_h)
-            joins = np.concatenate([np.full(group.count, group.joins_at_h), arrivals])
-            n = len(joins)
-            hours = np.clip(group.hours_per_week.sample(rng("hours_per_week"), n),
-                            MIN_HOURS_PER_WEEK, 168.0)
-            quality = np.clip(group.quality.sample(rng("quality"), n), 0.0, 1.0)
-            patience = (group.patience.sample(rng("patience"), n) if group.patience is not None
-                        else np.full(n, math.inf))
-            hazard = (rng("leave").exponential(1.0 / group.leave_rate_per_h, n)
-                      if group.leave_rate_per_h > 0 else np.full(n, math.inf))
-            passes = (rng("assessment").random(n) < group.assessment.pass_probability
-                      if group.assessment is not None else np.ones(n, dtype=bool))
-            for i in range(n):
-                plans.append((float(joins[i]), index, float(hours[i]), float(quality[i]),
-                              float(patience[i]), float(hazard[i]), bool(passes[i])))
-        plans.sort(key=lambda plan: plan[0])  # stable: groups in file order at equal times
-        for join, group_index, hours, quality, patience, hazard, passes in plans:
-            if join > self.env.now:
-                yield self.env.timeout(join - self.env.now)
-            self._join(group_index, hours, quality, patience, hazard, passes)
+    def _joins(self, _: None) -> None:
+        """Applicants to be onboarded join: schedule their onboarding, then the next joins.
 
-    def _join(self, group_index: int, hours: float, quality: float, patience: float,
-              hazard: float, passes: bool) -> None:
-        now = self.env.now
-        group = self.scenario.workers[group_index]
-        worker = Worker(len(self.workers), group_index, group.skills, hours, quality,
-                        group.checking_hours_per_day, patience, now)
+        The onboarding is scheduled when the applicant joins, as the assessment result would
+        be, so that events at equal times keep the order of their causes.
+        """
+        now = self.calendar.now
+        k, count = self._next_joiner, len(self._joiners)
+        times, onboard_times = self._join_times, self._onboard_times
+        while k < count and times[k] <= now:
+            if onboard_times[k] > times[k]:
+                self.at(onboard_times[k], self._onboard, k)
+            else:
+                self._onboard(k)
+            k += 1
+        self._next_joiner = k
+        if k < count:
+            self.at(times[k], self._joins, None)
+
+    def _onboard(self, k: int) -> None:
+        now = self.calendar.now
+        a = self.applicants
+        worker_id = self._joiners[k]
+        group = self.scenario.workers[int(a.group[worker_id])]
+        joined = self._join_times[k]
+        worker = Worker(worker_id, int(a.group[worker_id]), group.skills,
+                        float(a.hours_per_week[worker_id]), float(a.quality[worker_id]),
+                        group.checking_hours_per_day, float(a.patience_h[worker_id]), joined)
         self.workers.append(worker)
-        self.onboarded_at.append(_NAN)
-        self.leave_cause.append(int(LeaveCause.STILL_HERE))
-        self._at(now + hazard, self._leave, worker, LeaveCause.HAZARD)
-        assessment = group.assessment
-        if assessment is None:
-            self._onboard(worker)
-        elif assessment.wait_h > 0:
-            self._at(now + assessment.wait_h, self._assessment_result, worker, passes)
-        else:
-            self._assessment_result(worker, passes)
-
-    def _close_assessment(self, worker: Worker, now: float, censored: bool) -> None:
-        assessment = self.scenario.workers[worker.group].assessment
-        assert assessment is not None
-        share = 1.0 if assessment.wait_h <= 0 else min(1.0, (now - worker.spell_start)
-                                                     / assessment.wait_h)
-        hours = assessment.hours * share
-        paid = hours if assessment.paid else 0.0
-        income = paid * assessment.pay_per_hour
+        income = float(a.assessment_usd[worker_id])
         if income > 0:
-            worker.add_income(worker.spell_start, now, income)
-        self.spells.append((worker.id, SpellKind.ASSESSMENT, worker.spell_start, now, -1,
-                            censored, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, paid, hours - paid, 0.0,
-                            income))
-
-    def _assessment_result(self, worker: Worker, passed: bool) -> None:
-        if worker.phase is Phase.LEFT:
-            return
-        now = self.env.now
-        self._close_assessment(worker, now, censored=False)
-        worker.spell_start = now
-        if passed:
-            self._onboard(worker)
-        else:
-            self._leave(worker, LeaveCause.FAILED_ASSESSMENT)
-
-    def _onboard(self, worker: Worker) -> None:
-        now = self.env.now
-        self.onboarded_at[worker.id] = now
+            worker.add_income(joined, now, income)
+        self.at(joined + float(a.hazard_h[worker_id]), self._hazard, worker)
         self.dispatcher.register_worker(worker)
         worker.released_at = now
-        worker.release_cause = ReleaseCause.ONBOARDED
+        worker.release_cause = _ONBOARDED
         self._start_idle(worker, now)
         self._start_delay(worker, now)
+
+    # --- workers ----------------------------------------------------------------------------
 
     def _start_idle(self, worker: Worker, now: float) -> None:
         worker.phase = Phase.IDLE
         worker.spell_start = now
         if worker.patience_h < math.inf and not worker.patience_check_pending:
             worker.patience_check_pending = True
-            self._at(now + worker.patience_h, self._patience_over, worker)
+            self.at(now + worker.patience_h, self._patience_over, worker)
 
     def _close_idle(self, worker: Worker, now: float, censored: bool) -> None:
         duration = now - worker.spell_start
         if duration > 0:
             available = worker.available_h_per_h * duration
-            self.spells.append((worker.id, SpellKind.IDLE, worker.spell_start, now, -1, censored,
-                                available, 0.0, 0.0, available, 0.0, 0.0, 0.0, 0.0,
-                                worker.checking_h_per_h * duration, 0.0))
+            self.add_spell((worker.id, _IDLE, worker.spell_start, now, -1, censored,
+                            available, 0.0, 0.0, available, 0.0, 0.0, 0.0, 0.0,
+                            worker.checking_h_per_h * duration, 0.0))
 
     def _patience_over(self, worker: Worker) -> None:
         """Check whether the worker's idle spell has outlasted its patience.
@@ -193,17 +276,17 @@ class Replication:
         if worker.phase is not Phase.IDLE:
             return  # the next idle spell sets a new check
         deadline = worker.spell_start + worker.patience_h
-        if self.env.now >= deadline - 1e-9:
+        if self.calendar.now >= deadline - 1e-9:
             self._leave(worker, LeaveCause.IMPATIENCE)
         else:
             worker.patience_check_pending = True
-            self._at(deadline, self._patience_over, worker)
+            self.at(deadline, self._patience_over, worker)
 
     def _start_delay(self, worker: Worker, now: float) -> None:
         delay = self.next_delay()
         worker.delay_pending = True
         if delay > 0:
-            self._at(now + delay, self._delay_over, worker)
+            self.at(now + delay, self._delay_over, worker)
         else:
             self._delay_over(worker)
 
@@ -211,15 +294,16 @@ class Replication:
         if worker.phase is Phase.LEFT:
             return
         worker.delay_pending = False
-        self.dispatcher.offer_worker(worker, self.env.now)
+        self.dispatcher.offer_worker(worker, self.calendar.now)
+
+    def _hazard(self, worker: Worker) -> None:
+        self._leave(worker, LeaveCause.HAZARD)
 
     def _leave(self, worker: Worker, cause: LeaveCause) -> None:
         if worker.phase is Phase.LEFT:
             return
-        now = self.env.now
-        if worker.phase is Phase.ASSESSING and cause is not LeaveCause.FAILED_ASSESSMENT:
-            self._close_assessment(worker, now, censored=False)
-        elif worker.phase is Phase.IDLE:
+        now = self.calendar.now
+        if worker.phase is Phase.IDLE:
             self._close_idle(worker, now, censored=False)
         elif worker.phase is Phase.WORKING:
             project = worker.project
@@ -234,19 +318,16 @@ class Replication:
             if reserved.accepting:
                 self.dispatcher.open_seats(reserved, 1, now)
         self._censor_latency(worker, now)
-        if math.isnan(self.onboarded_at[worker.id]):
-            self.dispatcher.withdraw_worker(worker)
-        else:
-            self.dispatcher.unregister_worker(worker)
+        self.dispatcher.unregister_worker(worker)
         worker.phase = Phase.LEFT
         worker.left_at = now
-        self.leave_cause[worker.id] = int(cause)
+        self.applicants.left[worker.id] = now
+        self.applicants.cause[worker.id] = float(cause)
 
     def _censor_latency(self, worker: Worker, now: float) -> None:
         if not math.isnan(worker.released_at):
-            self.recorder.latencies.append(
-                (worker.id, worker.released_at, now - worker.released_at, True,
-                 worker.release_cause))
+            self.add_latency((worker.id, worker.released_at, now - worker.released_at, True,
+                              worker.release_cause))
             worker.released_at = _NAN
 
     # --- assignments ------------------------------------------------------------------------
@@ -261,9 +342,8 @@ class Replication:
     def _start_assignment(self, worker: Worker, project: Project, now: float) -> None:
         self._close_idle(worker, now, censored=False)
         if not math.isnan(worker.released_at):
-            self.recorder.latencies.append(
-                (worker.id, worker.released_at, now - worker.released_at, False,
-                 worker.release_cause))
+            self.add_latency((worker.id, worker.released_at, now - worker.released_at, False,
+                              worker.release_cause))
             worker.released_at = _NAN
         worker.phase = Phase.WORKING
         worker.project = project
@@ -279,27 +359,28 @@ class Replication:
         project.workers.discard(worker)
         worker.project = None
         available = worker.available_h_per_h
+        add_spell = self.add_spell
         for training, begin, end, rate, income in project.pieces(available, worker.spell_start,
                                                                  now):
             duration = end - begin
             hours = rate * duration
             if training:
                 paid = hours if project.training_paid else 0.0
-                row = (worker.id, SpellKind.TRAINING, begin, end, project.id,
-                       censored and end == now, hours, 0.0, 0.0, 0.0, paid, hours - paid,
-                       0.0, 0.0, 0.0, income)
+                add_spell((worker.id, _TRAINING, begin, end, project.id,
+                           censored and end == now, hours, 0.0, 0.0, 0.0, paid, hours - paid,
+                           0.0, 0.0, 0.0, income))
             else:
-                row = (worker.id, SpellKind.WORK, begin, end, project.id,
-                       censored and end == now, available * duration, hours,
-                       (available - rate) * duration, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, income)
-            self.spells.append(row)
+                add_spell((worker.id, _WORK, begin, end, project.id,
+                           censored and end == now, available * duration, hours,
+                           (available - rate) * duration, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
+                           income))
             if income > 0:
                 worker.add_income(begin, end, income)
 
     # --- projects ---------------------------------------------------------------------------
 
-    def _launch_projects(self):  # type: ignore[no-untyped-def]
-        plans = []
+    def _start_projects(self) -> None:
+        plans: list[tuple[Any, ...]] = []
         for index, gen in enumerate(self.scenario.projects):
             # one stream per attribute: a longer horizon or a new key leaves other draws alone
             def rng(attribute: str, name: str = gen.name) -> np.random.Generator:
@@ -307,27 +388,42 @@ class Replication:
 
             launches = gen.arrival_times(rng("arrivals"), rng("seasonality"), self.end_h)
             n = len(launches)
-            seats = np.maximum(1, np.rint(gen.seats.sample(rng("seats"), n))).astype(int)
-            lifetimes = gen.lifetime.sample(rng("lifetime"), n)
-            pay = gen.pay_per_hour.sample(rng("pay_per_hour"), n)
-            supply = gen.hours_per_week_per_seat.sample(rng("hours_per_week_per_seat"), n)
-            training_paid = (rng("training").random(n) < gen.training.paid_probability
-                             if gen.training is not None else np.zeros(n, dtype=bool))
-            notice = (rng("notice").random(n) < gen.notice.probability
-                      if gen.notice is not None else np.zeros(n, dtype=bool))
-            for i in range(n):
-                plans.append((float(launches[i]), index, int(seats[i]), float(lifetimes[i]),
-                              float(pay[i]), float(supply[i]), bool(training_paid[i]),
-                              bool(notice[i])))
-        plans.sort(key=lambda plan: plan[0])
-        for plan in plans:
-            if plan[0] > self.env.now:
-                yield self.env.timeout(plan[0] - self.env.now)
-            self._launch(*plan[1:])
+            plans.append((
+                launches, np.full(n, index),
+                np.maximum(1, np.rint(gen.seats.sample(rng("seats"), n))).astype(int),
+                gen.lifetime.sample(rng("lifetime"), n),
+                gen.pay_per_hour.sample(rng("pay_per_hour"), n),
+                gen.hours_per_week_per_seat.sample(rng("hours_per_week_per_seat"), n),
+                (rng("training").random(n) < gen.training.paid_probability
+                 if gen.training is not None else np.zeros(n, dtype=bool)),
+                (rng("notice").random(n) < gen.notice.probability
+                 if gen.notice is not None else np.zeros(n, dtype=bool)),
+            ))
+        if not plans:
+            self._launch_plans: list[tuple[Any, ...]] = []
+            return
+        columns = [np.concatenate(parts) for parts in zip(*plans, strict=True)]
+        order = np.argsort(columns[0], kind="stable")  # generators in file order at ties
+        self._launch_plans = list(zip(*(column[order].tolist() for column in columns),
+                                      strict=True))
+        self._next_launch = 0
+        if self._launch_plans:
+            self.at(self._launch_plans[0][0], self._launches, None)
+
+    def _launches(self, _: None) -> None:
+        now = self.calendar.now
+        plans = self._launch_plans
+        k = self._next_launch
+        while k < len(plans) and plans[k][0] <= now:
+            self._launch(*plans[k][1:])
+            k += 1
+        self._next_launch = k
+        if k < len(plans):
+            self.at(plans[k][0], self._launches, None)
 
     def _launch(self, generator: int, seats: int, lifetime_h: float, pay: float,
                 supply_h_per_week: float, training_paid: bool, notice: bool) -> None:
-        now = self.env.now
+        now = self.calendar.now
         gen = self.scenario.projects[generator]
         project = Project(
             len(self.projects), generator, gen.requires, now, max(lifetime_h, 1e-9), seats,
@@ -336,16 +432,16 @@ class Replication:
             gen.sparse,
         )
         self.projects.append(project)
-        self._at(project.end, self._project_end, project)
+        self.at(project.end, self._project_end, project)
         self.dispatcher.open_seats(project, seats, now)
         if notice and project.notice_at <= now:
             # notice as long as the life: seats fill from the pool at launch, then close
             self._project_notice(project)
         elif notice:
-            self._at(project.notice_at, self._project_notice, project)
+            self.at(project.notice_at, self._project_notice, project)
 
     def _project_notice(self, project: Project) -> None:
-        now = self.env.now
+        now = self.calendar.now
         self.dispatcher.close_project(project, now)
         if self.pre_assign:
             for worker in sorted(project.workers, key=_by_id):
@@ -353,7 +449,7 @@ class Replication:
                     self._start_delay(worker, now)
 
     def _project_end(self, project: Project) -> None:
-        now = self.env.now
+        now = self.calendar.now
         self.dispatcher.close_project(project, now)
         cause = (ReleaseCause.END_WITH_NOTICE if not math.isnan(project.notice_at)
                  else ReleaseCause.END_WITHOUT_NOTICE)
@@ -382,9 +478,7 @@ class Replication:
     def _close(self, now: float) -> None:
         """Censor whatever is still open at the end of the run."""
         for worker in self.workers:
-            if worker.phase is Phase.ASSESSING:
-                self._close_assessment(worker, now, censored=True)
-            elif worker.phase is Phase.IDLE:
+            if worker.phase is Phase.IDLE:
                 self._close_idle(worker, now, censored=True)
             elif worker.phase is Phase.WORKING:
                 self._end_assignment(worker, now, censored=True)
@@ -396,11 +490,11 @@ class Replication:
 
     def _records(self) -> Records:
         sim = self.scenario.simulation
-        workers = [
-            (w.id, w.group, w.joined_at, self.onboarded_at[w.id], w.left_at,
-             self.leave_cause[w.id], w.hours_per_week, w.quality)
-            for w in self.workers
-        ]
+        a = self.applicants
+        workers = np.column_stack([
+            np.arange(len(a.joined), dtype=float), a.group, a.joined, a.onboarded, a.left,
+            a.cause, a.hours_per_week / HOURS_PER_WEEK * HOURS_PER_WEEK, a.quality,
+        ])
         projects = [
             (p.id, p.generator, p.launch, p.end, p.seats, not math.isnan(p.notice_at),
              p.notice_at, p.pay_per_hour, p.supply_h_per_h * 168.0, p.training_h,
@@ -411,7 +505,7 @@ class Replication:
             replication=self.replication, warmup_h=sim.warmup_h, horizon_h=sim.horizon_h,
             group_names=tuple(g.name for g in self.scenario.workers),
             generator_names=tuple(g.name for g in self.scenario.projects),
-            workers=workers, projects=projects, events=self.events,
+            workers=workers, projects=projects, events=self.calendar.events,
         )
 
 
