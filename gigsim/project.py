@@ -240,6 +240,37 @@ class Project:
                             rate * (finish - begin) * self.pay_per_hour))
         return out
 
+    def team_pieces(self, available_h_per_h: np.ndarray, start: np.ndarray, end: float
+                    ) -> list[tuple[bool, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                                    np.ndarray]]:
+        """:meth:`pieces` for many assignments ending at ``end`` at once, as arrays.
+
+        Returns ``(training, which, begin, finish, hours_per_h, income_usd)`` for the
+        training, the work at full supply and the work in the sparse phase, where ``which``
+        selects the assignments that have that piece; the values are those :meth:`pieces`
+        gives, bit for bit.
+        """
+        out = []
+        work_from = start
+        if self.training_h > 0:
+            work_from = np.minimum(end, start + self.training_h / available_h_per_h)
+            which = work_from > start
+            hours = available_h_per_h[which] * (work_from[which] - start[which])
+            out.append((True, which, start[which], work_from[which], available_h_per_h[which],
+                        hours * self.pay_per_hour if self.training_paid
+                        else np.zeros(len(hours))))
+        for begin, finish, supply in (
+            (work_from, np.full(len(start), min(end, self.sparse_at)), self.supply_h_per_h),
+            (np.maximum(work_from, self.sparse_at), np.full(len(start), end),
+             self.sparse_supply_h_per_h),
+        ):
+            which = finish > begin
+            begin, finish = begin[which], finish[which]
+            rate = np.minimum(available_h_per_h[which], supply)
+            out.append((False, which, begin, finish, rate,
+                        rate * (finish - begin) * self.pay_per_hour))
+        return out
+
     def open(self, count: int, now: float) -> None:
         """Open ``count`` seats at ``now``."""
         self.open_seats += count

@@ -36,6 +36,9 @@ _IDLE = float(SpellKind.IDLE)
 _TRAINING = float(SpellKind.TRAINING)
 _WORK = float(SpellKind.WORK)
 _ONBOARDED = int(ReleaseCause.ONBOARDED)
+_COLUMN = {name: i for i, name in enumerate(SPELL_COLUMNS)}
+# a project's end closes the assignments of a team this large or larger as arrays
+TEAM_AS_ARRAYS = 32
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,9 @@ class Replication:
         dispatch = scenario.dispatch
         self.pre_assign = dispatch.pre_assign_on_notice
         policy = dispatch.build_policy(self.streams.get("dispatch.policy"))
+        # workers' income (earned_usd, recent_income_usd) is kept up to date for policies
+        # that read it: all but those that say they do not
+        self.track_income = bool(getattr(policy, "reads_income", True))
         self.dispatcher = Dispatcher(policy, self._on_match, rounds=dispatch.rounds_every_h > 0)
         delay_dist, delay_rng = dispatch.delay, self.streams.get("dispatch.delay")
         self.next_delay: Callable[[], float] = Buffered(
@@ -239,7 +245,7 @@ class Replication:
                         group.checking_hours_per_day, float(a.patience_h[worker_id]), joined)
         self.workers.append(worker)
         income = float(a.assessment_usd[worker_id])
-        if income > 0:
+        if income > 0 and self.track_income:
             worker.add_income(joined, now, income)
         self.at(joined + float(a.hazard_h[worker_id]), self._hazard, worker)
         self.dispatcher.register_worker(worker)
@@ -374,8 +380,56 @@ class Replication:
                            censored and end == now, available * duration, hours,
                            (available - rate) * duration, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
                            income))
-            if income > 0:
+            if income > 0 and self.track_income:
                 worker.add_income(begin, end, income)
+
+    def _end_team(self, project: Project, team: list[Worker], now: float) -> None:
+        """Close the assignments of all of ``team`` on ``project`` at ``now`` (it ended).
+
+        The same rows and income as :meth:`_end_assignment` for each, computed as arrays when
+        the team is large.
+        """
+        n = len(team)
+        if n < TEAM_AS_ARRAYS:
+            for worker in team:
+                self._end_assignment(worker, now, censored=False)
+            return
+        ids = np.fromiter((w.id for w in team), float, n)
+        available = np.fromiter((w.available_h_per_h for w in team), float, n)
+        start = np.fromiter((w.spell_start for w in team), float, n)
+        column = _COLUMN
+        for training, which, begin, finish, rate, income in project.team_pieces(available, start,
+                                                                                now):
+            duration = finish - begin
+            hours = rate * duration
+            rows = np.zeros((len(begin), len(column)))
+            rows[:, column["worker"]] = ids[which]
+            rows[:, column["start"]] = begin
+            rows[:, column["end"]] = finish
+            rows[:, column["project"]] = project.id
+            rows[:, column["income_usd"]] = income
+            if training:
+                paid = hours if project.training_paid else np.zeros(len(hours))
+                rows[:, column["kind"]] = _TRAINING
+                rows[:, column["available_h"]] = hours
+                rows[:, column["paid_training_h"]] = paid
+                rows[:, column["unpaid_training_h"]] = hours - paid
+            else:
+                a = available[which]
+                rows[:, column["kind"]] = _WORK
+                rows[:, column["available_h"]] = a * duration
+                rows[:, column["worked_h"]] = hours
+                rows[:, column["underused_h"]] = (a - rate) * duration
+            self.recorder.spells.add_block(rows)
+            if self.track_income:
+                earners = np.flatnonzero(which)[income > 0].tolist()
+                for k, b, f, usd in zip(earners, begin[income > 0].tolist(),
+                                        finish[income > 0].tolist(),
+                                        income[income > 0].tolist(), strict=True):
+                    team[k].add_income(b, f, usd)
+        project.workers.clear()
+        for worker in team:
+            worker.project = None
 
     # --- projects ---------------------------------------------------------------------------
 
@@ -457,8 +511,9 @@ class Replication:
             worker.reserved = None
             self.dispatcher.offer_worker(worker, now)
         project.reserved.clear()
-        for worker in sorted(project.workers, key=_by_id):
-            self._end_assignment(worker, now, censored=False)
+        team = sorted(project.workers, key=_by_id)
+        self._end_team(project, team, now)
+        for worker in team:
             worker.released_at = now
             worker.release_cause = cause
             reserved = worker.reserved

@@ -174,13 +174,17 @@ class Worker:
         self.pool_stamp = 0  # bumped whenever the worker's pool entries become stale
         self.pool_key = 0.0
         self.earned_usd = 0.0
-        # income of recent spells as (start, end, usd), for policies that look back in time
-        self.income_log: deque[tuple[float, float, float]] = deque(maxlen=INCOME_LOG_LENGTH)
+        # income of recent spells as (start, end, usd), for policies that look back in time;
+        # made at the first income (many workers never earn)
+        self.income_log: deque[tuple[float, float, float]] | None = None
 
     def add_income(self, start: float, end: float, income_usd: float) -> None:
         """Record income earned evenly over [start, end]."""
         self.earned_usd += income_usd
-        self.income_log.append((start, end, income_usd))
+        log = self.income_log
+        if log is None:
+            log = self.income_log = deque(maxlen=INCOME_LOG_LENGTH)
+        log.append((start, end, income_usd))
 
     def recent_income_usd(self, window_h: float, now: float) -> float:
         """Income over the ``window_h`` hours before ``now``, the current assignment included.
@@ -189,7 +193,7 @@ class Worker:
         needs in practice (spells last days to weeks).
         """
         since = now - window_h
-        spells: list[tuple[float, float, float]] = list(self.income_log)
+        spells: list[tuple[float, float, float]] = list(self.income_log or ())
         project = self.project
         if project is not None:
             spells += [(begin, end, income) for _, begin, end, _, income in

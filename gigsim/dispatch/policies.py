@@ -16,6 +16,8 @@ from gigsim.worker import Worker
 class LongestIdle:
     """First come, first served: the worker freed longest ago is matched first."""
 
+    reads_income = False  # the simulation need not keep workers' income for it
+
     def __init__(self, rng: np.random.Generator) -> None:
         self.rng = rng
 
@@ -28,6 +30,8 @@ class LongestIdle:
 class RandomOrder:
     """Every waiting worker is equally likely to be matched next."""
 
+    reads_income = False  # the simulation need not keep workers' income for it
+
     def __init__(self, rng: np.random.Generator) -> None:
         self.rng = rng
 
@@ -39,6 +43,8 @@ class RandomOrder:
 @register_policy("best-rated")
 class BestRated:
     """The highest-rated worker first (quality score); ties go to the longest idle."""
+
+    reads_income = False  # the simulation need not keep workers' income for it
 
     def __init__(self, rng: np.random.Generator) -> None:
         self.rng = rng
@@ -80,6 +86,8 @@ class SkillAware:
     worker waiting has been idle even longer. A worker with several skills who becomes free
     joins the open project whose skill the fewest onboarded workers have.
     """
+
+    reads_income = False  # the simulation need not keep workers' income for it
 
     def __init__(self, rng: np.random.Generator, threshold: str = "2w") -> None:
         self.rng = rng

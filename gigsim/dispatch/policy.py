@@ -103,6 +103,8 @@ class DispatchPolicy(Protocol):
     (see :mod:`gigsim.dispatch.queues`) for orders that a fixed priority cannot express, and
     ``choose_project(worker, projects, market, now)`` picks which of several projects with open
     seats a newly matchable worker joins (by default the one whose oldest seat opened first).
+    A class attribute ``reads_income = False`` says the policy never reads a worker's
+    ``earned_usd`` or ``recent_income_usd``, which the simulation then does not keep up to date.
     """
 
     name: ClassVar[str]
