@@ -7,6 +7,8 @@ after the warm-up.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -32,11 +34,18 @@ def _categorical(codes: np.ndarray, names: list[str]) -> pd.Categorical[str]:
     return pd.Categorical.from_codes(codes, categories=pd.Index(names))
 
 
-def _window(records: Records) -> dict[str, np.ndarray]:
-    """Spells clipped to the observation window, hours prorated, times shifted to it."""
+def _window(records: Records, hours: tuple[str, ...] = HOUR_COLUMNS,
+            rows: slice = slice(None)) -> dict[str, Any]:
+    """Spell records ``rows`` in the observation window, clipped, shifted and prorated.
+
+    Times are clipped to the window and shifted to its start; the ``hours`` columns are
+    prorated to the part of each spell inside it. ``rows`` (a slice of the records), ``keep``
+    (which of them are in the window) and ``share`` (the part of each kept spell inside it) come
+    along, so that a caller can prorate other hour columns one at a time.
+    """
     s = records.spells
     warmup, end = records.warmup_h, records.end_h
-    start, stop = s["start"], s["end"]
+    start, stop = s["start"][rows], s["end"][rows]
     length = stop - start
     zero = length == 0
     keep = np.where(zero, (start >= warmup) & (start < end), (stop > warmup) & (start < end))
@@ -45,25 +54,37 @@ def _window(records: Records) -> dict[str, np.ndarray]:
     length = length[keep]
     share = np.where(length > 0, (clipped_stop - clipped_start) / np.where(length > 0, length, 1),
                      1.0)
+    clipped_start -= warmup
+    clipped_stop -= warmup
     out = {
-        "worker": s["worker"][keep].astype(np.int64),
-        "kind": s["kind"][keep].astype(np.int64),
-        "start_h": clipped_start - warmup,
-        "end_h": clipped_stop - warmup,
-        "project": s["project"][keep].astype(np.int64),
-        "censored": s["censored"][keep].astype(bool),
+        "rows": rows,
+        "keep": keep,
+        "share": share,
+        "worker": s["worker"][rows][keep].astype(np.int64),
+        "kind": s["kind"][rows][keep].astype(np.int64),
+        "start_h": clipped_start,
+        "end_h": clipped_stop,
+        "project": s["project"][rows][keep].astype(np.int64),
+        "censored": s["censored"][rows][keep].astype(bool),
         "left_truncated": (start[keep] < warmup),
     }
-    for name in HOUR_COLUMNS:
-        out[name] = s[name][keep] * share
+    for name in hours:
+        out[name] = _prorated(records, out, name)
     return out
+
+
+def _prorated(records: Records, window: dict[str, Any], name: str) -> np.ndarray:
+    """Hour column ``name`` of the spells in ``window``, prorated to their part inside it."""
+    values = records.spells[name][window["rows"]][window["keep"]]
+    values *= window["share"]
+    return values
 
 
 def spells_table(records: Records) -> pd.DataFrame:
     """One row per spell (assessment, idle, training, work) inside the observation window."""
     w = _window(records)
-    frame = pd.DataFrame({
-        "replication": records.replication,
+    columns = {
+        "replication": np.full(len(w["worker"]), records.replication),
         "worker_id": w["worker"],
         "kind": _categorical(w["kind"], list(SPELL_KINDS.values())),
         "start_h": w["start_h"],
@@ -71,35 +92,42 @@ def spells_table(records: Records) -> pd.DataFrame:
         "censored": w["censored"],
         "left_truncated": w["left_truncated"],
         "project_id": w["project"],
-    })
+    }
     for name in HOUR_COLUMNS:
-        frame[name] = w[name]
-    return frame
+        columns[name] = w[name]
+    return pd.DataFrame(columns, copy=False)  # the arrays are new: no need to copy them
+
+
+def onboarded_hours(records: Records) -> pd.Series:
+    """Clock hours of each worker's idle, training and work spells in the window, by worker id.
+
+    The same as summing ``end_h - start_h`` of the non-assessment rows of
+    :func:`spells_table` by worker, without building that table.
+    """
+    w = _window(records, hours=())
+    onboarded = w["kind"] != int(SpellKind.ASSESSMENT)
+    length = w["end_h"][onboarded] - w["start_h"][onboarded]
+    return pd.Series(length).groupby(w["worker"][onboarded]).sum()
+
+
+# worker_months_table reads the spells this many at a time, which bounds its scratch memory
+MONTHS_CHUNK = 1 << 19
 
 
 def worker_months_table(records: Records) -> pd.DataFrame:
     """One row per worker and month in which the worker was on the platform for some of it."""
-    w = _window(records)
-    start, stop = w["start_h"], w["end_h"]
     n_months = int(max(1, np.ceil(records.horizon_h / HOURS_PER_MONTH)))
-    # times are clipped to [0, horizon]; rounding in the shift by the warm-up must not push an
-    # end into a month past the last one
-    first = np.minimum(np.floor(start / HOURS_PER_MONTH).astype(np.int64), n_months - 1)
-    last = np.where(stop > start, np.ceil(stop / HOURS_PER_MONTH).astype(np.int64) - 1, first)
-    last = np.clip(last, first, n_months - 1)
-    pieces = last - first + 1
-    row = np.repeat(np.arange(len(start)), pieces)
-    offset = np.arange(len(row)) - np.repeat(np.cumsum(pieces) - pieces, pieces)
-    month = first[row] + offset
-    piece_start = np.maximum(start[row], month * HOURS_PER_MONTH)
-    piece_stop = np.minimum(stop[row], (month + 1) * HOURS_PER_MONTH)
-    length = (stop - start)[row]
-    share = np.where(length > 0, (piece_stop - piece_start) / np.where(length > 0, length, 1), 1.0)
-
-    key = w["worker"][row] * n_months + month
-    keys, inverse = np.unique(key, return_inverse=True)
-    sums = {name: np.bincount(inverse, weights=w[name][row] * share, minlength=len(keys))
-            for name in HOUR_COLUMNS}
+    n_spells = len(records.spells["worker"])
+    parts = [_month_sums(records, lo, min(lo + MONTHS_CHUNK, n_spells), n_months)
+             for lo in range(0, max(n_spells, 1), MONTHS_CHUNK)]
+    if len(parts) == 1:
+        keys, sums = parts[0]
+    else:  # a worker-month may have spells in several chunks: add up its partial sums
+        keys, inverse = np.unique(np.concatenate([k for k, _ in parts]), return_inverse=True)
+        sums = {}
+        for name in HOUR_COLUMNS:  # a column at a time, freeing the parts as they are used
+            weights = np.concatenate([part.pop(name) for _, part in parts])
+            sums[name] = np.bincount(inverse, weights=weights, minlength=len(keys))
     worker_id = keys // n_months
     group = records.workers["group"].astype(np.int64)[worker_id]
     frame = pd.DataFrame({
@@ -118,8 +146,34 @@ def worker_months_table(records: Records) -> pd.DataFrame:
         "unpaid_training_h": sums["unpaid_training_h"],
         "unpaid_assessment_h": sums["unpaid_assessment_h"],
         "checking_h": sums["checking_h"],
-    })
+    }, copy=False)  # the arrays are new: no need to copy them
     return frame
+
+
+def _month_sums(records: Records, lo: int, hi: int, n_months: int
+                ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Hour sums per worker-month (key ``worker * n_months + month``) of spells ``lo:hi``."""
+    w = _window(records, hours=(), rows=slice(lo, hi))
+    start, stop = w["start_h"], w["end_h"]
+    # times are clipped to [0, horizon]; rounding in the shift by the warm-up must not push an
+    # end into a month past the last one
+    first = np.minimum(np.floor(start / HOURS_PER_MONTH).astype(np.int64), n_months - 1)
+    last = np.where(stop > start, np.ceil(stop / HOURS_PER_MONTH).astype(np.int64) - 1, first)
+    last = np.clip(last, first, n_months - 1)
+    pieces = last - first + 1
+    row = np.repeat(np.arange(len(start)), pieces)
+    month = first[row] + np.arange(len(row)) - np.repeat(np.cumsum(pieces) - pieces, pieces)
+    piece_start = np.maximum(start[row], month * HOURS_PER_MONTH)
+    piece_stop = np.minimum(stop[row], (month + 1) * HOURS_PER_MONTH)
+    length = (stop - start)[row]
+    share = np.where(length > 0, (piece_stop - piece_start) / np.where(length > 0, length, 1), 1.0)
+    keys, inverse = np.unique(w["worker"][row] * n_months + month, return_inverse=True)
+    sums = {}
+    for name in HOUR_COLUMNS:
+        spread = _prorated(records, w, name)[row]
+        spread *= share
+        sums[name] = np.bincount(inverse, weights=spread, minlength=len(keys))
+    return keys, sums
 
 
 def latencies_table(records: Records) -> pd.DataFrame:

@@ -18,8 +18,8 @@ from scipy import stats
 from gigsim.metrics import (
     exit_within_year,
     latencies_table,
+    onboarded_hours,
     project_fills_table,
-    spells_table,
     worker_months_table,
 )
 from gigsim.records import Records
@@ -85,10 +85,7 @@ def worker_monthly_income(records: Records, months: pd.DataFrame) -> pd.Series:
     workers with less than one month of it (or less than the whole window, if that is shorter)
     are left out, since a few days say little about a rate of income.
     """
-    spells = spells_table(records)
-    onboarded = spells[spells["kind"] != "assessment"]
-    onboarded_h = (onboarded["end_h"] - onboarded["start_h"]).groupby(
-        onboarded["worker_id"]).sum()
+    onboarded_h = onboarded_hours(records)
     minimum_h = min(HOURS_PER_MONTH, records.horizon_h) * (1 - 1e-9)  # whole window, to rounding
     onboarded_h = onboarded_h[onboarded_h >= minimum_h]
     income = months.groupby("worker_id")["income_usd"].sum()

@@ -355,3 +355,35 @@ def test_worker_joining_and_leaving_at_the_warmup_end_is_listed_like_its_spell()
     assert spells_table(records)["worker_id"].tolist() == [0]
     assert worker_months_table(records)["worker_id"].tolist() == [0]
     assert workers_table(records)["worker_id"].tolist() == [0]
+
+
+def test_worker_months_read_in_chunks_add_up_to_the_same_table(monkeypatch: pytest.MonkeyPatch
+                                                               ) -> None:
+    """A worker-month whose spells fall in different chunks still gets one row with its sums."""
+    from gigsim import metrics
+    from gigsim.scenario import load_scenario
+    from gigsim.simulation import run_replication
+
+    scenario = load_scenario("scenarios/specialist.toml",
+                             {"simulation.horizon": "6mo", "simulation.warmup": "4w"})
+    records = run_replication(scenario, 3, 0)
+    whole = worker_months_table(records)
+    monkeypatch.setattr(metrics, "MONTHS_CHUNK", 97)
+    assert len(records.spells["worker"]) > 20 * 97  # many chunks, most worker-months split
+    chunked = worker_months_table(records)
+    assert chunked.columns.tolist() == whole.columns.tolist()
+    for name in ("worker_id", "group", "month"):
+        assert chunked[name].tolist() == whole[name].tolist()
+    for name in MONTH_COLUMNS:  # the same sums, added in another order
+        np.testing.assert_allclose(chunked[name], whole[name], rtol=1e-12, atol=1e-9)
+
+
+def test_onboarded_hours_are_the_clock_hours_of_non_assessment_spells() -> None:
+    from gigsim.metrics import onboarded_hours
+
+    records = build([
+        spell(0, ASSESSMENT, 0.0, 10.0), spell(0, IDLE, 10.0, 50.0),
+        spell(0, WORK, 50.0, 100.0, project=1), spell(1, IDLE, 5.0, 25.0),
+    ], warmup_h=20.0, horizon_h=70.0)
+    hours = onboarded_hours(records)
+    assert hours.to_dict() == {0: 30.0 + 40.0, 1: 5.0}
