@@ -17,11 +17,13 @@ from collections.abc import Callable
 from heapq import heappop, heappush
 from typing import Any
 
+_FIRST = 1 << 62  # sequence numbers of first_at events start this far below at()'s
+
 
 class Calendar:
     """Future events of one replication, and the simulated clock."""
 
-    __slots__ = ("_heap", "_sequence", "end", "events", "now")
+    __slots__ = ("_first", "_heap", "_sequence", "end", "events", "now")
 
     def __init__(self, end: float) -> None:
         self.end = end  # events at or after this time are dropped
@@ -29,12 +31,24 @@ class Calendar:
         self.events = 0  # events scheduled so far
         self._heap: list[tuple[float, int, Callable[[Any], None], Any]] = []
         self._sequence = 0
+        self._first = 0
 
     def at(self, time: float, action: Callable[[Any], None], argument: Any = None) -> None:
         """Call ``action(argument)`` at ``time`` (≥ now), if that is before the end."""
         if time < self.end:
             self._sequence += 1
             heappush(self._heap, (time, self._sequence, action, argument))
+
+    def first_at(self, time: float, order: int, action: Callable[[Any], None],
+                 argument: Any = None) -> None:
+        """Like :meth:`at`, but ahead of every event :meth:`at` schedules for the same time.
+
+        Among themselves such events go by ``order`` (a non-negative number below 2**62), as if
+        they had all been scheduled in that order when the run started.
+        """
+        if time < self.end:
+            self._first += 1
+            heappush(self._heap, (time, order - _FIRST, action, argument))
 
     def run(self) -> None:
         """Handle every event in time order until none is left before the end."""
@@ -44,7 +58,7 @@ class Calendar:
             self.now = time
             action(argument)
         self.now = self.end
-        self.events = self._sequence
+        self.events = self._sequence + self._first
 
     def __len__(self) -> int:
         return len(self._heap)

@@ -39,6 +39,7 @@ _ONBOARDED = int(ReleaseCause.ONBOARDED)
 _COLUMN = {name: i for i, name in enumerate(SPELL_COLUMNS)}
 # a project's end closes the assignments of a team this large or larger as arrays
 TEAM_AS_ARRAYS = 32
+PATIENCE_BUCKET_H = 24.0  # patience checks wait in buckets of this many hours
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,7 @@ class Replication:
             lambda n: delay_dist.sample(delay_rng, n)
         )
         self.workers: list[Worker] = []  # onboarded, in order of onboarding
+        self._patience_buckets: dict[int, list[Worker]] = {}
         self.projects: list[Project] = []
 
     def run(self) -> Records:
@@ -208,46 +210,44 @@ class Replication:
         self.applicants = applicants
         self.recorder.spells.add_block(assessment_rows)
         ids = np.flatnonzero(~np.isnan(applicants.onboarded))
-        self._joiners = ids.tolist()  # onboarded some time: events from their joining on
-        self._join_times = applicants.joined[ids].tolist()
-        self._onboard_times = applicants.onboarded[ids].tolist()
-        self._next_joiner = 0
-        if self._joiners:
-            self._joins(None)
+        ids = ids[np.argsort(applicants.onboarded[ids], kind="stable")]  # ties: by id
+        a = applicants
+        self._onboardings = list(zip(
+            a.onboarded[ids].tolist(), ids.tolist(), a.group[ids].astype(int).tolist(),
+            a.hours_per_week[ids].tolist(), a.quality[ids].tolist(), a.patience_h[ids].tolist(),
+            (a.joined[ids] + a.hazard_h[ids]).tolist(), a.assessment_usd[ids].tolist(),
+            a.joined[ids].tolist(), strict=True))
+        self._next_onboarding = 0
+        if self._onboardings:
+            self.calendar.first_at(self._onboardings[0][0], 0, self._onboard_due)
 
-    def _joins(self, _: None) -> None:
-        """Applicants to be onboarded join: schedule their onboarding, then the next joins.
+    def _onboard_due(self, _: None) -> None:
+        """Onboard the applicants due now, then schedule the next onboarding.
 
-        The onboarding is scheduled when the applicant joins, as the assessment result would
-        be, so that events at equal times keep the order of their causes.
+        Onboardings come before other events at the same instant, as if all had been
+        scheduled when the run started (they are known then), in order of worker id.
         """
         now = self.calendar.now
-        k, count = self._next_joiner, len(self._joiners)
-        times, onboard_times = self._join_times, self._onboard_times
-        while k < count and times[k] <= now:
-            if onboard_times[k] > times[k]:
-                self.at(onboard_times[k], self._onboard, k)
-            else:
-                self._onboard(k)
+        plans = self._onboardings
+        k = self._next_onboarding
+        while k < len(plans) and plans[k][0] <= now:
+            self._onboard(*plans[k][1:])
             k += 1
-        self._next_joiner = k
-        if k < count:
-            self.at(times[k], self._joins, None)
+        self._next_onboarding = k
+        if k < len(plans):
+            self.calendar.first_at(plans[k][0], k, self._onboard_due)
 
-    def _onboard(self, k: int) -> None:
+    def _onboard(self, worker_id: int, group_index: int, hours_per_week: float, quality: float,
+                 patience_h: float, hazard_at: float, assessment_usd: float,
+                 joined: float) -> None:
         now = self.calendar.now
-        a = self.applicants
-        worker_id = self._joiners[k]
-        group = self.scenario.workers[int(a.group[worker_id])]
-        joined = self._join_times[k]
-        worker = Worker(worker_id, int(a.group[worker_id]), group.skills,
-                        float(a.hours_per_week[worker_id]), float(a.quality[worker_id]),
-                        group.checking_hours_per_day, float(a.patience_h[worker_id]), joined)
+        group = self.scenario.workers[group_index]
+        worker = Worker(worker_id, group_index, group.skills, hours_per_week, quality,
+                        group.checking_hours_per_day, patience_h, joined)
         self.workers.append(worker)
-        income = float(a.assessment_usd[worker_id])
-        if income > 0 and self.track_income:
-            worker.add_income(joined, now, income)
-        self.at(joined + float(a.hazard_h[worker_id]), self._hazard, worker)
+        if assessment_usd > 0 and self.track_income:
+            worker.add_income(joined, now, assessment_usd)
+        self.at(hazard_at, self._hazard, worker)
         self.dispatcher.register_worker(worker)
         worker.released_at = now
         worker.release_cause = _ONBOARDED
@@ -260,8 +260,7 @@ class Replication:
         worker.phase = Phase.IDLE
         worker.spell_start = now
         if worker.patience_h < math.inf and not worker.patience_check_pending:
-            worker.patience_check_pending = True
-            self.at(now + worker.patience_h, self._patience_over, worker)
+            self._check_patience_at(worker, now + worker.patience_h, now)
 
     def _close_idle(self, worker: Worker, now: float, censored: bool) -> None:
         duration = now - worker.spell_start
@@ -271,22 +270,43 @@ class Replication:
                             available, 0.0, 0.0, available, 0.0, 0.0, 0.0, 0.0,
                             worker.checking_h_per_h * duration, 0.0))
 
-    def _patience_over(self, worker: Worker) -> None:
-        """Check whether the worker's idle spell has outlasted its patience.
+    # Patience. One check is pending per worker at a time, not one per idle spell: most idle
+    # spells end well before the patience does, and a check that finds a later spell than the
+    # one it was set for moves on to that spell's deadline. A check due in a later day waits
+    # in that day's bucket; at the start of the day the bucket drops the workers who are no
+    # longer idle and gives the others an event at their deadline. So a check costs an event
+    # only for the workers still idle on the day their patience runs out.
 
-        One check is pending per worker at a time, not one per idle spell: most spells end
-        well before the patience does, and a check that finds a later spell than the one it
-        was set for moves on to that spell's deadline.
-        """
+    def _check_patience_at(self, worker: Worker, deadline: float, now: float) -> None:
+        worker.patience_check_pending = True
+        day = int(deadline // PATIENCE_BUCKET_H)
+        if day * PATIENCE_BUCKET_H <= now:
+            self.at(deadline, self._patience_over, worker)
+            return
+        bucket = self._patience_buckets.get(day)
+        if bucket is None:
+            bucket = self._patience_buckets[day] = []
+            self.at(day * PATIENCE_BUCKET_H, self._patience_bucket, day)
+        bucket.append(worker)
+
+    def _patience_bucket(self, day: int) -> None:
+        now = self.calendar.now
+        for worker in self._patience_buckets.pop(day):
+            worker.patience_check_pending = False
+            if worker.phase is Phase.IDLE:
+                self._check_patience_at(worker, worker.spell_start + worker.patience_h, now)
+
+    def _patience_over(self, worker: Worker) -> None:
+        """Check whether the worker's idle spell has outlasted its patience."""
         worker.patience_check_pending = False
         if worker.phase is not Phase.IDLE:
             return  # the next idle spell sets a new check
         deadline = worker.spell_start + worker.patience_h
-        if self.calendar.now >= deadline - 1e-9:
+        now = self.calendar.now
+        if now >= deadline - 1e-9:
             self._leave(worker, LeaveCause.IMPATIENCE)
         else:
-            worker.patience_check_pending = True
-            self.at(deadline, self._patience_over, worker)
+            self._check_patience_at(worker, deadline, now)
 
     def _start_delay(self, worker: Worker, now: float) -> None:
         delay = self.next_delay()

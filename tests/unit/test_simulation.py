@@ -326,3 +326,34 @@ def test_a_large_team_ends_as_arrays_with_the_same_records(policy: str,
                                       _sorted_rows(getattr(one_by_one, table)))
     assert income_a == income_b
     assert any(earned > 0 for earned, _ in income_a.values()) == (policy == "least-earned")
+
+
+def test_impatience_strikes_exactly_when_an_idle_spell_reaches_the_patience() -> None:
+    """Idle spells never outlast the patience; those that reach it end the worker's stay.
+
+    Workers cycle between short projects and idle spells of all lengths, so patience checks
+    wait in day buckets, are dropped for workers who found work, and move on to later spells.
+    """
+    patience = 5 * DAY
+    s = scenario(**{
+        "simulation.horizon": "16w", "simulation.warmup": 0,
+        "workers.count": 60, "workers.patience": "5d", "workers.arrivals_per_week": 10,
+        "projects.seats": 4, "projects.arrivals_per_week": 12,
+        "projects.lifetime": {"dist": "exponential", "mean": "4d"},
+        "dispatch.delay": {"dist": "exponential", "mean": "1d"},
+    })
+    records = run_replication(s, 4, 0)
+    spells = spells_table(records)
+    idle = spells[spells["kind"] == "idle"]
+    length = idle["end_h"] - idle["start_h"]
+    assert (length <= patience + 1e-6).all()
+    workers = workers_table(records).set_index("worker_id")
+    impatient = workers[workers["leave_cause"] == "impatience"]
+    assert len(impatient) > 20
+    last_idle = idle.groupby("worker_id").last()
+    np.testing.assert_allclose(last_idle.loc[impatient.index, "end_h"]
+                               - last_idle.loc[impatient.index, "start_h"], patience)
+    np.testing.assert_allclose(impatient["left_h"], last_idle.loc[impatient.index, "end_h"])
+    reached = idle[(length >= patience - 1e-6) & ~idle["censored"]]
+    assert set(reached["worker_id"]) == set(impatient.index)  # reaching it always ends the stay
+    assert ((length < patience - 1e-6) & ~idle["censored"]).sum() > 100  # most spells end sooner
