@@ -8,7 +8,7 @@ so adding a worker group or changing the dispatch policy leaves every other stre
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -39,23 +39,22 @@ class Buffered:
 
     Drawing one value from numpy costs about as much as drawing a hundred, so per-event samples
     (dispatch delays) come from a refilled block; the sequence of values is the same as drawing
-    them one by one from the same stream in blocks, whatever asks for them.
+    them one by one from the same stream in blocks, whatever asks for them. Call it, or take
+    its bound ``next`` (``Buffered(...).next``) where every call counts.
     """
 
     def __init__(self, draw_block: Callable[[int], Any], block: int = 256) -> None:
         self._draw = draw_block
         self._block = block
-        self._values: list[float] = []
-        self._next = 0
+        self.next: Callable[[], float] = self._values().__next__
+
+    def _values(self) -> Iterator[float]:
+        while True:
+            yield from np.asarray(self._draw(self._block), dtype=float).tolist()
 
     def __call__(self) -> float:
         """The next value."""
-        if self._next >= len(self._values):
-            self._values = [float(v) for v in self._draw(self._block)]
-            self._next = 0
-        value = self._values[self._next]
-        self._next += 1
-        return value
+        return self.next()
 
 
 def poisson_times(rng: np.random.Generator, rate_per_h: float, until_h: float) -> np.ndarray:

@@ -8,6 +8,7 @@ Times here are absolute simulated hours from the start of the run (warm-up inclu
 
 from __future__ import annotations
 
+import struct
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -64,13 +65,20 @@ class Rows:
     """Rows of a fixed width, stored flat in one growing array of doubles.
 
     ``append(row)`` takes a tuple of ``width`` numbers (ints and bools are stored as floats);
-    ``add_block`` takes a 2-D numpy array of rows at once.
+    ``add_block`` takes a 2-D numpy array of rows at once. Where every row counts,
+    ``write(pack(*values))`` adds one row without making a tuple of it (``pack`` turns the
+    values into the row's bytes, ``write`` appends them), about three times as fast.
     """
 
     def __init__(self, names: tuple[str, ...]) -> None:
         self.names = names
         self.data = array("d")
-        self.append: Callable[[Iterable[float]], None] = self.data.extend
+        self.pack: Callable[..., bytes] = struct.Struct(f"{len(names)}d").pack
+        self.write: Callable[[bytes], None] = self.data.frombytes
+
+    def append(self, row: Iterable[float]) -> None:
+        """Append one row."""
+        self.write(self.pack(*row))
 
     def extend(self, rows: Iterable[Iterable[float]]) -> None:
         """Append several rows."""

@@ -161,8 +161,11 @@ class Replication:
         self.at = self.calendar.at
         self.streams = Streams(replication_seed(seed, replication))
         self.recorder = Recorder()
-        self.add_spell = self.recorder.spells.append
-        self.add_latency = self.recorder.latencies.append
+        # rows are written as write(pack(*values)), see records.Rows
+        self.pack_spell = self.recorder.spells.pack
+        self.write_spell = self.recorder.spells.write
+        self.pack_latency = self.recorder.latencies.pack
+        self.write_latency = self.recorder.latencies.write
         dispatch = scenario.dispatch
         self.pre_assign = dispatch.pre_assign_on_notice
         policy = dispatch.build_policy(self.streams.get("dispatch.policy"))
@@ -173,7 +176,7 @@ class Replication:
         delay_dist, delay_rng = dispatch.delay, self.streams.get("dispatch.delay")
         self.next_delay: Callable[[], float] = Buffered(
             lambda n: delay_dist.sample(delay_rng, n)
-        )
+        ).next
         self.workers: list[Worker] = []  # onboarded, in order of onboarding
         self._patience_buckets: dict[int, list[Worker]] = {}
         self.projects: list[Project] = []
@@ -266,9 +269,9 @@ class Replication:
         duration = now - worker.spell_start
         if duration > 0:
             available = worker.available_h_per_h * duration
-            self.add_spell((worker.id, _IDLE, worker.spell_start, now, -1, censored,
-                            available, 0.0, 0.0, available, 0.0, 0.0, 0.0, 0.0,
-                            worker.checking_h_per_h * duration, 0.0))
+            self.write_spell(self.pack_spell(
+                worker.id, _IDLE, worker.spell_start, now, -1, censored, available, 0.0, 0.0,
+                available, 0.0, 0.0, 0.0, 0.0, worker.checking_h_per_h * duration, 0.0))
 
     # Patience. One check is pending per worker at a time, not one per idle spell: most idle
     # spells end well before the patience does, and a check that finds a later spell than the
@@ -352,8 +355,9 @@ class Replication:
 
     def _censor_latency(self, worker: Worker, now: float) -> None:
         if not math.isnan(worker.released_at):
-            self.add_latency((worker.id, worker.released_at, now - worker.released_at, True,
-                              worker.release_cause))
+            self.write_latency(self.pack_latency(
+                worker.id, worker.released_at, now - worker.released_at, True,
+                worker.release_cause))
             worker.released_at = _NAN
 
     # --- assignments ------------------------------------------------------------------------
@@ -368,8 +372,9 @@ class Replication:
     def _start_assignment(self, worker: Worker, project: Project, now: float) -> None:
         self._close_idle(worker, now, censored=False)
         if not math.isnan(worker.released_at):
-            self.add_latency((worker.id, worker.released_at, now - worker.released_at, False,
-                              worker.release_cause))
+            self.write_latency(self.pack_latency(
+                worker.id, worker.released_at, now - worker.released_at, False,
+                worker.release_cause))
             worker.released_at = _NAN
         worker.phase = Phase.WORKING
         worker.project = project
@@ -385,18 +390,18 @@ class Replication:
         project.workers.discard(worker)
         worker.project = None
         available = worker.available_h_per_h
-        add_spell = self.add_spell
+        write, pack = self.write_spell, self.pack_spell
         for training, begin, end, rate, income in project.pieces(available, worker.spell_start,
                                                                  now):
             duration = end - begin
             hours = rate * duration
             if training:
                 paid = hours if project.training_paid else 0.0
-                add_spell((worker.id, _TRAINING, begin, end, project.id,
+                write(pack(worker.id, _TRAINING, begin, end, project.id,
                            censored and end == now, hours, 0.0, 0.0, 0.0, paid, hours - paid,
                            0.0, 0.0, 0.0, income))
             else:
-                add_spell((worker.id, _WORK, begin, end, project.id,
+                write(pack(worker.id, _WORK, begin, end, project.id,
                            censored and end == now, available * duration, hours,
                            (available - rate) * duration, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
                            income))

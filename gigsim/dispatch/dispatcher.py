@@ -114,9 +114,17 @@ class Dispatcher:
 
     def offer_worker(self, worker: Worker, now: float) -> None:
         """A worker's dispatch delay is over: give it a seat now, or add it to the pool."""
+        skills = worker.skills
         if not self.rounds:
-            firsts = [next(iter(projects.values())) for skill in worker.skills
-                      if (projects := self.open_projects.get(skill))]
+            if len(skills) == 1:  # most workers: the first open project of their skill
+                projects = self.open_projects.get(skills[0])
+                if projects:
+                    self._match(worker, next(iter(projects.values())), now)
+                    return
+                firsts = []
+            else:
+                firsts = [next(iter(projects.values())) for skill in skills
+                          if (projects := self.open_projects.get(skill))]
             if firsts:
                 chosen = (first_open(firsts) if self._choose_project is None or len(firsts) == 1
                           else self._choose_project(worker, firsts, self, now))
@@ -124,7 +132,7 @@ class Dispatcher:
                 return
         worker.pool_stamp += 1
         worker.matchable = True
-        for skill in worker.skills:
+        for skill in skills:
             pool = self.pools.get(skill)
             if pool is None:
                 pool = self.pools[skill] = self._new_queue(skill)
