@@ -370,11 +370,18 @@ class Replication:
             project.reserved.add(worker)
 
     def _start_assignment(self, worker: Worker, project: Project, now: float) -> None:
-        self._close_idle(worker, now, censored=False)
-        if not math.isnan(worker.released_at):
-            self.write_latency(self.pack_latency(
-                worker.id, worker.released_at, now - worker.released_at, False,
-                worker.release_cause))
+        # close the idle spell (as _close_idle, written out: this runs once per assignment)
+        start = worker.spell_start
+        duration = now - start
+        if duration > 0:
+            available = worker.available_h_per_h * duration
+            self.write_spell(self.pack_spell(
+                worker.id, _IDLE, start, now, -1, False, available, 0.0, 0.0, available, 0.0,
+                0.0, 0.0, 0.0, worker.checking_h_per_h * duration, 0.0))
+        released = worker.released_at
+        if released == released:  # not NaN: a latency observation is open
+            self.write_latency(self.pack_latency(worker.id, released, now - released, False,
+                                                 worker.release_cause))
             worker.released_at = _NAN
         worker.phase = Phase.WORKING
         worker.project = project
@@ -538,6 +545,7 @@ class Replication:
         project.reserved.clear()
         team = sorted(project.workers, key=_by_id)
         self._end_team(project, team, now)
+        idle, next_delay, at, delay_over = Phase.IDLE, self.next_delay, self.at, self._delay_over
         for worker in team:
             worker.released_at = now
             worker.release_cause = cause
@@ -549,9 +557,18 @@ class Replication:
                 worker.spell_start = now
                 self._start_assignment(worker, reserved, now)
                 continue
-            self._start_idle(worker, now)
+            # _start_idle and _start_delay, written out: this runs once per release
+            worker.phase = idle
+            worker.spell_start = now
+            if worker.patience_h < math.inf and not worker.patience_check_pending:
+                self._check_patience_at(worker, now + worker.patience_h, now)
             if not worker.delay_pending and not worker.matchable:
-                self._start_delay(worker, now)
+                delay = next_delay()
+                worker.delay_pending = True
+                if delay > 0:
+                    at(now + delay, delay_over, worker)
+                else:
+                    delay_over(worker)
 
     # --- the end ----------------------------------------------------------------------------
 
