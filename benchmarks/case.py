@@ -158,6 +158,7 @@ def measure(workers: float, years: float, repeats: int = 1, warmup: str = "small
 def measure_jobs(workers: float, replications: int, jobs: int) -> dict[str, Any]:
     """Wall-clock time of ``gigsim.simulate`` of the scaled scenario with ``jobs`` processes."""
     import gigsim
+    import gigsim.results  # pandas, which simulate() would load lazily: not timed
 
     scenario = reference_scenario(workers, 1.0)
     gc.collect()

@@ -16,18 +16,60 @@ Compare variants on the same random numbers::
     comparison.table           # the same as a tidy DataFrame
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-from gigsim.comparison import Comparison, compare
-from gigsim.errors import GigsimError, ScenarioError
-from gigsim.results import Results
-from gigsim.runner import simulate
-from gigsim.scenario import Scenario, load_scenario
+import importlib
+from typing import TYPE_CHECKING, Any
 
-try:
-    __version__ = version("gigsim")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0"
+if TYPE_CHECKING:
+    from gigsim.comparison import Comparison, compare
+    from gigsim.errors import GigsimError, ScenarioError
+    from gigsim.results import Results
+    from gigsim.runner import simulate
+    from gigsim.scenario import Scenario, load_scenario
+
+    __version__: str
+
+# The public names are imported on first use (PEP 562), not here: ``Results`` and ``Comparison``
+# pull in pandas and scipy (over a second), which the worker processes of ``simulate(jobs=N)``
+# do not need. They import ``gigsim.simulation`` and with it this package.
+_LAZY = {
+    "Comparison": "gigsim.comparison",
+    "compare": "gigsim.comparison",
+    "GigsimError": "gigsim.errors",
+    "ScenarioError": "gigsim.errors",
+    "Results": "gigsim.results",
+    "simulate": "gigsim.runner",
+    "Scenario": "gigsim.scenario",
+    "load_scenario": "gigsim.scenario",
+}
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("gigsim")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "0.0.0"
+
+
+if not TYPE_CHECKING:  # hidden from type checkers, which would take any name as valid
+
+    def __getattr__(name: str) -> Any:
+        if name == "__version__":
+            value: Any = _version()
+        elif name in _LAZY:
+            value = getattr(importlib.import_module(_LAZY[name]), name)
+        else:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        globals()[name] = value  # the next look-up finds it without calling this
+        return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "Comparison",

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
 import numpy as np
-from scipy import special
 
 from gigsim.units import DurationError, parse_duration
 
@@ -191,6 +190,8 @@ class Weibull:
     @property
     def mean(self) -> float:
         """``scale * Gamma(1 + 1/shape)``."""
+        from scipy import special  # here, not at the top: a worker process needs no scipy
+
         return self.scale * float(special.gamma(1.0 + 1.0 / self.shape))
 
     def sample(self, rng: np.random.Generator, size: int | None = None) -> float | np.ndarray:

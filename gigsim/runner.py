@@ -7,12 +7,15 @@ import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING
 
 from gigsim.errors import GigsimError
 from gigsim.records import Records
-from gigsim.results import Results
 from gigsim.scenario import Scenario
 from gigsim.simulation import run_replication
+
+if TYPE_CHECKING:
+    from gigsim.results import Results
 
 Progress = Callable[[int], None]
 
@@ -46,14 +49,31 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
             if progress is not None:
                 progress(1)
     else:
+        # 'spawn': each worker is a fresh interpreter that imports only gigsim.simulation
+        # (numpy; not pandas or scipy), whatever threads the caller has running.
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+        try:
             futures = [pool.submit(run_replication, scenario, seed, index)
                        for index in range(replications)]
+            _import_results()  # while the workers start and run
             for future in futures:
                 records.append(future.result())
                 if progress is not None:
                     progress(1)
+        finally:
+            # Not waiting for the workers to exit (about 0.3 s): every result is in by now, or a
+            # replication failed and the ones not yet started are dropped.
+            pool.shutdown(wait=False, cancel_futures=True)
     elapsed = time.perf_counter() - started
-    return Results(scenario, seed, records,
-                   {"simulate_s": elapsed, "jobs": float(jobs)})
+    results_type = _import_results()
+    return results_type(scenario, seed, records, {"simulate_s": elapsed, "jobs": float(jobs)})
+
+
+def _import_results() -> type[Results]:
+    # Imported here, not at the top, so that importing this module (``gigsim.simulate``) does
+    # not load pandas and scipy, and so that with ``jobs`` > 1 the caller's process loads them
+    # while the worker processes start up and run.
+    from gigsim.results import Results
+
+    return Results
