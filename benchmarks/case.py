@@ -169,10 +169,21 @@ def measure_jobs(workers: float, replications: int, jobs: int) -> dict[str, Any]
             "worker_years": sum(worker_years(r) for r in results.records)}
 
 
+def spin(loops: int) -> dict[str, Any]:
+    """Seconds of a pure-Python loop: run alone and two at once, it tells what a second
+    process can add on this machine at this moment (its ceiling for ``jobs=2``)."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(loops):
+        total += i
+    return {"seconds": time.perf_counter() - started, "loops": loops}
+
+
 def main() -> None:
     spec = json.loads(sys.argv[1])
     kind = spec.pop("kind", "case")
-    print(json.dumps(measure_jobs(**spec) if kind == "jobs" else measure(**spec)))
+    measures = {"jobs": measure_jobs, "spin": spin, "case": measure}
+    print(json.dumps(measures[kind](**spec)))
 
 
 if __name__ == "__main__":

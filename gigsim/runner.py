@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 import time
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from queue import SimpleQueue
 from typing import TYPE_CHECKING
 
 from gigsim.errors import GigsimError
@@ -42,32 +45,76 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
     jobs = _check_count("jobs", jobs, 0) or (os.cpu_count() or 1)
     jobs = min(jobs, replications)
     started = time.perf_counter()
-    records: list[Records] = []
     if jobs == 1:
+        records = []
         for index in range(replications):
             records.append(run_replication(scenario, seed, index))
             if progress is not None:
                 progress(1)
     else:
-        # 'spawn': each worker is a fresh interpreter that imports only gigsim.simulation
-        # (numpy; not pandas or scipy), whatever threads the caller has running.
-        context = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
-        try:
-            futures = [pool.submit(run_replication, scenario, seed, index)
-                       for index in range(replications)]
-            _import_results()  # while the workers start and run
-            for future in futures:
-                records.append(future.result())
-                if progress is not None:
-                    progress(1)
-        finally:
-            # Not waiting for the workers to exit (about 0.3 s): every result is in by now, or a
-            # replication failed and the ones not yet started are dropped.
-            pool.shutdown(wait=False, cancel_futures=True)
+        records = _run_in_processes(scenario, seed, replications, jobs, progress)
     elapsed = time.perf_counter() - started
     results_type = _import_results()
     return results_type(scenario, seed, records, {"simulate_s": elapsed, "jobs": float(jobs)})
+
+
+def _run_in_processes(scenario: Scenario, seed: int, replications: int, jobs: int,
+                      progress: Progress | None) -> list[Records]:
+    """Run the replications on ``jobs`` processes: this one and ``jobs - 1`` started ones.
+
+    Each started process has one replication at a time, and is given the next as soon as it
+    hands one back (from the pool's callback thread), so it never waits for this process;
+    this process takes replications from the other end of the list meanwhile. Which process
+    runs which replication changes nothing in the records.
+    """
+    todo = deque(range(replications))
+    finished: SimpleQueue[tuple[int, Future[Records]]] = SimpleQueue()
+    lock = threading.RLock()  # a future already done runs its callback in the submitting thread
+    # 'spawn': each worker is a fresh interpreter that imports only gigsim.simulation
+    # (numpy; not pandas or scipy), whatever threads the caller has running.
+    pool = ProcessPoolExecutor(max_workers=jobs - 1,
+                               mp_context=multiprocessing.get_context("spawn"))
+
+    def hand_out() -> None:
+        with lock:
+            if todo:
+                index = todo.popleft()
+                future = pool.submit(run_replication, scenario, seed, index)
+                future.add_done_callback(lambda done: handed_back(index, done))
+
+    def handed_back(index: int, future: Future[Records]) -> None:
+        finished.put((index, future))
+        if not future.cancelled() and future.exception() is None:
+            hand_out()
+
+    records: dict[int, Records] = {}
+
+    def collect(block: bool) -> None:
+        while not finished.empty() or (block and len(records) < replications):
+            index, future = finished.get()
+            records[index] = future.result()  # raises a worker's exception here
+            if progress is not None:
+                progress(1)
+
+    try:
+        for _ in range(jobs - 1):
+            hand_out()
+        _import_results()  # pandas loads here while the workers start
+        while True:
+            with lock:
+                index = todo.pop() if todo else None
+            if index is None:
+                break
+            records[index] = run_replication(scenario, seed, index)
+            if progress is not None:
+                progress(1)
+            collect(block=False)
+        collect(block=True)
+    finally:
+        # Not waiting for the workers to exit (about 0.3 s): every result is in by now, or a
+        # replication failed and the ones not yet started are dropped.
+        pool.shutdown(wait=False, cancel_futures=True)
+    return [records[index] for index in range(replications)]
 
 
 def _import_results() -> type[Results]:

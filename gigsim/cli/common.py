@@ -55,7 +55,8 @@ replications_option = click.option("--replications", "-r", type=int,
 seed_option = click.option("--seed", type=int, help="Seed (default: the scenario's).")
 jobs_option = click.option(
     "--jobs", "-j", type=int, default=1, show_default=True,
-    help="Worker processes; 0 means one per core. Results do not depend on it.")
+    help="Processes that run replications (this one included); 0 means one per core."
+         " Results do not depend on it.")
 format_option = click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]),
                              default="csv", show_default=True, help="Table file format.")
 force_option = click.option("--force", is_flag=True, help="Replace an existing results folder.")

@@ -9,11 +9,11 @@ import pytest
 
 from gigsim import GigsimError, Results, Scenario, simulate
 from gigsim.results import TABLES
+from gigsim.simulation import run_replication
 
 
-@pytest.fixture(scope="module")
-def small() -> Scenario:
-    return Scenario.from_dict({
+def _small_data() -> dict[str, Any]:
+    return {
         "name": "runner",
         "simulation": {"horizon": "6w", "warmup": "1w", "replications": 2, "seed": 21},
         "workers": [{"name": "g", "count": 15, "skills": ["generalist"],
@@ -25,7 +25,12 @@ def small() -> Scenario:
                       "pay_per_hour": {"dist": "uniform", "low": 15, "high": 18},
                       "hours_per_week_per_seat": 20}],
         "dispatch": {"delay": {"dist": "exponential", "mean": "1d"}},
-    })
+    }
+
+
+@pytest.fixture(scope="module")
+def small() -> Scenario:
+    return Scenario.from_dict(_small_data())
 
 
 def _same(a: Results, b: Results) -> None:
@@ -105,3 +110,27 @@ def test_results_tables(small: Scenario) -> None:
     assert list(spells["kind"].cat.categories) == ["assessment", "idle", "training", "work"]
     assert list(results.worker_months["group"].cat.categories) == ["g"]
     assert results.summary() is results.summary()
+
+
+def test_more_replications_than_processes(small: Scenario) -> None:
+    """The calling process and two started ones share nine replications: same records."""
+    calls: list[int] = []
+    shared = simulate(small, replications=9, jobs=3, progress=calls.append)
+    assert calls == [1] * 9
+    assert [r.replication for r in shared.records] == list(range(9))
+    _same(simulate(small, replications=9, jobs=1), shared)
+
+
+def test_a_failure_in_a_started_process_reaches_the_caller() -> None:
+    """Seed 46 makes replication 0 fail, and only it: a started process runs it (the calling
+    process takes replications from the end of the list)."""
+    module = f"{__name__.rpartition('.')[0]}.user_policy_flaky".lstrip(".")
+    data = _small_data()
+    data["dispatch"]["policy"] = f"{module}:FailsInSomeReplications"
+    scenario = Scenario.from_dict(data)
+    with pytest.raises(RuntimeError, match="fails on purpose"):
+        run_replication(scenario, 46, 0)
+    for index in range(1, 6):
+        run_replication(scenario, 46, index)  # the others run through
+    with pytest.raises(RuntimeError, match="fails on purpose"):
+        simulate(scenario, replications=6, seed=46, jobs=3)
