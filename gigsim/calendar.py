@@ -13,7 +13,7 @@ spells' ends, each handled by one method of the replication.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from heapq import heappop, heappush
 from typing import Any
 
@@ -49,6 +49,35 @@ class Calendar:
         if time < self.end:
             self._first += 1
             heappush(self._heap, (time, order - _FIRST, action, argument))
+
+    def walk(self, plans: Sequence[tuple[Any, ...]], action: Callable[..., None],
+             first: bool = False) -> None:
+        """Call ``action(*plan[1:])`` at time ``plan[0]`` for each plan, in list order.
+
+        ``plans`` are sorted by time and known in advance (arrivals, launches); one calendar
+        entry stands for all of them at a time, so the heap does not carry them. With
+        ``first`` they come ahead of :meth:`at` events at the same time, as with
+        :meth:`first_at` in list order.
+        """
+        position = 0
+
+        def due(_: None) -> None:
+            nonlocal position
+            k = position
+            while k < len(plans) and plans[k][0] <= self.now:
+                action(*plans[k][1:])
+                k += 1
+            position = k
+            schedule()
+
+        def schedule() -> None:
+            if position < len(plans):
+                if first:
+                    self.first_at(plans[position][0], position, due)
+                else:
+                    self.at(plans[position][0], due)
+
+        schedule()
 
     def run(self) -> None:
         """Handle every event in time order until none is left before the end."""

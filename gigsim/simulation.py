@@ -215,30 +215,14 @@ class Replication:
         ids = np.flatnonzero(~np.isnan(applicants.onboarded))
         ids = ids[np.argsort(applicants.onboarded[ids], kind="stable")]  # ties: by id
         a = applicants
-        self._onboardings = list(zip(
+        onboardings = list(zip(
             a.onboarded[ids].tolist(), ids.tolist(), a.group[ids].astype(int).tolist(),
             a.hours_per_week[ids].tolist(), a.quality[ids].tolist(), a.patience_h[ids].tolist(),
             (a.joined[ids] + a.hazard_h[ids]).tolist(), a.assessment_usd[ids].tolist(),
             a.joined[ids].tolist(), strict=True))
-        self._next_onboarding = 0
-        if self._onboardings:
-            self.calendar.first_at(self._onboardings[0][0], 0, self._onboard_due)
-
-    def _onboard_due(self, _: None) -> None:
-        """Onboard the applicants due now, then schedule the next onboarding.
-
-        Onboardings come before other events at the same instant, as if all had been
-        scheduled when the run started (they are known then), in order of worker id.
-        """
-        now = self.calendar.now
-        plans = self._onboardings
-        k = self._next_onboarding
-        while k < len(plans) and plans[k][0] <= now:
-            self._onboard(*plans[k][1:])
-            k += 1
-        self._next_onboarding = k
-        if k < len(plans):
-            self.calendar.first_at(plans[k][0], k, self._onboard_due)
+        # onboardings are known now, so they come before other events at the same instant,
+        # as if all had been scheduled when the run started, in order of worker id
+        self.calendar.walk(onboardings, self._onboard, first=True)
 
     def _onboard(self, worker_id: int, group_index: int, hours_per_week: float, quality: float,
                  patience_h: float, hazard_at: float, assessment_usd: float,
@@ -486,26 +470,11 @@ class Replication:
                  if gen.notice is not None else np.zeros(n, dtype=bool)),
             ))
         if not plans:
-            self._launch_plans: list[tuple[Any, ...]] = []
             return
         columns = [np.concatenate(parts) for parts in zip(*plans, strict=True)]
         order = np.argsort(columns[0], kind="stable")  # generators in file order at ties
-        self._launch_plans = list(zip(*(column[order].tolist() for column in columns),
-                                      strict=True))
-        self._next_launch = 0
-        if self._launch_plans:
-            self.at(self._launch_plans[0][0], self._launches, None)
-
-    def _launches(self, _: None) -> None:
-        now = self.calendar.now
-        plans = self._launch_plans
-        k = self._next_launch
-        while k < len(plans) and plans[k][0] <= now:
-            self._launch(*plans[k][1:])
-            k += 1
-        self._next_launch = k
-        if k < len(plans):
-            self.at(plans[k][0], self._launches, None)
+        self.calendar.walk(list(zip(*(column[order].tolist() for column in columns),
+                                    strict=True)), self._launch)
 
     def _launch(self, generator: int, seats: int, lifetime_h: float, pay: float,
                 supply_h_per_week: float, training_paid: bool, notice: bool) -> None:

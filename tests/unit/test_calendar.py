@@ -43,3 +43,30 @@ def test_first_at_goes_ahead_of_at_at_the_same_time_and_by_order_among_itself() 
     calendar.first_at(0.5, 9, seen.append, "first 9 earlier")
     calendar.run()
     assert seen == ["first 9 earlier", "first 2", "first 7", "at 1"]
+
+
+def test_walk_calls_planned_actions_in_time_order_with_one_entry_at_a_time() -> None:
+    calendar = Calendar(end=10.0)
+    seen: list[tuple[float, str]] = []
+
+    def note(label: str) -> None:
+        seen.append((calendar.now, label))
+
+    plans = [(1.0, "p1"), (1.0, "p2"), (4.0, "p3"), (12.0, "after the end")]
+    calendar.walk(plans, note)
+    calendar.at(1.0, note, "at 1, scheduled after the walk's first entry")
+    calendar.at(4.0, note, "at 4, scheduled before the walk reached 4")
+    assert len(calendar) == 3  # the walk holds one entry
+    calendar.run()
+    assert seen == [(1.0, "p1"), (1.0, "p2"), (1.0, "at 1, scheduled after the walk's first entry"),
+                    (4.0, "at 4, scheduled before the walk reached 4"), (4.0, "p3")]
+
+
+def test_walk_first_goes_ahead_of_at_at_the_same_time() -> None:
+    calendar = Calendar(end=10.0)
+    seen: list[str] = []
+    calendar.at(2.0, seen.append, "at 2")
+    calendar.walk([(2.0, "first 2"), (3.0, "first 3")], seen.append, first=True)
+    calendar.at(3.0, seen.append, "at 3")
+    calendar.run()
+    assert seen == ["first 2", "at 2", "first 3", "at 3"]
