@@ -124,7 +124,6 @@ class Worker:
     """One worker's state during a replication; mutable, private to the simulation."""
 
     __slots__ = (
-        "assigned_at",
         "available_h_per_h",
         "checking_h_per_h",
         "delay_pending",
@@ -166,7 +165,6 @@ class Worker:
         self.spell_start = joined_at
         self.project: Project | None = None  # the project being worked on
         self.reserved: Project | None = None  # the project reserved during a notice
-        self.assigned_at = math.nan
         self.released_at = math.nan  # open reassignment-latency observation, if any
         self.release_cause = 0
         self.matchable = False  # delay elapsed: may be given a seat
