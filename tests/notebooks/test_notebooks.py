@@ -21,9 +21,11 @@ def test_there_are_notebooks() -> None:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_runs(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_notebook_runs(path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("GIGSIM_NOTEBOOK_SMALL", "1")
     monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # what a notebook writes to a temporary folder
+    # goes to pytest's, which it cleans up, not to the system's
     notebook = nbformat.read(path, as_version=4)
     for cell in notebook.cells:  # shipped clean: outputs belong to a run, not to git
         assert not cell.get("outputs"), f"{path.name} has saved outputs; clear them"
