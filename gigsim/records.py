@@ -40,6 +40,7 @@ SPELL_COLUMNS = (
     "available_h", "worked_h", "underused_h", "idle_h", "paid_training_h", "unpaid_training_h",
     "paid_assessment_h", "unpaid_assessment_h", "checking_h", "income_usd",
 )
+_SPELL_INDEX = {name: i for i, name in enumerate(SPELL_COLUMNS)}
 LATENCY_COLUMNS = ("worker", "released", "latency_h", "censored", "cause")
 WORKER_COLUMNS = (
     "worker", "group", "joined", "onboarded", "left", "leave_cause", "hours_per_week", "quality",
@@ -49,6 +50,14 @@ PROJECT_COLUMNS = (
     "hours_per_week_per_seat", "training_h", "training_paid", "sparse_at",
     "seats_filled", "fill_latency_sum_h", "unfilled_seat_h",
 )
+
+
+def spell_rows(count: int, **columns: float | np.ndarray) -> np.ndarray:
+    """``count`` spell rows as a 2-D array: the named columns set, every other one 0."""
+    rows = np.zeros((count, len(SPELL_COLUMNS)))
+    for name, values in columns.items():
+        rows[:, _SPELL_INDEX[name]] = values
+    return rows
 
 
 def _columns(rows: Sequence[tuple[float, ...]], names: tuple[str, ...]) -> Mapping[str, np.ndarray]:

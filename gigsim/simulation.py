@@ -24,7 +24,7 @@ from gigsim.calendar import Calendar
 from gigsim.dispatch import Dispatcher
 from gigsim.project import Project
 from gigsim.randomness import Buffered, Streams, poisson_times, replication_seed
-from gigsim.records import SPELL_COLUMNS, Recorder, Records, ReleaseCause, SpellKind
+from gigsim.records import Recorder, Records, ReleaseCause, SpellKind, spell_rows
 from gigsim.scenario import Scenario
 from gigsim.units import HOURS_PER_WEEK
 from gigsim.worker import MIN_HOURS_PER_WEEK, LeaveCause, Phase, Worker
@@ -36,7 +36,6 @@ _IDLE = float(SpellKind.IDLE)
 _TRAINING = float(SpellKind.TRAINING)
 _WORK = float(SpellKind.WORK)
 _ONBOARDED = int(ReleaseCause.ONBOARDED)
-_COLUMN = {name: i for i, name in enumerate(SPELL_COLUMNS)}
 # a project's end closes the assignments of a team this large or larger as arrays
 TEAM_AS_ARRAYS = 32
 PATIENCE_BUCKET_H = 24.0  # patience checks wait in buckets of this many hours
@@ -79,7 +78,8 @@ def plan_applicants(scenario: Scenario, streams: Streams, end_h: float
         def rng(attribute: str, name: str = group.name) -> np.random.Generator:
             return streams.get(f"workers.{name}.{attribute}")
 
-        arrivals = poisson_times(rng("arrivals"), group.arrivals_per_week / 168.0, end_h)
+        arrivals = poisson_times(rng("arrivals"), group.arrivals_per_week / HOURS_PER_WEEK,
+                                 end_h)
         joined = np.concatenate([np.full(group.count, group.joins_at_h), arrivals])
         n = len(joined)
         assessment = group.assessment
@@ -87,7 +87,7 @@ def plan_applicants(scenario: Scenario, streams: Streams, end_h: float
             ("joined", joined),
             ("group", np.full(n, index)),
             ("hours", np.clip(group.hours_per_week.sample(rng("hours_per_week"), n),
-                              MIN_HOURS_PER_WEEK, 168.0)),
+                              MIN_HOURS_PER_WEEK, HOURS_PER_WEEK)),
             ("quality", np.clip(group.quality.sample(rng("quality"), n), 0.0, 1.0)),
             ("patience", group.patience.sample(rng("patience"), n)
              if group.patience is not None else np.full(n, math.inf)),
@@ -123,16 +123,11 @@ def plan_applicants(scenario: Scenario, streams: Streams, end_h: float
     hours = c["assessment_h"] * share
     paid = np.where(c["paid"].astype(bool), hours, 0.0)
     income = paid * c["pay"]
-    ids = np.arange(n, dtype=float)
-    rows = np.zeros((int(assessed.sum()), len(SPELL_COLUMNS)))
-    column = {name: i for i, name in enumerate(SPELL_COLUMNS)}
-    for name, values in (
-        ("worker", ids), ("kind", np.full(n, _ASSESSMENT)), ("start", joined),
-        ("end", spell_end), ("project", np.full(n, -1.0)), ("censored", unfinished),
-        ("paid_assessment_h", paid), ("unpaid_assessment_h", hours - paid),
-        ("income_usd", income),
-    ):
-        rows[:, column[name]] = values[assessed]
+    rows = spell_rows(
+        int(assessed.sum()), worker=np.flatnonzero(assessed), kind=_ASSESSMENT,
+        start=joined[assessed], end=spell_end[assessed], project=-1,
+        censored=unfinished[assessed], paid_assessment_h=paid[assessed],
+        unpaid_assessment_h=(hours - paid)[assessed], income_usd=income[assessed])
 
     left = np.full(n, _NAN)
     cause = np.full(n, float(LeaveCause.STILL_HERE))
@@ -354,14 +349,7 @@ class Replication:
             project.reserved.add(worker)
 
     def _start_assignment(self, worker: Worker, project: Project, now: float) -> None:
-        # close the idle spell (as _close_idle, written out: this runs once per assignment)
-        start = worker.spell_start
-        duration = now - start
-        if duration > 0:
-            available = worker.available_h_per_h * duration
-            self.write_spell(self.pack_spell(
-                worker.id, _IDLE, start, now, -1, False, available, 0.0, 0.0, available, 0.0,
-                0.0, 0.0, 0.0, worker.checking_h_per_h * duration, 0.0))
+        self._close_idle(worker, now, False)
         released = worker.released_at
         if released == released:  # not NaN: a latency observation is open
             self.write_latency(self.pack_latency(worker.id, released, now - released, False,
@@ -413,29 +401,20 @@ class Replication:
         ids = np.fromiter((w.id for w in team), float, n)
         available = np.fromiter((w.available_h_per_h for w in team), float, n)
         start = np.fromiter((w.spell_start for w in team), float, n)
-        column = _COLUMN
         for training, which, begin, finish, rate, income in project.team_pieces(available, start,
                                                                                 now):
             duration = finish - begin
             hours = rate * duration
-            rows = np.zeros((len(begin), len(column)))
-            rows[:, column["worker"]] = ids[which]
-            rows[:, column["start"]] = begin
-            rows[:, column["end"]] = finish
-            rows[:, column["project"]] = project.id
-            rows[:, column["income_usd"]] = income
+            where = {"worker": ids[which], "start": begin, "end": finish,
+                     "project": project.id, "income_usd": income}
             if training:
                 paid = hours if project.training_paid else np.zeros(len(hours))
-                rows[:, column["kind"]] = _TRAINING
-                rows[:, column["available_h"]] = hours
-                rows[:, column["paid_training_h"]] = paid
-                rows[:, column["unpaid_training_h"]] = hours - paid
+                rows = spell_rows(len(begin), **where, kind=_TRAINING, available_h=hours,
+                                  paid_training_h=paid, unpaid_training_h=hours - paid)
             else:
                 a = available[which]
-                rows[:, column["kind"]] = _WORK
-                rows[:, column["available_h"]] = a * duration
-                rows[:, column["worked_h"]] = hours
-                rows[:, column["underused_h"]] = (a - rate) * duration
+                rows = spell_rows(len(begin), **where, kind=_WORK, available_h=a * duration,
+                                  worked_h=hours, underused_h=(a - rate) * duration)
             self.recorder.spells.add_block(rows)
             if self.track_income:
                 earners = np.flatnonzero(which)[income > 0].tolist()
@@ -526,7 +505,8 @@ class Replication:
                 worker.spell_start = now
                 self._start_assignment(worker, reserved, now)
                 continue
-            # _start_idle and _start_delay, written out: this runs once per release
+            # _start_idle and _start_delay, written out on purpose: this loop runs once per
+            # release, and the two calls cost 4% of the toy benchmark's instructions (valgrind)
             worker.phase = idle
             worker.spell_start = now
             if worker.patience_h < math.inf and not worker.patience_check_pending:
@@ -559,6 +539,7 @@ class Replication:
         a = self.applicants
         workers = np.column_stack([
             np.arange(len(a.joined), dtype=float), a.group, a.joined, a.onboarded, a.left,
+            # weekly hours as Worker.hours_per_week gives them (via hours per clock hour)
             a.cause, a.hours_per_week / HOURS_PER_WEEK * HOURS_PER_WEEK, a.quality,
         ])
         projects = [

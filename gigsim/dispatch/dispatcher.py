@@ -176,20 +176,11 @@ class Dispatcher:
 
     def _fill(self, project: Project, now: float) -> None:
         pool = self.pools.get(project.requires)
-        if pool is None:
-            return
-        pop, fill, on_match = pool.pop, project.fill, self.on_match
-        while project.open_seats > 0:
-            worker = pop(now)
+        while pool is not None and project.open_seats > 0:
+            worker = pool.pop(now)
             if worker is None:
                 break
-            # _match, written out: this runs once per seat filled from the pool
-            worker.pool_stamp += 1
-            worker.matchable = False
-            fill(now)
-            if project.open_seats == 0:
-                self.open_projects.get(project.requires, {}).pop(project.id, None)
-            on_match(worker, project, now)
+            self._match(worker, project, now)
 
     def _match(self, worker: Worker, project: Project, now: float) -> None:
         worker.pool_stamp += 1

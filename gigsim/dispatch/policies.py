@@ -23,8 +23,7 @@ class LongestIdle:
 
     def priority(self, worker: Candidate, now: float) -> float:
         """The time the worker was freed (or ``now`` for a worker still under notice)."""
-        released = worker.released_at
-        return now if released != released else released  # idle_since, written out
+        return idle_since(worker, now)  # type: ignore[arg-type]
 
 
 @register_policy("random")
