@@ -137,13 +137,24 @@ def _onboarded_months(worker_months: pd.DataFrame) -> pd.DataFrame:
     return worker_months[worker_months["available_h"] > 0]
 
 
+def zero_share_by_replication(months: pd.DataFrame) -> float:
+    """The share of ``months`` with no income: each replication's, then their mean."""
+    if len(months) == 0:
+        return float("nan")
+    if "replication" not in months:
+        return float((months["income_usd"] <= 0).mean())
+    return float((months["income_usd"] <= 0).groupby(months["replication"]).mean().mean())
+
+
 def income_histogram_figure(worker_months: pd.DataFrame, bins: int = 40) -> Figure:
     """Histogram of monthly income over worker-months with onboarded time.
 
     Months with no income are a bar of their own at 0 (they are often the largest group), and
-    the title gives their share.
+    the title gives their share as the summary's ``zero_income_share`` defines it: the mean
+    over replications of each replication's share (:func:`zero_share_by_replication`).
     """
-    income = _onboarded_months(worker_months)["income_usd"].to_numpy(dtype=float)
+    months = _onboarded_months(worker_months)
+    income = months["income_usd"].to_numpy(dtype=float)
     figure = new_figure()
     axes = figure.add_subplot()
     zero = income <= 0
@@ -153,10 +164,12 @@ def income_histogram_figure(worker_months: pd.DataFrame, bins: int = 40) -> Figu
     width = (float(positive.max()) / bins) if len(positive) else 1.0
     axes.bar([0.0], [int(zero.sum())], width=width, color="C3", alpha=0.85, align="center",
              label="no income")
-    share = f"{zero.mean():.0%}" if len(income) else "n/a"
+    share = zero_share_by_replication(months)
+    text = "n/a" if np.isnan(share) else f"{share:.1%}"
     axes.set_xlabel("monthly income (USD)")
-    axes.set_ylabel("worker-months")
-    axes.set_title(f"Monthly income per worker-month ({share} with none)")
+    axes.set_ylabel("worker-months (all replications)")
+    axes.set_title(f"Monthly income per worker-month: {text} with none (mean over"
+                   " replications)", fontsize=11)
     axes.legend()
     axes.grid(True, alpha=0.3)
     return figure
@@ -231,16 +244,20 @@ def idle_share_figure(worker_months: pd.DataFrame, bins: int = 40) -> Figure:
     months = _onboarded_months(worker_months)
     sums = months.groupby(["replication", "worker_id"])[["idle_h", "available_h"]].sum()
     share = (sums["idle_h"] / sums["available_h"]).to_numpy(dtype=float) * 100
+    by_replication = months.groupby("replication")[["idle_h", "available_h"]].sum()
+    overall = float((by_replication["idle_h"] / by_replication["available_h"]).mean()) * 100
     figure = new_figure()
     axes = figure.add_subplot()
     if len(share):
         axes.hist(share, bins=bins, range=(0, 100), color="C2", alpha=0.85)
         axes.axvline(float(np.median(share)), color="k", linestyle="--",
-                     label=f"median {np.median(share):.0f}%")
-        axes.legend()
+                     label=f"median worker: {np.median(share):.1f}% of their hours")
+        axes.axvline(overall, color="C3", linestyle=":",
+                     label=f"all hours together: {overall:.1f}% (the table's idle share)")
+        axes.legend(fontsize="small")
     axes.set_xlabel("idle share of the worker's available hours (%)")
-    axes.set_ylabel("workers")
-    axes.set_title("Idle time across workers")
+    axes.set_ylabel("workers (all replications)")
+    axes.set_title("Idle time across workers: one value per worker")
     axes.grid(True, alpha=0.3)
     return figure
 
@@ -293,13 +310,14 @@ def latency_survival_figure(latencies: pd.DataFrame) -> Figure:
     """Kaplan–Meier curve of reassignment latency, in days, censoring marked."""
     durations = survival.latency_durations(latencies)
     curve = survival.kaplan_meier(durations["duration_h"], durations["censored"])
-    return survival_figure({"all releases": curve}, title="Reassignment latency (Kaplan–Meier)",
+    return survival_figure({"all releases": curve}, title="Reassignment latency (Kaplan–Meier,"
+                           " all replications pooled)",
                            what="reassignment latency")
 
 
 def drought_survival_figure(spells: pd.DataFrame, workers: pd.DataFrame | None = None
                             ) -> Figure:
-    """Kaplan–Meier curve of drought lengths (idle spells) in weeks, censoring marked.
+    """Kaplan–Meier curve of drought lengths (idle spells) in days, censoring marked.
 
     Idle spells still running at the end of the run, or ended by the worker leaving, are
     censored (:func:`gigsim.survival.idle_spells`); spells begun in the warm-up are left out.
@@ -307,7 +325,8 @@ def drought_survival_figure(spells: pd.DataFrame, workers: pd.DataFrame | None =
     durations = survival.idle_spells(spells, workers)
     curve = survival.kaplan_meier(durations["duration_h"], durations["censored"])
     return survival_figure({"idle spells": curve}, title="Droughts: idle spells between"
-                           " projects (Kaplan–Meier)", unit="weeks", what="drought")
+                           " projects (Kaplan–Meier, all replications pooled)", unit="days",
+                           what="drought")
 
 
 def results_figures(tables: Mapping[str, pd.DataFrame]) -> dict[str, Figure]:
@@ -327,25 +346,57 @@ def results_figures(tables: Mapping[str, pd.DataFrame]) -> dict[str, Figure]:
     }
 
 
+def zero_income_figure(monthly: pd.DataFrame) -> Figure:
+    """The chance of a month with no income, by month since applying, with 95% intervals.
+
+    ``monthly`` is :attr:`gigsim.estimate.Estimate.monthly`: ``zero_share`` is the mean over
+    replications of each replication's share of worker-months with no income, and
+    ``zero_ci_low``–``zero_ci_high`` its interval (within [0, 1]).
+    """
+    figure = new_figure(7.0, 4.0)
+    axes = figure.add_subplot()
+    month = monthly["month"].to_numpy(dtype=float)
+    share = monthly["zero_share"].to_numpy(dtype=float) * 100
+    low = monthly["zero_ci_low"].to_numpy(dtype=float) * 100
+    high = monthly["zero_ci_high"].to_numpy(dtype=float) * 100
+    errors = np.nan_to_num(np.vstack([share - low, high - share]))
+    axes.bar(month, share, color="C3", alpha=0.8, label="share of months with no income")
+    axes.errorbar(month, share, yerr=errors, fmt="none", ecolor="k", capsize=3,
+                  label="95% interval")
+    axes.set_xlabel("month since applying (1 = its first 30.4 days)")
+    axes.set_ylabel("months with no income (%)")
+    axes.set_title("Chance of a month with no income (mean over replications)")
+    axes.set_ylim(0, 100)
+    if len(month):
+        axes.set_xticks(month if len(month) <= 24 else month[:: max(1, len(month) // 12)])
+    axes.legend(fontsize="small")
+    axes.grid(True, axis="y", alpha=0.3)
+    return figure
+
+
 def estimate_figures(estimate: Estimate) -> dict[str, Figure]:
     """The figures of a :class:`~gigsim.estimate.Estimate`, by name.
 
-    ``income_fan`` (income by month since applying), ``income_histogram`` (every month of the
-    cohort's onboarded workers), ``drought_survival`` (the length of their idle spells) and
-    ``first_pay_survival`` (the wait from applying to the first paid hour).
+    ``income_fan`` (income by month since applying), ``zero_income`` (the chance of a month
+    with nothing, by month), ``drought_survival`` (the length of idle spells, in days),
+    ``first_pay_survival`` (the wait from applying to the first paid hour) and
+    ``income_histogram`` (every month of the cohort's onboarded workers).
     """
     months = estimate.cohort_months
     return {
-        "income_fan": fan_chart_figure(estimate.monthly),
-        "income_histogram": income_histogram_figure(months),
+        "income_fan": fan_chart_figure(
+            estimate.monthly, title="Monthly income by month since applying (pooled over"
+            " workers and replications)"),
+        "zero_income": zero_income_figure(estimate.monthly),
         "drought_survival": survival_figure(
             {"idle spells": estimate.drought},
-            title="Droughts after joining: idle spells (Kaplan–Meier)", unit="weeks",
-            what="drought"),
+            title="Droughts after joining: idle spells between projects (Kaplan–Meier)",
+            unit="days", what="drought"),
         "first_pay_survival": survival_figure(
             {"onboarded applicants": estimate.first_pay},
             title="Wait from applying to the first paid hour (Kaplan–Meier)",
             what="wait for the first paid hour"),
+        "income_histogram": income_histogram_figure(months),
     }
 
 
