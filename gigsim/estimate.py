@@ -95,7 +95,8 @@ class Estimate:
     reference_wage_usd: float  # 0 hides the comparison
     applicants: int
     onboarded: int
-    pass_share: Interval
+    pass_share: Interval  # applicants onboarded within the months followed
+    fail_share: Interval  # applicants who failed the assessment
     failed_unpaid_h: float  # unpaid hours per applicant who failed onboarding (pooled mean)
     leavers: dict[str, int]  # of the onboarded: still_here, impatience, hazard (within months)
     first_pay: Survival  # hours from applying to the first paid hour
@@ -170,8 +171,12 @@ class Estimate:
 
     @property
     def cohort_months(self) -> pd.DataFrame:
-        """The ``worker_months`` rows of the cohort's onboarded workers."""
-        return _rows_of(self.results.worker_months, _onboarded_keys(self.cohort_workers))
+        """The ``worker_months`` rows of the cohort's onboarded workers, on the platform.
+
+        Rows with ``available_h > 0``, as the summary metrics of ``gigsim run`` take them.
+        """
+        months = _rows_of(self.results.worker_months, _onboarded_keys(self.cohort_workers))
+        return months[months["available_h"] > 0]
 
     def to_dict(self) -> dict[str, Any]:
         """Everything ``gigsim estimate`` prints, as JSON-ready data (NaN as None)."""
@@ -292,7 +297,8 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
     applicants = workers[workers["group"] == cohort_group]
     keys = _onboarded_keys(applicants)
     onboarded = applicants[applicants["onboarded_h"].notna()]
-    months_table = _rows_of(results.worker_months, keys)
+    all_rows = _rows_of(results.worker_months, keys)  # for totals of income and hours
+    months_table = all_rows[all_rows["available_h"] > 0]  # months on the platform, as `run`
     spells = _rows_of(results.spells, keys)
 
     passed = _per_replication(applicants, reps,
@@ -318,7 +324,7 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
     # income per hour set aside: weekly hours over the weeks from applying to leaving (or end)
     on_platform_h = (end_at - start)
     time_on = pd.Series(on_platform_h, index=keys).groupby(level="replication").sum()
-    income = months_table.groupby("replication")["income_usd"].sum()
+    income = all_rows.groupby("replication")["income_usd"].sum()
     per_hour = [(float(income.get(r, 0.0)) / (time_on[r] / HOURS_PER_WEEK * hours_per_week))
                 if time_on.get(r, 0) > 0 else math.nan for r in range(reps)]
 
@@ -331,7 +337,7 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
     zero_count = months_table.assign(zero=months_table["income_usd"] <= 0).groupby(
         ["replication", "worker_id"])["zero"].sum()
 
-    sums = months_table.groupby("replication")[
+    sums = all_rows.groupby("replication")[
         ["income_usd", "worked_h", "paid_training_h", "paid_assessment_h", "unpaid_h"]].sum()
     paid_h = sums["worked_h"] + sums["paid_training_h"] + sums["paid_assessment_h"]
     all_h = paid_h + sums["unpaid_h"]
@@ -346,6 +352,8 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
         reference_wage_usd=reference_wage_usd,
         applicants=len(applicants), onboarded=len(onboarded),
         pass_share=share_interval(passed),
+        fail_share=share_interval(_per_replication(
+            applicants, reps, lambda a: float((a["leave_cause"] == "failed_assessment").mean()))),
         failed_unpaid_h=(float(failed_rows["unpaid_h"].sum()) / len(failed) if len(failed)
                          else math.nan),
         leavers=leavers,

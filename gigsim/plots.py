@@ -181,7 +181,8 @@ def fan_chart_figure(monthly: pd.DataFrame, title: str = "Monthly income by mont
     """A fan chart: the P10–P90 band of monthly income by month, and the median as a line.
 
     ``monthly`` has columns ``month``, ``p10_usd``, ``p50_usd`` and ``p90_usd`` (the shape of
-    :attr:`gigsim.estimate.Estimate.monthly`), one row per month.
+    :attr:`gigsim.estimate.Estimate.monthly`), one row per month; with ``mean_usd`` the mean is
+    drawn too, and with ``mean_ci_low_usd``/``mean_ci_high_usd`` its 95% interval.
     """
     figure = new_figure()
     axes = figure.add_subplot()
@@ -192,8 +193,14 @@ def fan_chart_figure(monthly: pd.DataFrame, title: str = "Monthly income by mont
     axes.plot(month, monthly["p50_usd"].to_numpy(dtype=float), color="C0", marker="o",
               label="median (P50)")
     if "mean_usd" in monthly:
-        axes.plot(month, monthly["mean_usd"].to_numpy(dtype=float), color="C1",
-                  linestyle="--", label="mean")
+        mean = monthly["mean_usd"].to_numpy(dtype=float)
+        axes.plot(month, mean, color="C1", linestyle="--", label="mean")
+    if "mean_ci_low_usd" in monthly:
+        errors = np.nan_to_num(np.vstack([
+            mean - monthly["mean_ci_low_usd"].to_numpy(dtype=float),
+            monthly["mean_ci_high_usd"].to_numpy(dtype=float) - mean]))
+        axes.errorbar(month, mean, yerr=errors, fmt="none", ecolor="C1", capsize=3,
+                      label="mean: 95% interval (over replications)")
     axes.set_xlabel(xlabel)
     axes.set_ylabel("monthly income (USD)")
     axes.set_title(title)

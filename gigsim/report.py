@@ -191,7 +191,8 @@ def build_report(folder: str | Path, tables: Mapping[str, pd.DataFrame] | None =
 <h2>Summary</h2>
 <p>Each figure is computed for each replication and then averaged over replications, with its
 {level:.0%} interval across replications (shares stay within 0–100%, money and durations at 0
-or more). Durations are in days. {html.escape(warning)}</p>
+or more). Durations are in days.</p>
+{f'<p class="warning">{html.escape(warning)}</p>' if warning else ''}
 <table>
 <thead><tr><th>figure</th><th>mean</th><th>{level:.0%} interval</th><th>what it is</th></tr>
 </thead>

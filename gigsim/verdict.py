@@ -59,7 +59,7 @@ def meaning(est: Estimate) -> str:
     hours = f"{est.hours_per_week:g} h a week"
     per_hour = est.income_per_hour_set_aside[0]
     zero = est.zero_month_share[0]
-    fail = 1 - est.pass_share[0]
+    fail = est.fail_share[0]
     steadiness = (f"nothing at all in {pct(zero)} of months" if zero > 0
                   else "some income every month")
     onboarding = (f", and only if you pass onboarding, which {pct(fail)} of applicants fail"
@@ -98,16 +98,12 @@ def verdict_lines(est: Estimate) -> list[str]:
     lines += [
         f"  Chance of a month with nothing: {with_ci(est.zero_month_share, '{:.0f}%', 100)}"
         " of months on the platform.",
-        f"  Chance of failing onboarding: {with_ci(_fail(est.pass_share), '{:.0f}%', 100)} of"
+        f"  Chance of failing onboarding: {with_ci(est.fail_share, '{:.0f}%', 100)} of"
         f" applicants, who earn nothing after {_hours(est.failed_unpaid_h)} unpaid (the"
         " assessment).",
         f"  {meaning(est)}",
     ]
     return lines
-
-
-def _fail(passed: Interval) -> Interval:
-    return 1 - passed[0], 1 - passed[2], 1 - passed[1]
 
 
 def _hours(value: float) -> str:
@@ -232,7 +228,7 @@ def estimate_dict(est: Estimate) -> dict[str, Any]:
             "reference_wage_usd": est.reference_wage_usd or None,
             "reference_monthly_usd": _json(est.reference_monthly_usd),
             "zero_income_month_share": _interval(est.zero_month_share),
-            "fail_onboarding_share": _interval(_fail(est.pass_share)),
+            "fail_onboarding_share": _interval(est.fail_share),
             "unpaid_hours_per_failed_applicant": _json(est.failed_unpaid_h),
         },
         "warning": est.warning,
