@@ -257,11 +257,11 @@ def build_worker_page(estimate: Any) -> str:
     chart by month, the chance of no income by month and the drought curve, each a PNG
     embedded as a ``data:`` URI, and the month-by-month table with its intervals.
     """
-    from gigsim import plots
+    from gigsim.estimate_plots import estimate_figures
     from gigsim.verdict import market_sentence, render, verdict_lines, who_is_followed
 
     title, *lines = verdict_lines(estimate)
-    figures = plots.estimate_figures(estimate)
+    figures = estimate_figures(estimate)
     blocks = []
     for stem in WORKER_FIGURES:
         figure = figures[stem]

@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 import gigsim
 from gigsim import plots
 from gigsim.estimate import estimate_profile
+from gigsim.estimate_plots import estimate_figures
 from gigsim.survival import kaplan_meier
 
 
@@ -33,7 +34,7 @@ def test_results_figures_build_with_labelled_axes(small_results: gigsim.Results)
 
 def test_estimate_figures_build_with_labelled_axes() -> None:
     est = estimate_profile("specialist", months=3, replications=2, seed=1)
-    figures = plots.estimate_figures(est)
+    figures = estimate_figures(est)
     assert set(figures) == {"income_fan", "income_histogram", "drought_survival",
                             "first_pay_survival", "zero_income"}
     for figure in figures.values():
