@@ -125,7 +125,7 @@ def brief_summary(results: Results) -> str:
         f"    completed waits only: mean {_fmt(t, 'latency_mean_h', '{:.1f} d', 1 / 24)},"
         f" P90 {_fmt(t, 'latency_p90_h', '{:.1f} d', 1 / 24)}",
         f"  unpaid share of working time {_fmt(t, 'unpaid_share', '{:.1f}%', 100)}",
-        f"  paid-time wage               {_fmt(t, 'paid_wage_usd', '${:.2f}/h')}",
+        f"  income per paid hour         {_fmt(t, 'paid_wage_usd', '${:.2f}/h')}",
         f"  wage per hour worked         {_fmt(t, 'effective_wage_usd', '${:.2f}/h')}"
         " (paid or unpaid)",
         f"  gone within 12 months        {_fmt(t, 'exit_within_12mo_share', '{:.1f}%', 100)}",
