@@ -131,6 +131,7 @@ def test_cli_prints_the_summary_and_the_table() -> None:
     assert "Verdict for 12 h a week" in out.splitlines()[1]
     assert "P10" in out and "P90" in out and "nothing (95% CI)" in out
     assert "advertised up to $45.00/h" in out and "realised $" in out
+    assert "who behave like the group" in out and "left within the 2 month(s)" in out
 
 
 def test_cli_json_has_the_same_numbers() -> None:
@@ -148,6 +149,10 @@ def test_cli_json_has_the_same_numbers() -> None:
     assert data["verdict"]["reference_wage_usd"] == 15.0
     assert data["warning"].startswith("warning: 4 replication(s)")
     assert not math.isnan(data["pass_onboarding_share"]["mean"])
+    assert data["followed"]["stay"] is False
+    # the text says the same: its verdict lines are the JSON's, word for word
+    text = invoke("estimate", "--profile", "generalist", *FAST).stdout.splitlines()
+    assert text[1:1 + len(data["verdict"]["text"])] == data["verdict"]["text"]
 
 
 def test_cli_with_a_scenario_file_and_group() -> None:
@@ -155,7 +160,10 @@ def test_cli_with_a_scenario_file_and_group() -> None:
                     "specialists", "--set", "workers.specialists.assessment.pass_probability=1",
                     "--stay", "--json", *FAST)
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["pass_onboarding_share"]["mean"] == 1.0
+    data = json.loads(result.stdout)
+    assert data["pass_onboarding_share"]["mean"] == 1.0
+    assert data["followed"]["stay"] is True and "never quit (--stay)" in data["followed"]["text"]
+    assert data["followed"]["impatience"] == data["followed"]["hazard"] == 0
 
 
 @pytest.mark.parametrize(("args", "fragments"), [
