@@ -1,7 +1,7 @@
 """Closed forms for the options the other theory tests leave out, on every engine.
 
-Dispatch rounds, patience, the attrition hazard and seasonality each have a result that theory
-gives exactly; every test runs on each engine of ``gigsim.engines.ENGINES`` and uses the
+Dispatch rounds, patience, the attrition hazard, seasonality, training and the assessment each
+have a result that theory gives exactly; every test runs on each engine of ``gigsim.engines.ENGINES`` and uses the
 standard-error bands of ``_validation_support`` (a correct model fails a check with probability
 about 6e-5 for a given seed).
 
@@ -160,3 +160,59 @@ def test_seasonal_launches_follow_the_factors(engine: str) -> None:
         assert_matches_theory(counts[index].to_numpy(dtype=float),
                               10.0 * factor * weeks_per_part,
                               f"{engine}: launches in part {index} (factor {factor})")
+
+
+# --- training (renewal-reward) --------------------------------------------------------------
+#
+# A worker alternates an idle spell D ~ Exp(mean m) and an assignment of length L ~ Exp(mean mu)
+# that begins with training of h hours at availability a, which takes tau = h / a clock hours or
+# the whole assignment if shorter. By renewal-reward, the share of available time in training is
+# E[min(tau, L)] / (mu + m) = mu (1 - e^(-tau/mu)) / (mu + m): with a = 20/168 h per hour and
+# h = 10 h, tau = 84 h and the share is 168 (1 - e^(-1/2)) / 240 = 0.2754.
+
+TRAINING_H = 10.0
+
+
+@pytest.mark.parametrize("engine", ENGINE_NAMES)
+def test_training_share_of_available_time_is_renewal_reward(engine: str) -> None:
+    run = _ample(workers={"count": 50}, dispatch={"delay": {"dist": "exponential", "mean": "3d"}},
+                 projects={"training": {"hours": TRAINING_H, "paid_probability": 0.5}})
+    results = gigsim.simulate(run, replications=20, seed=305, engine=engine)
+    sums = results.worker_months.groupby("replication")[
+        ["paid_training_h", "unpaid_training_h", "available_h"]].sum()
+    assert (sums["paid_training_h"] > 0).all() and (sums["unpaid_training_h"] > 0).all()
+    share = (sums["paid_training_h"] + sums["unpaid_training_h"]) / sums["available_h"]
+    tau = TRAINING_H / (20.0 / WEEK)
+    theory = WEEK * (1 - math.exp(-tau / WEEK)) / (WEEK + DELAY_MEAN_H)
+    assert_matches_theory(share.to_numpy(), theory,
+                          f"{engine}: training share of available time, renewal-reward")
+
+
+# --- assessment -----------------------------------------------------------------------------
+#
+# Each applicant passes with probability p, independently, and learns the result a constant
+# wait after joining: the share onboarded is p, onboarding comes exactly `wait` after joining,
+# and those who fail leave then.
+
+PASS_PROBABILITY = 0.35
+
+
+@pytest.mark.parametrize("engine", ENGINE_NAMES)
+def test_assessment_passes_its_share_after_its_wait(engine: str) -> None:
+    run = _ample(workers={"count": 100, "arrivals_per_week": 30,
+                          "assessment": {"hours": 2, "pass_probability": PASS_PROBABILITY,
+                                         "wait": "3d"}},
+                 dispatch={"delay": 0}, warmup="0h")
+    results = gigsim.simulate(run, replications=20, seed=306, engine=engine)
+    workers = results.workers
+    decided = workers[workers["joined_h"] + 3 * DAY < run.simulation.horizon_h]
+    passed = decided["onboarded_h"].notna()
+    failed = decided["leave_cause"] == "failed_assessment"
+    assert (passed ^ failed).all()
+    np.testing.assert_allclose(decided.loc[passed, "onboarded_h"] - decided.loc[passed, "joined_h"],
+                               3 * DAY, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(decided.loc[failed, "left_h"] - decided.loc[failed, "joined_h"],
+                               3 * DAY, rtol=0, atol=1e-6)
+    share = passed.groupby(decided["replication"]).mean()
+    assert_matches_theory(share.to_numpy(dtype=float), PASS_PROBABILITY,
+                          f"{engine}: share passing the assessment")
