@@ -178,3 +178,22 @@ def test_engine_matches_v1_replication_by_replication(engine: str, name: str) ->
                 if (line := _paired(name, metric, reference[metric], other[metric]))
                 is not None]
     assert not failures, f"engine {engine} against v1, same seed:\n" + "\n".join(failures)
+
+
+def test_recording_writes_what_the_comparison_reads(tmp_path: Path) -> None:
+    import record  # beside this file
+
+    document = record.record(seed=7, replications=3, names=["no-delay"])
+    out = tmp_path / "fixtures.json"
+    record.write(document, out)
+    again = json.loads(out.read_text(encoding="utf-8"))
+    assert again["engine"] == "v1" and again["seed"] == 7 and again["replications"] == 3
+    assert again["gigsim_commit"] != "unknown" and list(again["variants"]) == ["no-delay"]
+    entry = again["variants"]["no-delay"]
+    assert entry["digest"] == fv.digest("no-delay")
+    values = fv.measure(gigsim.simulate(fv.scenario("no-delay"), replications=3, seed=7))
+    for metric in fv.METRICS:
+        expected = fv.mean_and_se(values[metric])
+        assert entry["metrics"][metric]["n"] == expected["n"] == 3
+        assert entry["metrics"][metric]["mean"] == pytest.approx(expected["mean"], rel=1e-12)
+    assert [p.name for p in tmp_path.iterdir()] == ["fixtures.json"]  # no temporary left
