@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -23,7 +23,7 @@ from gigsim.errors import GigsimError, ScenarioError
 from gigsim.results import Results
 from gigsim.runner import Progress, simulate
 from gigsim.scenario import Scenario
-from gigsim.statistics import METRICS, paired_difference, t_interval
+from gigsim.statistics import METRICS, Summary, paired_difference, t_interval
 from gigsim.units import format_duration
 from gigsim.variants import check_variant_name
 
@@ -32,6 +32,10 @@ CONFIDENCE_LEVEL = 0.95
 FIXED_KEYS = ("simulation.seed", "simulation.replications")
 
 VariantSpec = Mapping[str, Any] | Scenario
+
+# What the terminal shows by default; the files keep every metric (--metrics chooses).
+TERMINAL_METRICS = ("income_mean_usd", "zero_income_share", "idle_share", "latency_mean_h",
+                    "effective_wage_usd")
 
 TABLE_COLUMNS = (
     "variant", "metric", "mean", "ci_low", "ci_high", "diff_vs_first", "diff_ci_low",
@@ -84,9 +88,53 @@ def resolve_variants(scenario: Scenario, variants: Mapping[str, VariantSpec]
     return out
 
 
+@dataclass
+class VariantSummary:
+    """What a comparison keeps of a variant's run when it does not keep every table.
+
+    The per-replication summary metrics, and the two columns its figures draw: monthly income
+    of onboarded worker-months and reassignment latencies with their censoring flags. A
+    variant's full tables run to hundreds of megabytes on a big scenario; these to a few.
+    """
+
+    scenario: Scenario
+    seed: int
+    replications: int
+    summary_of_run: Summary = field(repr=False)
+    worker_months: pd.DataFrame = field(repr=False)  # available_h > 0 rows: income_usd
+    latencies: pd.DataFrame = field(repr=False)  # latency_h, censored
+    timings: dict[str, float] = field(default_factory=dict)
+    events: int = 0
+
+    @classmethod
+    def of(cls, results: Results) -> VariantSummary:
+        """Keep what a comparison needs of ``results`` (its records can then be freed)."""
+        months = results.table("worker_months")
+        income = months.loc[months["available_h"] > 0, ["available_h", "income_usd"]]
+        del months
+        latencies = results.table("latencies")[["latency_h", "censored"]]
+        return cls(results.scenario, results.seed, results.replications, results.summary(),
+                   income.reset_index(drop=True), latencies, dict(results.timings),
+                   int(sum(r.events for r in results.records)))
+
+    def summary(self) -> Summary:
+        """The summary metrics with 95% confidence intervals across replications."""
+        return self.summary_of_run
+
+
+VariantResults = Results | VariantSummary
+
+
+def variant_events(results: VariantResults) -> int:
+    """How many events a variant's run processed."""
+    if isinstance(results, VariantSummary):
+        return results.events
+    return int(sum(r.events for r in results.records))
+
+
 def compare(scenario: Scenario, variants: Mapping[str, VariantSpec],
             replications: int | None = None, seed: int | None = None, jobs: int = 1,
-            progress: Progress | None = None) -> Comparison:
+            progress: Progress | None = None, keep_tables: bool = True) -> Comparison:
     """Simulate every variant of ``scenario`` on the same seeds and compare them.
 
     ``variants`` maps names to dotted-key overrides of ``scenario`` (``{}`` for the scenario as
@@ -94,16 +142,21 @@ def compare(scenario: Scenario, variants: Mapping[str, VariantSpec],
     added first as ``base``. The first variant is the reference for differences.
     ``replications`` and ``seed`` default to ``scenario``'s ``[simulation]`` values and are the
     same for every variant; ``jobs`` and ``progress`` are as for :func:`gigsim.simulate`
-    (``progress`` counts replications over all variants).
+    (``progress`` counts replications over all variants). With ``keep_tables=False`` each
+    variant keeps only its summary and what the figures draw (:class:`VariantSummary`), so
+    memory holds one variant's full run at a time (``gigsim compare`` does this).
     """
     scenarios = resolve_variants(scenario, variants)
     overrides = {name: None if isinstance(spec, Scenario) else dict(spec)
                  for name, spec in with_base(variants).items()}
     replications = scenario.simulation.replications if replications is None else replications
     seed = scenario.simulation.seed if seed is None else seed
-    results = {name: simulate(variant, replications=replications, seed=seed, jobs=jobs,
-                              progress=progress)
-               for name, variant in scenarios.items()}
+    results: dict[str, VariantResults] = {}
+    for name, variant in scenarios.items():
+        run = simulate(variant, replications=replications, seed=seed, jobs=jobs,
+                       progress=progress)
+        results[name] = run if keep_tables else VariantSummary.of(run)
+        del run
     return Comparison(scenario, results, overrides)
 
 
@@ -117,7 +170,7 @@ class Comparison:
     """
 
     scenario: Scenario
-    results: Mapping[str, Results]
+    results: Mapping[str, VariantResults]
     overrides: Mapping[str, Mapping[str, Any] | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -236,7 +289,18 @@ class Comparison:
         }
 
     def __str__(self) -> str:
-        """A readable table: per metric, each variant's mean and its difference from the first."""
+        """A readable table of every metric (:meth:`format` chooses them)."""
+        return self.format()
+
+    def format(self, metrics: Sequence[str] | None = None) -> str:
+        """A readable table: per metric, each variant's mean and its difference from the first.
+
+        ``metrics`` names the metrics to show, in order (default: all of them).
+        """
+        chosen = tuple(METRICS) if metrics is None else tuple(metrics)
+        for metric in chosen:
+            if metric not in METRICS:
+                raise GigsimError(f"unknown metric {metric!r} (known: {', '.join(METRICS)})")
         sim = self.scenario.simulation
         lines = [
             f"{self.scenario.name}: {len(self.variants)} variants × {self.replications}"
@@ -246,8 +310,8 @@ class Comparison:
             " (common random numbers)",
         ]
         table = self._rows()
-        for metric, description in METRICS.items():
-            lines += ["", f"{metric}: {description}"]
+        for metric in chosen:
+            lines += ["", f"{metric}: {METRICS[metric]}"]
             rows = [("variant", f"mean [{CONFIDENCE_LEVEL:.0%} CI]",
                      f"vs {self.reference} [{CONFIDENCE_LEVEL:.0%} CI]", "pairing saves")]
             for name in self.variants:
@@ -273,10 +337,12 @@ class Comparison:
         return "\n".join(lines)
 
 
-def _format_value(metric: str, value: float, difference: bool = False) -> str:
+def format_metric(metric: str, value: float, difference: bool = False) -> str:
     """A metric's value for the terminal: dollars, percent (pp for differences), or a number.
 
-    Hours and seat-hours are bare numbers; the metric's description names the unit.
+    Each metric has one precision wherever it is printed: dollars to the cent, shares to a
+    tenth of a percent, hours to a tenth, seat-hours whole, ratios to three decimals. Hours and
+    seat-hours are bare numbers; the metric's description names the unit.
     """
     if math.isnan(value):
         return "n/a"
@@ -298,11 +364,11 @@ def _format_value(metric: str, value: float, difference: bool = False) -> str:
 
 def _with_interval(metric: str, mean: float, low: float, high: float,
                    difference: bool = False) -> str:
-    text = _format_value(metric, mean, difference)
+    text = format_metric(metric, mean, difference)
     if math.isnan(low):
         return text
-    return (f"{text} [{_format_value(metric, low, difference)},"
-            f" {_format_value(metric, high, difference)}]")
+    return (f"{text} [{format_metric(metric, low, difference)},"
+            f" {format_metric(metric, high, difference)}]")
 
 
 def _json_float(value: object) -> float | None:

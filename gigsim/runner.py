@@ -12,6 +12,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from queue import SimpleQueue
 from typing import TYPE_CHECKING
 
@@ -19,11 +20,35 @@ from gigsim.engines import DEFAULT_ENGINE, replication_runner
 from gigsim.errors import GigsimError
 from gigsim.records import Records
 from gigsim.scenario import Scenario
+from gigsim.sizing import check_size
 
 if TYPE_CHECKING:
     from gigsim.results import Results
 
 Progress = Callable[[int], None]
+
+# Set while worker processes start: where a started process that finds itself re-running an
+# unguarded script leaves a mark, so that this process can say what went wrong.
+_REIMPORT_MARK = "GIGSIM_REIMPORT_MARK"
+UNGUARDED_SCRIPT = (
+    "simulate(jobs={jobs}) starts worker processes, which re-run this script's top level:"
+    " put the code that simulates under `if __name__ == \"__main__\":` (or use jobs=1)")
+
+
+def stop_if_reimported() -> None:
+    """Stop a started process that is re-running an unguarded script's call to gigsim.
+
+    A worker process is started with 'spawn', which imports the caller's main script again;
+    a script that simulates at its top level, outside ``if __name__ == "__main__":``, would
+    start processes of its own from there. Such a process leaves a mark for the process that
+    started it (which then raises one clear error) and exits quietly, without a traceback.
+    """
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        mark = os.environ.get(_REIMPORT_MARK)
+        if mark:
+            with open(mark, "w", encoding="utf-8"):
+                pass
+        raise SystemExit(3)
 
 
 def _check_count(name: str, value: int, minimum: int) -> int:
@@ -42,12 +67,15 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
     bit, whatever the number. ``progress`` is called with the number of replications finished
     each time one finishes. ``engine`` names the engine that runs them (:mod:`gigsim.engines`).
     """
+    stop_if_reimported()
     run_replication = replication_runner(engine)
     replications = _check_count(
         "replications", scenario.simulation.replications if replications is None
         else replications, 1)
     seed = _check_count("seed", scenario.simulation.seed if seed is None else seed, 0)
-    jobs = _check_count("jobs", jobs, 0) or (os.cpu_count() or 1)
+    requested_jobs = _check_count("jobs", jobs, 0)
+    check_size(scenario, replications)  # before anything is allocated
+    jobs = requested_jobs or (os.cpu_count() or 1)
     jobs = min(jobs, replications)
     started = time.perf_counter()
     if jobs == 1:
@@ -57,7 +85,22 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
             if progress is not None:
                 progress(1)
     else:
-        records = _run_in_processes(scenario, seed, replications, jobs, progress, engine)
+        mark = os.path.join(tempfile.gettempdir(), f"gigsim-reimport-{os.getpid()}-{id(scenario)}")
+        previous = os.environ.get(_REIMPORT_MARK)
+        os.environ[_REIMPORT_MARK] = mark
+        try:
+            records = _run_in_processes(scenario, seed, replications, jobs, progress, engine)
+        except BrokenProcessPool:
+            if os.path.exists(mark):
+                raise GigsimError(UNGUARDED_SCRIPT.format(jobs=requested_jobs)) from None
+            raise
+        finally:
+            if previous is None:
+                os.environ.pop(_REIMPORT_MARK, None)
+            else:
+                os.environ[_REIMPORT_MARK] = previous
+            if os.path.exists(mark):
+                os.remove(mark)
     elapsed = time.perf_counter() - started
     results_type = _import_results()
     return results_type(scenario, seed, records, {"simulate_s": elapsed, "jobs": float(jobs)})

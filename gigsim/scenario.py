@@ -12,7 +12,7 @@ from typing import Any
 from gigsim.dispatch import DispatchSettings
 from gigsim.errors import ScenarioError
 from gigsim.project import ProjectGenerator
-from gigsim.schema import Section, read_toml
+from gigsim.schema import MAX_SEED, Section, read_toml
 from gigsim.worker import WorkerGroup
 
 
@@ -32,7 +32,7 @@ class SimulationSettings:
             horizon_h=s.duration("horizon", positive=True),
             warmup_h=s.duration("warmup", 0),
             replications=s.count("replications", 1, positive=True),
-            seed=s.count("seed", 0),
+            seed=s.count("seed", 0, maximum=MAX_SEED),
         )
         s.finish()
         return out
@@ -55,6 +55,7 @@ class Scenario:
     def from_dict(cls, data: Mapping[str, Any], source: str = "<scenario>",
                   overridden: frozenset[str] = frozenset()) -> Scenario:
         """Validate a scenario given as nested dictionaries (the parsed TOML)."""
+        refuse_sweep_file(data, source)
         root = Section(data, source, "", overridden)
         name = root.string("name")
         description = root.string("description", "")
@@ -77,6 +78,22 @@ class Scenario:
         """A copy with dotted-key overrides applied and validated again."""
         data, overridden = apply_overrides(self.data, overrides)
         return Scenario.from_dict(data, self.source, overridden)
+
+
+SWEEP_DESIGNS = ("grid", "sample", "sensitivity")
+SCENARIO_TABLES = ("simulation", "workers", "projects")
+
+
+def refuse_sweep_file(data: object, source: str) -> None:
+    """Name a sweep file given where a scenario is expected, and the command that runs it."""
+    if not isinstance(data, Mapping) or "scenario" not in data \
+            or any(table in data for table in SCENARIO_TABLES):
+        return
+    if not any(design in data for design in SWEEP_DESIGNS):
+        return
+    command = "gigsim sensitivity" if "sensitivity" in data else "gigsim sweep"
+    raise ScenarioError(source, "", f"this is a sweep file, not a scenario; run it with"
+                                    f" `{command} {source}`")
 
 
 def _required(root: Section, name: str) -> Section:
