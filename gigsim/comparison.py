@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from gigsim import metrics
 from gigsim.errors import GigsimError, ScenarioError
 from gigsim.results import Results
 from gigsim.runner import Progress, simulate
@@ -101,7 +103,8 @@ class VariantSummary:
     seed: int
     replications: int
     summary_of_run: Summary = field(repr=False)
-    worker_months: pd.DataFrame = field(repr=False)  # available_h > 0 rows: income_usd
+    # the onboarded worker-months' income_usd (available_h is kept as 1 for the figure's filter)
+    worker_months: pd.DataFrame = field(repr=False)
     latencies: pd.DataFrame = field(repr=False)  # latency_h, censored
     timings: dict[str, float] = field(default_factory=dict)
     events: int = 0
@@ -109,12 +112,17 @@ class VariantSummary:
     @classmethod
     def of(cls, results: Results) -> VariantSummary:
         """Keep what a comparison needs of ``results`` (its records can then be freed)."""
-        months = results.table("worker_months")
-        income = months.loc[months["available_h"] > 0, ["available_h", "income_usd"]]
-        del months
-        latencies = results.table("latencies")[["latency_h", "censored"]]
+        incomes, latencies = [], []
+        for records in results.records:  # one replication's table at a time: a tenth the peak
+            months = metrics.worker_months_table(records)
+            onboarded = months["available_h"].to_numpy() > 0
+            incomes.append(months["income_usd"].to_numpy()[onboarded])
+            del months
+            latencies.append(metrics.latencies_table(records)[["latency_h", "censored"]])
+        income = np.concatenate(incomes)
         return cls(results.scenario, results.seed, results.replications, results.summary(),
-                   income.reset_index(drop=True), latencies, dict(results.timings),
+                   pd.DataFrame({"available_h": np.ones(len(income)), "income_usd": income}),
+                   pd.concat(latencies, ignore_index=True), dict(results.timings),
                    int(sum(r.events for r in results.records)))
 
     def summary(self) -> Summary:

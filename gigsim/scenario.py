@@ -12,7 +12,7 @@ from typing import Any
 from gigsim.dispatch import DispatchSettings
 from gigsim.errors import ScenarioError
 from gigsim.project import ProjectGenerator
-from gigsim.schema import MAX_SEED, Section, read_toml
+from gigsim.schema import MAX_SEED, Section, did_you_mean, read_toml
 from gigsim.worker import WorkerGroup
 
 
@@ -136,10 +136,11 @@ def apply_overrides(data: Mapping[str, Any], overrides: Mapping[str, Any]
                 name = parts[index + 1]
                 matches = [t for t in node[part] if isinstance(t, dict) and t.get("name") == name]
                 if not matches:
-                    names = [t.get("name") for t in node[part] if isinstance(t, dict)]
+                    names = [str(t.get("name")) for t in node[part] if isinstance(t, dict)]
                     raise ScenarioError(
                         "--set", dotted,
-                        f"no {part} entry named {name!r} (have: {', '.join(map(str, names))})",
+                        f"no {part} entry named {name!r}{did_you_mean(name, names)}"
+                        f" (have: {', '.join(names)})",
                     )
                 node = matches[0]
                 path += [part, name]

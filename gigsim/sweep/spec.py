@@ -49,6 +49,9 @@ from gigsim.sweep.design import (
 
 Kind = Literal["grid", "sample", "sensitivity"]
 DEFAULT_METRICS = ("income_mean_usd", "zero_income_share", "latency_mean_h", "idle_share")
+# The top-level keys of a sweep file (what --set must not be given).
+SWEEP_KEYS = ("name", "description", "scenario", "replications", "seed",
+              "common_random_numbers", "metrics", "set", "grid", "sample", "sensitivity")
 SPEC_VERSION = 1  # bump when the meaning of a resolved spec changes
 
 
