@@ -132,7 +132,10 @@ def staged_folder(out: Path) -> Iterator[Path]:
 def write_table(frame: pd.DataFrame, folder: Path, name: str, fmt: Format) -> None:
     """Write ``frame`` as ``folder/name.csv`` or ``folder/name.parquet``, without its index."""
     if fmt == "parquet":
-        frame.to_parquet(folder / f"{name}.parquet", index=False)
+        # Dictionary-encoding float columns costs half the write time and saves nothing:
+        # their values hardly repeat. Names, kinds and ids keep it.
+        keyed = [str(c) for c in frame.columns if not pd.api.types.is_float_dtype(frame[c])]
+        frame.to_parquet(folder / f"{name}.parquet", index=False, use_dictionary=keyed)
     else:
         frame.to_csv(folder / f"{name}.csv", index=False)
 

@@ -50,6 +50,15 @@ class Scenario:
     dispatch: DispatchSettings
     source: str = "<scenario>"
     data: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # the dotted keys that --set (or a variant, or a sweep point) wrote: errors found later
+    # about them, such as the size check's, are blamed on --set
+    overridden: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+
+    def blame(self, key: str) -> str:
+        """Where to say ``key`` came from: ``--set`` if an override wrote it, else the file."""
+        parts = key.split(".")
+        by_set = any(".".join(parts[:i]) in self.overridden for i in range(1, len(parts) + 1))
+        return "--set" if by_set else self.source
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], source: str = "<scenario>",
@@ -72,7 +81,8 @@ class Scenario:
                     f"no worker group has the skill {gen.requires!r}"
                     f" (skills: {', '.join(sorted(skills))})",
                 )
-        return cls(name, description, simulation, workers, projects, dispatch, source, data)
+        return cls(name, description, simulation, workers, projects, dispatch, source, data,
+                   overridden)
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
         """A copy with dotted-key overrides applied and validated again."""

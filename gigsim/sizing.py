@@ -47,15 +47,18 @@ def estimate_size(scenario: Scenario) -> tuple[RunSize, str]:
     span_h = sim.warmup_h + sim.horizon_h
     weeks = span_h / HOURS_PER_WEEK
     months = sim.horizon_h / HOURS_PER_MONTH + 1
+    # Rows: per applicant its worker-months, an assessment, an idle spell, a latency and a
+    # worker row; per project a row; per seat filled (no more than the applicants can fill, a
+    # seat a week each) a training, a work and an idle spell and a latency.
+    per_applicant = months + 4
     applicants = 0.0
-    biggest = ("", -1.0)
+    contributions: dict[str, float] = {}
     for group in scenario.workers:
         joined = float(group.count)
         arriving = group.arrivals_per_week * weeks
         applicants += joined + arriving
-        for key, amount in (("count", joined), ("arrivals_per_week", arriving)):
-            if amount > biggest[1]:
-                biggest = (f"workers.{group.name}.{key}", amount)
+        contributions[f"workers.{group.name}.count"] = joined * per_applicant
+        contributions[f"workers.{group.name}.arrivals_per_week"] = arriving * per_applicant
     projects = 0.0
     seats = 0.0
     for gen in scenario.projects:
@@ -63,13 +66,12 @@ def estimate_size(scenario: Scenario) -> tuple[RunSize, str]:
         projects += launched
         gen_seats = launched * _mean(gen.seats)
         seats += gen_seats
-        for key, amount in (("arrivals_per_week", launched), ("seats", gen_seats)):
-            if amount > biggest[1]:
-                biggest = (f"projects.{gen.name}.{key}", amount)
-    # worker-months, plus per applicant an assessment, an idle spell, a latency and a worker
-    # row, plus per seat filled a training, a work and an idle spell and a latency
-    rows = applicants * (months + 4) + 4 * min(seats, applicants * max(1.0, weeks)) + projects
-    return RunSize(applicants, projects, seats, rows), biggest[0]
+        contributions[f"projects.{gen.name}.arrivals_per_week"] = launched
+        contributions[f"projects.{gen.name}.seats"] = 4 * min(gen_seats,
+                                                              applicants * max(1.0, weeks))
+    rows = applicants * per_applicant + 4 * min(seats, applicants * max(1.0, weeks)) + projects
+    key = max(contributions, key=lambda k: contributions[k]) if contributions else ""
+    return RunSize(applicants, projects, seats, rows), key
 
 
 def _mean(dist: object) -> float:
@@ -108,7 +110,7 @@ def check_size(scenario: Scenario, replications: int | None = None,
     if needed <= limit and math.isfinite(needed):
         return size
     raise ScenarioError(
-        scenario.source, key,
+        scenario.blame(key), key,
         f"too big to run here: about {_count(size.applicants)} applicants,"
         f" {_count(size.projects)} projects and {_count(size.rows)} table rows per replication"
         f" ({count} replication(s)) need about {_bytes(needed)} of memory and"

@@ -35,6 +35,7 @@ import numpy as np
 from gigsim.errors import ScenarioError
 from gigsim.scenario import SCENARIO_TABLES, Scenario, load_scenario
 from gigsim.schema import Section, read_toml
+from gigsim.sizing import available_memory, check_size
 from gigsim.statistics import METRICS
 from gigsim.sweep.design import (
     SAMPLE_METHODS,
@@ -229,6 +230,13 @@ def sweep_from_dict(data: Mapping[str, Any], source: str, folder: Path,
     points = tuple(Point(index, row, _table_values(column),
                          _point_scenario(base, row, index, source, kind))
                    for index, (row, column) in enumerate(zip(rows, columns, strict=True)))
+    memory = available_memory()
+    for point in points:  # a run holds one replication's records at a time
+        try:
+            check_size(point.scenario, 1, memory)
+        except ScenarioError as error:
+            raise ScenarioError(source, error.key, f"at point {point.index}: {error.message}"
+                                ) from None
     return SweepSpec(name=name, source=source, kind=kind, base=base, fixed=fixed, keys=keys,
                      points=points, replications=replications, seed=seed,
                      common_random_numbers=common, metrics=tuple(metrics),
