@@ -162,8 +162,10 @@ def analyze_function(design: SensitivityDesign,
 
 
 # An interval is called wide only where it reaches an index that matters: an index whose
-# interval stays under this is near zero either way.
+# interval stays under this is near zero either way. S1 above ST by less than ROUNDING is not
+# worth a warning (an additive model has S1 = ST, and the estimates differ in the last digits).
 NEGLIGIBLE_INDEX = 0.05
+ROUNDING = 0.01
 
 
 def index_warnings(indices: pd.DataFrame, method: str, n: int) -> list[str]:
@@ -185,7 +187,8 @@ def index_warnings(indices: pd.DataFrame, method: str, n: int) -> list[str]:
         for (metric, parameter), rows in frame.groupby(["metric", "parameter"], sort=False):
             by_index = {row["index"]: row for _, row in rows.iterrows()}
             first, total = by_index.get("S1"), by_index.get("ST")
-            if first is not None and total is not None and first["value"] > total["value"]:
+            if first is not None and total is not None \
+                    and first["value"] > total["value"] + ROUNDING:
                 problems["above_total"].append(f"{metric}/{parameter}: S1 {first['value']:.3g}"
                                                f" > ST {total['value']:.3g}")
             if first is not None and first["value"] > 1:
