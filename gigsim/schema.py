@@ -190,6 +190,9 @@ class Section:
         value = self._get(name, default)
         if isinstance(value, Distribution):
             return value
+        if isinstance(value, Mapping) and "dist" in value and not isinstance(value["dist"], str):
+            raise self.error(f"{name}.dist", f"expected the name of a distribution, got"
+                                             f" {value['dist']!r}")
         try:
             dist = parse_distribution(value, kind)
         except DistributionError as error:
