@@ -35,6 +35,19 @@ UNGUARDED_SCRIPT = (
     " put the code that simulates under `if __name__ == \"__main__\":` (or use jobs=1)")
 
 
+class UnguardedScriptError(GigsimError, SystemExit):
+    """``simulate(jobs>1)`` called from a script's top level, outside its main guard.
+
+    Also a SystemExit, so that a script that does not catch it stops with its one line (the
+    message, on stderr, exit status 1) instead of a traceback; ``except GigsimError`` still
+    catches it, as the CLI does.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.code = message  # what the interpreter prints, and exit status 1
+
+
 def stop_if_reimported() -> None:
     """Stop a started process that is re-running an unguarded script's call to gigsim.
 
@@ -92,7 +105,8 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
             records = _run_in_processes(scenario, seed, replications, jobs, progress, engine)
         except BrokenProcessPool:
             if os.path.exists(mark):
-                raise GigsimError(UNGUARDED_SCRIPT.format(jobs=requested_jobs)) from None
+                raise UnguardedScriptError(UNGUARDED_SCRIPT.format(jobs=requested_jobs)
+                                           ) from None
             raise
         finally:
             if previous is None:

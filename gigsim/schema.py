@@ -115,9 +115,9 @@ class Section:
         value = self._get(name, default)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.error(name, f"expected a number, got {value!r}")
-        if not math.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value):
             raise self.error(name, f"expected a finite number, got {value!r}")
-        if abs(value) > maximum:
+        if abs(value) > maximum:  # before any float(): a huge int does not fit in one
             raise self.error(name, f"expected a number of at most {maximum:g} in size,"
                                    f" got {value!r}")
         if positive and value <= 0:
@@ -131,9 +131,6 @@ class Section:
     def count(self, name: str, default: Any = _MISSING, *, positive: bool = False,
               maximum: float = MAX_NUMBER) -> int:
         """A whole number that is zero or more (or more than zero with ``positive``)."""
-        value = self._get(name, default)
-        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > maximum:
-            raise self.error(name, f"expected a number of at most {maximum:g}, got {value!r}")
         return int(self.number(name, default, integer=True, non_negative=True, positive=positive,
                                maximum=maximum))
 

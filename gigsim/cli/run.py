@@ -60,7 +60,7 @@ def _validate(path: str, sets: tuple[str, ...]) -> None:
 @click.option("--out", "-o", type=click.Path(file_okay=False),
               help="Results folder (default: results/<scenario name>).")
 @click.option("--tables", "tables", default="default", show_default=True, metavar="WHICH",
-              help="Tables to write: default (" + ",".join(DEFAULT_TABLES) + "), all (adds"
+              help="Tables to write: default (" + ", ".join(DEFAULT_TABLES) + "), all (adds"
                    " spells and workers, one row per spell and per worker), or names"
                    " separated by commas.")
 @click.option("--format", "fmt", type=click.Choice(["auto", "csv", "parquet"]),
