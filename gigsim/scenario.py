@@ -85,9 +85,12 @@ class Scenario:
                    overridden)
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
-        """A copy with dotted-key overrides applied and validated again."""
+        """A copy with dotted-key overrides applied and validated again.
+
+        Keys overridden before (by ``--set``) and now are all blamed on ``--set``.
+        """
         data, overridden = apply_overrides(self.data, overrides)
-        return Scenario.from_dict(data, self.source, overridden)
+        return Scenario.from_dict(data, self.source, overridden | self.overridden)
 
 
 SWEEP_DESIGNS = ("grid", "sample", "sensitivity")
