@@ -133,9 +133,8 @@ def brief_summary(results: Results) -> str:
         f"  reassignment latency, mean   {_fmt(t, 'latency_mean_h', '{:.1f} d', 1 / 24)}",
         f"  reassignment latency, P90    {_fmt(t, 'latency_p90_h', '{:.1f} d', 1 / 24)}",
         f"  unpaid share of working time {_fmt(t, 'unpaid_share', '{:.1f}%', 100)}",
-        f"  wage per paid hour           {_fmt(t, 'paid_wage_usd', '${:.2f}/h')}",
-        f"  wage per hour worked         {_fmt(t, 'effective_wage_usd', '${:.2f}/h')}"
-        " (paid or unpaid)",
+        f"  paid-time wage               {_fmt(t, 'paid_wage_usd', '${:.2f}/h')}",
+        f"  effective wage (with unpaid) {_fmt(t, 'effective_wage_usd', '${:.2f}/h')}",
         f"  gone within 12 months        {_fmt(t, 'exit_within_12mo_share', '{:.1f}%', 100)}",
     ]
     return "\n".join(lines)
