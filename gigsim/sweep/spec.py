@@ -34,7 +34,7 @@ import numpy as np
 
 from gigsim.errors import ScenarioError
 from gigsim.scenario import SCENARIO_TABLES, Scenario, load_scenario
-from gigsim.schema import Section, read_toml
+from gigsim.schema import MAX_SEED, Section, read_toml
 from gigsim.sizing import available_memory, check_size
 from gigsim.statistics import METRICS
 from gigsim.sweep.design import (
@@ -187,7 +187,7 @@ def sweep_from_dict(data: Mapping[str, Any], source: str, folder: Path,
         base = base.with_overrides(cli_set)  # errors name --set
         fixed = {**fixed, **cli_set}
     replications = root.count("replications", base.simulation.replications, positive=True)
-    seed = root.count("seed", base.simulation.seed)
+    seed = root.count("seed", base.simulation.seed, maximum=MAX_SEED)
     designs = [table for table in ("grid", "sample", "sensitivity") if root.has(table)]
     if len(designs) != 1:
         found = ", ".join(f"[{d}]" for d in designs) or "none"

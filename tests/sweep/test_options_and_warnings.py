@@ -120,3 +120,12 @@ def test_the_sweep_table_prints_each_metric_with_one_precision(tmp_path: Path) -
     assert all(len(row[-2].split(".")[1]) == 2 for row in rows)  # "12.3%": one decimal
     assert {p.name for p in out.glob("heatmap_*.png")} == {
         "heatmap_zero_income_share.png", "heatmap_income_mean_usd.png"}
+
+
+def test_seeds_beyond_the_number_bound_are_fine(tmp_path: Path) -> None:
+    """Plain numbers are bounded at 1e9 (money cannot overflow); a seed is not money."""
+    from gigsim.sweep import load_sweep
+
+    grid = '[grid]\n"projects.rating.notice.probability" = [0.0]\n'
+    spec = load_sweep(write(tmp_path, sweep_text(grid, seed=2_026_112_701_123)))
+    assert spec.seed == 2_026_112_701_123

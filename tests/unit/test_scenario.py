@@ -576,3 +576,8 @@ def test_overridden_keys_are_remembered_for_later_blame(scenario_data: dict[str,
         {"workers.generalists.count": 5})
     assert scenario.blame("workers.generalists.count") == "--set"
     assert scenario.blame("workers.doctors.count") == "s.toml"
+
+
+def test_a_seed_may_be_any_toml_integer(scenario_data: dict[str, Any]) -> None:
+    scenario_data["simulation"]["seed"] = 2**63 - 1
+    assert Scenario.from_dict(scenario_data).simulation.seed == 2**63 - 1
