@@ -124,15 +124,18 @@ class Section:
             raise self.error(name, f"must be positive, got {value!r}")
         if non_negative and value < 0:
             raise self.error(name, f"must be zero or positive, got {value!r}")
-        if integer and float(value) != int(value):
+        if integer and not isinstance(value, int) and float(value) != int(value):
             raise self.error(name, f"expected a whole number, got {value!r}")
         return float(value)
 
     def count(self, name: str, default: Any = _MISSING, *, positive: bool = False,
               maximum: float = MAX_NUMBER) -> int:
         """A whole number that is zero or more (or more than zero with ``positive``)."""
-        return int(self.number(name, default, integer=True, non_negative=True, positive=positive,
-                               maximum=maximum))
+        number = self.number(name, default, integer=True, non_negative=True, positive=positive,
+                             maximum=maximum)
+        given = self.data.get(name, default)
+        # an integer as written: beyond 2**53 a float would change it (seeds are that big)
+        return given if isinstance(given, int) and not isinstance(given, bool) else int(number)
 
     def probability(self, name: str, default: Any = _MISSING) -> float:
         """A number in [0, 1]."""
