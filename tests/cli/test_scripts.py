@@ -41,6 +41,7 @@ def test_an_unguarded_script_stops_with_one_line_saying_what_to_add(tmp_path: Pa
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr  # no traceback, here or in the started processes
     assert lines[0].startswith("simulate(jobs=2) starts worker processes, which re-run")
+    assert lines[0].endswith("(or use jobs=1)")
     assert 'if __name__ == "__main__":' in lines[0]
     assert "income" not in done.stdout
 
@@ -69,3 +70,27 @@ def test_the_readme_example_runs_pasted_into_a_file(tmp_path: Path) -> None:
     done = run_script(tmp_path, block, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert "income_mean_usd" in done.stdout
+
+
+def test_an_unguarded_sweep_on_local_processes_stops_the_same_way(tmp_path: Path) -> None:
+    sweep = tmp_path / "sweep.toml"
+    sweep.write_text(f"""scenario = {str(ROOT / "scenarios" / "generalist.toml")!r}
+replications = 1
+seed = 1
+[set]
+"workers.generalists.count" = 100
+"workers.generalists.arrivals_per_week" = 5
+"simulation.horizon" = "4w"
+[grid]
+"dispatch.delay" = ["1d", "2d", "3d"]
+""", encoding="utf-8")
+    script = (f"from gigsim.sweep import load_sweep, make_backend, run_sweep\n"
+              f"spec = load_sweep({str(sweep)!r})\n"
+              f"run_sweep(spec, {str(tmp_path / 'out')!r}, backend=make_backend(jobs=2))\n"
+              "print('finished')\n")
+    done = run_script(tmp_path, script)
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert lines == ["a sweep on local processes starts worker processes, which re-run this"
+                     " script's top level: put the code that calls it under"
+                     ' `if __name__ == "__main__":` (or use jobs=1)'], done.stderr
