@@ -155,7 +155,7 @@ def _check_sets(fixed: dict[str, Any], sensitivity: bool) -> None:
     """Refuse --set keys that belong to the sweep file, naming the option that sets them."""
     for key in fixed:
         first = key.split(".")[0]
-        if first not in SWEEP_KEYS:
+        if first not in SWEEP_KEYS or first in ("name", "description"):  # scenario keys too
             continue
         option = _SWEEP_KEY_OPTIONS.get(key)
         if option == "--n" and not sensitivity:

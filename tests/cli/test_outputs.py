@@ -112,3 +112,10 @@ def test_no_progress_lines_when_stderr_is_not_a_terminal(tmp_path: Path) -> None
     assert_ok(result)
     assert result.stderr == ""
     assert "simulating" not in result.stdout
+
+
+def test_auto_is_csv_without_pyarrow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("gigsim.output.parquet_available", lambda: False)
+    out = tmp_path / "r"
+    assert_ok(run(out, "-q"))
+    assert files(out) == {f"{name}.csv" for name in DEFAULT_TABLES} | META

@@ -129,3 +129,12 @@ def test_seeds_beyond_the_number_bound_are_fine(tmp_path: Path) -> None:
     grid = '[grid]\n"projects.rating.notice.probability" = [0.0]\n'
     spec = load_sweep(write(tmp_path, sweep_text(grid, seed=2_026_112_701_123)))
     assert spec.seed == 2_026_112_701_123
+
+
+def test_a_point_too_big_for_memory_is_named_before_anything_runs(tmp_path: Path) -> None:
+    grid = '[grid]\n"workers.generalists.count" = [100, 900000000]\n'
+    path = write(tmp_path, sweep_text(grid))
+    out = tmp_path / "out"
+    assert_one_line_error(invoke("sweep", path, "--out", out), str(path),
+                          "workers.generalists.count", "at point 1", "too big to run here")
+    assert not out.exists()
