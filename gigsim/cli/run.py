@@ -25,7 +25,7 @@ from gigsim.cli.common import (
     user_errors,
 )
 from gigsim.output import DEFAULT_TABLES, check_target, choose_tables, default_format, write_results
-from gigsim.results import Results
+from gigsim.results import TABLES, Results
 from gigsim.runner import simulate
 from gigsim.sizing import check_size
 from gigsim.units import format_duration
@@ -100,6 +100,10 @@ def _run(path: str, replications: int | None, seed: int | None, jobs: int,
         click.echo(brief_summary(results))
         click.echo(f"\n{results.replications} replication(s) in"
                    f" {time.perf_counter() - started:.1f} s; results in {written}/")
+        names = choose_tables(tables, report)
+        left = [name for name in TABLES if name not in names]
+        click.echo(f"tables ({fmt}): {', '.join(names)}"
+                   + (f"; --tables all adds {' and '.join(left)}" if left else ""))
     else:
         click.echo(str(written))
 

@@ -34,7 +34,11 @@ def files(out: Path) -> set[str]:
 
 def test_by_default_the_four_tables_a_person_opens(tmp_path: Path) -> None:
     out = tmp_path / "r"
-    assert_ok(run(out, "-q"))
+    result = run(out)
+    assert_ok(result)
+    assert result.stdout.splitlines()[-1] == (
+        f"tables ({AUTO}): worker_months, latencies, projects, project_fills;"
+        " --tables all adds spells and workers")
     assert files(out) == {f"{name}.{AUTO}" for name in DEFAULT_TABLES} | META
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["tables"] == list(DEFAULT_TABLES)
