@@ -4,7 +4,8 @@ Every variant runs with the same seed and replications, so replication ``r`` of 
 draws from the same random streams: variants that change only dispatch see the same projects
 and the same workers, and the difference between two variants, replication by replication, is
 free of most of the noise that separates two replications. :class:`Comparison` reports each
-variant's mean with a t interval, and the paired difference against the first variant with its
+variant's mean with an interval within the metric's possible range
+(:func:`gigsim.statistics.metric_interval`), and the paired difference against the first variant with its
 t interval and the share of variance that pairing removed.
 """
 
@@ -12,19 +13,22 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from gigsim import metrics
 from gigsim.errors import GigsimError, ScenarioError
 from gigsim.results import Results
 from gigsim.runner import Progress, simulate
 from gigsim.scenario import Scenario
 from gigsim.statistics import (
     METRICS,
+    Summary,
     metric_interval,
     paired_difference,
     replications_warning,
@@ -37,6 +41,10 @@ CONFIDENCE_LEVEL = 0.95
 FIXED_KEYS = ("simulation.seed", "simulation.replications")
 
 VariantSpec = Mapping[str, Any] | Scenario
+
+# What the terminal shows by default; the files keep every metric (--metrics chooses).
+TERMINAL_METRICS = ("income_mean_usd", "zero_income_share", "idle_share", "latency_mean_h",
+                    "effective_wage_usd")
 
 TABLE_COLUMNS = (
     "variant", "metric", "mean", "ci_low", "ci_high", "diff_vs_first", "diff_ci_low",
@@ -89,9 +97,59 @@ def resolve_variants(scenario: Scenario, variants: Mapping[str, VariantSpec]
     return out
 
 
+@dataclass
+class VariantSummary:
+    """What a comparison keeps of a variant's run when it does not keep every table.
+
+    The per-replication summary metrics, and the two columns its figures draw: monthly income
+    of onboarded worker-months and reassignment latencies with their censoring flags. A
+    variant's full tables run to hundreds of megabytes on a big scenario; these to a few.
+    """
+
+    scenario: Scenario
+    seed: int
+    replications: int
+    summary_of_run: Summary = field(repr=False)
+    # the onboarded worker-months' income_usd (available_h is kept as 1 for the figure's filter)
+    worker_months: pd.DataFrame = field(repr=False)
+    latencies: pd.DataFrame = field(repr=False)  # latency_h, censored
+    timings: dict[str, float] = field(default_factory=dict)
+    events: int = 0
+
+    @classmethod
+    def of(cls, results: Results) -> VariantSummary:
+        """Keep what a comparison needs of ``results`` (its records can then be freed)."""
+        incomes, latencies = [], []
+        for records in results.records:  # one replication's table at a time: a tenth the peak
+            months = metrics.worker_months_table(records)
+            onboarded = months["available_h"].to_numpy() > 0
+            incomes.append(months["income_usd"].to_numpy()[onboarded])
+            del months
+            latencies.append(metrics.latencies_table(records)[["latency_h", "censored"]])
+        income = np.concatenate(incomes)
+        return cls(results.scenario, results.seed, results.replications, results.summary(),
+                   pd.DataFrame({"available_h": np.ones(len(income)), "income_usd": income}),
+                   pd.concat(latencies, ignore_index=True), dict(results.timings),
+                   int(sum(r.events for r in results.records)))
+
+    def summary(self) -> Summary:
+        """The summary metrics with 95% confidence intervals across replications."""
+        return self.summary_of_run
+
+
+VariantResults = Results | VariantSummary
+
+
+def variant_events(results: VariantResults) -> int:
+    """How many events a variant's run processed."""
+    if isinstance(results, VariantSummary):
+        return results.events
+    return int(sum(r.events for r in results.records))
+
+
 def compare(scenario: Scenario, variants: Mapping[str, VariantSpec],
             replications: int | None = None, seed: int | None = None, jobs: int = 1,
-            progress: Progress | None = None) -> Comparison:
+            progress: Progress | None = None, keep_tables: bool = True) -> Comparison:
     """Simulate every variant of ``scenario`` on the same seeds and compare them.
 
     ``variants`` maps names to dotted-key overrides of ``scenario`` (``{}`` for the scenario as
@@ -99,16 +157,21 @@ def compare(scenario: Scenario, variants: Mapping[str, VariantSpec],
     added first as ``base``. The first variant is the reference for differences.
     ``replications`` and ``seed`` default to ``scenario``'s ``[simulation]`` values and are the
     same for every variant; ``jobs`` and ``progress`` are as for :func:`gigsim.simulate`
-    (``progress`` counts replications over all variants).
+    (``progress`` counts replications over all variants). With ``keep_tables=False`` each
+    variant keeps only its summary and what the figures draw (:class:`VariantSummary`), so
+    memory holds one variant's full run at a time (``gigsim compare`` does this).
     """
     scenarios = resolve_variants(scenario, variants)
     overrides = {name: None if isinstance(spec, Scenario) else dict(spec)
                  for name, spec in with_base(variants).items()}
     replications = scenario.simulation.replications if replications is None else replications
     seed = scenario.simulation.seed if seed is None else seed
-    results = {name: simulate(variant, replications=replications, seed=seed, jobs=jobs,
-                              progress=progress)
-               for name, variant in scenarios.items()}
+    results: dict[str, VariantResults] = {}
+    for name, variant in scenarios.items():
+        run = simulate(variant, replications=replications, seed=seed, jobs=jobs,
+                       progress=progress)
+        results[name] = run if keep_tables else VariantSummary.of(run)
+        del run
     return Comparison(scenario, results, overrides)
 
 
@@ -122,7 +185,7 @@ class Comparison:
     """
 
     scenario: Scenario
-    results: Mapping[str, Results]
+    results: Mapping[str, VariantResults]
     overrides: Mapping[str, Mapping[str, Any] | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -242,7 +305,18 @@ class Comparison:
         }
 
     def __str__(self) -> str:
-        """A readable table: per metric, each variant's mean and its difference from the first."""
+        """A readable table of every metric (:meth:`format` chooses them)."""
+        return self.format()
+
+    def format(self, metrics: Sequence[str] | None = None) -> str:
+        """A readable table: per metric, each variant's mean and its difference from the first.
+
+        ``metrics`` names the metrics to show, in order (default: all of them).
+        """
+        chosen = tuple(METRICS) if metrics is None else tuple(metrics)
+        for metric in chosen:
+            if metric not in METRICS:
+                raise GigsimError(f"unknown metric {metric!r} (known: {', '.join(METRICS)})")
         sim = self.scenario.simulation
         lines = [
             f"{self.scenario.name}: {len(self.variants)} variants × {self.replications}"
@@ -253,8 +327,8 @@ class Comparison:
         ]
         lines += [w for w in [replications_warning(self.replications)] if w]
         table = self._rows()
-        for metric, description in METRICS.items():
-            lines += ["", f"{metric}: {description}"]
+        for metric in chosen:
+            lines += ["", f"{metric}: {METRICS[metric]}"]
             rows = [("variant", f"mean [{CONFIDENCE_LEVEL:.0%} CI]",
                      f"vs {self.reference} [{CONFIDENCE_LEVEL:.0%} CI]", "pairing saves")]
             for name in self.variants:
@@ -280,10 +354,12 @@ class Comparison:
         return "\n".join(lines)
 
 
-def _format_value(metric: str, value: float, difference: bool = False) -> str:
+def format_metric(metric: str, value: float, difference: bool = False) -> str:
     """A metric's value for the terminal: dollars, percent (pp for differences), or a number.
 
-    Hours and seat-hours are bare numbers; the metric's description names the unit.
+    Each metric has one precision wherever it is printed: dollars to the cent, shares to a
+    tenth of a percent, hours to a tenth, seat-hours whole, ratios to three decimals. Hours and
+    seat-hours are bare numbers; the metric's description names the unit.
     """
     if math.isnan(value):
         return "n/a"
@@ -305,11 +381,11 @@ def _format_value(metric: str, value: float, difference: bool = False) -> str:
 
 def _with_interval(metric: str, mean: float, low: float, high: float,
                    difference: bool = False) -> str:
-    text = _format_value(metric, mean, difference)
+    text = format_metric(metric, mean, difference)
     if math.isnan(low):
         return text
-    return (f"{text} [{_format_value(metric, low, difference)},"
-            f" {_format_value(metric, high, difference)}]")
+    return (f"{text} [{format_metric(metric, low, difference)},"
+            f" {format_metric(metric, high, difference)}]")
 
 
 def _json_float(value: object) -> float | None:

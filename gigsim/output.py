@@ -13,7 +13,7 @@ import os
 import platform
 import shutil
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -25,11 +25,54 @@ import tomli_w
 from gigsim.errors import GigsimError
 from gigsim.results import TABLES, Results
 from gigsim.scenario import Scenario
+from gigsim.schema import did_you_mean
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from gigsim.comparison import Comparison
 
 Format = Literal["csv", "parquet"]
+
+# What a results folder holds by default: the tables a person opens, small enough to write in
+# less time than the simulation takes. The per-spell and per-worker tables (spells.csv alone is
+# 104 MB for scenarios/generalist.toml, and writing every table as CSV took 10 s of an 11 s
+# run) come with tables="all"; see results/README.md for the figures.
+DEFAULT_TABLES = ("worker_months", "latencies", "projects", "project_fills")
+# What report.html is drawn from: a folder with a report carries them, so that
+# `gigsim report FOLDER` can draw it again.
+REPORT_TABLES = ("worker_months", "spells", "latencies", "workers")
+
+
+def choose_tables(choice: str | Sequence[str] | None, report: bool = False) -> tuple[str, ...]:
+    """The tables to write, in :data:`~gigsim.results.TABLES` order.
+
+    ``choice`` is ``"default"`` (or None: :data:`DEFAULT_TABLES`), ``"all"``, or names (a
+    sequence, or a comma-separated string) of tables. With ``report``, the tables the report
+    is drawn from are added.
+    """
+    if choice is None or choice == "default":
+        names: set[str] = set(DEFAULT_TABLES)
+    elif choice == "all":
+        names = set(TABLES)
+    else:
+        given = choice.split(",") if isinstance(choice, str) else list(choice)
+        names = {name.strip() for name in given if name.strip()}
+        if not names:
+            raise GigsimError("--tables: expected default, all, or table names such as"
+                              " worker_months,latencies")
+        for name in sorted(names):
+            if name not in TABLES:
+                raise GigsimError(f"--tables: unknown table `{name}`{did_you_mean(name, TABLES)};"
+                                  f" known: {', '.join(TABLES)}, or default, or all")
+    if report:
+        names |= set(REPORT_TABLES)
+    return tuple(name for name in TABLES if name in names)
+
+
+def default_format() -> Format:
+    """Parquet where pyarrow is installed (a tenth of the time, a quarter of the size), else CSV."""
+    return "parquet" if parquet_available() else "csv"
 
 
 def parquet_available() -> bool:
@@ -89,7 +132,10 @@ def staged_folder(out: Path) -> Iterator[Path]:
 def write_table(frame: pd.DataFrame, folder: Path, name: str, fmt: Format) -> None:
     """Write ``frame`` as ``folder/name.csv`` or ``folder/name.parquet``, without its index."""
     if fmt == "parquet":
-        frame.to_parquet(folder / f"{name}.parquet", index=False)
+        # Dictionary-encoding float columns costs half the write time and saves nothing:
+        # their values hardly repeat. Names, kinds and ids keep it.
+        keyed = [str(c) for c in frame.columns if not pd.api.types.is_float_dtype(frame[c])]
+        frame.to_parquet(folder / f"{name}.parquet", index=False, use_dictionary=keyed)
     else:
         frame.to_csv(folder / f"{name}.csv", index=False)
 
@@ -105,18 +151,23 @@ def environment() -> dict[str, Any]:
 
 
 def write_results(results: Results, out: str | Path, fmt: Format = "csv", force: bool = False,
-                  manifest: Mapping[str, Any] | None = None, report: bool = False) -> Path:
-    """Write every table, ``summary.json``, ``manifest.json`` and ``scenario.toml`` to ``out``.
+                  manifest: Mapping[str, Any] | None = None, report: bool = False,
+                  tables: str | Sequence[str] | None = "all") -> Path:
+    """Write tables, ``summary.json``, ``manifest.json`` and ``scenario.toml`` to ``out``.
 
-    With ``report``, also ``report.html`` (:mod:`gigsim.report`). Files are written to a
-    temporary folder beside ``out`` and renamed into place, so a reader never sees a
-    half-written folder. An existing ``out`` is replaced only with ``force``.
+    ``tables`` chooses the tables (:func:`choose_tables`: ``"all"``, the default here,
+    ``"default"``, or names); ``gigsim run`` writes ``"default"`` unless told otherwise.
+    With ``report``, also ``report.html`` (:mod:`gigsim.report`) and the tables it is drawn
+    from. Files are written to a temporary folder beside ``out`` and renamed into place, so a
+    reader never sees a half-written folder. An existing ``out`` is replaced only with
+    ``force``.
     """
     out = Path(out)
     check_target(out, force, fmt)
+    names = choose_tables(tables, report)
     started = time.perf_counter()
     with staged_folder(out) as staging:
-        for name in TABLES:
+        for name in names:
             write_table(getattr(results, name), staging, name, fmt)
         summary = {"scenario": results.scenario.name, **results.summary().to_dict()}
         _write_json(staging / "summary.json", summary)
@@ -131,7 +182,7 @@ def write_results(results: Results, out: str | Path, fmt: Format = "csv", force:
             "seed": results.seed,
             "replications": results.replications,
             "format": fmt,
-            "tables": list(TABLES),
+            "tables": list(names),
             "timings_s": timings,
             "events": int(sum(r.events for r in results.records)),
             **({"report": "report.html"} if report else {}),
@@ -158,6 +209,7 @@ def write_comparison(comparison: Comparison, out: str | Path, fmt: Format = "csv
     atomically like :func:`write_results`.
     """
     from gigsim import plots  # matplotlib is loaded only when figures are drawn
+    from gigsim.comparison import variant_events
 
     out = Path(out)
     check_target(out, force, fmt)
@@ -166,6 +218,8 @@ def write_comparison(comparison: Comparison, out: str | Path, fmt: Format = "csv
     figures = plots.comparison_figures(
         {name: r.worker_months for name, r in results.items()},
         {name: r.latencies for name, r in results.items()})
+    for figure in figures.values():
+        keep_lines_apart(figure)
     seed, replications = comparison.seed, comparison.replications
     with staged_folder(out) as staging:
         write_table(comparison.table, staging, "comparison", fmt)
@@ -195,11 +249,49 @@ def write_comparison(comparison: Comparison, out: str | Path, fmt: Format = "csv
             "tables": ["comparison", "per_replication"],
             "figures": [f"{stem}.png" for stem in figures],
             "timings_s": timings,
-            "events": int(sum(rec.events for r in results.values() for rec in r.records)),
+            "events": sum(variant_events(r) for r in results.values()),
             **environment(),
             **(manifest or {}),
         })
     return out
+
+
+LINE_STYLES = ("-", "--", ":", "-.")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+
+
+def keep_lines_apart(figure: Figure) -> None:
+    """Make every line of a comparison figure visible, even where variants coincide.
+
+    Each line gets its own dash pattern and a few markers at staggered places, and lines
+    that are identical to an earlier one are named in a note on the figure ("same as ...").
+    """
+    for axes in figure.axes:
+        lines = [line for line in axes.get_lines() if np.size(line.get_xdata()) > 0]
+        for index, line in enumerate(lines):
+            count = int(np.size(line.get_xdata()))
+            line.set_linestyle(LINE_STYLES[index % len(LINE_STYLES)])  # type: ignore[arg-type]
+            line.set_marker(MARKERS[index % len(MARKERS)])
+            line.set_markersize(4)
+            step = max(1, count // 6)
+            line.set_markevery((min(count - 1, index * step // max(1, len(lines))), step))
+        same = []
+        for index, line in enumerate(lines):
+            for earlier in lines[:index]:
+                if np.array_equal(line.get_xdata(), earlier.get_xdata()) and \
+                        np.array_equal(line.get_ydata(), earlier.get_ydata()):
+                    same.append(f"{_label(line)} = {_label(earlier)}")
+                    break
+        if same:
+            axes.text(0.99, 0.02, "identical: " + "; ".join(same), transform=axes.transAxes,
+                      ha="right", va="bottom", fontsize=8, color="#444")
+        legend = axes.get_legend()
+        if legend is not None:  # redrawn so that it shows the new styles
+            axes.legend(title=legend.get_title().get_text() or None)
+
+
+def _label(line: Any) -> str:
+    return str(line.get_label()).split(" (")[0]
 
 
 def _replace(staging: Path, out: Path) -> None:

@@ -10,8 +10,10 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from queue import SimpleQueue
 from typing import TYPE_CHECKING
 
@@ -19,11 +21,76 @@ from gigsim.engines import DEFAULT_ENGINE, replication_runner
 from gigsim.errors import GigsimError
 from gigsim.records import Records
 from gigsim.scenario import Scenario
+from gigsim.sizing import check_size
 
 if TYPE_CHECKING:
     from gigsim.results import Results
 
 Progress = Callable[[int], None]
+
+# Set while worker processes start: where a started process that finds itself re-running an
+# unguarded script leaves a mark, so that this process can say what went wrong.
+_REIMPORT_MARK = "GIGSIM_REIMPORT_MARK"
+UNGUARDED_SCRIPT = (
+    "{call} starts worker processes, which re-run this script's top level: put the code that"
+    " calls it under `if __name__ == \"__main__\":` (or use {serial})")
+
+
+class UnguardedScriptError(GigsimError, SystemExit):
+    """``simulate(jobs>1)`` (or a sweep on local processes) called from a script's top level.
+
+    Also a SystemExit, so that a script that does not catch it stops with its one line (the
+    message, on stderr, exit status 1) instead of a traceback; ``except GigsimError`` still
+    catches it, as the CLI does.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.code = message  # what the interpreter prints, and exit status 1
+
+
+def stop_if_reimported() -> None:
+    """Stop a started process that is re-running an unguarded script's call to gigsim.
+
+    A worker process is started with 'spawn', which imports the caller's main script again;
+    a script that simulates at its top level, outside ``if __name__ == "__main__":``, would
+    start processes of its own from there. Such a process leaves a mark for the process that
+    started it (which then raises one clear error, :func:`watch_for_reimport`) and exits
+    quietly, without a traceback.
+    """
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        mark = os.environ.get(_REIMPORT_MARK)
+        if mark:
+            with open(mark, "w", encoding="utf-8"):
+                pass
+        raise SystemExit(3)
+
+
+@contextmanager
+def watch_for_reimport(call: str, serial: str) -> Iterator[None]:
+    """Turn a pool broken by an unguarded script into :class:`UnguardedScriptError`.
+
+    Processes started inside the block inherit a mark's path; one that re-runs the caller's
+    script and reaches gigsim leaves the mark (:func:`stop_if_reimported`), and the pool's
+    BrokenProcessPool becomes one line naming ``call`` and the ``serial`` alternative.
+    """
+    mark = os.path.join(tempfile.gettempdir(), f"gigsim-reimport-{os.getpid()}-{id(call)}")
+    previous = os.environ.get(_REIMPORT_MARK)
+    os.environ[_REIMPORT_MARK] = mark
+    try:
+        yield
+    except BrokenProcessPool:
+        if os.path.exists(mark):
+            raise UnguardedScriptError(UNGUARDED_SCRIPT.format(call=call, serial=serial)
+                                       ) from None
+        raise
+    finally:
+        if previous is None:
+            os.environ.pop(_REIMPORT_MARK, None)
+        else:
+            os.environ[_REIMPORT_MARK] = previous
+        if os.path.exists(mark):
+            os.remove(mark)
 
 
 def _check_count(name: str, value: int, minimum: int) -> int:
@@ -42,12 +109,15 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
     bit, whatever the number. ``progress`` is called with the number of replications finished
     each time one finishes. ``engine`` names the engine that runs them (:mod:`gigsim.engines`).
     """
+    stop_if_reimported()
     run_replication = replication_runner(engine)
     replications = _check_count(
         "replications", scenario.simulation.replications if replications is None
         else replications, 1)
     seed = _check_count("seed", scenario.simulation.seed if seed is None else seed, 0)
-    jobs = _check_count("jobs", jobs, 0) or (os.cpu_count() or 1)
+    requested_jobs = _check_count("jobs", jobs, 0)
+    check_size(scenario, replications)  # before anything is allocated
+    jobs = requested_jobs or (os.cpu_count() or 1)
     jobs = min(jobs, replications)
     started = time.perf_counter()
     if jobs == 1:
@@ -57,7 +127,8 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
             if progress is not None:
                 progress(1)
     else:
-        records = _run_in_processes(scenario, seed, replications, jobs, progress, engine)
+        with watch_for_reimport(f"simulate(jobs={requested_jobs})", "jobs=1"):
+            records = _run_in_processes(scenario, seed, replications, jobs, progress, engine)
     elapsed = time.perf_counter() - started
     results_type = _import_results()
     return results_type(scenario, seed, records, {"simulate_s": elapsed, "jobs": float(jobs)})

@@ -12,7 +12,7 @@ from typing import Any
 from gigsim.dispatch import DispatchSettings
 from gigsim.errors import ScenarioError
 from gigsim.project import ProjectGenerator
-from gigsim.schema import Section, read_toml
+from gigsim.schema import MAX_SEED, Section, did_you_mean, read_toml
 from gigsim.worker import WorkerGroup
 
 
@@ -32,7 +32,7 @@ class SimulationSettings:
             horizon_h=s.duration("horizon", positive=True),
             warmup_h=s.duration("warmup", 0),
             replications=s.count("replications", 1, positive=True),
-            seed=s.count("seed", 0),
+            seed=s.count("seed", 0, maximum=MAX_SEED),
         )
         s.finish()
         return out
@@ -50,11 +50,21 @@ class Scenario:
     dispatch: DispatchSettings
     source: str = "<scenario>"
     data: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # the dotted keys that --set (or a variant, or a sweep point) wrote: errors found later
+    # about them, such as the size check's, are blamed on --set
+    overridden: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+
+    def blame(self, key: str) -> str:
+        """Where to say ``key`` came from: ``--set`` if an override wrote it, else the file."""
+        parts = key.split(".")
+        by_set = any(".".join(parts[:i]) in self.overridden for i in range(1, len(parts) + 1))
+        return "--set" if by_set else self.source
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], source: str = "<scenario>",
                   overridden: frozenset[str] = frozenset()) -> Scenario:
         """Validate a scenario given as nested dictionaries (the parsed TOML)."""
+        refuse_sweep_file(data, source)
         root = Section(data, source, "", overridden)
         name = root.string("name")
         description = root.string("description", "")
@@ -71,12 +81,32 @@ class Scenario:
                     f"no worker group has the skill {gen.requires!r}"
                     f" (skills: {', '.join(sorted(skills))})",
                 )
-        return cls(name, description, simulation, workers, projects, dispatch, source, data)
+        return cls(name, description, simulation, workers, projects, dispatch, source, data,
+                   overridden)
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
-        """A copy with dotted-key overrides applied and validated again."""
+        """A copy with dotted-key overrides applied and validated again.
+
+        Keys overridden before (by ``--set``) and now are all blamed on ``--set``.
+        """
         data, overridden = apply_overrides(self.data, overrides)
-        return Scenario.from_dict(data, self.source, overridden)
+        return Scenario.from_dict(data, self.source, overridden | self.overridden)
+
+
+SWEEP_DESIGNS = ("grid", "sample", "sensitivity")
+SCENARIO_TABLES = ("simulation", "workers", "projects")
+
+
+def refuse_sweep_file(data: object, source: str) -> None:
+    """Name a sweep file given where a scenario is expected, and the command that runs it."""
+    if not isinstance(data, Mapping) or "scenario" not in data \
+            or any(table in data for table in SCENARIO_TABLES):
+        return
+    if not any(design in data for design in SWEEP_DESIGNS):
+        return
+    command = "gigsim sensitivity" if "sensitivity" in data else "gigsim sweep"
+    raise ScenarioError(source, "", f"this is a sweep file, not a scenario; run it with"
+                                    f" `{command} {source}`")
 
 
 def _required(root: Section, name: str) -> Section:
@@ -119,10 +149,11 @@ def apply_overrides(data: Mapping[str, Any], overrides: Mapping[str, Any]
                 name = parts[index + 1]
                 matches = [t for t in node[part] if isinstance(t, dict) and t.get("name") == name]
                 if not matches:
-                    names = [t.get("name") for t in node[part] if isinstance(t, dict)]
+                    names = [str(t.get("name")) for t in node[part] if isinstance(t, dict)]
                     raise ScenarioError(
                         "--set", dotted,
-                        f"no {part} entry named {name!r} (have: {', '.join(map(str, names))})",
+                        f"no {part} entry named {name!r}{did_you_mean(name, names)}"
+                        f" (have: {', '.join(names)})",
                     )
                 node = matches[0]
                 path += [part, name]

@@ -6,9 +6,10 @@ keys it reads so that :meth:`Section.finish` can refuse the ones nobody knows.
 
 from __future__ import annotations
 
+import difflib
 import math
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,25 @@ from gigsim.errors import ScenarioError
 from gigsim.units import DurationError, parse_duration
 
 _MISSING: Any = object()
+
+# The largest magnitude a plain number in a scenario may have. Money, rates and counts are
+# multiplied together over a run (pay × hours × workers × months); 1e9 keeps every product far
+# from float overflow, and no real platform comes near it (a count that large is refused by the
+# size check before that, see gigsim.sizing).
+MAX_NUMBER = 1e9
+MAX_SEED = 2**63 - 1  # what a TOML integer can hold
+
+
+def closest(name: str, candidates: Iterable[str]) -> str | None:
+    """The candidate most like ``name`` (a likely misspelling), or None if none is close."""
+    matches = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    """`` (did you mean `x`?)`` when a candidate is close to ``name``, else an empty string."""
+    match = closest(name, candidates)
+    return f" (did you mean `{match}`?)" if match is not None else ""
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any], str]:
@@ -77,28 +97,45 @@ class Section:
         if name in self.data:
             return self.data[name]
         if default is _MISSING:
+            # A misspelt key is the likely cause of a missing one: name it, not the symptom.
+            unread = [key for key in self.data if key not in self._seen]
+            typo = closest(name, unread)
+            if typo is not None:
+                raise self.error(typo, f"unknown key (did you mean `{name}`?)")
             raise self.error(name, "missing required key")
         return default
 
     def number(self, name: str, default: Any = _MISSING, *, positive: bool = False,
-               non_negative: bool = False, integer: bool = False) -> float:
-        """A plain number, optionally required to be positive, non-negative or whole."""
+               non_negative: bool = False, integer: bool = False,
+               maximum: float = MAX_NUMBER) -> float:
+        """A plain number, optionally required to be positive, non-negative or whole.
+
+        Its magnitude must not exceed ``maximum`` (:data:`MAX_NUMBER` unless given).
+        """
         value = self._get(name, default)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.error(name, f"expected a number, got {value!r}")
-        if not math.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value):
             raise self.error(name, f"expected a finite number, got {value!r}")
+        if abs(value) > maximum:  # before any float(): a huge int does not fit in one
+            raise self.error(name, f"expected a number of at most {maximum:g} in size,"
+                                   f" got {value!r}")
         if positive and value <= 0:
             raise self.error(name, f"must be positive, got {value!r}")
         if non_negative and value < 0:
             raise self.error(name, f"must be zero or positive, got {value!r}")
-        if integer and float(value) != int(value):
+        if integer and not isinstance(value, int) and float(value) != int(value):
             raise self.error(name, f"expected a whole number, got {value!r}")
         return float(value)
 
-    def count(self, name: str, default: Any = _MISSING, *, positive: bool = False) -> int:
+    def count(self, name: str, default: Any = _MISSING, *, positive: bool = False,
+              maximum: float = MAX_NUMBER) -> int:
         """A whole number that is zero or more (or more than zero with ``positive``)."""
-        return int(self.number(name, default, integer=True, non_negative=True, positive=positive))
+        number = self.number(name, default, integer=True, non_negative=True, positive=positive,
+                             maximum=maximum)
+        given = self.data.get(name, default)
+        # an integer as written: beyond 2**53 a float would change it (seeds are that big)
+        return given if isinstance(given, int) and not isinstance(given, bool) else int(number)
 
     def probability(self, name: str, default: Any = _MISSING) -> float:
         """A number in [0, 1]."""
@@ -118,6 +155,8 @@ class Section:
             raise self.error(name, f"must be a finite duration, got {value!r}")
         if positive and hours <= 0:
             raise self.error(name, f"must be a positive duration, got {value!r}")
+        if abs(hours) > MAX_DURATION_H:
+            raise self.error(name, f"expected a duration of at most 100 years, got {value!r}")
         return hours
 
     def string(self, name: str, default: Any = _MISSING,
@@ -151,6 +190,9 @@ class Section:
         value = self._get(name, default)
         if isinstance(value, Distribution):
             return value
+        if isinstance(value, Mapping) and "dist" in value and not isinstance(value["dist"], str):
+            raise self.error(f"{name}.dist", f"expected the name of a distribution, got"
+                                             f" {value['dist']!r}")
         try:
             dist = parse_distribution(value, kind)
         except DistributionError as error:
@@ -158,6 +200,13 @@ class Section:
             raise self.error(key, error.message) from None
         if non_negative and _may_be_negative(dist):
             raise self.error(name, "must not take negative values")
+        largest = _largest_mean_or_value(dist)
+        if not math.isfinite(largest) or largest > (MAX_NUMBER if kind != "duration"
+                                                    else MAX_DURATION_H):
+            limit = f"{MAX_NUMBER:g}" if kind != "duration" else "100 years"
+            raise self.error(name, f"values too large to compute with (mean or largest value"
+                                   f" {largest:g}{' h' if kind == 'duration' else ''};"
+                                   f" expected at most {limit})")
         if kind == "probability" and _may_exceed_one(dist):
             raise self.error(name, "must take values in [0, 1]")
         return dist
@@ -200,7 +249,25 @@ class Section:
         for name in self.data:
             if name not in self._seen:
                 expected = ", ".join(sorted(self._seen)) or "none"
-                raise self.error(name, f"unknown key (expected one of: {expected})")
+                hint = did_you_mean(name, self._seen)
+                raise self.error(name, f"unknown key{hint} (expected one of: {expected})")
+
+
+MAX_DURATION_H = 100 * 8766.0  # a century: longer than any career on a platform
+
+
+def _largest_mean_or_value(dist: Distribution) -> float:
+    """The largest value a bounded distribution takes, or the mean of an unbounded one."""
+    if isinstance(dist, Constant):
+        return abs(dist.value)
+    if isinstance(dist, Uniform):
+        return max(abs(dist.low), abs(dist.high))
+    if isinstance(dist, Empirical):
+        return max(abs(v) for v in dist.values)
+    try:
+        return abs(float(dist.mean))
+    except (OverflowError, ValueError, ZeroDivisionError):
+        return math.inf
 
 
 def lowest_value(dist: Distribution) -> float:

@@ -11,6 +11,8 @@ import click
 
 from gigsim.errors import GigsimError
 from gigsim.scenario import Scenario, load_scenario
+from gigsim.schema import did_you_mean
+from gigsim.statistics import METRICS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,6 +29,39 @@ def user_errors(command: F) -> F:
             sys.exit(2)
 
     return wrapper  # type: ignore[return-value]
+
+
+def on_terminal() -> bool:
+    """Whether stderr is a terminal: progress bars are drawn there and nowhere else."""
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):  # replaced or closed
+        return False
+
+
+def parse_metrics(text: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
+    """Read ``--metrics NAME,…`` (or ``all``) into metric names; ``default`` when not given."""
+    if text is None:
+        return default
+    if text.strip() == "all":
+        return tuple(METRICS)
+    names = tuple(name.strip() for name in text.split(",") if name.strip())
+    if not names:
+        raise GigsimError("--metrics: expected NAME[,NAME…] or all, e.g."
+                          " --metrics income_mean_usd,latency_mean_h")
+    for name in names:
+        if name not in METRICS:
+            raise GigsimError(f"--metrics: unknown metric `{name}`{did_you_mean(name, METRICS)};"
+                              f" known: {', '.join(METRICS)}, or all")
+    return names
+
+
+def metrics_option(default: tuple[str, ...], where: str) -> Callable[[F], F]:
+    """``--metrics NAME,…``: which metrics the terminal shows (``where`` keeps them all)."""
+    return click.option(
+        "--metrics", "metrics", metavar="NAME,…",
+        help=f"Metrics to print, comma-separated, or all (default: {','.join(default)}); "
+             f"{where} keeps every metric.")
 
 
 def parse_sets(values: tuple[str, ...]) -> dict[str, str]:
@@ -65,8 +100,12 @@ quiet_option = click.option("--quiet", "-q", is_flag=True,
 
 
 def progress(count: int, quiet: bool) -> Any:
-    """A progress bar on stderr over ``count`` replications, or nothing when quiet or one."""
-    if quiet or count <= 1:
+    """A progress bar on stderr over ``count`` replications.
+
+    Nothing when quiet, for a single replication, or when stderr is not a terminal (a log
+    file or a pipe gets no bar lines).
+    """
+    if quiet or count <= 1 or not on_terminal():
         return NoBar()
     return click.progressbar(length=count, label="simulating", file=sys.stderr, show_eta=True,
                              show_pos=True)

@@ -14,6 +14,8 @@ from gigsim.cli.common import (
     format_option,
     jobs_option,
     load,
+    metrics_option,
+    parse_metrics,
     parse_sets,
     progress,
     quiet_option,
@@ -23,10 +25,11 @@ from gigsim.cli.common import (
     set_option,
     user_errors,
 )
+from gigsim.comparison import TERMINAL_METRICS, resolve_variants
 from gigsim.comparison import compare as compare_variants
-from gigsim.comparison import resolve_variants
 from gigsim.errors import GigsimError
 from gigsim.output import check_target, write_comparison
+from gigsim.statistics import METRICS
 from gigsim.variants import SYNTAX, parse_variants
 
 
@@ -45,9 +48,10 @@ from gigsim.variants import SYNTAX, parse_variants
 @format_option
 @force_option
 @quiet_option
+@metrics_option(TERMINAL_METRICS, "comparison.csv")
 def compare_command(scenario: str, variants: tuple[str, ...], replications: int | None,
                     seed: int | None, jobs: int, sets: tuple[str, ...], out: str | None,
-                    fmt: str, force: bool, quiet: bool) -> None:
+                    fmt: str, force: bool, quiet: bool, metrics: str | None) -> None:
     """Compare variants of SCENARIO on the same random numbers.
 
     Every variant is SCENARIO (with any --set) changed by its own keys, and runs with the same
@@ -67,14 +71,15 @@ def compare_command(scenario: str, variants: tuple[str, ...], replications: int 
           --variant notice:projects.rating.notice.probability=1.0
     """  # noqa: D301  (\b is click's mark for a paragraph it must not rewrap)
     user_errors(_compare)(scenario, variants, replications, seed, jobs, sets, out, fmt, force,
-                          quiet)
+                          quiet, metrics)
 
 
 def _compare(path: str, texts: tuple[str, ...], replications: int | None, seed: int | None,
              jobs: int, sets: tuple[str, ...], out: str | None, fmt: str, force: bool,
-             quiet: bool) -> None:
+             quiet: bool, metrics: str | None = None) -> None:
     started = time.perf_counter()
     check_run_options(replications, seed, jobs)  # before the progress bar prints
+    shown = parse_metrics(metrics, TERMINAL_METRICS)
     if not texts:
         raise GigsimError(f"give at least one --variant {SYNTAX},"
                           " e.g. --variant rand:dispatch.policy=random")
@@ -86,12 +91,15 @@ def _compare(path: str, texts: tuple[str, ...], replications: int | None, seed: 
     count = scenario.simulation.replications if replications is None else replications
     with progress(count * len(scenarios), quiet) as bar:
         comparison = compare_variants(scenario, variants, replications=replications, seed=seed,
-                                      jobs=jobs, progress=bar.update)
+                                      jobs=jobs, progress=bar.update, keep_tables=False)
     written = write_comparison(comparison, target, fmt=fmt, force=force,  # type: ignore[arg-type]
                                manifest={"overrides": parse_sets(sets),
                                          "command": sys.argv[1:]})
     if not quiet:
-        click.echo(str(comparison))
+        click.echo(comparison.format(shown))
+        if len(shown) < len(METRICS):
+            click.echo(f"\n{len(shown)} of {len(METRICS)} metrics shown; comparison.{fmt} has"
+                       " them all (--metrics all, or --metrics NAME,… to choose)")
         click.echo(f"\n{len(scenarios)} variants × {comparison.replications} replication(s) in"
                    f" {time.perf_counter() - started:.1f} s; results in {written}/")
     else:

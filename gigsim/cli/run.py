@@ -13,7 +13,6 @@ import click
 from gigsim.cli.common import (
     check_run_options,
     force_option,
-    format_option,
     jobs_option,
     load,
     parse_sets,
@@ -25,9 +24,10 @@ from gigsim.cli.common import (
     set_option,
     user_errors,
 )
-from gigsim.output import check_target, write_results
-from gigsim.results import Results
+from gigsim.output import DEFAULT_TABLES, check_target, choose_tables, default_format, write_results
+from gigsim.results import TABLES, Results
 from gigsim.runner import simulate
+from gigsim.sizing import check_size
 from gigsim.statistics import replications_warning
 from gigsim.units import format_duration
 
@@ -42,6 +42,7 @@ def validate(scenario: str, sets: tuple[str, ...]) -> None:
 
 def _validate(path: str, sets: tuple[str, ...]) -> None:
     scenario = load(path, sets)
+    check_size(scenario)  # validates, but would it fit in memory?
     sim = scenario.simulation
     click.echo(
         f"{path}: ok — scenario {scenario.name!r}, {len(scenario.workers)} worker group(s),"
@@ -59,23 +60,33 @@ def _validate(path: str, sets: tuple[str, ...]) -> None:
 @set_option
 @click.option("--out", "-o", type=click.Path(file_okay=False),
               help="Results folder (default: results/<scenario name>).")
-@format_option
+@click.option("--tables", "tables", default="default", show_default=True, metavar="WHICH",
+              help="Tables to write: default (" + ", ".join(DEFAULT_TABLES) + "), all (adds"
+                   " spells and workers, one row per spell and per worker), or names"
+                   " separated by commas.")
+@click.option("--format", "fmt", type=click.Choice(["auto", "csv", "parquet"]),
+              default="auto", show_default=True,
+              help="Table file format; auto is Parquet where pyarrow is installed, else CSV.")
 @force_option
 @quiet_option
 @click.option("--report", is_flag=True,
-              help="Also write report.html, a self-contained page with the summary and figures.")
+              help="Also write report.html, a self-contained page with the summary and figures"
+                   " (and the tables it is drawn from).")
 def run(scenario: str, replications: int | None, seed: int | None, jobs: int,
-        sets: tuple[str, ...], out: str | None, fmt: str, force: bool, quiet: bool,
-        report: bool) -> None:
+        sets: tuple[str, ...], out: str | None, tables: str, fmt: str, force: bool,
+        quiet: bool, report: bool) -> None:
     """Simulate SCENARIO and write a results folder."""
-    user_errors(_run)(scenario, replications, seed, jobs, sets, out, fmt, force, quiet, report)
+    user_errors(_run)(scenario, replications, seed, jobs, sets, out, fmt, force, quiet, report,
+                      tables)
 
 
 def _run(path: str, replications: int | None, seed: int | None, jobs: int,
          sets: tuple[str, ...], out: str | None, fmt: str, force: bool, quiet: bool,
-         report: bool = False) -> None:
+         report: bool = False, tables: str = "default") -> None:
     started = time.perf_counter()
     check_run_options(replications, seed, jobs)  # before the progress bar prints
+    choose_tables(tables)  # a bad --tables is refused before anything runs
+    fmt = default_format() if fmt == "auto" else fmt
     scenario = load(path, sets)
     target = Path(out) if out is not None else Path("results") / scenario.name
     check_target(target, force, fmt)  # type: ignore[arg-type]  # fail before simulating
@@ -85,11 +96,15 @@ def _run(path: str, replications: int | None, seed: int | None, jobs: int,
                            progress=bar.update)
     written = write_results(results, target, fmt=fmt, force=force,  # type: ignore[arg-type]
                             manifest={"overrides": parse_sets(sets), "command": sys.argv[1:]},
-                            report=report)
+                            report=report, tables=tables)
     if not quiet:
         click.echo(brief_summary(results))
         click.echo(f"\n{results.replications} replication(s) in"
                    f" {time.perf_counter() - started:.1f} s; results in {written}/")
+        names = choose_tables(tables, report)
+        left = [name for name in TABLES if name not in names]
+        click.echo(f"tables ({fmt}): {', '.join(names)}"
+                   + (f"; --tables all adds {' and '.join(left)}" if left else ""))
     else:
         click.echo(str(written))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import sys
 import time
@@ -11,12 +12,23 @@ from typing import Any
 import click
 import pandas as pd
 
-from gigsim.cli.common import format_option, parse_sets, quiet_option, set_option, user_errors
-from gigsim.errors import GigsimError
+from gigsim.cli.common import (
+    format_option,
+    on_terminal,
+    parse_metrics,
+    parse_sets,
+    quiet_option,
+    set_option,
+    user_errors,
+)
+from gigsim.comparison import format_metric
+from gigsim.errors import GigsimError, ScenarioError
 from gigsim.scenario import parse_value
+from gigsim.schema import read_toml
 from gigsim.sweep.backends import DEFAULT_CONNECT_TIMEOUT_S, make_backend
 from gigsim.sweep.runner import SweepResult, run_sweep, undefined_metrics
-from gigsim.sweep.spec import SweepSpec, load_sweep
+from gigsim.sweep.sensitivity import index_warnings
+from gigsim.sweep.spec import DEFAULT_METRICS, SWEEP_KEYS, SweepSpec, load_sweep
 from gigsim.sweep.store import SweepStore
 
 sweep_file_argument = click.argument("sweep_file", type=click.Path(dir_okay=False))
@@ -47,6 +59,14 @@ def _sweep_options(command: Any) -> Any:
         click.option("--keep-tables", is_flag=True,
                      help="Also keep every run's full tables (worker_months, spells, ...) under"
                           " OUT/tables/; by default runs keep only their summary metrics."),
+        click.option("--replications", "-r", type=int,
+                     help="Replications at every point (default: the sweep file's)."),
+        click.option("--seed", type=int, help="Seed (default: the sweep file's)."),
+        click.option("--metrics", "metrics", metavar="NAME,…",
+                     help="Metrics to print and draw (and, for sensitivity, to analyse),"
+                          " comma-separated, or all (default: the sweep file's metrics, else "
+                          + ",".join(DEFAULT_METRICS) + "); runs and points tables keep every"
+                          " metric."),
         set_option,
         quiet_option,
     ]
@@ -75,12 +95,15 @@ def sweep_command(sweep_file: str, **options: Any) -> None:
       gigsim sweep scenarios/sweeps/arrival_notice.toml --scheduler tcp://10.0.0.5:8786
       gigsim sweep scenarios/sweeps/arrival_notice.toml --resume
     """  # noqa: D301  (\b is click's mark for a paragraph it must not rewrap)
-    user_errors(_sweep)(sweep_file, sensitivity=False, **options)
+    user_errors(_sweep)(sweep_file, sensitivity=False, n=None, **options)
 
 
 @click.command(name="sensitivity")
 @sweep_file_argument
 @_sweep_options
+@click.option("--n", "n", type=int,
+              help="SALib's base sample size N (default: the file's sensitivity.n); for"
+                   " sobol a power of two, giving N × (keys + 2) points.")
 def sensitivity_command(sweep_file: str, **options: Any) -> None:
     """Sensitivity analysis of the sweep file's [sensitivity] table, with SALib.
 
@@ -107,7 +130,7 @@ class _Bar:
         self.done = 0
 
     def __call__(self, done: int, total: int) -> None:
-        if self.quiet or total == 0:
+        if self.quiet or total == 0 or not on_terminal():
             return
         if self.bar is None:
             self.bar = click.progressbar(
@@ -123,16 +146,66 @@ class _Bar:
             self.bar = None
 
 
+# What a user may reach for with --set that is a key of the sweep file, not of the scenario.
+_SWEEP_KEY_OPTIONS = {"replications": "--replications", "seed": "--seed",
+                      "sensitivity.n": "--n", "metrics": "--metrics"}
+
+
+def _check_sets(fixed: dict[str, Any], sensitivity: bool) -> None:
+    """Refuse --set keys that belong to the sweep file, naming the option that sets them."""
+    for key in fixed:
+        first = key.split(".")[0]
+        if first not in SWEEP_KEYS or first in ("name", "description"):  # scenario keys too
+            continue
+        option = _SWEEP_KEY_OPTIONS.get(key)
+        if option == "--n" and not sensitivity:
+            option = None
+        hint = (f"use {option}" if option is not None
+                else "edit the sweep file (its keys are not scenario keys)")
+        raise GigsimError(f"--set {key}: --set changes keys of the scenario, and {first} is a"
+                          f" key of the sweep file; {hint}")
+
+
+def _load(path: str, sensitivity: bool, fixed: dict[str, Any], replications: int | None,
+          seed: int | None, n: int | None) -> SweepSpec:
+    """The sweep file with the command line's changes; their errors name the option."""
+    changes: dict[str, Any] = {}
+    given: dict[str, str] = {}
+    if replications is not None:
+        changes["replications"], given["replications"] = replications, "--replications"
+    if seed is not None:
+        changes["seed"], given["seed"] = seed, "--seed"
+    if n is not None:
+        data, _ = read_toml(Path(path))
+        if not isinstance(data.get("sensitivity"), dict):
+            raise GigsimError(f"{path}: has no [sensitivity] table for --n to change")
+        changes["sensitivity"], given["sensitivity.n"] = {"n": n}, "--n"
+    try:
+        return load_sweep(path, changes or None, cli_set=fixed or None)
+    except ScenarioError as error:
+        if error.key in given:
+            raise GigsimError(f"{given[error.key]}: {error.message}") from None
+        raise
+
+
 def _sweep(path: str, sensitivity: bool, jobs: int, scheduler: str | None,
            scheduler_timeout: float, out: str | None, resume: bool, force: bool, fmt: str,
-           keep_tables: bool, sets: tuple[str, ...], quiet: bool) -> None:
+           keep_tables: bool, sets: tuple[str, ...], quiet: bool, replications: int | None,
+           seed: int | None, metrics: str | None, n: int | None) -> None:
     started = time.perf_counter()
     if jobs < 0:
         raise GigsimError(f"--jobs: must be at least 0, got {jobs}")
     if scheduler_timeout <= 0:
         raise GigsimError(f"--scheduler-timeout: must be positive, got {scheduler_timeout:g}")
+    for option, value, minimum in (("--replications", replications, 1), ("--seed", seed, 0),
+                                   ("--n", n, 1)):
+        if value is not None and value < minimum:
+            raise GigsimError(f"{option}: must be at least {minimum}, got {value}")
     fixed = {key: parse_value(value) for key, value in parse_sets(sets).items()}
-    spec = load_sweep(path, {"set": fixed} if fixed else None)
+    _check_sets(fixed, sensitivity)
+    spec = _load(path, sensitivity, fixed, replications, seed, n)
+    if metrics is not None:
+        spec = dataclasses.replace(spec, metrics=parse_metrics(metrics, spec.metrics))
     if sensitivity and spec.kind != "sensitivity":
         raise GigsimError(f"{path}: has no [sensitivity] table; gigsim sweep runs its"
                           f" [{spec.kind}]")
@@ -183,13 +256,19 @@ def _report(spec: SweepSpec, result: SweepResult) -> str:
         if missing:
             lines.append(f"(undefined at some points, so their indices are NaN:"
                          f" {', '.join(missing)})")
-        return "\n".join(lines)
-    shown = result.points[["point", *spec.keys, *spec.metrics]]
+        assert spec.sensitivity is not None
+        lines += ["", *index_warnings(result.indices, spec.sensitivity.method,
+                                      spec.sensitivity.n)]
+        return "\n".join(line for line in lines).rstrip()
+    shown = result.points[["point", *spec.keys, *spec.metrics]].head(30).copy()
+    for metric in spec.metrics:  # one precision per metric, as compare prints it
+        shown[metric] = [format_metric(metric, float(v)) for v in shown[metric]]
     with pd.option_context("display.width", 160, "display.max_columns", 20,
-                           "display.float_format", "{:.4g}".format):
-        text = shown.head(30).to_string(index=False)
-    if len(shown) > 30:
-        text += f"\n… {len(shown) - 30} more points in points.{result.files[1].split('.')[-1]}"
+                           "display.float_format", "{:.6g}".format):
+        text = shown.to_string(index=False)
+    if len(result.points) > 30:
+        text += (f"\n… {len(result.points) - 30} more points in"
+                 f" points.{result.files[1].split('.')[-1]}")
     return "means per point (95% intervals in points table):\n" + text
 
 

@@ -13,8 +13,11 @@ from gigsim.dispatch.policy import (
     OpenProject,
     PolicyError,
     build_policy,
+    checked_choice,
+    checked_priority,
     first_open,
     get_policy,
+    is_builtin,
 )
 from gigsim.dispatch.queues import PriorityQueue, WorkerQueue
 from gigsim.dists import Constant, Distribution
@@ -89,9 +92,15 @@ class Dispatcher:
         self.pools: dict[str, WorkerQueue] = {}
         self.open_projects: dict[str, dict[int, Project]] = {}
         self.skill_holders: dict[str, int] = {}
+        # A user's policy has its answers checked (a NaN must not pass silently); gigsim's own
+        # are trusted, and run at full speed.
+        trusted = is_builtin(policy)
+        priority = policy.priority if trusted else checked_priority(policy)
         self._new_queue: Callable[[str], WorkerQueue] = getattr(
-            policy, "new_queue", lambda skill: PriorityQueue(policy.priority))
+            policy, "new_queue", lambda skill: PriorityQueue(priority))
         self._choose_project = getattr(policy, "choose_project", None)
+        if self._choose_project is not None and not trusted:
+            self._choose_project = checked_choice(policy)
 
     # --- the market a policy may look at ----------------------------------------------------
 

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import math
+import numbers
 from collections.abc import Callable, Mapping, Sequence
 from importlib.metadata import entry_points
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
+
+from gigsim.errors import GigsimError
 
 ENTRY_POINT_GROUP = "gigsim.policies"
 
@@ -210,6 +214,74 @@ def build_policy(name: str, rng: np.random.Generator,
         raise PolicyError(f"{name!r} does not implement the dispatch-policy protocol"
                           " (a priority(worker, now) method)")
     return policy
+
+
+class PolicyAnswerError(GigsimError):
+    """A policy answered with something the dispatcher cannot use (NaN, a string, ...)."""
+
+
+def is_builtin(policy: object) -> bool:
+    """Whether ``policy`` is one of gigsim's own policies, whose answers need no checking."""
+    return type(policy) in _REGISTRY.values() and type(policy).__module__.startswith("gigsim.")
+
+
+def policy_label(policy: object) -> str:
+    """How messages name a policy: its registered name, or ``module:Class``."""
+    cls = type(policy)
+    name = getattr(cls, "name", None)
+    return name if isinstance(name, str) else f"{cls.__module__}:{cls.__qualname__}"
+
+
+def checked_priority(policy: DispatchPolicy) -> Callable[[Any, float], Any]:
+    """``policy.priority``, checked: every answer a finite number, or a tuple of them of one size.
+
+    A NaN would sort arbitrarily in the queue, and a string or a tuple of another size would fail
+    deep in a heap comparison; instead the first bad answer stops the run with a
+    :class:`PolicyAnswerError` naming the policy, the worker and the time.
+    """
+    label = policy_label(policy)
+    priority = policy.priority
+    first_size: list[int] = []  # the size of the first answer: -1 for a number
+
+    def check(worker: Any, now: float) -> Any:
+        where = f"policy {label!r} gave worker {worker.id} (at {now:.1f} h) the priority"
+        value = priority(worker, now)
+        items = value if isinstance(value, tuple) else (value,)
+        size = len(value) if isinstance(value, tuple) else -1
+        for item in items:
+            if isinstance(item, bool) or not isinstance(item, numbers.Real):
+                raise PolicyAnswerError(f"{where} {value!r}: expected a number or a tuple of"
+                                        " numbers")
+            if not math.isfinite(item):
+                raise PolicyAnswerError(f"{where} {value!r}: expected finite numbers (is"
+                                        " something it reads NaN, such as released_at for a"
+                                        " worker under notice?)")
+        if not first_size:
+            first_size.append(size)
+        elif size != first_size[0]:
+            expected = "a number" if first_size[0] < 0 else f"a tuple of {first_size[0]}"
+            raise PolicyAnswerError(f"{where} {value!r}: expected {expected}, as its first"
+                                    " answer was")
+        return value
+
+    return check
+
+
+def checked_choice(policy: DispatchPolicy) -> Callable[..., Any]:
+    """``policy.choose_project``, checked: the answer must be one of the projects offered."""
+    label = policy_label(policy)
+    choose = policy.choose_project  # type: ignore[attr-defined]
+
+    def check(worker: Any, projects: Sequence[OpenProject], market: Any, now: float) -> Any:
+        chosen = choose(worker, projects, market, now)
+        if not any(chosen is project for project in projects):
+            offered = ", ".join(str(p.id) for p in projects)
+            raise PolicyAnswerError(f"policy {label!r} chose {chosen!r} for worker {worker.id}"
+                                    f" (at {now:.1f} h): expected one of the projects offered"
+                                    f" (ids {offered})")
+        return chosen
+
+    return check
 
 
 def first_open(projects: Sequence[OpenProject]) -> OpenProject:

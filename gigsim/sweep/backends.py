@@ -20,6 +20,7 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from gigsim.errors import GigsimError
+from gigsim.runner import watch_for_reimport
 from gigsim.sweep.task import RunOutcome, RunTask, run_task
 
 LOCAL = "local"  # --scheduler local: a Dask LocalCluster on this machine
@@ -106,18 +107,19 @@ class ProcessBackend:
         pending: set[Future[RunOutcome]] = set()
         queue = iter(tasks)
         exhausted = False
-        while True:
-            while not exhausted and len(pending) < 2 * self.workers:
-                task = next(queue, None)
-                if task is None:
-                    exhausted = True
-                else:
-                    pending.add(self._pool.submit(run_task, task))
-            if not pending:
-                return
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                yield future.result()
+        with watch_for_reimport("a sweep on local processes", "jobs=1"):
+            while True:
+                while not exhausted and len(pending) < 2 * self.workers:
+                    task = next(queue, None)
+                    if task is None:
+                        exhausted = True
+                    else:
+                        pending.add(self._pool.submit(run_task, task))
+                if not pending:
+                    return
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield future.result()
 
     def describe(self) -> dict[str, Any]:
         """Kind and worker count."""

@@ -21,6 +21,7 @@ import pandas as pd
 import tomli_w
 
 from gigsim.output import Format, environment, scenario_as_run
+from gigsim.runner import stop_if_reimported
 from gigsim.sweep.backends import Backend, SerialBackend
 from gigsim.sweep.spec import SweepSpec
 from gigsim.sweep.store import SweepStore, write_atomically, write_json
@@ -64,6 +65,7 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, backend: Backend | None = Non
     with each outcome once it is persisted. Raises :class:`~gigsim.errors.GigsimError`, before
     anything in ``out`` changes, when the folder or the backend will not do.
     """
+    stop_if_reimported()  # a started process re-running an unguarded script stops here
     started = time.perf_counter()
     store = SweepStore(out, spec, keep_tables)
     state = store.check(resume, force, fmt)

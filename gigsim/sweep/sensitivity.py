@@ -11,6 +11,7 @@ SALib is an optional dependency: ``pip install 'gigsim[sweep]'``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -158,3 +159,63 @@ def analyze_function(design: SensitivityDesign,
     """
     x = design.sample()
     return indices_table(design, x, {name: np.asarray(function(x), dtype=float)})
+
+
+# An interval is called wide only where it reaches an index that matters: an index whose
+# interval stays under this is near zero either way. S1 above ST by less than ROUNDING is not
+# worth a warning (an additive model has S1 = ST, and the estimates differ in the last digits).
+NEGLIGIBLE_INDEX = 0.05
+ROUNDING = 0.01
+
+
+def index_warnings(indices: pd.DataFrame, method: str, n: int) -> list[str]:
+    """Lines that say where the indices are not to be trusted yet, and how much larger an n.
+
+    For Sobol': a first-order index above its total index or above 1 (impossible in theory;
+    the sign of too small a sample), or a 95% interval wider than the index itself; for
+    Morris, a mu* interval wider than mu*. Every problem of a kind goes on one line, with the
+    first few examples and an n four times larger (intervals narrow as 1/sqrt(n), so that
+    halves them). Ends with SALib's advice on n for the method.
+    """
+    bigger = 4 * n
+    if method == "sobol":
+        bigger = 1 << max(0, (4 * n - 1).bit_length())  # a power of two, at least 4 n
+    advice = f"try --n {bigger} (now {n}); intervals narrow as 1/sqrt(n)"
+    problems: dict[str, list[str]] = {"above_total": [], "above_one": [], "wide": []}
+    frame = indices.dropna(subset=["value"])
+    if method == "sobol":
+        for (metric, parameter), rows in frame.groupby(["metric", "parameter"], sort=False):
+            by_index = {row["index"]: row for _, row in rows.iterrows()}
+            first, total = by_index.get("S1"), by_index.get("ST")
+            if first is not None and total is not None \
+                    and first["value"] > total["value"] + ROUNDING:
+                problems["above_total"].append(f"{metric}/{parameter}: S1 {first['value']:.3g}"
+                                               f" > ST {total['value']:.3g}")
+            if first is not None and first["value"] > 1:
+                problems["above_one"].append(f"{metric}/{parameter}: S1 {first['value']:.3g}")
+    for _, row in frame.iterrows():
+        if row["index"] in ("S1", "ST", "S2", "mu_star") and not math.isnan(row["conf"]):
+            width = row["ci_high"] - row["ci_low"]
+            if width > abs(row["value"]) and row["ci_high"] > NEGLIGIBLE_INDEX:
+                problems["wide"].append(f"{row['metric']}/{row['parameter']}: {row['index']}"
+                                        f" {row['value']:.3g} [{row['ci_low']:.3g},"
+                                        f" {row['ci_high']:.3g}]")
+    texts = {
+        "above_total": "a first-order index above its total index",
+        "above_one": "a first-order index above 1",
+        "wide": "a 95% interval wider than the index",
+    }
+    lines = []
+    for kind, found in problems.items():
+        if found:
+            shown = "; ".join(found[:3]) + (f"; and {len(found) - 3} more" if len(found) > 3
+                                            else "")
+            lines.append(f"warning: {texts[kind]} ({len(found)}: {shown}): the sample is too"
+                         f" small to trust; {advice}")
+    if method == "sobol":
+        lines.append(f"SALib: Sobol' indices converge as n grows; n must be a power of two"
+                     f" (now {n}), and a sweep runs n × (keys + 2) points")
+    else:
+        lines.append(f"SALib: Morris screening ranks parameters by mu*; more trajectories"
+                     f" (n, now {n}) narrow its intervals")
+    return lines

@@ -33,8 +33,9 @@ from typing import Any, Literal
 import numpy as np
 
 from gigsim.errors import ScenarioError
-from gigsim.scenario import Scenario, load_scenario
-from gigsim.schema import Section, read_toml
+from gigsim.scenario import SCENARIO_TABLES, Scenario, load_scenario
+from gigsim.schema import MAX_SEED, Section, read_toml
+from gigsim.sizing import available_memory, check_size
 from gigsim.statistics import METRICS
 from gigsim.sweep.design import (
     SAMPLE_METHODS,
@@ -49,6 +50,9 @@ from gigsim.sweep.design import (
 
 Kind = Literal["grid", "sample", "sensitivity"]
 DEFAULT_METRICS = ("income_mean_usd", "zero_income_share", "latency_mean_h", "idle_share")
+# The top-level keys of a sweep file (what --set must not be given).
+SWEEP_KEYS = ("name", "description", "scenario", "replications", "seed",
+              "common_random_numbers", "metrics", "set", "grid", "sample", "sensitivity")
 SPEC_VERSION = 1  # bump when the meaning of a resolved spec changes
 
 
@@ -138,25 +142,35 @@ class SweepSpec:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def load_sweep(path: str | Path, changes: Mapping[str, Any] | None = None) -> SweepSpec:
+def load_sweep(path: str | Path, changes: Mapping[str, Any] | None = None, *,
+               cli_set: Mapping[str, Any] | None = None) -> SweepSpec:
     """Read, resolve and validate the sweep file at ``path``.
 
     ``changes`` is merged into the file's data first, table by table (for example
     ``{"replications": 2, "set": {"simulation.horizon": "8w"}}``), which is how notebooks
-    and tests shrink a shipped sweep. Raises :class:`~gigsim.errors.ScenarioError` naming the
-    file and the key on bad input.
+    and tests shrink a shipped sweep. ``cli_set`` holds scenario overrides given on the command
+    line (``--set``), applied after the file's ``[set]``; errors in them are blamed on
+    ``--set``. Raises :class:`~gigsim.errors.ScenarioError` naming the file (or option) and
+    the key on bad input.
     """
     path = Path(path)
     source = str(path)
     data, text = read_toml(path)
     if changes:
         data = _merge(data, changes)
-    return sweep_from_dict(data, source, path.parent, text)
+    return sweep_from_dict(data, source, path.parent, text, cli_set)
 
 
 def sweep_from_dict(data: Mapping[str, Any], source: str, folder: Path,
-                    text: str = "") -> SweepSpec:
-    """Resolve a sweep given as parsed TOML; ``folder`` is where relative paths start."""
+                    text: str = "", cli_set: Mapping[str, Any] | None = None) -> SweepSpec:
+    """Resolve a sweep given as parsed TOML; ``folder`` is where relative paths start.
+
+    ``cli_set`` is as for :func:`load_sweep`.
+    """
+    if "scenario" not in data and any(table in data for table in SCENARIO_TABLES):
+        raise ScenarioError(source, "", "this is a scenario file, not a sweep file; run it with"
+                                        f" `gigsim run {source}`, or name it in a sweep file"
+                                        " (scenario = \"...\")")
     root = Section(data, source)
     scenario_path = folder / root.string("scenario")
     name = root.string("name", Path(source).stem)
@@ -169,8 +183,11 @@ def sweep_from_dict(data: Mapping[str, Any], source: str, folder: Path,
                                 f" (known: {', '.join(METRICS)})")
     fixed = _flat_table(root, "set", source)
     base = _base_scenario(scenario_path, fixed, source)
+    if cli_set:
+        base = base.with_overrides(cli_set)  # errors name --set
+        fixed = {**fixed, **cli_set}
     replications = root.count("replications", base.simulation.replications, positive=True)
-    seed = root.count("seed", base.simulation.seed)
+    seed = root.count("seed", base.simulation.seed, maximum=MAX_SEED)
     designs = [table for table in ("grid", "sample", "sensitivity") if root.has(table)]
     if len(designs) != 1:
         found = ", ".join(f"[{d}]" for d in designs) or "none"
@@ -213,6 +230,13 @@ def sweep_from_dict(data: Mapping[str, Any], source: str, folder: Path,
     points = tuple(Point(index, row, _table_values(column),
                          _point_scenario(base, row, index, source, kind))
                    for index, (row, column) in enumerate(zip(rows, columns, strict=True)))
+    memory = available_memory()
+    for point in points:  # a run holds one replication's records at a time
+        try:
+            check_size(point.scenario, 1, memory)
+        except ScenarioError as error:
+            raise ScenarioError(source, error.key, f"at point {point.index}: {error.message}"
+                                ) from None
     return SweepSpec(name=name, source=source, kind=kind, base=base, fixed=fixed, keys=keys,
                      points=points, replications=replications, seed=seed,
                      common_random_numbers=common, metrics=tuple(metrics),

@@ -65,6 +65,8 @@ SMALL_GENERALIST = (
     "-r", "2",
 )
 
+ALL_AS_CSV = ("--tables", "all", "--format", "csv")
+
 Invoke = Callable[..., Result]
 
 
@@ -74,8 +76,12 @@ def invoke(*args: str | Path) -> Result:
 
 
 def small_run_args(out: Path, *extra: str) -> list[str | Path]:
-    """``gigsim run`` arguments for the shrunken generalist scenario, writing to ``out``."""
-    return ["run", SCENARIOS / "generalist.toml", *SMALL_GENERALIST, "--out", out, *extra]
+    """``gigsim run`` arguments for the shrunken generalist scenario, writing to ``out``.
+
+    Every table, as CSV: most tests read the tables (``test_outputs.py`` checks the defaults).
+    """
+    return ["run", SCENARIOS / "generalist.toml", *SMALL_GENERALIST, "--out", out,
+            *ALL_AS_CSV, *extra]
 
 
 def hidden_entries(folder: Path) -> list[str]:

@@ -13,6 +13,7 @@ from click.testing import Result
 import gigsim
 
 from ._support import (
+    ALL_AS_CSV,
     BUNDLED,
     MINIMAL_TOML,
     SCENARIOS,
@@ -80,7 +81,7 @@ def test_minimal_scenario_is_valid_and_runs(tmp_path: Path) -> None:
     path.write_text(MINIMAL_TOML, encoding="utf-8")
     assert_ok(invoke("validate", path))
     out = tmp_path / "out"
-    assert_ok(invoke("run", path, "--out", out, "-q"))
+    assert_ok(invoke("run", path, "--out", out, "-q", *ALL_AS_CSV))
     assert {p.name for p in out.iterdir()} == expected_files("csv")
 
 
@@ -145,7 +146,7 @@ def test_resolved_scenario_validates_and_reruns_to_same_tables(
     assert "scenario 'generalist'" in result.stdout
     assert "2 replication(s)" in result.stdout
     again = tmp_path / "again"
-    assert_ok(invoke("run", resolved, "--out", again, "-q"))  # no --set, -r or --seed
+    assert_ok(invoke("run", resolved, "--out", again, "-q", *ALL_AS_CSV))  # no --set, -r, --seed
     assert csv_bytes(again) == csv_bytes(out)
     assert (again / "summary.json").read_bytes() == (out / "summary.json").read_bytes()
 
@@ -194,7 +195,7 @@ def test_run_other_bundled_scenarios_small(tmp_path: Path, name: str) -> None:
         sets += ["--set", f"workers.{group['name']}.count=100",
                  "--set", f"workers.{group['name']}.arrivals_per_week=5"]
     out = tmp_path / name
-    result = invoke("run", path, *sets, "-r", "1", "--out", out)
+    result = invoke("run", path, *sets, "-r", "1", "--out", out, *ALL_AS_CSV)
     assert_ok(result)
     assert f"results in {out}" in result.stdout
     assert {p.name for p in out.iterdir()} == expected_files("csv")

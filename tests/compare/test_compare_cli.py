@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from gigsim.cli import main
-from gigsim.comparison import TABLE_COLUMNS
+from gigsim.comparison import TABLE_COLUMNS, TERMINAL_METRICS
 from gigsim.dispatch import policy_names
 from gigsim.statistics import METRICS
 
@@ -122,13 +122,40 @@ def test_summary_manifest_and_scenarios(compared: tuple[Path, Result]) -> None:
 
 
 def test_terminal_table(compared: tuple[Path, Result]) -> None:
+    """The terminal shows the short default set of metrics; the files keep every one."""
     out, result = compared
     text = result.stdout
     for metric in METRICS:
-        assert f"\n{metric}: " in text
+        assert (f"\n{metric}: " in text) == (metric in TERMINAL_METRICS), metric
+    assert f"{len(TERMINAL_METRICS)} of {len(METRICS)} metrics shown" in text
     assert "vs base [95% CI]" in text
     assert "pairing saves" in text
     assert f"results in {out}/" in text
+    table = pd.read_csv(out / "comparison.csv")
+    assert set(table["metric"]) == set(METRICS)
+
+
+def test_metrics_option_chooses_what_the_terminal_shows(tmp_path: Path) -> None:
+    chosen = ["latency_p90_h", "income_gini"]
+    args = compare_args(tmp_path / "m", "rand:dispatch.policy=random", replications=2)
+    result = invoke(*args, "--metrics", ",".join(chosen))
+    assert_ok(result)
+    shown = [line.split(":")[0] for line in result.stdout.splitlines()
+             if line.split(":")[0] in METRICS]
+    assert shown == chosen
+    every = invoke(*compare_args(tmp_path / "all", "rand:dispatch.policy=random",
+                                 replications=2), "--metrics", "all")
+    assert_ok(every)
+    assert all(f"\n{metric}: " in every.stdout for metric in METRICS)
+    assert "metrics shown" not in every.stdout
+
+
+def test_unknown_metric_is_named_with_the_closest(tmp_path: Path) -> None:
+    out = tmp_path / "bad"
+    result = invoke(*compare_args(out, "rand:dispatch.policy=random", replications=2),
+                    "--metrics", "income_mean_usd,latency_mean")
+    assert_one_line_error(result, "--metrics", "`latency_mean`", "did you mean")
+    assert not out.exists()
 
 
 def test_one_variant_is_compared_with_the_scenario_as_is(tmp_path: Path,

@@ -150,7 +150,8 @@ def test_bad_options(tmp_path: Path) -> None:
     assert_one_line_error(invoke("sweep", path, "--set", "nope", "--out", tmp_path / "o"),
                           "expected KEY=VALUE")
     assert_one_line_error(invoke("sweep", path, "--set", "workers.generalists.count=-1",
-                                 "--out", tmp_path / "o"), "set.workers.generalists.count")
+                                 "--out", tmp_path / "o"),
+                          "--set: workers.generalists.count", "must be zero or positive")
     assert_one_line_error(invoke("sweep", tmp_path / "missing.toml"), "no such file")
     assert not (tmp_path / "o").exists()
 

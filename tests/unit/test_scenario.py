@@ -516,3 +516,68 @@ def test_leave_rate_per_hour(scenario_data: dict[str, Any]) -> None:
     edit(scenario_data, "workers.doctors.leave_rate_per_year", 2.0)
     group = Scenario.from_dict(scenario_data).workers[1]
     assert math.isclose(group.leave_rate_per_h, 2.0 / 8766.0)
+
+
+# --- mistakes named as what they are ----------------------------------------------------------
+
+
+def test_a_misspelt_project_key_is_named_with_the_right_one(write_scenario: Writer,
+                                                            scenario_toml: str) -> None:
+    """The issue's example: `arivals_per_week` once gave `arrivals_per_week: missing`."""
+    text = scenario_toml.replace("arrivals_per_week = 1.0", "arivals_per_week = 0.25")
+    path = write_scenario(text)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert info.value.source == str(path)
+    assert info.value.key == "projects.rating.arivals_per_week"
+    assert info.value.message == "unknown key (did you mean `arrivals_per_week`?)"
+
+
+def test_a_misspelt_table_is_named_before_the_table_it_misses(write_scenario: Writer,
+                                                              scenario_toml: str) -> None:
+    path = write_scenario(scenario_toml.replace("[simulation]", "[simulaton]"))
+    with pytest.raises(ScenarioError, match=r"simulaton: unknown key \(did you mean"
+                                            r" `simulation`\?\)"):
+        load_scenario(path)
+
+
+def test_a_misspelt_optional_key_suggests_the_known_one(scenario_data: dict[str, Any]) -> None:
+    edit(scenario_data, "workers.generalists.patience", _DELETE)
+    edit(scenario_data, "workers.generalists.patiense", "8w")
+    with pytest.raises(ScenarioError) as info:
+        Scenario.from_dict(scenario_data, "s.toml")
+    assert info.value.key == "workers.generalists.patiense"
+    assert "did you mean `patience`?" in info.value.message
+
+
+def test_an_override_naming_a_misspelt_group_suggests_the_group(scenario_data: dict[str, Any]
+                                                                ) -> None:
+    with pytest.raises(ScenarioError) as info:
+        apply_overrides(scenario_data, {"workers.generalist.count": 3})
+    assert info.value.source == "--set"
+    assert "did you mean `generalists`?" in info.value.message
+
+
+@pytest.mark.parametrize(("design", "command"), [("grid", "gigsim sweep"),
+                                                 ("sample", "gigsim sweep"),
+                                                 ("sensitivity", "gigsim sensitivity")])
+def test_a_sweep_file_is_recognised_where_a_scenario_is_expected(
+        write_scenario: Writer, design: str, command: str) -> None:
+    path = write_scenario({"scenario": "base.toml", "replications": 2, design: {"x": [1]}})
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert info.value.key == ""
+    assert info.value.message == (f"this is a sweep file, not a scenario; run it with"
+                                  f" `{command} {path}`")
+
+
+def test_overridden_keys_are_remembered_for_later_blame(scenario_data: dict[str, Any]) -> None:
+    scenario = Scenario.from_dict(scenario_data, "s.toml").with_overrides(
+        {"workers.generalists.count": 5})
+    assert scenario.blame("workers.generalists.count") == "--set"
+    assert scenario.blame("workers.doctors.count") == "s.toml"
+
+
+def test_a_seed_may_be_any_toml_integer(scenario_data: dict[str, Any]) -> None:
+    scenario_data["simulation"]["seed"] = 2**63 - 1
+    assert Scenario.from_dict(scenario_data).simulation.seed == 2**63 - 1

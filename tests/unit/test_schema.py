@@ -251,3 +251,72 @@ def test_lowest_value(dist, lowest: float) -> None:  # type: ignore[no-untyped-d
 def test_lowest_value_of_positive_continuous_distributions_is_positive() -> None:
     assert lowest_value(Exponential(1.0)) > 0
     assert lowest_value(LogNormal(1.0, 1.0)) > 0
+
+
+# --- misspelt keys, and magnitudes the model can compute with --------------------------------
+
+
+def test_a_misspelt_required_key_is_named_before_the_missing_one() -> None:
+    """The typo is the mistake; the missing key it causes is only its symptom."""
+    s = section({"arivals_per_week": 0.25}, "projects.rating")
+    with raises_at("projects.rating.arivals_per_week", "unknown key (did you mean"
+                   " `arrivals_per_week`?)"):
+        s.number("arrivals_per_week")
+
+
+def test_a_missing_key_with_no_lookalike_is_reported_missing() -> None:
+    s = section({"colour": "blue"})
+    with raises_at("table.arrivals_per_week", "missing required key"):
+        s.number("arrivals_per_week")
+
+
+def test_an_unknown_optional_key_suggests_the_closest_known_one() -> None:
+    s = section({"count": 3, "pateince": "2w"})
+    s.count("count")
+    s.optional_dist("patience", "duration")
+    with raises_at("table.pateince", "unknown key (did you mean `patience`?)"):
+        s.finish()
+
+
+def test_an_unknown_key_like_no_known_one_lists_them_all() -> None:
+    s = section({"count": 3, "zzz": 1})
+    s.count("count")
+    with pytest.raises(ScenarioError) as info:
+        s.finish()
+    assert info.value.key == "table.zzz"
+    assert info.value.message == "unknown key (expected one of: count)"
+
+
+@pytest.mark.parametrize("value", [1e308, 9999999999, -1e10, 1.0000001e9])
+def test_numbers_beyond_the_bound_are_refused(value: float) -> None:
+    with raises_at("table.x", "at most 1e+09"):
+        section({"x": value}).number("x")
+
+
+def test_numbers_at_the_bound_pass_and_seeds_may_be_larger() -> None:
+    assert section({"x": 1e9}).number("x") == 1e9
+    assert section({"seed": 2**62}).count("seed", maximum=2**63 - 1) == 2**62
+
+
+@pytest.mark.parametrize("dist", [
+    {"dist": "uniform", "low": 15, "high": 1e308},
+    1e308,
+    {"dist": "lognormal", "median": 20, "sigma": 40},     # mean overflows
+    {"dist": "exponential", "mean": 1e12},
+    {"dist": "empirical", "values": [1, 2, 1e300]},
+])
+def test_distributions_whose_values_overflow_money_are_refused(dist: object) -> None:
+    with raises_at("table.pay_per_hour", "too large to compute with"):
+        section({"pay_per_hour": dist}).dist("pay_per_hour")
+
+
+@pytest.mark.parametrize("text", ["101y", "1e6w", "1e300h"])
+def test_durations_beyond_a_century_are_refused(text: str) -> None:
+    with raises_at("table.horizon", "at most 100 years"):
+        section({"horizon": text}).duration("horizon")
+
+
+def test_duration_distributions_beyond_a_century_are_refused() -> None:
+    with raises_at("table.lifetime", "at most 100 years"):
+        section({"lifetime": {"dist": "exponential", "mean": "200y"}}).dist("lifetime",
+                                                                           "duration")

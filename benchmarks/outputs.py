@@ -1,0 +1,97 @@
+"""``python -m benchmarks.outputs``: what ``make run`` writes and what ``compare`` holds (issue 12).
+
+Two measurements, each of the ``gigsim`` command in a fresh process, as a user runs it:
+
+- ``run``: ``gigsim run scenarios/generalist.toml --jobs 0`` (what ``make run`` does), its wall
+  time from the shell, the simulation's own time from its manifest (``simulate_s``), the time
+  spent writing (``write_s``) and the size of the results folder. Targets: the folder under
+  25 MB; the wall time at most twice ``simulate_s``.
+- ``compare``: ``gigsim compare scenarios/platform.toml --jobs 0`` with 5 variants, its wall
+  time and the peak resident memory of the largest process it ran (``ru_maxrss`` of the
+  children of this process: gigsim and the worker processes it started). Target: under 500 MB.
+
+Timings depend on how busy the machine is; memory and size do not. ``--quick`` runs ``run``
+only. Prints one line per figure and, with ``--json PATH``, writes them as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+GIGSIM = [sys.executable, "-c", "from gigsim.cli import main; main()"]
+VARIANTS = ("base:", "rand:dispatch.policy=random", "fair:dispatch.policy=least-earned",
+            "best:dispatch.policy=best-rated", "nodelay:dispatch.delay=0")
+
+
+def _folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def _timed(args: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(args, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def measure_run(scratch: Path) -> dict[str, Any]:
+    """``make run``'s gigsim step: wall time, simulation time, writing time, folder size."""
+    out = scratch / "generalist"
+    wall = _timed([*GIGSIM, "run", "scenarios/generalist.toml", "--jobs", "0", "--force",
+                   "--out", str(out), "-q"])
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    simulate_s = manifest["timings_s"]["simulate_s"]
+    size = _folder_bytes(out)
+    return {"wall_s": wall, "simulate_s": simulate_s, "write_s": manifest["timings_s"]["write_s"],
+            "wall_over_simulate": wall / simulate_s, "folder_mb": size / 1e6,
+            "files": sorted(p.name for p in out.iterdir()),
+            "targets": {"folder under 25 MB": size < 25e6,
+                        "wall at most 2 × simulate_s": wall <= 2 * simulate_s}}
+
+
+def measure_compare(scratch: Path) -> dict[str, Any]:
+    """compare of 5 variants on platform.toml: wall time and peak memory of its processes."""
+    args = [*GIGSIM, "compare", "scenarios/platform.toml", "--jobs", "0", "--force",
+            "--out", str(scratch / "compare"), "-q"]
+    for variant in VARIANTS:
+        args += ["--variant", variant]
+    wall = _timed(args)
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # kB on Linux
+    return {"wall_s": wall, "peak_rss_mb": peak_mb, "variants": len(VARIANTS),
+            "targets": {"peak under 500 MB": peak_mb < 500}}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the measurements and print them."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.outputs", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="run only, not compare")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    options = parser.parse_args(argv)
+    figures: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="gigsim-outputs-") as scratch:
+        figures["run"] = run = measure_run(Path(scratch))
+        print(f"run: {run['wall_s']:.1f} s wall, simulation {run['simulate_s']:.1f} s"
+              f" ({run['wall_over_simulate']:.2f}×), writing {run['write_s']:.2f} s,"
+              f" folder {run['folder_mb']:.1f} MB ({', '.join(run['files'])})")
+        if not options.quick:
+            figures["compare"] = cmp = measure_compare(Path(scratch))
+            print(f"compare: {cmp['variants']} variants, {cmp['wall_s']:.1f} s wall,"
+                  f" peak resident memory {cmp['peak_rss_mb']:.0f} MB (largest process)")
+    for name, figure in figures.items():
+        for target, met in figure["targets"].items():
+            print(f"  {name}: {target}: {'met' if met else 'NOT met'}")
+    if options.json is not None:
+        options.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,175 @@
+"""Bad input against every command: one line naming where and what, exit 2, nothing written.
+
+Each case is a command line with one mistake in it, the fragments its error line must hold
+(the file or option, the key, what was expected), and the folder that must not appear.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from ._support import MINIMAL_TOML, assert_ok, assert_one_line_error, invoke
+
+SWEEP_TOML = """\
+name = "bad"
+scenario = "{scenario}"
+replications = 1
+seed = 1
+[grid]
+"dispatch.delay" = ["1d", "2d"]
+"""
+
+
+@dataclass(frozen=True)
+class Case:
+    """``args`` after the command, with {mini}, {sweep}, {out} and {folder} filled in."""
+
+    id: str
+    command: str
+    args: tuple[str, ...]
+    fragments: tuple[str, ...]
+    mini: str = MINIMAL_TOML  # the scenario file's text for this case
+    sweep: str = SWEEP_TOML
+
+
+def broken(old: str, new: str) -> str:
+    assert MINIMAL_TOML.count(old) == 1, old
+    return MINIMAL_TOML.replace(old, new)
+
+
+TYPO = broken("arrivals_per_week = 1\n", "arivals_per_week = 1\n")
+HUGE_COUNT = broken("count = 30", "count = 1e308")
+BIG_COUNT = broken("count = 30", "count = 999999999")
+HUGE_PAY = broken('pay_per_hour = { dist = "uniform", low = 15, high = 18 }',
+                  "pay_per_hour = 1e308")
+HUGE_RATE = broken("arrivals_per_week = 2", "arrivals_per_week = 9999999999")
+BAD_TOML = MINIMAL_TOML + "\n[dispatch\n"
+
+SCENARIO_COMMANDS = ("run", "validate")
+OUT = ("--out", "{out}")
+
+CASES: list[Case] = []
+for command in SCENARIO_COMMANDS:
+    out = OUT if command == "run" else ()
+    CASES += [
+        Case(f"{command}-typo", command, ("{mini}", *out),
+             ("{mini}", "projects.rating.arivals_per_week", "did you mean `arrivals_per_week`?"),
+             mini=TYPO),
+        Case(f"{command}-sweep-file", command, ("{sweep}", *out),
+             ("{sweep}", "this is a sweep file", "gigsim sweep {sweep}")),
+        Case(f"{command}-set-value", command,
+             ("{mini}", "--set", "projects.rating.arrivals_per_week=-1", *out),
+             ("--set", "projects.rating.arrivals_per_week", "must be positive")),
+        Case(f"{command}-set-typo", command, ("{mini}", "--set", "dispatch.polcy=random", *out),
+             ("--set", "dispatch.polcy", "did you mean `policy`?")),
+        Case(f"{command}-set-syntax", command, ("{mini}", "--set", "dispatch.policy", *out),
+             ("--set", "expected KEY=VALUE")),
+        Case(f"{command}-huge-count", command, ("{mini}", *out),
+             ("{mini}", "workers.raters.count", "at most 1e+09"), mini=HUGE_COUNT),
+        Case(f"{command}-huge-rate", command, ("{mini}", *out),
+             ("{mini}", "workers.raters.arrivals_per_week", "at most 1e+09"), mini=HUGE_RATE),
+        Case(f"{command}-huge-pay", command, ("{mini}", *out),
+             ("{mini}", "projects.rating.pay_per_hour", "too large to compute with"),
+             mini=HUGE_PAY),
+        Case(f"{command}-too-big", command, ("{mini}", *out),
+             ("{mini}", "workers.raters.count", "too big to run here", "lower"),
+             mini=BIG_COUNT),
+        Case(f"{command}-no-file", command, ("{folder}/nope.toml", *out),
+             ("nope.toml", "no such file")),
+        Case(f"{command}-bad-toml", command, ("{mini}", *out), ("{mini}", "invalid TOML"),
+             mini=BAD_TOML),
+    ]
+CASES += [
+    Case("run-replications", "run", ("{mini}", "-r", "0", *OUT), ("--replications",
+                                                                   "at least 1")),
+    Case("run-tables", "run", ("{mini}", "--tables", "spels", *OUT),
+         ("--tables", "did you mean `spells`?")),
+    Case("compare-no-variant", "compare", ("{mini}", *OUT), ("--variant",)),
+    Case("compare-variant-typo", "compare", ("{mini}", "--variant", "x:dispatch.polcy=random",
+                                             *OUT),
+         ("variant 'x'", "dispatch.polcy", "did you mean `policy`?")),
+    Case("compare-variant-syntax", "compare", ("{mini}", "--variant", "x", *OUT),
+         ("--variant", "NAME:KEY=VALUE")),
+    Case("compare-set", "compare", ("{mini}", "--variant", "a:", "--set",
+                                    "workers.raters.count=-3", *OUT),
+         ("--set", "workers.raters.count", "zero or positive")),
+    Case("compare-metrics", "compare", ("{mini}", "--variant", "a:", "--metrics", "gini",
+                                        *OUT),
+         ("--metrics", "unknown metric `gini`")),
+    Case("compare-sweep-file", "compare", ("{sweep}", "--variant", "a:", *OUT),
+         ("{sweep}", "this is a sweep file")),
+    Case("compare-too-big", "compare", ("{mini}", "--variant", "a:", *OUT),
+         ("{mini}", "workers.raters.count", "too big to run here"), mini=BIG_COUNT),
+    Case("sweep-scenario", "sweep", ("{mini}", *OUT),
+         ("{mini}", "this is a scenario file", "gigsim run {mini}")),
+    Case("sweep-set-sweep-key", "sweep", ("{sweep}", "--set", "replications=3", *OUT),
+         ("--set replications", "use --replications")),
+    Case("sweep-set-scenario-key", "sweep", ("{sweep}", "--set", "dispatch.polcy=x", *OUT),
+         ("--set", "dispatch.polcy", "did you mean `policy`?")),
+    Case("sweep-grid-value", "sweep", ("{sweep}", *OUT), ("{sweep}", "grid.dispatch.delay"),
+         sweep=SWEEP_TOML.replace('["1d", "2d"]', '["1d", 2]')),
+    Case("sweep-replications", "sweep", ("{sweep}", "-r", "0", *OUT), ("--replications",)),
+    Case("sensitivity-grid-file", "sensitivity", ("{sweep}", *OUT),
+         ("{sweep}", "has no [sensitivity] table")),
+    Case("sensitivity-set-n", "sensitivity", ("{sweep}", "--set", "sensitivity.n=8", *OUT),
+         ("--set sensitivity.n", "use --n")),
+    Case("sensitivity-scenario", "sensitivity", ("{mini}", *OUT),
+         ("{mini}", "this is a scenario file")),
+    Case("report-missing", "report", ("{folder}/nothing",), ("nothing", "not a results folder")),
+    Case("report-file", "report", ("{mini}",), ("{mini}", "not a results folder")),
+    Case("estimate-hours", "estimate", ("--hours-per-week", "0"), ("--hours-per-week",)),
+    Case("estimate-months", "estimate", ("--months", "0"), ("--months",)),
+    Case("estimate-group", "estimate", ("--scenario", "{mini}", "--group", "nobody"),
+         ("nobody",)),
+    Case("estimate-scenario-typo", "estimate", ("--scenario", "{mini}", "--group", "raters"),
+         ("{mini}", "projects.rating.arivals_per_week", "did you mean"), mini=TYPO),
+    Case("estimate-sweep-file", "estimate", ("--scenario", "{sweep}", "--group", "raters"),
+         ("{sweep}", "this is a sweep file")),
+    Case("estimate-set", "estimate", ("--set", "projects.rating.arrivals_per_week=-1"),
+         ("--set", "projects.rating.arrivals_per_week")),
+]
+
+
+def entries(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input_gets_one_line_exit_2_and_writes_nothing(case: Case, tmp_path: Path) -> None:
+    mini = tmp_path / "mini.toml"
+    mini.write_text(case.mini, encoding="utf-8")
+    sweep = tmp_path / "sweep.toml"
+    sweep.write_text(case.sweep.format(scenario=(tmp_path / "base.toml").as_posix()),
+                     encoding="utf-8")
+    (tmp_path / "base.toml").write_text(MINIMAL_TOML, encoding="utf-8")
+    out = tmp_path / "out"
+
+    def fill(text: str) -> str:
+        return text.format(mini=mini, sweep=sweep, out=out, folder=tmp_path)
+
+    before = entries(tmp_path)
+    result = invoke(case.command, *(fill(a) for a in case.args))
+    assert_one_line_error(result, *(fill(f) for f in case.fragments))
+    assert entries(tmp_path) == before  # no results folder, staging folder or report
+
+
+COMMANDS = ("run", "validate", "compare", "sweep", "sensitivity", "report", "estimate")
+
+
+def test_every_command_is_in_the_battery() -> None:
+    assert {c.command for c in CASES} == set(COMMANDS)
+
+
+def test_the_battery_inputs_are_bad_only_where_meant(tmp_path: Path) -> None:
+    """The files the cases start from are valid: each case's one change is what fails."""
+    mini = tmp_path / "mini.toml"
+    mini.write_text(MINIMAL_TOML, encoding="utf-8")
+    assert_ok(invoke("validate", mini))
+    (tmp_path / "base.toml").write_text(MINIMAL_TOML, encoding="utf-8")
+    sweep = tmp_path / "sweep.toml"
+    sweep.write_text(SWEEP_TOML.format(scenario=(tmp_path / "base.toml").as_posix()),
+                     encoding="utf-8")
+    assert_ok(invoke("sweep", sweep, "--jobs", "1", "--out", tmp_path / "o", "-q"))

@@ -1,0 +1,62 @@
+"""compare without every table (what the CLI runs), and figure lines that stay apart."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+import gigsim
+from gigsim import plots
+from gigsim.comparison import Comparison, VariantSummary, compare, format_metric
+from gigsim.output import keep_lines_apart
+
+
+def test_summaries_give_the_same_comparison_as_full_results(
+        small_platform: gigsim.Scenario, policy_comparison: Comparison) -> None:
+    slim = compare(small_platform, {"longest-idle": {}, "random": {"dispatch.policy": "random"}},
+                   replications=8, seed=11, keep_tables=False)
+    assert all(isinstance(r, VariantSummary) for r in slim.results.values())
+    pd.testing.assert_frame_equal(slim.table, policy_comparison.table)
+    pd.testing.assert_frame_equal(slim.per_replication, policy_comparison.per_replication)
+    assert slim.format() == policy_comparison.format()
+
+
+def test_summaries_keep_what_the_figures_draw(policy_comparison: Comparison) -> None:
+    full = policy_comparison.results["random"]
+    kept = VariantSummary.of(full)  # type: ignore[arg-type]
+    months = full.worker_months
+    expected = months.loc[months["available_h"] > 0, "income_usd"].to_numpy()
+    np.testing.assert_array_equal(kept.worker_months["income_usd"].to_numpy(), expected)
+    pd.testing.assert_frame_equal(kept.latencies,
+                                  full.latencies[["latency_h", "censored"]])
+    assert kept.events == sum(r.events for r in full.records)  # type: ignore[union-attr]
+
+
+def test_identical_variants_stay_visible_and_are_named(policy_comparison: Comparison) -> None:
+    """Two variants with the same numbers: distinct dash patterns and markers, and a note."""
+    months = policy_comparison.results["longest-idle"].worker_months
+    other = policy_comparison.results["random"].worker_months
+    figure = plots.income_ecdf_figure({"a": months, "b": months, "c": other})
+    keep_lines_apart(figure)
+    axes = figure.axes[0]
+    lines = [line for line in axes.get_lines() if np.size(line.get_xdata()) > 0]
+    assert len({line.get_linestyle() for line in lines}) == 3
+    assert len({line.get_marker() for line in lines}) == 3
+    notes = [text.get_text() for text in axes.texts]
+    assert notes == ["identical: b = a"]
+
+
+def test_different_variants_get_no_note(policy_comparison: Comparison) -> None:
+    figure = plots.latency_ecdf_figure({name: r.latencies for name, r
+                                        in policy_comparison.results.items()})
+    keep_lines_apart(figure)
+    assert len(figure.axes[0].texts) == 0
+
+
+def test_each_metric_has_one_precision() -> None:
+    """The sweep table mixed 0.647, 0.6487 and 1083; one metric now prints one way."""
+    assert [format_metric("zero_income_share", v) for v in (0.647, 0.6487)] == ["64.7%",
+                                                                                  "64.9%"]
+    assert [format_metric("income_mean_usd", v) for v in (1083, 0.5)] == ["$1,083.00", "$0.50"]
+    assert [format_metric("latency_mean_h", v) for v in (12.345, 1083)] == ["12.3", "1,083.0"]
+    assert format_metric("income_gini", 0.41234) == "0.412"
