@@ -155,7 +155,10 @@ class Fit:
 
 def _number(value: float) -> str:
     text = f"{value:.3g}"
-    return text if "e" not in text else repr(float(text))
+    if "e" not in text:
+        return text
+    number = float(text)
+    return str(int(number)) if number.is_integer() else repr(number)
 
 
 def duration_text(hours: float) -> str:
