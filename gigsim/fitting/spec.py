@@ -26,6 +26,7 @@ import copy
 import hashlib
 import json
 import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,7 +132,7 @@ def load_calibration(path: str | Path, changes: Mapping[str, Any] | None = None
     root = Section(data, source)
     name = root.string("name", path.stem)
     root.string("description", "")
-    scenario_file = str(path.parent / root.string("scenario"))
+    scenario_file = os.path.normpath(path.parent / root.string("scenario"))
     base = load_scenario(scenario_file)
     replications = root.count("replications", base.simulation.replications, positive=True)
     seed = root.count("seed", base.simulation.seed)
