@@ -30,6 +30,8 @@ from gigsim.sweep.backends import DEFAULT_CONNECT_TIMEOUT_S, make_backend
                    " target is within its tolerance (exit status 0 if so, 1 if not).")
 @click.option("--replications", "-r", type=int, help="Replications per evaluation (default:"
                                                        " the file's).")
+@click.option("--seed", type=int, help="The seed of every evaluation (default: the file's);"
+                                       " with --check, another seed tests out of sample.")
 @click.option("--max-evaluations", type=int, help="The optimiser's budget (default: the"
                                                   " file's).")
 @click.option("--jobs", "-j", type=int, default=0, show_default=True,
@@ -66,17 +68,20 @@ def calibrate_command(calibration_file: str, check_only: bool, **options: Any) -
     sys.exit(status)
 
 
-def _calibrate(path: str, check_only: bool, replications: int | None,
+def _calibrate(path: str, check_only: bool, replications: int | None, seed: int | None,
                max_evaluations: int | None, jobs: int, scheduler: str | None,
                scheduler_timeout: float, out: str | None, resume: bool, force: bool,
                quiet: bool) -> int:
     started = time.perf_counter()
     at_least("--replications", replications, 2)
     at_least("--max-evaluations", max_evaluations, 1)
+    at_least("--seed", seed, 0)
     at_least("--jobs", jobs, 0)
     changes: dict[str, Any] = {}
     if replications is not None:
         changes["replications"] = replications
+    if seed is not None:
+        changes["seed"] = seed
     if max_evaluations is not None:
         changes["max_evaluations"] = max_evaluations
     spec = load_calibration(path, changes)
@@ -102,7 +107,9 @@ def _calibrate(path: str, check_only: bool, replications: int | None,
         click.echo(str(folder))
         return 0
     click.echo(report_text(result))
-    click.echo(f"\n{len(result.trace)} evaluations ({result.computed} computed,"
+    extra = result.computed + result.reused - len(result.trace)
+    click.echo(f"\n{len(result.trace)} evaluations by the optimiser and {extra} for the"
+               f" scenario as it was and the derivatives ({result.computed} computed,"
                f" {result.reused} reused), {spec.replications} replications each, seed"
                f" {spec.seed}; {time.perf_counter() - started:.1f} s. Results in {folder}/"
                " (the calibrated scenario is scenario.toml)")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import textwrap
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -113,7 +114,8 @@ def set_keys(text: str, overrides: Mapping[str, Any], comments: Mapping[str, str
         new_line = f"{leaf} = {inline(value_at(wanted, path))}"
         pattern = re.compile(rf"^\s*(?:{re.escape(leaf)}|\"{re.escape(leaf)}\")\s*=")
         found = next((i for i in range(start, end) if pattern.match(lines[i])), None)
-        note = [f"# {line}" for line in comments.get(key, "").splitlines()]
+        note = [f"# {part}" for line in comments.get(key, "").splitlines()
+                for part in textwrap.wrap(line, 95) or [""]]
         if found is None:
             insert = end
             while insert > start and not lines[insert - 1].strip():
