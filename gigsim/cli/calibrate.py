@@ -13,6 +13,7 @@ import pandas as pd
 
 from gigsim.cli.common import at_least, user_errors
 from gigsim.fitting.calibrate import (
+    EVALUATIONS,
     Calibration,
     calibrate,
     check,
@@ -100,8 +101,14 @@ def _calibrate(path: str, check_only: bool, replications: int | None, seed: int 
         if not quiet:
             click.echo(f"  evaluation {evaluation:>3}: objective {objective:.4g}", err=True)
 
-    result = calibrate(spec, folder, backend=backend, resume=resume, force=force,
-                       progress=progress)
+    try:
+        result = calibrate(spec, folder, backend=backend, resume=resume, force=force,
+                           progress=progress)
+    except KeyboardInterrupt:
+        saved = len(list((folder / EVALUATIONS).glob("*.json")))
+        click.echo(f"gigsim: interrupted: {saved} evaluations are saved in {folder}/; run the"
+                   " same command with --resume to continue", err=True)
+        return 130
     write_calibration(result, folder, {"command": sys.argv[1:]})
     if quiet:
         click.echo(str(folder))

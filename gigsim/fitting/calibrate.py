@@ -188,11 +188,14 @@ def calibrate(spec: CalibrationSpec, out: str | Path | None = None, *,
     tables; :func:`write_calibration` writes them.
     """
     folder = Path(out) if out is not None else None
-    if folder is not None:
-        prepare_folder(spec, folder, resume, force)
+    if folder is not None and resume and force:
+        raise GigsimError("--resume and --force: give one (--resume keeps the saved"
+                          " evaluations, --force discards them)")
     backend = backend if backend is not None else SerialBackend()
     parameters = spec.parameters
-    with backend:
+    with backend:  # connecting may fail: the folder is touched only after
+        if folder is not None:
+            prepare_folder(spec, folder, resume, force)
         evaluate = Evaluator(spec, backend, folder)
 
         def at(z: np.ndarray) -> dict[str, float]:

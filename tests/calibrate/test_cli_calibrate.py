@@ -60,6 +60,14 @@ def test_bad_files_get_one_line_and_exit_2(tmp_path: Path, old: str, new: str,
     assert len(stderr.strip().splitlines()) == 1
 
 
+def test_bad_options_get_one_line_and_exit_2(tmp_path: Path) -> None:
+    for option, value, expected in (("--seed", "-1", "--seed: must be at least 0"),
+                                    ("--replications", "1", "--replications: must be at"),
+                                    ("--jobs", "-2", "--jobs: must be at least 0")):
+        code, _, stderr = _run(str(_file(tmp_path)), "--check", option, value)
+        assert code == 2 and expected in stderr and len(stderr.strip().splitlines()) == 1
+
+
 def test_check_exits_1_off_target_and_0_on_target(tmp_path: Path) -> None:
     code, stdout, _ = _run(str(_file(tmp_path)), "--check", "--jobs", "1")
     assert code == 1 and "NOT every target" in stdout
