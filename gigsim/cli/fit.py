@@ -12,7 +12,7 @@ import pandas as pd
 from gigsim.cli.common import user_errors
 from gigsim.errors import GigsimError
 from gigsim.fitting.data import KINDS, read_sample
-from gigsim.fitting.fit import Fit, FitReport, duration_text, fit_sample
+from gigsim.fitting.fit import FAMILIES, Fit, FitReport, duration_text, fit_sample
 from gigsim.fitting.toml_edit import scenario_copy, write_text
 from gigsim.output import check_target, staged_folder
 from gigsim.scenario import load_scenario
@@ -115,8 +115,6 @@ def _slug(text: str) -> str:
 
 
 def _shown(fit: Fit, name: str, value: float) -> str:
-    from gigsim.fitting.fit import FAMILIES
-
     if math.isnan(value):
         return "?"
     if fit.kind == "duration" and name in FAMILIES[fit.family].unit_params:

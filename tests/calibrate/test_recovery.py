@@ -17,6 +17,7 @@ import pytest
 import gigsim
 from gigsim.fitting.calibrate import calibrate
 from gigsim.fitting.spec import load_calibration
+from gigsim.sweep.backends import ProcessBackend
 
 HERE = Path(__file__).parent
 TRUTH = {"workers.raters.checking_hours_per_day": 1.0, "projects.rating.arrivals_per_week": 2.0}
@@ -68,3 +69,14 @@ def test_resume_replays_saved_evaluations(tmp_path: Path) -> None:
     assert again.computed == 0 and again.reused == first.computed
     assert first.trace.drop(columns="from_cache").equals(again.trace.drop(columns="from_cache"))
     assert np.array_equal(first.parameters["calibrated"], again.parameters["calibrated"])
+
+
+@pytest.mark.slow
+def test_the_same_whatever_runs_the_evaluations(tmp_path: Path) -> None:
+    targets = {"unpaid_share": (0.25, 0.0), "months_with_income_share": (0.85, 0.0)}
+    spec = load_calibration(_write_calibration(tmp_path, targets), {"max_evaluations": 4,
+                                                                     "replications": 3})
+    here = calibrate(spec)
+    there = calibrate(spec, backend=ProcessBackend(2))
+    assert here.trace.equals(there.trace)
+    assert here.parameters.equals(there.parameters)
