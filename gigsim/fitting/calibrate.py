@@ -355,7 +355,8 @@ def write_calibration(result: Calibration, folder: str | Path,
                         ("trace", result.trace)):
         write_text(out / f"{name}.csv", frame.to_csv(index=False))
         files.append(f"{name}.csv")
-    for name, figure in (("objective", objective_figure(result.trace)),
+    weights = sum(t.weight for t in spec.targets)
+    for name, figure in (("objective", objective_figure(result.trace, weights)),
                          ("targets", targets_figure(result.targets))):
         staging = out / f".{name}.png.tmp"
         figure.savefig(staging, dpi=110, format="png")

@@ -82,8 +82,12 @@ def fit_qq_figure(report: FitReport) -> Figure:
     return figure
 
 
-def objective_figure(trace: pd.DataFrame) -> Figure:
-    """The calibration objective at each evaluation, and the best so far (log scale)."""
+def objective_figure(trace: pd.DataFrame, at_tolerance: float | None = None) -> Figure:
+    """The calibration objective at each evaluation, and the best so far (log scale).
+
+    ``at_tolerance`` (the sum of the targets' weights, by default their number) is the
+    objective when every target misses by exactly its tolerance, drawn as a dashed line.
+    """
     figure = new_figure(6.5, 4.0)
     axes = figure.add_subplot()
     objective = trace["objective"].to_numpy(dtype=float)
@@ -91,8 +95,9 @@ def objective_figure(trace: pd.DataFrame) -> Figure:
               label="objective at each evaluation")
     axes.plot(trace["evaluation"], np.minimum.accumulate(objective), color="C1",
               label="best so far")
-    axes.axhline(len([c for c in trace.columns if c.startswith("target:")]) or 1,
-                 color="0.5", linestyle="--", linewidth=0.8,
+    if at_tolerance is None:
+        at_tolerance = len([c for c in trace.columns if c.startswith("target:")]) or 1
+    axes.axhline(at_tolerance, color="0.5", linestyle="--", linewidth=0.8,
                  label="every target at its tolerance")
     axes.set_yscale("log")
     axes.set_xlabel("evaluation")
