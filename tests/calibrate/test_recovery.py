@@ -74,8 +74,8 @@ def test_resume_replays_saved_evaluations(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_the_same_whatever_runs_the_evaluations(tmp_path: Path) -> None:
     targets = {"unpaid_share": (0.25, 0.0), "months_with_income_share": (0.85, 0.0)}
-    spec = load_calibration(_write_calibration(tmp_path, targets), {"max_evaluations": 4,
-                                                                     "replications": 3})
+    spec = load_calibration(_write_calibration(tmp_path, targets), {"max_evaluations": 3,
+                                                                     "replications": 2})
     here = calibrate(spec)
     there = calibrate(spec, backend=ProcessBackend(2))
     assert here.trace.equals(there.trace)
