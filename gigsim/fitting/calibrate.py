@@ -133,7 +133,10 @@ class Evaluator:
             evaluation = Evaluation(dict(values), frame, objective(self.spec, frame), True)
         else:
             scenario = self.spec.scenario_at(values) if values else self.spec.base
-            tasks = [RunTask(0, r, self.spec.seed, scenario)
+            # the point number only names the runs (Dask keys must not repeat); the seed and
+            # the replication decide the random numbers, the same for every evaluation
+            point = self.computed
+            tasks = [RunTask(point, r, self.spec.seed, scenario)
                      for r in range(self.spec.replications)]
             outcomes = sorted(self.backend.run(tasks), key=lambda o: o.replication)
             frame = pd.DataFrame([dict(o.metrics) for o in outcomes],
