@@ -5,8 +5,8 @@ draws from the same random streams: variants that change only dispatch see the s
 and the same workers, and the difference between two variants, replication by replication, is
 free of most of the noise that separates two replications. :class:`Comparison` reports each
 variant's mean with an interval within the metric's possible range
-(:func:`gigsim.statistics.metric_interval`), and the paired difference against the first variant with its
-t interval and the share of variance that pairing removed.
+(:func:`gigsim.statistics.metric_interval`), and the paired difference against the first
+variant with its t interval and the share of variance that pairing removed.
 """
 
 from __future__ import annotations

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 
 from gigsim import simulate
@@ -64,5 +63,6 @@ def test_estimate_and_run_agree_for_workers_of_equal_tenure_and_hours() -> None:
         (mean_a, se_a), (mean_b, se_b) = _mean_se(a[column]), _mean_se(b[column])
         # two independent means: their difference within 3 standard errors of it
         assert abs(mean_a - mean_b) < 3 * math.hypot(se_a, se_b), (column, mean_a, mean_b)
-    # and they are not trivially equal: real income, real dry months
-    assert np.all(a["income"] > 0) and 0 < b["zero"].mean() < 1
+    # and they are not trivially equal: real income, real dry months (a replication's few
+    # cohort members may all have a dry spell, so the check is on the means)
+    assert a["income"].mean() > 0 and b["income"].mean() > 0 and 0 < b["zero"].mean() < 1

@@ -129,5 +129,6 @@ def test_a_reference_wage_of_zero_hides_the_comparison(specialist_10h: Estimate)
     assert "Reference job" not in text and "job pays" not in text
     assert math.isnan(hidden.reference_monthly_usd)
     assert hidden.to_dict()["verdict"]["reference_wage_usd"] is None
-    low = dataclasses.replace(specialist_10h, reference_wage_usd=5.0)
-    assert "more than a $5/h job pays" in meaning(low)
+    half = round(specialist_10h.income_per_hour_set_aside[0] / 2, 2)  # a job paying half as much
+    low = dataclasses.replace(specialist_10h, reference_wage_usd=half)
+    assert f"more than a ${half:g}/h job pays" in meaning(low)
