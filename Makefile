@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[parquet,notebooks,dev,dask,sweep,bench]'
+	$(BIN)/pip install --quiet -e '.[parquet,notebooks,dev,dask,sweep,bench,app]'
 	touch $(STAMP)
 
 # Simulate the calibrated generalist scenario on its defaults; replaces results/generalist.

@@ -18,9 +18,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from gigsim.cli import compare, estimate, report, run, sweep
+    from gigsim.cli import app, compare, estimate, report, run, sweep
 
-    for module in (run, compare, estimate, report, sweep):
+    for module in (run, compare, estimate, report, sweep, app):
         for command in module.COMMANDS:
             main.add_command(command)
 
