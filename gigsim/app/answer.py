@@ -68,7 +68,8 @@ def compute(folder: Path, role: Role, params: Params,
     # estimate's own worker-months, a mean per replication with a t interval across them.
     per_rep = est.cohort_months.groupby("replication")["income_usd"].mean()
     hours = params.hours_per_week * WEEKS_PER_MONTH
-    set_aside = t_interval((per_rep.reindex(range(est.replications)) / hours).tolist())
+    mean, low, high = t_interval((per_rep.reindex(range(est.replications)) / hours).tolist())
+    set_aside = (mean, max(low, 0.0), high)  # money is never below 0
     figures = (_fan(est.monthly, params), _drought(est.drought))
     return Answer(params=params, role_label=role.label, numbers=numbers,
                   set_aside_usd=set_aside, figures=figures,
@@ -127,8 +128,9 @@ def verdict(answer: Answer, reference_wage_usd: float) -> Verdict:
     months = answer.params.months
     p10, p50, p90 = (n["income_percentiles_usd"][k] for k in ("p10", "p50", "p90"))
     passing = n["pass_onboarding_share"]
-    zero = n["zero_income_months"]["expected_count"]
-    any_zero = n["zero_income_months"]["at_least_one_share"]
+    zero = _bounded(n["zero_income_months"]["expected_count"], months)
+    any_zero = _bounded(n["zero_income_months"]["at_least_one_share"], 1.0)
+    passing = _bounded(passing, 1.0)
     set_aside, set_low, set_high = answer.set_aside_usd
 
     compare = ""
@@ -180,6 +182,15 @@ def verdict(answer: Answer, reference_wage_usd: float) -> Verdict:
                 f" applicants ({n['applicants']} in all, {n['onboarded']} passed onboarding),"
                 f" seed {n['seed']}, scenario {n['scenario']}; intervals are 95%.")
     return Verdict(sentence, tuple(figures), based_on)
+
+
+def _bounded(value: dict[str, float | None], top: float) -> dict[str, float | None]:
+    """An interval clipped to [0, ``top``], the possible values.
+
+    A t interval across few replications can reach past them (until the estimate bounds its
+    intervals itself).
+    """
+    return {key: None if x is None else min(max(x, 0.0), top) for key, x in value.items()}
 
 
 def _complement(value: dict[str, float | None]) -> dict[str, float | None]:

@@ -27,8 +27,19 @@ HOURS_SLIDER_MAX = 80
 STYLE = """
 :root { --ink: #111; --muted: #444; --line: #999; --accent: #0b4f8a; --paper: #fff; }
 * { box-sizing: border-box; }
-html, body { max-width: 100%; overflow-x: hidden; }
-body { color: var(--ink); background: var(--paper); }
+html, body { max-width: 100%; overflow-x: hidden; margin: 0; }
+body { color: var(--ink); background: var(--paper); line-height: 1.4;
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans",
+  sans-serif; }
+label { display: block; margin-bottom: .25rem; }
+input[type="number"], select { width: 100%; font: inherit; padding: .35rem .5rem;
+  border: 1px solid var(--muted); border-radius: .3rem; background: var(--paper);
+  color: var(--ink); }
+button.action-button { font: inherit; padding: .45rem 1rem; border: 2px solid var(--ink);
+  border-radius: .3rem; background: var(--paper); color: var(--ink); cursor: pointer; }
+button.action-button:hover { background: #eee; }
+button.action-button:disabled { border-style: dashed; color: var(--muted); cursor: default; }
+code { font-size: .95em; }
 .gigsim-app { max-width: 72rem; margin: 0 auto; padding: 1rem; }
 .gigsim-app h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
 .gigsim-app h2 { font-size: 1.2rem; margin: 0 0 .5rem; }
@@ -75,6 +86,7 @@ details.gigsim-platform summary { font-weight: 600; cursor: pointer; margin-bott
 # it moves (debounced) and when it is let go; the number beside it follows.
 SCRIPT = """
 (function () {
+  document.documentElement.lang = "en";  // Shiny writes <html> without a language
   function show(el) {
     var out = document.getElementById(el.id + "-value");
     if (out) { out.textContent = el.value; }
@@ -181,14 +193,18 @@ def answer_panel() -> Tag:
     )
 
 
-def page(roles: dict[str, Role], default: Role) -> Tag:
+def page(roles: dict[str, Role], default: Role) -> TagList:
     """The whole page."""
-    return ui.page_fluid(
-        tags.head(
-            tags.style(STYLE),
-            tags.link(rel="icon", href="data:,"),  # no request for /favicon.ico
+    # A bare tag list, not ui.page_fluid(): no Bootstrap to load (this page styles its few
+    # native controls itself), and Shiny 1.8 nests a page_*() inside a second <html>.
+    return TagList(
+        ui.head_content(
+            tags.title("What would I earn? · gigsim"),
+            tags.meta(name="viewport", content="width=device-width, initial-scale=1"),
             tags.meta(name="description", content="What would I earn? gigsim's estimate for a"
                                                   " prospective gig worker"),
+            tags.link(rel="icon", href="data:,"),  # no request for /favicon.ico
+            tags.style(STYLE),
         ),
         tags.main(
             {"class": "gigsim-app"},
@@ -201,7 +217,5 @@ def page(roles: dict[str, Role], default: Role) -> Tag:
             ),
             tags.div({"class": "gigsim-grid"}, question_panel(roles, default), answer_panel()),
         ),
-        TagList(tags.script(SCRIPT)),
-        title="What would I earn? · gigsim",
-        lang="en",
+        tags.script(SCRIPT),
     )

@@ -19,6 +19,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 from collections import OrderedDict
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -32,6 +33,7 @@ from gigsim.errors import GigsimError
 log = logging.getLogger(__name__)
 
 CACHE_SIZE = 128
+CLOSE_TIMEOUT_S = 2.0
 
 
 class Busy(GigsimError):
@@ -84,6 +86,7 @@ class Job:
     total: int  # replications
     waiters: int = 1
     cancelled: bool = field(default=False)
+    finished_at: int | None = None  # replications done when it ended (its slot is reused)
 
 
 class EstimatePool:
@@ -171,6 +174,8 @@ class EstimatePool:
         with self._lock:
             if self._jobs.get(job.key) is job:
                 del self._jobs[job.key]
+            job.finished_at = (job.total if not future.cancelled()
+                               and future.exception() is None else int(self._done[job.slot]))
             self._free.append(job.slot)
             if future.cancelled() or future.exception() is not None:
                 return
@@ -181,8 +186,8 @@ class EstimatePool:
 
     def progress(self, job: Job) -> tuple[int, int]:
         """Replications done and in all for ``job``."""
-        if job.future.done():
-            return job.total, job.total
+        if job.finished_at is not None:
+            return job.finished_at, job.total
         return min(int(self._done[job.slot]), job.total), job.total
 
     def release(self, job: Job) -> None:
@@ -202,11 +207,25 @@ class EstimatePool:
         with self._lock:
             return self.capacity - len(self._free)
 
-    def close(self) -> None:
-        """Stop every computation and the worker processes."""
+    def close(self, timeout_s: float = CLOSE_TIMEOUT_S) -> None:
+        """Stop every computation and the worker processes.
+
+        A worker that is still starting (importing pandas and matplotlib takes seconds) or in
+        a replication gets ``timeout_s`` to stop, then is terminated: nothing it computes is
+        wanted any more.
+        """
         with self._lock:
             self._closed = True
             for job in self._jobs.values():
                 job.cancelled = True
                 self._cancel[job.slot] = 1
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        # the executor keeps its processes in a private mapping; there is no public way to
+        # bound the wait for them
+        processes = list(getattr(self._executor, "_processes", {}).values())
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + timeout_s
+        for process in processes:
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.terminate()
+                process.join(timeout_s)

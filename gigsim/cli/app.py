@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -64,7 +65,10 @@ def _app(port: int, host: str | None, open_browser: bool, folder: str | None,
         click.echo(f"gigsim app: serving {url} (ready in {seconds:.1f} s; Ctrl-C stops it)")
         sys.stdout.flush()
 
-    serve(scenarios, sock, workers=workers or None, on_ready=ready, open_browser=open_browser)
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn stops on Ctrl-C, then raises it
+        serve(scenarios, sock, workers=workers or None, on_ready=ready,
+              open_browser=open_browser)
+    click.echo("gigsim app: stopped")
 
 
 COMMANDS = (app_command,)
