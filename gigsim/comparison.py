@@ -23,7 +23,12 @@ from gigsim.errors import GigsimError, ScenarioError
 from gigsim.results import Results
 from gigsim.runner import Progress, simulate
 from gigsim.scenario import Scenario
-from gigsim.statistics import METRICS, paired_difference, t_interval
+from gigsim.statistics import (
+    METRICS,
+    metric_interval,
+    paired_difference,
+    replications_warning,
+)
 from gigsim.units import format_duration
 from gigsim.variants import check_variant_name
 
@@ -181,7 +186,8 @@ class Comparison:
         """The tidy comparison: one row per metric and variant (columns :data:`TABLE_COLUMNS`).
 
         ``mean``, ``ci_low`` and ``ci_high`` are the variant's mean across replications and its
-        95% t interval. The other columns compare it with the first variant, replication by
+        95% interval (:func:`gigsim.statistics.metric_interval`: shares in [0, 1], money and
+        durations ≥ 0). The other columns compare it with the first variant, replication by
         replication (NaN on the first variant's own rows): ``diff_vs_first`` and its 95% t
         interval ``diff_ci_low``–``diff_ci_high``; ``paired_var``, the variance of the
         per-replication differences; ``unpaired_var`` = var(first) + var(variant), what that
@@ -193,7 +199,7 @@ class Comparison:
         for metric in METRICS:
             for name in self.variants:
                 values = self.values(name)[metric].to_numpy()
-                mean, low, high = t_interval(values.tolist(), CONFIDENCE_LEVEL)
+                mean, low, high = metric_interval(metric, values.tolist(), CONFIDENCE_LEVEL)
                 row: dict[str, Any] = {"variant": name, "metric": metric, "mean": mean,
                                        "ci_low": low, "ci_high": high}
                 if name == self.reference:
@@ -245,6 +251,7 @@ class Comparison:
             f"differences are against {self.reference!r}, replication by replication"
             " (common random numbers)",
         ]
+        lines += [w for w in [replications_warning(self.replications)] if w]
         table = self._rows()
         for metric, description in METRICS.items():
             lines += ["", f"{metric}: {description}"]

@@ -1,37 +1,55 @@
-"""What a worker who joins today can expect: a cohort followed from the day it applies.
+"""What a worker who applies today can expect: a cohort followed from the day it applies.
 
-:func:`estimate` adds a small *cohort* of applicants to a scenario: a worker group cloned from
-the chosen group, everyone with the same weekly hours, all applying at the end of the warm-up
-(``joins_at``), when the market has settled. The simulation then runs for the months asked,
-and the cohort's tables answer the prospective worker's questions: the chance of passing
-onboarding, the wait for the first paid hour, monthly income month by month, months with no
-income, the longest drought and the hourly wage once unpaid hours count.
+:func:`estimate` (or :func:`estimate_profile` for a bundled profile) adds a small cohort of
+applicants to a scenario (:mod:`gigsim.cohort`), everyone with the same weekly hours, all
+applying at the end of the warm-up into a market that has settled, follows them for the months
+asked, and returns an :class:`Estimate`: a verdict in plain words (:attr:`Estimate.verdict`),
+the monthly table with 95% intervals, the drought curve, and everything as JSON-ready data
+(:meth:`Estimate.to_dict`)::
 
-The cohort are people who mean to stay: the group's patience and leave hazard are not applied
-to them, so they are followed for the whole period unless they fail the assessment. The market
-around them (the scenario's own workers and projects) is simulated at ``market_scale`` of its
-size, with worker counts, applicant rates and seats per project scaled alike, so that it runs
-in seconds; the cohort is small beside it. See docs/model.md, "A worker's estimate".
+    from gigsim.estimate import estimate_profile
+    est = estimate_profile("specialist", hours_per_week=10, months=12,
+                           reference_wage_usd=15, replications=16, seed=1)
+    print(est.verdict)                      # the lines at the top of `gigsim estimate`
+    est.income_per_hour_set_aside          # (mean, ci_low, ci_high), USD per hour set aside
+    est.monthly                             # one row per month, with intervals
+    est.drought.median                      # hours; est.to_dict()["drought_curve"] for a plot
+
+By default the cohort behaves like the group it is cloned from (patience and leave hazard), so
+that it describes the same people as ``gigsim run``; ``stay=True`` follows applicants who never
+quit. See docs/model.md, "A worker's estimate", for every definition.
 """
 
 from __future__ import annotations
 
-import copy
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from gigsim.errors import GigsimError
+from gigsim.cohort import (  # re-exported: the estimate's public names
+    MAX_MONTHS,
+    PROFILES,
+    bundled_scenarios_dir,
+    check_inputs,
+    cohort_scenario,
+    default_sizes,
+    find_group,
+    load_profile,
+    market_scenario,
+)
 from gigsim.results import Results
 from gigsim.runner import Progress, simulate
-from gigsim.scenario import Scenario, load_scenario
-from gigsim.statistics import t_interval
+from gigsim.scenario import Scenario
+from gigsim.statistics import (
+    nonnegative_interval,
+    replications_warning,
+    share_interval,
+)
 from gigsim.survival import (
     Survival,
     idle_spells,
@@ -39,157 +57,29 @@ from gigsim.survival import (
     longest_idle_spells,
     pooled_percentiles,
 )
-from gigsim.units import HOURS_PER_DAY, HOURS_PER_MONTH, HOURS_PER_WEEK
+from gigsim.units import HOURS_PER_MONTH, HOURS_PER_WEEK
 
-# profile name -> (bundled scenario file, worker group)
-PROFILES: dict[str, tuple[str, str]] = {
-    "generalist": ("generalist.toml", "generalists"),
-    "specialist": ("specialist.toml", "specialists"),
-}
+__all__ = ["MAX_MONTHS", "PROFILES", "Estimate", "bundled_scenarios_dir", "check_inputs",
+           "cohort_scenario", "default_sizes", "estimate", "estimate_profile", "load_profile",
+           "market_scenario"]
+
 DEFAULT_REPLICATIONS = 16
-# The market is scaled so that the chosen group has about this many applicants by the end of
-# the warm-up (never scaled up), and the cohort is this share of them: small enough that the
-# market barely notices it (docs/model.md, "A worker's estimate").
-MARKET_APPLICANTS = 1000
-COHORT_SHARE = 0.02
-MAX_MONTHS = 120
-COHORT = "cohort"  # the cohort's group name (a suffix is added if the scenario uses it)
+DEFAULT_REFERENCE_WAGE_USD = 15.0
+WEEKS_PER_MONTH = HOURS_PER_MONTH / HOURS_PER_WEEK  # 4.348: a month is 730.5 h
 
-
-def bundled_scenarios_dir() -> Path:
-    """The folder of the bundled scenarios: the repository's ``scenarios/``.
-
-    gigsim is installed from its source tree (``pip install -e .``), so the scenarios sit beside
-    the package; ``GIGSIM_SCENARIOS`` names another folder. A plain ``pip install`` of a built
-    wheel has no such folder: give ``--scenario FILE --group NAME`` then.
-    """
-    import os
-
-    configured = os.environ.get("GIGSIM_SCENARIOS")
-    folder = Path(configured) if configured else Path(__file__).resolve().parents[1] / "scenarios"
-    if not folder.is_dir():
-        raise GigsimError(
-            f"the bundled scenarios are not at {folder}: install gigsim from its source tree"
-            " (pip install -e .), set GIGSIM_SCENARIOS to a folder holding them, or give"
-            " --scenario FILE --group NAME")
-    return folder
-
-
-def load_profile(profile: str, overrides: Mapping[str, Any] | None = None
-                 ) -> tuple[Scenario, str]:
-    """The bundled scenario and worker group of ``profile`` (``generalist`` or ``specialist``)."""
-    if profile not in PROFILES:
-        raise GigsimError(f"--profile {profile!r}: unknown profile"
-                          f" (expected one of: {', '.join(PROFILES)})")
-    file, group = PROFILES[profile]
-    return load_scenario(bundled_scenarios_dir() / file, overrides=overrides), group
-
-
-def _scale_count(value: Any, factor: float) -> Any:
-    """A ``seats`` distribution (as written in the scenario) multiplied by ``factor``."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return value * factor
-    if not isinstance(value, Mapping):
-        return value
-    out = dict(value)
-    scaled = {"constant": ("value",), "exponential": ("mean",), "uniform": ("low", "high"),
-              "poisson": ("mean",), "weibull": ("scale",), "empirical": ("values",),
-              "lognormal": ("median", "mean"), "gamma": ("scale", "mean")}
-    for key in scaled.get(str(out.get("dist")), ()):
-        if key in out:
-            out[key] = ([v * factor for v in out[key]] if isinstance(out[key], list)
-                        else out[key] * factor)
-    return out
-
-
-def group_applicants(scenario: Scenario, group: str) -> float:
-    """The expected number of ``group``'s applicants by the end of the warm-up."""
-    found = _group(scenario, group)
-    return found.count + found.arrivals_per_week * scenario.simulation.warmup_h / HOURS_PER_WEEK
-
-
-def default_sizes(scenario: Scenario, group: str) -> tuple[float, int]:
-    """The default market scale and cohort size for ``group`` of ``scenario``.
-
-    The market is scaled down (never up) so that the group has about
-    :data:`MARKET_APPLICANTS` applicants by the end of the warm-up; the cohort is
-    :data:`COHORT_SHARE` of the scaled number, at least 1.
-    """
-    applicants = max(group_applicants(scenario, group), 1.0)
-    scale = min(1.0, MARKET_APPLICANTS / applicants)
-    return scale, max(1, round(COHORT_SHARE * applicants * scale))
-
-
-def _group(scenario: Scenario, group: str) -> Any:
-    for found in scenario.workers:
-        if found.name == group:
-            return found
-    names = ", ".join(g.name for g in scenario.workers)
-    raise GigsimError(f"--group {group!r}: no worker group of that name in {scenario.source}"
-                      f" (have: {names})")
-
-
-def cohort_scenario(scenario: Scenario, group: str, hours_per_week: float, months: int,
-                    cohort: int | None = None,
-                    market_scale: float | None = None) -> tuple[Scenario, str]:
-    """``scenario`` with a cohort cloned from ``group``, and the cohort group's name.
-
-    The cohort: ``cohort`` applicants of ``group`` with ``hours_per_week`` each, applying at the
-    end of the warm-up, without patience or leave hazard. The market: every worker group's
-    ``count`` and ``arrivals_per_week`` and every generator's ``seats`` times ``market_scale``.
-    The horizon becomes ``months`` months. ``None`` takes :func:`default_sizes`.
-    """
-    _group(scenario, group)
-    names = [g.name for g in scenario.workers]
-    check_inputs(hours_per_week, months)
-    default_scale, default_cohort = default_sizes(scenario, group)
-    market_scale = default_scale if market_scale is None else market_scale
-    cohort = default_cohort if cohort is None else cohort
-    if isinstance(cohort, bool) or not isinstance(cohort, int) or cohort < 1:
-        raise GigsimError(f"--cohort: must be a whole number of at least 1, got {cohort!r}")
-    if not (0 < market_scale <= 1):
-        raise GigsimError(f"--market-scale: must be in (0, 1], got {market_scale!r}")
-    data: dict[str, Any] = copy.deepcopy(dict(scenario.data))
-    name = COHORT
-    while name in names:
-        name += "_"
-    source = next(g for g in data["workers"] if g.get("name") == group)
-    clone = copy.deepcopy(source)
-    clone.update(name=name, count=cohort, arrivals_per_week=0, hours_per_week=hours_per_week,
-                 joins_at=f"{scenario.simulation.warmup_h!r}h", leave_rate_per_year=0)
-    clone.pop("patience", None)
-    for workers in data["workers"]:
-        count = int(workers.get("count", 0))
-        workers["count"] = max(1, round(count * market_scale)) if count else 0
-        workers["arrivals_per_week"] = workers.get("arrivals_per_week", 0) * market_scale
-    for projects in data["projects"]:
-        projects["seats"] = _scale_count(projects["seats"], market_scale)
-    data["workers"].append(clone)
-    data["simulation"] = dict(data["simulation"], horizon=f"{months * HOURS_PER_MONTH!r}h")
-    return Scenario.from_dict(data, scenario.source), name
-
-
-def check_inputs(hours_per_week: float, months: int) -> None:
-    """Refuse weekly hours outside (0, 168] and months outside 1–120."""
-    if not (isinstance(hours_per_week, int | float) and 0 < hours_per_week <= HOURS_PER_WEEK):
-        raise GigsimError(f"--hours-per-week: must be more than 0 and at most"
-                          f" {HOURS_PER_WEEK:g}, got {hours_per_week!r}")
-    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
-        raise GigsimError(f"--months: must be a whole number from 1 to {MAX_MONTHS},"
-                          f" got {months!r}")
-
-
-Interval = tuple[float, float, float]  # mean, 95% CI low, high (across replications)
+Interval = tuple[float, float, float]  # mean over replications, 95% low, high
 
 
 @dataclass(frozen=True)
 class Estimate:
     """What a cohort of applicants met in their first months, as numbers and tables.
 
-    Intervals are ``(mean, ci_low, ci_high)``: the mean of the per-replication values with a
-    95% t interval across replications. Per-month percentiles are pooled over the cohort's
-    workers and all replications. Everything after ``pass_share`` is about the applicants who
-    passed the assessment.
+    Intervals are ``(mean, ci_low, ci_high)``: the mean over replications of a per-replication
+    value, with a 95% interval bounded by what is possible (shares in [0, 1], money ≥ 0; see
+    :mod:`gigsim.statistics`). Percentiles (``income_percentiles`` and the ``p*_usd`` columns)
+    are **pooled** over every worker-month of every replication. Everything after
+    ``pass_share`` is about the applicants who passed onboarding, over the months they were on
+    the platform.
     """
 
     group: str
@@ -201,23 +91,77 @@ class Estimate:
     seed: int
     cohort: int
     market_scale: float
+    stay: bool  # the cohort never quits (``--stay``); else it behaves like the group
+    reference_wage_usd: float  # 0 hides the comparison
     applicants: int
     onboarded: int
-    pass_share: Interval
+    pass_share: Interval  # applicants onboarded within the months followed
+    fail_share: Interval  # applicants who failed the assessment
+    failed_unpaid_h: float  # unpaid hours per applicant who failed onboarding (pooled mean)
+    leavers: dict[str, int]  # of the onboarded: still_here, impatience, hazard (within months)
     first_pay: Survival  # hours from applying to the first paid hour
     first_pay_mean_h: float  # mean of min(wait, follow-up): the area under first_pay
-    monthly: pd.DataFrame  # month (1 = first), p10_usd, p50_usd, p90_usd, mean_usd, ...
-    income_percentiles: tuple[float, float, float]  # P10/P50/P90 over every month
+    monthly: pd.DataFrame  # month (1 = first), p10/p50/p90/mean with intervals, zero share
+    quarterly: pd.DataFrame  # the same, pooled three months at a time
+    income_percentiles: tuple[float, float, float]  # P10/P50/P90 over every month, pooled
+    mean_monthly_income: Interval  # income / months on the platform, per replication
+    income_per_hour_set_aside: Interval  # income / (weekly hours × weeks on the platform)
+    zero_month_share: Interval  # share of worker-months with no income, per replication
     any_zero_month: Interval  # share of workers with at least one month without income
-    zero_months: Interval  # mean number of months without income per worker
     drought: Survival  # the length of every idle spell of the cohort's workers
     longest_drought_h: tuple[float, float]  # P50, P90 over workers of their longest, in window
     longest_drought_running: float  # share of workers whose longest was still running
-    advertised_wage_usd: float
-    paid_wage_usd: Interval
-    effective_wage_usd: Interval
+    advertised_pay_usd: float  # the posted rate (advertised_pay_per_hour); NaN when none
+    projects_pay_usd: float  # the mean pay_per_hour of the projects the group can take
+    paid_wage_usd: Interval  # realised: income per paid hour
+    effective_wage_usd: Interval  # wage per hour worked, paid or unpaid
+    market: dict[str, Any]  # what `gigsim run` gives for the group: every tenure, own hours
     results: Results = field(repr=False)
     elapsed_s: float = math.nan
+
+    @property
+    def hours_set_aside_per_month(self) -> float:
+        """The hours a month the worker makes available: weekly hours × 4.348 weeks."""
+        return self.hours_per_week * WEEKS_PER_MONTH
+
+    @property
+    def reference_monthly_usd(self) -> float:
+        """What the reference job pays for the same hours in a month (NaN when hidden)."""
+        if self.reference_wage_usd <= 0:
+            return math.nan
+        return self.reference_wage_usd * self.hours_set_aside_per_month
+
+    @property
+    def periods(self) -> tuple[pd.DataFrame, str]:
+        """The rows to show and what they are: months, or quarters where months are noise.
+
+        Months are pooled to quarters when the interval of any month's mean income is wider
+        than the mean itself; a note says which and why.
+        """
+        width = self.monthly["mean_ci_high_usd"] - self.monthly["mean_ci_low_usd"]
+        noisy = bool((width > self.monthly["mean_usd"]).any()) and self.months >= 3
+        if noisy:
+            return self.quarterly, ("pooled to quarters: a single month's interval was wider"
+                                    " than its mean")
+        return self.monthly, "month by month"
+
+    @property
+    def verdict(self) -> str:
+        """The verdict in plain words: the lines at the top of ``gigsim estimate``."""
+        from gigsim.verdict import verdict_lines
+
+        return "\n".join(verdict_lines(self))
+
+    @property
+    def no_pay_share(self) -> float:
+        """Share of onboarded workers with no paid hour in the months followed."""
+        first = self.first_pay
+        return float(first.at(self.months * HOURS_PER_MONTH - 1e-9)) if first.n else math.nan
+
+    @property
+    def warning(self) -> str | None:
+        """A one-line warning when the replications are too few for stable intervals."""
+        return replications_warning(self.replications)
 
     @property
     def cohort_workers(self) -> pd.DataFrame:
@@ -227,178 +171,56 @@ class Estimate:
 
     @property
     def cohort_months(self) -> pd.DataFrame:
-        """The ``worker_months`` rows of the cohort's onboarded workers."""
-        months = self.results.worker_months
-        onboarded = self.cohort_workers
-        onboarded = onboarded[onboarded["onboarded_h"].notna()]
-        keys = pd.MultiIndex.from_frame(onboarded[["replication", "worker_id"]])
-        index = pd.MultiIndex.from_frame(months[["replication", "worker_id"]])
-        return months[index.isin(keys)]
+        """The ``worker_months`` rows of the cohort's onboarded workers, on the platform.
+
+        Rows with ``available_h > 0``, as the summary metrics of ``gigsim run`` take them.
+        """
+        months = _rows_of(self.results.worker_months, _onboarded_keys(self.cohort_workers))
+        return months[months["available_h"] > 0]
 
     def to_dict(self) -> dict[str, Any]:
-        """Everything :meth:`__str__` prints, as JSON-ready data (NaN as None)."""
-        def interval(value: Interval) -> dict[str, float | None]:
-            return {"mean": _json(value[0]), "ci_low": _json(value[1]),
-                    "ci_high": _json(value[2])}
+        """Everything ``gigsim estimate`` prints, as JSON-ready data (NaN as None)."""
+        from gigsim.verdict import estimate_dict
 
-        return {
-            "scenario": self.scenario.name,
-            "scenario_file": self.scenario.source,
-            "group": self.group,
-            "hours_per_week": self.hours_per_week,
-            "months": self.months,
-            "replications": self.replications,
-            "seed": self.seed,
-            "cohort_per_replication": self.cohort,
-            "market_scale": self.market_scale,
-            "applicants": self.applicants,
-            "onboarded": self.onboarded,
-            "confidence_level": 0.95,
-            "pass_onboarding_share": interval(self.pass_share),
-            "first_paid_hour": {
-                "mean_days": _json(self.first_pay_mean_h / HOURS_PER_DAY),
-                "median_days": _json(self.first_pay.median / HOURS_PER_DAY),
-                "none_within_months_share": _json(self.no_pay_share),
-            },
-            "monthly_income_usd": [
-                {key: (int(value) if key in ("month", "workers") else _json(float(value)))
-                 for key, value in row.items()}
-                for row in self.monthly.to_dict(orient="records")
-            ],
-            "income_percentiles_usd": dict(zip(("p10", "p50", "p90"),
-                                               map(_json, self.income_percentiles),
-                                               strict=True)),
-            "zero_income_months": {
-                "at_least_one_share": interval(self.any_zero_month),
-                "expected_count": interval(self.zero_months),
-            },
-            "drought": {
-                "definition": "an idle spell: from onboarding or a project's end to the start"
-                              " of the next project; Kaplan-Meier over every spell of the"
-                              " cohort, spells still running at the end censored",
-                "median_weeks": _json(self.drought.median / HOURS_PER_WEEK),
-                "p90_weeks": _json(self.drought.quantile(0.9) / HOURS_PER_WEEK),
-                "spells": self.drought.n,
-                "censored_share": _json(self.drought.n_censored / self.drought.n
-                                        if self.drought.n else math.nan),
-            },
-            "longest_drought": {
-                "definition": "each worker's longest idle spell within the months followed,"
-                              " a spell still running at the end counted up to the end",
-                "median_weeks": _json(self.longest_drought_h[0] / HOURS_PER_WEEK),
-                "p90_weeks": _json(self.longest_drought_h[1] / HOURS_PER_WEEK),
-                "still_running_share": _json(self.longest_drought_running),
-            },
-            "hourly_wage_usd": {
-                "advertised": _json(self.advertised_wage_usd),
-                "paid_hours": interval(self.paid_wage_usd),
-                "effective": interval(self.effective_wage_usd),
-            },
-            "elapsed_s": _json(self.elapsed_s),
-        }
-
-    @property
-    def no_pay_share(self) -> float:
-        """Share of onboarded workers with no paid hour in the months followed."""
-        first = self.first_pay
-        return float(first.at(self.months * HOURS_PER_MONTH - 1e-9)) if first.n else math.nan
+        return estimate_dict(self)
 
     def __str__(self) -> str:
+        from gigsim.verdict import render
+
         return render(self)
-
-
-def render(est: Estimate) -> str:
-    """The plain-words summary and the month-by-month table that ``gigsim estimate`` prints."""
-    def pct(value: float) -> str:
-        return "n/a" if math.isnan(value) else f"{value:.0%}"
-
-    def ci(value: Interval, fmt: str, scale: float = 1.0) -> str:
-        mean, low, high = (v * scale for v in value)
-        if math.isnan(mean):
-            return "n/a"
-        text = fmt.format(mean)
-        if not math.isnan(low):
-            text += f" (95% CI {fmt.format(low)}–{fmt.format(high)})"
-        return text
-
-    def days(hours: float) -> str:
-        return "n/a" if math.isnan(hours) else f"{hours / HOURS_PER_DAY:.1f} days"
-
-    def weeks(hours: float, tail: float) -> str:
-        if math.isnan(hours):  # a Kaplan–Meier quantile beyond the longest duration seen
-            return "n/a" if math.isnan(tail) else f"longer than {tail / HOURS_PER_WEEK:.1f} weeks"
-        return f"{hours / HOURS_PER_WEEK:.1f} weeks"
-
-    def money(value: float) -> str:
-        return "n/a" if math.isnan(value) else f"${value:,.0f}"
-
-    def usd(value: float, width: int = 0) -> str:
-        return f"{'n/a':>{width}}" if math.isnan(value) else f"{value:>{width},.0f}"
-
-    first = est.first_pay
-    drought = est.drought
-    longest_p50, longest_p90 = est.longest_drought_h
-    p10, p50, p90 = est.income_percentiles
-    lines = [
-        f"An applicant to the {est.group} group with {est.hours_per_week:g} h a week, followed for"
-        f" {est.months} month(s) from applying (scenario {est.scenario.name}).",
-        "",
-        f"Passing onboarding: {ci(est.pass_share, '{:.0f}%', 100)} of applicants pass the"
-        " assessment. Everything below is for those who pass.",
-        f"First paid hour: {days(est.first_pay_mean_h)} after applying on average"
-        f" (median {days(first.median)}); {pct(est.no_pay_share)} had none within"
-        f" {est.months} month(s).",
-        f"Months with no income: {ci(est.any_zero_month, '{:.0f}%', 100)} of workers have at"
-        f" least one; on average {ci(est.zero_months, '{:.1f}')} of {est.months}.",
-        f"Droughts (idle between projects): median {weeks(drought.median, drought.longest_h)},"
-        f" P90 {weeks(drought.quantile(0.9), drought.longest_h)} (Kaplan–Meier over"
-        f" {drought.n} spells, {pct(drought.n_censored / drought.n if drought.n else math.nan)}"
-        " still running at the end).",
-        f"Longest drought within the {est.months} month(s): median"
-        f" {weeks(longest_p50, math.nan)}, P90 {weeks(longest_p90, math.nan)} (still running"
-        f" at the end for {pct(est.longest_drought_running)} of workers).",
-        f"Hourly wage: ${est.advertised_wage_usd:.2f}/h advertised;"
-        f" {ci(est.paid_wage_usd, '${:.2f}')} per paid hour;"
-        f" {ci(est.effective_wage_usd, '${:.2f}')} counting unpaid hours (assessment, unpaid"
-        " training, looking for work).",
-        f"Monthly income over all months: P10 {money(p10)}, median {money(p50)},"
-        f" P90 {money(p90)}.",
-        "",
-        "Monthly income by month since applying (USD, pooled over workers and replications):",
-        f"  {'month':>5}  {'P10':>7}  {'P50':>7}  {'P90':>7}  {'mean':>7}  {'no income':>9}",
-    ]
-    for row in est.monthly.to_dict(orient="records"):
-        lines.append(f"  {row['month']:>5}  {usd(row['p10_usd'], 7)}  {usd(row['p50_usd'], 7)}"
-                     f"  {usd(row['p90_usd'], 7)}  {usd(row['mean_usd'], 7)}"
-                     f"  {pct(row['zero_share']):>9}")
-    lines += [
-        "",
-        f"{est.replications} replication(s) × {est.cohort} applicants (seed {est.seed}),"
-        f" {est.applicants} applicants and {est.onboarded} onboarded in all; market simulated"
-        f" at {est.market_scale:.0%} of its size; {est.elapsed_s:.1f} s.",
-    ]
-    return "\n".join(lines)
 
 
 def estimate(scenario: Scenario, group: str, hours_per_week: float = 20.0, months: int = 12,
              replications: int = DEFAULT_REPLICATIONS, seed: int | None = None, jobs: int = 1,
              cohort: int | None = None, market_scale: float | None = None,
-             progress: Progress | None = None) -> Estimate:
+             progress: Progress | None = None,
+             reference_wage_usd: float = DEFAULT_REFERENCE_WAGE_USD,
+             stay: bool = False) -> Estimate:
     """Follow a cohort of ``group`` applicants with ``hours_per_week`` for ``months`` months.
 
     ``seed`` defaults to the scenario's. ``replications`` independent runs of ``cohort``
-    applicants each; ``market_scale`` shrinks the market around them (1 = as written). Both
-    default to :func:`default_sizes`.
+    applicants each; ``market_scale`` shrinks the market around them (1 = as written); both
+    default to :func:`gigsim.cohort.default_sizes`. ``reference_wage_usd`` is the hourly wage
+    of the job the verdict compares with (0 hides it). ``stay`` follows applicants who never
+    quit instead of ones who behave like the group. ``progress`` is called with 1 after each
+    replication.
     """
     started = time.perf_counter()
-    default_scale, default_cohort = default_sizes(scenario, _group(scenario, group).name)
+    if not (isinstance(reference_wage_usd, int | float) and reference_wage_usd >= 0
+            and math.isfinite(reference_wage_usd)):
+        from gigsim.errors import GigsimError
+
+        raise GigsimError(f"--reference-wage: must be a number of dollars, 0 or more,"
+                          f" got {reference_wage_usd!r}")
+    default_scale, default_cohort = default_sizes(scenario, find_group(scenario, group).name)
     market_scale = default_scale if market_scale is None else market_scale
     cohort = default_cohort if cohort is None else cohort
     run, cohort_group = cohort_scenario(scenario, group, hours_per_week, months, cohort,
-                                        market_scale)
+                                        market_scale, stay=stay)
     results = simulate(run, replications=replications, seed=seed, jobs=jobs, progress=progress)
     return summarise(results, group, cohort_group, hours_per_week, months, cohort,
-                     market_scale, started)
+                     market_scale, started, reference_wage_usd=float(reference_wage_usd),
+                     stay=stay)
 
 
 def estimate_profile(profile: str, hours_per_week: float = 20.0, months: int = 12,
@@ -408,116 +230,200 @@ def estimate_profile(profile: str, hours_per_week: float = 20.0, months: int = 1
     return estimate(scenario, group, hours_per_week, months, **options)
 
 
+def _onboarded_keys(workers: pd.DataFrame) -> pd.MultiIndex:
+    onboarded = workers[workers["onboarded_h"].notna()]
+    return pd.MultiIndex.from_frame(onboarded[["replication", "worker_id"]])
+
+
+def _rows_of(frame: pd.DataFrame, keys: pd.MultiIndex) -> pd.DataFrame:
+    index = pd.MultiIndex.from_frame(frame[["replication", "worker_id"]])
+    return frame[index.isin(keys)]
+
+
+def _per_replication(frame: pd.DataFrame, replications: int,
+                     value: Callable[[pd.DataFrame], float]) -> list[float]:
+    """``value`` of each replication's rows of ``frame``, NaN where it has none."""
+    groups = dict(tuple(frame.groupby("replication")))
+    return [value(groups[r]) if r in groups else math.nan for r in range(replications)]
+
+
+def _zero_share(rows: pd.DataFrame) -> float:
+    return float((rows["income_usd"] <= 0).mean())
+
+
+def _mean_income(rows: pd.DataFrame) -> float:
+    return float(rows["income_usd"].mean())
+
+
+def period_table(rows: pd.DataFrame, replications: int, periods: list[range],
+                 onboarded: int) -> pd.DataFrame:
+    """Income by period since applying, for worker-month ``rows`` (``month`` 0 = the first).
+
+    One row per period (a range of months, 0-based): ``month`` (first month, 1-based),
+    ``months`` (how many), pooled ``p10_usd``/``p50_usd``/``p90_usd``; ``mean_usd`` and
+    ``zero_share``, means over replications of each replication's value, with their 95%
+    intervals; ``workers`` (worker-months in it) and ``on_platform_share`` (the share of the
+    ``onboarded`` workers still on the platform, per month of the period).
+    """
+    out = []
+    for period in periods:
+        in_period = rows[rows["month"].isin(list(period))]
+        p10, p50, p90 = pooled_percentiles(in_period["income_usd"].to_numpy())
+        mean, mean_low, mean_high = nonnegative_interval(
+            _per_replication(in_period, replications, _mean_income))
+        zero, zero_low, zero_high = share_interval(
+            _per_replication(in_period, replications, _zero_share))
+        out.append({
+            "month": period.start + 1, "months": len(period),
+            "p10_usd": p10, "p50_usd": p50, "p90_usd": p90,
+            "mean_usd": mean, "mean_ci_low_usd": mean_low, "mean_ci_high_usd": mean_high,
+            "zero_share": zero, "zero_ci_low": zero_low, "zero_ci_high": zero_high,
+            "workers": len(in_period),
+            "on_platform_share": (len(in_period) / (onboarded * len(period)) if onboarded
+                                  else math.nan),
+        })
+    return pd.DataFrame(out)
+
+
 def summarise(results: Results, group: str, cohort_group: str, hours_per_week: float,
-              months: int, cohort: int, market_scale: float, started: float) -> Estimate:
+              months: int, cohort: int, market_scale: float, started: float,
+              reference_wage_usd: float = DEFAULT_REFERENCE_WAGE_USD,
+              stay: bool = False) -> Estimate:
     """Read an :class:`Estimate` off the results of a cohort scenario."""
     scenario = results.scenario
     follow_h = months * HOURS_PER_MONTH
+    reps = results.replications
     workers = results.workers
     applicants = workers[workers["group"] == cohort_group]
-    joined = applicants.set_index(["replication", "worker_id"])["joined_h"]
+    keys = _onboarded_keys(applicants)
     onboarded = applicants[applicants["onboarded_h"].notna()]
-    keys = pd.MultiIndex.from_frame(onboarded[["replication", "worker_id"]])
-    replication_ids = list(range(results.replications))
+    all_rows = _rows_of(results.worker_months, keys)  # for totals of income and hours
+    months_table = all_rows[all_rows["available_h"] > 0]  # months on the platform, as `run`
+    spells = _rows_of(results.spells, keys)
 
-    def on_cohort(frame: pd.DataFrame) -> pd.DataFrame:
-        index = pd.MultiIndex.from_frame(frame[["replication", "worker_id"]])
-        return frame[index.isin(keys)]
-
-    passed = applicants.groupby("replication")["onboarded_h"].apply(lambda s: s.notna().mean())
-    months_table = on_cohort(results.worker_months)
-    spells = on_cohort(results.spells)
+    passed = _per_replication(applicants, reps,
+                              lambda a: float(a["onboarded_h"].notna().mean()))
+    failed = applicants[applicants["leave_cause"] == "failed_assessment"]
+    failed_rows = _rows_of(results.worker_months,
+                           pd.MultiIndex.from_frame(failed[["replication", "worker_id"]]))
+    gone = onboarded[onboarded["left_h"].notna() & (onboarded["left_h"] < follow_h)]
+    leavers = {"onboarded": len(onboarded), "stayed": len(onboarded) - len(gone),
+               "impatience": int((gone["leave_cause"] == "impatience").sum()),
+               "hazard": int((gone["leave_cause"] == "hazard").sum())}
 
     # first paid hour, from applying: the start of the first spell that paid anything
+    joined = onboarded.set_index(["replication", "worker_id"])["joined_h"]
     paid = spells[spells["income_usd"] > 0].groupby(["replication", "worker_id"])["start_h"].min()
     first_at = paid.reindex(keys).to_numpy(dtype=float)
     start = joined.reindex(keys).to_numpy(dtype=float)
     never = np.isnan(first_at)
-    wait = np.where(never, follow_h, first_at) - start
-    first_pay = kaplan_meier(wait, never)
+    end_at = np.minimum(onboarded.set_index(["replication", "worker_id"])["left_h"]
+                        .reindex(keys).fillna(follow_h).to_numpy(dtype=float), follow_h)
+    first_pay = kaplan_meier(np.where(never, end_at, first_at) - start, never)
 
-    # month by month since applying (the cohort applies at the start of month 0)
-    by_month = months_table.groupby("month")["income_usd"]
-    monthly = pd.DataFrame({
-        "month": np.arange(1, months + 1),
-    })
-    rows = []
-    for month in range(months):
-        values = (by_month.get_group(month).to_numpy() if month in by_month.groups
-                  else np.empty(0))
-        p10, p50, p90 = pooled_percentiles(values)
-        rows.append({"p10_usd": p10, "p50_usd": p50, "p90_usd": p90,
-                     "mean_usd": float(values.mean()) if len(values) else math.nan,
-                     "zero_share": float(np.mean(values <= 0)) if len(values) else math.nan,
-                     "workers": len(values)})
-    monthly = pd.concat([monthly, pd.DataFrame(rows)], axis=1)
+    # income per hour set aside: weekly hours over the weeks from applying to leaving (or end)
+    on_platform_h = (end_at - start)
+    time_on = pd.Series(on_platform_h, index=keys).groupby(level="replication").sum()
+    income = all_rows.groupby("replication")["income_usd"].sum()
+    per_hour = [(float(income.get(r, 0.0)) / (time_on[r] / HOURS_PER_WEEK * hours_per_week))
+                if time_on.get(r, 0) > 0 else math.nan for r in range(reps)]
 
-    zero = (months_table.assign(zero=months_table["income_usd"] <= 0)
-            .groupby(["replication", "worker_id"])["zero"].sum())
-    zero_by_rep = zero.groupby(level="replication")
-    any_zero = [float((zero_by_rep.get_group(r) > 0).mean()) if r in zero_by_rep.groups
-                else math.nan for r in replication_ids]
-    zero_count = [float(zero_by_rep.get_group(r).mean()) if r in zero_by_rep.groups
-                  else math.nan for r in replication_ids]
-
+    periods = [range(m, min(m + 3, months)) for m in range(0, months, 3)]
     durations = idle_spells(spells, workers)
     longest = longest_idle_spells(durations).set_index(["replication", "worker_id"])
     longest_h = longest["duration_h"].reindex(keys, fill_value=0.0).to_numpy(dtype=float)
     running = longest["running"].reindex(keys, fill_value=False).to_numpy(dtype=bool)
     _, longest_p50, longest_p90 = pooled_percentiles(longest_h, (0, 50, 90))
+    zero_count = months_table.assign(zero=months_table["income_usd"] <= 0).groupby(
+        ["replication", "worker_id"])["zero"].sum()
 
-    sums = months_table.groupby("replication")[
+    sums = all_rows.groupby("replication")[
         ["income_usd", "worked_h", "paid_training_h", "paid_assessment_h", "unpaid_h"]].sum()
     paid_h = sums["worked_h"] + sums["paid_training_h"] + sums["paid_assessment_h"]
-    paid_wage = (sums["income_usd"] / paid_h.where(paid_h > 0)).reindex(replication_ids)
-    effective = (sums["income_usd"] / (paid_h + sums["unpaid_h"]).where(
-        paid_h + sums["unpaid_h"] > 0)).reindex(replication_ids)
+    all_h = paid_h + sums["unpaid_h"]
+    paid_wage = (sums["income_usd"] / paid_h.where(paid_h > 0)).reindex(range(reps))
+    effective = (sums["income_usd"] / all_h.where(all_h > 0)).reindex(range(reps))
+    ipm = [v * hours_per_week * WEEKS_PER_MONTH for v in per_hour]
 
     return Estimate(
-        group=group,
-        scenario=scenario,
-        cohort_group=cohort_group,
-        hours_per_week=float(hours_per_week),
-        months=months,
-        replications=results.replications,
-        seed=results.seed,
-        cohort=cohort,
-        market_scale=market_scale,
-        applicants=len(applicants),
-        onboarded=len(onboarded),
-        pass_share=t_interval(passed.reindex(replication_ids).tolist()),
+        group=group, scenario=scenario, cohort_group=cohort_group,
+        hours_per_week=float(hours_per_week), months=months, replications=reps,
+        seed=results.seed, cohort=cohort, market_scale=market_scale, stay=stay,
+        reference_wage_usd=reference_wage_usd,
+        applicants=len(applicants), onboarded=len(onboarded),
+        pass_share=share_interval(passed),
+        fail_share=share_interval(_per_replication(
+            applicants, reps, lambda a: float((a["leave_cause"] == "failed_assessment").mean()))),
+        failed_unpaid_h=(float(failed_rows["unpaid_h"].sum()) / len(failed) if len(failed)
+                         else math.nan),
+        leavers=leavers,
         first_pay=first_pay,
-        first_pay_mean_h=first_pay.restricted_mean(follow_h) if len(wait) else math.nan,
-        monthly=monthly,
+        first_pay_mean_h=first_pay.restricted_mean(follow_h) if first_pay.n else math.nan,
+        monthly=period_table(months_table, reps, [range(m, m + 1) for m in range(months)],
+                             len(onboarded)),
+        quarterly=period_table(months_table, reps, periods, len(onboarded)),
         income_percentiles=tuple(pooled_percentiles(  # type: ignore[arg-type]
             months_table["income_usd"].to_numpy())),
-        any_zero_month=t_interval(any_zero),
-        zero_months=t_interval(zero_count),
+        mean_monthly_income=nonnegative_interval(ipm),
+        income_per_hour_set_aside=nonnegative_interval(per_hour),
+        zero_month_share=share_interval(_per_replication(months_table, reps, _zero_share)),
+        any_zero_month=share_interval(_per_replication(
+            zero_count.reset_index(), reps, lambda z: float((z["zero"] > 0).mean()))),
         drought=kaplan_meier(durations["duration_h"].to_numpy(dtype=float),
                              durations["censored"].to_numpy(dtype=bool)),
         longest_drought_h=(longest_p50, longest_p90),
         longest_drought_running=float(running.mean()) if len(running) else math.nan,
-        advertised_wage_usd=advertised_wage(scenario, cohort_group),
-        paid_wage_usd=t_interval(paid_wage.tolist()),
-        effective_wage_usd=t_interval(effective.tolist()),
+        advertised_pay_usd=advertised_pay(scenario, cohort_group),
+        projects_pay_usd=projects_pay(scenario, cohort_group),
+        paid_wage_usd=nonnegative_interval(paid_wage.tolist()),
+        effective_wage_usd=nonnegative_interval(effective.tolist()),
+        market=market_figures(results, group),
         results=results,
         elapsed_s=time.perf_counter() - started,
     )
 
 
-def advertised_wage(scenario: Scenario, group: str) -> float:
-    """The mean ``pay_per_hour`` of the generators whose projects ``group`` can take.
+def market_figures(results: Results, group: str) -> dict[str, Any]:
+    """What ``gigsim run`` reports for ``group`` in the same simulation: every tenure.
 
-    Weighted by each generator's launch rate times its mean seats, the share of seats it offers.
+    Over the group's worker-months with onboarded time (as the summary metrics): the pooled
+    median monthly income, and the share of months with no income (mean over replications).
     """
+    months = results.worker_months
+    rows = months[(months["group"] == group) & (months["available_h"] > 0)]
+    return {
+        "median_usd": pooled_percentiles(rows["income_usd"].to_numpy(), (50,))[0],
+        "zero_share": share_interval(_per_replication(rows, results.replications,
+                                                      _zero_share)),
+        "worker_months": len(rows),
+    }
+
+
+def _generators(scenario: Scenario, group: str) -> list[Any]:
     skills = next(g.skills for g in scenario.workers if g.name == group)
-    gens = [g for g in scenario.projects if g.requires in skills]
+    return [g for g in scenario.projects if g.requires in skills]
+
+
+def _seat_weighted(gens: list[Any], value: Callable[[Any], float]) -> float:
     if not gens:
         return math.nan
     weights = np.array([g.arrivals_per_week * g.seats.mean for g in gens])
-    pay = np.array([g.pay_per_hour.mean for g in gens])
-    return float(np.sum(weights * pay) / np.sum(weights))
+    return float(np.sum(weights * np.array([value(g) for g in gens])) / np.sum(weights))
 
 
-def _json(value: float) -> float | None:
-    return None if value is None or math.isnan(value) else float(value)
+def projects_pay(scenario: Scenario, group: str) -> float:
+    """The mean ``pay_per_hour`` of the generators whose projects ``group`` can take.
+
+    Weighted by each generator's launch rate times its mean seats, the share of seats it
+    offers. This is the pay the simulation draws, not an advertised rate.
+    """
+    return _seat_weighted(_generators(scenario, group), lambda g: g.pay_per_hour.mean)
+
+
+def advertised_pay(scenario: Scenario, group: str) -> float:
+    """The advertised rate (``advertised_pay_per_hour``) of the generators ``group`` can take.
+
+    Seat-weighted over the generators that give one; NaN when none does.
+    """
+    gens = [g for g in _generators(scenario, group) if g.advertised_pay_per_hour is not None]
+    return _seat_weighted(gens, lambda g: g.advertised_pay_per_hour)

@@ -1,6 +1,7 @@
 """Figures: functions that take tables and return matplotlib figures.
 
-This is the one module that draws. It builds :class:`matplotlib.figure.Figure` objects with
+This is the module that draws (:mod:`gigsim.estimate_plots` composes its functions for an
+estimate). It builds :class:`matplotlib.figure.Figure` objects with
 their own Agg canvas instead of going through ``pyplot``, so importing it selects no backend and
 changes no global state; callers save a figure with ``figure.savefig(path)`` or show it in a
 notebook. It is imported by the CLI and output code only, never by the simulation.
@@ -9,7 +10,6 @@ notebook. It is imported by the CLI and output code only, never by the simulatio
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -21,9 +21,6 @@ from scipy import stats
 from gigsim import survival
 from gigsim.survival import Survival
 from gigsim.units import HOURS_PER_DAY, HOURS_PER_MONTH, HOURS_PER_WEEK
-
-if TYPE_CHECKING:
-    from gigsim.estimate import Estimate
 
 # An ECDF is drawn through at most this many of its steps: beyond that, extra points are
 # invisible at figure resolution but make the files and the drawing slow.
@@ -137,13 +134,24 @@ def _onboarded_months(worker_months: pd.DataFrame) -> pd.DataFrame:
     return worker_months[worker_months["available_h"] > 0]
 
 
+def zero_share_by_replication(months: pd.DataFrame) -> float:
+    """The share of ``months`` with no income: each replication's, then their mean."""
+    if len(months) == 0:
+        return float("nan")
+    if "replication" not in months:
+        return float((months["income_usd"] <= 0).mean())
+    return float((months["income_usd"] <= 0).groupby(months["replication"]).mean().mean())
+
+
 def income_histogram_figure(worker_months: pd.DataFrame, bins: int = 40) -> Figure:
     """Histogram of monthly income over worker-months with onboarded time.
 
     Months with no income are a bar of their own at 0 (they are often the largest group), and
-    the title gives their share.
+    the title gives their share as the summary's ``zero_income_share`` defines it: the mean
+    over replications of each replication's share (:func:`zero_share_by_replication`).
     """
-    income = _onboarded_months(worker_months)["income_usd"].to_numpy(dtype=float)
+    months = _onboarded_months(worker_months)
+    income = months["income_usd"].to_numpy(dtype=float)
     figure = new_figure()
     axes = figure.add_subplot()
     zero = income <= 0
@@ -153,10 +161,12 @@ def income_histogram_figure(worker_months: pd.DataFrame, bins: int = 40) -> Figu
     width = (float(positive.max()) / bins) if len(positive) else 1.0
     axes.bar([0.0], [int(zero.sum())], width=width, color="C3", alpha=0.85, align="center",
              label="no income")
-    share = f"{zero.mean():.0%}" if len(income) else "n/a"
+    share = zero_share_by_replication(months)
+    text = "n/a" if np.isnan(share) else f"{share:.1%}"
     axes.set_xlabel("monthly income (USD)")
-    axes.set_ylabel("worker-months")
-    axes.set_title(f"Monthly income per worker-month ({share} with none)")
+    axes.set_ylabel("worker-months (all replications)")
+    axes.set_title(f"Monthly income per worker-month: {text} with none (mean over"
+                   " replications)", fontsize=11)
     axes.legend()
     axes.grid(True, alpha=0.3)
     return figure
@@ -168,7 +178,8 @@ def fan_chart_figure(monthly: pd.DataFrame, title: str = "Monthly income by mont
     """A fan chart: the P10–P90 band of monthly income by month, and the median as a line.
 
     ``monthly`` has columns ``month``, ``p10_usd``, ``p50_usd`` and ``p90_usd`` (the shape of
-    :attr:`gigsim.estimate.Estimate.monthly`), one row per month.
+    :attr:`gigsim.estimate.Estimate.monthly`), one row per month; with ``mean_usd`` the mean is
+    drawn too, and with ``mean_ci_low_usd``/``mean_ci_high_usd`` its 95% interval.
     """
     figure = new_figure()
     axes = figure.add_subplot()
@@ -179,8 +190,14 @@ def fan_chart_figure(monthly: pd.DataFrame, title: str = "Monthly income by mont
     axes.plot(month, monthly["p50_usd"].to_numpy(dtype=float), color="C0", marker="o",
               label="median (P50)")
     if "mean_usd" in monthly:
-        axes.plot(month, monthly["mean_usd"].to_numpy(dtype=float), color="C1",
-                  linestyle="--", label="mean")
+        mean = monthly["mean_usd"].to_numpy(dtype=float)
+        axes.plot(month, mean, color="C1", linestyle="--", label="mean")
+    if "mean_ci_low_usd" in monthly:
+        errors = np.nan_to_num(np.vstack([
+            mean - monthly["mean_ci_low_usd"].to_numpy(dtype=float),
+            monthly["mean_ci_high_usd"].to_numpy(dtype=float) - mean]))
+        axes.errorbar(month, mean, yerr=errors, fmt="none", ecolor="C1", capsize=3,
+                      label="mean: 95% interval (over replications)")
     axes.set_xlabel(xlabel)
     axes.set_ylabel("monthly income (USD)")
     axes.set_title(title)
@@ -231,16 +248,20 @@ def idle_share_figure(worker_months: pd.DataFrame, bins: int = 40) -> Figure:
     months = _onboarded_months(worker_months)
     sums = months.groupby(["replication", "worker_id"])[["idle_h", "available_h"]].sum()
     share = (sums["idle_h"] / sums["available_h"]).to_numpy(dtype=float) * 100
+    by_replication = months.groupby("replication")[["idle_h", "available_h"]].sum()
+    overall = float((by_replication["idle_h"] / by_replication["available_h"]).mean()) * 100
     figure = new_figure()
     axes = figure.add_subplot()
     if len(share):
         axes.hist(share, bins=bins, range=(0, 100), color="C2", alpha=0.85)
         axes.axvline(float(np.median(share)), color="k", linestyle="--",
-                     label=f"median {np.median(share):.0f}%")
-        axes.legend()
+                     label=f"median worker: {np.median(share):.1f}% of their hours")
+        axes.axvline(overall, color="C3", linestyle=":",
+                     label=f"all hours together: {overall:.1f}% (the table's idle share)")
+        axes.legend(fontsize="small")
     axes.set_xlabel("idle share of the worker's available hours (%)")
-    axes.set_ylabel("workers")
-    axes.set_title("Idle time across workers")
+    axes.set_ylabel("workers (all replications)")
+    axes.set_title("Idle time across workers: one value per worker")
     axes.grid(True, alpha=0.3)
     return figure
 
@@ -293,13 +314,14 @@ def latency_survival_figure(latencies: pd.DataFrame) -> Figure:
     """Kaplan–Meier curve of reassignment latency, in days, censoring marked."""
     durations = survival.latency_durations(latencies)
     curve = survival.kaplan_meier(durations["duration_h"], durations["censored"])
-    return survival_figure({"all releases": curve}, title="Reassignment latency (Kaplan–Meier)",
+    return survival_figure({"all releases": curve}, title="Reassignment latency (Kaplan–Meier,"
+                           " all replications pooled)",
                            what="reassignment latency")
 
 
 def drought_survival_figure(spells: pd.DataFrame, workers: pd.DataFrame | None = None
                             ) -> Figure:
-    """Kaplan–Meier curve of drought lengths (idle spells) in weeks, censoring marked.
+    """Kaplan–Meier curve of drought lengths (idle spells) in days, censoring marked.
 
     Idle spells still running at the end of the run, or ended by the worker leaving, are
     censored (:func:`gigsim.survival.idle_spells`); spells begun in the warm-up are left out.
@@ -307,7 +329,8 @@ def drought_survival_figure(spells: pd.DataFrame, workers: pd.DataFrame | None =
     durations = survival.idle_spells(spells, workers)
     curve = survival.kaplan_meier(durations["duration_h"], durations["censored"])
     return survival_figure({"idle spells": curve}, title="Droughts: idle spells between"
-                           " projects (Kaplan–Meier)", unit="weeks", what="drought")
+                           " projects (Kaplan–Meier, all replications pooled)", unit="days",
+                           what="drought")
 
 
 def results_figures(tables: Mapping[str, pd.DataFrame]) -> dict[str, Figure]:
@@ -324,28 +347,6 @@ def results_figures(tables: Mapping[str, pd.DataFrame]) -> dict[str, Figure]:
         "idle_share": idle_share_figure(months),
         "latency_survival": latency_survival_figure(tables["latencies"]),
         "drought_survival": drought_survival_figure(tables["spells"], workers),
-    }
-
-
-def estimate_figures(estimate: Estimate) -> dict[str, Figure]:
-    """The figures of a :class:`~gigsim.estimate.Estimate`, by name.
-
-    ``income_fan`` (income by month since applying), ``income_histogram`` (every month of the
-    cohort's onboarded workers), ``drought_survival`` (the length of their idle spells) and
-    ``first_pay_survival`` (the wait from applying to the first paid hour).
-    """
-    months = estimate.cohort_months
-    return {
-        "income_fan": fan_chart_figure(estimate.monthly),
-        "income_histogram": income_histogram_figure(months),
-        "drought_survival": survival_figure(
-            {"idle spells": estimate.drought},
-            title="Droughts after joining: idle spells (Kaplan–Meier)", unit="weeks",
-            what="drought"),
-        "first_pay_survival": survival_figure(
-            {"onboarded applicants": estimate.first_pay},
-            title="Wait from applying to the first paid hour (Kaplan–Meier)",
-            what="wait for the first paid hour"),
     }
 
 

@@ -105,6 +105,9 @@ class ProjectGenerator:
     training: Training | None
     notice: Notice | None
     sparse: Sparse | None
+    # The rate the platform posts, USD/h, for people to read beside the realised pay; the
+    # simulation pays ``pay_per_hour`` and never reads it. None when not given.
+    advertised_pay_per_hour: float | None = None
 
     @classmethod
     def from_section(cls, s: Section) -> ProjectGenerator:
@@ -126,6 +129,8 @@ class ProjectGenerator:
             training=optional("training", Training.from_section),
             notice=optional("notice", Notice.from_section),
             sparse=optional("sparse", Sparse.from_section),
+            advertised_pay_per_hour=(s.number("advertised_pay_per_hour", positive=True)
+                                     if s.has("advertised_pay_per_hour") else None),
         )
         if gen.seats.mean < 1:
             raise s.error("seats", "a project needs at least one seat on average")

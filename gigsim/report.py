@@ -12,7 +12,6 @@ import base64
 import html
 import io
 import json
-import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,6 +20,9 @@ from typing import Any
 import pandas as pd
 
 from gigsim.errors import GigsimError
+from gigsim.glossary import entry as glossary_entry
+from gigsim.glossary import format_value
+from gigsim.statistics import replications_warning
 
 REPORT_NAME = "report.html"
 FILES = ("summary.json", "manifest.json", "scenario.toml")
@@ -29,23 +31,31 @@ TABLES = ("worker_months", "spells", "latencies", "workers")
 BOOLEAN_COLUMNS = ("censored", "left_truncated", "notice", "training_paid")
 
 FIGURE_CAPTIONS: dict[str, str] = {
-    "income_histogram": "Monthly income per worker-month, months with onboarded time. The red"
-                        " bar at 0 counts the months with no income at all.",
+    "income_histogram": "Monthly income per worker-month, months with time on the platform, all"
+                        " replications. The red bar at 0 counts the months with no income; the"
+                        " share in the title is the table's \"Months with no income\" (each"
+                        " replication's share, averaged).",
     "income_ecdf": "The same months as a cumulative distribution: the share of worker-months"
-                   " earning at most x.",
+                   " earning at most x, all replications pooled.",
     "income_fan": "Monthly income by month since joining, for workers who applied during the"
-                  " window: the band runs from the 10th to the 90th percentile, the line is the"
-                  " median. Month 1 is the month of the run in which the worker applied.",
+                  " window, pooled over workers and replications: the band runs from the 10th"
+                  " to the 90th percentile, the line is the median. Month 1 is the month of"
+                  " the run in which the worker applied.",
     "idle_share": "How the share of available hours spent idle (between projects) varies"
-                  " across workers.",
+                  " across workers, one value per worker. The median worker's share differs"
+                  " from the table's idle share, which takes all hours together (so workers"
+                  " with more hours weigh more); both are marked.",
     "latency_survival": "Reassignment latency, from a project's end (or onboarding) to the next"
-                        " project: the share still waiting after x days (Kaplan–Meier). Waits cut"
-                        " short by the end of the run or by the worker leaving are censored (+)"
-                        " and still count up to where they were seen.",
+                        " project: the share still waiting after x days (Kaplan–Meier, all"
+                        " replications pooled). Waits cut short by the end of the run or by the"
+                        " worker leaving are censored (+) and still count up to where they were"
+                        " seen. The table's median is each replication's median, averaged; the"
+                        " table's mean counts completed waits only.",
     "drought_survival": "Droughts: the share of idle spells (from a project's end or onboarding"
-                        " to the next project) lasting longer than x weeks (Kaplan–Meier). Spells"
-                        " still running at the end, or ended by the worker leaving, are censored"
-                        " (+); spells begun in the warm-up are left out.",
+                        " to the next project) lasting longer than x days (Kaplan–Meier, all"
+                        " replications pooled). Spells still running at the end, or ended by"
+                        " the worker leaving, are censored (+); spells begun in the warm-up are"
+                        " left out.",
 }
 
 STYLE = """
@@ -62,6 +72,9 @@ figure { margin: 1.5rem 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { color: #444; font-size: 0.9rem; }
 pre { background: #f6f8fa; padding: 0.8rem; overflow-x: auto; font-size: 0.82rem; }
+.verdict { background: #f3f7fb; border-left: 4px solid #2b6cb0; padding: 0.6rem 1rem; }
+.verdict p { margin: 0.3rem 0; }
+.warning { color: #9c4221; font-weight: 600; }
 """
 
 
@@ -103,32 +116,27 @@ def read_table(folder: str | Path, name: str) -> pd.DataFrame:
     return frame
 
 
-def _format(metric: str, value: float | None) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    sign = "−" if value < 0 else ""  # a real minus sign, as wide as the digits
-    size = abs(value)
-    if metric.endswith("_share"):
-        return f"{sign}{size * 100:.1f}%"
-    if metric.endswith("_usd"):
-        return f"{sign}${size:,.2f}"
-    if metric.endswith("_h"):
-        return f"{sign}{size:,.1f} h"
-    return f"{sign}{size:.3f}"
-
-
 def _summary_rows(summary: Mapping[str, Any]) -> str:
     rows = []
     for metric, entry in summary.get("metrics", {}).items():
         low, high = entry.get("ci_low"), entry.get("ci_high")
         interval = ("n/a" if low is None or high is None
-                    else f"{_format(metric, low)} – {_format(metric, high)}")
+                    else f"{format_value(metric, low)} – {format_value(metric, high)}")
+        plain = glossary_entry(metric)
         rows.append(
-            f"<tr><td><code>{html.escape(metric)}</code></td>"
-            f"<td class=\"num\">{_format(metric, entry.get('mean'))}</td>"
+            f"<tr><td>{html.escape(plain.label)}</td>"
+            f"<td class=\"num\">{format_value(metric, entry.get('mean'))}</td>"
             f"<td class=\"num\">{interval}</td>"
-            f"<td>{html.escape(str(entry.get('description', '')))}</td></tr>")
+            f"<td>{html.escape(plain.meaning)}</td></tr>")
     return "\n".join(rows)
+
+
+def _glossary_rows(summary: Mapping[str, Any]) -> str:
+    return "\n".join(
+        f"<tr><td>{html.escape(glossary_entry(metric).label)}</td>"
+        f"<td><code>{html.escape(metric)}</code></td>"
+        f"<td>{html.escape(str(entry.get('description', '')))}</td></tr>"
+        for metric, entry in summary.get("metrics", {}).items())
 
 
 def figure_png(figure: Any, dpi: int = 100) -> bytes:
@@ -165,6 +173,7 @@ def build_report(folder: str | Path, tables: Mapping[str, pd.DataFrame] | None =
             f"<figcaption>{html.escape(FIGURE_CAPTIONS.get(stem, title))}</figcaption>"
             "</figure>")
     level = summary.get("confidence_level", 0.95)
+    warning = replications_warning(int(summary.get("replications", 0) or 0)) or ""
     meta = (f"{manifest.get('replications', '?')} replication(s), seed {manifest.get('seed', '?')},"
             f" gigsim {manifest.get('gigsim_version', '?')},"
             f" created {manifest.get('created_utc', '?')}")
@@ -180,16 +189,28 @@ def build_report(folder: str | Path, tables: Mapping[str, pd.DataFrame] | None =
 <h1>gigsim report: {html.escape(name)}</h1>
 <p class="meta">{html.escape(meta)}</p>
 <h2>Summary</h2>
-<p>Each metric is the mean over replications with its {level:.0%} confidence interval (t
-interval across replications). Definitions: docs/model.md, section 10.</p>
+<p>Each figure is computed for each replication and then averaged over replications, with its
+{level:.0%} interval across replications (shares stay within 0–100%, money and durations at 0
+or more). Durations are in days.</p>
+{f'<p class="warning">{html.escape(warning)}</p>' if warning else ''}
 <table>
-<thead><tr><th>metric</th><th>mean</th><th>{level:.0%} CI</th><th>what it is</th></tr></thead>
+<thead><tr><th>figure</th><th>mean</th><th>{level:.0%} interval</th><th>what it is</th></tr>
+</thead>
 <tbody>
 {_summary_rows(summary)}
 </tbody>
 </table>
 <h2>Figures</h2>
 {chr(10).join(blocks)}
+<h2>Glossary</h2>
+<p>The same figures under their column names in <code>summary.json</code> and the tables
+(hours there, days here). Definitions: docs/model.md, section 10.</p>
+<table>
+<thead><tr><th>figure</th><th>column</th><th>definition</th></tr></thead>
+<tbody>
+{_glossary_rows(summary)}
+</tbody>
+</table>
 <h2>Scenario as run</h2>
 <pre>{html.escape(scenario_text)}</pre>
 <h2>Manifest</h2>
@@ -207,6 +228,82 @@ def write_report(folder: str | Path, tables: Mapping[str, pd.DataFrame] | None =
     """
     page = build_report(folder, tables)
     target = Path(out) if out is not None else Path(folder) / REPORT_NAME
+    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
+    partial.write_text(page, encoding="utf-8")
+    partial.replace(target)
+    return target
+
+
+WORKER_FIGURES = ("income_fan", "zero_income", "drought_survival")
+WORKER_CAPTIONS: dict[str, str] = {
+    "income_fan": "Monthly income by month since applying, over the months on the platform of"
+                  " those who passed onboarding, pooled over workers and replications: the band"
+                  " runs from the 10th to the 90th percentile, the line is the median, the"
+                  " dashed line the mean.",
+    "zero_income": "The chance of a month with no income, by month since applying: each"
+                   " replication's share of worker-months with nothing, averaged, with its 95%"
+                   " interval.",
+    "drought_survival": "Droughts: the share of idle spells (from onboarding or a project's end"
+                        " to the next project) lasting longer than x days (Kaplan–Meier, all"
+                        " replications pooled); spells still running at the end, or ended by"
+                        " leaving, are censored (+).",
+}
+
+
+def build_worker_page(estimate: Any) -> str:
+    """The worker's page of an :class:`~gigsim.estimate.Estimate`: one self-contained HTML page.
+
+    The verdict (the lines ``gigsim estimate`` prints first), who was followed, then the fan
+    chart by month, the chance of no income by month and the drought curve, each a PNG
+    embedded as a ``data:`` URI, and the month-by-month table with its intervals.
+    """
+    from gigsim.estimate_plots import estimate_figures
+    from gigsim.verdict import market_sentence, render, verdict_lines, who_is_followed
+
+    title, *lines = verdict_lines(estimate)
+    figures = estimate_figures(estimate)
+    blocks = []
+    for stem in WORKER_FIGURES:
+        figure = figures[stem]
+        data = base64.b64encode(figure_png(figure, dpi=80)).decode("ascii")
+        alt = figure.axes[0].get_title() if figure.axes else stem
+        blocks.append(
+            f"<figure id=\"{stem}\"><img src=\"data:image/png;base64,{data}\""
+            f" alt=\"{html.escape(alt)}\">"
+            f"<figcaption>{html.escape(WORKER_CAPTIONS[stem])}</figcaption></figure>")
+    warning = estimate.warning
+    verdict = "\n".join(f"<p>{html.escape(line.strip())}</p>" for line in lines)
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>gigsim: {html.escape(title)}</title>
+<style>{STYLE}</style>
+</head>
+<body>
+<h1>{html.escape(title)}</h1>
+{f'<p class="warning">{html.escape(warning)}</p>' if warning else ''}
+<section class="verdict" id="verdict">
+{verdict}
+</section>
+<p>{html.escape(who_is_followed(estimate))}</p>
+<p>{html.escape(market_sentence(estimate))}</p>
+<h2>Month by month</h2>
+{chr(10).join(blocks)}
+<h2>Every number</h2>
+<pre>{html.escape(render(estimate))}</pre>
+<p class="meta">gigsim estimate, scenario {html.escape(estimate.scenario.name)}. Definitions:
+docs/model.md, "A worker's estimate".</p>
+</body>
+</html>
+"""
+
+
+def write_worker_page(estimate: Any, out: str | Path) -> Path:
+    """Write :func:`build_worker_page` to ``out``, atomically (complete or absent)."""
+    target = Path(out)
+    page = build_worker_page(estimate)
     partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
     partial.write_text(page, encoding="utf-8")
     partial.replace(target)

@@ -1,8 +1,11 @@
-"""Summary statistics: one value per metric and replication, then means with t intervals.
+"""Summary statistics: one value per metric and replication, then means with 95% intervals.
 
-Percentiles are taken per replication over its worker-months, then averaged across
-replications, so that every interval is a t interval over independent replication values.
-:func:`paired_difference` compares two sets of replications run on the same seeds.
+Every metric is computed per replication (percentiles and shares *pooled* over that
+replication's worker-months), then *averaged* over replications. The interval around the mean
+depends on the kind of metric (:func:`metric_interval`): shares stay in [0, 1] (a t interval on
+the logit scale), money and durations stay ≥ 0 (a t interval on the log scale).
+:func:`paired_difference` compares two sets of replications run on the same seeds; differences
+may be negative and keep the plain t interval.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from gigsim.metrics import (
     worker_months_table,
 )
 from gigsim.records import Records
+from gigsim.survival import kaplan_meier, latency_durations
 from gigsim.units import HOURS_PER_MONTH
 
 # A worker whose income per onboarded month is below this counts in below_threshold_share.
@@ -38,13 +42,17 @@ METRICS: dict[str, str] = {
     "income_volatility_usd": "mean absolute change in a worker's income between months (USD)",
     "idle_share": "share of available hours spent unassigned",
     "short_of_work_share": "share of workers paid for under 90% of their available hours",
-    "latency_mean_h": "mean reassignment latency, completed ones (hours)",
-    "latency_p90_h": "90th percentile of reassignment latency, completed ones (hours)",
+    "latency_median_h": "median reassignment latency, Kaplan–Meier, waits still open counted"
+                        " as censored (hours)",
+    "latency_mean_h": "mean reassignment latency of completed waits only (hours); waits still"
+                      " open are left out, so it understates the typical wait",
+    "latency_p90_h": "90th percentile of reassignment latency, completed waits only (hours)",
     "latency_censored_share": "share of reassignment latencies still open at leaving or the end",
     "unpaid_share": "unpaid hours as a share of all working hours",
     "paid_wage_usd": "income per paid hour (USD/h)",
-    "effective_wage_usd": "income per working hour, unpaid hours included (USD/h)",
-    "effective_to_paid_wage": "effective wage / paid-time wage",
+    "effective_wage_usd": "wage per hour worked: income per hour worked, paid or unpaid"
+                          " (USD/h)",
+    "effective_to_paid_wage": "wage per hour worked / income per paid hour",
     "exit_within_12mo_share": "share of onboarded workers gone within 12 months",
     "income_gini": "Gini coefficient across workers of annualised income (12 × income per"
                    " onboarded month), workers onboarded for a month or more of the window",
@@ -127,6 +135,7 @@ def replication_metrics(records: Records) -> dict[str, float]:
         "short_of_work_share": float(np.mean(
             per_worker["worked_h"] + per_worker["paid_training_h"]
             < 0.9 * per_worker["available_h"])) if len(per_worker) else math.nan,
+        "latency_median_h": _km_median(latencies),
         "latency_mean_h": float(done.mean()) if len(done) else math.nan,
         "latency_p90_h": float(np.percentile(done, 90)) if len(done) else math.nan,
         "latency_censored_share": float(latencies["censored"].mean()) if len(latencies)
@@ -157,6 +166,120 @@ def t_interval(values: Sequence[float], level: float = 0.95) -> tuple[float, flo
         return mean, math.nan, math.nan
     half = float(stats.t.ppf(0.5 + level / 2, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
     return mean, mean - half, mean + half
+
+
+# Below this many replications an interval rests on too few values to be stable: the t
+# quantile alone is 12.7 at 2 replications and 2.8 at 5, against 2.0 at 30.
+MIN_REPLICATIONS = 5
+
+# One interval method per kind of metric (docs/model.md §10, "Intervals").
+SHARE, NONNEGATIVE, REAL = "share", "nonnegative", "real"
+
+
+def metric_kind(metric: str) -> str:
+    """The kind of a summary metric: ``"share"`` (in [0, 1]), ``"nonnegative"`` or ``"real"``.
+
+    Shares are the metrics named ``*_share``, the Gini coefficient and the wage ratio; money
+    (``*_usd``) and durations (``*_h``) are non-negative; anything else is real.
+    """
+    if metric.endswith("_share") or metric in ("income_gini", "effective_to_paid_wage"):
+        return SHARE
+    if metric.endswith(("_usd", "_h")):
+        return NONNEGATIVE
+    return REAL
+
+
+def _clean(values: Sequence[float] | np.ndarray) -> np.ndarray:
+    return np.asarray([v for v in np.asarray(values, dtype=float) if not math.isnan(v)])
+
+
+def _t_half(x: np.ndarray, level: float) -> float:
+    """Half the width of the t interval of the mean of ``x`` (at least two values)."""
+    return float(stats.t.ppf(0.5 + level / 2, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
+
+
+def share_interval(values: Sequence[float] | np.ndarray,
+                   level: float = 0.95) -> tuple[float, float, float]:
+    """Mean of per-replication shares and a 95% interval that stays within [0, 1].
+
+    The t interval is taken on the logit scale, with the standard error carried over by the
+    delta method: ``expit(logit(p) ± t · se / (p (1 − p)))``, where ``p`` is the mean and
+    ``se = s / √n``. It is never wider than [0, 1], is asymmetric near the ends, and tends to
+    the plain t interval as ``se`` shrinks. All values equal give a point; fewer than two
+    values give NaN bounds.
+    """
+    x = _clean(values)
+    if len(x) == 0:
+        return math.nan, math.nan, math.nan
+    p = float(x.mean())
+    if len(x) < 2:
+        return p, math.nan, math.nan
+    half = _t_half(x, level)
+    if half == 0 or p <= 0 or p >= 1:
+        return p, p, p  # every value the same (a mean of 0 or 1 means all are 0 or 1)
+    centre = math.log(p / (1 - p))
+    width = half / (p * (1 - p))
+    return p, 1 / (1 + math.exp(-(centre - width))), 1 / (1 + math.exp(-(centre + width)))
+
+
+def nonnegative_interval(values: Sequence[float] | np.ndarray,
+                         level: float = 0.95) -> tuple[float, float, float]:
+    """Mean of non-negative per-replication values (money, durations) and a 95% interval ≥ 0.
+
+    The t interval is taken on the log scale, with the delta method:
+    ``m · exp(± t · se / m)`` with ``m`` the mean and ``se = s / √n``: above 0 whatever the
+    spread, asymmetric when the spread is large against the mean, and close to the plain t
+    interval when it is small. A mean of 0 (every value 0) gives a point.
+    """
+    x = _clean(values)
+    if len(x) == 0:
+        return math.nan, math.nan, math.nan
+    m = float(x.mean())
+    if len(x) < 2:
+        return m, math.nan, math.nan
+    half = _t_half(x, level)
+    if half == 0 or m <= 0:
+        return m, m, m
+    factor = math.exp(half / m)
+    return m, m / factor, m * factor
+
+
+def interval(values: Sequence[float] | np.ndarray, kind: str,
+             level: float = 0.95) -> tuple[float, float, float]:
+    """Mean and 95% interval of per-replication ``values`` of a metric of ``kind``.
+
+    ``"share"``: :func:`share_interval`; ``"nonnegative"``: :func:`nonnegative_interval`;
+    ``"real"``: :func:`t_interval`.
+    """
+    if kind == SHARE:
+        return share_interval(values, level)
+    if kind == NONNEGATIVE:
+        return nonnegative_interval(values, level)
+    if kind == REAL:
+        return t_interval(list(values), level)
+    raise ValueError(f"unknown kind of metric {kind!r} (expected share, nonnegative or real)")
+
+
+def metric_interval(metric: str, values: Sequence[float] | np.ndarray,
+                    level: float = 0.95) -> tuple[float, float, float]:
+    """Mean and interval of a summary metric's per-replication values, by its kind."""
+    return interval(values, metric_kind(metric), level)
+
+
+def replications_warning(replications: int) -> str | None:
+    """A one-line warning when ``replications`` are too few for a stable interval, else None."""
+    if replications >= MIN_REPLICATIONS:
+        return None
+    return (f"warning: {replications} replication(s) are too few for a stable 95% interval;"
+            f" give {MIN_REPLICATIONS} or more (-r) before reading the intervals")
+
+
+def _km_median(latencies: pd.DataFrame) -> float:
+    """The Kaplan–Meier median of reassignment latency, censored waits included (hours)."""
+    durations = latency_durations(latencies)
+    if len(durations) == 0:
+        return math.nan
+    return kaplan_meier(durations["duration_h"], durations["censored"]).median
 
 
 @dataclass(frozen=True)
@@ -226,10 +349,13 @@ class Summary:
 
     @property
     def table(self) -> pd.DataFrame:
-        """One row per metric: mean, ci_low, ci_high, and what it means."""
+        """One row per metric: mean, ci_low, ci_high, and what it means.
+
+        The interval's method depends on the kind of metric (:func:`metric_interval`).
+        """
         rows = []
         for name, description in METRICS.items():
-            mean, low, high = t_interval(self.per_replication[name].tolist())
+            mean, low, high = metric_interval(name, self.per_replication[name].tolist())
             rows.append({"metric": name, "mean": mean, "ci_low": low, "ci_high": high,
                          "description": description})
         return pd.DataFrame(rows).set_index("metric")
@@ -257,7 +383,8 @@ class Summary:
         }
 
     def __str__(self) -> str:
-        lines = []
+        """Every metric's mean, interval and meaning, one line each, after any warning."""
+        lines = [w for w in [replications_warning(len(self.per_replication))] if w]
         for name, row in self.table.iterrows():
             ci = ("" if math.isnan(row["ci_low"])
                   else f"  [{row['ci_low']:.4g}, {row['ci_high']:.4g}]")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
@@ -18,6 +19,7 @@ from gigsim.cli.common import (
 )
 from gigsim.errors import GigsimError
 from gigsim.estimate import (
+    DEFAULT_REFERENCE_WAGE_USD,
     DEFAULT_REPLICATIONS,
     MAX_MONTHS,
     PROFILES,
@@ -50,34 +52,59 @@ from gigsim.scenario import load_scenario
 @click.option("--market-scale", type=float,
               help="Size of the simulated market, 0 to 1 (default: the group scaled to about"
                    " 1,000 applicants by the end of the warm-up; 1 = the scenario as written).")
+@click.option("--reference-wage", type=float, default=DEFAULT_REFERENCE_WAGE_USD,
+              show_default=True, metavar="USD",
+              help="The hourly wage of a job to compare with, paid for the same hours;"
+                   " 0 hides the comparison.")
+@click.option("--stay", is_flag=True,
+              help="Follow applicants who never quit, instead of ones who behave like the"
+                   " group (its patience and leave hazard).")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False),
+              help="Also write the worker's page, a self-contained HTML file, to this path.")
+@click.option("--force", is_flag=True, help="Replace the --report file if it exists.")
 @click.option("--json", "as_json", is_flag=True, help="Print the same as JSON data.")
 def estimate_command(profile: str | None, scenario_path: str | None, group: str | None,
                      hours_per_week: float, months: int, replications: int, seed: int | None,
                      jobs: int, sets: tuple[str, ...], cohort: int | None,
-                     market_scale: float | None, as_json: bool) -> None:
+                     market_scale: float | None, reference_wage: float, stay: bool,
+                     report_path: str | None, force: bool, as_json: bool) -> None:
     """What an applicant who joins today can expect over their first months.
 
     A small cohort of applicants with the given weekly hours applies at the end of the
     warm-up, and is followed for --months months in a market simulated around them (see
-    docs/model.md, "A worker's estimate"). Printed: the chance of passing onboarding, the
-    wait for the first paid hour, monthly income (P10/P50/P90) for each month since applying,
-    months with no income, drought lengths, and the hourly wage once unpaid hours count.
+    docs/model.md, "A worker's estimate"). First the verdict: a typical month, the income per
+    hour set aside beside a reference job paying --reference-wage for the same hours, the
+    chance of a month with nothing and of failing onboarding. Then who was followed and how
+    many left, pay advertised and realised, the wage per hour worked, the wait for the first
+    paid hour, droughts, and monthly income since applying with 95% intervals.
 
     \b
     Examples:
-      gigsim estimate --profile generalist --hours-per-week 20
-      gigsim estimate --profile specialist --months 24 --json
+      gigsim estimate --profile generalist --hours-per-week 10
+      gigsim estimate --profile specialist --hours-per-week 10 --report specialist.html
+      gigsim estimate --profile specialist --months 24 --stay --json
       gigsim estimate --scenario scenarios/platform.toml --group specialists
     """  # noqa: D301  (\b is click's mark for a paragraph it must not rewrap)
     user_errors(_estimate)(profile, scenario_path, group, hours_per_week, months,
-                           replications, seed, jobs, sets, cohort, market_scale, as_json)
+                           replications, seed, jobs, sets, cohort, market_scale,
+                           reference_wage, stay, report_path, force, as_json)
 
 
 def _estimate(profile: str | None, scenario_path: str | None, group: str | None,
               hours_per_week: float, months: int, replications: int, seed: int | None,
               jobs: int, sets: tuple[str, ...], cohort: int | None,
-              market_scale: float | None, as_json: bool) -> None:
+              market_scale: float | None, reference_wage: float, stay: bool,
+              report_path: str | None, force: bool, as_json: bool) -> None:
     check_inputs(hours_per_week, months)
+    if not reference_wage >= 0 or reference_wage == float("inf"):
+        raise GigsimError(f"--reference-wage: must be a number of dollars, 0 or more,"
+                          f" got {reference_wage}")
+    if report_path is not None:
+        target = Path(report_path)
+        if target.exists() and not force:
+            raise GigsimError(f"--report: {target} exists; give --force to replace it")
+        if not target.parent.is_dir():
+            raise GigsimError(f"--report: no folder {target.parent} to write {target.name} in")
     check_run_options(replications, seed, jobs)  # before the progress bar prints
     at_least("--cohort", cohort, 1)
     if market_scale is not None and not 0 < market_scale <= 1:
@@ -93,11 +120,16 @@ def _estimate(profile: str | None, scenario_path: str | None, group: str | None,
         if group is not None:
             raise GigsimError("--group goes with --scenario; a --profile names its own group")
         scenario, group = load_profile(profile or "generalist", overrides)
-    cohort_scenario(scenario, group, hours_per_week, months, cohort, market_scale)  # fail early
+    cohort_scenario(scenario, group, hours_per_week, months, cohort, market_scale,
+                    stay=stay)  # fail early
     with progress(replications, as_json) as bar:
         result = estimate(scenario, group, hours_per_week, months, replications=replications,
                           seed=seed, jobs=jobs, cohort=cohort, market_scale=market_scale,
-                          progress=bar.update)
+                          progress=bar.update, reference_wage_usd=reference_wage, stay=stay)
+    if report_path is not None:
+        from gigsim.report import write_worker_page
+
+        write_worker_page(result, report_path)
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False))
     else:

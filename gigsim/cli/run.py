@@ -28,6 +28,7 @@ from gigsim.cli.common import (
 from gigsim.output import check_target, write_results
 from gigsim.results import Results
 from gigsim.runner import simulate
+from gigsim.statistics import replications_warning
 from gigsim.units import format_duration
 
 
@@ -119,13 +120,19 @@ def brief_summary(results: Results) -> str:
         f"{_fmt(t, 'income_p50_usd', '${:,.0f}')} / {_fmt(t, 'income_p90_usd', '${:,.0f}')}",
         f"  months with no income        {_fmt(t, 'zero_income_share', '{:.1f}%', 100)}",
         f"  idle share of available time {_fmt(t, 'idle_share', '{:.1f}%', 100)}",
-        f"  reassignment latency, mean   {_fmt(t, 'latency_mean_h', '{:.1f} d', 1 / 24)}",
-        f"  reassignment latency, P90    {_fmt(t, 'latency_p90_h', '{:.1f} d', 1 / 24)}",
+        f"  reassignment latency, median {_fmt(t, 'latency_median_h', '{:.1f} d', 1 / 24)}"
+        " (Kaplan–Meier)",
+        f"    completed waits only: mean {_fmt(t, 'latency_mean_h', '{:.1f} d', 1 / 24)},"
+        f" P90 {_fmt(t, 'latency_p90_h', '{:.1f} d', 1 / 24)}",
         f"  unpaid share of working time {_fmt(t, 'unpaid_share', '{:.1f}%', 100)}",
-        f"  paid-time wage               {_fmt(t, 'paid_wage_usd', '${:.2f}/h')}",
-        f"  effective wage (with unpaid) {_fmt(t, 'effective_wage_usd', '${:.2f}/h')}",
+        f"  income per paid hour         {_fmt(t, 'paid_wage_usd', '${:.2f}/h')}",
+        f"  wage per hour worked         {_fmt(t, 'effective_wage_usd', '${:.2f}/h')}"
+        " (paid or unpaid)",
         f"  gone within 12 months        {_fmt(t, 'exit_within_12mo_share', '{:.1f}%', 100)}",
+        "  (each a mean over replications of per-replication values; shares pooled over"
+        " worker-months)",
     ]
+    lines += [w for w in [replications_warning(results.replications)] if w]
     return "\n".join(lines)
 
 

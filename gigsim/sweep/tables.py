@@ -2,10 +2,10 @@
 
 ``runs``: one row per (point, replication) with the swept keys as columns and every summary
 metric (:data:`gigsim.statistics.METRICS`). ``points``: one row per point with each metric's
-mean across replications and its 95% t interval (``<metric>``, ``<metric>_ci_low``,
-``<metric>_ci_high``), as :func:`gigsim.statistics.t_interval` computes them. Rows are in point
-and replication order, whatever order the runs finished in, so the tables are the same
-whichever backend ran them.
+mean across replications and its 95% interval (``<metric>``, ``<metric>_ci_low``,
+``<metric>_ci_high``), as :func:`gigsim.statistics.metric_interval` computes them (shares in
+[0, 1], money and durations ≥ 0). Rows are in point and replication order, whatever order the
+runs finished in, so the tables are the same whichever backend ran them.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from gigsim.statistics import METRICS, t_interval
+from gigsim.statistics import METRICS, metric_interval
 from gigsim.sweep.spec import SweepSpec
 
 RUN_ID_COLUMNS = ("point", "replication", "seed")
@@ -33,7 +33,7 @@ def runs_table(spec: SweepSpec, parts: Sequence[Mapping[str, Any]]) -> pd.DataFr
 def points_table(spec: SweepSpec, runs: pd.DataFrame) -> pd.DataFrame:
     """One row per point: the swept keys, the replications finished, every metric's mean.
 
-    Each mean comes with its 95% t interval across replications.
+    Each mean comes with its 95% interval across replications, bounded by the metric's kind.
     """
     by_point = {point: frame for point, frame in runs.groupby("point", sort=True)}
     rows = []
@@ -43,7 +43,7 @@ def points_table(spec: SweepSpec, runs: pd.DataFrame) -> pd.DataFrame:
         row["replications"] = 0 if frame is None else len(frame)
         for metric in METRICS:
             values = [] if frame is None else frame[metric].tolist()
-            mean, low, high = t_interval(values)
+            mean, low, high = metric_interval(metric, values)
             row[metric] = mean
             row[f"{metric}_ci_low"] = low
             row[f"{metric}_ci_high"] = high

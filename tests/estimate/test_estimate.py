@@ -25,7 +25,8 @@ from ._support import FAST, SCENARIOS, assert_one_line_error, invoke
 
 @pytest.fixture(scope="module")
 def generalist_20h() -> Estimate:
-    return estimate_profile("generalist", hours_per_week=20, months=6, replications=6, seed=3)
+    return estimate_profile("generalist", hours_per_week=20, months=6, replications=6, seed=3,
+                            stay=True)
 
 
 def test_cohort_scenario_adds_a_late_joining_group_and_scales_the_market() -> None:
@@ -36,7 +37,12 @@ def test_cohort_scenario_adds_a_late_joining_group_and_scales_the_market() -> No
     assert cohort.count == 30 and cohort.arrivals_per_week == 0
     assert cohort.joins_at_h == scenario.simulation.warmup_h
     assert cohort.hours_per_week.mean == 25
-    assert cohort.patience is None and cohort.leave_rate_per_year == 0
+    # by default the cohort behaves like the group: its patience and leave hazard
+    assert cohort.patience == scenario.workers[0].patience is not None
+    assert cohort.leave_rate_per_year == scenario.workers[0].leave_rate_per_year > 0
+    stayers = cohort_scenario(scenario, group, 25, 6, cohort=30, market_scale=0.5,
+                              stay=True)[0].workers[-1]
+    assert stayers.patience is None and stayers.leave_rate_per_year == 0
     assert cohort.assessment == scenario.workers[0].assessment
     market = run.workers[0]
     assert market.count == 2000 and market.arrivals_per_week == 150
@@ -58,7 +64,7 @@ def test_the_cohort_applies_at_the_end_of_the_warm_up(generalist_20h: Estimate) 
     assert len(workers) == generalist_20h.applicants == 6 * generalist_20h.cohort
     assert (workers["joined_h"] == 0).all()  # times are hours since the warm-up's end
     assert (workers["hours_per_week"] == 20).all()
-    assert set(workers["leave_cause"]) <= {"still_here", "failed_assessment"}
+    assert set(workers["leave_cause"]) <= {"still_here", "failed_assessment"}  # --stay
     onboarded = workers["onboarded_h"].notna()
     assert generalist_20h.onboarded == int(onboarded.sum()) > 0
 
@@ -72,18 +78,24 @@ def test_the_numbers_hang_together(generalist_20h: Estimate) -> None:
     assert (monthly["p10_usd"] <= monthly["p50_usd"]).all()
     assert (monthly["p50_usd"] <= monthly["p90_usd"]).all()
     assert (monthly["workers"] == est.onboarded).all()  # stayers: every month, every worker
-    assert 0 <= est.any_zero_month[0] <= 1 and 0 <= est.zero_months[0] <= 6
+    assert (monthly["on_platform_share"] == 1).all()
+    assert est.leavers["impatience"] == est.leavers["hazard"] == 0
+    assert 0 <= est.any_zero_month[0] <= 1
     assert est.effective_wage_usd[0] < est.paid_wage_usd[0]
-    assert est.advertised_wage_usd == pytest.approx(17.0)
+    assert math.isnan(est.advertised_pay_usd)  # the generalist scenario posts no rate
+    assert est.projects_pay_usd == pytest.approx(17.0)
     assert 0 < est.first_pay_mean_h <= 6 * HOURS_PER_MONTH
     assert est.drought.n > 0 and est.longest_drought_h[0] <= est.longest_drought_h[1]
     data = est.to_dict()
     json.dumps(data, allow_nan=False)
     assert len(data["monthly_income_usd"]) == 6
     text = str(est)
-    for phrase in ("Passing onboarding", "First paid hour", "Months with no income",
-                   "Longest drought", "advertised", "counting unpaid hours"):
+    for phrase in ("Verdict for 20 h a week", "Income per hour set aside", "Reference job",
+                   "Chance of a month with nothing", "Chance of failing onboarding",
+                   "As a side income", "never quit (--stay)", "First paid hour",
+                   "Longest drought", "no advertised rate", "Wage per hour worked"):
         assert phrase in text
+    assert "effective" not in text.lower()
 
 
 def test_more_hours_a_week_earn_a_higher_median_income() -> None:
@@ -115,8 +127,11 @@ def test_cli_prints_the_summary_and_the_table() -> None:
     result = invoke("estimate", "--profile", "specialist", "--hours-per-week", "12", *FAST)
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "12 h a week" in out and "Passing onboarding" in out
-    assert "P10" in out and "P90" in out and "no income" in out
+    assert out.startswith("warning: 4 replication(s)")  # FAST runs 4
+    assert "Verdict for 12 h a week" in out.splitlines()[1]
+    assert "P10" in out and "P90" in out and "nothing (95% CI)" in out
+    assert "advertised up to $45.00/h" in out and "realised $" in out
+    assert "who behave like the group" in out and "left within the 2 month(s)" in out
 
 
 def test_cli_json_has_the_same_numbers() -> None:
@@ -125,19 +140,30 @@ def test_cli_json_has_the_same_numbers() -> None:
     data = json.loads(result.stdout)
     assert data["months"] == 2 and data["hours_per_week"] == 20
     assert [row["month"] for row in data["monthly_income_usd"]] == [1, 2]
-    for key in ("pass_onboarding_share", "first_paid_hour", "zero_income_months", "drought",
-                "longest_drought", "hourly_wage_usd"):
+    for key in ("verdict", "followed", "market", "pass_onboarding_share", "first_paid_hour",
+                "monthly_income_usd", "quarterly_income_usd", "drought", "drought_curve",
+                "longest_drought", "pay_usd_per_hour"):
         assert key in data
-    assert data["hourly_wage_usd"]["advertised"] == pytest.approx(17.0)
+    assert data["pay_usd_per_hour"]["advertised"] is None
+    assert data["pay_usd_per_hour"]["projects_mean"] == pytest.approx(17.0)
+    assert data["verdict"]["reference_wage_usd"] == 15.0
+    assert data["warning"].startswith("warning: 4 replication(s)")
     assert not math.isnan(data["pass_onboarding_share"]["mean"])
+    assert data["followed"]["stay"] is False
+    # the text says the same: its verdict lines are the JSON's, word for word
+    text = invoke("estimate", "--profile", "generalist", *FAST).stdout.splitlines()
+    assert text[1:1 + len(data["verdict"]["text"])] == data["verdict"]["text"]
 
 
 def test_cli_with_a_scenario_file_and_group() -> None:
     result = invoke("estimate", "--scenario", SCENARIOS / "specialist.toml", "--group",
                     "specialists", "--set", "workers.specialists.assessment.pass_probability=1",
-                    "--json", *FAST)
+                    "--stay", "--json", *FAST)
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["pass_onboarding_share"]["mean"] == 1.0
+    data = json.loads(result.stdout)
+    assert data["pass_onboarding_share"]["mean"] == 1.0
+    assert data["followed"]["stay"] is True and "never quit (--stay)" in data["followed"]["text"]
+    assert data["followed"]["impatience"] == data["followed"]["hazard"] == 0
 
 
 @pytest.mark.parametrize(("args", "fragments"), [
@@ -154,6 +180,8 @@ def test_cli_with_a_scenario_file_and_group() -> None:
     (("--months", "-3"), ("--months",)),
     (("--cohort", "0"), ("--cohort",)),
     (("--market-scale", "1.5"), ("--market-scale",)),
+    (("--reference-wage", "-1"), ("--reference-wage", "-1")),
+    (("--reference-wage", "nan"), ("--reference-wage",)),
     (("--scenario", "missing.toml", "--group", "g"), ("missing.toml", "no such file")),
 ])
 def test_bad_input_is_one_line_and_exit_2(args: tuple[str, ...],

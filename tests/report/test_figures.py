@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 import gigsim
 from gigsim import plots
 from gigsim.estimate import estimate_profile
+from gigsim.estimate_plots import estimate_figures
 from gigsim.survival import kaplan_meier
 
 
@@ -33,11 +34,26 @@ def test_results_figures_build_with_labelled_axes(small_results: gigsim.Results)
 
 def test_estimate_figures_build_with_labelled_axes() -> None:
     est = estimate_profile("specialist", months=3, replications=2, seed=1)
-    figures = plots.estimate_figures(est)
+    figures = estimate_figures(est)
     assert set(figures) == {"income_fan", "income_histogram", "drought_survival",
-                            "first_pay_survival"}
+                            "first_pay_survival", "zero_income"}
     for figure in figures.values():
         _assert_labelled(figure)
+    # the chance of no income by month: the table's shares, with their intervals
+    bars = figures["zero_income"].axes[0].patches
+    np.testing.assert_allclose([b.get_height() for b in bars], est.monthly["zero_share"] * 100)
+    assert "days" in figures["drought_survival"].axes[0].get_xlabel()
+
+
+def test_figures_agree_with_the_summary_table(small_results: gigsim.Results) -> None:
+    table = small_results.summary().table
+    histogram = plots.income_histogram_figure(small_results.worker_months)
+    zero = table.loc["zero_income_share", "mean"]
+    assert f"{zero:.1%} with none (mean over replications)" in histogram.axes[0].get_title()
+    idle = plots.idle_share_figure(small_results.worker_months)
+    labels = [t.get_text() for t in idle.axes[0].get_legend().get_texts()]
+    assert any(f"{table.loc['idle_share', 'mean'] * 100:.1f}% (the table's idle share)" in label
+               for label in labels), labels
 
 
 def test_survival_figure_marks_censoring_and_draws_the_curve() -> None:

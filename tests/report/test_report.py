@@ -41,12 +41,20 @@ def test_run_report_writes_a_self_contained_page(csv_folder: Path) -> None:
     images = _images(page)
     assert len(images) == len(FIGURE_CAPTIONS)
     assert all(image.startswith(PNG) and len(image) > 5000 for image in images)
-    for text in ("gigsim report: generalist", "income_mean_usd", "95% CI", "Scenario as run",
-                 "Manifest", "[[workers]]", "gigsim_version"):
+    for text in ("gigsim report: generalist", "Mean monthly income", "95% interval",
+                 "Glossary", "Scenario as run", "Manifest", "[[workers]]", "gigsim_version"):
         assert text in page, text
-    # the summary's intervals are shown: the mean and both bounds of a metric
-    assert re.search(r"income_mean_usd</code></td><td class=\"num\">\$[\d,.]+</td>"
-                     r"<td class=\"num\">−?\$[\d,.]+ – \$[\d,.]+</td>", page)
+    # the summary's intervals are shown under a plain label: the mean and both bounds, ≥ 0
+    assert re.search(r"<td>Mean monthly income</td><td class=\"num\">\$[\d,]+</td>"
+                     r"<td class=\"num\">\$[\d,]+ – \$[\d,]+</td>", page)
+    # code names appear only in the glossary, which maps each label to its column
+    table, glossary = page.split("<h2>Glossary</h2>")[0], page.split("<h2>Glossary</h2>")[1]
+    assert "income_p10_usd" not in table and "latency_mean_h" not in table
+    assert "<td>Monthly income, 10th percentile</td><td><code>income_p10_usd</code>" in glossary
+    # durations in days, never hours
+    assert re.search(r"<td>Wait for the next project, median</td><td class=\"num\">[\d.,]+"
+                     r" days</td>", page)
+    assert not re.search(r"\d h</td>", table)
     assert not any(p.name.startswith(".") for p in csv_folder.iterdir())  # no staging left
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gigsim.statistics import METRICS, t_interval
+from gigsim.statistics import METRICS, nonnegative_interval
 
 from ._support import assert_one_line_error, grid_text, invoke, snapshot, sweep_text, write
 
@@ -36,11 +36,14 @@ def test_the_folder_holds_tidy_tables_figures_and_a_manifest(
     points = pd.read_csv(out / "points.csv")
     assert len(points) == 6 and (points["replications"] == 2).all()
     one = runs[runs["point"] == 4]["income_mean_usd"].tolist()
-    mean, low, high = t_interval(one)
+    mean, low, high = nonnegative_interval(one)  # money: bounded at 0
     row = points.set_index("point").loc[4]
     assert row["income_mean_usd"] == pytest.approx(mean)
     assert (row["income_mean_usd_ci_low"], row["income_mean_usd_ci_high"]) == pytest.approx(
         (low, high))
+    assert not (points.filter(like="_share_ci_low") < 0).any().any()  # NaN where undefined
+    assert not (points.filter(like="_share_ci_high") > 1).any().any()
+    assert not (points.filter(like="_usd_ci_low") < 0).any().any()
     assert row[KEYS[0]] == 1.0 and row[KEYS[1]] == 0.0
     for metric in ("income_mean_usd", "latency_mean_h"):  # the file's metrics
         assert (out / f"heatmap_{metric}.png").stat().st_size > 10_000

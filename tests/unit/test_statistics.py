@@ -16,9 +16,15 @@ from gigsim.records import Recorder, Records, SpellKind
 from gigsim.statistics import (
     INCOME_THRESHOLD_USD,
     METRICS,
+    MIN_REPLICATIONS,
     Summary,
     gini,
+    metric_interval,
+    metric_kind,
+    nonnegative_interval,
     replication_metrics,
+    replications_warning,
+    share_interval,
     t_interval,
     worker_monthly_income,
 )
@@ -150,13 +156,35 @@ def test_summary_of_a_small_simulation(small_results: Any) -> None:
     table = summary.table
     assert table.index.tolist() == list(METRICS)
     for name in METRICS:
-        mean, low, high = t_interval(per[name].tolist())
+        mean, low, high = metric_interval(name, per[name].tolist())
         np.testing.assert_allclose(table.loc[name, ["mean", "ci_low", "ci_high"]].to_numpy(
             dtype=float), [mean, low, high], equal_nan=True)
         assert table.loc[name, "description"] == METRICS[name]
         np.testing.assert_allclose(summary[name], per[name].mean(), equal_nan=True)
         if not math.isnan(low):
             assert low <= mean <= high
+
+
+def test_summary_intervals_stay_within_what_is_possible(small_results: Any) -> None:
+    table = small_results.summary().table
+    for name, row in table.iterrows():
+        if math.isnan(row["ci_low"]):
+            continue
+        assert row["ci_low"] <= row["mean"] <= row["ci_high"]
+        if metric_kind(str(name)) == "share":
+            assert row["ci_low"] >= 0 and row["ci_high"] <= 1, name
+        if metric_kind(str(name)) == "nonnegative":
+            assert row["ci_low"] >= 0, name
+
+
+def test_latency_median_is_kaplan_meier(small_results: Any) -> None:
+    from gigsim.survival import kaplan_meier
+
+    per = small_results.summary().per_replication
+    for replication, group in small_results.latencies.groupby("replication"):
+        curve = kaplan_meier(group["latency_h"], group["censored"])
+        np.testing.assert_allclose(per.loc[replication, "latency_median_h"], curve.median,
+                                   equal_nan=True)
 
 
 def test_summary_agrees_with_the_tables(small_results: Any) -> None:
@@ -203,7 +231,8 @@ def test_summary_to_dict_is_json_ready(small_results: Any) -> None:
 
 def test_summary_str_lists_every_metric(small_results: Any) -> None:
     text = str(small_results.summary())
-    lines = text.splitlines()
+    warning, *lines = text.splitlines()  # 4 replications: below MIN_REPLICATIONS
+    assert warning == replications_warning(4)
     assert len(lines) == len(METRICS)
     for line, name in zip(lines, METRICS, strict=True):
         assert line.startswith(name)
@@ -301,3 +330,61 @@ def test_new_metrics_agree_with_the_tables(small_results: Any) -> None:
             group["unfilled_seat_h"].sum())
     for name in ("income_gini", "below_threshold_share"):
         assert ((per[name] >= 0) & (per[name] <= 1)).all(), name
+
+
+# --- bounded intervals -----------------------------------------------------------------------
+
+
+def test_share_interval_at_two_replications_stays_in_zero_one() -> None:
+    # the plain t interval of these two shares is 0.97 ± 12.7 × 0.02 = (0.72, 1.22)
+    assert t_interval([0.95, 0.99])[2] > 1
+    mean, low, high = share_interval([0.95, 0.99])
+    assert mean == pytest.approx(0.97)
+    assert 0 < low < mean < high < 1
+    # by hand: expit(logit(p) ± t se / (p (1 − p)))
+    se = np.std([0.95, 0.99], ddof=1) / math.sqrt(2)
+    width = stats.t.ppf(0.975, 1) * se / (0.97 * 0.03)
+    centre = math.log(0.97 / 0.03)
+    assert (low, high) == pytest.approx((1 / (1 + math.exp(-(centre - width))),
+                                         1 / (1 + math.exp(-(centre + width)))))
+
+
+def test_share_interval_tends_to_the_t_interval_when_narrow() -> None:
+    rng = np.random.default_rng(4)
+    values = 0.4 + 0.001 * rng.standard_normal(50)
+    _, low, high = share_interval(values)
+    _, t_low, t_high = t_interval(values.tolist())
+    assert (low, high) == pytest.approx((t_low, t_high), rel=1e-3)
+
+
+def test_share_interval_of_all_zeros_or_ones_is_a_point() -> None:
+    assert share_interval([0.0, 0.0, 0.0]) == (0.0, 0.0, 0.0)
+    assert share_interval([1.0, 1.0]) == (1.0, 1.0, 1.0)
+    assert math.isnan(share_interval([0.3])[1])
+
+
+def test_nonnegative_interval_stays_above_zero() -> None:
+    # money at 2 replications: the t interval goes far below 0
+    values = [10.0, 400.0]
+    assert t_interval(values)[1] < 0
+    mean, low, high = nonnegative_interval(values)
+    assert mean == 205.0
+    assert 0 < low < mean < high
+    # the log-scale interval: m · exp(± t se / m)
+    se = np.std(values, ddof=1) / math.sqrt(2)
+    factor = math.exp(stats.t.ppf(0.975, 1) * se / 205.0)
+    assert (low, high) == pytest.approx((205.0 / factor, 205.0 * factor))
+    assert nonnegative_interval([0.0, 0.0]) == (0.0, 0.0, 0.0)
+
+
+def test_every_metric_has_a_bounded_kind() -> None:
+    for name in METRICS:
+        assert metric_kind(name) in ("share", "nonnegative"), name
+    assert metric_interval("zero_income_share", [0.95, 0.99]) == share_interval([0.95, 0.99])
+    assert metric_interval("income_mean_usd", [1.0, 3.0]) == nonnegative_interval([1.0, 3.0])
+
+
+def test_replications_warning() -> None:
+    assert replications_warning(MIN_REPLICATIONS) is None
+    line = replications_warning(2)
+    assert line is not None and "2 replication(s)" in line and "\n" not in line

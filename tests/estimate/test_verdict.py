@@ -1,0 +1,133 @@
+"""The verdict: each number recomputed by hand from the tables, and the words around them."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+
+import numpy as np
+import pytest
+
+from gigsim.estimate import Estimate, estimate_profile
+from gigsim.units import HOURS_PER_MONTH, HOURS_PER_WEEK
+from gigsim.verdict import meaning, verdict_lines
+
+MONTHS = 6
+HOURS = 10
+
+
+@pytest.fixture(scope="module")
+def specialist_10h() -> Estimate:
+    return estimate_profile("specialist", hours_per_week=HOURS, months=MONTHS, replications=6,
+                            seed=2)
+
+
+def _cohort(est: Estimate) -> tuple[object, object]:
+    workers = est.cohort_workers
+    onboarded = workers[workers["onboarded_h"].notna()]
+    months = est.results.worker_months
+    keys = set(zip(onboarded["replication"], onboarded["worker_id"], strict=True))
+    mine = months[[k in keys for k in zip(months["replication"], months["worker_id"],
+                                          strict=True)]]
+    return onboarded, mine
+
+
+def test_income_per_hour_set_aside_divides_by_the_hours_made_available(
+        specialist_10h: Estimate) -> None:
+    est = specialist_10h
+    onboarded, rows = _cohort(est)
+    follow_h = MONTHS * HOURS_PER_MONTH
+    values = []
+    for r in range(est.replications):
+        workers = onboarded[onboarded["replication"] == r]
+        on_platform_h = (workers["left_h"].fillna(follow_h).clip(upper=follow_h)
+                         - workers["joined_h"]).sum()
+        set_aside_h = HOURS * on_platform_h / HOURS_PER_WEEK
+        values.append(rows.loc[rows["replication"] == r, "income_usd"].sum() / set_aside_h)
+    assert est.income_per_hour_set_aside[0] == pytest.approx(np.mean(values))
+    assert est.mean_monthly_income[0] == pytest.approx(
+        np.mean(values) * HOURS * HOURS_PER_MONTH / HOURS_PER_WEEK)
+    assert est.hours_set_aside_per_month == pytest.approx(HOURS * 730.5 / 168)
+    assert est.reference_monthly_usd == pytest.approx(15 * HOURS * 730.5 / 168)  # $652.23
+
+
+def test_the_chance_of_a_month_with_nothing_is_over_months_on_the_platform(
+        specialist_10h: Estimate) -> None:
+    est = specialist_10h
+    _, rows = _cohort(est)
+    rows = rows[rows["available_h"] > 0]
+    shares = [(rows.loc[rows["replication"] == r, "income_usd"] <= 0).mean()
+              for r in range(est.replications)]
+    assert est.zero_month_share[0] == pytest.approx(np.mean(shares))
+    p10, p50, p90 = np.percentile(rows["income_usd"], [10, 50, 90])
+    assert est.income_percentiles == pytest.approx((p10, p50, p90))
+
+
+def test_who_left_and_why_add_up(specialist_10h: Estimate) -> None:
+    est = specialist_10h
+    onboarded, _ = _cohort(est)
+    gone = onboarded[onboarded["left_h"].notna()]
+    assert est.leavers["onboarded"] == len(onboarded) == est.onboarded
+    assert est.leavers["impatience"] == int((gone["leave_cause"] == "impatience").sum())
+    assert est.leavers["hazard"] == int((gone["leave_cause"] == "hazard").sum())
+    assert est.leavers["stayed"] == len(onboarded) - len(gone)
+    assert est.leavers["hazard"] > 0  # the specialist group leaves at 0.6 a year
+    assert (est.monthly["on_platform_share"].diff().dropna() <= 1e-12).all()  # only leaving
+    assert f"{est.leavers['hazard']} for other reasons" in str(est)
+
+
+def test_every_interval_stays_within_what_is_possible(specialist_10h: Estimate) -> None:
+    est = specialist_10h
+    for table in (est.monthly, est.quarterly):
+        low, high = table["zero_ci_low"].dropna(), table["zero_ci_high"].dropna()
+        assert ((low >= 0) & (low <= table.loc[low.index, "zero_share"])).all()
+        assert (high <= 1).all()
+        assert (table["mean_ci_low_usd"].dropna() >= 0).all()
+    for value in (est.pass_share, est.fail_share, est.zero_month_share, est.any_zero_month):
+        assert 0 <= value[1] <= value[0] <= value[2] <= 1
+    for value in (est.income_per_hour_set_aside, est.paid_wage_usd, est.effective_wage_usd):
+        assert 0 <= value[1] <= value[0] <= value[2]
+    assert list(est.quarterly["month"]) == [1, 4] and list(est.quarterly["months"]) == [3, 3]
+
+
+def test_advertised_beside_realised(specialist_10h: Estimate) -> None:
+    est = specialist_10h
+    assert est.advertised_pay_usd == 45  # advertised_pay_per_hour in specialist.toml
+    assert est.projects_pay_usd == pytest.approx(30.0)  # uniform 20–40
+    assert est.paid_wage_usd[0] < est.advertised_pay_usd
+    text = str(est)
+    assert "advertised up to $45.00/h" in text
+    assert f"realised ${est.paid_wage_usd[0]:.2f}" in text
+    data = est.to_dict()
+    assert data["pay_usd_per_hour"]["advertised"] == 45
+
+
+def test_the_verdict_leads_the_text_the_json_and_says_what_it_means(
+        specialist_10h: Estimate) -> None:
+    est = specialist_10h
+    lines = verdict_lines(est)
+    text = str(est)
+    assert text.startswith(lines[0])  # 6 replications: no warning line
+    p10, p50, p90 = est.income_percentiles
+    assert f"Typical month: ${p50:,.0f} (median; P10 ${p10:,.0f}, P90 ${p90:,.0f})" in lines[1]
+    assert f"Income per hour set aside: ${est.income_per_hour_set_aside[0]:.2f}" in lines[2]
+    assert "Reference job: $15.00/h" in text and "$652 a month" in text
+    ratio = est.income_per_hour_set_aside[0] / 15
+    assert ratio < 0.95
+    assert f"about {ratio:.0%} of what a $15/h job pays" in meaning(est)
+    data = est.to_dict()
+    json.dumps(data, allow_nan=False)
+    assert data["verdict"]["text"] == lines
+    assert data["verdict"]["typical_month_usd"]["median"] == pytest.approx(p50)
+    assert data["verdict"]["reference_monthly_usd"] == pytest.approx(652.23, abs=0.01)
+
+
+def test_a_reference_wage_of_zero_hides_the_comparison(specialist_10h: Estimate) -> None:
+    hidden = dataclasses.replace(specialist_10h, reference_wage_usd=0.0)
+    text = "\n".join(verdict_lines(hidden))
+    assert "Reference job" not in text and "job pays" not in text
+    assert math.isnan(hidden.reference_monthly_usd)
+    assert hidden.to_dict()["verdict"]["reference_wage_usd"] is None
+    low = dataclasses.replace(specialist_10h, reference_wage_usd=5.0)
+    assert "more than a $5/h job pays" in meaning(low)
