@@ -65,14 +65,14 @@ details.gigsim-platform summary { font-weight: 600; cursor: pointer; margin-bott
 .gigsim-figure { border: 1px solid var(--line); border-radius: .4rem; padding: .6rem .75rem;
   margin: 0; }
 .gigsim-figure dt { font-weight: 600; font-size: .9rem; }
-.gigsim-figure dd { margin: 0; }
-.gigsim-figure .gigsim-value { font-size: 1.35rem; font-weight: 700; display: block; }
-.gigsim-figure .gigsim-note { font-size: .8rem; color: var(--muted); display: block; }
+.gigsim-figure dd { margin: 0; font-size: .95rem; }
+.gigsim-heading { font-size: 1rem; margin: 0 0 .5rem; }
+.gigsim-warning { border: 2px dashed var(--ink); padding: .4rem .6rem; }
+.gigsim-detail { font-size: .9rem; }
 .gigsim-charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr));
   gap: 1rem; }
 .gigsim-charts figure { margin: 0; }
 .gigsim-charts img { width: 100%; height: auto; display: block; border: 1px solid #ddd; }
-.gigsim-charts figcaption { font-size: .85rem; color: var(--muted); }
 .gigsim-stale { opacity: .55; }
 .gigsim-status { min-height: 1.6rem; margin-bottom: .5rem; }
 .gigsim-status progress { width: 12rem; max-width: 60%; vertical-align: middle; }

@@ -33,7 +33,7 @@ from gigsim.errors import GigsimError
 log = logging.getLogger(__name__)
 
 CACHE_SIZE = 128
-CLOSE_TIMEOUT_S = 2.0
+PARENT_CHECK_S = 1.0
 
 
 class Busy(GigsimError):
@@ -49,10 +49,21 @@ _DONE: Any = None
 _CANCEL: Any = None
 
 
-def _start(done: Any, cancel: Any) -> None:
-    """Worker process start: keep the shared arrays and import the estimate before any job."""
+def _start(done: Any, cancel: Any, server_pid: int) -> None:
+    """Worker process start: keep the shared arrays and import the estimate before any job.
+
+    A worker also ends when the server's process is gone (killed, say, so that it could not
+    stop its workers): else it would wait for work forever.
+    """
     global _DONE, _CANCEL
     _DONE, _CANCEL = done, cancel
+
+    def watch() -> None:  # the server's pid, not getppid(): the server may be gone already
+        while os.getppid() == server_pid:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="gigsim-parent-watch").start()
     import gigsim.app.answer  # noqa: F401  (pandas, scipy and matplotlib load now, not later)
 
 
@@ -115,7 +126,8 @@ class EstimatePool:
 
     def _new_executor(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=self._context,
-                                   initializer=_start, initargs=(self._done, self._cancel))
+                                   initializer=_start,
+                                   initargs=(self._done, self._cancel, os.getpid()))
 
     def warm(self) -> None:
         """Start every worker process now rather than at the first question."""
@@ -207,25 +219,15 @@ class EstimatePool:
         with self._lock:
             return self.capacity - len(self._free)
 
-    def close(self, timeout_s: float = CLOSE_TIMEOUT_S) -> None:
+    def close(self) -> None:
         """Stop every computation and the worker processes.
 
-        A worker that is still starting (importing pandas and matplotlib takes seconds) or in
-        a replication gets ``timeout_s`` to stop, then is terminated: nothing it computes is
-        wanted any more.
+        A running estimate stops at its next replication; a worker still starting finishes
+        its imports first (a second or two), then ends.
         """
         with self._lock:
             self._closed = True
             for job in self._jobs.values():
                 job.cancelled = True
                 self._cancel[job.slot] = 1
-        # the executor keeps its processes in a private mapping; there is no public way to
-        # bound the wait for them
-        processes = list(getattr(self._executor, "_processes", {}).values())
-        self._executor.shutdown(wait=False, cancel_futures=True)
-        deadline = time.monotonic() + timeout_s
-        for process in processes:
-            process.join(max(0.0, deadline - time.monotonic()))
-            if process.is_alive():
-                process.terminate()
-                process.join(timeout_s)
+        self._executor.shutdown(wait=True, cancel_futures=True)

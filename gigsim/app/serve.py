@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
+import signal
 import socket
 import threading
 import time
 import webbrowser
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from gigsim.errors import GigsimError
 
@@ -82,8 +84,19 @@ def serve(folder: Path, sock: socket.socket, workers: int | None = None,
                 webbrowser.open(url)
 
     threading.Thread(target=when_ready, daemon=True).start()
+    # uvicorn stops on SIGINT and SIGTERM, then raises the signal again; SIGTERM's default
+    # action would end the process before the pool's workers are stopped below
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.run(sockets=[sock])
     finally:
         gigsim_app.close()
         sock.close()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt

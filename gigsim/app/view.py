@@ -31,17 +31,15 @@ def answer_view(answer: Answer, reference_wage_usd: float, stale: bool = False) 
     figures = tags.dl(
         {"class": "gigsim-figures"},
         *(tags.div({"class": "gigsim-figure"}, tags.dt(figure.label),
-                   tags.dd(tags.span({"class": "gigsim-value"}, figure.value),
-                           tags.span({"class": "gigsim-note"}, figure.note)))
+                   tags.dd(figure.text))
           for figure in read.figures),
     )
     charts = tags.div(
         {"class": "gigsim-charts"},
         *(tags.figure(
             tags.img(src="data:image/png;base64," + base64.b64encode(chart.png).decode("ascii"),
-                     alt=chart.alt, width="630", height="405", **{"data-figure": str(index)}),
-            tags.figcaption(chart.title))
-          for index, chart in enumerate(answer.figures)),
+                     alt=chart.alt, **{"data-figure": chart.name}))
+          for chart in answer.figures),
     )
     more = ("" if answer.params.replications < MAX_REPLICATIONS else
             f" This is the most the app runs ({MAX_REPLICATIONS}); `gigsim estimate -r N`"
@@ -51,8 +49,11 @@ def answer_view(answer: Answer, reference_wage_usd: float, stale: bool = False) 
          "aria-busy": "true" if stale else "false",
          "data-replications": str(answer.params.replications)},
         tags.p({"class": "gigsim-question"}, question_text(answer)),
-        tags.p({"class": "gigsim-verdict", "id": "verdict"}, read.sentence),
+        tags.p({"class": "gigsim-verdict", "id": "verdict"}, read.meaning),
+        tags.p({"class": "gigsim-warning"}, read.warning) if read.warning else "",
+        tags.h3({"class": "gigsim-heading"}, read.heading),
         figures,
         charts,
+        *(tags.p({"class": "gigsim-detail"}, detail) for detail in read.details),
         tags.p({"class": "gigsim-based-on"}, read.based_on + more),
     )
