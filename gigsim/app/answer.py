@@ -53,21 +53,27 @@ class Answer:
 
 
 def compute(folder: Path, role: Role, params: Params,
-            progress: Callable[[int], None] | None = None) -> Answer:
+            progress: Callable[[int], None] | None = None,
+            numbers: Callable[[Answer], None] | None = None) -> Answer:
     """Run the estimate for ``params`` on ``role``'s scenario file in ``folder``.
 
     ``progress`` is called with 1 after each replication (it may raise to stop the run).
+    ``numbers`` is called with the answer without its figures as soon as the estimate is
+    done, before the figures are drawn (they take about as long again).
     """
     started = time.perf_counter()
     scenario = load_scenario(folder / role.file)
     scenario = scenario.with_overrides(params.overrides(role, scenario))
     est = estimate(scenario, role.group, params.hours_per_week, params.months,
                    replications=params.replications, progress=progress)
-    drawn = estimate_figures(est)
-    figures = tuple(Figure(name, _png(drawn[name]), _alt(name, est)) for name in FIGURES)
     # The tables stay behind: the verdict, the monthly rows and the curves are all the page
     # reads, and they are fields of the estimate.
     slim = replace(est, results=cast(Results, None))
+    if numbers is not None:
+        numbers(Answer(params=params, role_label=role.label, estimate=slim, figures=(),
+                       elapsed_s=time.perf_counter() - started))
+    drawn = estimate_figures(est)
+    figures = tuple(Figure(name, _png(drawn[name]), _alt(name, est)) for name in FIGURES)
     return Answer(params=params, role_label=role.label, estimate=slim, figures=figures,
                   elapsed_s=time.perf_counter() - started)
 

@@ -15,9 +15,15 @@ cancel flag is set. A question that no page wants any more is cancelled.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import itertools
 import logging
 import multiprocessing
 import os
+import pickle
+import shutil
+import tempfile
 import threading
 import time
 from collections import OrderedDict
@@ -67,8 +73,12 @@ def _start(done: Any, cancel: Any, server_pid: int) -> None:
     import gigsim.app.answer  # noqa: F401  (pandas, scipy and matplotlib load now, not later)
 
 
-def _work(slot: int, folder: Path, role: Role, params: Params) -> Any:
-    """Compute one answer in a worker process, counting replications into ``slot``."""
+def _work(slot: int, folder: Path, role: Role, params: Params, numbers_path: str) -> Any:
+    """Compute one answer in a worker process, counting replications into ``slot``.
+
+    The answer without its figures is left at ``numbers_path`` as soon as it is known, so
+    that the page can show the numbers while the figures are drawn.
+    """
     from gigsim.app.answer import compute
 
     _DONE[slot] = 0
@@ -78,9 +88,15 @@ def _work(slot: int, folder: Path, role: Role, params: Params) -> Any:
         if _CANCEL[slot]:
             raise Cancelled
 
+    def numbers(answer: Any) -> None:
+        partial = numbers_path + ".partial"
+        with open(partial, "wb") as handle:
+            pickle.dump(answer, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, numbers_path)  # whole or absent
+
     if _CANCEL[slot]:
         raise Cancelled
-    return compute(folder, role, params, progress)
+    return compute(folder, role, params, progress, numbers)
 
 
 def _warm() -> None:
@@ -95,8 +111,10 @@ class Job:
     slot: int
     future: Future[Any]
     total: int  # replications
+    numbers_path: str
     waiters: int = 1
     cancelled: bool = field(default=False)
+    numbers: Any = None  # the answer without its figures, once the worker has left it
     finished_at: int | None = None  # replications done when it ended (its slot is reused)
 
 
@@ -123,6 +141,8 @@ class EstimatePool:
         self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._executor = self._new_executor()
         self._closed = False
+        self._numbers_dir = tempfile.mkdtemp(prefix="gigsim-app-")
+        self._count = itertools.count()
 
     def _new_executor(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=self._context,
@@ -171,13 +191,15 @@ class EstimatePool:
             slot = self._free.pop()
             self._done[slot] = 0
             self._cancel[slot] = 0
+            path = os.path.join(self._numbers_dir, f"{next(self._count)}.pickle")
+            task = functools.partial(_work, slot, self.folder, role, params, path)
             try:
-                future = self._executor.submit(_work, slot, self.folder, role, params)
+                future = self._executor.submit(task)
             except BrokenProcessPool:  # a worker process died: start afresh
                 log.warning("a worker process died; starting new ones")
                 self._executor = self._new_executor()
-                future = self._executor.submit(_work, slot, self.folder, role, params)
-            job = Job(key, slot, future, params.replications)
+                future = self._executor.submit(task)
+            job = Job(key, slot, future, params.replications, path)
             self._jobs[key] = job
         future.add_done_callback(lambda done: self._finished(job, done))
         return job
@@ -189,6 +211,8 @@ class EstimatePool:
             job.finished_at = (job.total if not future.cancelled()
                                and future.exception() is None else int(self._done[job.slot]))
             self._free.append(job.slot)
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(job.numbers_path)
             if future.cancelled() or future.exception() is not None:
                 return
             self._cache[job.key] = future.result()
@@ -201,6 +225,13 @@ class EstimatePool:
         if job.finished_at is not None:
             return job.finished_at, job.total
         return min(int(self._done[job.slot]), job.total), job.total
+
+    def numbers(self, job: Job) -> Any | None:
+        """The answer without its figures, once ``job``'s estimate is done (else None)."""
+        if job.numbers is None and not job.future.done():
+            with contextlib.suppress(FileNotFoundError), open(job.numbers_path, "rb") as handle:
+                job.numbers = pickle.load(handle)
+        return job.numbers
 
     def release(self, job: Job) -> None:
         """A page no longer wants ``job``; cancel it when no page does."""
@@ -231,3 +262,4 @@ class EstimatePool:
                 job.cancelled = True
                 self._cancel[job.slot] = 1
         self._executor.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(self._numbers_dir, ignore_errors=True)

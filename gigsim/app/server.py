@@ -93,6 +93,7 @@ def _server(pool: EstimatePool, roles: dict[str, Role]) -> Any:
     def server(input: Inputs, output: Outputs, session: Session) -> None:
         job_v: reactive.Value[Job | None] = reactive.Value(None)
         answer_v: reactive.Value[Answer | None] = reactive.Value(None)
+        asked_v: reactive.Value[Params | None] = reactive.Value(None)  # the latest question
         message_v = reactive.Value("")  # a bad input
         status_v = reactive.Value("")  # busy, or a computation that failed
         state: dict[str, Any] = {"role": None, "base": None, "clicks": 0,
@@ -111,6 +112,7 @@ def _server(pool: EstimatePool, roles: dict[str, Role]) -> Any:
                 shown = answer_v.get()
             if job is not None and job.key == pool.key(role, params):
                 return
+            asked_v.set(params)
             drop_job()
             if shown is not None and shown.params == params:
                 status_v.set("")
@@ -168,6 +170,10 @@ def _server(pool: EstimatePool, roles: dict[str, Role]) -> Any:
             if job is None:
                 return
             if not job.future.done():
+                numbers = pool.numbers(job)  # the numbers come before the figures
+                with reactive.isolate():
+                    if numbers is not None and answer_v.get() is not numbers:
+                        answer_v.set(numbers)
                 reactive.invalidate_later(POLL_S)
                 return
             job_v.set(None)
@@ -201,10 +207,11 @@ def _server(pool: EstimatePool, roles: dict[str, Role]) -> Any:
             if job is not None:
                 reactive.invalidate_later(POLL_S)
                 done, total = pool.progress(job)
+                doing = (f" Computing: {done} of {total} replications done…" if done < total
+                         else " Drawing the figures…")
                 return tags.span(
                     tags.progress({"max": str(total), "value": str(done),
-                                   "aria-label": "replications done"}),
-                    f" Computing: {done} of {total} replications done…")
+                                   "aria-label": "replications done"}), doing)
             return tags.span(status_v.get())
 
         @render.ui
@@ -216,7 +223,7 @@ def _server(pool: EstimatePool, roles: dict[str, Role]) -> Any:
                 wage = check_reference_wage(input.reference())
             except InputError:
                 wage = 0.0
-            stale = job_v.get() is not None or bool(message_v.get())
+            stale = bool(message_v.get()) or shown.params != asked_v.get()
             return answer_view(shown, wage if math.isfinite(wage) else 0.0, stale=stale)
 
         session.on_ended(drop_job)

@@ -40,6 +40,7 @@ def answer_view(answer: Answer, reference_wage_usd: float, stale: bool = False) 
             tags.img(src="data:image/png;base64," + base64.b64encode(chart.png).decode("ascii"),
                      alt=chart.alt, **{"data-figure": chart.name}))
           for chart in answer.figures),
+        "" if answer.figures else tags.p({"class": "gigsim-drawing"}, "Drawing the figures…"),
     )
     more = ("" if answer.params.replications < MAX_REPLICATIONS else
             f" This is the most the app runs ({MAX_REPLICATIONS}); `gigsim estimate -r N`"

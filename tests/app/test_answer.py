@@ -108,3 +108,14 @@ def test_the_question_names_platform_changes(answer: Answer) -> None:
                                              notice_share=0.75))
     assert "(with 0.5 project launches a week and 75% of project ends with notice)" in \
         question_text(changed)
+
+
+def test_the_numbers_are_handed_over_before_the_figures_are_drawn() -> None:
+    role, params = question(GENERALIST, hours=10, months=2, replications=2)
+    early: list[Answer] = []
+    done = compute(SCENARIOS, role, params, numbers=early.append)
+    assert len(early) == 1 and early[0].figures == ()
+    assert early[0].estimate.to_dict() == done.estimate.to_dict()
+    assert len(done.figures) == len(FIGURES)
+    assert "Drawing the figures…" in str(answer_view(early[0], 15))
+    assert "Drawing the figures…" not in str(answer_view(done, 15))

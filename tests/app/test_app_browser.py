@@ -80,6 +80,8 @@ def settle_after(page: Page, action: Any, before: str) -> str:
 
 
 def figures(page: Page) -> list[str]:
+    """The figures' sources, once drawn (they come after the numbers)."""
+    page.wait_for_function("() => document.querySelectorAll('img[data-figure]').length === 3")
     return page.eval_on_selector_all("img[data-figure]", "els => els.map(e => e.src)")
 
 
@@ -90,6 +92,7 @@ def test_the_page_loads_with_an_answer_and_no_console_errors(
     assert verdict.startswith("As a side income, 10 h a week here earns")
     assert "$15/h job" in verdict
     assert len(figures(page)) == 3
+    assert page.query_selector(".gigsim-drawing") is None
     assert page.get_attribute(".gigsim-answer", "data-replications") == str(FIRST_REPLICATIONS)
     # every figure decoded, with words for those who cannot see it
     assert page.eval_on_selector_all(
