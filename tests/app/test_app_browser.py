@@ -214,3 +214,19 @@ def test_more_replications_narrow_the_answer(browser: Browser, server: Server) -
     assert page.inner_text("#more") == f"More replications ({4 * FIRST_REPLICATIONS})"
     assert console.errors == []
     page.close()
+
+
+def test_two_tabs_at_once_each_get_their_own_answer(browser: Browser, server: Server) -> None:
+    first, first_console = open_page(browser, server)
+    second, second_console = open_page(browser, server)
+    before = first.inner_text("#verdict")
+    first.fill("#hours", "17")
+    second.fill("#hours", "19")
+    for page, hours in ((first, 17), (second, 19)):
+        page.wait_for_function(
+            f"b => ({SETTLED})() && document.querySelector('#verdict').innerText !== b",
+            arg=before)
+        assert page.inner_text("#verdict").startswith(f"As a side income, {hours} h a week")
+    assert first_console.errors == [] and second_console.errors == []
+    first.close()
+    second.close()
