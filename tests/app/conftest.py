@@ -81,9 +81,10 @@ def _stop(process: subprocess.Popen[str]) -> int:
     return process.returncode
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """``gigsim app`` on the bundled scenarios, on a free port of 127.0.0.1."""
+    """``gigsim app`` on the bundled scenarios, on a free port of 127.0.0.1, for every test
+    of this folder that needs one (each start and stop takes seconds)."""
     started = start_server(tmp_path_factory.mktemp("app"))
     yield started
     stop_server(started)
