@@ -68,7 +68,11 @@ def serve(folder: Path, sock: socket.socket, workers: int | None = None,
     from gigsim.app.server import create_app
 
     started = time.perf_counter()
-    gigsim_app = create_app(folder, workers=workers)
+    try:
+        gigsim_app = create_app(folder, workers=workers)
+    except BaseException:
+        sock.close()
+        raise
     url = address(sock)
     config = uvicorn.Config(gigsim_app.app, log_level="warning", lifespan="off",
                             timeout_graceful_shutdown=2)
