@@ -114,7 +114,7 @@ def _server(pool: EstimatePool, roles: dict[str, Role]) -> Any:
                 return
             asked_v.set(params)
             drop_job()
-            if shown is not None and shown.params == params:
+            if shown is not None and shown.params == params and shown.figures:
                 status_v.set("")
                 return
             try:

@@ -171,6 +171,8 @@ def test_an_out_of_range_value_gets_a_message_not_a_traceback(
     page.fill("#months", "12")
     page.press("#months", "Tab")
     page.wait_for_function("() => !document.querySelector('.gigsim-message')")
+    page.wait_for_function(SETTLED)
+    assert len(figures(page)) == 3  # the answer is whole again, figures and all
     for script, expected in [
         ("Shiny.setInputValue('hours', 500)", "Hours a week: must be more than 0 and at"
                                               " most 168"),
