@@ -232,3 +232,21 @@ def test_two_tabs_at_once_each_get_their_own_answer(browser: Browser, server: Se
     assert first_console.errors == [] and second_console.errors == []
     first.close()
     second.close()
+
+
+def test_changing_the_role_brings_its_own_platform_defaults(browser: Browser,
+                                                            server: Server) -> None:
+    page, console = open_page(browser, server)
+    page.click("details.gigsim-platform summary")
+    assert page.input_value("#launches") == "0.25"
+    before = page.inner_text("#verdict")
+    settle_after(page, lambda: page.select_option("#role", "specialist.toml/specialists"),
+                 before)
+    page.wait_for_function("() => document.querySelector('#launches').value === '1.2'")
+    assert page.input_value("#notice") == "20"
+    assert page.inner_text(".gigsim-heading").startswith(
+        "Verdict for 10 h a week in the specialists group")
+    # the new role's defaults are its scenario's own: the question names no change
+    assert "(with" not in page.inner_text(".gigsim-question")
+    assert console.errors == []
+    page.close()

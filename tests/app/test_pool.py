@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pickle
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -116,3 +118,16 @@ def test_closing_refuses_new_questions() -> None:
     small.close()
     with pytest.raises(Busy, match="shutting down"):
         small.submit(*question())
+
+
+def test_the_numbers_are_read_from_the_file_the_worker_leaves(tmp_path: Path) -> None:
+    from concurrent.futures import Future
+
+    path = tmp_path / "numbers.pickle"
+    job = Job(("key",), 0, Future(), 2, str(path))
+    small = EstimatePool.__new__(EstimatePool)  # only numbers() is used: no processes
+    assert small.numbers(job) is None  # not there yet
+    path.write_bytes(pickle.dumps({"numbers": 1}))
+    assert small.numbers(job) == {"numbers": 1}
+    path.unlink()
+    assert small.numbers(job) == {"numbers": 1}  # read once, kept
