@@ -4,17 +4,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench app clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[parquet,notebooks,dev,dask,sweep,bench]'
+	$(BIN)/pip install --quiet -e '.[parquet,notebooks,dev,dask,sweep,bench,app]'
 	touch $(STAMP)
 
 # Simulate the calibrated generalist scenario on its defaults; replaces results/generalist.
 run: $(STAMP)
 	$(BIN)/gigsim run scenarios/generalist.toml --jobs 0 --force
+
+# The prospective worker's page (gigsim app), on a free port of 127.0.0.1: it prints the
+# address; Ctrl-C stops it. `make app APP_ARGS="--open --port 8765"` passes options.
+app: $(STAMP)
+	$(BIN)/gigsim app $(APP_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -18,9 +18,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from gigsim.cli import calibrate, compare, estimate, fit, report, run, sweep
+    from gigsim.cli import app, calibrate, compare, estimate, fit, report, run, sweep
 
-    for module in (run, compare, estimate, report, sweep, fit, calibrate):
+    for module in (run, compare, estimate, report, sweep, fit, calibrate, app):
         for command in module.COMMANDS:
             main.add_command(command)
 

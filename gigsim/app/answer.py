@@ -1,0 +1,153 @@
+"""The one place where the app reads :mod:`gigsim.estimate`: a question in, an answer out.
+
+:func:`compute` runs :func:`gigsim.estimate.estimate` for a checked question and keeps the
+:class:`~gigsim.estimate.Estimate` without its tables (``results``: tens of megabytes), small
+enough to cache and to send back from a worker process, with its figures
+(:mod:`gigsim.estimate_plots`) as PNG bytes. :func:`verdict` reads the estimate's own verdict,
+for the page's reference wage, into the parts the page lays out; every number and every word
+of it is the estimate's (``gigsim estimate`` prints the same lines), so the app defines no
+figure of its own. When the estimate changes what it reports, this is the module to change.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, cast
+
+from gigsim.app.inputs import Params, Role
+from gigsim.estimate import Estimate, estimate
+from gigsim.estimate_plots import estimate_figures
+from gigsim.results import Results
+from gigsim.scenario import load_scenario
+from gigsim.units import HOURS_PER_DAY
+from gigsim.verdict import market_sentence, meaning, verdict_lines, who_is_followed
+
+FIGURE_DPI = 80
+# the estimate's figures the page shows, with the words that stand for each one (alt text)
+FIGURES = ("income_fan", "zero_income", "drought_survival")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure of the answer: PNG bytes and the text that stands for it (``alt``)."""
+
+    name: str
+    png: bytes
+    alt: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the page shows for one question: the estimate (without its tables) and figures."""
+
+    params: Params
+    role_label: str
+    estimate: Estimate
+    figures: tuple[Figure, ...]
+    elapsed_s: float
+
+
+def compute(folder: Path, role: Role, params: Params,
+            progress: Callable[[int], None] | None = None,
+            numbers: Callable[[Answer], None] | None = None) -> Answer:
+    """Run the estimate for ``params`` on ``role``'s scenario file in ``folder``.
+
+    ``progress`` is called with 1 after each replication (it may raise to stop the run).
+    ``numbers`` is called with the answer without its figures as soon as the estimate is
+    done, before the figures are drawn (they take about as long again).
+    """
+    started = time.perf_counter()
+    scenario = load_scenario(folder / role.file)
+    scenario = scenario.with_overrides(params.overrides(role, scenario))
+    est = estimate(scenario, role.group, params.hours_per_week, params.months,
+                   replications=params.replications, progress=progress)
+    # The tables stay behind: the verdict, the monthly rows and the curves are all the page
+    # reads, and they are fields of the estimate.
+    slim = replace(est, results=cast(Results, None))
+    if numbers is not None:
+        numbers(Answer(params=params, role_label=role.label, estimate=slim, figures=(),
+                       elapsed_s=time.perf_counter() - started))
+    drawn = estimate_figures(est)
+    figures = tuple(Figure(name, _png(drawn[name]), _alt(name, est)) for name in FIGURES)
+    return Answer(params=params, role_label=role.label, estimate=slim, figures=figures,
+                  elapsed_s=time.perf_counter() - started)
+
+
+def _png(figure: Any) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=FIGURE_DPI)
+    return buffer.getvalue()
+
+
+def _alt(name: str, est: Estimate) -> str:
+    """What a figure shows, in words, for those who cannot see it."""
+    monthly = est.monthly
+    if name == "income_fan":
+        medians = [v for v in monthly["p50_usd"] if not math.isnan(v)]
+        span = (f"the median runs from ${min(medians):,.0f} to ${max(medians):,.0f}"
+                if medians else "no income data")
+        return (f"Fan chart of monthly income by month since applying, months 1 to"
+                f" {est.months}, with the P10–P90 band: {span}.")
+    if name == "zero_income":
+        shares = [v for v in monthly["zero_share"] if not math.isnan(v)]
+        span = (f"from {min(shares):.0%} to {max(shares):.0%}" if shares else "no data")
+        return (f"Bar chart of the chance of a month with no income, by month since applying,"
+                f" with 95% intervals: {span}.")
+    median = est.drought.median / HOURS_PER_DAY
+    return ("Drought curve: the share of idle spells between projects lasting longer than"
+            f" each number of days, over {est.drought.n} spells; median "
+            + ("beyond the data" if math.isnan(median) else f"{median:.0f} days") + ".")
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """One line of the estimate's verdict, split at its label: ``label: text``."""
+
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The estimate's verdict for a reference wage, in the parts the page lays out.
+
+    ``heading`` and ``meaning`` are the verdict's first and last lines, ``figures`` the lines
+    between; ``details`` who is followed and how the cohort differs from the market;
+    ``warning`` the estimate's warning about too few replications, if any.
+    """
+
+    heading: str
+    meaning: str
+    figures: tuple[KeyFigure, ...]
+    details: tuple[str, ...]
+    based_on: str
+    warning: str | None
+
+
+def with_reference(answer: Answer, reference_wage_usd: float) -> Estimate:
+    """The answer's estimate, read against a job paying ``reference_wage_usd`` (0: none).
+
+    The reference wage changes only how the estimate is read, not what was simulated.
+    """
+    return replace(answer.estimate, reference_wage_usd=float(reference_wage_usd))
+
+
+def verdict(answer: Answer, reference_wage_usd: float) -> Verdict:
+    """The verdict of ``answer`` against a job paying ``reference_wage_usd`` (0: none)."""
+    est = with_reference(answer, reference_wage_usd)
+    lines = [line.strip() for line in verdict_lines(est)]
+    said = meaning(est)
+    assert lines[-1] == said, "the verdict ends with its meaning"
+    figures = tuple(KeyFigure(*line.split(": ", 1)) for line in lines[1:-1])
+    based_on = (f"{est.replications} replication(s) × {est.cohort} applicants (seed"
+                f" {est.seed}), {est.applicants} applicants and {est.onboarded} onboarded in"
+                f" all; market simulated at {est.market_scale:.0%} of its size; scenario"
+                f" {est.scenario.name}. Intervals are 95%.")
+    return Verdict(heading=lines[0], meaning=said, figures=figures,
+                   details=(who_is_followed(est), market_sentence(est)),
+                   based_on=based_on, warning=est.warning)

@@ -1,0 +1,231 @@
+"""The app's server logic: each page's inputs become a question for the pool, and back.
+
+Each page (a Shiny session) keeps one question at a time. When the inputs change, the inputs
+are checked (a bad value gets a message, never a traceback), the page's previous question is
+given back to the pool (which cancels it if no other page wants it) and the new one is
+submitted; the answer on show stays, dimmed, with a progress bar, until the new one arrives.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from htmltools import Tag, tags
+from shiny import App, Inputs, Outputs, Session, reactive, render, ui
+
+from gigsim.app.answer import Answer
+from gigsim.app.inputs import (
+    DEFAULT_HOURS_PER_WEEK,
+    DEFAULT_MONTHS,
+    FIRST_REPLICATIONS,
+    MAX_REPLICATIONS,
+    InputError,
+    Params,
+    Role,
+    check_params,
+    check_reference_wage,
+    list_roles,
+)
+from gigsim.app.page import page
+from gigsim.app.pool import Busy, Cancelled, EstimatePool, Job
+from gigsim.app.view import answer_view
+from gigsim.errors import GigsimError
+from gigsim.estimate import PROFILES
+
+log = logging.getLogger(__name__)
+
+POLL_S = 0.2  # how often a page looks at its question's progress
+BUSY_RETRY_S = 1.0
+
+
+@dataclass
+class GigsimApp:
+    """The Shiny app with its pool and roles; :meth:`close` stops the pool."""
+
+    app: App
+    pool: EstimatePool
+    roles: dict[str, Role]
+    default: Params
+    folder: Path
+    _closed: list[bool] = field(default_factory=list)
+
+    def close(self) -> None:
+        """Stop every computation and the worker processes."""
+        if not self._closed:
+            self._closed.append(True)
+            self.pool.close()
+
+
+def default_role(roles: dict[str, Role]) -> Role:
+    """The generalist profile where the folder has it, else the first role."""
+    file, group = PROFILES["generalist"]
+    return roles.get(f"{file}/{group}", next(iter(roles.values())))
+
+
+def create_app(folder: Path, workers: int | None = None, queue: int | None = None,
+               precompute: bool = True) -> GigsimApp:
+    """The app over the scenario files in ``folder``, with ``workers`` worker processes.
+
+    With ``precompute`` the default question is computed at once, so the first page shows
+    its answer without waiting.
+    """
+    roles = list_roles(folder)
+    role = default_role(roles)
+    default = check_params(roles, role.key, DEFAULT_HOURS_PER_WEEK, DEFAULT_MONTHS,
+                           FIRST_REPLICATIONS)
+    pool = EstimatePool(folder, workers=workers, queue=queue)
+    if precompute:
+        pool.submit(role, default)  # never given back: its answer stays in the cache
+    pool.warm()
+    app = App(page(roles, role), _server(pool, roles))
+    return GigsimApp(app, pool, roles, default, folder)
+
+
+def _message(text: str) -> Tag | str:
+    return tags.div({"class": "gigsim-message"}, text) if text else ""
+
+
+def _server(pool: EstimatePool, roles: dict[str, Role]) -> Any:
+    def server(input: Inputs, output: Outputs, session: Session) -> None:
+        job_v: reactive.Value[Job | None] = reactive.Value(None)
+        answer_v: reactive.Value[Answer | None] = reactive.Value(None)
+        asked_v: reactive.Value[Params | None] = reactive.Value(None)  # the latest question
+        message_v = reactive.Value("")  # a bad input
+        status_v = reactive.Value("")  # busy, or a computation that failed
+        state: dict[str, Any] = {"role": None, "base": None, "clicks": 0,
+                                 "replications": FIRST_REPLICATIONS}
+
+        def drop_job() -> None:
+            with reactive.isolate():
+                job = job_v.get()
+            if job is not None:
+                pool.release(job)
+                job_v.set(None)
+
+        def ask(role: Role, params: Params) -> None:
+            with reactive.isolate():
+                job = job_v.get()
+                shown = answer_v.get()
+            if job is not None and job.key == pool.key(role, params):
+                return
+            asked_v.set(params)
+            drop_job()
+            if shown is not None and shown.params == params and shown.figures:
+                status_v.set("")
+                return
+            try:
+                got = pool.submit(role, params)
+            except Busy as error:
+                status_v.set(f"{error}.")
+                reactive.invalidate_later(BUSY_RETRY_S)
+                return
+            status_v.set("")
+            if isinstance(got, Job):
+                job_v.set(got)
+            else:
+                answer_v.set(got)
+
+        @reactive.effect
+        def _question() -> None:
+            role_key = input.role()
+            clicks = input.more()
+            raw = dict(hours=input.hours(), months=input.months(),
+                       launches=input.launches(), notice=input.notice())
+            role = roles.get(role_key)
+            if role is not None and state["role"] not in (None, role_key):
+                # a new role brings its own platform defaults: ignore the old role's values
+                raw["launches"] = raw["notice"] = None
+                ui.update_numeric("launches", value=round(role.launches_per_week, 4))
+                ui.update_numeric("notice", value=round(role.notice_share * 100, 2))
+            state["role"] = role_key
+            try:
+                base = check_params(roles, role_key, raw["hours"], raw["months"],
+                                    FIRST_REPLICATIONS, raw["launches"], raw["notice"])
+            except InputError as error:
+                message_v.set(str(error))
+                drop_job()
+                return
+            message_v.set("")
+            if base != state["base"]:
+                state["base"] = base
+                state["replications"] = FIRST_REPLICATIONS
+            elif clicks != state["clicks"]:
+                state["replications"] = min(2 * state["replications"], MAX_REPLICATIONS)
+            state["clicks"] = clicks
+            params = replace(base, replications=state["replications"])
+            assert role is not None  # check_params refused an unknown role
+            ask(role, params)
+            following = min(2 * state["replications"], MAX_REPLICATIONS)
+            ui.update_action_button(
+                "more", label=f"More replications ({following})",
+                disabled=state["replications"] >= MAX_REPLICATIONS)
+
+        @reactive.effect
+        def _collect() -> None:
+            job = job_v.get()
+            if job is None:
+                return
+            if not job.future.done():
+                numbers = pool.numbers(job)  # the numbers come before the figures
+                with reactive.isolate():
+                    if numbers is not None and answer_v.get() is not numbers:
+                        answer_v.set(numbers)
+                reactive.invalidate_later(POLL_S)
+                return
+            job_v.set(None)
+            pool.release(job)
+            if job.future.cancelled():
+                return
+            error = job.future.exception()
+            if error is None:
+                answer_v.set(job.future.result())
+            elif isinstance(error, Cancelled):
+                return
+            elif isinstance(error, GigsimError):
+                status_v.set(f"These inputs cannot be simulated: {error}")
+            else:
+                log.error("an estimate failed", exc_info=error)
+                status_v.set("The estimate failed on the server (its log has the details);"
+                             " change an input to try again.")
+
+        @render.ui
+        def message() -> Tag | str:
+            text = message_v.get()
+            try:
+                check_reference_wage(input.reference())
+            except InputError as error:
+                text = f"{text} {error}".strip()
+            return _message(text)
+
+        @render.ui
+        def status() -> Tag | str:
+            job = job_v.get()
+            if job is not None:
+                reactive.invalidate_later(POLL_S)
+                done, total = pool.progress(job)
+                doing = (f" Computing: {done} of {total} replications done…" if done < total
+                         else " Drawing the figures…")
+                return tags.span(
+                    tags.progress({"max": str(total), "value": str(done),
+                                   "aria-label": "replications done"}), doing)
+            return tags.span(status_v.get())
+
+        @render.ui
+        def answer() -> Tag | str:
+            shown = answer_v.get()
+            if shown is None:
+                return tags.p("Computing the first answer…")
+            try:
+                wage = check_reference_wage(input.reference())
+            except InputError:
+                wage = 0.0
+            stale = bool(message_v.get()) or shown.params != asked_v.get()
+            return answer_view(shown, wage if math.isfinite(wage) else 0.0, stale=stale)
+
+        session.on_ended(drop_job)
+
+    return server

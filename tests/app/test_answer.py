@@ -1,0 +1,121 @@
+"""The adapter: the app's numbers and words are `gigsim estimate`'s, for any reference wage."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from dataclasses import replace
+
+import pytest
+from click.testing import CliRunner
+
+from gigsim.app.answer import FIGURES, Answer, compute, verdict, with_reference
+from gigsim.app.view import answer_view, question_text
+from gigsim.cli import main
+
+from ._support import GENERALIST, SCENARIOS, question
+
+ESTIMATE = ("estimate", "--profile", "generalist", "--hours-per-week", "10", "--months", "3",
+            "-r", "3", "--json")
+
+
+@pytest.fixture(scope="module")
+def answer() -> Answer:
+    role, params = question(GENERALIST, hours=10, months=3, replications=3)
+    return compute(SCENARIOS, role, params)
+
+
+def estimate_json(*args: str) -> dict[str, object]:
+    result = CliRunner().invoke(main, [*ESTIMATE, *args])
+    assert result.exit_code == 0, result.output
+    return without_timing(json.loads(result.stdout))
+
+
+def without_timing(numbers: dict[str, object]) -> dict[str, object]:
+    return {key: value for key, value in numbers.items() if key != "elapsed_s"}
+
+
+def test_the_numbers_are_those_of_gigsim_estimate(answer: Answer) -> None:
+    assert without_timing(answer.estimate.to_dict()) == estimate_json()
+
+
+def test_another_reference_wage_reads_the_same_run_as_gigsim_estimate_does(
+        answer: Answer) -> None:
+    cli = estimate_json("--reference-wage", "22.5")
+    assert without_timing(with_reference(answer, 22.5).to_dict()) == cli
+    read = verdict(answer, 22.5)
+    assert read.meaning == cli["verdict"]["meaning"]  # type: ignore[index]
+    assert [read.heading, *(f"{f.label}: {f.text}" for f in read.figures), read.meaning] == \
+        [line.strip() for line in cli["verdict"]["text"]]  # type: ignore[index]
+
+
+def test_platform_inputs_are_the_scenarios_keys_as_set_from_the_command_line() -> None:
+    role, params = question(GENERALIST, hours=10, months=3, replications=3, launches=0.5,
+                            notice=100)
+    got = compute(SCENARIOS, role, params)
+    assert without_timing(got.estimate.to_dict()) == estimate_json(
+        "--set", "projects.rating.arrivals_per_week=0.5",
+        "--set", "projects.rating.notice.probability=1.0")
+
+
+def test_the_verdict_in_parts(answer: Answer) -> None:
+    read = verdict(answer, 15)
+    assert read.heading.startswith("Verdict for 10 h a week in the generalists group")
+    assert [figure.label for figure in read.figures] == [
+        "Typical month", "Income per hour set aside", "Reference job",
+        "Chance of a month with nothing", "Chance of failing onboarding"]
+    assert read.meaning.startswith("As a side income, 10 h a week here earns")
+    assert "$15/h job" in read.meaning
+    # the estimate's own warning about too few replications, shown on the page too
+    assert read.warning is not None and "3 replication(s) are too few" in read.warning
+    assert read.warning in str(answer_view(answer, 15))
+    assert "3 replication(s) × 20 applicants" in read.based_on
+    assert len(read.details) == 2 and read.details[0].startswith("Followed:")
+    hidden = verdict(answer, 0)
+    assert "Reference job" not in [figure.label for figure in hidden.figures]
+    assert "job" not in hidden.meaning
+
+
+def test_the_answer_is_small_enough_to_cache(answer: Answer) -> None:
+    assert answer.estimate.results is None
+    assert len(pickle.dumps(answer)) < 500_000
+
+
+def test_figures_are_pngs_with_words_for_those_who_cannot_see_them(answer: Answer) -> None:
+    assert [figure.name for figure in answer.figures] == list(FIGURES)
+    for figure in answer.figures:
+        assert figure.png.startswith(b"\x89PNG\r\n\x1a\n")
+    fan, zero, drought = (figure.alt for figure in answer.figures)
+    assert "months 1 to 3" in fan and "median runs from $" in fan
+    assert "chance of a month with no income" in zero
+    assert f"over {answer.estimate.drought.n} spells" in drought
+
+
+def test_the_view_shows_the_question_the_verdict_and_every_figure(answer: Answer) -> None:
+    html = str(answer_view(answer, 15))
+    assert question_text(answer) in html
+    assert "Generalist (bundled profile): 10 h a week, followed for 3 month(s)" in html
+    assert verdict(answer, 15).meaning in html
+    assert html.count("<img") == len(FIGURES)
+    for figure in answer.figures:
+        assert f'alt="{figure.alt}"' in html
+    assert "gigsim-stale" not in html
+    assert 'aria-busy="true"' in str(answer_view(answer, 15, stale=True))
+
+
+def test_the_question_names_platform_changes(answer: Answer) -> None:
+    changed = replace(answer, params=replace(answer.params, launches_per_week=0.5,
+                                             notice_share=0.75))
+    assert "(with 0.5 project launches a week and 75% of project ends with notice)" in \
+        question_text(changed)
+
+
+def test_the_numbers_are_handed_over_before_the_figures_are_drawn() -> None:
+    role, params = question(GENERALIST, hours=10, months=2, replications=2)
+    early: list[Answer] = []
+    done = compute(SCENARIOS, role, params, numbers=early.append)
+    assert len(early) == 1 and early[0].figures == ()
+    assert early[0].estimate.to_dict() == done.estimate.to_dict()
+    assert len(done.figures) == len(FIGURES)
+    assert "Drawing the figures…" in str(answer_view(early[0], 15))
+    assert "Drawing the figures…" not in str(answer_view(done, 15))
