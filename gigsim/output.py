@@ -36,8 +36,8 @@ Format = Literal["csv", "parquet"]
 
 # What a results folder holds by default: the tables a person opens, small enough to write in
 # less time than the simulation takes. The per-spell and per-worker tables (spells.csv alone is
-# 104 MB for scenarios/generalist.toml, and writing every table as CSV took 10 s of an 11 s
-# run) come with tables="all"; see results/README.md for the figures.
+# about 130 MB for scenarios/generalist.toml, and writing every table as CSV takes several times
+# the simulation's own time) come with tables="all"; see results/README.md for the figures.
 DEFAULT_TABLES = ("worker_months", "latencies", "projects", "project_fills")
 # What report.html is drawn from: a folder with a report carries them, so that
 # `gigsim report FOLDER` can draw it again.

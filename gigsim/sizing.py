@@ -8,9 +8,9 @@ contributes most and what to lower.
 
 The rows are counted generously (every applicant on the platform for the whole run), and the
 bytes per counted row are measured against that count: ``scenarios/generalist.toml`` (10
-replications, 4.4 million rows counted, 1.6 million in its tables) peaked at 600 MB resident
-with every table built and written, 135 bytes per counted row; :data:`BYTES_PER_ROW` rounds
-that up.
+replications, 4.4 million rows counted, 1.6 million in its tables, before its recalibration)
+peaked at 600 MB resident with every table built and written, 135 bytes per counted row;
+:data:`BYTES_PER_ROW` rounds that up (recalibrated: 4.6 million rows, 580 MB, docs/model.md).
 """
 
 from __future__ import annotations
