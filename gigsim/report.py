@@ -253,14 +253,15 @@ WORKER_CAPTIONS: dict[str, str] = {
 def build_worker_page(estimate: Any) -> str:
     """The worker's page of an :class:`~gigsim.estimate.Estimate`: one self-contained HTML page.
 
-    The verdict (the lines ``gigsim estimate`` prints first), who was followed, then the fan
-    chart by month, the chance of no income by month and the drought curve, each a PNG
-    embedded as a ``data:`` URI, and the month-by-month table with its intervals.
+    The verdict (the lines ``gigsim estimate`` prints first, worded for a page), who was
+    followed, then the fan chart by month, the chance of no income by month and the drought
+    curve, each a PNG embedded as a ``data:`` URI, and the month-by-month table with its
+    intervals.
     """
     from gigsim.estimate_plots import estimate_figures
     from gigsim.verdict import market_sentence, render, verdict_lines, who_is_followed
 
-    title, *lines = verdict_lines(estimate)
+    title, *lines = verdict_lines(estimate, for_page=True)
     figures = estimate_figures(estimate)
     blocks = []
     for stem in WORKER_FIGURES:
@@ -287,12 +288,12 @@ def build_worker_page(estimate: Any) -> str:
 <section class="verdict" id="verdict">
 {verdict}
 </section>
-<p>{html.escape(who_is_followed(estimate))}</p>
-<p>{html.escape(market_sentence(estimate))}</p>
+<p>{html.escape(who_is_followed(estimate, for_page=True))}</p>
+<p>{html.escape(market_sentence(estimate, for_page=True))}</p>
 <h2>Month by month</h2>
 {chr(10).join(blocks)}
 <h2>Every number</h2>
-<pre>{html.escape(render(estimate))}</pre>
+<pre>{html.escape(render(estimate, for_page=True))}</pre>
 <p class="meta">gigsim estimate, scenario {html.escape(estimate.scenario.name)}. Definitions:
 docs/model.md, "A worker's estimate".</p>
 </body>

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -23,12 +24,20 @@ def generalist() -> Estimate:
 def test_the_page_leads_with_the_verdict_and_shows_three_figures(generalist: Estimate) -> None:
     page = build_worker_page(generalist)
     _assert_self_contained(page)
-    title, *lines = verdict_lines(generalist)
+    title, *lines = verdict_lines(generalist, for_page=True)
     assert f"<h1>{title}</h1>" in page
     verdict = page.split('<section class="verdict" id="verdict">')[1].split("</section>")[0]
-    for line in lines:  # the same words as the terminal, in the same order
-        assert f"<p>{line.strip()}</p>" in verdict.replace("&#x27;", "'")
+    shown = re.findall(r"<p>(.*?)</p>", verdict.replace("&#x27;", "'"))
+    assert shown == [line.strip() for line in lines]  # the verdict's page words, in order
     assert "Income per hour set aside" in verdict and "Reference job: $15.00/h" in verdict
+    assert "--" not in page.split("</style>")[1]  # a page names no command-line option
+    number = re.compile(r"\d[\d,.]*")
+    terminal = [line.strip() for line in verdict_lines(generalist)[1:]]
+    assert len(shown) == len(terminal)
+    for said, printed in zip(shown, terminal, strict=True):  # the numbers gigsim estimate prints
+        assert number.findall(said) == number.findall(printed), (said, printed)
+    for said, printed in zip(shown, generalist.to_dict()["verdict"]["text"][1:], strict=True):
+        assert number.findall(said) == number.findall(printed)  # and --json
     images = _images(page)
     assert len(images) == len(WORKER_FIGURES) == 3
     assert all(image.startswith(PNG) and len(image) > 3000 for image in images)
