@@ -166,7 +166,7 @@ def build_report(folder: str | Path, tables: Mapping[str, pd.DataFrame] | None =
     blocks = []
     for stem, figure in figures.items():
         data = base64.b64encode(figure_png(figure)).decode("ascii")
-        title = figure.axes[0].get_title() if figure.axes else stem
+        title = figure.axes[0].get_title().replace("\n", " ") if figure.axes else stem
         blocks.append(
             f"<figure id=\"{stem}\"><img src=\"data:image/png;base64,{data}\""
             f" alt=\"{html.escape(title)}\">"
@@ -267,7 +267,7 @@ def build_worker_page(estimate: Any) -> str:
     for stem in WORKER_FIGURES:
         figure = figures[stem]
         data = base64.b64encode(figure_png(figure, dpi=80)).decode("ascii")
-        alt = figure.axes[0].get_title() if figure.axes else stem
+        alt = figure.axes[0].get_title().replace("\n", " ") if figure.axes else stem
         blocks.append(
             f"<figure id=\"{stem}\"><img src=\"data:image/png;base64,{data}\""
             f" alt=\"{html.escape(alt)}\">"
