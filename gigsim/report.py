@@ -259,7 +259,7 @@ def build_worker_page(estimate: Any) -> str:
     intervals.
     """
     from gigsim.estimate_plots import estimate_figures
-    from gigsim.verdict import market_sentence, render, verdict_lines, who_is_followed
+    from gigsim.verdict import market_sentence, render, verdict_lines, warning, who_is_followed
 
     title, *lines = verdict_lines(estimate, for_page=True)
     figures = estimate_figures(estimate)
@@ -272,7 +272,7 @@ def build_worker_page(estimate: Any) -> str:
             f"<figure id=\"{stem}\"><img src=\"data:image/png;base64,{data}\""
             f" alt=\"{html.escape(alt)}\">"
             f"<figcaption>{html.escape(WORKER_CAPTIONS[stem])}</figcaption></figure>")
-    warning = estimate.warning
+    warned = warning(estimate, for_page=True)
     verdict = "\n".join(f"<p>{html.escape(line.strip())}</p>" for line in lines)
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -284,7 +284,7 @@ def build_worker_page(estimate: Any) -> str:
 </head>
 <body>
 <h1>{html.escape(title)}</h1>
-{f'<p class="warning">{html.escape(warning)}</p>' if warning else ''}
+{f'<p class="warning">{html.escape(warned)}</p>' if warned else ''}
 <section class="verdict" id="verdict">
 {verdict}
 </section>

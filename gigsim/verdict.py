@@ -117,6 +117,15 @@ def verdict_lines(est: Estimate, for_page: bool = False) -> list[str]:
     return lines
 
 
+def warning(est: Estimate, for_page: bool = False) -> str | None:
+    """The estimate's warning about too few replications, if any.
+
+    ``for_page`` leaves out the option that gives more (``-r``), which a page does not have.
+    """
+    text = est.warning
+    return text.replace(" (-r)", "") if text and for_page else text
+
+
 def _hours(value: float) -> str:
     return "n/a" if math.isnan(value) else f"{value:.1f} h"
 
@@ -165,7 +174,7 @@ def render(est: Estimate, for_page: bool = False) -> str:
     longest_p50, longest_p90 = est.longest_drought_h
     advertised = ("no advertised rate in the scenario" if math.isnan(est.advertised_pay_usd)
                   else f"advertised up to {money(est.advertised_pay_usd, cents=True)}/h")
-    lines = [w for w in [est.warning] if w]
+    lines = [w for w in [warning(est, for_page)] if w]
     lines += verdict_lines(est, for_page)
     lines += [
         "",

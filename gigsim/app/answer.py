@@ -26,7 +26,7 @@ from gigsim.estimate_plots import estimate_figures
 from gigsim.results import Results
 from gigsim.scenario import load_scenario
 from gigsim.units import HOURS_PER_DAY
-from gigsim.verdict import market_sentence, meaning, verdict_lines, who_is_followed
+from gigsim.verdict import market_sentence, meaning, verdict_lines, warning, who_is_followed
 
 FIGURE_DPI = 80
 # the estimate's figures the page shows, with the words that stand for each one (alt text)
@@ -152,4 +152,4 @@ def verdict(answer: Answer, reference_wage_usd: float) -> Verdict:
     return Verdict(heading=lines[0], meaning=said, figures=figures,
                    details=(who_is_followed(est, for_page=True),
                             market_sentence(est, for_page=True)),
-                   based_on=based_on, warning=est.warning)
+                   based_on=based_on, warning=warning(est, for_page=True))

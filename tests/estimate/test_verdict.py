@@ -152,5 +152,9 @@ def test_a_page_says_in_words_what_the_terminal_names_by_option(
     assert "who never quit:" in who_is_followed(
         dataclasses.replace(specialist_10h, stay=True), for_page=True)
     assert "(rather than people who never quit)" in who_is_followed(specialist_10h, True)
+    few = dataclasses.replace(specialist_10h, replications=3)  # too few: a warning leads
+    assert render(few).startswith("warning: 3 replication(s)") and "(-r)" in render(few)
+    assert render(few, for_page=True).startswith("warning: 3 replication(s)")
+    assert "(-r)" not in render(few, for_page=True)
     # the JSON keeps the terminal's words: --json stays as it was
     assert specialist_10h.to_dict()["verdict"]["text"] == verdict_lines(specialist_10h)

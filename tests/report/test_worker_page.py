@@ -56,6 +56,8 @@ def test_cli_writes_the_page_and_never_overwrites_unasked(tmp_path: Path) -> Non
     page = out.read_text(encoding="utf-8")
     assert "Verdict for 10 h a week in the specialists group" in page
     assert "advertised up to $45.00/h" in page
+    body = page.split("</style>")[1]  # three replications: warned, in a page's words
+    assert "3 replication(s) are too few" in body and "(-r)" not in body and "--" not in body
     out.write_text("mine", encoding="utf-8")
     refused = _invoke(*args)
     assert refused.exit_code == 2 and "--force" in refused.stderr
