@@ -17,6 +17,7 @@ from gigsim.plots import (
     fan_chart_figure,
     income_histogram_figure,
     new_figure,
+    set_title,
     survival_figure,
 )
 
@@ -43,7 +44,7 @@ def zero_income_figure(monthly: pd.DataFrame) -> Figure:
                   label="95% interval")
     axes.set_xlabel("month since applying (1 = its first 30.4 days)")
     axes.set_ylabel("months with no income (%)")
-    axes.set_title("Chance of a month with no income (mean over replications)")
+    set_title(axes, "Chance of a month with no income (mean over replications)")
     axes.set_ylim(0, 100)
     if len(month):
         axes.set_xticks(month if len(month) <= 24 else month[:: max(1, len(month) // 12)])
@@ -63,8 +64,8 @@ def estimate_figures(estimate: Estimate) -> dict[str, Figure]:
     months = estimate.cohort_months
     return {
         "income_fan": fan_chart_figure(
-            estimate.monthly, title="Monthly income by month since applying (pooled over"
-            " workers and replications)"),
+            estimate.monthly, title="Monthly income by month since applying\n(P10, median"
+            " and P90 pooled over workers and replications)"),
         "zero_income": zero_income_figure(estimate.monthly),
         "drought_survival": survival_figure(
             {"idle spells": estimate.drought},

@@ -9,10 +9,12 @@ notebook. It is imported by the CLI and output code only, never by the simulatio
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
@@ -25,6 +27,7 @@ from gigsim.units import HOURS_PER_DAY, HOURS_PER_MONTH, HOURS_PER_WEEK
 # An ECDF is drawn through at most this many of its steps: beyond that, extra points are
 # invisible at figure resolution but make the files and the drawing slow.
 MAX_STEPS = 4000
+TITLE_ROOM = 0.9  # a title wraps when a line is wider than this share of its figure
 
 
 def new_figure(width_in: float = 7.0, height_in: float = 4.5) -> Figure:
@@ -32,6 +35,22 @@ def new_figure(width_in: float = 7.0, height_in: float = 4.5) -> Figure:
     figure = Figure(figsize=(width_in, height_in), layout="constrained")
     FigureCanvasAgg(figure)
     return figure
+
+
+def set_title(axes: Axes, title: str, fontsize: float | None = None) -> None:
+    """Give ``axes`` its title, a line wider than 90% of the figure wrapped onto more lines.
+
+    The width is measured with the figure's renderer, at the title's font size.
+    """
+    text = axes.set_title(title, fontsize=fontsize)
+    figure = axes.get_figure(root=True)
+    assert figure is not None, "axes of a figure"
+    room = TITLE_ROOM * figure.bbox.width
+    lines = title.splitlines()
+    chars = max(map(len, lines), default=0)
+    while text.get_window_extent().width > room and chars > 20:
+        chars -= 4
+        text.set_text("\n".join(textwrap.fill(line, chars) for line in lines))
 
 
 def _ecdf_steps(values: np.ndarray, censored: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
@@ -75,7 +94,7 @@ def ecdf_figure(samples: Mapping[str, ArrayLike], xlabel: str, title: str,
         axes.step(np.r_[x[0], x], np.r_[0.0, p], where="post", label=label)
     axes.set_xlabel(xlabel)
     axes.set_ylabel(ylabel)
-    axes.set_title(title)
+    set_title(axes, title)
     axes.set_ylim(0, 1.02)
     axes.grid(True, alpha=0.3)
     if samples:
@@ -165,7 +184,7 @@ def income_histogram_figure(worker_months: pd.DataFrame, bins: int = 40) -> Figu
     text = "n/a" if np.isnan(share) else f"{share:.1%}"
     axes.set_xlabel("monthly income (USD)")
     axes.set_ylabel("worker-months (all replications)")
-    axes.set_title(f"Monthly income per worker-month: {text} with none (mean over"
+    set_title(axes, f"Monthly income per worker-month: {text} with none (mean over"
                    " replications)", fontsize=11)
     axes.legend()
     axes.grid(True, alpha=0.3)
@@ -200,7 +219,7 @@ def fan_chart_figure(monthly: pd.DataFrame, title: str = "Monthly income by mont
                       label="mean: 95% interval (over replications)")
     axes.set_xlabel(xlabel)
     axes.set_ylabel("monthly income (USD)")
-    axes.set_title(title)
+    set_title(axes, title)
     axes.set_ylim(bottom=0)
     if len(month):
         axes.set_xticks(month if len(month) <= 24 else month[:: max(1, len(month) // 12)])
@@ -261,7 +280,7 @@ def idle_share_figure(worker_months: pd.DataFrame, bins: int = 40) -> Figure:
         axes.legend(fontsize="small")
     axes.set_xlabel("idle share of the worker's available hours (%)")
     axes.set_ylabel("workers (all replications)")
-    axes.set_title("Idle time across workers: one value per worker")
+    set_title(axes, "Idle time across workers: one value per worker")
     axes.grid(True, alpha=0.3)
     return figure
 
@@ -302,7 +321,7 @@ def survival_figure(curves: Mapping[str, Survival], title: str, unit: str = "day
     axes.plot([], [], linestyle="none", marker="+", color="0.3", label="censored (still running)")
     axes.set_xlabel(f"{what} ({unit})")
     axes.set_ylabel(f"share with {what} longer than x")
-    axes.set_title(title)
+    set_title(axes, title)
     axes.set_ylim(0, 1.02)
     axes.set_xlim(left=0)
     axes.grid(True, alpha=0.3)
@@ -403,7 +422,7 @@ def sweep_heatmap_figure(points: pd.DataFrame, x: str, y: str, metric: str) -> F
     axes.set_yticks(range(len(ys)), y_labels)
     axes.set_xlabel(x)
     axes.set_ylabel(y)
-    axes.set_title(_metric_label(metric), fontsize=10)
+    set_title(axes, _metric_label(metric), fontsize=10)
     return figure
 
 
@@ -433,7 +452,7 @@ def sweep_lines_figure(points: pd.DataFrame, x: str, metric: str,
         axes.set_xticks(range(len(xs)), x_labels)
     axes.set_xlabel(x)
     axes.set_ylabel(metric)
-    axes.set_title(f"{_metric_label(metric)}\n(mean and 95% confidence band)", fontsize=10)
+    set_title(axes, f"{_metric_label(metric)}\n(mean and 95% confidence band)", fontsize=10)
     axes.grid(True, alpha=0.3)
     if by is not None:
         axes.legend(fontsize=8)
@@ -483,7 +502,7 @@ def sensitivity_figure(indices: pd.DataFrame, metric: str) -> Figure:
     axes.axvline(0, color="black", linewidth=0.8)
     axes.set_xlabel("Sobol' index (share of variance)" if sobol
                     else f"elementary effect on {metric} over the parameter's range")
-    axes.set_title(f"Sensitivity of {metric} ({'Sobol' if sobol else 'Morris'}, 95% CI)",
+    set_title(axes, f"Sensitivity of {metric} ({'Sobol' if sobol else 'Morris'}, 95% CI)",
                    fontsize=10)
     axes.grid(True, axis="x", alpha=0.3)
     axes.legend(fontsize=8)

@@ -166,7 +166,7 @@ def build_report(folder: str | Path, tables: Mapping[str, pd.DataFrame] | None =
     blocks = []
     for stem, figure in figures.items():
         data = base64.b64encode(figure_png(figure)).decode("ascii")
-        title = figure.axes[0].get_title() if figure.axes else stem
+        title = figure.axes[0].get_title().replace("\n", " ") if figure.axes else stem
         blocks.append(
             f"<figure id=\"{stem}\"><img src=\"data:image/png;base64,{data}\""
             f" alt=\"{html.escape(title)}\">"
@@ -253,25 +253,26 @@ WORKER_CAPTIONS: dict[str, str] = {
 def build_worker_page(estimate: Any) -> str:
     """The worker's page of an :class:`~gigsim.estimate.Estimate`: one self-contained HTML page.
 
-    The verdict (the lines ``gigsim estimate`` prints first), who was followed, then the fan
-    chart by month, the chance of no income by month and the drought curve, each a PNG
-    embedded as a ``data:`` URI, and the month-by-month table with its intervals.
+    The verdict (the lines ``gigsim estimate`` prints first, worded for a page), who was
+    followed, then the fan chart by month, the chance of no income by month and the drought
+    curve, each a PNG embedded as a ``data:`` URI, and the month-by-month table with its
+    intervals.
     """
     from gigsim.estimate_plots import estimate_figures
-    from gigsim.verdict import market_sentence, render, verdict_lines, who_is_followed
+    from gigsim.verdict import market_sentence, render, verdict_lines, warning, who_is_followed
 
-    title, *lines = verdict_lines(estimate)
+    title, *lines = verdict_lines(estimate, for_page=True)
     figures = estimate_figures(estimate)
     blocks = []
     for stem in WORKER_FIGURES:
         figure = figures[stem]
         data = base64.b64encode(figure_png(figure, dpi=80)).decode("ascii")
-        alt = figure.axes[0].get_title() if figure.axes else stem
+        alt = figure.axes[0].get_title().replace("\n", " ") if figure.axes else stem
         blocks.append(
             f"<figure id=\"{stem}\"><img src=\"data:image/png;base64,{data}\""
             f" alt=\"{html.escape(alt)}\">"
             f"<figcaption>{html.escape(WORKER_CAPTIONS[stem])}</figcaption></figure>")
-    warning = estimate.warning
+    warned = warning(estimate, for_page=True)
     verdict = "\n".join(f"<p>{html.escape(line.strip())}</p>" for line in lines)
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -283,16 +284,16 @@ def build_worker_page(estimate: Any) -> str:
 </head>
 <body>
 <h1>{html.escape(title)}</h1>
-{f'<p class="warning">{html.escape(warning)}</p>' if warning else ''}
+{f'<p class="warning">{html.escape(warned)}</p>' if warned else ''}
 <section class="verdict" id="verdict">
 {verdict}
 </section>
-<p>{html.escape(who_is_followed(estimate))}</p>
-<p>{html.escape(market_sentence(estimate))}</p>
+<p>{html.escape(who_is_followed(estimate, for_page=True))}</p>
+<p>{html.escape(market_sentence(estimate, for_page=True))}</p>
 <h2>Month by month</h2>
 {chr(10).join(blocks)}
 <h2>Every number</h2>
-<pre>{html.escape(render(estimate))}</pre>
+<pre>{html.escape(render(estimate, for_page=True))}</pre>
 <p class="meta">gigsim estimate, scenario {html.escape(estimate.scenario.name)}. Definitions:
 docs/model.md, "A worker's estimate".</p>
 </body>

@@ -4,6 +4,10 @@ Every figure here is named for what it divides by and averages over, as docs/mod
 worker's estimate") defines it; the text, the JSON and the worker's page
 (:func:`gigsim.report.build_worker_page`) read the same numbers off the same
 :class:`~gigsim.estimate.Estimate`.
+
+Where the words are read changes only how a choice is named: the terminal names the option
+that sets it (``--reference-wage``, ``--stay``), a page (``for_page=True``: the worker's page,
+``gigsim app``) says it in words. The numbers are the same in both.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from gigsim.estimate import DEFAULT_REFERENCE_WAGE_USD
 from gigsim.units import HOURS_PER_DAY
 
 if TYPE_CHECKING:
@@ -78,8 +83,11 @@ def meaning(est: Estimate) -> str:
     return f"As a side income, {hours} here earns {compare}, with {steadiness}{onboarding}."
 
 
-def verdict_lines(est: Estimate) -> list[str]:
-    """The verdict: typical month, income per hour set aside beside a job, risks, a sentence."""
+def verdict_lines(est: Estimate, for_page: bool = False) -> list[str]:
+    """The verdict: typical month, income per hour set aside beside a job, risks, a sentence.
+
+    ``for_page`` names the reference wage in words instead of by its command-line option.
+    """
     p10, p50, p90 = est.income_percentiles
     set_aside = est.hours_set_aside_per_month
     lines = [
@@ -92,8 +100,11 @@ def verdict_lines(est: Estimate) -> list[str]:
         f" {set_aside:.1f} h.",
     ]
     if est.reference_wage_usd > 0:
+        default = f"${DEFAULT_REFERENCE_WAGE_USD:g}"
+        chosen = (f"the reference wage you chose; {default} unless changed" if for_page
+                  else f"--reference-wage; default {default}")
         lines.append(
-            f"  Reference job: ${est.reference_wage_usd:.2f}/h (--reference-wage; default $15)"
+            f"  Reference job: ${est.reference_wage_usd:.2f}/h ({chosen})"
             f" pays {money(est.reference_monthly_usd)} a month for the same hours.")
     lines += [
         f"  Chance of a month with nothing: {with_ci(est.zero_month_share, '{:.0f}%', 100)}"
@@ -106,46 +117,69 @@ def verdict_lines(est: Estimate) -> list[str]:
     return lines
 
 
+def warning(est: Estimate, for_page: bool = False) -> str | None:
+    """The estimate's warning about too few replications, if any.
+
+    ``for_page`` leaves out the option that gives more (``-r``), which a page does not have.
+    """
+    text = est.warning
+    return text.replace(" (-r)", "") if text and for_page else text
+
+
 def _hours(value: float) -> str:
     return "n/a" if math.isnan(value) else f"{value:.1f} h"
 
 
-def who_is_followed(est: Estimate) -> str:
-    """Who the cohort are: like the group (and how many left, why) or never quitting."""
+def who_is_followed(est: Estimate, for_page: bool = False) -> str:
+    """Who the cohort are: like the group (and how many left, why) or never quitting.
+
+    ``for_page`` says in words what the terminal names by its option (``--stay``).
+    """
     left = est.leavers
     if est.stay:
+        how = "" if for_page else " (--stay)"
         return (f"Followed: {left['onboarded']} applicants who passed onboarding, who never quit"
-                f" (--stay): all on the platform for all {est.months} month(s).")
+                f"{how}: all on the platform for all {est.months} month(s).")
     gone = left["impatience"] + left["hazard"]
+    other = ("rather than people who never quit" if for_page
+             else "--stay follows people who never quit")
     return (f"Followed: {left['onboarded']} applicants who passed onboarding, who behave like"
-            f" the group (--stay follows people who never quit): {gone} left within the"
+            f" the group ({other}): {gone} left within the"
             f" {est.months} month(s), {left['impatience']} after an idle spell longer than"
             f" their patience and {left['hazard']} for other reasons (the leave hazard); their"
             " months after leaving are not counted.")
 
 
-def market_sentence(est: Estimate) -> str:
-    """How a cohort's first months differ from what ``gigsim run`` gives for the group."""
+def market_sentence(est: Estimate, for_page: bool = False) -> str:
+    """How a cohort's first months differ from what ``gigsim run`` gives for the group.
+
+    ``for_page`` says "a simulation of the whole market" where the terminal names the command.
+    """
     market = est.market
-    return (f"A cohort's first months differ from a market of every tenure: `gigsim run` gives"
+    run = "a simulation of the whole market" if for_page else "`gigsim run`"
+    return (f"A cohort's first months differ from a market of every tenure: {run} gives"
             f" the {est.group} group (all tenures, their own weekly hours) a median month of"
             f" {money(market['median_usd'])} and no income in"
             f" {with_ci(market['zero_share'], '{:.0f}%', 100)} of months.")
 
 
-def render(est: Estimate) -> str:
-    """The verdict, the details and the table that ``gigsim estimate`` prints."""
+def render(est: Estimate, for_page: bool = False) -> str:
+    """The verdict, the details and the table that ``gigsim estimate`` prints.
+
+    ``for_page`` words the choices for a page instead of by their options (as
+    :func:`verdict_lines`); every number is the same.
+    """
     drought = est.drought
     first = est.first_pay
     longest_p50, longest_p90 = est.longest_drought_h
     advertised = ("no advertised rate in the scenario" if math.isnan(est.advertised_pay_usd)
                   else f"advertised up to {money(est.advertised_pay_usd, cents=True)}/h")
-    lines = [w for w in [est.warning] if w]
-    lines += verdict_lines(est)
+    lines = [w for w in [warning(est, for_page)] if w]
+    lines += verdict_lines(est, for_page)
     lines += [
         "",
-        who_is_followed(est),
-        market_sentence(est),
+        who_is_followed(est, for_page),
+        market_sentence(est, for_page),
         "",
         f"Pay: {advertised}; realised {with_ci(est.paid_wage_usd, '${:.2f}')} per paid hour"
         f" (projects pay {money(est.projects_pay_usd, cents=True)}/h on average).",

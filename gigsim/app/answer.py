@@ -5,8 +5,9 @@
 enough to cache and to send back from a worker process, with its figures
 (:mod:`gigsim.estimate_plots`) as PNG bytes. :func:`verdict` reads the estimate's own verdict,
 for the page's reference wage, into the parts the page lays out; every number and every word
-of it is the estimate's (``gigsim estimate`` prints the same lines), so the app defines no
-figure of its own. When the estimate changes what it reports, this is the module to change.
+of it is the estimate's, worded for a page (``gigsim estimate`` prints the same lines, naming
+its options where the page says what they set), so the app defines no figure of its own.
+When the estimate changes what it reports, this is the module to change.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from gigsim.estimate_plots import estimate_figures
 from gigsim.results import Results
 from gigsim.scenario import load_scenario
 from gigsim.units import HOURS_PER_DAY
-from gigsim.verdict import market_sentence, meaning, verdict_lines, who_is_followed
+from gigsim.verdict import market_sentence, meaning, verdict_lines, warning, who_is_followed
 
 FIGURE_DPI = 80
 # the estimate's figures the page shows, with the words that stand for each one (alt text)
@@ -140,7 +141,7 @@ def with_reference(answer: Answer, reference_wage_usd: float) -> Estimate:
 def verdict(answer: Answer, reference_wage_usd: float) -> Verdict:
     """The verdict of ``answer`` against a job paying ``reference_wage_usd`` (0: none)."""
     est = with_reference(answer, reference_wage_usd)
-    lines = [line.strip() for line in verdict_lines(est)]
+    lines = [line.strip() for line in verdict_lines(est, for_page=True)]
     said = meaning(est)
     assert lines[-1] == said, "the verdict ends with its meaning"
     figures = tuple(KeyFigure(*line.split(": ", 1)) for line in lines[1:-1])
@@ -149,5 +150,6 @@ def verdict(answer: Answer, reference_wage_usd: float) -> Verdict:
                 f" all; market simulated at {est.market_scale:.0%} of its size; scenario"
                 f" {est.scenario.name}. Intervals are 95%.")
     return Verdict(heading=lines[0], meaning=said, figures=figures,
-                   details=(who_is_followed(est), market_sentence(est)),
-                   based_on=based_on, warning=est.warning)
+                   details=(who_is_followed(est, for_page=True),
+                            market_sentence(est, for_page=True)),
+                   based_on=based_on, warning=warning(est, for_page=True))

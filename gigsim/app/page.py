@@ -69,10 +69,11 @@ details.gigsim-platform summary { font-weight: 600; cursor: pointer; margin-bott
 .gigsim-heading { font-size: 1rem; margin: 0 0 .5rem; }
 .gigsim-warning { border: 2px dashed var(--ink); padding: .4rem .6rem; }
 .gigsim-detail { font-size: .9rem; }
-.gigsim-charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr));
-  gap: 1rem; }
+/* one chart a row, no wider than drawn (560 px): side by side their labels were too small */
+.gigsim-charts { display: grid; grid-template-columns: minmax(0, 1fr); gap: 1rem; }
 .gigsim-charts figure { margin: 0; }
-.gigsim-charts img { width: 100%; height: auto; display: block; border: 1px solid #ddd; }
+.gigsim-charts img { width: 100%; max-width: 35rem; height: auto; display: block;
+  border: 1px solid #ddd; }
 .gigsim-stale { opacity: .55; }
 .gigsim-status { min-height: 1.6rem; margin-bottom: .5rem; }
 .gigsim-status progress { width: 12rem; max-width: 60%; vertical-align: middle; }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 from dataclasses import replace
 
 import pytest
@@ -12,6 +13,7 @@ from click.testing import CliRunner
 from gigsim.app.answer import FIGURES, Answer, compute, verdict, with_reference
 from gigsim.app.view import answer_view, question_text
 from gigsim.cli import main
+from gigsim.verdict import market_sentence, verdict_lines, who_is_followed
 
 from ._support import GENERALIST, SCENARIOS, question
 
@@ -45,8 +47,23 @@ def test_another_reference_wage_reads_the_same_run_as_gigsim_estimate_does(
     assert without_timing(with_reference(answer, 22.5).to_dict()) == cli
     read = verdict(answer, 22.5)
     assert read.meaning == cli["verdict"]["meaning"]  # type: ignore[index]
-    assert [read.heading, *(f"{f.label}: {f.text}" for f in read.figures), read.meaning] == \
-        [line.strip() for line in cli["verdict"]["text"]]  # type: ignore[index]
+    shown = [read.heading, *(f"{f.label}: {f.text}" for f in read.figures), read.meaning]
+    est = with_reference(answer, 22.5)
+    # the estimate's own lines, in the words it has for a page...
+    assert shown == [line.strip() for line in verdict_lines(est, for_page=True)]
+    assert list(read.details) == [who_is_followed(est, True), market_sentence(est, True)]
+    assert not any("--" in line for line in [*shown, *read.details])
+    # ...quoting every number that `gigsim estimate` prints and --json holds, in order
+    printed = CliRunner().invoke(main, [*ESTIMATE[:-1], "--reference-wage", "22.5"])
+    assert printed.exit_code == 0, printed.output
+    terminal = printed.stdout.splitlines()[1:len(shown) + 1]  # after the warning line
+    assert terminal[0].startswith("Verdict for") and terminal[-1].strip() == read.meaning
+    texts = cli["verdict"]["text"]  # type: ignore[index]
+    assert [line.strip() for line in terminal] == [line.strip() for line in texts]
+    number = re.compile(r"\d[\d,.]*")
+    for said, line in zip(shown, terminal, strict=True):
+        assert number.findall(said) == number.findall(line), (said, line)
+    assert sum(said != line.strip() for said, line in zip(shown, terminal, strict=True)) == 1
 
 
 def test_platform_inputs_are_the_scenarios_keys_as_set_from_the_command_line() -> None:

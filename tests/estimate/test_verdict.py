@@ -5,13 +5,16 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import re
 
 import numpy as np
 import pytest
 
 from gigsim.estimate import Estimate, estimate_profile
 from gigsim.units import HOURS_PER_MONTH, HOURS_PER_WEEK
-from gigsim.verdict import meaning, verdict_lines
+from gigsim.verdict import meaning, render, verdict_lines, who_is_followed
+
+NUMBER = re.compile(r"\d[\d,.]*")  # every number a line quotes, in order
 
 MONTHS = 6
 HOURS = 10
@@ -132,3 +135,26 @@ def test_a_reference_wage_of_zero_hides_the_comparison(specialist_10h: Estimate)
     half = round(specialist_10h.income_per_hour_set_aside[0] / 2, 2)  # a job paying half as much
     low = dataclasses.replace(specialist_10h, reference_wage_usd=half)
     assert f"more than a ${half:g}/h job pays" in meaning(low)
+
+
+def test_a_page_says_in_words_what_the_terminal_names_by_option(
+        specialist_10h: Estimate) -> None:
+    for est in (specialist_10h, dataclasses.replace(specialist_10h, stay=True)):
+        terminal, page = render(est), render(est, for_page=True)
+        assert "--reference-wage" in terminal and "--stay" in terminal
+        assert "--" not in page and "`" not in page
+        assert "the reference wage you chose; $15 unless changed" in page
+        # the same numbers in the same order, line by line: only the words around them differ
+        pairs = list(zip(terminal.splitlines(), page.splitlines(), strict=True))
+        assert sum(a != b for a, b in pairs) == 3  # reference job, who is followed, market
+        for a, b in pairs:
+            assert NUMBER.findall(a) == NUMBER.findall(b), (a, b)
+    assert "who never quit:" in who_is_followed(
+        dataclasses.replace(specialist_10h, stay=True), for_page=True)
+    assert "(rather than people who never quit)" in who_is_followed(specialist_10h, True)
+    few = dataclasses.replace(specialist_10h, replications=3)  # too few: a warning leads
+    assert render(few).startswith("warning: 3 replication(s)") and "(-r)" in render(few)
+    assert render(few, for_page=True).startswith("warning: 3 replication(s)")
+    assert "(-r)" not in render(few, for_page=True)
+    # the JSON keeps the terminal's words: --json stays as it was
+    assert specialist_10h.to_dict()["verdict"]["text"] == verdict_lines(specialist_10h)

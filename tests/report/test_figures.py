@@ -11,6 +11,7 @@ import gigsim
 from gigsim import plots
 from gigsim.estimate import estimate_profile
 from gigsim.estimate_plots import estimate_figures
+from gigsim.statistics import METRICS
 from gigsim.survival import kaplan_meier
 
 
@@ -20,6 +21,40 @@ def _assert_labelled(figure: Figure) -> None:
         assert axes.get_xlabel() and axes.get_ylabel() and axes.get_title(), axes
         assert "(" in axes.get_xlabel(), f"x axis without a unit: {axes.get_xlabel()!r}"
     figure.canvas.draw()  # renders without error
+    _assert_within(figure)
+
+
+def _assert_within(figure: Figure) -> None:
+    """Every title, axis label and legend entry lies inside the figure, as drawn."""
+    figure.canvas.draw()
+    edge = figure.bbox
+    for axes in figure.axes:
+        legend = axes.get_legend()
+        for text in [axes.title, axes.xaxis.label, axes.yaxis.label,
+                     *(legend.get_texts() if legend else [])]:
+            if not text.get_text():
+                continue
+            box = text.get_window_extent()
+            assert edge.x0 <= box.x0 and box.x1 <= edge.x1 and edge.y0 <= box.y0 \
+                and box.y1 <= edge.y1, (text.get_text(), box.bounds, edge.bounds)
+
+
+def test_long_titles_wrap_inside_their_figure() -> None:
+    label = max(METRICS.values(), key=len)  # the longest metric name: a sweep's title
+    assert len(label) > 120
+    metric = next(key for key, value in METRICS.items() if value == label)
+    points = pd.DataFrame({"x": [1, 2, 1, 2], "y": [0.1, 0.1, 0.2, 0.2],
+                           metric: [0.1, 0.2, 0.3, 0.4]})
+    points[f"{metric}_ci_low"] = points[metric] - 0.05
+    points[f"{metric}_ci_high"] = points[metric] + 0.05
+    for figure in (plots.sweep_heatmap_figure(points, "x", "y", metric),
+                   plots.sweep_lines_figure(points, "x", metric)):
+        title = figure.axes[0].get_title()
+        assert "\n" in title and title.replace("\n", " ").startswith(label)  # wrapped, whole
+        _assert_within(figure)
+    short = plots.new_figure()
+    plots.set_title(short.add_subplot(), "Short")
+    assert short.axes[0].get_title() == "Short"  # a title that fits is left alone
 
 
 def test_results_figures_build_with_labelled_axes(small_results: gigsim.Results) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -23,12 +24,20 @@ def generalist() -> Estimate:
 def test_the_page_leads_with_the_verdict_and_shows_three_figures(generalist: Estimate) -> None:
     page = build_worker_page(generalist)
     _assert_self_contained(page)
-    title, *lines = verdict_lines(generalist)
+    title, *lines = verdict_lines(generalist, for_page=True)
     assert f"<h1>{title}</h1>" in page
     verdict = page.split('<section class="verdict" id="verdict">')[1].split("</section>")[0]
-    for line in lines:  # the same words as the terminal, in the same order
-        assert f"<p>{line.strip()}</p>" in verdict.replace("&#x27;", "'")
+    shown = re.findall(r"<p>(.*?)</p>", verdict.replace("&#x27;", "'"))
+    assert shown == [line.strip() for line in lines]  # the verdict's page words, in order
     assert "Income per hour set aside" in verdict and "Reference job: $15.00/h" in verdict
+    assert "--" not in page.split("</style>")[1]  # a page names no command-line option
+    number = re.compile(r"\d[\d,.]*")
+    terminal = [line.strip() for line in verdict_lines(generalist)[1:]]
+    assert len(shown) == len(terminal)
+    for said, printed in zip(shown, terminal, strict=True):  # the numbers gigsim estimate prints
+        assert number.findall(said) == number.findall(printed), (said, printed)
+    for said, printed in zip(shown, generalist.to_dict()["verdict"]["text"][1:], strict=True):
+        assert number.findall(said) == number.findall(printed)  # and --json
     images = _images(page)
     assert len(images) == len(WORKER_FIGURES) == 3
     assert all(image.startswith(PNG) and len(image) > 3000 for image in images)
@@ -47,6 +56,8 @@ def test_cli_writes_the_page_and_never_overwrites_unasked(tmp_path: Path) -> Non
     page = out.read_text(encoding="utf-8")
     assert "Verdict for 10 h a week in the specialists group" in page
     assert "advertised up to $45.00/h" in page
+    body = page.split("</style>")[1]  # three replications: warned, in a page's words
+    assert "3 replication(s) are too few" in body and "(-r)" not in body and "--" not in body
     out.write_text("mine", encoding="utf-8")
     refused = _invoke(*args)
     assert refused.exit_code == 2 and "--force" in refused.stderr
