@@ -33,6 +33,7 @@ from gigsim.engine.policies import (
 )
 from gigsim.engine.projects import ProjectTable, plan_projects
 from gigsim.engine.slots import SlotDraws
+from gigsim.engine.timeline import Timeline
 from gigsim.engine.work import Terms, idle_block, pieces, spell_block
 from gigsim.engine.workforce import NO_PROJECT, WorkerIdx, skill_index, workforce_from_applicants
 from gigsim.randomness import Streams, replication_seed
@@ -86,10 +87,14 @@ class Replication:
         self.reservers: dict[int, list[int]] = {}  # project -> workers who reserved a seat
         self.open_lists: dict[int, dict[int, None]] = {}  # skill -> projects with open seats
         self.wake_at = math.inf
+        self.wake_due = -math.inf
         self.wake_token = 0
         self.events = 0
+        self.ready_line = Timeline()  # when delays end (for waking open seats)
+        self.leave_line = Timeline()  # when idle workers' patience or hazard comes
         first = np.flatnonzero(wf.seeking)  # applicants who will be onboarded
         self._start_delays(WorkerIdx(first), wf.t_onboarded[first])
+        self.leave_line.push(wf.t_gone()[first], first)
 
     # --- running ------------------------------------------------------------------------------
 
@@ -196,6 +201,7 @@ class Replication:
         wf.phase[idle] = _IDLE
         wf.t_spell[idle] = now
         wf.t_patience[idle] = now + wf.patience_h[idle]
+        self.leave_line.push(np.minimum(wf.t_patience[idle], wf.t_hazard[idle]), idle)
         fresh = idle[~wf.seeking[idle]]
         self._start_delays(WorkerIdx(fresh), np.full(len(fresh), now))
         self._offer_ready(WorkerIdx(idle), now)
@@ -225,12 +231,11 @@ class Replication:
         """Workers ready now while seats of their skills are open take them (rule 1)."""
         if token != self.wake_token:
             return
-        self.wake_at = math.inf
-        now = self._event()
-        wf = self.wf
-        mask = self._open_skill_mask(now)
-        ready = np.flatnonzero(wf.seeking & (wf.t_ready <= now) & ((wf.skills & mask) != 0))
-        self._offer_ready(WorkerIdx(ready), now)
+        # SimPy's clock reaches the wake time as now + (time - now), which can fall short of
+        # it by a rounding step: the delays ending at the wake time are due all the same
+        self.wake_due, self.wake_at = self.wake_at, math.inf
+        now = self._event()  # offers those ready now
+        self.wake_due = -math.inf
         self._schedule_wake(now)
 
     def _round(self) -> None:
@@ -253,18 +258,39 @@ class Replication:
         self.events += 1
         now: float = self.env.now
         self._settle(now, inclusive=True)
+        self._offer_due(now)
         return now
+
+    def _offer_due(self, now: float) -> None:
+        """Offer the workers whose delays ended since the last event, in order of time, id.
+
+        Only those ending now can find a seat open: while seats are open a wake is due at the
+        next delay end (:meth:`_schedule_wake`); the others are in the pool.
+        """
+        times, workers = self.ready_line.pop_due(max(now, self.wake_due))
+        if len(workers) == 0 or self.rounds_h > 0 or not any(self.open_lists.values()):
+            return
+        wf = self.wf
+        current = (wf.seeking[workers] & (wf.t_ready[workers] == times)
+                   & ((wf.skills[workers] & self._open_skill_mask(now)) != 0))
+        times, workers = times[current], workers[current]
+        order = np.lexsort((workers, times))
+        self._offer_ready(WorkerIdx(workers[order]), now)
 
     # --- workers, in bulk ---------------------------------------------------------------------
 
     def _settle(self, now: float, inclusive: bool) -> None:
         """Idle workers whose patience or hazard time has come leave, at that time."""
         wf = self.wf
-        gone = wf.t_gone()
-        due = np.flatnonzero((wf.phase == _IDLE) & ((gone <= now) if inclusive else (gone < now)))
+        times, workers = self.leave_line.pop_due(now, inclusive)
+        if len(workers) == 0:
+            return
+        current = (wf.phase[workers] == _IDLE) & (
+            np.minimum(wf.t_patience[workers], wf.t_hazard[workers]) == times)
+        due = np.unique(workers[current])
         if len(due) == 0:
             return
-        at = gone[due]
+        at = np.minimum(wf.t_patience[due], wf.t_hazard[due])
         impatient = wf.t_patience[due] <= wf.t_hazard[due]
         self.recorder.spells.add_block(idle_block(
             due, wf.available_h_per_h[due], wf.checking_h_per_h[due], wf.t_spell[due], at,
@@ -290,7 +316,7 @@ class Replication:
         open_ = ~np.isnan(released)
         if not open_.any():
             return
-        at = np.broadcast_to(at, released.shape)[open_]
+        at = at[open_] if isinstance(at, np.ndarray) else np.full(int(open_.sum()), at)
         self.recorder.latencies.add_block(np.column_stack((
             who[open_], released[open_], at - released[open_],
             np.full(int(open_.sum()), float(censored)), wf.release_cause[who][open_])))
@@ -309,6 +335,7 @@ class Replication:
         wf.n_delays[who] += 1
         wf.t_ready[who] = ready
         wf.seeking[who] = True
+        self.ready_line.push(ready, who)
         released = wf.t_released[who]
         wf.t_idle_since[who] = np.where(np.isnan(released), np.minimum(ready, until), released)
 
@@ -322,7 +349,8 @@ class Replication:
         if self.rounds_h > 0 or not any(self.open_lists.values()) or len(who) == 0:
             return
         wf = self.wf
-        for w in who[wf.seeking[who] & (wf.t_ready[who] <= now)].tolist():
+        due = max(now, self.wake_due)
+        for w in who[wf.seeking[who] & (wf.t_ready[who] <= due)].tolist():
             if not wf.seeking[w]:
                 continue
             firsts = [p for bit in self._bits(int(wf.skills[w]))
@@ -418,11 +446,22 @@ class Replication:
         """While seats are open, wake at the next time a worker who could take one is ready."""
         if self.rounds_h > 0 or not any(self.open_lists.values()):
             return
-        at = self.wf.next_ready(now, self._open_skill_mask(now))
+        at = self._next_ready(now, self._open_skill_mask(now))
         if at < min(self.wake_at, self.end_h) or (self.wake_at <= now and at < self.end_h):
             self.wake_token += 1
             self.wake_at = at
             self._at(at - now, partial(self._wake, self.wake_token))
+
+    def _next_ready(self, now: float, skill_mask: int) -> float:
+        """:meth:`Workforce.next_ready`, read from the timeline of delay ends."""
+        wf = self.wf
+
+        def valid(times: np.ndarray, workers: np.ndarray) -> np.ndarray:
+            return ((times > now) & wf.seeking[workers] & (wf.t_ready[workers] == times)
+                    & (times < np.minimum(wf.t_patience[workers], wf.t_hazard[workers]))
+                    & ((wf.skills[workers] & skill_mask) != 0))
+
+        return self.ready_line.first_valid(valid)
 
     def _at(self, delay_h: float, action: Callable[[], None]) -> None:
         """Call ``action`` after ``delay_h`` hours: a SimPy timeout with a callback."""
