@@ -11,6 +11,7 @@ size of the workforce.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
 import numpy as np
 
@@ -50,7 +51,7 @@ class Timeline:
 
     def pop_due(self, now: float, inclusive: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """Remove and return the entries at or before ``now`` (before, if not inclusive)."""
-        side = "right" if inclusive else "left"
+        side: Literal["left", "right"] = "right" if inclusive else "left"
         times_out, workers_out = [], []
         for k, (times, workers) in enumerate(zip(self._times, self._workers, strict=True)):
             start = self._start[k]
