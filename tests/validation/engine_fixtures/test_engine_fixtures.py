@@ -1,0 +1,118 @@
+"""Every engine reproduces the recorded statistics of engine v1 on every fixture variant.
+
+``fixtures.json`` holds, for each variant of ``fixture_variants.py`` and each metric, the mean
+over 60 replications of engine v1 (seed 20261201) of the metric's per-replication value, and
+its standard error. Here each engine in ``gigsim.engines.ENGINES`` simulates each variant with
+another seed (``SEED``) and ``REPLICATIONS`` replications, and every metric must agree:
+
+    |mean_new - mean_fixture| <= 4 * sqrt(se_fixture**2 + se_new**2)
+
+A metric whose standard error is 0 on both sides (the same value in every replication, e.g. no
+exits in a variant without attrition) must match exactly, to rounding (1e-9 relative).
+
+False alarms: the two means are independent (different seeds), so under "same model" the
+difference over its combined standard error is close to a Welch t statistic with about
+60 + 30 - 2 degrees of freedom, and exceeds 4 with probability about 1.3e-4 (6.3e-5 for a
+normal; the estimated standard errors fatten the tail). There are at most 26 variants x 11
+metrics = 286 comparisons per engine, fewer where both standard errors are 0, so a correct
+engine fails at most about 286 x 1.3e-4 = 4% of the seeds it could be run with (a union bound;
+the variants share a seed, so their comparisons are positively correlated and the true rate is
+lower: on v1 with this seed the 262 z values have mean +0.05, sd 0.46, largest |z| 2.65). The
+seed is fixed, so a pass stays a pass. The other way round: the standard error of 30 replications is
+about sqrt(2) times that of the fixture's 60, so the band is about 4 * sqrt(3) = 6.9 fixture
+standard errors wide on each side, and a real difference of that size is caught half the time
+(README.md lists what that is for each metric).
+``test_false_alarm_rate_is_as_documented`` recomputes these figures from the fixture.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import fixture_variants as fv
+import pytest
+from scipy import stats
+
+import gigsim
+from gigsim.engines import ENGINES
+
+FIXTURE = Path(__file__).with_name("fixtures.json")
+SEED = 20261202  # not the recording's seed: the two samples are independent
+REPLICATIONS = 30
+BAND = 4.0  # combined standard errors
+RELATIVE_EXACT = 1e-9
+
+
+def _fixture() -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    return document
+
+
+FIXTURES = _fixture()
+
+
+def _compare(name: str, metric: str, recorded: dict[str, Any], new: dict[str, float]
+             ) -> str | None:
+    """None if ``new`` agrees with ``recorded``, else a line saying how it differs."""
+    old_mean, old_se, old_n = recorded["mean"], recorded["se"], recorded["n"]
+    if old_n == 0 or new["n"] == 0:
+        if old_n == new["n"]:
+            return None
+        return f"{name} / {metric}: defined in {new['n']} replications, fixture {old_n}"
+    if old_n < 2 or new["n"] < 2:
+        return f"{name} / {metric}: too few replications with a value ({new['n']}, {old_n})"
+    combined = math.hypot(old_se, new["se"])
+    difference = new["mean"] - old_mean
+    if combined == 0:
+        if abs(difference) <= RELATIVE_EXACT * max(1.0, abs(old_mean)):
+            return None
+        return (f"{name} / {metric}: {new['mean']:.6g} in every replication, fixture"
+                f" {old_mean:.6g} in every replication")
+    z = difference / combined
+    if abs(z) <= BAND:
+        return None
+    return (f"{name} / {metric}: {new['mean']:.6g} ± {new['se']:.3g} vs fixture"
+            f" {old_mean:.6g} ± {old_se:.3g}, off by {z:+.2f} combined standard errors")
+
+
+def test_fixture_is_stamped_and_current() -> None:
+    assert FIXTURES["engine"] == "v1"
+    assert FIXTURES["seed"] != SEED
+    assert FIXTURES["replications"] >= 30
+    assert FIXTURES["gigsim_commit"] and FIXTURES["gigsim_commit"] != "unknown"
+    assert list(FIXTURES["metrics"]) == list(fv.METRICS)
+    assert set(FIXTURES["variants"]) == set(fv.VARIANTS), \
+        "variants changed: re-record with tests/validation/engine_fixtures/record.py"
+    stale = [name for name, entry in FIXTURES["variants"].items()
+             if entry["digest"] != fv.digest(name)]
+    assert not stale, f"re-record the fixtures: the definitions of {stale} changed"
+    assert len(fv.VARIANTS) >= 20
+
+
+def test_false_alarm_rate_is_as_documented() -> None:
+    df = FIXTURES["replications"] + REPLICATIONS - 2
+    per_comparison = 2 * float(stats.t.sf(BAND, df))
+    comparisons = sum(1 for entry in FIXTURES["variants"].values()
+                      for m in entry["metrics"].values() if m["n"] >= 2)
+    union = comparisons * per_comparison  # a bound on the chance of any false alarm
+    print(f"{comparisons} comparisons, each {per_comparison:.2g}, any of them <= {union:.3f}")
+    assert comparisons <= 26 * 11
+    assert per_comparison == pytest.approx(1.3e-4, abs=0.1e-4)
+    assert union <= 0.04
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+@pytest.mark.parametrize("name", list(fv.VARIANTS))
+def test_engine_matches_the_recorded_statistics(engine: str, name: str) -> None:
+    results = gigsim.simulate(fv.scenario(name), replications=REPLICATIONS, seed=SEED,
+                              engine=engine)
+    values = fv.measure(results)
+    recorded = FIXTURES["variants"][name]["metrics"]
+    failures = [line for metric in fv.METRICS
+                if (line := _compare(name, metric, recorded[metric],
+                                     fv.mean_and_se(values[metric]))) is not None]
+    assert not failures, f"engine {engine}:\n" + "\n".join(failures)
