@@ -33,14 +33,19 @@ class IncomeLog:
         self.usd[workers, slot] = usd[earned]
         self.next_slot[workers] += 1
 
-    def recent(self, workers: np.ndarray, since: float) -> np.ndarray:
-        """Income of ``workers`` after ``since``.
+    def recent(self, workers: np.ndarray, since: np.ndarray | float,
+               until: np.ndarray | float = np.inf) -> np.ndarray:
+        """Income of each of ``workers`` over ``(since, until]`` (per worker or for all).
 
-        A spell straddling ``since`` counts in proportion, a spell of zero length counts whole
-        if it is after ``since``.
+        A spell straddling a bound counts in proportion, a spell of zero length counts whole
+        if it is inside.
         """
         begin, finish, usd = self.begin[workers], self.finish[workers], self.usd[workers]
+        since = np.reshape(since, (-1, 1)) if np.ndim(since) else since
+        until = np.reshape(until, (-1, 1)) if np.ndim(until) else until
         length = finish - begin
         with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(length > 0, (finish - np.maximum(begin, since)) / length, 1.0)
-        return np.where(finish > since, usd * share, 0.0).sum(axis=1)
+            share = np.where(length > 0, np.clip(
+                (np.minimum(finish, until) - np.maximum(begin, since)) / length, 0.0, 1.0), 1.0)
+        inside = (finish > since) & (begin <= until)
+        return np.where(inside, usd * share, 0.0).sum(axis=1)

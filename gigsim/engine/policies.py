@@ -85,7 +85,11 @@ class Candidates:
         return self._column(f"lottery:{self.skill}")
 
     def recent_income_usd(self, window_h: float) -> np.ndarray:
-        """Income over the ``window_h`` hours before now, the current assignment included."""
+        """Income over the ``window_h`` hours before each candidate joined the pool.
+
+        The current assignment counts, for a candidate pooled while still on a project under
+        notice (as the first engine's key, fixed at pool entry).
+        """
         income: np.ndarray = self._columns(f"recent_income:{window_h!r}", self.ids)
         return income
 
@@ -178,7 +182,7 @@ class LeastEarned:
             raise ValueError(f"window must be a positive duration, got {window!r}")
 
     def key(self, candidates: Candidates, project: ProjectView) -> np.ndarray:
-        """Income over the window before now, then the time freed."""
+        """Income over the window before joining the pool, then the time freed."""
         return np.column_stack((candidates.recent_income_usd(self.window_h),
                                 candidates.idle_since))
 

@@ -544,21 +544,26 @@ class Replication:
         return values
 
     def _recent_income(self, ids: np.ndarray, window_h: float) -> np.ndarray:
-        """Income over the window before now: closed spells, and the assignment going on."""
+        """Income over the window before each worker joined the pool (its delay's end).
+
+        Closed spells, and for a worker pooled while still on a project under notice, the
+        assignment it is on up to then: the key the first engine fixes at pool entry.
+        """
         if self.income is None:
             raise RuntimeError("recent income asked of a policy that says it does not read it")
-        now = self.env.now
-        since = now - window_h
-        total = self.income.recent(ids, since)
         wf = self.wf
+        until = wf.t_ready[ids]
+        since = until - window_h
+        total = self.income.recent(ids, since, until)
         working = np.flatnonzero(wf.phase[ids] == _WORKING)
         for p in np.unique(wf.project[ids[working]]).tolist():
             at = working[wf.project[ids[working]] == p]
             who = ids[at]
             for piece in pieces(self._terms(p), wf.available_h_per_h[who], wf.t_spell[who],
-                                np.full(len(who), now)):
+                                until[at]):
                 length = piece.finish - piece.begin
-                share = np.clip((piece.finish - np.maximum(piece.begin, since)) / length, 0, 1)
+                share = np.clip((piece.finish - np.maximum(piece.begin, since[at][piece.which]))
+                                / length, 0, 1)
                 total[at[piece.which]] += piece.income_usd * share
         return total
 
