@@ -32,8 +32,11 @@ class Assignments:
             new[: self.count] = old[: self.count]
             setattr(self, name, new)
 
-    def open(self, workers: np.ndarray, project: int, now: float) -> np.ndarray:
-        """Start assignments of ``workers`` on ``project`` at ``now``; returns their rows."""
+    def open(self, workers: np.ndarray, project: int, now: float | np.ndarray) -> np.ndarray:
+        """Start assignments of ``workers`` on ``project``; returns their rows.
+
+        ``now`` is one time for all, or one time each.
+        """
         n = len(workers)
         if self.count + n > len(self.start):
             self._grow(self.count + n)

@@ -64,17 +64,21 @@ class ProjectTable:
         self.open_seats[p] += count
         self.runs.setdefault(p, deque()).append([now, float(count)])
 
-    def fill(self, p: int, count: int, now: float) -> None:
-        """Fill ``p``'s ``count`` longest-open seats at ``now``."""
+    def fill(self, p: int, count: int, now: float | np.ndarray) -> None:
+        """Fill ``p``'s ``count`` longest-open seats at ``now``.
+
+        ``now`` is one time, or one per seat in increasing order (the longest-open seat first).
+        """
         runs = self.runs[p]
         waited_h = 0.0
-        left = count
-        while left:
+        done = 0
+        while done < count:
             run = runs[0]
-            take = min(left, int(run[1]))
-            waited_h += (now - run[0]) * take
+            take = min(count - done, int(run[1]))
+            at = now[done: done + take].sum() if isinstance(now, np.ndarray) else now * take
+            waited_h += float(at) - run[0] * take
             run[1] -= take
-            left -= take
+            done += take
             if run[1] <= 0:
                 runs.popleft()
         self.fill_latency_sum_h[p] += waited_h

@@ -89,6 +89,7 @@ class Replication:
         self.wake_at = math.inf
         self.wake_due = -math.inf
         self.wake_token = 0
+        self.hazard_before = math.inf  # the earliest seat holder's departure scheduled
         self.events = 0
         self.ready_line = Timeline()  # when delays end (for waking open seats)
         self.leave_line = Timeline()  # when idle workers' patience or hazard comes
@@ -236,7 +237,28 @@ class Replication:
         self.wake_due, self.wake_at = self.wake_at, math.inf
         now = self._event()  # offers those ready now
         self.wake_due = -math.inf
+        self._match_ahead(now)
         self._schedule_wake(now)
+
+    def _match_ahead(self, now: float) -> None:
+        """Offer, each at its own time, the workers whose delays end before the next event.
+
+        Until the next event SimPy has scheduled, nothing but these delay ends changes the
+        open seats, so they need no event each: one wake matches them all. A worker matched
+        here whose hazard departure falls before that event cuts the span short, since its
+        departure (an event) reopens a seat.
+        """
+        horizon = min(self.env.peek(), self.end_h)
+        self.hazard_before = math.inf
+        if self._match_ahead_in_blocks(now, horizon):
+            return
+        cursor = now
+        while any(self.open_lists.values()):
+            at = self._next_ready(cursor, self._open_skill_mask(cursor))
+            if at >= min(horizon, self.hazard_before):
+                break
+            self._offer_due(at)
+            cursor = at
 
     def _round(self) -> None:
         """Fill the open projects longest-open first, across skills, from the pools."""
@@ -252,6 +274,51 @@ class Replication:
                 self._fill(p, now)
                 if projects.open_seats[p] > 0:
                     exhausted.add(skill)
+
+    def _match_ahead_in_blocks(self, now: float, horizon: float) -> bool:
+        """:meth:`_match_ahead` as arrays, when every worker due has one skill (False: not so).
+
+        The workers of a skill ready before ``horizon`` take, in order of ready time (then
+        id), the open seats of that skill's open list, project by project, each at its own
+        ready time.
+        """
+        wf = self.wf
+        times, workers = self.ready_line.pop_due(horizon, inclusive=False)
+        valid = (wf.seeking[workers] & (wf.t_ready[workers] == times) & (times > now)
+                 & (times < np.minimum(wf.t_patience[workers], wf.t_hazard[workers])))
+        times, workers = times[valid], workers[valid]
+        if (wf.n_skills[workers] > 1).any():
+            self.ready_line.push(times, workers)  # put back: one by one
+            return False
+        order = np.lexsort((workers, times))
+        times, workers = times[order], workers[order]
+        plan = self._plan_blocks(times, workers)
+        # a matched worker's hazard departure before the horizon reopens a seat: stop there
+        cut = min((float(wf.t_hazard[who].min()) for _, who, _ in plan), default=math.inf)
+        if cut < horizon:
+            keep = times < cut
+            self.ready_line.push(times[~keep], workers[~keep])
+            plan = self._plan_blocks(times[keep], workers[keep])
+        for p, who, at in plan:
+            self._match(who, p, at)
+        return True
+
+    def _plan_blocks(self, times: np.ndarray, workers: np.ndarray
+                     ) -> list[tuple[int, np.ndarray, np.ndarray]]:
+        """Which project each of ``workers`` (one skill each, in order) would take."""
+        plan = []
+        skills = self.wf.skills[workers]
+        for skill, plist in self.open_lists.items():
+            mine = skills == (1 << skill)
+            who, at = workers[mine], times[mine]
+            taken = 0
+            for p in plist:
+                if taken >= len(who):
+                    break
+                count = min(int(self.projects.open_seats[p]), len(who) - taken)
+                plan.append((p, who[taken: taken + count], at[taken: taken + count]))
+                taken += count
+        return plan
 
     def _event(self) -> float:
         """Count a seat-level event and settle the idle workers due to leave by now."""
@@ -350,15 +417,31 @@ class Replication:
             return
         wf = self.wf
         due = max(now, self.wake_due)
-        for w in who[wf.seeking[who] & (wf.t_ready[who] <= due)].tolist():
-            if not wf.seeking[w]:
+        who = WorkerIdx(who[wf.seeking[who] & (wf.t_ready[who] <= due)])
+        # consecutive workers with the same one skill take the first open project's seats
+        # as a block: the same matches as one by one, since they see the same open list
+        masks = wf.skills[who]
+        single = wf.n_skills[who] == 1
+        breaks = np.flatnonzero(np.r_[True, (masks[1:] != masks[:-1]) | ~single[1:]
+                                      | ~single[:-1], True])
+        run_end = np.repeat(breaks[1:], np.diff(breaks))
+        i, n = 0, len(who)
+        while i < n and any(self.open_lists.values()):
+            w = int(who[i])
+            if single[i]:
+                p = self._first_open(int(masks[i]).bit_length() - 1, now)
+                if p is None:
+                    i = int(run_end[i])
+                    continue
+                take = min(int(self.projects.open_seats[p]), int(run_end[i]) - i)
+                self._match(who[i: i + take], p, now)
+                i += take
                 continue
             firsts = [p for bit in self._bits(int(wf.skills[w]))
                       if (p := self._first_open(bit, now)) is not None]
             if firsts:
                 self._match(np.array([w]), self._choose(w, firsts, now), now)
-            if not any(self.open_lists.values()):
-                return
+            i += 1
 
     def _choose(self, worker: int, firsts: list[int], now: float) -> int:
         if len(firsts) == 1:
@@ -406,8 +489,11 @@ class Replication:
         order = first_ranked(keys, (self.wf.t_ready[pool], pool.astype(float)), count)
         self._match(pool[order], p, now)
 
-    def _match(self, who: np.ndarray, p: int, now: float) -> None:
-        """``who`` take seats on ``p`` now: idle ones start, ones still working reserve."""
+    def _match(self, who: np.ndarray, p: int, now: float | np.ndarray) -> None:
+        """``who`` take seats on ``p``: idle ones start, ones still working reserve.
+
+        ``now`` is one time, or one each in increasing order.
+        """
         wf, projects = self.wf, self.projects
         projects.fill(p, len(who), now)
         if projects.open_seats[p] == 0:
@@ -417,7 +503,8 @@ class Replication:
         wf.reserved[reserving] = p
         wf.seeking[reserving] = False
         self.reservers[p].extend(reserving.tolist())
-        self._start_assignments(WorkerIdx(who[~working]), p, now)
+        self._start_assignments(WorkerIdx(who[~working]), p,
+                                now[~working] if isinstance(now, np.ndarray) else now)
 
     def _open_seats(self, p: int, count: int, now: float) -> None:
         """Seats reopen on ``p`` (a worker left): fill at once unless in rounds."""
@@ -450,7 +537,7 @@ class Replication:
         if at < min(self.wake_at, self.end_h) or (self.wake_at <= now and at < self.end_h):
             self.wake_token += 1
             self.wake_at = at
-            self._at(at - now, partial(self._wake, self.wake_token))
+            self._at(at, partial(self._wake, self.wake_token))
 
     def _next_ready(self, now: float, skill_mask: int) -> float:
         """:meth:`Workforce.next_ready`, read from the timeline of delay ends."""
@@ -463,9 +550,9 @@ class Replication:
 
         return self.ready_line.first_valid(valid)
 
-    def _at(self, delay_h: float, action: Callable[[], None]) -> None:
-        """Call ``action`` after ``delay_h`` hours: a SimPy timeout with a callback."""
-        timeout = self.env.timeout(delay_h)
+    def _at(self, time_h: float, action: Callable[[], None]) -> None:
+        """Call ``action`` at ``time_h``: a SimPy timeout with a callback."""
+        timeout = self.env.timeout(time_h - self.env.now)
         timeout.callbacks.append(lambda _event: action())
 
     def _bits(self, mask: int) -> list[int]:
@@ -473,16 +560,20 @@ class Replication:
 
     # --- assignments --------------------------------------------------------------------------
 
-    def _start_assignments(self, who: WorkerIdx, p: int, now: float) -> None:
-        """``who`` (idle) start on ``p`` at ``now``: idle spells and latency close."""
+    def _start_assignments(self, who: WorkerIdx, p: int, now: float | np.ndarray) -> None:
+        """``who`` (idle) start on ``p``: their idle spells and latency observations close.
+
+        ``now`` is one time, or one each.
+        """
         if len(who) == 0:
             return
         wf, projects = self.wf, self.projects
+        start = now if isinstance(now, np.ndarray) else np.full(len(who), now)
         self.recorder.spells.add_block(idle_block(
-            who, wf.available_h_per_h[who], wf.checking_h_per_h[who], wf.t_spell[who],
-            np.full(len(who), now), censored=False))
-        self._latency_rows(who, now, censored=False)
-        rows = self.assignments.open(who, p, now)
+            who, wf.available_h_per_h[who], wf.checking_h_per_h[who], wf.t_spell[who], start,
+            censored=False))
+        self._latency_rows(who, start, censored=False)
+        rows = self.assignments.open(who, p, start)
         wf.phase[who] = _WORKING
         wf.project[who] = p
         wf.assignment[who] = rows
@@ -494,11 +585,13 @@ class Replication:
         leaving = np.flatnonzero(wf.t_hazard[who] < min(projects.end[p], self.end_h))
         for k in leaving.tolist():  # a seat holder's departure is an event
             worker = int(who[k])
-            self._at(wf.t_hazard[worker] - now, partial(self._hazard, worker, int(rows[k])))
+            self._at(wf.t_hazard[worker], partial(self._hazard, worker, int(rows[k])))
+            self.hazard_before = min(self.hazard_before, float(wf.t_hazard[worker]))
         if self.pre_assign and not projects.accepting[p]:
             # a reservation on a project put under notice since: the next delay starts now
-            self._start_delays(who, np.full(len(who), now), until=projects.end[p])
-            self._offer_ready(who, now)
+            # (these start when their old project ends: one time, ``now``)
+            self._start_delays(who, start, until=projects.end[p])
+            self._offer_ready(who, float(start[0]))
 
     def _close_assignments(self, who: WorkerIdx, p: int, now: float, censored: bool) -> None:
         """Close the assignments of ``who`` on ``p`` at ``now``: their spells, as arrays."""
