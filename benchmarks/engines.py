@@ -30,7 +30,13 @@ from typing import Any
 
 from benchmarks.baselines import heapq_loop
 from benchmarks.baselines.common import ToyParams
-from benchmarks.scenarios import SEED, assigned_hours, reference_scenario, toy_scenario, worker_years
+from benchmarks.scenarios import (
+    SEED,
+    assigned_hours,
+    reference_scenario,
+    toy_scenario,
+    worker_years,
+)
 
 ENGINES = ("v1", "v2")
 

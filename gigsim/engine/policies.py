@@ -10,6 +10,9 @@ A policy is a class built as ``Policy(rng, **options)`` (``rng``: the replicatio
   project, lowest first, for a worker who is offered while two or more of its skills have an
   open project (rule 1, docs/model.md §6). Without it: the longest-open project.
 - optionally ``reads_income = False``: it never reads income, so the engine need not keep it.
+- optionally ``key_fixed = True``: a candidate's key does not change while it waits in the
+  pool (nor with the project), so the engine may keep the pool ranked between fills
+  (:mod:`gigsim.engine.pool`) and ask only for the keys of workers new to the pool.
 
 The engine checks every answer: an array of real numbers, one row per candidate (or
 project), finite. Anything else stops the run with one line naming the policy and the project.
@@ -135,6 +138,7 @@ class LongestIdle:
     """First come, first served: the worker freed longest ago is matched first."""
 
     reads_income = False
+    key_fixed = True
 
     def __init__(self, rng: np.random.Generator) -> None:
         self.rng = rng
@@ -148,6 +152,7 @@ class RandomOrder:
     """Every waiting worker is equally likely to be matched next."""
 
     reads_income = False
+    key_fixed = True
 
     def __init__(self, rng: np.random.Generator) -> None:
         self.rng = rng
@@ -161,6 +166,7 @@ class BestRated:
     """The highest-rated worker first; ties go to the longest idle."""
 
     reads_income = False
+    key_fixed = True
 
     def __init__(self, rng: np.random.Generator) -> None:
         self.rng = rng
@@ -174,6 +180,7 @@ class LeastEarned:
     """Fair share: the worker who earned least over a trailing window goes first."""
 
     reads_income = True
+    key_fixed = True
 
     def __init__(self, rng: np.random.Generator, window: str = "4w") -> None:
         self.rng = rng

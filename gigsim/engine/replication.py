@@ -31,6 +31,7 @@ from gigsim.engine.policies import (
     checked_key,
     first_ranked,
 )
+from gigsim.engine.pool import RankedPool
 from gigsim.engine.projects import ProjectTable, plan_projects
 from gigsim.engine.slots import SlotDraws
 from gigsim.engine.timeline import Timeline
@@ -90,6 +91,9 @@ class Replication:
         self.wake_due = -math.inf
         self.wake_token = 0
         self.hazard_before = math.inf  # the earliest seat holder's departure scheduled
+        # pools kept ranked between fills, for policies whose keys do not change while waiting
+        self.key_fixed = bool(getattr(self.policy, "key_fixed", False))
+        self.ranked: dict[int, RankedPool] = {}
         self.events = 0
         self.ready_line = Timeline()  # when delays end (for waking open seats)
         self.leave_line = Timeline()  # when idle workers' patience or hazard comes
@@ -178,6 +182,8 @@ class Replication:
         void = np.array(sorted(self.reservers.pop(p)), dtype=np.int64)
         wf.reserved[void] = NO_PROJECT
         wf.seeking[void] = True  # their delay is over: offered again at once
+        wf.n_offers[void] += 1
+        self._joined_pool(void)
         self._offer_ready(WorkerIdx(void), now)
         team = np.array(sorted(self.teams.pop(p)), dtype=np.int64)
         self._close_assignments(WorkerIdx(team), p, now, censored=False)
@@ -198,6 +204,8 @@ class Replication:
             self._start_assignments(WorkerIdx(group), r, now)
         wf.reserved[voided] = NO_PROJECT
         wf.seeking[voided] = True  # the void reservation's delay is over
+        wf.n_offers[voided] += 1
+        self._joined_pool(voided)
         idle = np.setdiff1d(team, moving)
         wf.phase[idle] = _IDLE
         wf.t_spell[idle] = now
@@ -283,8 +291,8 @@ class Replication:
         ready time.
         """
         wf = self.wf
-        times, workers = self.ready_line.pop_due(horizon, inclusive=False)
-        valid = (wf.seeking[workers] & (wf.t_ready[workers] == times) & (times > now)
+        times, workers = self._pop_ready(horizon, inclusive=False)
+        valid = ((times > now)
                  & (times < np.minimum(wf.t_patience[workers], wf.t_hazard[workers])))
         times, workers = times[valid], workers[valid]
         if (wf.n_skills[workers] > 1).any():
@@ -334,15 +342,35 @@ class Replication:
         Only those ending now can find a seat open: while seats are open a wake is due at the
         next delay end (:meth:`_schedule_wake`); the others are in the pool.
         """
-        times, workers = self.ready_line.pop_due(max(now, self.wake_due))
+        times, workers = self._pop_ready(max(now, self.wake_due))
         if len(workers) == 0 or self.rounds_h > 0 or not any(self.open_lists.values()):
             return
         wf = self.wf
-        current = (wf.seeking[workers] & (wf.t_ready[workers] == times)
-                   & ((wf.skills[workers] & self._open_skill_mask(now)) != 0))
+        current = (wf.skills[workers] & self._open_skill_mask(now)) != 0
         times, workers = times[current], workers[current]
         order = np.lexsort((workers, times))
         self._offer_ready(WorkerIdx(workers[order]), now)
+
+    def _pop_ready(self, until: float, inclusive: bool = True
+                   ) -> tuple[np.ndarray, np.ndarray]:
+        """The delays ending by ``until`` (still current), taken off the timeline.
+
+        These workers join the pool (its ranked runs too).
+        """
+        wf = self.wf
+        times, workers = self.ready_line.pop_due(until, inclusive)
+        current = wf.seeking[workers] & (wf.t_ready[workers] == times)
+        times, workers = times[current], workers[current]
+        self._joined_pool(workers)
+        return times, workers
+
+    def _joined_pool(self, workers: np.ndarray) -> None:
+        if not self.ranked or len(workers) == 0:
+            return
+        skills = self.wf.skills[workers]
+        for skill, ranked in self.ranked.items():
+            mine = workers[(skills & (1 << skill)) != 0]
+            ranked.add(mine, self.wf.n_offers[mine])
 
     # --- workers, in bulk ---------------------------------------------------------------------
 
@@ -400,6 +428,7 @@ class Replication:
             return
         ready = now + self.delays.take(who, wf.n_delays[who])
         wf.n_delays[who] += 1
+        wf.n_offers[who] += 1
         wf.t_ready[who] = ready
         wf.seeking[who] = True
         self.ready_line.push(ready, who)
@@ -478,16 +507,44 @@ class Replication:
         if projects.open_seats[p] == 0 or projects.end[p] <= now:
             return
         skill = int(projects.requires[p])
+        view = ProjectView(p, self.skill_names[skill], float(projects.launch[p]),
+                           float(projects.pay_per_hour[p]), projects.oldest_open(p))
+        if self.key_fixed:
+            chosen = self._take_ranked(skill, view, int(projects.open_seats[p]), now)
+            if len(chosen):
+                self._match(chosen, p, now)
+            return
         pool = self.wf.pool(1 << skill, now)
         if len(pool) == 0:
             return
         count = min(int(projects.open_seats[p]), len(pool))
-        view = ProjectView(p, self.skill_names[skill], float(projects.launch[p]),
-                           float(projects.pay_per_hour[p]), projects.oldest_open(p))
-        keys = checked_key(self.policy_name, p,
-                           self.policy.key(self._candidates(pool, now, skill), view), len(pool))
+        keys = self._keys(pool, now, skill, view)
         order = first_ranked(keys, (self.wf.t_ready[pool], pool.astype(float)), count)
         self._match(pool[order], p, now)
+
+    def _keys(self, workers: np.ndarray, now: float, skill: int, view: ProjectView
+              ) -> np.ndarray:
+        """The policy's keys for ``workers`` as candidates for ``view``, checked."""
+        return checked_key(self.policy_name, view.id, self.policy.key(
+            self._candidates(workers, now, skill), view), len(workers))
+
+    def _take_ranked(self, skill: int, view: ProjectView, count: int, now: float
+                     ) -> np.ndarray:
+        """The first ``count`` of the skill's pool from its ranked runs (keys fixed)."""
+        wf = self.wf
+        self._pop_ready(now)
+        ranked = self.ranked.get(skill)
+        if ranked is None:  # the first fill ranks the whole pool
+            ranked = self.ranked[skill] = RankedPool()
+            pool = wf.pool(1 << skill, now)
+            ranked.add(pool, wf.n_offers[pool])
+
+        def valid(workers: np.ndarray, offers: np.ndarray) -> np.ndarray:
+            return wf.seeking[workers] & (wf.n_offers[workers] == offers) & (
+                wf.t_ready[workers] <= now)
+
+        return ranked.take(count, valid, lambda workers: wf.t_ready[workers],
+                           lambda workers: self._keys(workers, now, skill, view))
 
     def _match(self, who: np.ndarray, p: int, now: float | np.ndarray) -> None:
         """``who`` take seats on ``p``: idle ones start, ones still working reserve.

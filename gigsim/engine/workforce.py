@@ -74,6 +74,7 @@ class Workforce:
     leave_cause: np.ndarray  # float LeaveCause, as the records store it
     earned_usd: np.ndarray  # income from closed spells
     n_delays: np.ndarray  # int: delays drawn so far (the slot of the next one)
+    n_offers: np.ndarray  # int: entries into the pool so far (a delay, or a void reservation)
 
     @property
     def n_workers(self) -> int:
@@ -166,6 +167,7 @@ def workforce_from_applicants(scenario: Scenario, applicants: Applicants,
         leave_cause=np.array(a.cause, dtype=float),
         earned_usd=np.array(a.assessment_usd, dtype=float),
         n_delays=np.zeros(n, dtype=np.int64),
+        n_offers=np.zeros(n, dtype=np.int64),
     )
     wf.check()
     return wf
