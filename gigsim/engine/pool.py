@@ -17,7 +17,6 @@ import numpy as np
 
 from gigsim.engine.policies import first_ranked
 
-MERGE_AT = 8  # runs merged into one when there are this many
 Valid = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (workers, n_offers) -> bool
 
 
@@ -84,8 +83,10 @@ class RankedPool:
             offers = offers[first]
             if len(workers):
                 self.runs.append(Run(workers, offers, ready(workers), rank(workers)))
-            if len(self.runs) >= MERGE_AT:
-                self._merge(valid)
+            # runs at least halve in size from the first: O(log n) runs, each entry merged
+            # O(log n) times
+            while len(self.runs) >= 2 and len(self.runs[-2]) <= 2 * len(self.runs[-1]):
+                self._merge_last_two(valid)
         heads = [(run, run.head(count, valid)) for run in self.runs]
         heads = [(run, at) for run, at in heads if len(at)]
         self.runs = [run for run in self.runs if len(run)]
@@ -100,11 +101,11 @@ class RankedPool:
         order = first_ranked(keys, (ready_at, workers.astype(float)), count)
         return workers[order]
 
-    def _merge(self, valid: Valid) -> None:
+    def _merge_last_two(self, valid: Valid) -> None:
+        last = self.runs[-2:]
         parts = [(run.workers[run.start:], run.offers[run.start:], run.ready[run.start:],
-                  run.keys[run.start:]) for run in self.runs]
+                  run.keys[run.start:]) for run in last]
         workers, offers, ready, keys = (np.concatenate(column) for column in zip(*parts,
                                                                                   strict=True))
         keep = valid(workers, offers)
-        self.runs = [Run(workers[keep], offers[keep], ready[keep], keys[keep])] if keep.any() \
-            else []
+        self.runs[-2:] = [Run(workers[keep], offers[keep], ready[keep], keys[keep])]
