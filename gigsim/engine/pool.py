@@ -98,8 +98,10 @@ class RankedPool:
         keys = np.concatenate([run.keys[at] for run, at in heads])
         ready_at = np.concatenate([run.ready[at] for run, at in heads])
         workers = np.concatenate([run.workers[at] for run, at in heads])
-        order = first_ranked(keys, (ready_at, workers.astype(float)), count)
-        return workers[order]
+        order = first_ranked(keys, (ready_at, workers.astype(float)), len(workers))
+        ranked = workers[order]
+        _, first = np.unique(ranked, return_index=True)  # a worker in two runs counts once
+        return ranked[np.sort(first)][:count]
 
     def _merge_last_two(self, valid: Valid) -> None:
         last = self.runs[-2:]

@@ -291,13 +291,16 @@ class Replication:
         ready time.
         """
         wf = self.wf
-        times, workers = self._pop_ready(horizon, inclusive=False)
-        valid = ((times > now)
-                 & (times < np.minimum(wf.t_patience[workers], wf.t_hazard[workers])))
-        times, workers = times[valid], workers[valid]
+        times, workers = self.ready_line.pop_due(horizon, inclusive=False)
+        current = wf.seeking[workers] & (wf.t_ready[workers] == times)
+        times, workers = times[current], workers[current]
         if (wf.n_skills[workers] > 1).any():
             self.ready_line.push(times, workers)  # put back: one by one
             return False
+        self._joined_pool(workers)
+        valid = ((times > now)
+                 & (times < np.minimum(wf.t_patience[workers], wf.t_hazard[workers])))
+        times, workers = times[valid], workers[valid]
         order = np.lexsort((workers, times))
         times, workers = times[order], workers[order]
         plan = self._plan_blocks(times, workers)
