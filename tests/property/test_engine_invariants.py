@@ -11,7 +11,9 @@ writes the same records is held to the same rules:
   the worker leaves or the run ends, with no assignment starting in between;
 - a project never holds more workers than seats; and over the time its seats are open, held
   seat-time plus unfilled seat-hours is at most seats x that time (reservations fill the rest),
-  and equal to it when nothing can be reserved (no pre-assignment or no notice);
+  and equal to it when nothing can be reserved (no pre-assignment or no notice), when also
+  every fill (``seats_filled``) is one assignment; with reservations, fills are at least the
+  assignments (a reservation can be void, or its worker can leave before starting);
 - income = hours x pay in every spell, at the rate the spell's kind and project say; available
   hours are the worker's weekly hours over the spell's length, worked hours the smaller of those
   and the project's task supply (sparse or not).
@@ -229,12 +231,13 @@ def test_projects_hold_at_most_their_seats(engine: str, data: dict[str, Any]) ->
         close_h = min(project["end_h"], horizon,
                       project["notice_h"] if project["notice"] else math.inf)
         open_h = max(close_h - project["launch_h"], 0.0)
-        if project_id in held_by.index:
-            own = held_by.loc[[project_id]]
-            held = float((np.minimum(own["end_h"], close_h)
-                          - np.minimum(own["start_h"], close_h)).sum())
-        else:
-            held = 0.0
+        own = held_by.loc[[project_id]] if project_id in held_by.index else held_by.iloc[:0]
+        held = float((np.minimum(own["end_h"], close_h)
+                      - np.minimum(own["start_h"], close_h)).sum())
+        # every match is counted as a fill; without reservations each one starts an assignment
+        filled = int(fills.loc[project_id, "seats_filled"])
+        assert filled == len(own) if not reservable else filled >= len(own), (project_id,
+                                                                              filled, len(own))
         unfilled = float(fills.loc[project_id, "unfilled_seat_h"])
         capacity = project["seats"] * open_h
         slack = TOL * max(1.0, capacity)

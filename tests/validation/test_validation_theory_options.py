@@ -1,9 +1,9 @@
 """Closed forms for the options the other theory tests leave out, on every engine.
 
 Dispatch rounds, patience, the attrition hazard, seasonality, training and the assessment each
-have a result that theory gives exactly; every test runs on each engine of ``gigsim.engines.ENGINES`` and uses the
-standard-error bands of ``_validation_support`` (a correct model fails a check with probability
-about 6e-5 for a given seed).
+have a result that theory gives exactly; every test runs on each engine of
+``gigsim.engines.ENGINES`` and uses the standard-error bands of ``_validation_support`` (a
+correct model fails a check with probability about 6e-5 for a given seed).
 
 The "ample seats" world of ``test_validation_theory`` is the base: projects arrive at 50 a week,
 live Exp(mean 1 week) and have many seats, so an open seat is always waiting and an assignment's

@@ -24,6 +24,7 @@ import hashlib
 import json
 import math
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -157,6 +158,7 @@ VARIANTS: dict[str, Data] = {
                                          dispatch__policy_options={"threshold": "3d"}),
     # dispatch delay and rounds
     "no-delay": _variant(dispatch__delay=0),
+    "ample-seats": _variant(projects__0__arrivals_per_week=12.0),
     "rounds": _variant(dispatch__rounds_every=ROUNDS, projects__0__lifetime=LONG_LIVED),
     "rounds-random": _variant(dispatch__rounds_every=ROUNDS, dispatch__policy="random",
                               projects__0__lifetime=LONG_LIVED),
@@ -165,7 +167,7 @@ VARIANTS: dict[str, Data] = {
                                         projects__0__lifetime=LONG_LIVED,
                                         projects__0__notice=NOTICE),
     # notice, with and without pre-assignment, with and without a delay
-    "notice": _variant(projects__0__notice=NOTICE),
+    "notice": _variant(projects__0__notice={"probability": 1.0, "duration": "2w"}),
     "notice-preassign": _variant(projects__0__notice=NOTICE,
                                  dispatch__pre_assign_on_notice=True),
     "notice-preassign-no-delay": _variant(projects__0__notice=NOTICE,
@@ -181,7 +183,7 @@ VARIANTS: dict[str, Data] = {
     "training-paid": _variant(projects__0__training={"hours": 4, "paid_probability": 1.0}),
     "training-unpaid": _variant(projects__0__training={"hours": 4, "paid_probability": 0.0}),
     "seasonality": _variant(projects__0__seasonality={"period": "8w",
-                                                      "factors": [0.3, 1.0, 1.7, 1.0]}),
+                                                      "factors": [0.2, 0.5, 1.3, 0.5]}),
     # leaving the platform, and joining it
     "patience": _variant(workers__0__patience={"dist": "lognormal", "median": "3w",
                                                "sigma": 0.5},
@@ -204,8 +206,8 @@ VARIANTS: dict[str, Data] = {
 
 SUMMARY_METRICS = (
     "income_mean_usd", "income_p10_usd", "income_p50_usd", "income_p90_usd",
-    "zero_income_share", "idle_share", "latency_mean_h", "fill_latency_mean_h",
-    "unfilled_seat_h",
+    "zero_income_share", "idle_share", "latency_mean_h", "latency_censored_share",
+    "fill_latency_mean_h", "unfilled_seat_h", "unpaid_share",
 )
 METRICS: dict[str, str] = {
     "income_mean_usd": "mean monthly income per worker-month (USD)",
@@ -214,11 +216,15 @@ METRICS: dict[str, str] = {
     "income_p90_usd": "90th percentile of monthly income over worker-months (USD)",
     "zero_income_share": "share of worker-months with no income",
     "idle_share": "idle hours / available hours, over worker-months",
+    "training_share": "training hours, paid and unpaid / available hours, over worker-months",
+    "underused_share": "assigned hours without tasks / available hours, over worker-months",
     "latency_mean_h": "mean reassignment latency of completed observations (h)",
     "latency_km_median_h": "Kaplan-Meier median reassignment latency, censoring counted (h)",
+    "latency_censored_share": "share of reassignment latencies still open at leaving or the end",
     "fill_latency_mean_h": "mean time from a seat opening to its filling, per fill (h)",
     "unfilled_seat_h": "seat-hours that open seats stayed unfilled (seat-hours)",
     "exits": "workers who left the platform in the window (any cause), per replication",
+    "unpaid_share": "unpaid hours (assessment, training, checking) / all working hours",
 }
 
 
@@ -250,6 +256,11 @@ def _km_median(latencies: pd.DataFrame) -> float:
     return float(curve.median)
 
 
+def _share(months: pd.DataFrame, columns: list[str]) -> float:
+    available = float(months["available_h"].sum())
+    return float(months[columns].to_numpy().sum()) / available if available > 0 else math.nan
+
+
 def measure(results: gigsim.Results) -> pd.DataFrame:
     """One row per replication, one column per metric of :data:`METRICS`."""
     summary = results.summary().per_replication
@@ -259,6 +270,10 @@ def measure(results: gigsim.Results) -> pd.DataFrame:
                                                      _km_median)
     frame["exits"] = _per_replication(results.workers, replications,
                                       lambda w: float(w["left_h"].notna().sum()))
+    months = results.worker_months
+    for name, columns in (("training_share", ["paid_training_h", "unpaid_training_h"]),
+                          ("underused_share", ["underused_h"])):
+        frame[name] = _per_replication(months, replications, partial(_share, columns=columns))
     return frame[list(METRICS)]
 
 
