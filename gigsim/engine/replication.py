@@ -84,8 +84,10 @@ class Replication:
         self.projects: ProjectTable = plan_projects(scenario, self.streams, self.end_h,
                                                     self.skills)
         self.assignments = Assignments()
-        self.teams: dict[int, list[int]] = {}  # project -> workers on it
-        self.reservers: dict[int, list[int]] = {}  # project -> workers who reserved a seat
+        # project -> workers on it, and workers who reserved a seat on it (as dict keys: a
+        # departure removes one in constant time)
+        self.teams: dict[int, dict[int, None]] = {}
+        self.reservers: dict[int, dict[int, None]] = {}
         self.open_lists: dict[int, dict[int, None]] = {}  # skill -> projects with open seats
         self.wake_at = math.inf
         self.wake_due = -math.inf
@@ -144,7 +146,7 @@ class Replication:
         now = self._event()
         projects = self.projects
         projects.accepting[p] = True
-        self.teams[p], self.reservers[p] = [], []
+        self.teams[p], self.reservers[p] = {}, {}
         notice_now = projects.notice_at[p] <= now
         projects.open(p, int(projects.seats[p]), now)
         if self.rounds_h == 0 or notice_now:  # §4: a project under notice from launch fills now
@@ -196,7 +198,7 @@ class Replication:
         moving = team[has & (projects.end[np.maximum(reserved, 0)] > now)]
         voided = team[has & (projects.end[np.maximum(reserved, 0)] <= now)]  # ends now too
         for w in team[has].tolist():
-            self.reservers[int(wf.reserved[w])].remove(w)
+            del self.reservers[int(wf.reserved[w])][w]
         wf.t_spell[moving] = now  # no idle time between the two assignments
         for r in np.unique(wf.reserved[moving]).tolist():
             group = moving[wf.reserved[moving] == r]
@@ -225,13 +227,13 @@ class Replication:
         p = int(wf.project[worker])
         who = WorkerIdx(np.array([worker]))
         self._close_assignments(who, p, now, censored=False)
-        self.teams[p].remove(worker)
+        del self.teams[p][worker]
         r = int(wf.reserved[worker])
         self._mark_left(who, np.array([now]), float(LeaveCause.HAZARD))
         if self.projects.accepting[p]:
             self._open_seats(p, 1, now)
         if r != NO_PROJECT:
-            self.reservers[r].remove(worker)
+            del self.reservers[r][worker]
             if self.projects.accepting[r]:
                 self._open_seats(r, 1, now)
         self._schedule_wake(now)
@@ -562,7 +564,7 @@ class Replication:
         reserving = who[working]
         wf.reserved[reserving] = p
         wf.seeking[reserving] = False
-        self.reservers[p].extend(reserving.tolist())
+        self.reservers[p].update(dict.fromkeys(reserving.tolist()))
         self._start_assignments(WorkerIdx(who[~working]), p,
                                 now[~working] if isinstance(now, np.ndarray) else now)
 
@@ -641,7 +643,7 @@ class Replication:
         wf.t_patience[who] = math.inf
         wf.seeking[who] = False
         wf.t_ready[who] = math.inf
-        self.teams[p].extend(who.tolist())
+        self.teams[p].update(dict.fromkeys(who.tolist()))
         leaving = np.flatnonzero(wf.t_hazard[who] < min(projects.end[p], self.end_h))
         for k in leaving.tolist():  # a seat holder's departure is an event
             worker = int(who[k])
