@@ -104,3 +104,18 @@ def test_built_in_options_are_passed() -> None:
     rep = Replication(Scenario.from_dict(scenario_data), 1, 0)
     assert rep.policy.threshold_h == 72.0
     assert (rep.wf.phase == Phase.IDLE).all()
+
+
+def test_a_users_array_policy_by_entry_point(monkeypatch: pytest.MonkeyPatch) -> None:
+    from importlib.metadata import EntryPoint
+
+    import gigsim.dispatch.policy
+
+    published = [EntryPoint(name="highest-id", value=f"{MODULE}:HighestIdFirst",
+                            group=gigsim.dispatch.policy.ENTRY_POINT_GROUP)]
+    monkeypatch.setattr(gigsim.dispatch.policy, "entry_points",
+                        lambda **params: published if params.get("group") else [])
+    records = run_with(data(policy="highest-id"), projects({"launch": 10, "end": 110,
+                                                            "seats": 2}))
+    work = records.spells["kind"] == WORK
+    assert sorted(records.spells["worker"][work].tolist()) == [1.0, 2.0]
