@@ -189,7 +189,8 @@ def main() -> None:
         m = report["million"] = million(20000 if args.quick else args.million)
         print(f"million: {m['workers']:,} workers × 1 y, v2, simulate + summary: "
               f"{m['simulate_s']:.1f} s + {m['total_s'] - m['simulate_s']:.1f} s wall "
-              f"({m['simulate_cpu_s']:.1f} s + {m['total_cpu_s'] - m['simulate_cpu_s']:.1f} s CPU), "
+              f"({m['simulate_cpu_s']:.1f} s + "
+              f"{m['total_cpu_s'] - m['simulate_cpu_s']:.1f} s CPU), "
               f"peak RSS {m['peak_rss_mib']:,.0f} MiB, {m['worker_years']:,.0f} worker-years")
     if "profile" in only:
         p = report["profile"] = profile(size)
