@@ -158,6 +158,18 @@ def profile(workers: float) -> dict[str, Any]:
     return {"workers": workers, "total_s": total, "simpy_share": simpy_s / total, "top": top}
 
 
+def replicate(engine: str, workers: float) -> None:
+    """Import both engines, build the scaled reference, run one replication of ``engine``."""
+    import gigsim.engine
+    import gigsim.simulation  # noqa: F401  (imported in every run, so that it cancels out)
+    from gigsim.engines import replication_runner
+
+    scenario = reference_scenario(workers, 1)
+    if engine != "none":
+        replication_runner(engine)(scenario, SEED, 0)
+    del gigsim.engine
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
@@ -165,7 +177,14 @@ def main() -> None:
     parser.add_argument("--out", default=None, help="write the figures as JSON here")
     parser.add_argument("--million", type=float, default=1_000_000,
                         help="workers in the summary-only case")
+    parser.add_argument("--replicate", choices=("v1", "v2", "none"), default=None,
+                        help="only import both engines and run one reference replication "
+                             "(none: no replication), for instruction counts under callgrind")
+    parser.add_argument("--workers", type=float, default=2000, help="with --replicate")
     args = parser.parse_args()
+    if args.replicate is not None:
+        replicate(args.replicate, args.workers)
+        return
     only = set(args.only.split(","))
     size, repeats = (2000, 1) if args.quick else (10000, 3)
     report: dict[str, Any] = {}
