@@ -1,9 +1,10 @@
 """Closed forms for the options the other theory tests leave out, on every engine.
 
-Dispatch rounds, patience, the attrition hazard, seasonality, training and the assessment each
-have a result that theory gives exactly; every test runs on each engine of
-``gigsim.engines.ENGINES`` and uses the standard-error bands of ``_validation_support`` (a
-correct model fails a check with probability about 6e-5 for a given seed).
+Dispatch rounds, patience, the attrition hazard, seasonality, training, the assessment, notice
+without pre-assignment and checking for work each have a result that theory gives exactly;
+every test runs on each engine of ``gigsim.engines.ENGINES`` and uses the standard-error bands
+of ``_validation_support`` (a correct model fails a check with probability about 6e-5 for a
+given seed).
 
 The "ample seats" world of ``test_validation_theory`` is the base: projects arrive at 50 a week,
 live Exp(mean 1 week) and have many seats, so an open seat is always waiting and an assignment's
@@ -216,3 +217,56 @@ def test_assessment_passes_its_share_after_its_wait(engine: str) -> None:
     share = passed.groupby(decided["replication"]).mean()
     assert_matches_theory(share.to_numpy(dtype=float), PASS_PROBABILITY,
                           f"{engine}: share passing the assessment")
+
+
+# --- notice without pre-assignment ----------------------------------------------------------
+#
+# A project drawn to end with notice (probability p) takes no one in the last nu hours of its
+# life. With ample seats and Exp(mean mu) lifetimes, the project a released worker joins has a
+# remaining life R independent of its age and of which seats are open, so it is a notice
+# project with probability q = p e^(-nu/mu) / (p e^(-nu/mu) + 1 - p) (one whose R exceeds nu),
+# and then R = nu + Exp(mu). Assignments last mu + q nu on average, so by renewal-reward the
+# idle share is E[D] / (E[D] + mu + q nu), and a share q of releases are ends with notice.
+
+NOTICE_P, NOTICE_H = 0.5, 3 * DAY
+
+
+@pytest.mark.parametrize("engine", ENGINE_NAMES)
+def test_notice_lengthens_assignments_by_the_notice_of_those_that_take_workers(
+        engine: str) -> None:
+    run = _ample(workers={"count": 50},
+                 dispatch={"delay": {"dist": "exponential", "mean": "3d"},
+                           "pre_assign_on_notice": False},
+                 projects={"notice": {"probability": NOTICE_P, "duration": "3d"}})
+    results = gigsim.simulate(run, replications=20, seed=307, engine=engine)
+    survive = NOTICE_P * math.exp(-NOTICE_H / WEEK)
+    q = survive / (survive + 1 - NOTICE_P)
+    idle = results.summary().per_replication["idle_share"].to_numpy()
+    assert_matches_theory(idle, DELAY_MEAN_H / (DELAY_MEAN_H + WEEK + q * NOTICE_H),
+                          f"{engine}: idle share E[D] / (E[D] + mu + q nu)")
+    ends = results.latencies[results.latencies["cause"] != "onboarded"]
+    share = (ends["cause"] == "end_with_notice").groupby(ends["replication"]).mean()
+    assert_matches_theory(share.to_numpy(dtype=float), q,
+                          f"{engine}: share of releases that are ends with notice")
+
+
+# --- checking for work (renewal-reward) -----------------------------------------------------
+#
+# Idle workers spend c / 24 unpaid hours per clock hour looking for work; with ample seats a
+# cycle is an idle spell D and an assignment L worked at the full availability a (supply 20 h a
+# week = a), so unpaid_share = (c / 24) E[D] / ((c / 24) E[D] + a E[L]) = 1.5 / 21.5 for
+# c = 0.5 h a day, E[D] = 3 days, a E[L] = 20 h.
+
+CHECKING_PER_DAY = 0.5
+
+
+@pytest.mark.parametrize("engine", ENGINE_NAMES)
+def test_unpaid_share_is_checking_time_over_working_time(engine: str) -> None:
+    run = _ample(workers={"count": 50, "checking_hours_per_day": CHECKING_PER_DAY},
+                 dispatch={"delay": {"dist": "exponential", "mean": "3d"}})
+    results = gigsim.simulate(run, replications=20, seed=308, engine=engine)
+    checking = CHECKING_PER_DAY / DAY * DELAY_MEAN_H
+    worked = 20.0 / WEEK * WEEK
+    share = results.summary().per_replication["unpaid_share"].to_numpy()
+    assert_matches_theory(share, checking / (checking + worked),
+                          f"{engine}: unpaid share, checking over working time")

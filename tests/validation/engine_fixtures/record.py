@@ -1,6 +1,6 @@
 """Record the engine fixtures: each variant's metrics, mean and standard error over replications.
 
-Run from the repository's root (it takes under a minute on the development machine)::
+Run from the repository's root (about two minutes with --jobs 2 on the development machine)::
 
     .venv/bin/python tests/validation/engine_fixtures/record.py            # engine v1
     .venv/bin/python tests/validation/engine_fixtures/record.py --jobs 2 --out /tmp/f.json

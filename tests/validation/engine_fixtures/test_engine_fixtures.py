@@ -23,16 +23,22 @@ about sqrt(2) times that of the fixture's 60, so the band is about 4 * sqrt(3) =
 standard errors wide on each side, and a real difference of that size is caught half the time
 (README.md lists what that is for each metric).
 ``test_false_alarm_rate_is_as_documented`` recomputes these figures from the fixture.
+
+While v1 is still an engine, ``test_engine_matches_v1_replication_by_replication`` also compares
+every other engine with v1 on the same seed, replication by replication (see the comment above
+it): a far tighter check where the engines share their random streams.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from pathlib import Path
 from typing import Any
 
 import fixture_variants as fv
+import pandas as pd
 import pytest
 from scipy import stats
 
@@ -104,15 +110,91 @@ def test_false_alarm_rate_is_as_documented() -> None:
     assert union <= 0.055
 
 
+@functools.cache
+def _values(engine: str, name: str) -> pd.DataFrame:
+    """Per-replication metrics of variant ``name`` on ``engine`` (kept for the paired test)."""
+    results = gigsim.simulate(fv.scenario(name), replications=REPLICATIONS, seed=SEED,
+                              engine=engine)
+    return fv.measure(results)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("engine", sorted(ENGINES))
 @pytest.mark.parametrize("name", list(fv.VARIANTS))
 def test_engine_matches_the_recorded_statistics(engine: str, name: str) -> None:
-    results = gigsim.simulate(fv.scenario(name), replications=REPLICATIONS, seed=SEED,
-                              engine=engine)
-    values = fv.measure(results)
+    values = _values(engine, name)
     recorded = FIXTURES["variants"][name]["metrics"]
     failures = [line for metric in fv.METRICS
                 if (line := _compare(name, metric, recorded[metric],
                                      fv.mean_and_se(values[metric]))) is not None]
     assert not failures, f"engine {engine}:\n" + "\n".join(failures)
+
+
+# While engine v1 is still there, each other engine is also compared with it replication by
+# replication, on the same seed: engines that draw projects and workers from the same named
+# streams (docs/model.md, section 8) then share most of their randomness, and the paired
+# differences are far less noisy than the difference of two independent means. The test is
+# valid whether or not they share it: replications are independent, so the mean paired
+# difference over its standard error is a t statistic with n - 1 degrees of freedom, held to the
+# quantile with the two-sided tail of a 4-sigma normal band (6.3e-5; 4.67 for 30 replications),
+# at most 405 x 6.3e-5 = 2.6% for any false alarm among a variant's metrics over all variants.
+# A metric with the same value on both engines in every replication (exits, where only the
+# workers' own draws decide them) must have a zero difference.
+
+PAIRED_TAIL = 2 * float(stats.norm.sf(4.0))
+OTHER_ENGINES = [engine for engine in sorted(ENGINES) if engine != "v1"] if "v1" in ENGINES \
+    else []
+
+
+def _paired(name: str, metric: str, reference: pd.Series, other: pd.Series) -> str | None:
+    """None if ``other`` agrees with ``reference`` replication by replication, else why not."""
+    both = reference.notna() & other.notna()
+    if (reference.notna() != other.notna()).any():
+        return (f"{name} / {metric}: defined in {int(other.notna().sum())} replications,"
+                f" v1 in {int(reference.notna().sum())}")
+    difference = (other[both] - reference[both]).to_numpy(dtype=float)
+    if len(difference) < 2:
+        return None
+    mean = float(difference.mean())
+    se = float(difference.std(ddof=1) / math.sqrt(len(difference)))
+    if se == 0:
+        if abs(mean) <= RELATIVE_EXACT * max(1.0, float(reference[both].abs().max())):
+            return None
+        return f"{name} / {metric}: differs from v1 by {mean:+.6g} in every replication"
+    k = float(stats.t.ppf(1 - PAIRED_TAIL / 2, len(difference) - 1))
+    if abs(mean) <= k * se:
+        return None
+    return (f"{name} / {metric}: {float(other[both].mean()):.6g} vs v1"
+            f" {float(reference[both].mean()):.6g}, paired difference {mean:+.4g}"
+            f" ± {se:.3g}, off by {mean / se:+.2f} standard errors (band {k:.2f})")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", OTHER_ENGINES)
+@pytest.mark.parametrize("name", list(fv.VARIANTS))
+def test_engine_matches_v1_replication_by_replication(engine: str, name: str) -> None:
+    reference, other = _values("v1", name), _values(engine, name)
+    failures = [line for metric in fv.METRICS
+                if (line := _paired(name, metric, reference[metric], other[metric]))
+                is not None]
+    assert not failures, f"engine {engine} against v1, same seed:\n" + "\n".join(failures)
+
+
+def test_recording_writes_what_the_comparison_reads(tmp_path: Path) -> None:
+    import record  # beside this file
+
+    document = record.record(seed=7, replications=3, names=["no-delay"])
+    out = tmp_path / "fixtures.json"
+    record.write(document, out)
+    again = json.loads(out.read_text(encoding="utf-8"))
+    assert again["engine"] == "v1" and again["seed"] == 7 and again["replications"] == 3
+    assert again["gigsim_commit"] == record._commit()  # "unknown" outside a git checkout
+    assert list(again["variants"]) == ["no-delay"]
+    entry = again["variants"]["no-delay"]
+    assert entry["digest"] == fv.digest("no-delay")
+    values = fv.measure(gigsim.simulate(fv.scenario("no-delay"), replications=3, seed=7))
+    for metric in fv.METRICS:
+        expected = fv.mean_and_se(values[metric])
+        assert entry["metrics"][metric]["n"] == expected["n"] == 3
+        assert entry["metrics"][metric]["mean"] == pytest.approx(expected["mean"], rel=1e-12)
+    assert [p.name for p in tmp_path.iterdir()] == ["fixtures.json"]  # no temporary left
