@@ -25,6 +25,7 @@ class Timeline:
         self._times: list[np.ndarray] = []
         self._workers: list[np.ndarray] = []
         self._start: list[int] = []  # entries before this are consumed
+        self._next = np.inf  # the earliest time not yet handed out
 
     def __len__(self) -> int:
         return sum(len(t) - s for t, s in zip(self._times, self._start, strict=True))
@@ -39,6 +40,7 @@ class Timeline:
         self._times.append(times[order])
         self._workers.append(workers[order])
         self._start.append(0)
+        self._next = min(self._next, float(self._times[-1][0]))
         if len(self._times) >= MERGE_AT:
             self._merge()
 
@@ -51,6 +53,8 @@ class Timeline:
 
     def pop_due(self, now: float, inclusive: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """Remove and return the entries at or before ``now`` (before, if not inclusive)."""
+        if now < self._next or (now == self._next and not inclusive):
+            return np.empty(0), np.empty(0, dtype=np.int64)  # nothing due: no batch to read
         side: Literal["left", "right"] = "right" if inclusive else "left"
         times_out, workers_out = [], []
         for k, (times, workers) in enumerate(zip(self._times, self._workers, strict=True)):
@@ -61,6 +65,8 @@ class Timeline:
                 workers_out.append(workers[start:stop])
                 self._start[k] = stop
         self._drop_spent()
+        self._next = min((float(t[s]) for t, s in zip(self._times, self._start, strict=True)),
+                         default=np.inf)
         if not times_out:
             return np.empty(0), np.empty(0, dtype=np.int64)
         return np.concatenate(times_out), np.concatenate(workers_out)
