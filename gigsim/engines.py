@@ -14,7 +14,7 @@ from gigsim.errors import GigsimError
 from gigsim.records import Records
 from gigsim.scenario import Scenario
 
-ENGINES: dict[str, str] = {"v1": "gigsim.simulation"}
+ENGINES: dict[str, str] = {"v1": "gigsim.simulation", "v2": "gigsim.engine"}
 DEFAULT_ENGINE = "v1"
 
 ReplicationRunner = Callable[[Scenario, int, int], Records]

@@ -1,0 +1,227 @@
+"""Engine v1 and engine v2 side by side (issue 10): ratios from one run, never in unit tests.
+
+``python -m benchmarks.engines`` (``--quick`` for small sizes, ``--only a,b`` for some of
+reference, toy, million, profile) prints:
+
+- **reference**: ``generalist.toml`` scaled to 10,000 workers × 1 year, simulation only
+  (``run_replication``), worker-years per second of each engine, interleaved runs, medians;
+  events per worker-year (each engine's ``Records.events``) and, for v2, SimPy events
+  (every ``Environment.step``) per worker-year;
+- **toy**: the baselines' toy world (``benchmarks/baselines``) at 10,000 workers with 5-seat and
+  100-seat projects, each engine against the hand-written per-worker heapq loop;
+- **million**: 1,000,000 workers × 1 year of the reference, v2, ``gigsim.simulate`` then
+  ``summary()`` only, in a fresh process: seconds and peak resident memory;
+- **profile**: cProfile of one v2 reference run: the share of time inside SimPy's own code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import pstats
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from benchmarks.baselines import heapq_loop
+from benchmarks.baselines.common import ToyParams
+from benchmarks.scenarios import (
+    SEED,
+    assigned_hours,
+    reference_scenario,
+    toy_scenario,
+    worker_years,
+)
+
+ENGINES = ("v1", "v2")
+
+
+@contextmanager
+def counting_simpy_steps() -> Iterator[list[int]]:
+    """Count every event SimPy processes (``Environment.step``) while inside."""
+    import simpy.core
+
+    count = [0]
+    step = simpy.core.Environment.step
+
+    def counted(self: Any) -> None:
+        count[0] += 1
+        step(self)
+
+    simpy.core.Environment.step = counted  # type: ignore[method-assign]
+    try:
+        yield count
+    finally:
+        simpy.core.Environment.step = step  # type: ignore[method-assign]
+
+
+def interleaved(runs: dict[str, Callable[[], Any]], repeats: int) -> dict[str, list[float]]:
+    """Each callable once untimed, then ``repeats`` times in turn; seconds per run."""
+    for run in runs.values():
+        run()
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(repeats):
+        for name, run in runs.items():
+            started = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - started)
+    return times
+
+
+def reference(workers: float, repeats: int) -> dict[str, Any]:
+    from gigsim.engines import replication_runner
+
+    scenario = reference_scenario(workers, 1)
+    runners = {e: (lambda e=e: replication_runner(e)(scenario, SEED, 0)) for e in ENGINES}
+    times = interleaved(runners, repeats)
+    out: dict[str, Any] = {"workers": workers}
+    for e in ENGINES:
+        records = runners[e]()
+        wy = worker_years(records)
+        seconds = statistics.median(times[e])
+        out[e] = {"seconds": seconds, "runs": times[e], "worker_years": wy,
+                  "worker_years_per_s": wy / seconds, "events_per_worker_year": records.events / wy}
+    with counting_simpy_steps() as steps:
+        records = runners["v2"]()
+    out["v2"]["simpy_steps_per_worker_year"] = steps[0] / worker_years(records)
+    out["v2_over_v1"] = out["v1"]["seconds"] / out["v2"]["seconds"]
+    return out
+
+
+def toy(workers: int, seats: int, repeats: int) -> dict[str, Any]:
+    from gigsim.engines import replication_runner
+
+    params = ToyParams(workers=workers, seats=seats)
+    scenario = toy_scenario(params)
+    runners: dict[str, Callable[[], Any]] = {"heapq": lambda: heapq_loop.run(params)}
+    for e in ENGINES:
+        runners[e] = lambda e=e: replication_runner(e)(scenario, params.seed, 0)
+    times = interleaved(runners, repeats)
+    heapq_s = statistics.median(times["heapq"])
+    out: dict[str, Any] = {"workers": workers, "seats": seats, "heapq_seconds": heapq_s,
+                           "heapq_utilisation": heapq_loop.run(params).utilisation}
+    for e in ENGINES:
+        records = runners[e]()
+        seconds = statistics.median(times[e])
+        out[e] = {"seconds": seconds, "over_heapq": seconds / heapq_s,
+                  "utilisation": assigned_hours(records) / (params.workers * params.horizon_h),
+                  "events": records.events}
+    return out
+
+
+MILLION = """
+import resource, time, json, sys
+sys.path.insert(0, ".")
+from benchmarks.scenarios import reference_scenario, worker_years, SEED
+import gigsim
+scenario = reference_scenario({workers}, 1)
+started, cpu = time.perf_counter(), time.process_time()
+results = gigsim.simulate(scenario, replications=1, seed=SEED, engine="v2")
+simulated, simulated_cpu = time.perf_counter() - started, time.process_time() - cpu
+summary = results.summary()
+total, total_cpu = time.perf_counter() - started, time.process_time() - cpu
+print(json.dumps({{"simulate_s": simulated, "total_s": total, "simulate_cpu_s": simulated_cpu,
+                  "total_cpu_s": total_cpu,
+                  "worker_years": worker_years(results.records[0]),
+                  "events": results.records[0].events,
+                  "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+
+
+def million(workers: float) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, "-c", MILLION.format(workers=workers)],
+                          capture_output=True, text=True, check=True)
+    out: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    out["workers"] = workers
+    return out
+
+
+def profile(workers: float) -> dict[str, Any]:
+    from gigsim.engines import replication_runner
+
+    scenario = reference_scenario(workers, 1)
+    profiler = cProfile.Profile()
+    profiler.runcall(replication_runner("v2"), scenario, SEED, 0)
+    stats = pstats.Stats(profiler)
+    total = stats.total_tt  # type: ignore[attr-defined]
+    simpy_s = sum(row[2] for key, row in stats.stats.items()  # type: ignore[attr-defined]
+                  if "/simpy/" in key[0])
+    stats.sort_stats("tottime")
+    top = [(f"{key[0].rsplit('/', 2)[-1]}:{key[2]}", row[2])
+           for key, row in sorted(stats.stats.items(),  # type: ignore[attr-defined]
+                                  key=lambda kv: -kv[1][2])[:12]]
+    return {"workers": workers, "total_s": total, "simpy_share": simpy_s / total, "top": top}
+
+
+def replicate(engine: str, workers: float) -> None:
+    """Import both engines, build the scaled reference, run one replication of ``engine``."""
+    import gigsim.engine
+    import gigsim.simulation
+    from gigsim.engines import replication_runner
+
+    # both engines imported in every run, so that their imports cancel out
+    assert gigsim.engine.run_replication and gigsim.simulation.run_replication
+    scenario = reference_scenario(workers, 1)
+    if engine != "none":
+        replication_runner(engine)(scenario, SEED, 0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--only", default="reference,toy,million,profile")
+    parser.add_argument("--out", default=None, help="write the figures as JSON here")
+    parser.add_argument("--million", type=float, default=1_000_000,
+                        help="workers in the summary-only case")
+    parser.add_argument("--replicate", choices=("v1", "v2", "none"), default=None,
+                        help="only import both engines and run one reference replication "
+                             "(none: no replication), for instruction counts under callgrind")
+    parser.add_argument("--workers", type=float, default=2000, help="with --replicate")
+    args = parser.parse_args()
+    if args.replicate is not None:
+        replicate(args.replicate, args.workers)
+        return
+    only = set(args.only.split(","))
+    size, repeats = (2000, 1) if args.quick else (10000, 3)
+    report: dict[str, Any] = {}
+    if "reference" in only:
+        r = report["reference"] = reference(size, repeats)
+        print(f"reference {size:,} workers × 1 y, simulation only (median of {repeats}):")
+        for e in ENGINES:
+            print(f"  {e}: {r[e]['seconds']:.2f} s, {r[e]['worker_years_per_s']:,.0f} "
+                  f"worker-years/s, {r[e]['events_per_worker_year']:.2f} events/worker-year")
+        print(f"  v2: {r['v2']['simpy_steps_per_worker_year']:.2f} SimPy events/worker-year;"
+              f" v2 is {r['v2_over_v1']:.2f}× v1's speed")
+    if "toy" in only:
+        for seats in (5, 100):
+            t = report[f"toy{seats}"] = toy(size, seats, repeats)
+            print(f"toy {size:,} workers, {seats}-seat projects: heapq {t['heapq_seconds']:.3f} s"
+                  f" (utilisation {t['heapq_utilisation']:.4f})")
+            for e in ENGINES:
+                print(f"  {e}: {t[e]['seconds']:.3f} s = {t[e]['over_heapq']:.1f}× heapq"
+                      f" (utilisation {t[e]['utilisation']:.4f}, {t[e]['events']:,} events)")
+    if "million" in only:
+        m = report["million"] = million(20000 if args.quick else args.million)
+        print(f"million: {m['workers']:,} workers × 1 y, v2, simulate + summary: "
+              f"{m['simulate_s']:.1f} s + {m['total_s'] - m['simulate_s']:.1f} s wall "
+              f"({m['simulate_cpu_s']:.1f} s + "
+              f"{m['total_cpu_s'] - m['simulate_cpu_s']:.1f} s CPU), "
+              f"peak RSS {m['peak_rss_mib']:,.0f} MiB, {m['worker_years']:,.0f} worker-years")
+    if "profile" in only:
+        p = report["profile"] = profile(size)
+        print(f"profile of v2 at {size:,} workers: {p['total_s']:.2f} s under cProfile, "
+              f"SimPy's own code {100 * p['simpy_share']:.1f}%")
+        for name, seconds in p["top"]:
+            print(f"  {seconds:7.3f} s  {name}")
+    if args.out:
+        with open(args.out, "w") as handle:
+            json.dump(report, handle, indent=1)
+
+
+if __name__ == "__main__":
+    main()

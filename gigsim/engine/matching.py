@@ -1,0 +1,392 @@
+"""Matching for the second engine: the rules that put workers on seats.
+
+Rule 1 (an offered worker takes an open seat), rule 2 (a seat that opens takes from the pool,
+in the policy's order), wakes, and what policies read.
+
+:class:`Matching` holds the methods; :class:`~gigsim.engine.replication.Replication` holds the
+state they use and the events that call them (docs/engine.md).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+import numpy as np
+import simpy
+
+from gigsim.engine.income import IncomeLog
+from gigsim.engine.policies import (
+    Candidates,
+    OpenProjects,
+    ProjectView,
+    checked_key,
+    first_ranked,
+)
+from gigsim.engine.pool import RankedPool
+from gigsim.engine.projects import ProjectTable
+from gigsim.engine.slots import SlotDraws
+from gigsim.engine.timeline import Timeline
+from gigsim.engine.work import Terms, pieces
+from gigsim.engine.workforce import WorkerIdx, Workforce
+from gigsim.worker import Phase
+
+_WORKING = int(Phase.WORKING)
+
+
+class Matching:
+    """Matching workers to seats, on the state a replication keeps."""
+
+    env: simpy.Environment
+    end_h: float
+    wf: Workforce
+    projects: ProjectTable
+    policy: Any
+    policy_name: str
+    rounds_h: float
+    skill_names: tuple[str, ...]
+    open_lists: dict[int, dict[int, None]]  # skill -> projects with open seats, in order
+    reservers: dict[int, dict[int, None]]
+    ranked: dict[int, RankedPool]
+    key_fixed: bool
+    ready_line: Timeline
+    wake_at: float
+    wake_due: float
+    wake_token: int
+    hazard_before: float
+    lotteries: dict[str, SlotDraws]
+    income: IncomeLog | None
+
+    def _wake(self, token: int) -> None:
+        raise NotImplementedError
+
+    def _start_assignments(self, who: WorkerIdx, p: int, now: float | np.ndarray) -> None:
+        raise NotImplementedError
+
+    def _terms(self, p: int) -> Terms:
+        raise NotImplementedError
+
+    def _match_ahead(self, now: float) -> None:
+        """Offer, each at its own time, the workers whose delays end before the next event.
+
+        Until the next event SimPy has scheduled, nothing but these delay ends changes the
+        open seats, so they need no event each: one wake matches them all. A worker matched
+        here whose hazard departure falls before that event cuts the span short, since its
+        departure (an event) reopens a seat.
+        """
+        horizon = min(self.env.peek(), self.end_h)
+        self.hazard_before = math.inf
+        if self._match_ahead_in_blocks(now, horizon):
+            return
+        cursor = now
+        while any(self.open_lists.values()):
+            at = self._next_ready(cursor, self._open_skill_mask(cursor))
+            if at >= min(horizon, self.hazard_before):
+                break
+            self._offer_due(at)
+            cursor = at
+
+    def _match_ahead_in_blocks(self, now: float, horizon: float) -> bool:
+        """:meth:`_match_ahead` as arrays, when every worker due has one skill (False: not so).
+
+        The workers of a skill ready before ``horizon`` take, in order of ready time (then
+        id), the open seats of that skill's open list, project by project, each at its own
+        ready time.
+        """
+        wf = self.wf
+        times, workers = self.ready_line.pop_due(horizon, inclusive=False)
+        current = wf.seeking[workers] & (wf.t_ready[workers] == times)
+        times, workers = times[current], workers[current]
+        if (wf.n_skills[workers] > 1).any():
+            self.ready_line.push(times, workers)  # put back: one by one
+            return False
+        self._joined_pool(workers)
+        valid = ((times > now)
+                 & (times < np.minimum(wf.t_patience[workers], wf.t_hazard[workers])))
+        times, workers = times[valid], workers[valid]
+        order = np.lexsort((workers, times))
+        times, workers = times[order], workers[order]
+        plan = self._plan_blocks(times, workers)
+        # a matched worker's hazard departure before the horizon reopens a seat: stop there
+        cut = min((float(wf.t_hazard[who].min()) for _, who, _ in plan), default=math.inf)
+        if cut < horizon:
+            keep = times < cut
+            self.ready_line.push(times[~keep], workers[~keep])
+            plan = self._plan_blocks(times[keep], workers[keep])
+        for p, who, at in plan:
+            self._match(who, p, at)
+        return True
+
+    def _plan_blocks(self, times: np.ndarray, workers: np.ndarray
+                     ) -> list[tuple[int, np.ndarray, np.ndarray]]:
+        """Which project each of ``workers`` (one skill each, in order) would take."""
+        plan = []
+        skills = self.wf.skills[workers]
+        for skill, plist in self.open_lists.items():
+            mine = skills == (1 << skill)
+            who, at = workers[mine], times[mine]
+            taken = 0
+            for p in plist:
+                if taken >= len(who):
+                    break
+                count = min(int(self.projects.open_seats[p]), len(who) - taken)
+                plan.append((p, who[taken: taken + count], at[taken: taken + count]))
+                taken += count
+        return plan
+
+    def _offer_due(self, now: float) -> None:
+        """Offer the workers whose delays ended since the last event, in order of time, id.
+
+        Only those ending now can find a seat open: while seats are open a wake is due at the
+        next delay end (:meth:`_schedule_wake`); the others are in the pool.
+        """
+        times, workers = self._pop_ready(max(now, self.wake_due))
+        if len(workers) == 0 or self.rounds_h > 0 or not any(self.open_lists.values()):
+            return
+        wf = self.wf
+        current = (wf.skills[workers] & self._open_skill_mask(now)) != 0
+        times, workers = times[current], workers[current]
+        order = np.lexsort((workers, times))
+        self._offer_ready(WorkerIdx(workers[order]), now)
+
+    def _pop_ready(self, until: float, inclusive: bool = True
+                   ) -> tuple[np.ndarray, np.ndarray]:
+        """The delays ending by ``until`` (still current), taken off the timeline.
+
+        These workers join the pool (its ranked runs too).
+        """
+        wf = self.wf
+        times, workers = self.ready_line.pop_due(until, inclusive)
+        current = wf.seeking[workers] & (wf.t_ready[workers] == times)
+        times, workers = times[current], workers[current]
+        self._joined_pool(workers)
+        return times, workers
+
+    def _joined_pool(self, workers: np.ndarray) -> None:
+        if not self.ranked or len(workers) == 0:
+            return
+        skills = self.wf.skills[workers]
+        for skill, ranked in self.ranked.items():
+            mine = workers[(skills & (1 << skill)) != 0]
+            ranked.add(mine, self.wf.n_offers[mine])
+
+    def _offer_ready(self, who: WorkerIdx, now: float) -> None:
+        """Rule 1 for those of ``who`` ready now, by id: each takes an open seat if it can.
+
+        A worker is shown the first open project of each of its skills; the policy may choose.
+        """
+        if self.rounds_h > 0 or not any(self.open_lists.values()) or len(who) == 0:
+            return
+        wf = self.wf
+        due = max(now, self.wake_due)
+        who = WorkerIdx(who[wf.seeking[who] & (wf.t_ready[who] <= due)])
+        # consecutive workers with the same one skill take the first open project's seats
+        # as a block: the same matches as one by one, since they see the same open list
+        masks = wf.skills[who]
+        single = wf.n_skills[who] == 1
+        breaks = np.flatnonzero(np.r_[True, (masks[1:] != masks[:-1]) | ~single[1:]
+                                      | ~single[:-1], True])
+        run_end = np.repeat(breaks[1:], np.diff(breaks))
+        i, n = 0, len(who)
+        while i < n and any(self.open_lists.values()):
+            w = int(who[i])
+            if single[i]:
+                p = self._first_open(int(masks[i]).bit_length() - 1, now)
+                if p is None:
+                    i = int(run_end[i])
+                    continue
+                take = min(int(self.projects.open_seats[p]), int(run_end[i]) - i)
+                self._match(who[i: i + take], p, now)
+                i += take
+                continue
+            firsts = [p for bit in self._bits(int(wf.skills[w]))
+                      if (p := self._first_open(bit, now)) is not None]
+            if firsts:
+                self._match(np.array([w]), self._choose(w, firsts, now), now)
+            i += 1
+
+    def _choose(self, worker: int, firsts: list[int], now: float) -> int:
+        if len(firsts) == 1:
+            return firsts[0]
+        projects = self.projects
+        oldest = np.array([projects.oldest_open(p) for p in firsts])
+        choose = getattr(self.policy, "project_key", None)
+        if choose is None:
+            return firsts[int(np.argmin(oldest))]
+        ids = np.array(firsts)
+        requires = [int(projects.requires[p]) for p in firsts]
+        view = OpenProjects(
+            ids=ids, requires=tuple(self.skill_names[s] for s in requires),
+            launch=projects.launch[ids], pay_per_hour=projects.pay_per_hour[ids],
+            oldest_open=oldest,
+            holders=np.array([self.wf.holders(1 << s, now) for s in requires]))
+        keys = checked_key(self.policy_name, firsts[0], choose(view, self._candidates(
+            np.array([worker]), now)), len(firsts), "project_key")
+        return firsts[int(np.lexsort(keys.T[::-1])[0])]
+
+    def _first_open(self, skill: int, now: float) -> int | None:
+        """The first project on the skill's open list that has not ended by now."""
+        plist = self.open_lists.get(skill)
+        while plist:
+            p = next(iter(plist))
+            if self.projects.end[p] > now:
+                return p
+            del plist[p]  # ends at this instant: its own end closes it
+        return None
+
+    def _fill(self, p: int, now: float) -> None:
+        """Rule 2: fill ``p``'s open seats from its skill's pool, in the policy's order."""
+        projects = self.projects
+        if projects.open_seats[p] == 0 or projects.end[p] <= now:
+            return
+        skill = int(projects.requires[p])
+        view = ProjectView(p, self.skill_names[skill], float(projects.launch[p]),
+                           float(projects.pay_per_hour[p]), projects.oldest_open(p))
+        if self.key_fixed:
+            chosen = self._take_ranked(skill, view, int(projects.open_seats[p]), now)
+            if len(chosen):
+                self._match(chosen, p, now)
+            return
+        pool = self.wf.pool(1 << skill, now)
+        if len(pool) == 0:
+            return
+        count = min(int(projects.open_seats[p]), len(pool))
+        keys = self._keys(pool, now, skill, view)
+        order = first_ranked(keys, (self.wf.t_ready[pool], pool.astype(float)), count)
+        self._match(pool[order], p, now)
+
+    def _keys(self, workers: np.ndarray, now: float, skill: int, view: ProjectView
+              ) -> np.ndarray:
+        """The policy's keys for ``workers`` as candidates for ``view``, checked."""
+        return checked_key(self.policy_name, view.id, self.policy.key(
+            self._candidates(workers, now, skill), view), len(workers))
+
+    def _take_ranked(self, skill: int, view: ProjectView, count: int, now: float
+                     ) -> np.ndarray:
+        """The first ``count`` of the skill's pool from its ranked runs (keys fixed)."""
+        wf = self.wf
+        self._pop_ready(now)
+        ranked = self.ranked.get(skill)
+        if ranked is None:  # the first fill ranks the whole pool
+            ranked = self.ranked[skill] = RankedPool()
+            pool = wf.pool(1 << skill, now)
+            ranked.add(pool, wf.n_offers[pool])
+
+        def valid(workers: np.ndarray, offers: np.ndarray) -> np.ndarray:
+            return wf.seeking[workers] & (wf.n_offers[workers] == offers) & (
+                wf.t_ready[workers] <= now)
+
+        return ranked.take(count, valid, lambda workers: wf.t_ready[workers],
+                           lambda workers: self._keys(workers, now, skill, view))
+
+    def _match(self, who: np.ndarray, p: int, now: float | np.ndarray) -> None:
+        """``who`` take seats on ``p``: idle ones start, ones still working reserve.
+
+        ``now`` is one time, or one each in increasing order.
+        """
+        wf, projects = self.wf, self.projects
+        projects.fill(p, len(who), now)
+        if projects.open_seats[p] == 0:
+            self.open_lists.get(int(projects.requires[p]), {}).pop(p, None)
+        working = wf.phase[who] == _WORKING
+        reserving = who[working]
+        wf.reserved[reserving] = p
+        wf.seeking[reserving] = False
+        self.reservers[p].update(dict.fromkeys(reserving.tolist()))
+        self._start_assignments(WorkerIdx(who[~working]), p,
+                                now[~working] if isinstance(now, np.ndarray) else now)
+
+    def _open_seats(self, p: int, count: int, now: float) -> None:
+        """Seats reopen on ``p`` (a worker left): fill at once unless in rounds."""
+        self.projects.open(p, count, now)
+        if self.rounds_h == 0:
+            self._fill(p, now)
+        self._list_if_open(p)
+
+    def _list_if_open(self, p: int) -> None:
+        if self.projects.open_seats[p] > 0:
+            self.open_lists.setdefault(int(self.projects.requires[p]), {})[p] = None
+
+    def _close(self, p: int, now: float) -> None:
+        if self.projects.accepting[p]:
+            self.projects.close(p, now)
+        self.open_lists.get(int(self.projects.requires[p]), {}).pop(p, None)
+
+    def _open_skill_mask(self, now: float) -> int:
+        mask = 0
+        for skill in self.open_lists:
+            if self._first_open(skill, now) is not None:
+                mask |= 1 << skill
+        return mask
+
+    def _schedule_wake(self, now: float) -> None:
+        """While seats are open, wake at the next time a worker who could take one is ready."""
+        if self.rounds_h > 0 or not any(self.open_lists.values()):
+            return
+        at = self._next_ready(now, self._open_skill_mask(now))
+        if at < min(self.wake_at, self.end_h) or (self.wake_at <= now and at < self.end_h):
+            self.wake_token += 1
+            self.wake_at = at
+            self._at(at, partial(self._wake, self.wake_token))
+
+    def _next_ready(self, now: float, skill_mask: int) -> float:
+        """:meth:`Workforce.next_ready`, read from the timeline of delay ends."""
+        wf = self.wf
+
+        def valid(times: np.ndarray, workers: np.ndarray) -> np.ndarray:
+            return ((times > now) & wf.seeking[workers] & (wf.t_ready[workers] == times)
+                    & (times < np.minimum(wf.t_patience[workers], wf.t_hazard[workers]))
+                    & ((wf.skills[workers] & skill_mask) != 0))
+
+        return self.ready_line.first_valid(valid)
+
+    def _at(self, time_h: float, action: Callable[[], None]) -> None:
+        """Call ``action`` at ``time_h``: a SimPy timeout with a callback."""
+        timeout = self.env.timeout(time_h - self.env.now)
+        timeout.callbacks.append(lambda _event: action())
+
+    def _bits(self, mask: int) -> list[int]:
+        return [s for s in range(len(self.skill_names)) if mask >> s & 1]
+
+    def _candidates(self, ids: np.ndarray, now: float, skill: int | None = None) -> Candidates:
+        return Candidates(ids, now, self._column,
+                          None if skill is None else self.skill_names[skill])
+
+    def _column(self, name: str, ids: np.ndarray) -> np.ndarray:
+        wf = self.wf
+        if name == "idle_since":
+            return wf.t_idle_since[ids]
+        if name == "ready_at":
+            return wf.t_ready[ids]
+        if name.startswith("lottery:"):
+            return self.lotteries[name.partition(":")[2]].take(ids, wf.n_delays[ids] - 1)
+        if name.startswith("recent_income:"):
+            return self._recent_income(ids, float(name.partition(":")[2]))
+        values: np.ndarray = getattr(wf, name)[ids]
+        return values
+
+    def _recent_income(self, ids: np.ndarray, window_h: float) -> np.ndarray:
+        """Income over the window before each worker joined the pool (its delay's end).
+
+        Closed spells, and for a worker pooled while still on a project under notice, the
+        assignment it is on up to then: the key the first engine fixes at pool entry.
+        """
+        if self.income is None:
+            raise RuntimeError("recent income asked of a policy that says it does not read it")
+        wf = self.wf
+        until = wf.t_ready[ids]
+        since = until - window_h
+        total = self.income.recent(ids, since, until)
+        working = np.flatnonzero(wf.phase[ids] == _WORKING)
+        for p in np.unique(wf.project[ids[working]]).tolist():
+            at = working[wf.project[ids[working]] == p]
+            who = ids[at]
+            for piece in pieces(self._terms(p), wf.available_h_per_h[who], wf.t_spell[who],
+                                until[at]):
+                length = piece.finish - piece.begin
+                share = np.clip((piece.finish - np.maximum(piece.begin, since[at][piece.which]))
+                                / length, 0, 1)
+                total[at[piece.which]] += piece.income_usd * share
+        return total

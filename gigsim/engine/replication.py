@@ -1,0 +1,426 @@
+"""One replication on SimPy: events per project, arrays per workforce (docs/engine.md).
+
+SimPy runs the few events: a process per project generator launches its projects; each project
+lives as a process (launch, notice, end); a process runs the dispatch rounds; the departure of
+a worker who holds a seat is a timeout. Everything else a worker does (onboarding, a delay
+ending, waiting in the pool, patience running out or a hazard departure while idle) is no
+event: it is worked out in bulk, from the workforce's arrays, when the next event needs it.
+
+The order of same-time events is SimPy's: by time, then in the order they were scheduled.
+Within one event the steps are those the methods below list.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator
+from functools import partial
+from typing import Any
+
+import numpy as np
+import simpy
+
+from gigsim.dists import Constant
+from gigsim.engine.assignments import Assignments
+from gigsim.engine.income import IncomeLog
+from gigsim.engine.matching import Matching
+from gigsim.engine.policies import (
+    build_array_policy,
+)
+from gigsim.engine.pool import RankedPool
+from gigsim.engine.projects import ProjectTable, plan_projects
+from gigsim.engine.slots import SlotDraws
+from gigsim.engine.timeline import Timeline
+from gigsim.engine.work import Terms, idle_block, pieces, spell_block
+from gigsim.engine.workforce import NO_PROJECT, WorkerIdx, skill_index, workforce_from_applicants
+from gigsim.randomness import Streams, replication_seed
+from gigsim.records import Recorder, Records, ReleaseCause
+from gigsim.scenario import Scenario
+from gigsim.simulation import plan_applicants
+from gigsim.units import HOURS_PER_WEEK
+from gigsim.worker import LeaveCause, Phase
+
+_IDLE, _WORKING, _LEFT = int(Phase.IDLE), int(Phase.WORKING), int(Phase.LEFT)
+
+
+class Replication(Matching):
+    """Runs one replication and returns its :class:`~gigsim.records.Records`."""
+
+    def __init__(self, scenario: Scenario, seed: int, replication: int) -> None:
+        self.scenario = scenario
+        self.replication = replication
+        sim = scenario.simulation
+        self.end_h = sim.warmup_h + sim.horizon_h
+        self.env = simpy.Environment()
+        self.streams = Streams(replication_seed(seed, replication))
+        self.recorder = Recorder()
+        self.skills = skill_index(scenario)
+        self.skill_names = tuple(self.skills)
+        applicants, assessment_rows = plan_applicants(scenario, self.streams, self.end_h)
+        self.recorder.spells.add_block(assessment_rows)
+        self.wf = wf = workforce_from_applicants(scenario, applicants, self.skills)
+        n = wf.n_workers
+        dispatch = scenario.dispatch
+        self.pre_assign = dispatch.pre_assign_on_notice
+        self.rounds_h = dispatch.rounds_every_h
+        self.policy_name = dispatch.policy
+        self.policy = build_array_policy(dispatch, self.streams.get("dispatch.policy"))
+        self.income: IncomeLog | None = None
+        if getattr(self.policy, "reads_income", True):
+            self.income = IncomeLog(n)
+            paid = np.flatnonzero(wf.earned_usd > 0)  # a paid assessment, credited at onboarding
+            self.income.add(paid, wf.t_joined[paid], wf.t_onboarded[paid], wf.earned_usd[paid])
+        delay = dispatch.delay
+        self.delays = SlotDraws(self.streams, "dispatch.delay",
+                                lambda rng, size: np.asarray(delay.sample(rng, size)), n,
+                                delay.value if isinstance(delay, Constant) else None)
+        self.lotteries = {skill: SlotDraws(self.streams, f"dispatch.lottery.{skill}",
+                                           lambda rng, size: rng.random(size), n)
+                          for skill in self.skill_names}
+        self.projects: ProjectTable = plan_projects(scenario, self.streams, self.end_h,
+                                                    self.skills)
+        self.assignments = Assignments()
+        # project -> workers on it, and workers who reserved a seat on it (as dict keys: a
+        # departure removes one in constant time)
+        self.teams: dict[int, dict[int, None]] = {}
+        self.reservers: dict[int, dict[int, None]] = {}
+        self.open_lists: dict[int, dict[int, None]] = {}  # skill -> projects with open seats
+        self.wake_at = math.inf
+        self.wake_due = -math.inf
+        self.wake_token = 0
+        self.hazard_before = math.inf  # the earliest seat holder's departure scheduled
+        # pools kept ranked between fills, for policies whose keys do not change while waiting
+        self.key_fixed = bool(getattr(self.policy, "key_fixed", False))
+        self.ranked: dict[int, RankedPool] = {}
+        self.events = 0
+        self.ready_line = Timeline()  # when delays end (for waking open seats)
+        self.leave_line = Timeline()  # when idle workers' patience or hazard comes
+        first = np.flatnonzero(wf.seeking)  # applicants who will be onboarded
+        self._start_delays(WorkerIdx(first), wf.t_onboarded[first])
+        self.leave_line.push(wf.t_gone()[first], first)
+
+    # --- running ------------------------------------------------------------------------------
+
+    def run(self) -> Records:
+        """Simulate to the end of the horizon and return the records."""
+        env = self.env
+        for g in range(len(self.scenario.projects)):
+            env.process(self._launches(np.flatnonzero(self.projects.generator == g)))
+        if self.rounds_h > 0:
+            env.process(self._rounds())
+        env.run(until=self.end_h)
+        self._finish(self.end_h)
+        return self._records()
+
+    def _launches(self, ids: np.ndarray) -> Generator[simpy.Event, Any, None]:
+        """One generator's launches, each starting its project's life."""
+        env, launch = self.env, self.projects.launch
+        for p in ids.tolist():
+            yield env.timeout(launch[p] - env.now)
+            env.process(self._life(p))
+
+    def _life(self, p: int) -> Generator[simpy.Event, Any, None]:
+        """A project's life: launch, notice (if any, after launch), end."""
+        env, projects = self.env, self.projects
+        self._launch(p)
+        notice_at = projects.notice_at[p]
+        if notice_at > projects.launch[p]:  # False for NaN
+            yield env.timeout(notice_at - env.now)
+            self._notice(p)
+        yield env.timeout(projects.end[p] - env.now)
+        self._end(p)
+
+    def _rounds(self) -> Generator[simpy.Event, Any, None]:
+        while True:
+            yield self.env.timeout(self.rounds_h)
+            self._round()
+
+    # --- seat-level events --------------------------------------------------------------------
+
+    def _launch(self, p: int) -> None:
+        """Open every seat; fill from the pool (at once, or at launch if under notice now)."""
+        now = self._event()
+        projects = self.projects
+        projects.accepting[p] = True
+        self.teams[p], self.reservers[p] = {}, {}
+        notice_now = projects.notice_at[p] <= now
+        projects.open(p, int(projects.seats[p]), now)
+        if self.rounds_h == 0 or notice_now:  # §4: a project under notice from launch fills now
+            self._fill(p, now)
+        if notice_now:
+            self._notice(p, counted=False)
+        else:
+            self._list_if_open(p)
+        self._schedule_wake(now)
+
+    def _notice(self, p: int, counted: bool = True) -> None:
+        """The project stops taking workers; with pre-assignment its workers' delays start."""
+        now = self._event() if counted else self.env.now
+        self._close(p, now)
+        if self.pre_assign:
+            wf = self.wf
+            team = np.array(sorted(self.teams[p]), dtype=np.int64)
+            starting = team[~wf.seeking[team] & (wf.reserved[team] == NO_PROJECT)]
+            self._start_delays(WorkerIdx(starting), np.full(len(starting), now),
+                               until=self.projects.end[p])
+            self._offer_ready(WorkerIdx(starting), now)
+        self._schedule_wake(now)
+
+    def _end(self, p: int) -> None:
+        """Close the project and release its team as arrays (docs/engine.md, one release).
+
+        Steps: reservations on it are void (those workers are offered again at once, by id);
+        the team's assignments close; each member is released (a latency observation opens),
+        and then, by id: starts on its reserved project if that one has not ended, or else is
+        idle, with a new delay unless one is running or over; the ready ones are offered.
+        """
+        now = self._event()
+        wf, projects = self.wf, self.projects
+        self._close(p, now)
+        void = np.array(sorted(self.reservers.pop(p)), dtype=np.int64)
+        wf.reserved[void] = NO_PROJECT
+        wf.seeking[void] = True  # their delay is over: offered again at once
+        wf.n_offers[void] += 1
+        self._joined_pool(void)
+        self._offer_ready(WorkerIdx(void), now)
+        team = np.array(sorted(self.teams.pop(p)), dtype=np.int64)
+        self._close_assignments(WorkerIdx(team), p, now, censored=False)
+        cause = (ReleaseCause.END_WITH_NOTICE if not math.isnan(projects.notice_at[p])
+                 else ReleaseCause.END_WITHOUT_NOTICE)
+        wf.t_released[team] = now
+        wf.release_cause[team] = cause
+        reserved = wf.reserved[team]
+        has = reserved != NO_PROJECT
+        moving = team[has & (projects.end[np.maximum(reserved, 0)] > now)]
+        voided = team[has & (projects.end[np.maximum(reserved, 0)] <= now)]  # ends now too
+        for w in team[has].tolist():
+            del self.reservers[int(wf.reserved[w])][w]
+        wf.t_spell[moving] = now  # no idle time between the two assignments
+        for r in np.unique(wf.reserved[moving]).tolist():
+            group = moving[wf.reserved[moving] == r]
+            wf.reserved[group] = NO_PROJECT
+            self._start_assignments(WorkerIdx(group), r, now)
+        wf.reserved[voided] = NO_PROJECT
+        wf.seeking[voided] = True  # the void reservation's delay is over
+        wf.n_offers[voided] += 1
+        self._joined_pool(voided)
+        idle = np.setdiff1d(team, moving)
+        wf.phase[idle] = _IDLE
+        wf.t_spell[idle] = now
+        wf.t_patience[idle] = now + wf.patience_h[idle]
+        self.leave_line.push(np.minimum(wf.t_patience[idle], wf.t_hazard[idle]), idle)
+        fresh = idle[~wf.seeking[idle]]
+        self._start_delays(WorkerIdx(fresh), np.full(len(fresh), now))
+        self._offer_ready(WorkerIdx(idle), now)
+        self._schedule_wake(now)
+
+    def _hazard(self, worker: int, row: int) -> None:
+        """A worker holding a seat leaves by the hazard: its seats reopen where still open."""
+        wf = self.wf
+        if wf.assignment[worker] != row:
+            return  # that assignment is over; an idle departure is worked out in bulk
+        now = self._event()
+        p = int(wf.project[worker])
+        who = WorkerIdx(np.array([worker]))
+        self._close_assignments(who, p, now, censored=False)
+        del self.teams[p][worker]
+        r = int(wf.reserved[worker])
+        self._mark_left(who, np.array([now]), float(LeaveCause.HAZARD))
+        if self.projects.accepting[p]:
+            self._open_seats(p, 1, now)
+        if r != NO_PROJECT:
+            del self.reservers[r][worker]
+            if self.projects.accepting[r]:
+                self._open_seats(r, 1, now)
+        self._schedule_wake(now)
+
+    def _wake(self, token: int) -> None:
+        """Workers ready now while seats of their skills are open take them (rule 1)."""
+        if token != self.wake_token:
+            return
+        # SimPy's clock reaches the wake time as now + (time - now), which can fall short of
+        # it by a rounding step: the delays ending at the wake time are due all the same
+        self.wake_due, self.wake_at = self.wake_at, math.inf
+        now = self._event()  # offers those ready now
+        self.wake_due = -math.inf
+        self._match_ahead(now)
+        self._schedule_wake(now)
+
+    def _round(self) -> None:
+        """Fill the open projects longest-open first, across skills, from the pools."""
+        now = self._event()
+        projects = self.projects
+        waiting = [p for plist in self.open_lists.values() for p in plist
+                   if projects.end[p] > now]
+        waiting.sort(key=projects.oldest_open)  # stable: open-list order on ties
+        exhausted: set[int] = set()
+        for p in waiting:
+            skill = int(projects.requires[p])
+            if skill not in exhausted:
+                self._fill(p, now)
+                if projects.open_seats[p] > 0:
+                    exhausted.add(skill)
+
+    def _event(self) -> float:
+        """Count a seat-level event and settle the idle workers due to leave by now."""
+        self.events += 1
+        now: float = self.env.now
+        self._settle(now, inclusive=True)
+        self._offer_due(now)
+        return now
+
+    # --- workers, in bulk ---------------------------------------------------------------------
+
+    def _settle(self, now: float, inclusive: bool) -> None:
+        """Idle workers whose patience or hazard time has come leave, at that time."""
+        wf = self.wf
+        times, workers = self.leave_line.pop_due(now, inclusive)
+        if len(workers) == 0:
+            return
+        current = (wf.phase[workers] == _IDLE) & (
+            np.minimum(wf.t_patience[workers], wf.t_hazard[workers]) == times)
+        due = np.unique(workers[current])
+        if len(due) == 0:
+            return
+        at = np.minimum(wf.t_patience[due], wf.t_hazard[due])
+        impatient = wf.t_patience[due] <= wf.t_hazard[due]
+        self.recorder.spells.add_block(idle_block(
+            due, wf.available_h_per_h[due], wf.checking_h_per_h[due], wf.t_spell[due], at,
+            censored=False))
+        self._mark_left(WorkerIdx(due), at, np.where(impatient, float(LeaveCause.IMPATIENCE),
+                                                     float(LeaveCause.HAZARD)))
+
+    def _mark_left(self, who: WorkerIdx, at: np.ndarray, cause: float | np.ndarray) -> None:
+        """``who`` leave the platform at ``at``: open latency observations are censored."""
+        wf = self.wf
+        self._latency_rows(who, at, censored=True)
+        wf.phase[who] = _LEFT
+        wf.seeking[who] = False
+        wf.t_ready[who] = math.inf
+        wf.t_patience[who] = math.inf
+        wf.t_left[who] = at
+        wf.leave_cause[who] = cause
+
+    def _latency_rows(self, who: np.ndarray, at: np.ndarray | float, censored: bool) -> None:
+        """Close the open latency observations of ``who`` at ``at``."""
+        wf = self.wf
+        released = wf.t_released[who]
+        open_ = ~np.isnan(released)
+        if not open_.any():
+            return
+        at = at[open_] if isinstance(at, np.ndarray) else np.full(int(open_.sum()), at)
+        self.recorder.latencies.add_block(np.column_stack((
+            who[open_], released[open_], at - released[open_],
+            np.full(int(open_.sum()), float(censored)), wf.release_cause[who][open_])))
+        wf.t_released[who] = np.nan
+
+    def _start_delays(self, who: WorkerIdx, now: np.ndarray, until: float = math.inf) -> None:
+        """Dispatch delays start for ``who`` (one draw each, by slot); they seek a seat.
+
+        ``until`` is when a worker under notice is released: it joins the pool at its delay's
+        end or then, whichever is first, and that is its idle-since time.
+        """
+        wf = self.wf
+        if len(who) == 0:
+            return
+        ready = now + self.delays.take(who, wf.n_delays[who])
+        wf.n_delays[who] += 1
+        wf.n_offers[who] += 1
+        wf.t_ready[who] = ready
+        wf.seeking[who] = True
+        self.ready_line.push(ready, who)
+        released = wf.t_released[who]
+        wf.t_idle_since[who] = np.where(np.isnan(released), np.minimum(ready, until), released)
+
+    # --- assignments --------------------------------------------------------------------------
+
+    def _start_assignments(self, who: WorkerIdx, p: int, now: float | np.ndarray) -> None:
+        """``who`` (idle) start on ``p``: their idle spells and latency observations close.
+
+        ``now`` is one time, or one each.
+        """
+        if len(who) == 0:
+            return
+        wf, projects = self.wf, self.projects
+        start = now if isinstance(now, np.ndarray) else np.full(len(who), now)
+        self.recorder.spells.add_block(idle_block(
+            who, wf.available_h_per_h[who], wf.checking_h_per_h[who], wf.t_spell[who], start,
+            censored=False))
+        self._latency_rows(who, start, censored=False)
+        rows = self.assignments.open(who, p, start)
+        wf.phase[who] = _WORKING
+        wf.project[who] = p
+        wf.assignment[who] = rows
+        wf.t_spell[who] = now
+        wf.t_patience[who] = math.inf
+        wf.seeking[who] = False
+        wf.t_ready[who] = math.inf
+        self.teams[p].update(dict.fromkeys(who.tolist()))
+        leaving = np.flatnonzero(wf.t_hazard[who] < min(projects.end[p], self.end_h))
+        for k in leaving.tolist():  # a seat holder's departure is an event
+            worker = int(who[k])
+            self._at(wf.t_hazard[worker], partial(self._hazard, worker, int(rows[k])))
+            self.hazard_before = min(self.hazard_before, float(wf.t_hazard[worker]))
+        if self.pre_assign and not projects.accepting[p]:
+            # a reservation on a project put under notice since: the next delay starts now
+            # (these start when their old project ends: one time, ``now``)
+            self._start_delays(who, start, until=projects.end[p])
+            self._offer_ready(who, float(start[0]))
+
+    def _close_assignments(self, who: WorkerIdx, p: int, now: float, censored: bool) -> None:
+        """Close the assignments of ``who`` on ``p`` at ``now``: their spells, as arrays."""
+        if len(who) == 0:
+            return
+        wf = self.wf
+        terms = self._terms(p)
+        available = wf.available_h_per_h[who]
+        for piece in pieces(terms, available, wf.t_spell[who], np.full(len(who), now)):
+            self.recorder.spells.add_block(spell_block(terms, piece, who, available,
+                                                       now if censored else None))
+            earners = who[piece.which]
+            wf.earned_usd[earners] += piece.income_usd
+            if self.income is not None:
+                self.income.add(earners, piece.begin, piece.finish, piece.income_usd)
+        self.assignments.close(wf.assignment[who], now)
+        wf.assignment[who] = -1
+        wf.project[who] = NO_PROJECT
+
+    def _terms(self, p: int) -> Terms:
+        projects = self.projects
+        return Terms(p, float(projects.pay_per_hour[p]), float(projects.supply_h_per_h[p]),
+                     float(projects.sparse_supply_h_per_h[p]), float(projects.sparse_at[p]),
+                     float(projects.training_h[p]), bool(projects.training_paid[p]))
+
+    # --- the end ------------------------------------------------------------------------------
+
+    def _finish(self, now: float) -> None:
+        """Censor whatever is still open at the end of the run."""
+        wf = self.wf
+        self._settle(now, inclusive=False)  # nothing happens at the end instant itself
+        idle = np.flatnonzero(wf.phase == _IDLE)
+        self.recorder.spells.add_block(idle_block(
+            idle, wf.available_h_per_h[idle], wf.checking_h_per_h[idle], wf.t_spell[idle],
+            np.full(len(idle), now), censored=True))
+        self._latency_rows(idle, now, censored=True)
+        for p in sorted(self.teams):
+            team = np.array(sorted(self.teams[p]), dtype=np.int64)
+            self._close_assignments(WorkerIdx(team), p, now, censored=True)
+        for p in np.flatnonzero(self.projects.accepting).tolist():
+            self._close(p, now)
+
+    def _records(self) -> Records:
+        sim = self.scenario.simulation
+        wf = self.wf
+        workers = np.column_stack([
+            np.arange(wf.n_workers, dtype=float), wf.group, wf.t_joined, wf.t_onboarded,
+            wf.t_left, wf.leave_cause, wf.available_h_per_h * HOURS_PER_WEEK, wf.quality])
+        return self.recorder.freeze(
+            replication=self.replication, warmup_h=sim.warmup_h, horizon_h=sim.horizon_h,
+            group_names=tuple(g.name for g in self.scenario.workers),
+            generator_names=tuple(g.name for g in self.scenario.projects),
+            workers=workers, projects=self.projects.rows(), events=self.events)
+
+
+def run_replication(scenario: Scenario, seed: int, replication: int) -> Records:
+    """Simulate replication ``replication`` of ``scenario`` with the scenario seed ``seed``."""
+    return Replication(scenario, seed, replication).run()

@@ -1,0 +1,183 @@
+"""The workforce: every worker of a replication as columns of numpy arrays.
+
+One :class:`Workforce` holds the whole per-worker state; each field is an array of length
+``n_workers`` indexed by worker id. Times are absolute hours; ``t_*`` fields are event times
+(``inf`` = none, ``NaN`` = never happened). A worker who waits for a seat is not an event: the
+pool at time ``t`` is worked out in bulk (:meth:`Workforce.pool`) as the workers who are seeking
+a seat, ready by ``t`` (their dispatch delay over) and not gone by ``t``; idle workers whose
+patience or hazard time has come are found the same way (:meth:`Workforce.due_to_leave`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import NewType
+
+import numpy as np
+
+from gigsim.records import ReleaseCause
+from gigsim.scenario import Scenario
+from gigsim.simulation import Applicants
+from gigsim.units import HOURS_PER_WEEK
+from gigsim.worker import LeaveCause, Phase
+
+WorkerIdx = NewType("WorkerIdx", np.ndarray)
+"""Row indices into a :class:`Workforce` (= worker ids), kept apart from values."""
+
+NO_PROJECT = -1
+
+
+def skill_index(scenario: Scenario) -> dict[str, int]:
+    """Each skill named by a worker group, with its bit in the skill masks (file order)."""
+    names: dict[str, int] = {}
+    for group in scenario.workers:
+        for skill in group.skills:
+            names.setdefault(skill, len(names))
+    if len(names) > 62:
+        raise ValueError(f"at most 62 distinct skills are supported, got {len(names)}")
+    return names
+
+
+@dataclass
+class Workforce:
+    """Per-worker state, one array per field, every field of length ``n_workers``.
+
+    Traits are fixed when the run starts; the rest changes at seat-level events. A worker who
+    will be onboarded starts as ``IDLE`` from its onboarding time, with its first delay drawn,
+    so that onboardings need no event either: such a worker is simply not ready before then.
+    """
+
+    # traits
+    group: np.ndarray  # int: index of the worker group
+    skills: np.ndarray  # int64 bit mask over skill_index
+    n_skills: np.ndarray  # int: number of skills
+    available_h_per_h: np.ndarray  # availability per clock hour
+    checking_h_per_h: np.ndarray  # unpaid checking time per idle clock hour
+    quality: np.ndarray
+    patience_h: np.ndarray  # inf: never leaves for impatience
+    t_joined: np.ndarray
+    t_onboarded: np.ndarray  # NaN: never
+    t_hazard: np.ndarray  # absolute time of the hazard departure (inf: none)
+    # state
+    phase: np.ndarray  # int8 Phase
+    t_spell: np.ndarray  # start of the current idle spell or assignment
+    t_patience: np.ndarray  # end of the current idle spell's patience (inf: not idle)
+    seeking: np.ndarray  # bool: wants a seat (a delay is running or over), no reservation
+    t_ready: np.ndarray  # end of the dispatch delay (inf: none running)
+    t_idle_since: np.ndarray  # the pool's idle-since time, fixed when the delay starts
+    t_released: np.ndarray  # start of the open latency observation (NaN: none)
+    release_cause: np.ndarray  # int8 ReleaseCause of that observation
+    assignment: np.ndarray  # row of the current assignment (-1: none)
+    project: np.ndarray  # the project of that assignment (-1: none)
+    reserved: np.ndarray  # project reserved during a notice (-1: none)
+    t_left: np.ndarray  # NaN: still here
+    leave_cause: np.ndarray  # float LeaveCause, as the records store it
+    earned_usd: np.ndarray  # income from closed spells
+    n_delays: np.ndarray  # int: delays drawn so far (the slot of the next one)
+    n_offers: np.ndarray  # int: entries into the pool so far (a delay, or a void reservation)
+
+    @property
+    def n_workers(self) -> int:
+        """How many workers (every applicant of the replication)."""
+        return len(self.group)
+
+    def pool(self, skill_bit: int, now: float) -> WorkerIdx:
+        """The pool of one skill at ``now``: seeking, ready by ``now``, not gone (ids, sorted).
+
+        Call :meth:`due_to_leave` first: this does not check patience or hazard.
+        """
+        return WorkerIdx(np.flatnonzero(self.seeking & (self.t_ready <= now)
+                                        & ((self.skills & skill_bit) != 0)))
+
+    def t_gone(self) -> np.ndarray:
+        """When each idle worker leaves if nothing happens first (patience or hazard)."""
+        return np.minimum(self.t_patience, self.t_hazard)
+
+    def due_to_leave(self, now: float) -> WorkerIdx:
+        """Idle workers whose patience or hazard time is at or before ``now``."""
+        return WorkerIdx(np.flatnonzero((self.phase == Phase.IDLE) & (self.t_gone() <= now)))
+
+    def next_ready(self, now: float, skill_mask: int) -> float:
+        """The next time after ``now`` a seeking worker with one of the skills becomes ready.
+
+        Workers who would leave first do not count; inf when there is none.
+        """
+        ready = self.t_ready
+        mask = (self.seeking & (ready > now) & (ready < self.t_gone())
+                & ((self.skills & skill_mask) != 0))
+        return float(ready[mask].min()) if mask.any() else float("inf")
+
+    def holders(self, skill_bit: int, now: float) -> int:
+        """Onboarded workers on the platform at ``now`` with the skill."""
+        return int(np.count_nonzero((self.t_onboarded <= now) & np.isnan(self.t_left)
+                                    & ((self.skills & skill_bit) != 0)))
+
+    def check(self) -> None:
+        """Every field has one entry per worker (the schema is closed)."""
+        n = self.n_workers
+        for f in fields(self):
+            if len(getattr(self, f.name)) != n:
+                raise ValueError(f"Workforce.{f.name} has {len(getattr(self, f.name))} rows,"
+                                 f" expected {n}")
+
+
+def workforce_from_applicants(scenario: Scenario, applicants: Applicants,
+                              skills: dict[str, int]) -> Workforce:
+    """The workforce of a run from :func:`gigsim.simulation.plan_applicants`'s applicants.
+
+    Applicants who are onboarded start ``IDLE`` from onboarding, with an open latency
+    observation (cause ``onboarded``); the first dispatch delay is drawn by the caller. The
+    others keep the stay the assessment gave them (failed, left during it, or still waiting).
+    """
+    a = applicants
+    group = np.asarray(a.group, dtype=int)
+    n = len(group)
+    masks = np.array([sum(1 << skills[s] for s in g.skills) for g in scenario.workers],
+                     dtype=np.int64)
+    counts = np.array([len(g.skills) for g in scenario.workers], dtype=int)
+    checking = np.array([g.checking_hours_per_day / 24.0 for g in scenario.workers])
+    onboarded = np.asarray(a.onboarded, dtype=float)
+    will_onboard = ~np.isnan(onboarded)
+    patience = np.asarray(a.patience_h, dtype=float)
+    phase = np.where(will_onboard, Phase.IDLE,
+                     np.where(np.isnan(a.left), Phase.ASSESSING, Phase.LEFT))
+    wf = Workforce(
+        group=group,
+        skills=masks[group] if n else np.zeros(0, dtype=np.int64),
+        n_skills=counts[group] if n else np.zeros(0, dtype=int),
+        available_h_per_h=np.asarray(a.hours_per_week) / HOURS_PER_WEEK,
+        checking_h_per_h=checking[group] if n else np.zeros(0),
+        quality=np.asarray(a.quality, dtype=float),
+        patience_h=patience,
+        t_joined=np.asarray(a.joined, dtype=float),
+        t_onboarded=onboarded,
+        t_hazard=np.asarray(a.joined) + np.asarray(a.hazard_h),
+        phase=phase.astype(np.int8),
+        t_spell=np.where(will_onboard, onboarded, np.asarray(a.joined)),
+        t_patience=np.where(will_onboard, onboarded + patience, np.inf),
+        seeking=will_onboard.copy(),
+        t_ready=np.full(n, np.inf),
+        t_idle_since=np.where(will_onboard, onboarded, np.nan),
+        t_released=np.where(will_onboard, onboarded, np.nan),
+        release_cause=np.full(n, int(ReleaseCause.ONBOARDED), dtype=np.int8),
+        assignment=np.full(n, -1, dtype=np.int64),
+        project=np.full(n, NO_PROJECT, dtype=np.int64),
+        reserved=np.full(n, NO_PROJECT, dtype=np.int64),
+        t_left=np.array(a.left, dtype=float),
+        leave_cause=np.array(a.cause, dtype=float),
+        earned_usd=np.array(a.assessment_usd, dtype=float),
+        n_delays=np.zeros(n, dtype=np.int64),
+        n_offers=np.zeros(n, dtype=np.int64),
+    )
+    wf.check()
+    return wf
+
+
+__all__ = [
+    "NO_PROJECT",
+    "LeaveCause",
+    "WorkerIdx",
+    "Workforce",
+    "skill_index",
+    "workforce_from_applicants",
+]

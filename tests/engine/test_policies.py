@@ -1,0 +1,121 @@
+"""Array policies: the built-ins keep their meaning; a user's ``module:Class`` runs; every bad
+answer stops the run with one line naming the policy and the project."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gigsim import Scenario
+from gigsim.engine.policies import Candidates, ProjectView, SkillAware, first_ranked
+from gigsim.errors import GigsimError
+from gigsim.worker import Phase
+
+from . import array_policies
+from ._support import data, projects, run_with
+
+MODULE = array_policies.__name__
+WORK = 3.0
+
+
+def candidates(now: float, **columns: np.ndarray) -> Candidates:
+    ids = np.arange(len(next(iter(columns.values()))))
+    return Candidates(ids, now, lambda name, which: columns[name][which], "g")
+
+
+def test_skill_aware_keeps_specialists_back_until_the_threshold() -> None:
+    # generalists (1 skill) idle since 90 and 95; specialists (2 skills) since 10 and 80:
+    # at 100 with a 2-week threshold nobody overtakes; with 50 h the one idle since 10 does
+    policy = SkillAware(np.random.default_rng(0), threshold="2w")
+    view = ProjectView(0, "g", 0.0, 10.0, 0.0)
+    c = candidates(100.0, n_skills=np.array([1, 1, 2, 2]),
+                   idle_since=np.array([90.0, 95.0, 10.0, 80.0]))
+    keys = policy.key(c, view)
+    order = first_ranked(keys, (np.zeros(4), np.arange(4.0)), 4)
+    assert order.tolist() == [0, 1, 2, 3]
+    policy = SkillAware(np.random.default_rng(0), threshold="50h")
+    order = first_ranked(policy.key(c, view), (np.zeros(4), np.arange(4.0)), 4)
+    assert order.tolist() == [2, 0, 1, 3]
+
+
+def test_first_ranked_breaks_ties_by_ready_time_then_id_and_takes_a_few_of_many() -> None:
+    rng = np.random.default_rng(1)
+    keys = rng.integers(0, 5, (200, 2)).astype(float)
+    ready = rng.integers(0, 3, 200).astype(float)
+    ids = np.arange(200.0)
+    full = np.lexsort((ids, ready, keys[:, 1], keys[:, 0]))
+    for count in (1, 7, 25, 200):
+        assert first_ranked(keys, (ready, ids), count).tolist() == full[:count].tolist()
+
+
+def test_best_rated_takes_the_highest_quality() -> None:
+    records = run_with(data(policy="best-rated"), projects({"launch": 10, "end": 110,
+                                                            "seats": 1}),
+                       quality=np.array([0.2, 0.9, 0.5]))
+    work = records.spells["kind"] == WORK
+    assert records.spells["worker"][work].tolist() == [1.0]
+
+
+@pytest.mark.parametrize(("policy", "takes_c"), [("least-earned", 2.0), ("longest-idle", 0.0)])
+def test_least_earned_takes_who_earned_least_in_the_window(policy: str, takes_c: float) -> None:
+    # A (10-60, 2 seats) pays workers 0 and 1 for 50 h; B (62-64, 1 seat) goes to worker 2
+    # (idle since 0), who earns for 2 h. C (70-170, 1 seat): 0 and 1 idle since 60, 2 since
+    # 64: least-earned takes 2 (least income), longest-idle takes 0
+    records = run_with(data(policy=policy), projects(
+        {"launch": 10, "end": 60, "seats": 2}, {"launch": 62, "end": 64, "seats": 1},
+        {"launch": 70, "end": 170, "seats": 1}))
+    work = records.spells["kind"] == WORK
+    on = records.spells["project"]
+    assert records.spells["worker"][work & (on == 1)].tolist() == [2.0]
+    assert records.spells["worker"][work & (on == 2)].tolist() == [takes_c]
+
+
+def test_a_users_array_policy_by_module_and_class() -> None:
+    records = run_with(data(policy=f"{MODULE}:HighestIdFirst"),
+                       projects({"launch": 10, "end": 110, "seats": 2}))
+    work = records.spells["kind"] == WORK
+    assert sorted(records.spells["worker"][work].tolist()) == [1.0, 2.0]
+
+
+@pytest.mark.parametrize(("name", "says"), [
+    ("NaNKey", "NaN or infinity"), ("InfKey", "NaN or infinity"), ("ShortKey", "rows for"),
+    ("CubeKey", "shape"), ("ListKey", "returned list"), ("TextKey", "array of <U1"),
+])
+def test_bad_answers_stop_the_run_with_one_line(name: str, says: str) -> None:
+    policy = f"{MODULE}:{name}"
+    with pytest.raises(GigsimError) as caught:
+        run_with(data(policy=policy), projects({"launch": 10, "end": 110, "seats": 2}))
+    message = str(caught.value)
+    assert "\n" not in message
+    assert policy in message and "project 0" in message and says in message
+
+
+def test_a_policy_without_key_is_refused_by_name() -> None:
+    scenario = Scenario.from_dict(data(policy=f"{MODULE}:NoKey"))
+    from gigsim.engine import Replication
+    with pytest.raises(GigsimError, match=r"NoKey.*has no key"):
+        Replication(scenario, 1, 0)
+
+
+def test_built_in_options_are_passed() -> None:
+    from gigsim.engine import Replication
+    scenario_data = data(policy="skill-aware")
+    scenario_data["dispatch"]["policy_options"] = {"threshold": "3d"}
+    rep = Replication(Scenario.from_dict(scenario_data), 1, 0)
+    assert rep.policy.threshold_h == 72.0
+    assert (rep.wf.phase == Phase.IDLE).all()
+
+
+def test_a_users_array_policy_by_entry_point(monkeypatch: pytest.MonkeyPatch) -> None:
+    from importlib.metadata import EntryPoint
+
+    import gigsim.dispatch.policy
+
+    published = [EntryPoint(name="highest-id", value=f"{MODULE}:HighestIdFirst",
+                            group=gigsim.dispatch.policy.ENTRY_POINT_GROUP)]
+    monkeypatch.setattr(gigsim.dispatch.policy, "entry_points",
+                        lambda **params: published if params.get("group") else [])
+    records = run_with(data(policy="highest-id"), projects({"launch": 10, "end": 110,
+                                                            "seats": 2}))
+    work = records.spells["kind"] == WORK
+    assert sorted(records.spells["worker"][work].tolist()) == [1.0, 2.0]
