@@ -1,14 +1,13 @@
 """Find the scale factor that puts about N workers on the platform in the reference scenario.
 
 ``python -m benchmarks.calibrate [N ...]`` prints, for each target N, the factor ``k`` by which
-:func:`benchmarks.scenarios.reference_data` must scale ``generalist.toml`` so that the mean
-number of workers on the platform over the simulated span is about N in the run the benchmark
-times (replication 0 of the scenario's seed; ``--replications R`` averages replications 0 to
-R - 1 instead). Small platforms lose more workers to droughts (a project of 1,000 seats is a
-large share of a small pool), so ``k`` is not proportional to N. Each round rescales ``k`` by
-target / reached. The results are pasted into ``benchmarks/scenarios.py`` (``CALIBRATION``);
-this is not part of a benchmark run.
-"""
+:func:`benchmarks.scenarios.reference_data` must scale ``benchmarks/reference.toml`` so that the
+mean number of workers on the platform over the simulated span is about N in the run the
+benchmark times (replication 0 of the scenario's seed; ``--replications R`` averages
+replications 0 to R - 1 instead). Small platforms lose more workers to droughts (a project of
+1,000 seats is a large share of a small pool), so ``k`` is not proportional to N. Each round
+rescales ``k`` by target / reached. The results are pasted into ``benchmarks/scenarios.py``
+(``CALIBRATION``); this is not part of a benchmark run."""
 
 from __future__ import annotations
 

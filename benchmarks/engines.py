@@ -3,7 +3,7 @@
 ``python -m benchmarks.engines`` (``--quick`` for small sizes, ``--only a,b`` for some of
 reference, toy, million, profile) prints:
 
-- **reference**: ``generalist.toml`` scaled to 10,000 workers × 1 year, simulation only
+- **reference**: ``benchmarks/reference.toml`` scaled to 10,000 workers × 1 year, simulation only
   (``run_replication``), worker-years per second of each engine, interleaved runs, medians;
   events per worker-year (each engine's ``Records.events``) and, for v2, SimPy events
   (every ``Environment.step``) per worker-year;

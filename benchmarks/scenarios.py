@@ -1,11 +1,13 @@
 """The scenarios the benchmarks run, and the measures they report (worker-years, utilisation).
 
-The reference scenario is ``scenarios/generalist.toml`` scaled to a target number of workers on
-the platform. Scaling multiplies by one factor ``k``: the initial applicants (``count``), the
-applicant arrivals per week and the project launches per week of every generator. Everything
-else is kept: project sizes (seats), lifetimes, pay, the assessment, training, notice, sparse
-phase, patience, hazard and checking time: each worker sees the same kind of world as in the
-calibrated scenario, on a platform ``k`` times larger (more projects, not bigger ones).
+The reference scenario is ``benchmarks/reference.toml`` (``scenarios/generalist.toml`` as it was
+before its recalibration, frozen so that figures stay comparable) scaled to a target number of
+workers on the platform. Scaling multiplies by one factor ``k``: the initial applicants
+(``count``), the applicant arrivals per week and the project launches per week of every
+generator. Everything else is kept: project sizes (seats), lifetimes, pay, the assessment,
+training, notice, sparse phase, patience, hazard and checking time: each worker sees the same
+kind of world as in the calibrated scenario, on a platform ``k`` times larger (more projects,
+not bigger ones).
 
 ``k`` is chosen so that the mean number of workers on the platform over the simulated span
 (warm-up included) is about the target in the run the benchmark times: replication 0 of the
@@ -31,7 +33,7 @@ import numpy as np
 from benchmarks.baselines.common import HOURS_PER_YEAR, ToyParams
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE_FILE = ROOT / "scenarios" / "generalist.toml"
+REFERENCE_FILE = ROOT / "benchmarks" / "reference.toml"
 # (target workers on the platform, scale factor k) from `python -m benchmarks.calibrate` on
 # replication 0, 1 year, gigsim at commit a4b896b (2026-11-27)
 CALIBRATION: tuple[tuple[float, float], ...] = (
@@ -41,11 +43,11 @@ CALIBRATION: tuple[tuple[float, float], ...] = (
     (10000.0, 3.5023),
     (100000.0, 30.133),
 )
-SEED = 20261126  # generalist.toml's seed; every benchmark uses replication 0 of it
+SEED = 20261126  # the reference file's seed; every benchmark uses replication 0 of it
 
 
 def reference_data(workers: float, years: float, k: float | None = None) -> dict[str, Any]:
-    """``generalist.toml`` scaled to about ``workers`` on the platform, horizon ``years``.
+    """``reference.toml`` scaled to about ``workers`` on the platform, horizon ``years``.
 
     ``k`` overrides the calibrated scale factor.
     """

@@ -3,7 +3,7 @@
 Runs the benchmarks of the performance issue, prints a table and writes
 ``benchmarks/results.json``:
 
-- ``reference``: ``generalist.toml`` scaled to 10,000 workers on the platform, 1 year, every
+- ``reference``: ``reference.toml`` scaled to 10,000 workers on the platform, 1 year, every
   feature on, one replication; worker-years per second, median of 5 runs after a warm-up run;
 - ``scaling``: 1,000 / 10,000 / 100,000 workers × 1 year and 10,000 workers × 1 / 2 / 5 years,
   each size in a fresh process; cost per worker-year, time ratios, peak memory;
@@ -170,7 +170,7 @@ def run_case(workers: int, years: float, repeats: int, warmup: str) -> dict[str,
 
 
 def bench_reference(config: Config) -> dict[str, Any]:
-    log(f"[reference] generalist.toml scaled to {config.reference_workers:,} workers, 1 year")
+    log(f"[reference] reference.toml scaled to {config.reference_workers:,} workers, 1 year")
     return run_case(config.reference_workers, 1.0, config.reference_repeats, "full")
 
 
@@ -323,7 +323,7 @@ def bench_baselines(config: Config) -> dict[str, Any]:
 
 def bench_jobs(config: Config) -> dict[str, Any]:
     n = config.jobs_replications
-    log(f"[jobs] {n} replications of generalist.toml scaled to {config.jobs_workers:,} workers,"
+    log(f"[jobs] {n} replications of reference.toml scaled to {config.jobs_workers:,} workers,"
         f" jobs=1 and jobs=2, each in a fresh process")
     times: dict[int, list[float]] = {1: [], 2: []}
     totals: dict[int, float] = {}
@@ -574,7 +574,7 @@ def report(results: dict[str, Any]) -> str:
                          _n(c.get("tables_gc_s"), 2),
                          _n(c["worker_years_per_s"]), _n(c["us_per_worker_year"]),
                          _n(c["events"] / c["worker_years"], 1), _n(c["peak_rss_mib"])])
-        parts += ["gigsim on generalist.toml scaled (k: scale factor; on platform: mean pool "
+        parts += ["gigsim on reference.toml scaled (k: scale factor; on platform: mean pool "
                   "over the span = 8 w warm-up + the years; sim s: median of the timed runs of "
                   "run_replication, best s: the fastest; GC: share of the median in the cyclic "
                   "garbage collector; tables s: "
