@@ -25,8 +25,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
+# -n auto: one test process per core (pytest-xdist); the suite takes twice as long without it.
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 # The benchmark suite (benchmarks/README.md): a table, and benchmarks/results.json. A full run
 # takes several minutes; `make bench BENCH_ARGS=--quick` about one.
