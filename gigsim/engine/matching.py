@@ -176,12 +176,16 @@ class Matching:
         """Rule 1 for those of ``who`` ready now, by id: each takes an open seat if it can.
 
         A worker is shown the first open project of each of its skills; the policy may choose.
+        Workers whose patience or hazard came by ``now`` are not offered: between events
+        (:meth:`_match_ahead`) an idle worker's departure is not settled yet, and at an event
+        one due now leaves before anyone is offered (:meth:`Replication._settle`).
         """
         if self.rounds_h > 0 or not any(self.open_lists.values()) or len(who) == 0:
             return
         wf = self.wf
         due = max(now, self.wake_due)
-        who = WorkerIdx(who[wf.seeking[who] & (wf.t_ready[who] <= due)])
+        who = WorkerIdx(who[wf.seeking[who] & (wf.t_ready[who] <= due)
+                            & (np.minimum(wf.t_patience[who], wf.t_hazard[who]) > now)])
         # consecutive workers with the same one skill take the first open project's seats
         # as a block: the same matches as one by one, since they see the same open list
         masks = wf.skills[who]
