@@ -348,8 +348,23 @@ class Matching:
 
     def _at(self, time_h: float, action: Callable[[], None]) -> None:
         """Call ``action`` at ``time_h``: a SimPy timeout with a callback."""
-        timeout = self.env.timeout(time_h - self.env.now)
+        timeout = self._timeout_at(time_h)
         timeout.callbacks.append(lambda _event: action())
+
+    def _timeout_at(self, time_h: float) -> simpy.Timeout:
+        """A SimPy timeout whose event comes at ``time_h``, never a rounding step before it.
+
+        SimPy schedules it at ``now + (time_h - now)``, which rounding can leave just short of
+        ``time_h``: a project launched then would not yet be under a notice due at its launch,
+        a worker onboarded then would start before its onboarding. The delay is nudged up to
+        the first that reaches ``time_h`` (exactly, or a rounding step after it where no delay
+        lands on it).
+        """
+        now = self.env.now
+        delay = time_h - now
+        while now + delay < time_h:
+            delay = math.nextafter(delay, math.inf)
+        return self.env.timeout(delay)
 
     def _bits(self, mask: int) -> list[int]:
         return [s for s in range(len(self.skill_names)) if mask >> s & 1]
