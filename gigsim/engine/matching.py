@@ -176,12 +176,16 @@ class Matching:
         """Rule 1 for those of ``who`` ready now, by id: each takes an open seat if it can.
 
         A worker is shown the first open project of each of its skills; the policy may choose.
+        Workers whose patience or hazard came by ``now`` are not offered: between events
+        (:meth:`_match_ahead`) an idle worker's departure is not settled yet, and at an event
+        one due now leaves before anyone is offered (:meth:`Replication._settle`).
         """
         if self.rounds_h > 0 or not any(self.open_lists.values()) or len(who) == 0:
             return
         wf = self.wf
         due = max(now, self.wake_due)
-        who = WorkerIdx(who[wf.seeking[who] & (wf.t_ready[who] <= due)])
+        who = WorkerIdx(who[wf.seeking[who] & (wf.t_ready[who] <= due)
+                            & (np.minimum(wf.t_patience[who], wf.t_hazard[who]) > now)])
         # consecutive workers with the same one skill take the first open project's seats
         # as a block: the same matches as one by one, since they see the same open list
         masks = wf.skills[who]
@@ -344,8 +348,23 @@ class Matching:
 
     def _at(self, time_h: float, action: Callable[[], None]) -> None:
         """Call ``action`` at ``time_h``: a SimPy timeout with a callback."""
-        timeout = self.env.timeout(time_h - self.env.now)
+        timeout = self._timeout_at(time_h)
         timeout.callbacks.append(lambda _event: action())
+
+    def _timeout_at(self, time_h: float) -> simpy.Timeout:
+        """A SimPy timeout whose event comes at ``time_h``, never a rounding step before it.
+
+        SimPy schedules it at ``now + (time_h - now)``, which rounding can leave just short of
+        ``time_h``: a project launched then would not yet be under a notice due at its launch,
+        a worker onboarded then would start before its onboarding. The delay is nudged up to
+        the first that reaches ``time_h`` (exactly, or a rounding step after it where no delay
+        lands on it).
+        """
+        now = self.env.now
+        delay = time_h - now
+        while now + delay < time_h:
+            delay = math.nextafter(delay, math.inf)
+        return self.env.timeout(delay)
 
     def _bits(self, mask: int) -> list[int]:
         return [s for s in range(len(self.skill_names)) if mask >> s & 1]

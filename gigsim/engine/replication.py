@@ -116,18 +116,18 @@ class Replication(Matching):
         """One generator's launches, each starting its project's life."""
         env, launch = self.env, self.projects.launch
         for p in ids.tolist():
-            yield env.timeout(launch[p] - env.now)
+            yield self._timeout_at(launch[p])
             env.process(self._life(p))
 
     def _life(self, p: int) -> Generator[simpy.Event, Any, None]:
         """A project's life: launch, notice (if any, after launch), end."""
-        env, projects = self.env, self.projects
+        projects = self.projects
         self._launch(p)
         notice_at = projects.notice_at[p]
         if notice_at > projects.launch[p]:  # False for NaN
-            yield env.timeout(notice_at - env.now)
+            yield self._timeout_at(notice_at)
             self._notice(p)
-        yield env.timeout(projects.end[p] - env.now)
+        yield self._timeout_at(projects.end[p])
         self._end(p)
 
     def _rounds(self) -> Generator[simpy.Event, Any, None]:
@@ -238,8 +238,8 @@ class Replication(Matching):
         """Workers ready now while seats of their skills are open take them (rule 1)."""
         if token != self.wake_token:
             return
-        # SimPy's clock reaches the wake time as now + (time - now), which can fall short of
-        # it by a rounding step: the delays ending at the wake time are due all the same
+        # the delays ending at the wake time are due (a guard: _timeout_at brings SimPy's
+        # clock to the wake time exactly, never a rounding step short of it)
         self.wake_due, self.wake_at = self.wake_at, math.inf
         now = self._event()  # offers those ready now
         self.wake_due = -math.inf

@@ -48,11 +48,20 @@ def projects(*rows: dict[str, float]) -> ProjectTable:
 
 
 def run_with(scenario_data: dict[str, Any], table: ProjectTable, **columns: Any) -> Records:
-    """Run the scenario's replication 0 on hand-made projects (and worker columns)."""
+    """Run the scenario's replication 0 on hand-made projects (and worker columns).
+
+    Given ``patience_h`` or ``t_hazard``, the first idle spell's patience deadline and the
+    timeline of idle departures are set again from them (the replication drew both already).
+    """
     rep = Replication(Scenario.from_dict(copy.deepcopy(scenario_data)), 3, 0)
     rep.projects = table
+    wf = rep.wf
     for name, values in columns.items():
-        getattr(rep.wf, name)[:] = values
+        getattr(wf, name)[:] = values
+    if {"patience_h", "t_hazard"} & set(columns):
+        onboarded = np.flatnonzero(wf.seeking)
+        wf.t_patience[onboarded] = wf.t_onboarded[onboarded] + wf.patience_h[onboarded]
+        rep.leave_line.push(wf.t_gone()[onboarded], onboarded)
     return rep.run()
 
 

@@ -140,3 +140,28 @@ def test_hazard_of_a_seat_holder_reopens_its_seat() -> None:
     assert (1, WORK, 40, 110, 0, 0) in spells(records)
     assert records.workers["leave_cause"].tolist()[0] == float(LeaveCause.HAZARD)
     assert records.projects["seats_filled"].tolist() == [2]
+
+
+def test_a_project_under_notice_from_launch_reaches_it_exactly() -> None:
+    # SimPy would reach 1.7 from 0.4 as 0.4 + (1.7 - 0.4) < 1.7: B (under notice from its
+    # launch at 1.7) must still be closed at launch, so the one worker, busy on A (0.4-100),
+    # does not take it when A ends
+    assert 0.4 + (1.7 - 0.4) < 1.7
+    records = run_with(data(workers=1), projects({"launch": 0.4, "end": 100},
+                                                 {"launch": 1.7, "end": 200, "notice_at": 1.7}))
+    assert spells(records) == sorted([(0, IDLE, 0, 0.4, -1, 0), (0, WORK, 0.4, 100, 0, 0),
+                                      (0, IDLE, 100, 400, -1, 1)])
+    assert records.projects["seats_filled"].tolist() == [1, 0]
+    assert records.projects["unfilled_seat_h"].tolist() == [0.0, 0.0]
+
+
+def test_a_wake_comes_at_the_ready_time_exactly() -> None:
+    # P opens at 0.4 with no one on board; the one worker joins at 1.7 (no delay), and the
+    # wake set at 0.4 for 1.7 starts it then: latency 0, or a rounding step above (no delay
+    # from 0.4 lands on 1.7 exactly), never below
+    scenario = data(workers=1)
+    scenario["workers"][0]["joins_at"] = "1.7h"
+    records = run_with(scenario, projects({"launch": 0.4, "end": 100}))
+    latency = records.latencies["latency_h"].tolist()[0]
+    assert 0.0 <= latency <= 1e-12
+    assert min(records.spells["start"]) == 1.7  # its idle spell starts when it joins
