@@ -40,6 +40,9 @@ from gigsim.engines import ENGINES
 
 from .test_simulation_invariants import (
     SKILL_SETS,
+    TOLERANCE_H,
+    assert_spells_tile,
+    close,
     days,
     duration_dist,
     hours,
@@ -47,7 +50,7 @@ from .test_simulation_invariants import (
     worker_groups,
 )
 
-TOL = 1e-6
+TOL = TOLERANCE_H
 ENGINE_NAMES = sorted(ENGINES)
 
 SETTINGS = settings(max_examples=50, deadline=None,
@@ -114,11 +117,6 @@ def simulate(data: dict[str, Any], engine: str) -> gigsim.Results:
                            engine=engine)
 
 
-def close(a: Any, b: Any) -> np.ndarray:
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return np.asarray(np.abs(a - b) <= TOL * np.maximum(1.0, np.abs(b)))
-
-
 def assignments(spells: pd.DataFrame) -> pd.DataFrame:
     """One row per (worker, project): the first start and last end of its training and work.
 
@@ -138,22 +136,9 @@ def assignments(spells: pd.DataFrame) -> pd.DataFrame:
 def test_spells_tile_each_stay(engine: str, data: dict[str, Any]) -> None:
     results = simulate(data, engine)
     horizon = results.scenario.simulation.horizon_h
-    spells, workers = results.spells, results.workers.set_index("worker_id")
+    spells = results.spells
     assert (spells["end_h"] >= spells["start_h"]).all()
-    assert set(spells["worker_id"]) <= set(workers.index)
-    by_worker = dict(tuple(spells.groupby("worker_id", sort=False)))
-    for worker_id, row in workers.iterrows():
-        start = max(row["joined_h"], 0.0)
-        end = horizon if math.isnan(row["left_h"]) else min(row["left_h"], horizon)
-        own = by_worker.get(worker_id)
-        if own is None:
-            assert end - start <= TOL, (worker_id, start, end)
-            continue
-        own = own.sort_values(["start_h", "end_h"], kind="stable")
-        starts, ends = own["start_h"].to_numpy(), own["end_h"].to_numpy()
-        assert close(starts[0], start), (worker_id, starts[0], start)
-        assert close(ends[-1], end), (worker_id, ends[-1], end)
-        assert close(starts[1:], ends[:-1]).all(), (worker_id, starts, ends)
+    assert_spells_tile(spells, results.workers.set_index("worker_id"), horizon)
 
 
 @pytest.mark.parametrize("engine", ENGINE_NAMES)

@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -134,6 +135,24 @@ def close(a: Any, b: Any) -> np.ndarray:
     return np.abs(a - b) <= TOLERANCE_H * np.maximum(1.0, np.abs(b))
 
 
+def assert_spells_tile(spells: pd.DataFrame, workers: pd.DataFrame, horizon: float) -> None:
+    """Each worker's spells tile its stay in the window (``workers`` indexed by worker_id)."""
+    assert set(spells["worker_id"]) <= set(workers.index)
+    by_worker = dict(tuple(spells.groupby("worker_id", sort=False)))
+    for worker_id, row in workers.iterrows():
+        start = max(row["joined_h"], 0.0)
+        end = horizon if math.isnan(row["left_h"]) else min(row["left_h"], horizon)
+        own = by_worker.get(worker_id)
+        if own is None:
+            assert end - start <= TOLERANCE_H, (worker_id, start, end)
+            continue
+        own = own.sort_values(["start_h", "end_h"], kind="stable")
+        starts, ends = own["start_h"].to_numpy(), own["end_h"].to_numpy()
+        assert close(starts[0], start), (worker_id, starts[0], start)
+        assert close(ends[-1], end), (worker_id, ends[-1], end)
+        assert close(starts[1:], ends[:-1]).all(), (worker_id, starts, ends)
+
+
 @SETTINGS
 @given(scenarios())
 def test_worker_month_accounting(scenario: Scenario) -> None:
@@ -160,20 +179,7 @@ def test_spells_tile_each_workers_time_on_the_platform(scenario: Scenario) -> No
     workers = workers_table(records).set_index("worker_id")
     assert set(spells["kind"]) <= {"assessment", "idle", "training", "work"}
     assert (spells["end_h"] >= spells["start_h"]).all()
-    by_worker = dict(tuple(spells.groupby("worker_id", sort=False)))
-    for worker_id, row in workers.iterrows():
-        start = max(row["joined_h"], 0.0)
-        end = horizon if math.isnan(row["left_h"]) else min(row["left_h"], horizon)
-        own = by_worker.get(worker_id)
-        if own is None:
-            assert end - start <= TOLERANCE_H, (worker_id, start, end)
-            continue
-        own = own.sort_values(["start_h", "end_h"], kind="stable")
-        starts, ends = own["start_h"].to_numpy(), own["end_h"].to_numpy()
-        assert close(starts[0], start), (worker_id, starts[0], start)
-        assert close(ends[-1], end), (worker_id, ends[-1], end)
-        assert close(starts[1:], ends[:-1]).all(), (worker_id, starts, ends)
-    assert set(by_worker) <= set(workers.index)
+    assert_spells_tile(spells, workers, horizon)
 
 
 @SETTINGS
