@@ -27,6 +27,7 @@ cohorts (``joins_at``) and two-skill workers, from the strategies of
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -111,6 +112,13 @@ def scenario_data(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
+def on_every_engine(test: Callable[..., None]) -> Callable[..., None]:
+    """Run ``test(engine, data)`` on every engine, over the random scenarios."""
+    runs: Callable[..., None] = pytest.mark.parametrize("engine", ENGINE_NAMES)(
+        SETTINGS(given(data=scenario_data())(test)))
+    return runs
+
+
 def simulate(data: dict[str, Any], engine: str) -> gigsim.Results:
     scenario = gigsim.Scenario.from_dict(data)
     return gigsim.simulate(scenario, replications=1, seed=scenario.simulation.seed,
@@ -130,9 +138,7 @@ def assignments(spells: pd.DataFrame) -> pd.DataFrame:
             .reset_index())
 
 
-@pytest.mark.parametrize("engine", ENGINE_NAMES)
-@SETTINGS
-@given(data=scenario_data())
+@on_every_engine
 def test_spells_tile_each_stay(engine: str, data: dict[str, Any]) -> None:
     results = simulate(data, engine)
     horizon = results.scenario.simulation.horizon_h
@@ -141,9 +147,7 @@ def test_spells_tile_each_stay(engine: str, data: dict[str, Any]) -> None:
     assert_spells_tile(spells, results.workers.set_index("worker_id"), horizon)
 
 
-@pytest.mark.parametrize("engine", ENGINE_NAMES)
-@SETTINGS
-@given(data=scenario_data())
+@on_every_engine
 def test_one_latency_row_per_release(engine: str, data: dict[str, Any]) -> None:
     results = simulate(data, engine)
     horizon = results.scenario.simulation.horizon_h
@@ -166,9 +170,7 @@ def test_one_latency_row_per_release(engine: str, data: dict[str, Any]) -> None:
     assert sorted(got) == sorted(expected)
 
 
-@pytest.mark.parametrize("engine", ENGINE_NAMES)
-@SETTINGS
-@given(data=scenario_data())
+@on_every_engine
 def test_latencies_end_at_the_next_start_or_at_leaving(engine: str,
                                                        data: dict[str, Any]) -> None:
     results = simulate(data, engine)
@@ -189,9 +191,7 @@ def test_latencies_end_at_the_next_start_or_at_leaving(engine: str,
             assert len(later) and close(ends_at, later[0]), (row, later)
 
 
-@pytest.mark.parametrize("engine", ENGINE_NAMES)
-@SETTINGS
-@given(data=scenario_data())
+@on_every_engine
 def test_projects_hold_at_most_their_seats(engine: str, data: dict[str, Any]) -> None:
     results = simulate(data, engine)
     horizon = results.scenario.simulation.horizon_h
@@ -232,9 +232,7 @@ def test_projects_hold_at_most_their_seats(engine: str, data: dict[str, Any]) ->
                                                               capacity)
 
 
-@pytest.mark.parametrize("engine", ENGINE_NAMES)
-@SETTINGS
-@given(data=scenario_data())
+@on_every_engine
 def test_income_is_hours_times_pay(engine: str, data: dict[str, Any]) -> None:
     results = simulate(data, engine)
     spells = results.spells
@@ -273,3 +271,42 @@ def test_income_is_hours_times_pay(engine: str, data: dict[str, Any]) -> None:
                       supply)
     expected = np.minimum(rate[on], supply) * length[on]
     assert close(spells["worked_h"][on][work], expected[work]).all()
+
+
+# The invariants above are checked over whatever tables a scenario gives, and an empty table
+# passes them all. So the scenarios must often give assignments, releases, completed and
+# censored latencies, projects launched in the window, training, assessments and reservations:
+# counted here over as many examples as each test draws (derandomized, so the counts are fixed).
+
+
+@pytest.mark.parametrize("engine", ENGINE_NAMES)
+def test_the_scenarios_give_tables_to_check(engine: str) -> None:
+    seen: dict[str, int] = dict.fromkeys(
+        ("examples", "assignments", "releases", "completed", "censored", "launched in window",
+         "training", "assessment", "reservable", "assignments without reservations"), 0)
+
+    @SETTINGS
+    @given(data=scenario_data())
+    def count(data: dict[str, Any]) -> None:
+        results = simulate(data, engine)
+        spans, latencies = assignments(results.spells), results.latencies
+        kinds = set(results.spells["kind"].astype(str))
+        reservable = data["dispatch"]["pre_assign_on_notice"] and any(
+            "notice" in gen for gen in data["projects"])
+        for key, happened in (
+                ("examples", True), ("assignments", len(spans) > 0),
+                ("releases", (latencies["cause"] != "onboarded").any()),
+                ("completed", (~latencies["censored"]).any()),
+                ("censored", latencies["censored"].any()),
+                ("launched in window", (results.projects["launch_h"] >= 0).any()),
+                ("training", "training" in kinds), ("assessment", "assessment" in kinds),
+                ("reservable", reservable),
+                ("assignments without reservations", not reservable and len(spans) > 0)):
+            seen[key] += bool(happened)
+
+    count()
+    print(engine, seen)
+    rare = ("training", "assessment", "reservable")
+    thin = {key: n for key, n in seen.items()
+            if key != "examples" and n < (3 if key in rare else seen["examples"] // 5)}
+    assert not thin, f"{engine}: too few of {seen['examples']} scenarios exercise {thin}"
