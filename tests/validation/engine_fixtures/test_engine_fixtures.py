@@ -153,8 +153,10 @@ def _paired(name: str, metric: str, reference: pd.Series, other: pd.Series) -> s
         return (f"{name} / {metric}: defined in {int(other.notna().sum())} replications,"
                 f" v1 in {int(reference.notna().sum())}")
     difference = (other[both] - reference[both]).to_numpy(dtype=float)
+    if len(difference) == 0:
+        return None  # undefined in every replication on both engines
     if len(difference) < 2:
-        return None
+        return f"{name} / {metric}: too few replications with a value ({len(difference)})"
     mean = float(difference.mean())
     se = float(difference.std(ddof=1) / math.sqrt(len(difference)))
     if se == 0:
@@ -198,3 +200,24 @@ def test_recording_writes_what_the_comparison_reads(tmp_path: Path) -> None:
         assert entry["metrics"][metric]["n"] == expected["n"] == 3
         assert entry["metrics"][metric]["mean"] == pytest.approx(expected["mean"], rel=1e-12)
     assert [p.name for p in tmp_path.iterdir()] == ["fixtures.json"]  # no temporary left
+
+
+def test_the_comparisons_can_fail() -> None:
+    """Both comparisons flag a shift, a constant that differs, and a value defined too rarely."""
+    base = pd.Series([10.0, 11.0, 9.0, 10.5, 9.5, 10.0])
+    recorded = fv.mean_and_se(base)
+    assert _compare("v", "m", recorded, fv.mean_and_se(base)) is None
+    assert _compare("v", "m", recorded, fv.mean_and_se(base + 5.0)) is not None
+    constant = fv.mean_and_se(pd.Series([3.0] * 6))
+    assert _compare("v", "m", constant, constant) is None
+    assert _compare("v", "m", constant, fv.mean_and_se(pd.Series([3.001] * 6))) is not None
+    assert _compare("v", "m", recorded, fv.mean_and_se(pd.Series([10.0]))) is not None
+    noise = pd.Series([0.01, -0.02, 0.015, -0.005, 0.0, 0.01])
+    assert _paired("v", "m", base, base + noise) is None
+    assert _paired("v", "m", base, base + 0.5 + noise) is not None
+    assert _paired("v", "m", base, base + 0.5) is not None  # same shift in every replication
+    assert _paired("v", "m", base, base.where(base > 10.0)) is not None  # defined differently
+    one = pd.Series([math.nan] * 5 + [4.0])
+    assert _paired("v", "m", one, one + 1.0) is not None
+    nowhere = pd.Series([math.nan] * 6)
+    assert _paired("v", "m", nowhere, nowhere) is None
