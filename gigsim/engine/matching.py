@@ -53,7 +53,6 @@ class Matching:
     key_fixed: bool
     ready_line: Timeline
     wake_at: float
-    wake_due: float
     wake_token: int
     hazard_before: float
     lotteries: dict[str, SlotDraws]
@@ -142,7 +141,7 @@ class Matching:
         Only those ending now can find a seat open: while seats are open a wake is due at the
         next delay end (:meth:`_schedule_wake`); the others are in the pool.
         """
-        times, workers = self._pop_ready(max(now, self.wake_due))
+        times, workers = self._pop_ready(now)
         if len(workers) == 0 or self.rounds_h > 0 or not any(self.open_lists.values()):
             return
         wf = self.wf
@@ -183,8 +182,7 @@ class Matching:
         if self.rounds_h > 0 or not any(self.open_lists.values()) or len(who) == 0:
             return
         wf = self.wf
-        due = max(now, self.wake_due)
-        who = WorkerIdx(who[wf.seeking[who] & (wf.t_ready[who] <= due)
+        who = WorkerIdx(who[wf.seeking[who] & (wf.t_ready[who] <= now)
                             & (np.minimum(wf.t_patience[who], wf.t_hazard[who]) > now)])
         # consecutive workers with the same one skill take the first open project's seats
         # as a block: the same matches as one by one, since they see the same open list

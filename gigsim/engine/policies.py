@@ -30,7 +30,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from gigsim.dispatch import DispatchSettings
-from gigsim.dispatch.policy import PolicyError, get_policy, option_names
+from gigsim.dispatch.policy import PolicyAnswerError, PolicyError, get_policy, option_names
 from gigsim.errors import GigsimError
 from gigsim.units import parse_duration
 
@@ -134,56 +134,50 @@ class ArrayPolicy(Protocol):
 # --- the built-ins ----------------------------------------------------------------------------
 
 
-class LongestIdle:
-    """First come, first served: the worker freed longest ago is matched first."""
+class _Builtin:
+    """What the built-ins share: the ``rng`` they are built with.
+
+    By default they read no income and their keys are fixed while a worker waits.
+    """
 
     reads_income = False
     key_fixed = True
 
     def __init__(self, rng: np.random.Generator) -> None:
         self.rng = rng
+
+
+class LongestIdle(_Builtin):
+    """First come, first served: the worker freed longest ago is matched first."""
 
     def key(self, candidates: Candidates, project: ProjectView) -> np.ndarray:
         """The time each worker was freed."""
         return candidates.idle_since
 
 
-class RandomOrder:
+class RandomOrder(_Builtin):
     """Every waiting worker is equally likely to be matched next."""
-
-    reads_income = False
-    key_fixed = True
-
-    def __init__(self, rng: np.random.Generator) -> None:
-        self.rng = rng
 
     def key(self, candidates: Candidates, project: ProjectView) -> np.ndarray:
         """Each worker's lottery draw for this pool entry."""
         return candidates.lottery
 
 
-class BestRated:
+class BestRated(_Builtin):
     """The highest-rated worker first; ties go to the longest idle."""
-
-    reads_income = False
-    key_fixed = True
-
-    def __init__(self, rng: np.random.Generator) -> None:
-        self.rng = rng
 
     def key(self, candidates: Candidates, project: ProjectView) -> np.ndarray:
         """Minus the quality, then the time freed."""
         return np.column_stack((-candidates.quality, candidates.idle_since))
 
 
-class LeastEarned:
+class LeastEarned(_Builtin):
     """Fair share: the worker who earned least over a trailing window goes first."""
 
     reads_income = True
-    key_fixed = True
 
     def __init__(self, rng: np.random.Generator, window: str = "4w") -> None:
-        self.rng = rng
+        super().__init__(rng)
         self.window_h = parse_duration(window)
         if self.window_h <= 0:
             raise ValueError(f"window must be a positive duration, got {window!r}")
@@ -194,17 +188,17 @@ class LeastEarned:
                                 candidates.idle_since))
 
 
-class SkillAware:
+class SkillAware(_Builtin):
     """Keeps specialists for specialist work (docs/model.md §7, ``skill-aware``).
 
     The fewest-skilled candidates go first, longest idle first, except that a candidate with
     more skills idle for longer than ``threshold`` competes with them by idle time.
     """
 
-    reads_income = False
+    key_fixed = False  # a candidate idle past the threshold changes class while waiting
 
     def __init__(self, rng: np.random.Generator, threshold: str = "2w") -> None:
-        self.rng = rng
+        super().__init__(rng)
         self.threshold_h = parse_duration(threshold)
 
     def key(self, candidates: Candidates, project: ProjectView) -> np.ndarray:
@@ -252,21 +246,26 @@ def build_array_policy(settings: DispatchSettings, rng: np.random.Generator) -> 
 
 def checked_key(policy: str, project: int, answer: object, n: int, what: str = "key"
                 ) -> np.ndarray:
-    """A policy's answer as an ``(n, k)`` float array, or one line saying what is wrong."""
+    """A policy's answer as an ``(n, k)`` float array, or one line saying what is wrong.
+
+    The second engine's counterpart of :func:`gigsim.dispatch.policy.checked_priority` (one
+    answer per worker there, one array per fill here): both raise :class:`PolicyAnswerError`.
+    """
     where = f"policy {policy!r}, {what}() for project {project}"
     if not isinstance(answer, np.ndarray) or answer.dtype.kind not in "biuf":
         kind = (f"an array of {answer.dtype}" if isinstance(answer, np.ndarray)
                 else type(answer).__name__)
-        raise GigsimError(f"{where}: returned {kind}, expected a numpy array of numbers")
+        raise PolicyAnswerError(f"{where}: returned {kind}, expected a numpy array of numbers")
     if answer.ndim == 1:
         answer = answer[:, None]
     if answer.ndim != 2 or answer.shape[1] == 0:
-        raise GigsimError(f"{where}: returned shape {answer.shape}, expected ({n},) or ({n}, k)")
+        raise PolicyAnswerError(f"{where}: returned shape {answer.shape}, expected ({n},) or"
+                                f" ({n}, k)")
     if answer.shape[0] != n:
-        raise GigsimError(f"{where}: returned {answer.shape[0]} rows for {n}")
+        raise PolicyAnswerError(f"{where}: returned {answer.shape[0]} rows for {n}")
     answer = answer.astype(float, copy=False)
     if not np.isfinite(answer).all():
-        raise GigsimError(f"{where}: returned NaN or infinity")
+        raise PolicyAnswerError(f"{where}: returned NaN or infinity")
     return answer
 
 

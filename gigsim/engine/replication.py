@@ -86,7 +86,6 @@ class Replication(Matching):
         self.reservers: dict[int, dict[int, None]] = {}
         self.open_lists: dict[int, dict[int, None]] = {}  # skill -> projects with open seats
         self.wake_at = math.inf
-        self.wake_due = -math.inf
         self.wake_token = 0
         self.hazard_before = math.inf  # the earliest seat holder's departure scheduled
         # pools kept ranked between fills, for policies whose keys do not change while waiting
@@ -238,11 +237,10 @@ class Replication(Matching):
         """Workers ready now while seats of their skills are open take them (rule 1)."""
         if token != self.wake_token:
             return
-        # the delays ending at the wake time are due (a guard: _timeout_at brings SimPy's
-        # clock to the wake time exactly, never a rounding step short of it)
-        self.wake_due, self.wake_at = self.wake_at, math.inf
+        # _timeout_at brings SimPy's clock to the wake time, never a rounding step short of
+        # it: the delays ending then are due now
+        self.wake_at = math.inf
         now = self._event()  # offers those ready now
-        self.wake_due = -math.inf
         self._match_ahead(now)
         self._schedule_wake(now)
 
