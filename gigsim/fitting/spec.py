@@ -22,7 +22,6 @@ own value where it is a number or duration within the bounds, else to the middle
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import math
@@ -36,6 +35,7 @@ from gigsim.errors import ScenarioError
 from gigsim.scenario import Scenario, load_scenario
 from gigsim.schema import Section, read_toml
 from gigsim.statistics import METRICS
+from gigsim.sweep.spec import _merge
 from gigsim.units import DurationError, parse_duration
 
 DEFAULT_MAX_EVALUATIONS = 40
@@ -253,12 +253,3 @@ def _targets(root: Section, source: str) -> tuple[Target, ...]:
         out.append(Target(metric, value, tolerance, weight, error))
     return tuple(out)
 
-
-def _merge(data: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
-    out = copy.deepcopy(dict(data))
-    for key, value in changes.items():
-        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
