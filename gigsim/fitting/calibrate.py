@@ -29,6 +29,7 @@ saved evaluations and computes only the rest.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import math
 import shutil
@@ -45,7 +46,7 @@ from gigsim.errors import GigsimError
 from gigsim.fitting.spec import CalibrationSpec, Parameter
 from gigsim.statistics import METRICS, t_interval
 from gigsim.sweep.backends import Backend, SerialBackend
-from gigsim.sweep.store import write_json
+from gigsim.sweep.store import write_atomically, write_json
 from gigsim.sweep.task import RunTask
 
 Z_95 = 1.959963984540054
@@ -361,9 +362,9 @@ def write_calibration(result: Calibration, folder: str | Path,
     weights = sum(t.weight for t in spec.targets)
     for name, figure in (("objective", objective_figure(result.trace, weights)),
                          ("targets", targets_figure(result.targets))):
-        staging = out / f".{name}.png.tmp"
-        figure.savefig(staging, dpi=110, format="png")
-        staging.replace(out / f"{name}.png")
+        png = io.BytesIO()
+        figure.savefig(png, dpi=110, format="png")
+        write_atomically(out / f"{name}.png", png.getvalue())
         files.append(f"{name}.png")
     write_json(out / "manifest.json", {
         "gigsim_version": __version__, "calibration": spec.name,
