@@ -153,10 +153,10 @@ class Evaluator:
 
 
 def prepare_folder(spec: CalibrationSpec, out: Path, resume: bool, force: bool) -> None:
-    """Refuse a folder that cannot be used; with ``force`` empty it; write the state file."""
-    if resume and force:
-        raise GigsimError("--resume and --force: give one (--resume keeps the saved"
-                          " evaluations, --force discards them)")
+    """Refuse a folder that cannot be used; with ``force`` empty it; write the state file.
+
+    :func:`calibrate`, its only caller, has already refused ``resume`` with ``force``.
+    """
     state = out / STATE_FILE
     if out.exists():
         held = None
