@@ -29,6 +29,7 @@ saved evaluations and computes only the rest.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import math
 import shutil
@@ -43,9 +44,9 @@ from scipy import optimize
 
 from gigsim.errors import GigsimError
 from gigsim.fitting.spec import CalibrationSpec, Parameter
-from gigsim.statistics import METRICS, t_interval
+from gigsim.statistics import METRICS, metric_interval
 from gigsim.sweep.backends import Backend, SerialBackend
-from gigsim.sweep.store import write_json
+from gigsim.sweep.store import write_atomically, write_json
 from gigsim.sweep.task import RunTask
 
 Z_95 = 1.959963984540054
@@ -152,10 +153,10 @@ class Evaluator:
 
 
 def prepare_folder(spec: CalibrationSpec, out: Path, resume: bool, force: bool) -> None:
-    """Refuse a folder that cannot be used; with ``force`` empty it; write the state file."""
-    if resume and force:
-        raise GigsimError("--resume and --force: give one (--resume keeps the saved"
-                          " evaluations, --force discards them)")
+    """Refuse a folder that cannot be used; with ``force`` empty it; write the state file.
+
+    :func:`calibrate`, its only caller, has already refused ``resume`` with ``force``.
+    """
     state = out / STATE_FILE
     if out.exists():
         held = None
@@ -292,8 +293,8 @@ def _targets_table(spec: CalibrationSpec, before: Evaluation | None, after: Eval
         for label, evaluation in (("before", before), ("achieved", after)):
             if evaluation is None:
                 continue
-            mean, low, high = t_interval(evaluation.per_replication[target.metric].tolist())
-            low, high = max(low, 0.0), min(high, _ceiling(target.metric))  # what is possible
+            mean, low, high = metric_interval(
+                target.metric, evaluation.per_replication[target.metric].to_numpy(dtype=float))
             row.update({f"{label}_mean": mean, f"{label}_ci_low": low,
                         f"{label}_ci_high": high})
         achieved = row["achieved_mean"]
@@ -301,12 +302,6 @@ def _targets_table(spec: CalibrationSpec, before: Evaluation | None, after: Eval
                                        + 1e-12) if not math.isnan(achieved) else False
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def _ceiling(metric: str) -> float:
-    """The largest value a metric can take: 1 for shares and ratios, else none."""
-    ratios = ("effective_to_paid_wage", "income_gini")
-    return 1.0 if metric.endswith("_share") or metric in ratios else math.inf
 
 
 def _trace_table(spec: CalibrationSpec, trace: list[Evaluation]) -> pd.DataFrame:
@@ -361,9 +356,9 @@ def write_calibration(result: Calibration, folder: str | Path,
     weights = sum(t.weight for t in spec.targets)
     for name, figure in (("objective", objective_figure(result.trace, weights)),
                          ("targets", targets_figure(result.targets))):
-        staging = out / f".{name}.png.tmp"
-        figure.savefig(staging, dpi=110, format="png")
-        staging.replace(out / f"{name}.png")
+        png = io.BytesIO()
+        figure.savefig(png, dpi=110, format="png")
+        write_atomically(out / f"{name}.png", png.getvalue())
         files.append(f"{name}.png")
     write_json(out / "manifest.json", {
         "gigsim_version": __version__, "calibration": spec.name,

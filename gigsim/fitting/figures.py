@@ -101,7 +101,7 @@ def objective_figure(trace: pd.DataFrame, at_tolerance: float | None = None) -> 
                  label="every target at its tolerance")
     axes.set_yscale("log")
     axes.set_xlabel("evaluation")
-    axes.set_ylabel("Σ ((achieved − target) / tolerance)²")
+    axes.set_ylabel("Σ weight · ((achieved − target) / tolerance)²")
     axes.set_title("Calibration: the objective's trace", fontsize="medium")
     axes.grid(True, alpha=0.3)
     axes.legend(fontsize="small")

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -338,8 +338,7 @@ def _with_distance(fit: Fit, sample: Sample, curve: Survival) -> Fit:
     before = np.r_[1.0, after[:-1]]
     gap = max(float(np.max(np.abs(after - fit.survival(times)))),
               float(np.max(np.abs(before - fit.survival(times, left=True)))))
-    return Fit(fit.family, fit.params, fit.ci_low, fit.ci_high, fit.log_likelihood, fit.aic,
-               gap, fit.kind, fit.values, fit.note)
+    return replace(fit, km_distance=gap)
 
 
 def _empirical(sample: Sample, curve: Survival) -> Fit:

@@ -22,7 +22,6 @@ own value where it is a number or duration within the bounds, else to the middle
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import math
@@ -36,6 +35,7 @@ from gigsim.errors import ScenarioError
 from gigsim.scenario import Scenario, load_scenario
 from gigsim.schema import Section, read_toml
 from gigsim.statistics import METRICS
+from gigsim.sweep.spec import _merge
 from gigsim.units import DurationError, parse_duration
 
 DEFAULT_MAX_EVALUATIONS = 40
@@ -234,31 +234,11 @@ def _targets(root: Section, source: str) -> tuple[Target, ...]:
             raise ScenarioError(source, where, f"unknown metric (known: {', '.join(METRICS)})")
         if not isinstance(raw, Mapping) or not {"value", "tolerance"} <= set(raw):
             raise ScenarioError(source, where, "expected { value = ..., tolerance = ... }")
-        unknown = set(raw) - {"value", "tolerance", "weight", "standard_error"}
-        if unknown:
-            raise ScenarioError(source, f"{where}.{sorted(unknown)[0]}", "unknown key (expected"
-                                " value, tolerance, weight, standard_error)")
-        value = _number(raw["value"], source, f"{where}.value", False)
-        tolerance = _number(raw["tolerance"], source, f"{where}.tolerance", False)
-        weight = _number(raw.get("weight", 1.0), source, f"{where}.weight", False)
-        error = _number(raw.get("standard_error", 0.0), source, f"{where}.standard_error",
-                        False)
-        if tolerance <= 0:
-            raise ScenarioError(source, f"{where}.tolerance", f"must be positive, got"
-                                f" {tolerance:g}")
-        if weight <= 0:
-            raise ScenarioError(source, f"{where}.weight", f"must be positive, got {weight:g}")
-        if error < 0:
-            raise ScenarioError(source, f"{where}.standard_error", "must be 0 or more")
-        out.append(Target(metric, value, tolerance, weight, error))
+        table = Section(raw, source, where)
+        out.append(Target(metric, table.number("value"),
+                          table.number("tolerance", positive=True),
+                          table.number("weight", 1.0, positive=True),
+                          table.number("standard_error", 0.0, non_negative=True)))
+        table.finish()
     return tuple(out)
 
-
-def _merge(data: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
-    out = copy.deepcopy(dict(data))
-    for key, value in changes.items():
-        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out

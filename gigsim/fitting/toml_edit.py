@@ -10,7 +10,6 @@ know, such as dotted keys), the copy is written from the data instead, without c
 from __future__ import annotations
 
 import json
-import os
 import re
 import textwrap
 import tomllib
@@ -22,6 +21,7 @@ import tomli_w
 
 from gigsim.errors import GigsimError, ScenarioError
 from gigsim.scenario import Scenario, apply_overrides
+from gigsim.sweep.store import write_atomically
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _ARRAYS = ("workers", "projects")
@@ -174,12 +174,7 @@ def scenario_copy(source: str | Path, out: str | Path, overrides: Mapping[str, A
     return edited, scenario
 
 
+
 def write_text(path: str | Path, text: str) -> None:
     """Write ``text`` to a temporary file beside ``path`` and rename it into place."""
-    path = Path(path)
-    staging = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        staging.write_text(text, encoding="utf-8")
-        os.replace(staging, path)
-    finally:
-        staging.unlink(missing_ok=True)
+    write_atomically(Path(path), text)
