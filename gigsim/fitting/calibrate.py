@@ -293,8 +293,8 @@ def _targets_table(spec: CalibrationSpec, before: Evaluation | None, after: Eval
         for label, evaluation in (("before", before), ("achieved", after)):
             if evaluation is None:
                 continue
-            mean, low, high = metric_interval(
-                target.metric, evaluation.per_replication[target.metric].to_numpy(dtype=float))
+            mean, low, high = metric_interval(target.metric,
+                                              evaluation.per_replication[target.metric])
             row.update({f"{label}_mean": mean, f"{label}_ci_low": low,
                         f"{label}_ci_high": high})
         achieved = row["achieved_mean"]
