@@ -9,8 +9,7 @@ submitted; the answer on show stays, dimmed, with a progress bar, until the new 
 from __future__ import annotations
 
 import logging
-import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -51,13 +50,10 @@ class GigsimApp:
     roles: dict[str, Role]
     default: Params
     folder: Path
-    _closed: list[bool] = field(default_factory=list)
 
     def close(self) -> None:
-        """Stop every computation and the worker processes."""
-        if not self._closed:
-            self._closed.append(True)
-            self.pool.close()
+        """Stop every computation and the worker processes (again: nothing more to stop)."""
+        self.pool.close()
 
 
 def default_role(roles: dict[str, Role]) -> Role:
@@ -224,7 +220,7 @@ def _server(pool: EstimatePool, roles: dict[str, Role]) -> Any:
             except InputError:
                 wage = 0.0
             stale = bool(message_v.get()) or shown.params != asked_v.get()
-            return answer_view(shown, wage if math.isfinite(wage) else 0.0, stale=stale)
+            return answer_view(shown, wage, stale=stale)
 
         session.on_ended(drop_job)
 
