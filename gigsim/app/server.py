@@ -43,13 +43,10 @@ BUSY_RETRY_S = 1.0
 
 @dataclass
 class GigsimApp:
-    """The Shiny app with its pool and roles; :meth:`close` stops the pool."""
+    """The Shiny app and its pool; :meth:`close` stops the pool."""
 
     app: App
     pool: EstimatePool
-    roles: dict[str, Role]
-    default: Params
-    folder: Path
 
     def close(self) -> None:
         """Stop every computation and the worker processes (again: nothing more to stop)."""
@@ -62,23 +59,20 @@ def default_role(roles: dict[str, Role]) -> Role:
     return roles.get(f"{file}/{group}", next(iter(roles.values())))
 
 
-def create_app(folder: Path, workers: int | None = None, queue: int | None = None,
-               precompute: bool = True) -> GigsimApp:
+def create_app(folder: Path, workers: int | None = None) -> GigsimApp:
     """The app over the scenario files in ``folder``, with ``workers`` worker processes.
 
-    With ``precompute`` the default question is computed at once, so the first page shows
-    its answer without waiting.
+    The default question is computed at once, so the first page shows its answer without
+    waiting.
     """
     roles = list_roles(folder)
     role = default_role(roles)
     default = check_params(roles, role.key, DEFAULT_HOURS_PER_WEEK, DEFAULT_MONTHS,
                            FIRST_REPLICATIONS)
-    pool = EstimatePool(folder, workers=workers, queue=queue)
-    if precompute:
-        pool.submit(role, default)  # never given back: its answer stays in the cache
+    pool = EstimatePool(folder, workers=workers)
+    pool.submit(role, default)  # never given back: its answer stays in the cache
     pool.warm()
-    app = App(page(roles, role), _server(pool, roles))
-    return GigsimApp(app, pool, roles, default, folder)
+    return GigsimApp(App(page(roles, role), _server(pool, roles)), pool)
 
 
 def _message(text: str) -> Tag | str:
