@@ -25,8 +25,16 @@ from gigsim.estimate import Estimate, estimate
 from gigsim.estimate_plots import estimate_figures
 from gigsim.results import Results
 from gigsim.scenario import load_scenario
-from gigsim.units import HOURS_PER_DAY
-from gigsim.verdict import market_sentence, meaning, verdict_lines, warning, who_is_followed
+from gigsim.verdict import (
+    days,
+    market_sentence,
+    meaning,
+    money,
+    pct,
+    verdict_lines,
+    warning,
+    who_is_followed,
+)
 
 FIGURE_DPI = 80
 # the estimate's figures the page shows, with the words that stand for each one (alt text)
@@ -90,19 +98,19 @@ def _alt(name: str, est: Estimate) -> str:
     monthly = est.monthly
     if name == "income_fan":
         medians = [v for v in monthly["p50_usd"] if not math.isnan(v)]
-        span = (f"the median runs from ${min(medians):,.0f} to ${max(medians):,.0f}"
+        span = (f"the median runs from {money(min(medians))} to {money(max(medians))}"
                 if medians else "no income data")
         return (f"Fan chart of monthly income by month since applying, months 1 to"
                 f" {est.months}, with the P10–P90 band: {span}.")
     if name == "zero_income":
         shares = [v for v in monthly["zero_share"] if not math.isnan(v)]
-        span = (f"from {min(shares):.0%} to {max(shares):.0%}" if shares else "no data")
+        span = f"from {pct(min(shares))} to {pct(max(shares))}" if shares else "no data"
         return (f"Bar chart of the chance of a month with no income, by month since applying,"
                 f" with 95% intervals: {span}.")
-    median = est.drought.median / HOURS_PER_DAY
+    median = est.drought.median
     return ("Drought curve: the share of idle spells between projects lasting longer than"
             f" each number of days, over {est.drought.n} spells; median "
-            + ("beyond the data" if math.isnan(median) else f"{median:.0f} days") + ".")
+            + ("beyond the data" if math.isnan(median) else days(median)) + ".")
 
 
 @dataclass(frozen=True)

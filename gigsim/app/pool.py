@@ -29,7 +29,7 @@ import time
 from collections import OrderedDict
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +113,7 @@ class Job:
     total: int  # replications
     numbers_path: str
     waiters: int = 1
-    cancelled: bool = field(default=False)
+    cancelled: bool = False
     numbers: Any = None  # the answer without its figures, once the worker has left it
     finished_at: int | None = None  # replications done when it ended (its slot is reused)
 
@@ -208,12 +208,12 @@ class EstimatePool:
         with self._lock:
             if self._jobs.get(job.key) is job:
                 del self._jobs[job.key]
-            job.finished_at = (job.total if not future.cancelled()
-                               and future.exception() is None else int(self._done[job.slot]))
+            failed = future.cancelled() or future.exception() is not None
+            job.finished_at = int(self._done[job.slot]) if failed else job.total
             self._free.append(job.slot)
             with contextlib.suppress(FileNotFoundError):
                 os.remove(job.numbers_path)
-            if future.cancelled() or future.exception() is not None:
+            if failed:
                 return
             self._cache[job.key] = future.result()
             self._cache.move_to_end(job.key)

@@ -9,8 +9,7 @@ submitted; the answer on show stays, dimmed, with a progress bar, until the new 
 from __future__ import annotations
 
 import logging
-import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,20 +43,14 @@ BUSY_RETRY_S = 1.0
 
 @dataclass
 class GigsimApp:
-    """The Shiny app with its pool and roles; :meth:`close` stops the pool."""
+    """The Shiny app and its pool; :meth:`close` stops the pool."""
 
     app: App
     pool: EstimatePool
-    roles: dict[str, Role]
-    default: Params
-    folder: Path
-    _closed: list[bool] = field(default_factory=list)
 
     def close(self) -> None:
-        """Stop every computation and the worker processes."""
-        if not self._closed:
-            self._closed.append(True)
-            self.pool.close()
+        """Stop every computation and the worker processes (again: nothing more to stop)."""
+        self.pool.close()
 
 
 def default_role(roles: dict[str, Role]) -> Role:
@@ -66,23 +59,20 @@ def default_role(roles: dict[str, Role]) -> Role:
     return roles.get(f"{file}/{group}", next(iter(roles.values())))
 
 
-def create_app(folder: Path, workers: int | None = None, queue: int | None = None,
-               precompute: bool = True) -> GigsimApp:
+def create_app(folder: Path, workers: int | None = None) -> GigsimApp:
     """The app over the scenario files in ``folder``, with ``workers`` worker processes.
 
-    With ``precompute`` the default question is computed at once, so the first page shows
-    its answer without waiting.
+    The default question is computed at once, so the first page shows its answer without
+    waiting.
     """
     roles = list_roles(folder)
     role = default_role(roles)
     default = check_params(roles, role.key, DEFAULT_HOURS_PER_WEEK, DEFAULT_MONTHS,
                            FIRST_REPLICATIONS)
-    pool = EstimatePool(folder, workers=workers, queue=queue)
-    if precompute:
-        pool.submit(role, default)  # never given back: its answer stays in the cache
+    pool = EstimatePool(folder, workers=workers)
+    pool.submit(role, default)  # never given back: its answer stays in the cache
     pool.warm()
-    app = App(page(roles, role), _server(pool, roles))
-    return GigsimApp(app, pool, roles, default, folder)
+    return GigsimApp(App(page(roles, role), _server(pool, roles)), pool)
 
 
 def _message(text: str) -> Tag | str:
@@ -224,7 +214,7 @@ def _server(pool: EstimatePool, roles: dict[str, Role]) -> Any:
             except InputError:
                 wage = 0.0
             stale = bool(message_v.get()) or shown.params != asked_v.get()
-            return answer_view(shown, wage if math.isfinite(wage) else 0.0, stale=stale)
+            return answer_view(shown, wage, stale=stale)
 
         session.on_ended(drop_job)
 

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _chromium import FLAGS, chromium_or_skip, unavailable
 
 from gigsim.app.inputs import FIRST_REPLICATIONS, MAX_MONTHS
 from gigsim.scenario import load_scenario
 
-from ._browser import FLAGS, chromium_or_skip, unavailable
 from .conftest import Server
 
 try:
@@ -36,7 +36,7 @@ def browser() -> Iterator[Browser]:
     if sync_playwright is None:
         unavailable("playwright is not installed: pip install -e '.[dev]'")
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=FLAGS,
+        launched = playwright.chromium.launch(executable_path=executable, args=list(FLAGS),
                                               timeout=TIMEOUT_MS)
         yield launched
         launched.close()

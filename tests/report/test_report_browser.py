@@ -20,13 +20,12 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import _chromium
 import numpy as np
 import pytest
 from matplotlib import image
 
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--hide-scrollbars")
+FLAGS = (*_chromium.FLAGS, "--hide-scrollbars")
 
 PROBE = """<script>
 window.__errors = [];
@@ -47,27 +46,9 @@ window.addEventListener("load", function () {
 </script>"""
 
 
-def _chromium() -> str | None:
-    configured = os.environ.get("GIGSIM_CHROMIUM")
-    if configured:
-        return configured
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    found = _chromium()
-    if found is None:
-        message = ("headless Chromium is not installed: apt-get install chromium (Debian,"
-                   " Ubuntu), or set GIGSIM_CHROMIUM to a Chromium or Chrome binary")
-        if os.environ.get("CI"):
-            pytest.fail(f"{message}; .ci/run should have installed it")
-        pytest.skip(message)
-    return found
+    return _chromium.chromium_or_skip()
 
 
 def _run(chromium: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:

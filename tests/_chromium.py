@@ -1,5 +1,9 @@
-"""Finding a Chromium for the browser tests, as tests/report does: skip without one, but
-fail under CI (``CI`` set), where ``.ci/run`` installs Debian's ``chromium``."""
+"""Finding a Chromium for the browser tests (tests/report and tests/app): skip without one,
+but fail under CI (``CI`` set), where ``.ci/run`` installs Debian's ``chromium``.
+
+Pytest puts this folder on ``sys.path`` (for ``tests/conftest.py``), so a test imports this
+module as ``_chromium``.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,9 @@ import pytest
 
 # The machine has no network: without the background-networking flags Chromium floods it with
 # refused connections. Nothing here downloads a browser; Playwright drives this one.
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage"]
+         "--disable-dev-shm-usage")
 
 
 def chromium_or_skip() -> str:
