@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from gigsim.estimate import DEFAULT_REFERENCE_WAGE_USD
+from gigsim.statistics import replications_warning
 from gigsim.units import HOURS_PER_DAY
 
 if TYPE_CHECKING:
@@ -122,8 +123,7 @@ def warning(est: Estimate, for_page: bool = False) -> str | None:
 
     ``for_page`` leaves out the option that gives more (``-r``), which a page does not have.
     """
-    text = est.warning
-    return text.replace(" (-r)", "") if text and for_page else text
+    return replications_warning(est.replications, option=not for_page)
 
 
 def _hours(value: float) -> str:
