@@ -11,6 +11,7 @@ people as ``gigsim run``; ``stay=True`` follows applicants who never quit. See d
 from __future__ import annotations
 
 import copy
+import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -114,6 +115,14 @@ def check_inputs(hours_per_week: float, months: int) -> None:
     if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
         raise GigsimError(f"--months: must be a whole number from 1 to {MAX_MONTHS},"
                           f" got {months!r}")
+
+
+def check_reference_wage(reference_wage_usd: float) -> None:
+    """Refuse a reference wage that is not a finite number of dollars, 0 or more."""
+    if not (isinstance(reference_wage_usd, int | float) and reference_wage_usd >= 0
+            and math.isfinite(reference_wage_usd)):
+        raise GigsimError(f"--reference-wage: must be a number of dollars, 0 or more,"
+                          f" got {reference_wage_usd!r}")
 
 
 def _check_scale(market_scale: float) -> None:

@@ -36,9 +36,9 @@ from gigsim.cohort import (  # re-exported: the estimate's public names
     PROFILES,
     bundled_scenarios_dir,
     check_inputs,
+    check_reference_wage,
     cohort_scenario,
     default_sizes,
-    find_group,
     load_profile,
     market_scenario,
 )
@@ -60,8 +60,8 @@ from gigsim.survival import (
 from gigsim.units import HOURS_PER_MONTH, HOURS_PER_WEEK
 
 __all__ = ["MAX_MONTHS", "PROFILES", "Estimate", "bundled_scenarios_dir", "check_inputs",
-           "cohort_scenario", "default_sizes", "estimate", "estimate_profile", "load_profile",
-           "market_scenario"]
+           "check_reference_wage", "cohort_scenario", "default_sizes", "estimate",
+           "estimate_profile", "load_profile", "market_scenario"]
 
 DEFAULT_REPLICATIONS = 16
 DEFAULT_REFERENCE_WAGE_USD = 15.0
@@ -206,13 +206,8 @@ def estimate(scenario: Scenario, group: str, hours_per_week: float = 20.0, month
     replication.
     """
     started = time.perf_counter()
-    if not (isinstance(reference_wage_usd, int | float) and reference_wage_usd >= 0
-            and math.isfinite(reference_wage_usd)):
-        from gigsim.errors import GigsimError
-
-        raise GigsimError(f"--reference-wage: must be a number of dollars, 0 or more,"
-                          f" got {reference_wage_usd!r}")
-    default_scale, default_cohort = default_sizes(scenario, find_group(scenario, group).name)
+    check_reference_wage(reference_wage_usd)
+    default_scale, default_cohort = default_sizes(scenario, group)
     market_scale = default_scale if market_scale is None else market_scale
     cohort = default_cohort if cohort is None else cohort
     run, cohort_group = cohort_scenario(scenario, group, hours_per_week, months, cohort,

@@ -24,6 +24,7 @@ from gigsim.estimate import (
     MAX_MONTHS,
     PROFILES,
     check_inputs,
+    check_reference_wage,
     cohort_scenario,
     estimate,
     load_profile,
@@ -96,9 +97,7 @@ def _estimate(profile: str | None, scenario_path: str | None, group: str | None,
               market_scale: float | None, reference_wage: float, stay: bool,
               report_path: str | None, force: bool, as_json: bool) -> None:
     check_inputs(hours_per_week, months)
-    if not reference_wage >= 0 or reference_wage == float("inf"):
-        raise GigsimError(f"--reference-wage: must be a number of dollars, 0 or more,"
-                          f" got {reference_wage}")
+    check_reference_wage(reference_wage)
     if report_path is not None:
         target = Path(report_path)
         if target.exists() and not force:
