@@ -47,6 +47,7 @@ from gigsim.runner import Progress, simulate
 from gigsim.scenario import Scenario
 from gigsim.statistics import (
     nonnegative_interval,
+    paid_hours,
     replications_warning,
     share_interval,
 )
@@ -334,7 +335,7 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
 
     sums = all_rows.groupby("replication")[
         ["income_usd", "worked_h", "paid_training_h", "paid_assessment_h", "unpaid_h"]].sum()
-    paid_h = sums["worked_h"] + sums["paid_training_h"] + sums["paid_assessment_h"]
+    paid_h = paid_hours(sums)
     all_h = paid_h + sums["unpaid_h"]
     paid_wage = (sums["income_usd"] / paid_h.where(paid_h > 0)).reindex(range(reps))
     effective = (sums["income_usd"] / all_h.where(all_h > 0)).reindex(range(reps))

@@ -65,6 +65,15 @@ METRICS: dict[str, str] = {
 }
 
 
+def paid_hours(months: pd.DataFrame) -> pd.Series:
+    """Paid hours of each row of worker-month columns: worked, paid training, paid assessment.
+
+    ``months`` may be the worker-months or any sums of their columns (per worker, per
+    replication); the unpaid hours are the column ``unpaid_h``.
+    """
+    return months["worked_h"] + months["paid_training_h"] + months["paid_assessment_h"]
+
+
 def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator > 0 else math.nan
 
@@ -106,8 +115,7 @@ def replication_metrics(records: Records) -> dict[str, float]:
     all_months = worker_months_table(records)
     # hours and wages count every month, so that unpaid assessments of applicants who fail
     # count as unpaid work; the income distribution is over months with onboarded time
-    paid_h = float((all_months["worked_h"] + all_months["paid_training_h"]
-                    + all_months["paid_assessment_h"]).sum())
+    paid_h = float(paid_hours(all_months).sum())
     unpaid_h = float(all_months["unpaid_h"].sum())
     total_income = float(all_months["income_usd"].sum())
     months = all_months[all_months["available_h"] > 0]
