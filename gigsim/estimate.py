@@ -226,14 +226,17 @@ def estimate_profile(profile: str, hours_per_week: float = 20.0, months: int = 1
     return estimate(scenario, group, hours_per_week, months, **options)
 
 
+def _keys(frame: pd.DataFrame) -> pd.MultiIndex:
+    """The (replication, worker_id) of each row of ``frame``."""
+    return pd.MultiIndex.from_frame(frame[["replication", "worker_id"]])
+
+
 def _onboarded_keys(workers: pd.DataFrame) -> pd.MultiIndex:
-    onboarded = workers[workers["onboarded_h"].notna()]
-    return pd.MultiIndex.from_frame(onboarded[["replication", "worker_id"]])
+    return _keys(workers[workers["onboarded_h"].notna()])
 
 
 def _rows_of(frame: pd.DataFrame, keys: pd.MultiIndex) -> pd.DataFrame:
-    index = pd.MultiIndex.from_frame(frame[["replication", "worker_id"]])
-    return frame[index.isin(keys)]
+    return frame[_keys(frame).isin(keys)]
 
 
 def _per_replication(frame: pd.DataFrame, replications: int,
@@ -291,8 +294,8 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
     reps = results.replications
     workers = results.workers
     applicants = workers[workers["group"] == cohort_group]
-    keys = _onboarded_keys(applicants)
     onboarded = applicants[applicants["onboarded_h"].notna()]
+    keys = _keys(onboarded)
     all_rows = _rows_of(results.worker_months, keys)  # for totals of income and hours
     months_table = all_rows[all_rows["available_h"] > 0]  # months on the platform, as `run`
     spells = _rows_of(results.spells, keys)
@@ -300,8 +303,7 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
     passed = _per_replication(applicants, reps,
                               lambda a: float(a["onboarded_h"].notna().mean()))
     failed = applicants[applicants["leave_cause"] == "failed_assessment"]
-    failed_rows = _rows_of(results.worker_months,
-                           pd.MultiIndex.from_frame(failed[["replication", "worker_id"]]))
+    failed_rows = _rows_of(results.worker_months, _keys(failed))
     gone = onboarded[onboarded["left_h"].notna() & (onboarded["left_h"] < follow_h)]
     leavers = {"onboarded": len(onboarded), "stayed": len(onboarded) - len(gone),
                "impatience": int((gone["leave_cause"] == "impatience").sum()),
