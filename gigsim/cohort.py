@@ -11,6 +11,7 @@ people as ``gigsim run``; ``stay=True`` follows applicants who never quit. See d
 from __future__ import annotations
 
 import copy
+import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -116,9 +117,19 @@ def check_inputs(hours_per_week: float, months: int) -> None:
                           f" got {months!r}")
 
 
-def _check_scale(market_scale: float) -> None:
+def check_reference_wage(reference_wage_usd: float) -> None:
+    """Refuse a reference wage that is not a finite number of dollars, 0 or more."""
+    if not (isinstance(reference_wage_usd, int | float) and reference_wage_usd >= 0
+            and math.isfinite(reference_wage_usd)):
+        raise GigsimError(f"--reference-wage: must be a number of dollars, 0 or more,"
+                          f" got {reference_wage_usd!r}")
+
+
+def check_market_scale(market_scale: float) -> None:
+    """Refuse a market scale outside (0, 1]."""
     if not (0 < market_scale <= 1):
-        raise GigsimError(f"--market-scale: must be in (0, 1], got {market_scale!r}")
+        raise GigsimError(f"--market-scale: must be more than 0 and at most 1,"
+                          f" got {market_scale!r}")
 
 
 def _market_data(scenario: Scenario, months: int, market_scale: float) -> dict[str, Any]:
@@ -142,7 +153,7 @@ def market_scenario(scenario: Scenario, months: int, market_scale: float) -> Sce
     projects is the scenario's. This is what ``gigsim run`` would simulate at that scale, and
     what :func:`cohort_scenario` adds its cohort to.
     """
-    _check_scale(market_scale)
+    check_market_scale(market_scale)
     return Scenario.from_dict(_market_data(scenario, months, market_scale), scenario.source)
 
 
@@ -164,7 +175,7 @@ def cohort_scenario(scenario: Scenario, group: str, hours_per_week: float, month
     cohort = default_cohort if cohort is None else cohort
     if isinstance(cohort, bool) or not isinstance(cohort, int) or cohort < 1:
         raise GigsimError(f"--cohort: must be a whole number of at least 1, got {cohort!r}")
-    _check_scale(market_scale)
+    check_market_scale(market_scale)
     source = next(g for g in scenario.data["workers"] if g.get("name") == group)
     data = _market_data(scenario, months, market_scale)
     name = COHORT

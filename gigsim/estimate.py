@@ -36,9 +36,9 @@ from gigsim.cohort import (  # re-exported: the estimate's public names
     PROFILES,
     bundled_scenarios_dir,
     check_inputs,
+    check_reference_wage,
     cohort_scenario,
     default_sizes,
-    find_group,
     load_profile,
     market_scenario,
 )
@@ -47,6 +47,7 @@ from gigsim.runner import Progress, simulate
 from gigsim.scenario import Scenario
 from gigsim.statistics import (
     nonnegative_interval,
+    paid_hours,
     replications_warning,
     share_interval,
 )
@@ -60,8 +61,8 @@ from gigsim.survival import (
 from gigsim.units import HOURS_PER_MONTH, HOURS_PER_WEEK
 
 __all__ = ["MAX_MONTHS", "PROFILES", "Estimate", "bundled_scenarios_dir", "check_inputs",
-           "cohort_scenario", "default_sizes", "estimate", "estimate_profile", "load_profile",
-           "market_scenario"]
+           "check_reference_wage", "cohort_scenario", "default_sizes", "estimate",
+           "estimate_profile", "load_profile", "market_scenario"]
 
 DEFAULT_REPLICATIONS = 16
 DEFAULT_REFERENCE_WAGE_USD = 15.0
@@ -206,13 +207,8 @@ def estimate(scenario: Scenario, group: str, hours_per_week: float = 20.0, month
     replication.
     """
     started = time.perf_counter()
-    if not (isinstance(reference_wage_usd, int | float) and reference_wage_usd >= 0
-            and math.isfinite(reference_wage_usd)):
-        from gigsim.errors import GigsimError
-
-        raise GigsimError(f"--reference-wage: must be a number of dollars, 0 or more,"
-                          f" got {reference_wage_usd!r}")
-    default_scale, default_cohort = default_sizes(scenario, find_group(scenario, group).name)
+    check_reference_wage(reference_wage_usd)
+    default_scale, default_cohort = default_sizes(scenario, group)
     market_scale = default_scale if market_scale is None else market_scale
     cohort = default_cohort if cohort is None else cohort
     run, cohort_group = cohort_scenario(scenario, group, hours_per_week, months, cohort,
@@ -230,14 +226,17 @@ def estimate_profile(profile: str, hours_per_week: float = 20.0, months: int = 1
     return estimate(scenario, group, hours_per_week, months, **options)
 
 
+def _keys(frame: pd.DataFrame) -> pd.MultiIndex:
+    """The (replication, worker_id) of each row of ``frame``."""
+    return pd.MultiIndex.from_frame(frame[["replication", "worker_id"]])
+
+
 def _onboarded_keys(workers: pd.DataFrame) -> pd.MultiIndex:
-    onboarded = workers[workers["onboarded_h"].notna()]
-    return pd.MultiIndex.from_frame(onboarded[["replication", "worker_id"]])
+    return _keys(workers[workers["onboarded_h"].notna()])
 
 
 def _rows_of(frame: pd.DataFrame, keys: pd.MultiIndex) -> pd.DataFrame:
-    index = pd.MultiIndex.from_frame(frame[["replication", "worker_id"]])
-    return frame[index.isin(keys)]
+    return frame[_keys(frame).isin(keys)]
 
 
 def _per_replication(frame: pd.DataFrame, replications: int,
@@ -295,8 +294,8 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
     reps = results.replications
     workers = results.workers
     applicants = workers[workers["group"] == cohort_group]
-    keys = _onboarded_keys(applicants)
     onboarded = applicants[applicants["onboarded_h"].notna()]
+    keys = _keys(onboarded)
     all_rows = _rows_of(results.worker_months, keys)  # for totals of income and hours
     months_table = all_rows[all_rows["available_h"] > 0]  # months on the platform, as `run`
     spells = _rows_of(results.spells, keys)
@@ -304,8 +303,7 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
     passed = _per_replication(applicants, reps,
                               lambda a: float(a["onboarded_h"].notna().mean()))
     failed = applicants[applicants["leave_cause"] == "failed_assessment"]
-    failed_rows = _rows_of(results.worker_months,
-                           pd.MultiIndex.from_frame(failed[["replication", "worker_id"]]))
+    failed_rows = _rows_of(results.worker_months, _keys(failed))
     gone = onboarded[onboarded["left_h"].notna() & (onboarded["left_h"] < follow_h)]
     leavers = {"onboarded": len(onboarded), "stayed": len(onboarded) - len(gone),
                "impatience": int((gone["leave_cause"] == "impatience").sum()),
@@ -339,7 +337,7 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
 
     sums = all_rows.groupby("replication")[
         ["income_usd", "worked_h", "paid_training_h", "paid_assessment_h", "unpaid_h"]].sum()
-    paid_h = sums["worked_h"] + sums["paid_training_h"] + sums["paid_assessment_h"]
+    paid_h = paid_hours(sums)
     all_h = paid_h + sums["unpaid_h"]
     paid_wage = (sums["income_usd"] / paid_h.where(paid_h > 0)).reindex(range(reps))
     effective = (sums["income_usd"] / all_h.where(all_h > 0)).reindex(range(reps))

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from gigsim.plots import (
     fan_chart_figure,
     income_histogram_figure,
+    interval_bars,
     new_figure,
     set_title,
     survival_figure,
@@ -38,10 +38,8 @@ def zero_income_figure(monthly: pd.DataFrame) -> Figure:
     share = monthly["zero_share"].to_numpy(dtype=float) * 100
     low = monthly["zero_ci_low"].to_numpy(dtype=float) * 100
     high = monthly["zero_ci_high"].to_numpy(dtype=float) * 100
-    errors = np.nan_to_num(np.vstack([share - low, high - share]))
     axes.bar(month, share, color="C3", alpha=0.8, label="share of months with no income")
-    axes.errorbar(month, share, yerr=errors, fmt="none", ecolor="k", capsize=3,
-                  label="95% interval")
+    interval_bars(axes, month, share, low, high, color="k", label="95% interval")
     axes.set_xlabel("month since applying (1 = its first 30.4 days)")
     axes.set_ylabel("months with no income (%)")
     set_title(axes, "Chance of a month with no income (mean over replications)")

@@ -54,13 +54,13 @@ GLOSSARY: dict[str, Entry] = {
                               "from a project's end (or onboarding) to the next project;"
                               " Kaplan–Meier, so waits still open count as censored" + _AVG),
     "latency_mean_h": Entry("Wait for the next project, mean of completed waits", "days",
-                            "completed waits only: waits still open are left out, so it is"
-                            " shorter than the median above suggests" + _AVG),
+                            "completed waits only: waits still open are left out, so it"
+                            " says less about long waits than the median above" + _AVG),
     "latency_p90_h": Entry("Wait for the next project, 90th percentile of completed waits",
                            "days", "completed waits only" + _AVG),
     "latency_censored_share": Entry("Waits still open", "share",
-                                    "share of waits not ended by the worker leaving or the end"
-                                    " of the run" + _AVG),
+                                    "share of waits still open when the worker left or the"
+                                    " run ended (censored)" + _AVG),
     "unpaid_share": Entry("Unpaid share of hours worked", "share",
                           "unpaid hours (assessment, unpaid training, looking for work) ÷ all"
                           " hours worked, all workers' hours together" + _AVG),

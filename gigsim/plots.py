@@ -53,6 +53,15 @@ def set_title(axes: Axes, title: str, fontsize: float | None = None) -> None:
         text.set_text("\n".join(textwrap.fill(line, chars) for line in lines))
 
 
+def interval_bars(axes: Axes, x: ArrayLike, mean: ArrayLike, low: ArrayLike, high: ArrayLike,
+                  color: str, label: str) -> None:
+    """Draw the interval ``low``–``high`` around each ``mean`` as an error bar (none if NaN)."""
+    centre = np.asarray(mean, dtype=float)
+    errors = np.nan_to_num(np.vstack([centre - np.asarray(low, dtype=float),
+                                      np.asarray(high, dtype=float) - centre]))
+    axes.errorbar(x, centre, yerr=errors, fmt="none", ecolor=color, capsize=3, label=label)
+
+
 def _ecdf_steps(values: np.ndarray, censored: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """The steps of the ECDF of the uncensored values, as shares of all values."""
     done = values if censored is None else values[~censored]
@@ -211,12 +220,10 @@ def fan_chart_figure(monthly: pd.DataFrame, title: str = "Monthly income by mont
     if "mean_usd" in monthly:
         mean = monthly["mean_usd"].to_numpy(dtype=float)
         axes.plot(month, mean, color="C1", linestyle="--", label="mean")
-    if "mean_ci_low_usd" in monthly:
-        errors = np.nan_to_num(np.vstack([
-            mean - monthly["mean_ci_low_usd"].to_numpy(dtype=float),
-            monthly["mean_ci_high_usd"].to_numpy(dtype=float) - mean]))
-        axes.errorbar(month, mean, yerr=errors, fmt="none", ecolor="C1", capsize=3,
-                      label="mean: 95% interval (over replications)")
+        if "mean_ci_low_usd" in monthly:
+            interval_bars(axes, month, mean, monthly["mean_ci_low_usd"],
+                          monthly["mean_ci_high_usd"], color="C1",
+                          label="mean: 95% interval (over replications)")
     axes.set_xlabel(xlabel)
     axes.set_ylabel("monthly income (USD)")
     set_title(axes, title)

@@ -146,6 +146,27 @@ def figure_png(figure: Any, dpi: int = 100) -> bytes:
     return buffer.getvalue()
 
 
+def _figure_block(stem: str, figure: Any, caption: str | None = None, dpi: int = 100) -> str:
+    """A figure as an HTML ``<figure>``: the PNG as a ``data:`` URI, its title as alt text.
+
+    ``caption`` (default: the title) goes beneath.
+    """
+    data = base64.b64encode(figure_png(figure, dpi=dpi)).decode("ascii")
+    title = figure.axes[0].get_title().replace("\n", " ") if figure.axes else stem
+    return (f"<figure id=\"{stem}\"><img src=\"data:image/png;base64,{data}\""
+            f" alt=\"{html.escape(title)}\">"
+            f"<figcaption>{html.escape(title if caption is None else caption)}</figcaption>"
+            "</figure>")
+
+
+def _write_atomically(page: str, target: Path) -> Path:
+    """Write ``page`` beside ``target`` and rename it into place: complete or absent."""
+    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
+    partial.write_text(page, encoding="utf-8")
+    partial.replace(target)
+    return target
+
+
 def build_report(folder: str | Path, tables: Mapping[str, pd.DataFrame] | None = None) -> str:
     """The HTML of the report on results ``folder``.
 
@@ -163,15 +184,8 @@ def build_report(folder: str | Path, tables: Mapping[str, pd.DataFrame] | None =
               for name in TABLES}
     figures = plots.results_figures(frames)
     name = str(summary.get("scenario", manifest.get("scenario", path.name)))
-    blocks = []
-    for stem, figure in figures.items():
-        data = base64.b64encode(figure_png(figure)).decode("ascii")
-        title = figure.axes[0].get_title().replace("\n", " ") if figure.axes else stem
-        blocks.append(
-            f"<figure id=\"{stem}\"><img src=\"data:image/png;base64,{data}\""
-            f" alt=\"{html.escape(title)}\">"
-            f"<figcaption>{html.escape(FIGURE_CAPTIONS.get(stem, title))}</figcaption>"
-            "</figure>")
+    blocks = [_figure_block(stem, figure, FIGURE_CAPTIONS.get(stem))
+              for stem, figure in figures.items()]
     level = summary.get("confidence_level", 0.95)
     warning = replications_warning(int(summary.get("replications", 0) or 0)) or ""
     meta = (f"{manifest.get('replications', '?')} replication(s), seed {manifest.get('seed', '?')},"
@@ -227,11 +241,7 @@ def write_report(folder: str | Path, tables: Mapping[str, pd.DataFrame] | None =
     The file is written beside its target and renamed into place, so it is complete or absent.
     """
     page = build_report(folder, tables)
-    target = Path(out) if out is not None else Path(folder) / REPORT_NAME
-    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
-    partial.write_text(page, encoding="utf-8")
-    partial.replace(target)
-    return target
+    return _write_atomically(page, Path(out) if out is not None else Path(folder) / REPORT_NAME)
 
 
 WORKER_FIGURES = ("income_fan", "zero_income", "drought_survival")
@@ -263,15 +273,8 @@ def build_worker_page(estimate: Any) -> str:
 
     title, *lines = verdict_lines(estimate, for_page=True)
     figures = estimate_figures(estimate)
-    blocks = []
-    for stem in WORKER_FIGURES:
-        figure = figures[stem]
-        data = base64.b64encode(figure_png(figure, dpi=80)).decode("ascii")
-        alt = figure.axes[0].get_title().replace("\n", " ") if figure.axes else stem
-        blocks.append(
-            f"<figure id=\"{stem}\"><img src=\"data:image/png;base64,{data}\""
-            f" alt=\"{html.escape(alt)}\">"
-            f"<figcaption>{html.escape(WORKER_CAPTIONS[stem])}</figcaption></figure>")
+    blocks = [_figure_block(stem, figures[stem], WORKER_CAPTIONS[stem], dpi=80)
+              for stem in WORKER_FIGURES]
     warned = warning(estimate, for_page=True)
     verdict = "\n".join(f"<p>{html.escape(line.strip())}</p>" for line in lines)
     return f"""<!DOCTYPE html>
@@ -303,9 +306,4 @@ docs/model.md, "A worker's estimate".</p>
 
 def write_worker_page(estimate: Any, out: str | Path) -> Path:
     """Write :func:`build_worker_page` to ``out``, atomically (complete or absent)."""
-    target = Path(out)
-    page = build_worker_page(estimate)
-    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
-    partial.write_text(page, encoding="utf-8")
-    partial.replace(target)
-    return target
+    return _write_atomically(build_worker_page(estimate), Path(out))

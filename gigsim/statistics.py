@@ -65,6 +65,15 @@ METRICS: dict[str, str] = {
 }
 
 
+def paid_hours(months: pd.DataFrame) -> pd.Series:
+    """Paid hours of each row of worker-month columns: worked, paid training, paid assessment.
+
+    ``months`` may be the worker-months or any sums of their columns (per worker, per
+    replication); the unpaid hours are the column ``unpaid_h``.
+    """
+    return months["worked_h"] + months["paid_training_h"] + months["paid_assessment_h"]
+
+
 def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator > 0 else math.nan
 
@@ -106,8 +115,7 @@ def replication_metrics(records: Records) -> dict[str, float]:
     all_months = worker_months_table(records)
     # hours and wages count every month, so that unpaid assessments of applicants who fail
     # count as unpaid work; the income distribution is over months with onboarded time
-    paid_h = float((all_months["worked_h"] + all_months["paid_training_h"]
-                    + all_months["paid_assessment_h"]).sum())
+    paid_h = float(paid_hours(all_months).sum())
     unpaid_h = float(all_months["unpaid_h"].sum())
     total_income = float(all_months["income_usd"].sum())
     months = all_months[all_months["available_h"] > 0]
@@ -153,18 +161,13 @@ def replication_metrics(records: Records) -> dict[str, float]:
     }
 
 
-def t_interval(values: Sequence[float], level: float = 0.95) -> tuple[float, float, float]:
+def t_interval(values: Sequence[float] | np.ndarray,
+               level: float = 0.95) -> tuple[float, float, float]:
     """Mean and two-sided t confidence interval of independent values (NaNs ignored).
 
     With fewer than two values the interval is ``(nan, nan)``.
     """
-    x = np.asarray([v for v in values if not math.isnan(v)], dtype=float)
-    if len(x) == 0:
-        return math.nan, math.nan, math.nan
-    mean = float(x.mean())
-    if len(x) < 2:
-        return mean, math.nan, math.nan
-    half = float(stats.t.ppf(0.5 + level / 2, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
+    mean, half = _mean_and_half(values, level)
     return mean, mean - half, mean + half
 
 
@@ -189,13 +192,20 @@ def metric_kind(metric: str) -> str:
     return REAL
 
 
-def _clean(values: Sequence[float] | np.ndarray) -> np.ndarray:
-    return np.asarray([v for v in np.asarray(values, dtype=float) if not math.isnan(v)])
+def _mean_and_half(values: Sequence[float] | np.ndarray, level: float) -> tuple[float, float]:
+    """The mean of ``values`` (NaNs ignored) and half the width of its t interval.
 
-
-def _t_half(x: np.ndarray, level: float) -> float:
-    """Half the width of the t interval of the mean of ``x`` (at least two values)."""
-    return float(stats.t.ppf(0.5 + level / 2, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
+    The mean is NaN when there are no values; the half-width is NaN with fewer than two.
+    """
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    if len(x) == 0:
+        return math.nan, math.nan
+    mean = float(x.mean())
+    if len(x) < 2:
+        return mean, math.nan
+    return mean, float(stats.t.ppf(0.5 + level / 2, len(x) - 1) * x.std(ddof=1)
+                       / math.sqrt(len(x)))
 
 
 def share_interval(values: Sequence[float] | np.ndarray,
@@ -208,13 +218,9 @@ def share_interval(values: Sequence[float] | np.ndarray,
     the plain t interval as ``se`` shrinks. All values equal give a point; fewer than two
     values give NaN bounds.
     """
-    x = _clean(values)
-    if len(x) == 0:
-        return math.nan, math.nan, math.nan
-    p = float(x.mean())
-    if len(x) < 2:
+    p, half = _mean_and_half(values, level)
+    if math.isnan(half):
         return p, math.nan, math.nan
-    half = _t_half(x, level)
     if half == 0 or p <= 0 or p >= 1:
         return p, p, p  # every value the same (a mean of 0 or 1 means all are 0 or 1)
     centre = math.log(p / (1 - p))
@@ -231,13 +237,9 @@ def nonnegative_interval(values: Sequence[float] | np.ndarray,
     spread, asymmetric when the spread is large against the mean, and close to the plain t
     interval when it is small. A mean of 0 (every value 0) gives a point.
     """
-    x = _clean(values)
-    if len(x) == 0:
-        return math.nan, math.nan, math.nan
-    m = float(x.mean())
-    if len(x) < 2:
+    m, half = _mean_and_half(values, level)
+    if math.isnan(half):
         return m, math.nan, math.nan
-    half = _t_half(x, level)
     if half == 0 or m <= 0:
         return m, m, m
     factor = math.exp(half / m)
@@ -256,7 +258,7 @@ def interval(values: Sequence[float] | np.ndarray, kind: str,
     if kind == NONNEGATIVE:
         return nonnegative_interval(values, level)
     if kind == REAL:
-        return t_interval(list(values), level)
+        return t_interval(values, level)
     raise ValueError(f"unknown kind of metric {kind!r} (expected share, nonnegative or real)")
 
 
@@ -266,12 +268,16 @@ def metric_interval(metric: str, values: Sequence[float] | np.ndarray,
     return interval(values, metric_kind(metric), level)
 
 
-def replications_warning(replications: int) -> str | None:
-    """A one-line warning when ``replications`` are too few for a stable interval, else None."""
+def replications_warning(replications: int, option: bool = True) -> str | None:
+    """A one-line warning when ``replications`` are too few for a stable interval, else None.
+
+    ``option`` names the command-line option that gives more (``-r``); a page has none.
+    """
     if replications >= MIN_REPLICATIONS:
         return None
+    how = " (-r)" if option else ""
     return (f"warning: {replications} replication(s) are too few for a stable 95% interval;"
-            f" give {MIN_REPLICATIONS} or more (-r) before reading the intervals")
+            f" give {MIN_REPLICATIONS} or more{how} before reading the intervals")
 
 
 def _km_median(latencies: pd.DataFrame) -> float:
@@ -325,7 +331,7 @@ def paired_difference(reference: Sequence[float] | np.ndarray,
         raise ValueError(f"paired values differ in length: {len(a)} and {len(b)}")
     both = ~(np.isnan(a) | np.isnan(b))
     a, b = a[both], b[both]
-    mean, low, high = t_interval((b - a).tolist(), level)
+    mean, low, high = t_interval(b - a, level)
     if len(a) < 2:
         return PairedDifference(mean, low, high, math.nan, math.nan, len(a))
     paired = float(np.var(b - a, ddof=1))

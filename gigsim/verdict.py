@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from gigsim.estimate import DEFAULT_REFERENCE_WAGE_USD
+from gigsim.estimate import DEFAULT_REFERENCE_WAGE_USD, WEEKS_PER_MONTH
+from gigsim.statistics import replications_warning
 from gigsim.units import HOURS_PER_DAY
 
 if TYPE_CHECKING:
@@ -94,7 +95,8 @@ def verdict_lines(est: Estimate, for_page: bool = False) -> list[str]:
         f"Verdict for {est.hours_per_week:g} h a week in the {est.group} group, the first"
         f" {est.months} month(s) after applying:",
         f"  Typical month: {money(p50)} (median; P10 {money(p10)}, P90 {money(p90)}), for the"
-        f" {set_aside:.1f} h a month you set aside ({est.hours_per_week:g} h × 4.35 weeks).",
+        f" {set_aside:.1f} h a month you set aside ({est.hours_per_week:g} h ×"
+        f" {WEEKS_PER_MONTH:.2f} weeks).",
         f"  {INCOME_PER_HOUR_SET_ASIDE}: {with_ci(est.income_per_hour_set_aside, '${:.2f}')}:"
         f" the mean monthly income, {with_ci(est.mean_monthly_income, '${:,.0f}')}, ÷"
         f" {set_aside:.1f} h.",
@@ -122,8 +124,7 @@ def warning(est: Estimate, for_page: bool = False) -> str | None:
 
     ``for_page`` leaves out the option that gives more (``-r``), which a page does not have.
     """
-    text = est.warning
-    return text.replace(" (-r)", "") if text and for_page else text
+    return replications_warning(est.replications, option=not for_page)
 
 
 def _hours(value: float) -> str:

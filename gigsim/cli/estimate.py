@@ -17,6 +17,7 @@ from gigsim.cli.common import (
     set_option,
     user_errors,
 )
+from gigsim.cohort import check_market_scale
 from gigsim.errors import GigsimError
 from gigsim.estimate import (
     DEFAULT_REFERENCE_WAGE_USD,
@@ -24,6 +25,7 @@ from gigsim.estimate import (
     MAX_MONTHS,
     PROFILES,
     check_inputs,
+    check_reference_wage,
     cohort_scenario,
     estimate,
     load_profile,
@@ -96,9 +98,7 @@ def _estimate(profile: str | None, scenario_path: str | None, group: str | None,
               market_scale: float | None, reference_wage: float, stay: bool,
               report_path: str | None, force: bool, as_json: bool) -> None:
     check_inputs(hours_per_week, months)
-    if not reference_wage >= 0 or reference_wage == float("inf"):
-        raise GigsimError(f"--reference-wage: must be a number of dollars, 0 or more,"
-                          f" got {reference_wage}")
+    check_reference_wage(reference_wage)
     if report_path is not None:
         target = Path(report_path)
         if target.exists() and not force:
@@ -107,8 +107,8 @@ def _estimate(profile: str | None, scenario_path: str | None, group: str | None,
             raise GigsimError(f"--report: no folder {target.parent} to write {target.name} in")
     check_run_options(replications, seed, jobs)  # before the progress bar prints
     at_least("--cohort", cohort, 1)
-    if market_scale is not None and not 0 < market_scale <= 1:
-        raise GigsimError(f"--market-scale: must be more than 0 and at most 1, got {market_scale}")
+    if market_scale is not None:
+        check_market_scale(market_scale)
     overrides = parse_sets(sets)
     if scenario_path is not None:
         if profile is not None:

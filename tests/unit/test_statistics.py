@@ -388,3 +388,4 @@ def test_replications_warning() -> None:
     assert replications_warning(MIN_REPLICATIONS) is None
     line = replications_warning(2)
     assert line is not None and "2 replication(s)" in line and "\n" not in line
+    assert "(-r)" in line and replications_warning(2, option=False) == line.replace(" (-r)", "")
