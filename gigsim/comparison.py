@@ -130,7 +130,7 @@ class VariantSummary:
         return cls(results.scenario, results.seed, results.replications, results.summary(),
                    pd.DataFrame({"available_h": np.ones(len(income)), "income_usd": income}),
                    pd.concat(latencies, ignore_index=True), dict(results.timings),
-                   int(sum(r.events for r in results.records)))
+                   variant_events(results))
 
     def summary(self) -> Summary:
         """The summary metrics with 95% confidence intervals across replications."""

@@ -85,7 +85,7 @@ def _run(path: str, replications: int | None, seed: int | None, jobs: int,
          report: bool = False, tables: str = "default") -> None:
     started = time.perf_counter()
     check_run_options(replications, seed, jobs)  # before the progress bar prints
-    choose_tables(tables)  # a bad --tables is refused before anything runs
+    names = choose_tables(tables, report)  # a bad --tables is refused before anything runs
     fmt = default_format() if fmt == "auto" else fmt
     scenario = load(path, sets)
     target = Path(out) if out is not None else Path("results") / scenario.name
@@ -101,7 +101,6 @@ def _run(path: str, replications: int | None, seed: int | None, jobs: int,
         click.echo(brief_summary(results))
         click.echo(f"\n{results.replications} replication(s) in"
                    f" {time.perf_counter() - started:.1f} s; results in {written}/")
-        names = choose_tables(tables, report)
         left = [name for name in TABLES if name not in names]
         click.echo(f"tables ({fmt}): {', '.join(names)}"
                    + (f"; --tables all adds {' and '.join(left)}" if left else ""))

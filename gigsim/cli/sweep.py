@@ -13,6 +13,7 @@ import click
 import pandas as pd
 
 from gigsim.cli.common import (
+    at_least,
     format_option,
     on_terminal,
     parse_metrics,
@@ -193,14 +194,12 @@ def _sweep(path: str, sensitivity: bool, jobs: int, scheduler: str | None,
            keep_tables: bool, sets: tuple[str, ...], quiet: bool, replications: int | None,
            seed: int | None, metrics: str | None, n: int | None) -> None:
     started = time.perf_counter()
-    if jobs < 0:
-        raise GigsimError(f"--jobs: must be at least 0, got {jobs}")
+    at_least("--jobs", jobs, 0)
     if scheduler_timeout <= 0:
         raise GigsimError(f"--scheduler-timeout: must be positive, got {scheduler_timeout:g}")
-    for option, value, minimum in (("--replications", replications, 1), ("--seed", seed, 0),
-                                   ("--n", n, 1)):
-        if value is not None and value < minimum:
-            raise GigsimError(f"{option}: must be at least {minimum}, got {value}")
+    at_least("--replications", replications, 1)
+    at_least("--seed", seed, 0)
+    at_least("--n", n, 1)
     fixed = {key: parse_value(value) for key, value in parse_sets(sets).items()}
     _check_sets(fixed, sensitivity)
     spec = _load(path, sensitivity, fixed, replications, seed, n)

@@ -33,7 +33,7 @@ from typing import Any, Literal
 import numpy as np
 
 from gigsim.errors import ScenarioError
-from gigsim.scenario import SCENARIO_TABLES, Scenario, load_scenario
+from gigsim.scenario import SCENARIO_TABLES, SWEEP_DESIGNS, Scenario, load_scenario
 from gigsim.schema import MAX_SEED, Section, read_toml
 from gigsim.sizing import available_memory, check_size
 from gigsim.statistics import METRICS
@@ -52,7 +52,7 @@ Kind = Literal["grid", "sample", "sensitivity"]
 DEFAULT_METRICS = ("income_mean_usd", "zero_income_share", "latency_mean_h", "idle_share")
 # The top-level keys of a sweep file (what --set must not be given).
 SWEEP_KEYS = ("name", "description", "scenario", "replications", "seed",
-              "common_random_numbers", "metrics", "set", "grid", "sample", "sensitivity")
+              "common_random_numbers", "metrics", "set", *SWEEP_DESIGNS)
 SPEC_VERSION = 1  # bump when the meaning of a resolved spec changes
 
 
@@ -188,7 +188,7 @@ def sweep_from_dict(data: Mapping[str, Any], source: str, folder: Path,
         fixed = {**fixed, **cli_set}
     replications = root.count("replications", base.simulation.replications, positive=True)
     seed = root.count("seed", base.simulation.seed, maximum=MAX_SEED)
-    designs = [table for table in ("grid", "sample", "sensitivity") if root.has(table)]
+    designs = [table for table in SWEEP_DESIGNS if root.has(table)]
     if len(designs) != 1:
         found = ", ".join(f"[{d}]" for d in designs) or "none"
         raise ScenarioError(source, "", "expected exactly one of [grid], [sample] or"

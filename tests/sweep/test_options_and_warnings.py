@@ -116,6 +116,7 @@ def test_the_sweep_table_prints_each_metric_with_one_precision(tmp_path: Path) -
                     "zero_income_share,income_mean_usd", "--out", out)
     assert result.exit_code == 0, result.output
     rows = [line.split() for line in result.stdout.splitlines()[2:8]]
+    assert len(rows) == 6, result.stdout  # the grid's six points: all() of none would pass
     assert all(row[-2].endswith("%") and row[-1].startswith("$") for row in rows), rows
     assert all(len(row[-2].split(".")[1]) == 2 for row in rows)  # "12.3%": one decimal
     assert {p.name for p in out.glob("heatmap_*.png")} == {
