@@ -105,7 +105,8 @@ class Estimate:
     monthly: pd.DataFrame  # month (1 = first), p10/p50/p90/mean with intervals, zero share
     quarterly: pd.DataFrame  # the same, pooled three months at a time
     income_percentiles: tuple[float, float, float]  # P10/P50/P90 over every month, pooled
-    mean_monthly_income: Interval  # income / months on the platform, per replication
+    # income ÷ the months from applying to leaving or the end, per replication
+    income_per_month_followed: Interval
     income_per_hour_set_aside: Interval  # income / (weekly hours × weeks on the platform)
     zero_month_share: Interval  # share of worker-months with no income, per replication
     any_zero_month: Interval  # share of workers with at least one month without income
@@ -362,7 +363,7 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
         quarterly=period_table(months_table, reps, periods, len(onboarded)),
         income_percentiles=tuple(pooled_percentiles(  # type: ignore[arg-type]
             months_table["income_usd"].to_numpy())),
-        mean_monthly_income=nonnegative_interval(ipm),
+        income_per_month_followed=nonnegative_interval(ipm),
         income_per_hour_set_aside=nonnegative_interval(per_hour),
         zero_month_share=share_interval(_per_replication(months_table, reps, _zero_share)),
         any_zero_month=share_interval(_per_replication(

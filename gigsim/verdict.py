@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 INCOME_PER_HOUR_SET_ASIDE = "Income per hour set aside"
 CURVE_POINTS = 200  # the drought curve in to_dict() is thinned to at most this many steps
 WAGE_PER_HOUR_WORKED = "Wage per hour worked"
+# what the income per month followed divides by, said wherever it appears
+MONTHS_FOLLOWED = ("months followed are counted to the hour from applying to leaving or the"
+                   " end, the wait to be onboarded included")
 
 
 def pct(value: float) -> str:
@@ -98,8 +101,8 @@ def verdict_lines(est: Estimate, for_page: bool = False) -> list[str]:
         f" {set_aside:.1f} h a month you set aside ({est.hours_per_week:g} h ×"
         f" {WEEKS_PER_MONTH:.2f} weeks).",
         f"  {INCOME_PER_HOUR_SET_ASIDE}: {with_ci(est.income_per_hour_set_aside, '${:.2f}')}:"
-        f" the mean monthly income, {with_ci(est.mean_monthly_income, '${:,.0f}')}, ÷"
-        f" {set_aside:.1f} h.",
+        f" the income per month followed, {with_ci(est.income_per_month_followed, '${:,.0f}')},"
+        f" ÷ {set_aside:.1f} h; {MONTHS_FOLLOWED}.",
     ]
     if est.reference_wage_usd > 0:
         default = f"${DEFAULT_REFERENCE_WAGE_USD:g}"
@@ -201,7 +204,8 @@ def render(est: Estimate, for_page: bool = False) -> str:
     table, how = est.periods
     unit = "month" if how == "month by month" else "months"
     lines += [
-        f"Monthly income since applying ({how}; USD per worker-month; P10/P50/P90 pooled over"
+        f"Monthly income since applying ({how}; USD per worker-month on the platform;"
+        " P10/P50/P90 pooled over"
         " workers and replications; mean and share with nothing are means over replications"
         " with 95% intervals; on platform = share of those onboarded still there):",
         f"  {unit:>6}  {'P10':>6}  {'P50':>6}  {'P90':>6}  {'mean (95% CI)':>19}"
@@ -259,7 +263,8 @@ def estimate_dict(est: Estimate) -> dict[str, Any]:
                                   "pooled_over": "worker-months of every replication"},
             "hours_set_aside_per_month": est.hours_set_aside_per_month,
             "income_per_hour_set_aside_usd": _interval(est.income_per_hour_set_aside),
-            "mean_monthly_income_usd": _interval(est.mean_monthly_income),
+            "income_per_month_followed_usd": {**_interval(est.income_per_month_followed),
+                                              "divided_by": MONTHS_FOLLOWED},
             "reference_wage_usd": est.reference_wage_usd or None,
             "reference_monthly_usd": _json(est.reference_monthly_usd),
             "zero_income_month_share": _interval(est.zero_month_share),

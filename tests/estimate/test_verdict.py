@@ -49,10 +49,25 @@ def test_income_per_hour_set_aside_divides_by_the_hours_made_available(
         set_aside_h = HOURS * on_platform_h / HOURS_PER_WEEK
         values.append(rows.loc[rows["replication"] == r, "income_usd"].sum() / set_aside_h)
     assert est.income_per_hour_set_aside[0] == pytest.approx(np.mean(values))
-    assert est.mean_monthly_income[0] == pytest.approx(
+    assert est.income_per_month_followed[0] == pytest.approx(
         np.mean(values) * HOURS * HOURS_PER_MONTH / HOURS_PER_WEEK)
     assert est.hours_set_aside_per_month == pytest.approx(HOURS * 730.5 / 168)
     assert est.reference_monthly_usd == pytest.approx(15 * HOURS * 730.5 / 168)  # $652.23
+
+
+def test_the_income_per_month_followed_says_what_it_divides_by(specialist_10h: Estimate) -> None:
+    """Not the table's mean per worker-month on the platform: the line and the JSON say so."""
+    est = specialist_10h
+    line = verdict_lines(est)[2]
+    mean, low, high = est.income_per_month_followed
+    assert (f"the income per month followed, ${mean:,.0f} (95% CI ${low:,.0f}–${high:,.0f}),"
+            f" ÷ {est.hours_set_aside_per_month:.1f} h; months followed are counted to the hour"
+            " from applying to leaving or the end, the wait to be onboarded included.") in line
+    assert "mean monthly income" not in str(est)
+    assert "USD per worker-month on the platform;" in str(est)  # the table's mean divides so
+    data = est.to_dict()["verdict"]["income_per_month_followed_usd"]
+    assert data["mean"] == pytest.approx(mean)
+    assert "from applying to leaving or the end" in data["divided_by"]
 
 
 def test_the_chance_of_a_month_with_nothing_is_over_months_on_the_platform(
