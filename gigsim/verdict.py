@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 INCOME_PER_HOUR_SET_ASIDE = "Income per hour set aside"
 CURVE_POINTS = 200  # the drought curve in to_dict() is thinned to at most this many steps
 WAGE_PER_HOUR_WORKED = "Wage per hour worked"
+# what the typical month's percentiles are taken over, said wherever they appear
+POOLED = "pooled over every worker-month on the platform, all workers and replications"
 # what the income per month followed divides by, said wherever it appears
 MONTHS_FOLLOWED = ("months followed are counted to the hour from applying to leaving or the"
                    " end, the wait to be onboarded included")
@@ -97,8 +99,8 @@ def verdict_lines(est: Estimate, for_page: bool = False) -> list[str]:
     lines = [
         f"Verdict for {est.hours_per_week:g} h a week in the {est.group} group, the first"
         f" {est.months} month(s) after applying:",
-        f"  Typical month: {money(p50)} (median; P10 {money(p10)}, P90 {money(p90)}), for the"
-        f" {set_aside:.1f} h a month you set aside ({est.hours_per_week:g} h ×"
+        f"  Typical month: {money(p50)} (median; P10 {money(p10)}, P90 {money(p90)}; {POOLED}),"
+        f" for the {set_aside:.1f} h a month you set aside ({est.hours_per_week:g} h ×"
         f" {WEEKS_PER_MONTH:.2f} weeks).",
         f"  {INCOME_PER_HOUR_SET_ASIDE}: {with_ci(est.income_per_hour_set_aside, '${:.2f}')}:"
         f" the income per month followed, {with_ci(est.income_per_month_followed, '${:,.0f}')},"
@@ -260,7 +262,7 @@ def estimate_dict(est: Estimate) -> dict[str, Any]:
             "text": verdict_lines(est),
             "meaning": meaning(est),
             "typical_month_usd": {"p10": _json(p10), "median": _json(p50), "p90": _json(p90),
-                                  "pooled_over": "worker-months of every replication"},
+                                  "pooled_over": POOLED.removeprefix("pooled over ")},
             "hours_set_aside_per_month": est.hours_set_aside_per_month,
             "income_per_hour_set_aside_usd": _interval(est.income_per_hour_set_aside),
             "income_per_month_followed_usd": {**_interval(est.income_per_month_followed),

@@ -128,7 +128,8 @@ def test_the_verdict_leads_the_text_the_json_and_says_what_it_means(
     text = str(est)
     assert text.startswith(lines[0])  # 6 replications: no warning line
     p10, p50, p90 = est.income_percentiles
-    assert f"Typical month: ${p50:,.0f} (median; P10 ${p10:,.0f}, P90 ${p90:,.0f})" in lines[1]
+    assert (f"Typical month: ${p50:,.0f} (median; P10 ${p10:,.0f}, P90 ${p90:,.0f}; pooled over"
+            " every worker-month on the platform, all workers and replications)") in lines[1]
     assert f"Income per hour set aside: ${est.income_per_hour_set_aside[0]:.2f}" in lines[2]
     assert "Reference job: $15.00/h" in text and "$652 a month" in text
     ratio = est.income_per_hour_set_aside[0] / 15
@@ -138,6 +139,8 @@ def test_the_verdict_leads_the_text_the_json_and_says_what_it_means(
     json.dumps(data, allow_nan=False)
     assert data["verdict"]["text"] == lines
     assert data["verdict"]["typical_month_usd"]["median"] == pytest.approx(p50)
+    assert data["verdict"]["typical_month_usd"]["pooled_over"] == (
+        "every worker-month on the platform, all workers and replications")
     assert data["verdict"]["reference_monthly_usd"] == pytest.approx(652.23, abs=0.01)
 
 
