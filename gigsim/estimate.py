@@ -101,7 +101,7 @@ class Estimate:
     failed_unpaid_h: float  # unpaid hours per applicant who failed onboarding (pooled mean)
     leavers: dict[str, int]  # of the onboarded: still_here, impatience, hazard (within months)
     first_pay: Survival  # hours from applying to the first paid hour
-    first_pay_mean_h: float  # mean of min(wait, follow-up): the area under first_pay
+    first_pay_restricted_mean_h: float  # mean of min(wait, months): the area under first_pay
     monthly: pd.DataFrame  # month (1 = first), p10/p50/p90/mean with intervals, zero share
     quarterly: pd.DataFrame  # the same, pooled three months at a time
     income_percentiles: tuple[float, float, float]  # P10/P50/P90 over every month, pooled
@@ -156,7 +156,10 @@ class Estimate:
 
     @property
     def no_pay_share(self) -> float:
-        """Share of onboarded workers with no paid hour in the months followed."""
+        """Share of onboarded workers still waiting for a paid hour at the end: ``S`` then.
+
+        Kaplan–Meier: a worker who left without one counts as waiting until leaving.
+        """
         first = self.first_pay
         return float(first.at(self.months * HOURS_PER_MONTH - 1e-9)) if first.n else math.nan
 
@@ -357,7 +360,8 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
                          else math.nan),
         leavers=leavers,
         first_pay=first_pay,
-        first_pay_mean_h=first_pay.restricted_mean(follow_h) if first_pay.n else math.nan,
+        first_pay_restricted_mean_h=(first_pay.restricted_mean(follow_h) if first_pay.n
+                                     else math.nan),
         monthly=period_table(months_table, reps, [range(m, m + 1) for m in range(months)],
                              len(onboarded)),
         quarterly=period_table(months_table, reps, periods, len(onboarded)),

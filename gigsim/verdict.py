@@ -19,7 +19,7 @@ import numpy as np
 
 from gigsim.estimate import DEFAULT_REFERENCE_WAGE_USD, WEEKS_PER_MONTH
 from gigsim.statistics import replications_warning
-from gigsim.units import HOURS_PER_DAY
+from gigsim.units import HOURS_PER_DAY, HOURS_PER_MONTH
 
 if TYPE_CHECKING:
     from gigsim.estimate import Estimate, Interval
@@ -30,6 +30,8 @@ CURVE_POINTS = 200  # the drought curve in to_dict() is thinned to at most this 
 WAGE_PER_HOUR_WORKED = "Wage per hour worked"
 # what the typical month's percentiles are taken over, said wherever they appear
 POOLED = "pooled over every worker-month on the platform, all workers and replications"
+# how the wait for the first paid hour is estimated
+FIRST_PAY_KM = "Kaplan–Meier; a worker who left unpaid counts as waiting until leaving"
 # what the income per month followed divides by, said wherever it appears
 MONTHS_FOLLOWED = ("months followed are counted to the hour from applying to leaving or the"
                    " end, the wait to be onboarded included")
@@ -191,9 +193,10 @@ def render(est: Estimate, for_page: bool = False) -> str:
         f" (projects pay {money(est.projects_pay_usd, cents=True)}/h on average).",
         f"{WAGE_PER_HOUR_WORKED} (income ÷ hours worked, paid or unpaid: assessment, unpaid"
         f" training, looking for work): {with_ci(est.effective_wage_usd, '${:.2f}')}.",
-        f"First paid hour: {days(est.first_pay_mean_h)} after applying on average (median"
-        f" {days(first.median, first.longest_h)}); {pct(est.no_pay_share)} had none while"
-        " followed.",
+        f"First paid hour after applying: median {days(first.median, first.longest_h)}, with"
+        f" {pct(est.no_pay_share)} still waiting at the end of the {est.months} month(s)"
+        f" ({FIRST_PAY_KM}); mean {days(est.first_pay_restricted_mean_h)} restricted to the"
+        f" {est.months} month(s) (a longer wait counts as {est.months} month(s)).",
         f"Droughts (idle between projects): median {days(drought.median, drought.longest_h)},"
         f" P90 {days(drought.quantile(0.9), drought.longest_h)} (Kaplan–Meier over"
         f" {drought.n} spells, {pct(drought.n_censored / drought.n if drought.n else math.nan)}"
@@ -291,9 +294,11 @@ def estimate_dict(est: Estimate) -> dict[str, Any]:
                    "text": market_sentence(est)},
         "pass_onboarding_share": _interval(est.pass_share),
         "first_paid_hour": {
-            "mean_days": _json(est.first_pay_mean_h / HOURS_PER_DAY),
+            "definition": f"from applying to the first paid hour; {FIRST_PAY_KM}",
             "median_days": _json(est.first_pay.median / HOURS_PER_DAY),
-            "none_while_followed_share": _json(est.no_pay_share),
+            "still_waiting_at_end_share": _json(est.no_pay_share),
+            "restricted_mean_days": _json(est.first_pay_restricted_mean_h / HOURS_PER_DAY),
+            "restricted_to_days": est.months * HOURS_PER_MONTH / HOURS_PER_DAY,
         },
         "monthly_income_usd": _rows(est.monthly),
         "quarterly_income_usd": _rows(est.quarterly),

@@ -84,7 +84,7 @@ def test_the_numbers_hang_together(generalist_20h: Estimate) -> None:
     assert est.effective_wage_usd[0] < est.paid_wage_usd[0]
     assert math.isnan(est.advertised_pay_usd)  # the generalist scenario posts no rate
     assert est.projects_pay_usd == pytest.approx(17.0)
-    assert 0 < est.first_pay_mean_h <= 6 * HOURS_PER_MONTH
+    assert 0 < est.first_pay_restricted_mean_h <= 6 * HOURS_PER_MONTH
     assert est.drought.n > 0 and est.longest_drought_h[0] <= est.longest_drought_h[1]
     data = est.to_dict()
     json.dumps(data, allow_nan=False)

@@ -70,6 +70,27 @@ def test_the_income_per_month_followed_says_what_it_divides_by(specialist_10h: E
     assert "from applying to leaving or the end" in data["divided_by"]
 
 
+def test_the_first_paid_hour_names_its_restricted_mean(specialist_10h: Estimate) -> None:
+    """A Kaplan–Meier median with the share still waiting, and a mean said to be restricted."""
+    est = specialist_10h
+    first = est.first_pay
+    horizon_h = MONTHS * HOURS_PER_MONTH
+    line = next(x for x in str(est).splitlines() if x.startswith("First paid hour"))
+    assert line == (
+        f"First paid hour after applying: median {first.median / 24:.0f} days, with"
+        f" {first.at(horizon_h - 1e-9):.0%} still waiting at the end of the {MONTHS} month(s)"
+        " (Kaplan–Meier; a worker who left unpaid counts as waiting until leaving); mean"
+        f" {first.restricted_mean(horizon_h) / 24:.0f} days restricted to the {MONTHS} month(s)"
+        f" (a longer wait counts as {MONTHS} month(s)).")
+    assert "on average" not in line
+    data = est.to_dict()["first_paid_hour"]
+    assert data["restricted_mean_days"] == pytest.approx(first.restricted_mean(horizon_h) / 24)
+    assert data["restricted_to_days"] == pytest.approx(horizon_h / 24)
+    assert data["median_days"] == pytest.approx(first.median / 24)
+    assert data["still_waiting_at_end_share"] == pytest.approx(est.no_pay_share)
+    assert "mean_days" not in data  # an unqualified mean is not given
+
+
 def test_the_chance_of_a_month_with_nothing_is_over_months_on_the_platform(
         specialist_10h: Estimate) -> None:
     est = specialist_10h
