@@ -134,7 +134,7 @@ def _interval(mean: float, low: float, high: float) -> str:
 def targets_text(spec: CalibrationSpec, table: pd.DataFrame) -> str:
     """Each target against the achieved mean over replications, with its 95% interval."""
     has_before = "before_mean" in table
-    lines = ["Targets (means over replications, 95% t intervals):",
+    lines = ["Targets (means over replications, 95% intervals by the kind of metric):",
              f"  {'metric':<26} {'target':<16} {'before':<24} " if has_before else
              f"  {'metric':<26} {'target':<16} "]
     lines[1] += f"{'achieved':<24} on target"

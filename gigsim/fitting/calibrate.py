@@ -44,7 +44,7 @@ from scipy import optimize
 
 from gigsim.errors import GigsimError
 from gigsim.fitting.spec import CalibrationSpec, Parameter
-from gigsim.statistics import METRICS, t_interval
+from gigsim.statistics import METRICS, metric_interval
 from gigsim.sweep.backends import Backend, SerialBackend
 from gigsim.sweep.store import write_atomically, write_json
 from gigsim.sweep.task import RunTask
@@ -293,8 +293,8 @@ def _targets_table(spec: CalibrationSpec, before: Evaluation | None, after: Eval
         for label, evaluation in (("before", before), ("achieved", after)):
             if evaluation is None:
                 continue
-            mean, low, high = t_interval(evaluation.per_replication[target.metric].tolist())
-            low, high = max(low, 0.0), min(high, _ceiling(target.metric))  # what is possible
+            mean, low, high = metric_interval(
+                target.metric, evaluation.per_replication[target.metric].to_numpy(dtype=float))
             row.update({f"{label}_mean": mean, f"{label}_ci_low": low,
                         f"{label}_ci_high": high})
         achieved = row["achieved_mean"]
@@ -302,12 +302,6 @@ def _targets_table(spec: CalibrationSpec, before: Evaluation | None, after: Eval
                                        + 1e-12) if not math.isnan(achieved) else False
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def _ceiling(metric: str) -> float:
-    """The largest value a metric can take: 1 for shares and ratios, else none."""
-    ratios = ("effective_to_paid_wage", "income_gini")
-    return 1.0 if metric.endswith("_share") or metric in ratios else math.inf
 
 
 def _trace_table(spec: CalibrationSpec, trace: list[Evaluation]) -> pd.DataFrame:
