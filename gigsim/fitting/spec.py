@@ -234,22 +234,11 @@ def _targets(root: Section, source: str) -> tuple[Target, ...]:
             raise ScenarioError(source, where, f"unknown metric (known: {', '.join(METRICS)})")
         if not isinstance(raw, Mapping) or not {"value", "tolerance"} <= set(raw):
             raise ScenarioError(source, where, "expected { value = ..., tolerance = ... }")
-        unknown = set(raw) - {"value", "tolerance", "weight", "standard_error"}
-        if unknown:
-            raise ScenarioError(source, f"{where}.{sorted(unknown)[0]}", "unknown key (expected"
-                                " value, tolerance, weight, standard_error)")
-        value = _number(raw["value"], source, f"{where}.value", False)
-        tolerance = _number(raw["tolerance"], source, f"{where}.tolerance", False)
-        weight = _number(raw.get("weight", 1.0), source, f"{where}.weight", False)
-        error = _number(raw.get("standard_error", 0.0), source, f"{where}.standard_error",
-                        False)
-        if tolerance <= 0:
-            raise ScenarioError(source, f"{where}.tolerance", f"must be positive, got"
-                                f" {tolerance:g}")
-        if weight <= 0:
-            raise ScenarioError(source, f"{where}.weight", f"must be positive, got {weight:g}")
-        if error < 0:
-            raise ScenarioError(source, f"{where}.standard_error", "must be 0 or more")
-        out.append(Target(metric, value, tolerance, weight, error))
+        table = Section(raw, source, where)
+        out.append(Target(metric, table.number("value"),
+                          table.number("tolerance", positive=True),
+                          table.number("weight", 1.0, positive=True),
+                          table.number("standard_error", 0.0, non_negative=True)))
+        table.finish()
     return tuple(out)
 

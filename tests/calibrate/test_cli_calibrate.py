@@ -50,6 +50,16 @@ def _run(*args: str) -> tuple[int, str, str]:
     ('low = "1w", high = "6w"', 'low = 1, high = 6', 'bare number 1'),
     ('"workers.raters.checking', '"workers.nobody.checking', "no workers entry named"),
     ("seed = 5", "seed = 5\nbudget = 3", "budget: unknown key"),
+    # a target's keys are read as a scenario file's are (schema.Section), in the same words
+    ('value = 0.25, tolerance = 0.05', 'value = 0.25, tolerance = 0.05, standard_error = -1',
+     "targets.unpaid_share.standard_error: must be zero or positive, got -1"),
+    ('value = 0.25, tolerance = 0.05', 'value = 0.25, tolerance = 0.05, wieght = 2',
+     "targets.unpaid_share.wieght: unknown key (did you mean `weight`?) (expected one of:"
+     " standard_error, tolerance, value, weight)"),
+    ('value = 0.25, tolerance = 0.05', 'value = inf, tolerance = 0.05',
+     "targets.unpaid_share.value: expected a finite number, got inf"),
+    ('value = 0.25, tolerance = 0.05', 'value = 0.25, tolerance = 0.05, weight = -1',
+     "targets.unpaid_share.weight: must be positive, got -1"),
 ])
 def test_bad_files_get_one_line_and_exit_2(tmp_path: Path, old: str, new: str,
                                            expected: str) -> None:
