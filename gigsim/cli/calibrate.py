@@ -11,7 +11,7 @@ from typing import Any
 import click
 import pandas as pd
 
-from gigsim.cli.common import at_least, user_errors
+from gigsim.cli.common import at_least, positive, user_errors
 from gigsim.fitting.calibrate import (
     EVALUATIONS,
     Calibration,
@@ -78,6 +78,7 @@ def _calibrate(path: str, check_only: bool, replications: int | None, seed: int 
     at_least("--max-evaluations", max_evaluations, 1)
     at_least("--seed", seed, 0)
     at_least("--jobs", jobs, 0)
+    positive("--scheduler-timeout", scheduler_timeout)
     changes: dict[str, Any] = {}
     if replications is not None:
         changes["replications"] = replications

@@ -124,6 +124,12 @@ def at_least(option: str, value: int | None, minimum: int) -> None:
         raise GigsimError(f"{option}: must be at least {minimum}, got {value}")
 
 
+def positive(option: str, value: float) -> None:
+    """Refuse a number option that is not more than 0 (NaN too)."""
+    if not value > 0:
+        raise GigsimError(f"{option}: must be positive, got {value:g}")
+
+
 class NoBar:
     """A stand-in for a progress bar when none is shown."""
 

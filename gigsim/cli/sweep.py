@@ -18,6 +18,7 @@ from gigsim.cli.common import (
     on_terminal,
     parse_metrics,
     parse_sets,
+    positive,
     quiet_option,
     set_option,
     user_errors,
@@ -195,8 +196,7 @@ def _sweep(path: str, sensitivity: bool, jobs: int, scheduler: str | None,
            seed: int | None, metrics: str | None, n: int | None) -> None:
     started = time.perf_counter()
     at_least("--jobs", jobs, 0)
-    if scheduler_timeout <= 0:
-        raise GigsimError(f"--scheduler-timeout: must be positive, got {scheduler_timeout:g}")
+    positive("--scheduler-timeout", scheduler_timeout)
     at_least("--replications", replications, 1)
     at_least("--seed", seed, 0)
     at_least("--n", n, 1)

@@ -113,6 +113,14 @@ CASES += [
          sweep=SWEEP_TOML.replace('["1d", "2d"]', '["1d", 2]')),
     Case("sweep-replications", "sweep", ("{sweep}", "-r", "0", *OUT), ("--replications",
                                                                         "at least 1")),
+    Case("sweep-scheduler-timeout", "sweep", ("{sweep}", "--scheduler-timeout", "0", *OUT),
+         ("--scheduler-timeout", "must be positive, got 0")),
+    Case("calibrate-scheduler-timeout", "calibrate", ("{mini}", "--scheduler-timeout", "-1",
+                                                      *OUT),
+         ("--scheduler-timeout", "must be positive, got -1")),
+    Case("calibrate-scheduler-timeout-nan", "calibrate", ("{mini}", "--scheduler-timeout",
+                                                          "nan", *OUT),
+         ("--scheduler-timeout", "must be positive, got nan")),
     Case("sensitivity-grid-file", "sensitivity", ("{sweep}", *OUT),
          ("{sweep}", "has no [sensitivity] table")),
     Case("sensitivity-set-n", "sensitivity", ("{sweep}", "--set", "sensitivity.n=8", *OUT),
@@ -158,7 +166,8 @@ def test_bad_input_gets_one_line_exit_2_and_writes_nothing(case: Case, tmp_path:
     assert entries(tmp_path) == before  # no results folder, staging folder or report
 
 
-COMMANDS = ("run", "validate", "compare", "sweep", "sensitivity", "report", "estimate")
+COMMANDS = ("run", "validate", "compare", "sweep", "sensitivity", "report", "estimate",
+            "calibrate")
 
 
 def test_every_command_is_in_the_battery() -> None:
