@@ -27,6 +27,7 @@ from gigsim.comparison import format_metric
 from gigsim.errors import GigsimError, ScenarioError
 from gigsim.scenario import parse_value
 from gigsim.schema import read_toml
+from gigsim.statistics import replications_warning
 from gigsim.sweep.backends import DEFAULT_CONNECT_TIMEOUT_S, make_backend
 from gigsim.sweep.runner import SweepResult, run_sweep, undefined_metrics
 from gigsim.sweep.sensitivity import index_warnings
@@ -240,7 +241,11 @@ def _sweep(path: str, sensitivity: bool, jobs: int, scheduler: str | None,
 
 
 def _report(spec: SweepSpec, result: SweepResult) -> str:
-    """What the terminal shows: the metrics per point, or the sensitivity indices."""
+    """What the terminal shows: the metrics per point, or the sensitivity indices.
+
+    Either ends with the warning about too few replications per point, if any, as ``run``'s.
+    """
+    warning = [w for w in [replications_warning(spec.replications)] if w]
     if result.indices is not None:
         lines = []
         for metric in spec.metrics:
@@ -257,7 +262,7 @@ def _report(spec: SweepSpec, result: SweepResult) -> str:
                          f" {', '.join(missing)})")
         assert spec.sensitivity is not None
         lines += ["", *index_warnings(result.indices, spec.sensitivity.method,
-                                      spec.sensitivity.n)]
+                                      spec.sensitivity.n), *warning]
         return "\n".join(line for line in lines).rstrip()
     shown = result.points[["point", *spec.keys, *spec.metrics]].head(30).copy()
     for metric in spec.metrics:  # one precision per metric, as compare prints it
@@ -268,7 +273,7 @@ def _report(spec: SweepSpec, result: SweepResult) -> str:
     if len(result.points) > 30:
         text += (f"\n… {len(result.points) - 30} more points in"
                  f" points.{result.files[1].split('.')[-1]}")
-    return "means per point (95% intervals in points table):\n" + text
+    return "\n".join(["means per point (95% intervals in points table):", text, *warning])
 
 
 COMMANDS = (sweep_command, sensitivity_command)

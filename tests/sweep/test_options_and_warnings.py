@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gigsim.statistics import METRICS
+from gigsim.statistics import METRICS, MIN_REPLICATIONS, replications_warning
 from gigsim.sweep.sensitivity import index_warnings
 
 from ._support import GENERALIST, assert_one_line_error, grid_text, invoke, sweep_text, write
@@ -121,6 +121,24 @@ def test_the_sweep_table_prints_each_metric_with_one_precision(tmp_path: Path) -
     assert all(len(row[-2].split(".")[1]) == 2 for row in rows)  # "12.3%": one decimal
     assert {p.name for p in out.glob("heatmap_*.png")} == {
         "heatmap_zero_income_share.png", "heatmap_income_mean_usd.png"}
+
+
+def test_few_replications_per_point_get_the_warning_run_and_estimate_give(
+        tmp_path: Path) -> None:
+    path = write(tmp_path, grid_text())
+    warning = replications_warning(1)
+    assert warning is not None and "(-r)" in warning
+    result = invoke("sweep", path, "-r", "1", "--jobs", "1", "--out", tmp_path / "few")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[8] == warning  # under the table's six points
+    result = invoke("sensitivity", write(tmp_path, sweep_text(SOBOL, replications=1), "s.toml"),
+                    "--n", "2", "--jobs", "1", "--out", tmp_path / "indices")
+    assert result.exit_code == 0, result.output
+    assert warning in result.stdout.splitlines()
+    enough = invoke("sweep", path, "-r", str(MIN_REPLICATIONS), "--jobs", "1", "--out",
+                    tmp_path / "enough")
+    assert enough.exit_code == 0, enough.output
+    assert "warning" not in enough.stdout
 
 
 def test_seeds_beyond_the_number_bound_are_fine(tmp_path: Path) -> None:
