@@ -29,6 +29,7 @@ from gigsim.scenario import Scenario
 from gigsim.statistics import (
     METRICS,
     Summary,
+    json_number,
     metric_interval,
     paired_difference,
     replications_warning,
@@ -289,8 +290,8 @@ class Comparison:
             by_variant = {}
             for name in self.variants:
                 row = table[metric, name]
-                entry: dict[str, Any] = {c: _json_float(row[c]) for c in TABLE_COLUMNS[2:]}
-                entry["per_replication"] = [_json_float(v)
+                entry: dict[str, Any] = {c: json_number(row[c]) for c in TABLE_COLUMNS[2:]}
+                entry["per_replication"] = [json_number(v)
                                             for v in self.values(name)[metric]]
                 by_variant[name] = entry
             metrics[metric] = {"description": description, "variants": by_variant}
@@ -388,9 +389,6 @@ def _with_interval(metric: str, mean: float, low: float, high: float,
             f" {format_metric(metric, high, difference)}]")
 
 
-def _json_float(value: object) -> float | None:
-    number = float(value)  # type: ignore[arg-type]
-    return None if math.isnan(number) else number
 
 
 def _plain(value: object) -> Any:

@@ -26,7 +26,7 @@ from gigsim.metrics import (
     worker_months_table,
 )
 from gigsim.records import Records
-from gigsim.survival import kaplan_meier, latency_durations
+from gigsim.survival import json_number, kaplan_meier, latency_durations
 from gigsim.units import HOURS_PER_MONTH
 
 # A worker whose income per onboarded month is below this counts in below_threshold_share.
@@ -378,11 +378,11 @@ class Summary:
             "confidence_level": 0.95,
             "metrics": {
                 name: {
-                    "mean": _json_float(table.loc[name, "mean"]),
-                    "ci_low": _json_float(table.loc[name, "ci_low"]),
-                    "ci_high": _json_float(table.loc[name, "ci_high"]),
+                    "mean": json_number(table.loc[name, "mean"]),
+                    "ci_low": json_number(table.loc[name, "ci_low"]),
+                    "ci_high": json_number(table.loc[name, "ci_high"]),
                     "description": METRICS[name],
-                    "per_replication": [_json_float(v) for v in self.per_replication[name]],
+                    "per_replication": [json_number(v) for v in self.per_replication[name]],
                 }
                 for name in METRICS
             },
@@ -396,8 +396,3 @@ class Summary:
                   else f"  [{row['ci_low']:.4g}, {row['ci_high']:.4g}]")
             lines.append(f"{name:<26} {row['mean']:>11.4g}{ci:<26}  {row['description']}")
         return "\n".join(lines)
-
-
-def _json_float(value: object) -> float | None:
-    number = float(value)  # type: ignore[arg-type]
-    return None if math.isnan(number) else number

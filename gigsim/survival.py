@@ -17,6 +17,7 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -100,8 +101,8 @@ class Survival:
         return {
             "n": self.n,
             "censored": self.n_censored,
-            "median_h": _json(self.median),
-            "p90_h": _json(self.quantile(0.9)),
+            "median_h": json_number(self.median),
+            "p90_h": json_number(self.quantile(0.9)),
         }
 
 
@@ -208,5 +209,13 @@ def pooled_percentiles(values: ArrayLike, percents: Sequence[float] = (10, 50, 9
     return [float(v) for v in np.percentile(x, list(percents))]
 
 
-def _json(value: float) -> float | None:
-    return None if math.isnan(value) else float(value)
+def json_number(value: Any) -> float | None:
+    """A number as JSON can hold it: a plain float, or None (null) for NaN and for None.
+
+    JSON has no NaN; every ``to_dict`` and JSON file of gigsim writes an unknown number as
+    null through this one function.
+    """
+    if value is None:
+        return None
+    number = float(value)
+    return None if math.isnan(number) else number

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from gigsim.estimate import DEFAULT_REFERENCE_WAGE_USD, WEEKS_PER_MONTH
-from gigsim.statistics import replications_warning
+from gigsim.statistics import json_number, replications_warning
 from gigsim.units import HOURS_PER_DAY, HOURS_PER_MONTH
 
 if TYPE_CHECKING:
@@ -239,19 +239,15 @@ def _usd(value: float) -> str:
     return f"{'n/a':>6}" if math.isnan(value) else f"{value:>6,.0f}"
 
 
-def _json(value: Any) -> Any:
-    if value is None:
-        return None
-    number = float(value)
-    return None if math.isnan(number) else number
 
 
 def _interval(value: Interval) -> dict[str, float | None]:
-    return {"mean": _json(value[0]), "ci_low": _json(value[1]), "ci_high": _json(value[2])}
+    mean, low, high = value
+    return {"mean": json_number(mean), "ci_low": json_number(low), "ci_high": json_number(high)}
 
 
 def _rows(table: Any) -> list[dict[str, Any]]:
-    return [{key: (int(value) if key in ("month", "months", "workers") else _json(value))
+    return [{key: (int(value) if key in ("month", "months", "workers") else json_number(value))
              for key, value in row.items()} for row in table.to_dict(orient="records")]
 
 
@@ -264,17 +260,18 @@ def estimate_dict(est: Estimate) -> dict[str, Any]:
         "verdict": {
             "text": verdict_lines(est),
             "meaning": meaning(est),
-            "typical_month_usd": {"p10": _json(p10), "median": _json(p50), "p90": _json(p90),
+            "typical_month_usd": {"p10": json_number(p10), "median": json_number(p50),
+                                  "p90": json_number(p90),
                                   "pooled_over": POOLED.removeprefix("pooled over ")},
             "hours_set_aside_per_month": est.hours_set_aside_per_month,
             "income_per_hour_set_aside_usd": _interval(est.income_per_hour_set_aside),
             "income_per_month_followed_usd": {**_interval(est.income_per_month_followed),
                                               "divided_by": MONTHS_FOLLOWED},
             "reference_wage_usd": est.reference_wage_usd or None,
-            "reference_monthly_usd": _json(est.reference_monthly_usd),
+            "reference_monthly_usd": json_number(est.reference_monthly_usd),
             "zero_income_month_share": _interval(est.zero_month_share),
             "fail_onboarding_share": _interval(est.fail_share),
-            "unpaid_hours_per_failed_applicant": _json(est.failed_unpaid_h),
+            "unpaid_hours_per_failed_applicant": json_number(est.failed_unpaid_h),
         },
         "warning": est.warning,
         "scenario": est.scenario.name,
@@ -289,15 +286,15 @@ def estimate_dict(est: Estimate) -> dict[str, Any]:
         "confidence_level": 0.95,
         "followed": {"stay": est.stay, "applicants": est.applicants, **left,
                      "text": who_is_followed(est)},
-        "market": {"median_monthly_income_usd": _json(est.market["median_usd"]),
+        "market": {"median_monthly_income_usd": json_number(est.market["median_usd"]),
                    "zero_income_month_share": _interval(est.market["zero_share"]),
                    "text": market_sentence(est)},
         "pass_onboarding_share": _interval(est.pass_share),
         "first_paid_hour": {
             "definition": f"from applying to the first paid hour; {FIRST_PAY_KM}",
-            "median_days": _json(est.first_pay.median / HOURS_PER_DAY),
-            "still_waiting_at_end_share": _json(est.no_pay_share),
-            "restricted_mean_days": _json(est.first_pay_restricted_mean_h / HOURS_PER_DAY),
+            "median_days": json_number(est.first_pay.median / HOURS_PER_DAY),
+            "still_waiting_at_end_share": json_number(est.no_pay_share),
+            "restricted_mean_days": json_number(est.first_pay_restricted_mean_h / HOURS_PER_DAY),
             "restricted_to_days": est.months * HOURS_PER_MONTH / HOURS_PER_DAY,
         },
         "monthly_income_usd": _rows(est.monthly),
@@ -309,26 +306,27 @@ def estimate_dict(est: Estimate) -> dict[str, Any]:
                           " of the next project; Kaplan-Meier over every spell of the"
                           " cohort, spells still running at the end or ended by leaving"
                           " censored",
-            "median_days": _json(drought.median / HOURS_PER_DAY),
-            "p90_days": _json(drought.quantile(0.9) / HOURS_PER_DAY),
+            "median_days": json_number(drought.median / HOURS_PER_DAY),
+            "p90_days": json_number(drought.quantile(0.9) / HOURS_PER_DAY),
             "spells": drought.n,
-            "censored_share": _json(drought.n_censored / drought.n if drought.n else math.nan),
+            "censored_share": json_number(drought.n_censored / drought.n if drought.n
+                                          else math.nan),
         },
         "drought_curve": drought_curve(drought),
         "longest_drought": {
             "definition": "each worker's longest idle spell within the months followed,"
                           " a spell still running at the end counted up to the end",
-            "median_days": _json(est.longest_drought_h[0] / HOURS_PER_DAY),
-            "p90_days": _json(est.longest_drought_h[1] / HOURS_PER_DAY),
-            "still_running_share": _json(est.longest_drought_running),
+            "median_days": json_number(est.longest_drought_h[0] / HOURS_PER_DAY),
+            "p90_days": json_number(est.longest_drought_h[1] / HOURS_PER_DAY),
+            "still_running_share": json_number(est.longest_drought_running),
         },
         "pay_usd_per_hour": {
-            "advertised": _json(est.advertised_pay_usd),
-            "projects_mean": _json(est.projects_pay_usd),
+            "advertised": json_number(est.advertised_pay_usd),
+            "projects_mean": json_number(est.projects_pay_usd),
             "realised_per_paid_hour": _interval(est.paid_wage_usd),
             "wage_per_hour_worked": _interval(est.effective_wage_usd),
         },
-        "elapsed_s": _json(est.elapsed_s),
+        "elapsed_s": json_number(est.elapsed_s),
     }
 
 

@@ -31,7 +31,7 @@ import pandas as pd
 
 from gigsim.errors import GigsimError
 from gigsim.output import Format, check_target, write_table
-from gigsim.statistics import METRICS
+from gigsim.statistics import METRICS, json_number
 from gigsim.sweep.spec import SweepSpec
 from gigsim.sweep.task import RunOutcome
 
@@ -62,8 +62,8 @@ def write_json(path: Path, data: Mapping[str, Any]) -> None:
 
 
 def _nan_to_none(value: Any) -> Any:
-    if isinstance(value, float) and math.isnan(value):
-        return None
+    if isinstance(value, float):
+        return json_number(value)
     if isinstance(value, Mapping):
         return {k: _nan_to_none(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

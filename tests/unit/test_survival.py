@@ -10,6 +10,7 @@ import pytest
 
 from gigsim.survival import (
     idle_spells,
+    json_number,
     kaplan_meier,
     latency_durations,
     longest_idle_spells,
@@ -105,3 +106,21 @@ def test_latency_durations_and_pooled_percentiles() -> None:
     assert list(frame["duration_h"]) == [3.0, 4.0] and list(frame["censored"]) == [False, True]
     assert pooled_percentiles([0, 10, 20, 30, 40, np.nan]) == [4.0, 20.0, 36.0]
     assert all(math.isnan(v) for v in pooled_percentiles([]))
+
+
+def test_json_number_is_the_one_nan_to_null() -> None:
+    """NaN and None become null, numbers of any kind a plain float: JSON has no NaN."""
+    assert json_number(math.nan) is None and json_number(None) is None
+    assert json_number(np.float64("nan")) is None and json_number(np.float32("nan")) is None
+    for value in (np.float64(2.5), np.int64(3), 7, 0.0, -1.5):
+        number = json_number(value)
+        assert type(number) is float and number == float(value)
+    # every module that writes JSON takes this one, none a copy of its own
+    import gigsim.comparison
+    import gigsim.statistics
+    import gigsim.sweep.store
+    import gigsim.verdict
+
+    for module in (gigsim.comparison, gigsim.statistics, gigsim.sweep.store, gigsim.verdict):
+        assert module.json_number is json_number
+        assert not {"_json", "_json_float"} & set(vars(module)), module.__name__
