@@ -226,13 +226,19 @@ def render(est: Estimate, for_page: bool = False) -> str:
         lines.append(f"  {label:>6}  {_usd(row['p10_usd'])}  {_usd(row['p50_usd'])}"
                      f"  {_usd(row['p90_usd'])}  {mean:>19}  {zero:>17}"
                      f"  {pct(row['on_platform_share']):>11}")
-    lines += [
-        "",
-        f"{est.replications} replication(s) × {est.cohort} applicants (seed {est.seed}),"
-        f" {est.applicants} applicants and {est.onboarded} onboarded in all; market simulated"
-        f" at {est.market_scale:.0%} of its size; {est.elapsed_s:.1f} s.",
-    ]
+    lines += ["", f"{based_on(est)}; {est.elapsed_s:.1f} s."]
     return "\n".join(lines)
+
+
+def based_on(est: Estimate) -> str:
+    """What the estimate rests on: replications, applicants, who was onboarded, the market.
+
+    The last line of :func:`render` and of a page's answer (``gigsim app``), which each add
+    their own ending.
+    """
+    return (f"{est.replications} replication(s) × {est.cohort} applicants (seed {est.seed}),"
+            f" {est.applicants} applicants and {est.onboarded} onboarded in all; market"
+            f" simulated at {est.market_scale:.0%} of its size")
 
 
 def _usd(value: float) -> str:

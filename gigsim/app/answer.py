@@ -26,6 +26,7 @@ from gigsim.estimate_plots import estimate_figures
 from gigsim.results import Results
 from gigsim.scenario import load_scenario
 from gigsim.verdict import (
+    based_on,
     days,
     market_sentence,
     meaning,
@@ -153,11 +154,8 @@ def verdict(answer: Answer, reference_wage_usd: float) -> Verdict:
     said = meaning(est)
     assert lines[-1] == said, "the verdict ends with its meaning"
     figures = tuple(KeyFigure(*line.split(": ", 1)) for line in lines[1:-1])
-    based_on = (f"{est.replications} replication(s) × {est.cohort} applicants (seed"
-                f" {est.seed}), {est.applicants} applicants and {est.onboarded} onboarded in"
-                f" all; market simulated at {est.market_scale:.0%} of its size; scenario"
-                f" {est.scenario.name}. Intervals are 95%.")
     return Verdict(heading=lines[0], meaning=said, figures=figures,
                    details=(who_is_followed(est, for_page=True),
                             market_sentence(est, for_page=True)),
-                   based_on=based_on, warning=warning(est, for_page=True))
+                   based_on=f"{based_on(est)}; scenario {est.scenario.name}. Intervals are 95%.",
+                   warning=warning(est, for_page=True))

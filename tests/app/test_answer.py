@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from gigsim.app.answer import FIGURES, Answer, compute, verdict, with_reference
 from gigsim.app.view import answer_view, question_text
 from gigsim.cli import main
-from gigsim.verdict import market_sentence, verdict_lines, who_is_followed
+from gigsim.verdict import based_on, market_sentence, render, verdict_lines, who_is_followed
 
 from ._support import GENERALIST, SCENARIOS, question
 
@@ -87,6 +87,11 @@ def test_the_verdict_in_parts(answer: Answer) -> None:
     assert read.warning is not None and "3 replication(s) are too few" in read.warning
     assert read.warning in str(answer_view(answer, 15))
     assert "3 replication(s) × 20 applicants" in read.based_on
+    # the same words as the last line gigsim estimate prints, from the same function
+    est = answer.estimate
+    printed = render(est).splitlines()[-1]
+    assert printed == f"{based_on(est)}; {est.elapsed_s:.1f} s."
+    assert read.based_on == f"{based_on(est)}; scenario {est.scenario.name}. Intervals are 95%."
     assert len(read.details) == 2 and read.details[0].startswith("Followed:")
     hidden = verdict(answer, 0)
     assert "Reference job" not in [figure.label for figure in hidden.figures]
