@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from gigsim import metrics
@@ -102,8 +101,10 @@ def resolve_variants(scenario: Scenario, variants: Mapping[str, VariantSpec]
 class VariantSummary:
     """What a comparison keeps of a variant's run when it does not keep every table.
 
-    The per-replication summary metrics, and the two columns its figures draw: monthly income
-    of onboarded worker-months and reassignment latencies with their censoring flags. A
+    The per-replication summary metrics, and what its figures draw: the onboarded worker-months
+    (``available_h > 0``) with their ``available_h`` and ``income_usd``, the rows and columns
+    of ``worker_months`` the income figure reads, and reassignment latencies with their
+    censoring flags. A
     variant's full tables run to hundreds of megabytes on a big scenario; these to a few.
     """
 
@@ -111,8 +112,7 @@ class VariantSummary:
     seed: int
     replications: int
     summary_of_run: Summary = field(repr=False)
-    # the onboarded worker-months' income_usd (available_h is kept as 1 for the figure's filter)
-    worker_months: pd.DataFrame = field(repr=False)
+    worker_months: pd.DataFrame = field(repr=False)  # available_h > 0: available_h, income_usd
     latencies: pd.DataFrame = field(repr=False)  # latency_h, censored
     timings: dict[str, float] = field(default_factory=dict)
     events: int = 0
@@ -120,16 +120,14 @@ class VariantSummary:
     @classmethod
     def of(cls, results: Results) -> VariantSummary:
         """Keep what a comparison needs of ``results`` (its records can then be freed)."""
-        incomes, latencies = [], []
+        kept, latencies = [], []
         for records in results.records:  # one replication's table at a time: a tenth the peak
             months = metrics.worker_months_table(records)
-            onboarded = months["available_h"].to_numpy() > 0
-            incomes.append(months["income_usd"].to_numpy()[onboarded])
+            kept.append(months.loc[months["available_h"] > 0, ["available_h", "income_usd"]])
             del months
             latencies.append(metrics.latencies_table(records)[["latency_h", "censored"]])
-        income = np.concatenate(incomes)
         return cls(results.scenario, results.seed, results.replications, results.summary(),
-                   pd.DataFrame({"available_h": np.ones(len(income)), "income_usd": income}),
+                   pd.concat(kept, ignore_index=True),
                    pd.concat(latencies, ignore_index=True), dict(results.timings),
                    variant_events(results))
 

@@ -25,8 +25,11 @@ def test_summaries_keep_what_the_figures_draw(policy_comparison: Comparison) -> 
     full = policy_comparison.results["random"]
     kept = VariantSummary.of(full)  # type: ignore[arg-type]
     months = full.worker_months
-    expected = months.loc[months["available_h"] > 0, "income_usd"].to_numpy()
-    np.testing.assert_array_equal(kept.worker_months["income_usd"].to_numpy(), expected)
+    expected = months.loc[months["available_h"] > 0, ["available_h", "income_usd"]]
+    # the rows and columns of worker_months the income figure reads, values as they are
+    pd.testing.assert_frame_equal(kept.worker_months, expected.reset_index(drop=True))
+    assert (kept.worker_months["available_h"] > 0).all()
+    assert kept.worker_months["available_h"].nunique() > 1  # the hours, not a column of ones
     pd.testing.assert_frame_equal(kept.latencies,
                                   full.latencies[["latency_h", "censored"]])
     assert kept.events == sum(r.events for r in full.records)  # type: ignore[union-attr]
