@@ -71,7 +71,8 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 figure { margin: 1.5rem 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { color: #444; font-size: 0.9rem; }
-pre { background: #f6f8fa; padding: 0.8rem; overflow-x: auto; font-size: 0.82rem; }
+pre { background: #f6f8fa; padding: 0.8rem; overflow-x: auto; font-size: 0.82rem;
+      white-space: pre-wrap; overflow-wrap: anywhere; }
 .verdict { background: #f3f7fb; border-left: 4px solid #2b6cb0; padding: 0.6rem 1rem; }
 .verdict p { margin: 0.3rem 0; }
 .warning { color: #9c4221; font-weight: 600; }

@@ -36,10 +36,16 @@ window.addEventListener("load", function () {
   var images = Array.prototype.slice.call(document.images);
   var probe = document.createElement("pre");
   probe.id = "gigsim-probe";
+  // blocks of text wider than their box, which a reader would have to scroll sideways
+  var blocks = Array.prototype.slice.call(document.querySelectorAll("pre"));
   probe.textContent = JSON.stringify({
     images: images.length,
     decoded: images.filter(function (i) { return i.complete && i.naturalWidth > 0; }).length,
-    errors: window.__errors
+    errors: window.__errors,
+    window_width: window.innerWidth,
+    page_width: document.documentElement.scrollWidth,
+    wider_than_their_box: blocks.filter(function (b) { return b.scrollWidth > b.clientWidth + 1; })
+      .map(function (b) { return b.textContent.slice(0, 40); })
   });
   document.body.appendChild(probe);
 });
@@ -57,12 +63,17 @@ def _run(chromium: str, profile: Path, *args: str) -> subprocess.CompletedProces
         capture_output=True, text=True, timeout=120, check=False, stdin=subprocess.DEVNULL)
 
 
-def _probe(chromium: str, page: str, tmp_path: Path) -> tuple[dict[str, object], list[str]]:
-    """Load ``page`` with the probe; return what the probe saw and the console lines."""
-    probed = tmp_path / "probed.html"
+def _probe(chromium: str, page: str, tmp_path: Path,
+           width: int = 1280) -> tuple[dict[str, object], list[str]]:
+    """Load ``page`` with the probe in a window ``width`` pixels wide.
+
+    Returns what the probe saw and the console lines.
+    """
+    probed = tmp_path / f"probed-{width}.html"
     probed.write_text(page.replace("<head>", "<head>\n" + PROBE, 1), encoding="utf-8")
-    result = _run(chromium, tmp_path / "profile-probe", "--enable-logging=stderr", "--v=0",
-                  "--virtual-time-budget=10000", "--dump-dom", probed.as_uri())
+    result = _run(chromium, tmp_path / f"profile-probe-{width}", "--enable-logging=stderr",
+                  "--v=0", f"--window-size={width},2000", "--virtual-time-budget=10000",
+                  "--dump-dom", probed.as_uri())
     assert result.returncode == 0, result.stderr[-2000:]
     found = re.search(r'<pre id="gigsim-probe">([^<]*)</pre>', result.stdout)
     assert found, f"the probe did not run: {result.stdout[:500]!r}"

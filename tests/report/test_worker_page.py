@@ -73,6 +73,12 @@ def test_the_page_renders_in_chromium(chromium: str, generalist: Estimate,
     seen, console = _probe(chromium, page, tmp_path)
     assert seen["images"] == seen["decoded"] == 3, seen
     assert seen["errors"] == [] and console == []
+    # "Every number" wraps: nothing to scroll sideways, on a desktop or a narrow window
+    for width in (1280, 1000, 600):
+        seen, _ = _probe(chromium, page, tmp_path, width)
+        assert seen["window_width"] == width, seen  # the window is as wide as asked
+        assert seen["wider_than_their_box"] == [], (width, seen)
+        assert seen["page_width"] <= width, (width, seen)  # type: ignore[operator]
     path = tmp_path / "worker.html"
     path.write_text(page, encoding="utf-8")
     shot = tmp_path / "worker.png"
