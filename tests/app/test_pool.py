@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
+import os
 import pickle
+import signal
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
@@ -131,3 +136,38 @@ def test_the_numbers_are_read_from_the_file_the_worker_leaves(tmp_path: Path) ->
     assert small.numbers(job) == {"numbers": 1}
     path.unlink()
     assert small.numbers(job) == {"numbers": 1}  # read once, kept
+
+
+def test_a_worker_process_that_dies_fails_its_question_and_the_pool_starts_afresh(
+        caplog: pytest.LogCaptureFixture) -> None:
+    """A worker killed mid-estimate: its question fails (uncached, slot given back), and the
+    next question starts new worker processes and is answered."""
+    before = {child.pid for child in multiprocessing.active_children()}
+    crashing = EstimatePool(SCENARIOS, workers=1, queue=0)
+    try:
+        role, params = long_question()
+        job = crashing.submit(role, params)
+        assert isinstance(job, Job)
+        wait_for(lambda: crashing.progress(job)[0] >= 1, "the first replication")
+        workers = [child for child in multiprocessing.active_children()
+                   if child.pid not in before]
+        assert len(workers) == 1  # the pool's one worker process
+        os.kill(workers[0].pid, signal.SIGKILL)  # type: ignore[arg-type]
+        with pytest.raises(BrokenProcessPool):
+            job.future.result(timeout=WAIT_S)
+        wait_for(lambda: crashing.running() == 0, "the slot to be given back")
+        assert crashing.cached(role, params) is None  # a failed answer is never cached
+        assert crashing.progress(job)[0] < job.total
+        crashing.release(job)  # the page gives it back: nothing to cancel
+        # the next question restarts the workers and gets its answer
+        small_role, small_params = question(GENERALIST, hours=14, months=1, replications=1)
+        with caplog.at_level(logging.WARNING, logger="gigsim.app.pool"):
+            again = crashing.submit(small_role, small_params)
+        assert "a worker process died; starting new ones" in caplog.text
+        assert isinstance(again, Job)
+        assert isinstance(again.future.result(timeout=WAIT_S), Answer)
+        crashing.release(again)
+        assert isinstance(crashing.cached(small_role, small_params), Answer)
+        assert crashing.running() == 0
+    finally:
+        crashing.close()
