@@ -69,7 +69,7 @@ def settle_gc() -> None:
 
 
 def _tables(scenario: Any, records: Any) -> None:
-    from gigsim.results import TABLES, Results
+    from gigsim.analysis.results import TABLES, Results
 
     results = Results(scenario, SEED, [records])
     for name in TABLES:
@@ -158,7 +158,7 @@ def measure(workers: float, years: float, repeats: int = 1, warmup: str = "small
 def measure_jobs(workers: float, replications: int, jobs: int) -> dict[str, Any]:
     """Wall-clock time of ``gigsim.simulate`` of the scaled scenario with ``jobs`` processes."""
     import gigsim
-    import gigsim.results  # pandas, which simulate() would load lazily: not timed
+    import gigsim.analysis.results  # pandas, which simulate() would load lazily: not timed
 
     scenario = reference_scenario(workers, 1.0)
     gc.collect()

@@ -22,9 +22,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from gigsim.analysis.results import Results
     from gigsim.comparison import Comparison, compare
     from gigsim.errors import GigsimError, ScenarioError
-    from gigsim.results import Results
     from gigsim.runner import simulate
     from gigsim.scenario import Scenario, load_scenario
 
@@ -38,7 +38,7 @@ _LAZY = {
     "compare": "gigsim.comparison",
     "GigsimError": "gigsim.errors",
     "ScenarioError": "gigsim.errors",
-    "Results": "gigsim.results",
+    "Results": "gigsim.analysis.results",
     "simulate": "gigsim.runner",
     "Scenario": "gigsim.scenario",
     "load_scenario": "gigsim.scenario",

@@ -5,7 +5,7 @@ draws from the same random streams: variants that change only dispatch see the s
 and the same workers, and the difference between two variants, replication by replication, is
 free of most of the noise that separates two replications. :class:`Comparison` reports each
 variant's mean with an interval within the metric's possible range
-(:func:`gigsim.statistics.metric_interval`), and the paired difference against the first
+(:func:`gigsim.analysis.statistics.metric_interval`), and the paired difference against the first
 variant with its t interval and the share of variance that pairing removed.
 """
 
@@ -21,18 +21,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from gigsim import metrics
-from gigsim.errors import GigsimError, ScenarioError
-from gigsim.results import Results
-from gigsim.runner import Progress, simulate
-from gigsim.scenario import Scenario
-from gigsim.statistics import (
+from gigsim.analysis import metrics
+from gigsim.analysis.results import Results
+from gigsim.analysis.statistics import (
     METRICS,
     Summary,
     metric_interval,
     paired_difference,
     replications_warning,
 )
+from gigsim.errors import GigsimError, ScenarioError
+from gigsim.runner import Progress, simulate
+from gigsim.scenario import Scenario
 from gigsim.units import format_duration
 from gigsim.variants import check_variant_name
 
@@ -179,9 +179,9 @@ def compare(scenario: Scenario, variants: Mapping[str, VariantSpec],
 class Comparison:
     """Variants of one scenario simulated on the same seeds, and how they differ.
 
-    ``results`` holds each variant's :class:`~gigsim.results.Results` in order, the first being
-    the reference; ``overrides`` the overrides each was built with (None for a variant given as
-    a scenario).
+    ``results`` holds each variant's :class:`~gigsim.analysis.results.Results` in order, the first
+    being the reference; ``overrides`` the overrides each was built with (None for a variant given
+    as a scenario).
     """
 
     scenario: Scenario
@@ -249,8 +249,8 @@ class Comparison:
         """The tidy comparison: one row per metric and variant (columns :data:`TABLE_COLUMNS`).
 
         ``mean``, ``ci_low`` and ``ci_high`` are the variant's mean across replications and its
-        95% interval (:func:`gigsim.statistics.metric_interval`: shares in [0, 1], money and
-        durations ≥ 0). The other columns compare it with the first variant, replication by
+        95% interval (:func:`gigsim.analysis.statistics.metric_interval`: shares in [0, 1], money
+        and durations ≥ 0). The other columns compare it with the first variant, replication by
         replication (NaN on the first variant's own rows): ``diff_vs_first`` and its 95% t
         interval ``diff_ci_low``–``diff_ci_high``; ``paired_var``, the variance of the
         per-replication differences; ``unpaired_var`` = var(first) + var(variant), what that

@@ -31,6 +31,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from gigsim.analysis.results import Results
+from gigsim.analysis.statistics import (
+    nonnegative_interval,
+    paid_hours,
+    replications_warning,
+    share_interval,
+)
+from gigsim.analysis.survival import (
+    Survival,
+    idle_spells,
+    kaplan_meier,
+    longest_idle_spells,
+    pooled_percentiles,
+)
 from gigsim.cohort import (  # re-exported: the estimate's public names
     MAX_MONTHS,
     PROFILES,
@@ -42,22 +56,8 @@ from gigsim.cohort import (  # re-exported: the estimate's public names
     load_profile,
     market_scenario,
 )
-from gigsim.results import Results
 from gigsim.runner import Progress, simulate
 from gigsim.scenario import Scenario
-from gigsim.statistics import (
-    nonnegative_interval,
-    paid_hours,
-    replications_warning,
-    share_interval,
-)
-from gigsim.survival import (
-    Survival,
-    idle_spells,
-    kaplan_meier,
-    longest_idle_spells,
-    pooled_percentiles,
-)
 from gigsim.units import HOURS_PER_MONTH, HOURS_PER_WEEK
 
 __all__ = ["MAX_MONTHS", "PROFILES", "Estimate", "bundled_scenarios_dir", "check_inputs",
@@ -77,8 +77,8 @@ class Estimate:
 
     Intervals are ``(mean, ci_low, ci_high)``: the mean over replications of a per-replication
     value, with a 95% interval bounded by what is possible (shares in [0, 1], money ≥ 0; see
-    :mod:`gigsim.statistics`). Percentiles (``income_percentiles`` and the ``p*_usd`` columns)
-    are **pooled** over every worker-month of every replication. Everything after
+    :mod:`gigsim.analysis.statistics`). Percentiles (``income_percentiles`` and the ``p*_usd``
+    columns) are **pooled** over every worker-month of every replication. Everything after
     ``pass_share`` is about the applicants who passed onboarding, over the months they were on
     the platform.
     """

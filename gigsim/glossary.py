@@ -1,7 +1,7 @@
 """Plain names for the summary metrics: what a person reads, mapped to the column names.
 
-:data:`GLOSSARY` gives each metric of :data:`gigsim.statistics.METRICS` a label with its unit
-and a one-line meaning that says what it divides by and what it averages over. Every metric is
+:data:`GLOSSARY` gives each metric of :data:`gigsim.analysis.statistics.METRICS` a label with its
+unit and a one-line meaning that says what it divides by and what it averages over. Every metric is
 computed per replication and then averaged over replications; "pooled" says what is taken
 together inside one replication. The report's table and its glossary read from here, so the
 page and the tables (``summary.json``, ``comparison.csv``, ``points.csv``) name the same

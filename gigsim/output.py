@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 import tomli_w
 
+from gigsim.analysis.results import TABLES, Results
 from gigsim.errors import GigsimError
-from gigsim.results import TABLES, Results
 from gigsim.scenario import Scenario
 from gigsim.schema import did_you_mean
 
@@ -45,7 +45,7 @@ REPORT_TABLES = ("worker_months", "spells", "latencies", "workers")
 
 
 def choose_tables(choice: str | Sequence[str] | None, report: bool = False) -> tuple[str, ...]:
-    """The tables to write, in :data:`~gigsim.results.TABLES` order.
+    """The tables to write, in :data:`~gigsim.analysis.results.TABLES` order.
 
     ``choice`` is ``"default"`` (or None: :data:`DEFAULT_TABLES`), ``"all"``, or names (a
     sequence, or a comma-separated string) of tables. With ``report``, the tables the report

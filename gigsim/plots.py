@@ -20,8 +20,8 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 from scipy import stats
 
-from gigsim import survival
-from gigsim.survival import Survival
+from gigsim.analysis import survival
+from gigsim.analysis.survival import Survival
 from gigsim.units import HOURS_PER_DAY, HOURS_PER_MONTH, HOURS_PER_WEEK
 
 # An ECDF is drawn through at most this many of its steps: beyond that, extra points are
@@ -350,7 +350,8 @@ def drought_survival_figure(spells: pd.DataFrame, workers: pd.DataFrame | None =
     """Kaplan–Meier curve of drought lengths (idle spells) in days, censoring marked.
 
     Idle spells still running at the end of the run, or ended by the worker leaving, are
-    censored (:func:`gigsim.survival.idle_spells`); spells begun in the warm-up are left out.
+    censored (:func:`gigsim.analysis.survival.idle_spells`); spells begun in the warm-up are left
+    out.
     """
     durations = survival.idle_spells(spells, workers)
     curve = survival.kaplan_meier(durations["duration_h"], durations["censored"])
@@ -379,7 +380,7 @@ def results_figures(tables: Mapping[str, pd.DataFrame]) -> dict[str, Figure]:
 # --- sweeps ---------------------------------------------------------------------------------
 
 def _metric_label(metric: str) -> str:
-    from gigsim.statistics import METRICS
+    from gigsim.analysis.statistics import METRICS
 
     return METRICS.get(metric, metric)
 

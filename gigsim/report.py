@@ -19,10 +19,10 @@ from typing import Any
 
 import pandas as pd
 
+from gigsim.analysis.statistics import replications_warning
 from gigsim.errors import GigsimError
 from gigsim.glossary import entry as glossary_entry
 from gigsim.glossary import format_value
-from gigsim.statistics import replications_warning
 
 REPORT_NAME = "report.html"
 FILES = ("summary.json", "manifest.json", "scenario.toml")

@@ -24,7 +24,7 @@ from gigsim.scenario import Scenario
 from gigsim.sizing import check_size
 
 if TYPE_CHECKING:
-    from gigsim.results import Results
+    from gigsim.analysis.results import Results
 
 Progress = Callable[[int], None]
 
@@ -102,7 +102,7 @@ def _check_count(name: str, value: int, minimum: int) -> int:
 def simulate(scenario: Scenario, replications: int | None = None, seed: int | None = None,
              jobs: int = 1, progress: Progress | None = None,
              engine: str = DEFAULT_ENGINE) -> Results:
-    """Simulate ``scenario`` and return its :class:`~gigsim.results.Results`.
+    """Simulate ``scenario`` and return its :class:`~gigsim.analysis.results.Results`.
 
     ``replications`` and ``seed`` default to the scenario's ``[simulation]`` values. ``jobs``
     processes run the replications (0 means one per core); the results are the same, bit for
@@ -220,6 +220,6 @@ def _import_results() -> type[Results]:
     # Imported here, not at the top, so that importing this module (``gigsim.simulate``) does
     # not load pandas and scipy, and so that with ``jobs`` > 1 the caller's process loads them
     # while the worker processes start up and run.
-    from gigsim.results import Results
+    from gigsim.analysis.results import Results
 
     return Results

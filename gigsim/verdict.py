@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from gigsim.analysis.statistics import replications_warning
 from gigsim.estimate import DEFAULT_REFERENCE_WAGE_USD, WEEKS_PER_MONTH
-from gigsim.statistics import replications_warning
 from gigsim.units import HOURS_PER_DAY
 
 if TYPE_CHECKING:
+    from gigsim.analysis.survival import Survival
     from gigsim.estimate import Estimate, Interval
-    from gigsim.survival import Survival
 
 INCOME_PER_HOUR_SET_ASIDE = "Income per hour set aside"
 CURVE_POINTS = 200  # the drought curve in to_dict() is thinned to at most this many steps

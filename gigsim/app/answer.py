@@ -20,10 +20,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
+from gigsim.analysis.results import Results
 from gigsim.app.inputs import Params, Role
 from gigsim.estimate import Estimate, estimate
 from gigsim.estimate_plots import estimate_figures
-from gigsim.results import Results
 from gigsim.scenario import load_scenario
 from gigsim.verdict import (
     days,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from gigsim.analysis.statistics import METRICS
 from gigsim.cli.common import (
     check_run_options,
     force_option,
@@ -29,7 +30,6 @@ from gigsim.comparison import TERMINAL_METRICS, resolve_variants
 from gigsim.comparison import compare as compare_variants
 from gigsim.errors import GigsimError
 from gigsim.output import check_target, write_comparison
-from gigsim.statistics import METRICS
 from gigsim.variants import SYNTAX, parse_variants
 
 

@@ -42,9 +42,9 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
+from gigsim.analysis.statistics import METRICS, t_interval
 from gigsim.errors import GigsimError
 from gigsim.fitting.spec import CalibrationSpec, Parameter
-from gigsim.statistics import METRICS, t_interval
 from gigsim.sweep.backends import Backend, SerialBackend
 from gigsim.sweep.store import write_atomically, write_json
 from gigsim.sweep.task import RunTask

@@ -12,7 +12,7 @@ A calibration file is TOML (see ``scenarios/calibration/``)::
     "workers.generalists.checking_hours_per_day" = { low = 0.25, high = 2.0 }
     "projects.rating.lifetime.median" = { low = "1w", high = "6w", start = "3w" }
 
-    [targets]                              # summary metrics (gigsim.statistics.METRICS)
+    [targets]                              # summary metrics (gigsim.analysis.statistics.METRICS)
     effective_to_paid_wage = { value = 0.56, tolerance = 0.03 }
     exit_within_12mo_share = { value = 0.55, tolerance = 0.05, weight = 1, standard_error = 0 }
 
@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gigsim.analysis.statistics import METRICS
 from gigsim.errors import ScenarioError
 from gigsim.scenario import Scenario, load_scenario
 from gigsim.schema import Section, read_toml
-from gigsim.statistics import METRICS
 from gigsim.sweep.spec import _merge
 from gigsim.units import DurationError, parse_duration
 

@@ -32,11 +32,11 @@ from typing import Any, Literal
 
 import numpy as np
 
+from gigsim.analysis.statistics import METRICS
 from gigsim.errors import ScenarioError
 from gigsim.scenario import SCENARIO_TABLES, SWEEP_DESIGNS, Scenario, load_scenario
 from gigsim.schema import MAX_SEED, Section, read_toml
 from gigsim.sizing import available_memory, check_size
-from gigsim.statistics import METRICS
 from gigsim.sweep.design import (
     SAMPLE_METHODS,
     Parameter,

@@ -29,9 +29,9 @@ from typing import Any
 
 import pandas as pd
 
+from gigsim.analysis.statistics import METRICS
 from gigsim.errors import GigsimError
 from gigsim.output import Format, check_target, write_table
-from gigsim.statistics import METRICS
 from gigsim.sweep.spec import SweepSpec
 from gigsim.sweep.task import RunOutcome
 

@@ -1,10 +1,10 @@
 """A sweep's tidy tables, built from its finished runs.
 
 ``runs``: one row per (point, replication) with the swept keys as columns and every summary
-metric (:data:`gigsim.statistics.METRICS`). ``points``: one row per point with each metric's
-mean across replications and its 95% interval (``<metric>``, ``<metric>_ci_low``,
-``<metric>_ci_high``), as :func:`gigsim.statistics.metric_interval` computes them (shares in
-[0, 1], money and durations ≥ 0). Rows are in point and replication order, whatever order the
+metric (:data:`gigsim.analysis.statistics.METRICS`). ``points``: one row per point with each
+metric's mean across replications and its 95% interval (``<metric>``, ``<metric>_ci_low``,
+``<metric>_ci_high``), as :func:`gigsim.analysis.statistics.metric_interval` computes them (shares
+in [0, 1], money and durations ≥ 0). Rows are in point and replication order, whatever order the
 runs finished in, so the tables are the same whichever backend ran them.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from gigsim.statistics import METRICS, metric_interval
+from gigsim.analysis.statistics import METRICS, metric_interval
 from gigsim.sweep.spec import SweepSpec
 
 RUN_ID_COLUMNS = ("point", "replication", "seed")

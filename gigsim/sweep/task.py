@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from gigsim.results import TABLES
+from gigsim.analysis.results import TABLES
+from gigsim.analysis.statistics import replication_metrics
 from gigsim.scenario import Scenario
 from gigsim.simulation import run_replication
-from gigsim.statistics import replication_metrics
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from gigsim.analysis.results import TABLES
 from gigsim.output import DEFAULT_TABLES, REPORT_TABLES, choose_tables, parquet_available
-from gigsim.results import TABLES
 
 from ._support import (
     SCENARIOS,

@@ -11,10 +11,10 @@ import pytest
 from scipy import stats
 
 import gigsim
+from gigsim.analysis.statistics import METRICS, metric_interval, paired_difference
 from gigsim.comparison import TABLE_COLUMNS, Comparison, compare, resolve_variants
 from gigsim.dispatch import policy_names
 from gigsim.errors import GigsimError
-from gigsim.statistics import METRICS, metric_interval, paired_difference
 
 # --- common random numbers -----------------------------------------------------------------
 

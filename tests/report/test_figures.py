@@ -9,10 +9,10 @@ from matplotlib.figure import Figure
 
 import gigsim
 from gigsim import plots
+from gigsim.analysis.statistics import METRICS
+from gigsim.analysis.survival import kaplan_meier
 from gigsim.estimate import estimate_profile
 from gigsim.estimate_plots import estimate_figures
-from gigsim.statistics import METRICS
-from gigsim.survival import kaplan_meier
 
 
 def _assert_labelled(figure: Figure) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gigsim.statistics import METRICS
+from gigsim.analysis.statistics import METRICS
 from gigsim.sweep.sensitivity import index_warnings
 
 from ._support import GENERALIST, assert_one_line_error, grid_text, invoke, sweep_text, write

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gigsim.metrics import (
+from gigsim.analysis.metrics import (
     MONTH_COLUMNS,
     exit_within_year,
     latencies_table,
@@ -360,7 +360,7 @@ def test_worker_joining_and_leaving_at_the_warmup_end_is_listed_like_its_spell()
 def test_worker_months_read_in_chunks_add_up_to_the_same_table(monkeypatch: pytest.MonkeyPatch
                                                                ) -> None:
     """A worker-month whose spells fall in different chunks still gets one row with its sums."""
-    from gigsim import metrics
+    from gigsim.analysis import metrics
     from gigsim.scenario import load_scenario
     from gigsim.simulation import run_replication
 
@@ -379,7 +379,7 @@ def test_worker_months_read_in_chunks_add_up_to_the_same_table(monkeypatch: pyte
 
 
 def test_onboarded_hours_are_the_clock_hours_of_non_assessment_spells() -> None:
-    from gigsim.metrics import onboarded_hours
+    from gigsim.analysis.metrics import onboarded_hours
 
     records = build([
         spell(0, ASSESSMENT, 0.0, 10.0), spell(0, IDLE, 10.0, 50.0),

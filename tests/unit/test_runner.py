@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from gigsim import GigsimError, Results, Scenario, simulate
-from gigsim.results import TABLES
+from gigsim.analysis.results import TABLES
 from gigsim.simulation import run_replication
 
 

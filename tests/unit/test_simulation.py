@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from gigsim import Scenario, simulate
-from gigsim.metrics import latencies_table, spells_table, workers_table
+from gigsim.analysis.metrics import latencies_table, spells_table, workers_table
 from gigsim.simulation import run_replication
 
 DAY, WEEK = 24.0, 168.0

@@ -1,4 +1,4 @@
-"""gigsim.survival: Kaplan–Meier against hand computation, and durations from tables."""
+"""gigsim.analysis.survival: Kaplan–Meier against hand computation, and durations from tables."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gigsim.survival import (
+from gigsim.analysis.survival import (
     idle_spells,
     kaplan_meier,
     latency_durations,

@@ -22,11 +22,11 @@ from click.testing import CliRunner, Result
 import gigsim
 import gigsim.dispatch.policy
 from gigsim import Scenario, ScenarioError
+from gigsim.analysis.results import TABLES
 from gigsim.cli import main
 from gigsim.dispatch import get_policy, policy_names
 from gigsim.dispatch.policies import LongestIdle
 from gigsim.dispatch.policy import ENTRY_POINT_GROUP, PolicyError, build_policy
-from gigsim.results import TABLES
 
 from . import user_policy_example
 from .user_policy_example import HighestIdFirst, HighestIdFirstFrom

@@ -8,10 +8,10 @@ from functools import cached_property
 
 import pandas as pd
 
-from gigsim import metrics
+from gigsim.analysis import metrics
+from gigsim.analysis.statistics import Summary
 from gigsim.records import Records
 from gigsim.scenario import Scenario
-from gigsim.statistics import Summary
 
 TABLES: dict[str, Callable[[Records], pd.DataFrame]] = {
     "worker_months": metrics.worker_months_table,

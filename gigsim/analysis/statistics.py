@@ -18,15 +18,15 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from gigsim.metrics import (
+from gigsim.analysis.metrics import (
     exit_within_year,
     latencies_table,
     onboarded_hours,
     project_fills_table,
     worker_months_table,
 )
+from gigsim.analysis.survival import kaplan_meier, latency_durations
 from gigsim.records import Records
-from gigsim.survival import kaplan_meier, latency_durations
 from gigsim.units import HOURS_PER_MONTH
 
 # A worker whose income per onboarded month is below this counts in below_threshold_share.
