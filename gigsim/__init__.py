@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from gigsim.analysis.results import Results
-    from gigsim.comparison import Comparison, compare
     from gigsim.errors import GigsimError, ScenarioError
-    from gigsim.runner import simulate
     from gigsim.scenario import Scenario, load_scenario
+    from gigsim.studies.comparison import Comparison, compare
+    from gigsim.studies.runner import simulate
 
     __version__: str
 
@@ -34,12 +34,12 @@ if TYPE_CHECKING:
 # pull in pandas and scipy (over a second), which the worker processes of ``simulate(jobs=N)``
 # do not need. They import ``gigsim.simulation`` and with it this package.
 _LAZY = {
-    "Comparison": "gigsim.comparison",
-    "compare": "gigsim.comparison",
+    "Comparison": "gigsim.studies.comparison",
+    "compare": "gigsim.studies.comparison",
     "GigsimError": "gigsim.errors",
     "ScenarioError": "gigsim.errors",
     "Results": "gigsim.analysis.results",
-    "simulate": "gigsim.runner",
+    "simulate": "gigsim.studies.runner",
     "Scenario": "gigsim.scenario",
     "load_scenario": "gigsim.scenario",
 }

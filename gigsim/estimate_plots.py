@@ -1,6 +1,6 @@
 """The figures of a worker's estimate: income by month, the chance of nothing, droughts.
 
-Built from an :class:`~gigsim.estimate.Estimate`'s tables with the drawing functions of
+Built from an :class:`~gigsim.studies.estimate.Estimate`'s tables with the drawing functions of
 :mod:`gigsim.plots` (matplotlib ``Figure`` objects with their own canvas, no ``pyplot``), for
 the worker's page, the notebooks and anyone holding an estimate.
 """
@@ -22,13 +22,13 @@ from gigsim.plots import (
 )
 
 if TYPE_CHECKING:
-    from gigsim.estimate import Estimate
+    from gigsim.studies.estimate import Estimate
 
 
 def zero_income_figure(monthly: pd.DataFrame) -> Figure:
     """The chance of a month with no income, by month since applying, with 95% intervals.
 
-    ``monthly`` is :attr:`gigsim.estimate.Estimate.monthly`: ``zero_share`` is the mean over
+    ``monthly`` is :attr:`gigsim.studies.estimate.Estimate.monthly`: ``zero_share`` is the mean over
     replications of each replication's share of worker-months with no income, and
     ``zero_ci_low``–``zero_ci_high`` its interval (within [0, 1]).
     """
@@ -52,7 +52,7 @@ def zero_income_figure(monthly: pd.DataFrame) -> Figure:
 
 
 def estimate_figures(estimate: Estimate) -> dict[str, Figure]:
-    """The figures of a :class:`~gigsim.estimate.Estimate`, by name.
+    """The figures of a :class:`~gigsim.studies.estimate.Estimate`, by name.
 
     ``income_fan`` (income by month since applying), ``zero_income`` (the chance of a month
     with nothing, by month), ``drought_survival`` (the length of idle spells, in days),

@@ -30,7 +30,7 @@ from gigsim.schema import did_you_mean
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from gigsim.comparison import Comparison
+    from gigsim.studies.comparison import Comparison
 
 Format = Literal["csv", "parquet"]
 
@@ -203,13 +203,13 @@ def write_comparison(comparison: Comparison, out: str | Path, fmt: Format = "csv
     """Write a comparison's folder: its tables, summary, figures, manifest and scenarios.
 
     ``comparison`` (the tidy table) and ``per_replication`` as CSV or Parquet;
-    ``summary.json`` (:meth:`~gigsim.comparison.Comparison.to_dict`); ``income_ecdf.png`` and
-    ``latency_ecdf.png``; ``scenario.toml`` (the scenario as run), ``variants.toml`` (every
+    ``summary.json`` (:meth:`~gigsim.studies.comparison.Comparison.to_dict`); ``income_ecdf.png``
+    and ``latency_ecdf.png``; ``scenario.toml`` (the scenario as run), ``variants.toml`` (every
     variant's scenario as run, one table per variant) and ``manifest.json``. Written
     atomically like :func:`write_results`.
     """
     from gigsim import plots  # matplotlib is loaded only when figures are drawn
-    from gigsim.comparison import variant_events
+    from gigsim.studies.comparison import variant_events
 
     out = Path(out)
     check_target(out, force, fmt)

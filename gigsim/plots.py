@@ -206,8 +206,8 @@ def fan_chart_figure(monthly: pd.DataFrame, title: str = "Monthly income by mont
     """A fan chart: the P10–P90 band of monthly income by month, and the median as a line.
 
     ``monthly`` has columns ``month``, ``p10_usd``, ``p50_usd`` and ``p90_usd`` (the shape of
-    :attr:`gigsim.estimate.Estimate.monthly`), one row per month; with ``mean_usd`` the mean is
-    drawn too, and with ``mean_ci_low_usd``/``mean_ci_high_usd`` its 95% interval.
+    :attr:`gigsim.studies.estimate.Estimate.monthly`), one row per month; with ``mean_usd`` the
+    mean is drawn too, and with ``mean_ci_low_usd``/``mean_ci_high_usd`` its 95% interval.
     """
     figure = new_figure()
     axes = figure.add_subplot()

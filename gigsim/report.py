@@ -261,7 +261,7 @@ WORKER_CAPTIONS: dict[str, str] = {
 
 
 def build_worker_page(estimate: Any) -> str:
-    """The worker's page of an :class:`~gigsim.estimate.Estimate`: one self-contained HTML page.
+    """The worker's page of an :class:`~gigsim.studies.estimate.Estimate`: one HTML file.
 
     The verdict (the lines ``gigsim estimate`` prints first, worded for a page), who was
     followed, then the fan chart by month, the chance of no income by month and the drought

@@ -31,7 +31,7 @@ _MISSING: Any = object()
 # The largest magnitude a plain number in a scenario may have. Money, rates and counts are
 # multiplied together over a run (pay × hours × workers × months); 1e9 keeps every product far
 # from float overflow, and no real platform comes near it (a count that large is refused by the
-# size check before that, see gigsim.sizing).
+# size check before that, see gigsim.studies.sizing).
 MAX_NUMBER = 1e9
 MAX_SEED = 2**63 - 1  # what a TOML integer can hold
 

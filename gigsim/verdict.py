@@ -3,7 +3,7 @@
 Every figure here is named for what it divides by and averages over, as docs/model.md ("A
 worker's estimate") defines it; the text, the JSON and the worker's page
 (:func:`gigsim.report.build_worker_page`) read the same numbers off the same
-:class:`~gigsim.estimate.Estimate`.
+:class:`~gigsim.studies.estimate.Estimate`.
 
 Where the words are read changes only how a choice is named: the terminal names the option
 that sets it (``--reference-wage``, ``--stay``), a page (``for_page=True``: the worker's page,
@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from gigsim.analysis.statistics import replications_warning
-from gigsim.estimate import DEFAULT_REFERENCE_WAGE_USD, WEEKS_PER_MONTH
+from gigsim.studies.estimate import DEFAULT_REFERENCE_WAGE_USD, WEEKS_PER_MONTH
 from gigsim.units import HOURS_PER_DAY
 
 if TYPE_CHECKING:
     from gigsim.analysis.survival import Survival
-    from gigsim.estimate import Estimate, Interval
+    from gigsim.studies.estimate import Estimate, Interval
 
 INCOME_PER_HOUR_SET_ASIDE = "Income per hour set aside"
 CURVE_POINTS = 200  # the drought curve in to_dict() is thinned to at most this many steps

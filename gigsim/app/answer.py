@@ -1,8 +1,8 @@
-"""The one place where the app reads :mod:`gigsim.estimate`: a question in, an answer out.
+"""The one place where the app reads :mod:`gigsim.studies.estimate`: a question in, an answer out.
 
-:func:`compute` runs :func:`gigsim.estimate.estimate` for a checked question and keeps the
-:class:`~gigsim.estimate.Estimate` without its tables (``results``: tens of megabytes), small
-enough to cache and to send back from a worker process, with its figures
+:func:`compute` runs :func:`gigsim.studies.estimate.estimate` for a checked question and keeps the
+:class:`~gigsim.studies.estimate.Estimate` without its tables (``results``: tens of megabytes),
+small enough to cache and to send back from a worker process, with its figures
 (:mod:`gigsim.estimate_plots`) as PNG bytes. :func:`verdict` reads the estimate's own verdict,
 for the page's reference wage, into the parts the page lays out; every number and every word
 of it is the estimate's, worded for a page (``gigsim estimate`` prints the same lines, naming
@@ -22,9 +22,9 @@ from typing import Any, cast
 
 from gigsim.analysis.results import Results
 from gigsim.app.inputs import Params, Role
-from gigsim.estimate import Estimate, estimate
 from gigsim.estimate_plots import estimate_figures
 from gigsim.scenario import load_scenario
+from gigsim.studies.estimate import Estimate, estimate
 from gigsim.verdict import (
     days,
     market_sentence,

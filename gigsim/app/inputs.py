@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from gigsim.errors import GigsimError
-from gigsim.estimate import PROFILES
 from gigsim.scenario import Scenario, load_scenario
+from gigsim.studies.estimate import PROFILES
 from gigsim.units import HOURS_PER_WEEK
 
 MAX_MONTHS = 24

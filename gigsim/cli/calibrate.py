@@ -12,7 +12,7 @@ import click
 import pandas as pd
 
 from gigsim.cli.common import at_least, user_errors
-from gigsim.fitting.calibrate import (
+from gigsim.studies.fitting.calibrate import (
     EVALUATIONS,
     Calibration,
     calibrate,
@@ -20,8 +20,8 @@ from gigsim.fitting.calibrate import (
     parameter_text,
     write_calibration,
 )
-from gigsim.fitting.spec import CalibrationSpec, load_calibration
-from gigsim.sweep.backends import DEFAULT_CONNECT_TIMEOUT_S, make_backend
+from gigsim.studies.fitting.spec import CalibrationSpec, load_calibration
+from gigsim.studies.sweep.backends import DEFAULT_CONNECT_TIMEOUT_S, make_backend
 
 
 @click.command(name="calibrate")

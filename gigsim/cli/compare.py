@@ -26,11 +26,11 @@ from gigsim.cli.common import (
     set_option,
     user_errors,
 )
-from gigsim.comparison import TERMINAL_METRICS, resolve_variants
-from gigsim.comparison import compare as compare_variants
 from gigsim.errors import GigsimError
 from gigsim.output import check_target, write_comparison
-from gigsim.variants import SYNTAX, parse_variants
+from gigsim.studies.comparison import TERMINAL_METRICS, resolve_variants
+from gigsim.studies.comparison import compare as compare_variants
+from gigsim.studies.variants import SYNTAX, parse_variants
 
 
 @click.command(name="compare")

@@ -17,9 +17,10 @@ from gigsim.cli.common import (
     set_option,
     user_errors,
 )
-from gigsim.cohort import check_market_scale
 from gigsim.errors import GigsimError
-from gigsim.estimate import (
+from gigsim.scenario import load_scenario
+from gigsim.studies.cohort import check_market_scale
+from gigsim.studies.estimate import (
     DEFAULT_REFERENCE_WAGE_USD,
     DEFAULT_REPLICATIONS,
     MAX_MONTHS,
@@ -30,7 +31,6 @@ from gigsim.estimate import (
     estimate,
     load_profile,
 )
-from gigsim.scenario import load_scenario
 
 
 @click.command(name="estimate")

@@ -27,8 +27,8 @@ from gigsim.cli.common import (
     user_errors,
 )
 from gigsim.output import DEFAULT_TABLES, check_target, choose_tables, default_format, write_results
-from gigsim.runner import simulate
-from gigsim.sizing import check_size
+from gigsim.studies.runner import simulate
+from gigsim.studies.sizing import check_size
 from gigsim.units import format_duration
 
 

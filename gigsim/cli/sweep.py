@@ -22,15 +22,15 @@ from gigsim.cli.common import (
     set_option,
     user_errors,
 )
-from gigsim.comparison import format_metric
 from gigsim.errors import GigsimError, ScenarioError
 from gigsim.scenario import parse_value
 from gigsim.schema import read_toml
-from gigsim.sweep.backends import DEFAULT_CONNECT_TIMEOUT_S, make_backend
-from gigsim.sweep.runner import SweepResult, run_sweep, undefined_metrics
-from gigsim.sweep.sensitivity import index_warnings
-from gigsim.sweep.spec import DEFAULT_METRICS, SWEEP_KEYS, SweepSpec, load_sweep
-from gigsim.sweep.store import SweepStore
+from gigsim.studies.comparison import format_metric
+from gigsim.studies.sweep.backends import DEFAULT_CONNECT_TIMEOUT_S, make_backend
+from gigsim.studies.sweep.runner import SweepResult, run_sweep, undefined_metrics
+from gigsim.studies.sweep.sensitivity import index_warnings
+from gigsim.studies.sweep.spec import DEFAULT_METRICS, SWEEP_KEYS, SweepSpec, load_sweep
+from gigsim.studies.sweep.store import SweepStore
 
 sweep_file_argument = click.argument("sweep_file", type=click.Path(dir_okay=False))
 

@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from gigsim.comparison import Comparison
 from gigsim.plots import (
     comparison_figures,
     ecdf_figure,
     income_ecdf_figure,
     latency_ecdf_figure,
 )
+from gigsim.studies.comparison import Comparison
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -107,7 +107,7 @@ def test_no_global_matplotlib_state() -> None:
     """Importing gigsim loads no matplotlib; drawing and saving never touches pyplot."""
     code = """
 import sys
-import gigsim, gigsim.cli, gigsim.comparison
+import gigsim, gigsim.cli, gigsim.studies.comparison
 assert "matplotlib" not in sys.modules, "gigsim imported matplotlib"
 import io
 from gigsim.plots import ecdf_figure

@@ -7,8 +7,8 @@ import pandas as pd
 
 import gigsim
 from gigsim import plots
-from gigsim.comparison import Comparison, VariantSummary, compare, format_metric
 from gigsim.output import keep_lines_apart
+from gigsim.studies.comparison import Comparison, VariantSummary, compare, format_metric
 
 
 def test_summaries_give_the_same_comparison_as_full_results(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-import gigsim.runner
+import gigsim.studies.runner
 from gigsim.engines import replication_runner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "validation"))
@@ -24,7 +24,7 @@ from test_validation_theory import *  # noqa: F403
 def _engine_v2() -> Iterator[None]:
     # module scope, so that the module-scoped fixtures imported above run v2 too
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(gigsim.runner, "replication_runner",
+        patch.setattr(gigsim.studies.runner, "replication_runner",
                       lambda name="v2": replication_runner("v2"))
         yield
 
@@ -32,4 +32,4 @@ def _engine_v2() -> Iterator[None]:
 def test_simulate_runs_engine_v2_here() -> None:
     import gigsim.engine
 
-    assert gigsim.runner.replication_runner("v1") is gigsim.engine.run_replication
+    assert gigsim.studies.runner.replication_runner("v1") is gigsim.engine.run_replication

@@ -10,7 +10,7 @@ import pytest
 
 import gigsim
 from gigsim.errors import GigsimError
-from gigsim.estimate import (
+from gigsim.studies.estimate import (
     Estimate,
     cohort_scenario,
     default_sizes,

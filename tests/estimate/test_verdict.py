@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pytest
 
-from gigsim.estimate import Estimate, estimate_profile
+from gigsim.studies.estimate import Estimate, estimate_profile
 from gigsim.units import HOURS_PER_MONTH, HOURS_PER_WEEK
 from gigsim.verdict import meaning, render, verdict_lines, who_is_followed
 

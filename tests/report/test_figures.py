@@ -11,8 +11,8 @@ import gigsim
 from gigsim import plots
 from gigsim.analysis.statistics import METRICS
 from gigsim.analysis.survival import kaplan_meier
-from gigsim.estimate import estimate_profile
 from gigsim.estimate_plots import estimate_figures
+from gigsim.studies.estimate import estimate_profile
 
 
 def _assert_labelled(figure: Figure) -> None:

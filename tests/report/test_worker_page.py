@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from gigsim.estimate import Estimate, estimate_profile
 from gigsim.report import WORKER_FIGURES, build_worker_page
+from gigsim.studies.estimate import Estimate, estimate_profile
 from gigsim.verdict import verdict_lines
 
 from .test_report import PNG, _assert_self_contained, _images, _invoke

@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 import gigsim
-from gigsim.sweep import DaskBackend, ProcessBackend, SerialBackend, load_sweep, run_sweep
-from gigsim.sweep.task import RunOutcome
+from gigsim.studies.sweep import DaskBackend, ProcessBackend, SerialBackend, load_sweep, run_sweep
+from gigsim.studies.sweep.task import RunOutcome
 
 from ._support import grid_text, invoke, write
 

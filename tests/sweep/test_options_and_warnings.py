@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from gigsim.analysis.statistics import METRICS
-from gigsim.sweep.sensitivity import index_warnings
+from gigsim.studies.sweep.sensitivity import index_warnings
 
 from ._support import GENERALIST, assert_one_line_error, grid_text, invoke, sweep_text, write
 
@@ -125,7 +125,7 @@ def test_the_sweep_table_prints_each_metric_with_one_precision(tmp_path: Path) -
 
 def test_seeds_beyond_the_number_bound_are_fine(tmp_path: Path) -> None:
     """Plain numbers are bounded at 1e9 (money cannot overflow); a seed is not money."""
-    from gigsim.sweep import load_sweep
+    from gigsim.studies.sweep import load_sweep
 
     grid = '[grid]\n"projects.rating.notice.probability" = [0.0]\n'
     spec = load_sweep(write(tmp_path, sweep_text(grid, seed=2_026_112_701_123)))

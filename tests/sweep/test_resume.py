@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gigsim.sweep import ProcessBackend, load_sweep, run_sweep
-from gigsim.sweep.task import RunOutcome
+from gigsim.studies.sweep import ProcessBackend, load_sweep, run_sweep
+from gigsim.studies.sweep.task import RunOutcome
 
 from ._support import grid_text, invoke, snapshot, write
 

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from gigsim.errors import GigsimError
-from gigsim.sweep import load_sweep, run_sweep
-from gigsim.sweep.design import Parameter
-from gigsim.sweep.sensitivity import SensitivityDesign, analyze_function
+from gigsim.studies.sweep import load_sweep, run_sweep
+from gigsim.studies.sweep.design import Parameter
+from gigsim.studies.sweep.sensitivity import SensitivityDesign, analyze_function
 
 from ._support import assert_one_line_error, grid_text, invoke, sweep_text, write
 

@@ -73,10 +73,10 @@ def test_the_check_sees_a_heavy_import() -> None:
 
 def test_every_public_name_is_there() -> None:
     from gigsim.analysis.results import Results
-    from gigsim.comparison import Comparison, compare
     from gigsim.errors import GigsimError, ScenarioError
-    from gigsim.runner import simulate
     from gigsim.scenario import Scenario, load_scenario
+    from gigsim.studies.comparison import Comparison, compare
+    from gigsim.studies.runner import simulate
 
     expected = {"Comparison": Comparison, "compare": compare, "GigsimError": GigsimError,
                 "ScenarioError": ScenarioError, "Results": Results, "simulate": simulate,

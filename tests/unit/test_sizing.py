@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from gigsim import Scenario, ScenarioError, simulate
-from gigsim.sizing import BYTES_PER_ROW, check_size, estimate_size
+from gigsim.studies.sizing import BYTES_PER_ROW, check_size, estimate_size
 from gigsim.units import HOURS_PER_MONTH, HOURS_PER_WEEK
 
 

@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 
 from gigsim.errors import GigsimError
-from gigsim.sweep.design import Parameter
+from gigsim.studies.sweep.design import Parameter
 
 if TYPE_CHECKING:
-    from gigsim.sweep.spec import SensitivitySettings
+    from gigsim.studies.sweep.spec import SensitivitySettings
 
 CONFIDENCE_LEVEL = 0.95
 INDEX_COLUMNS = ("metric", "parameter", "index", "value", "conf", "ci_low", "ci_high")

@@ -21,12 +21,12 @@ import pandas as pd
 import tomli_w
 
 from gigsim.output import Format, environment, scenario_as_run
-from gigsim.runner import stop_if_reimported
-from gigsim.sweep.backends import Backend, SerialBackend
-from gigsim.sweep.spec import SweepSpec
-from gigsim.sweep.store import SweepStore, write_atomically, write_json
-from gigsim.sweep.tables import points_table, runs_table
-from gigsim.sweep.task import RunOutcome, RunTask
+from gigsim.studies.runner import stop_if_reimported
+from gigsim.studies.sweep.backends import Backend, SerialBackend
+from gigsim.studies.sweep.spec import SweepSpec
+from gigsim.studies.sweep.store import SweepStore, write_atomically, write_json
+from gigsim.studies.sweep.tables import points_table, runs_table
+from gigsim.studies.sweep.task import RunOutcome, RunTask
 
 # progress(done, total): runs finished in this call and runs this call has to do
 Progress = Callable[[int, int], None]
@@ -149,7 +149,7 @@ def write_outputs(store: SweepStore, fmt: Format, figures: bool, started: float,
 
 def sensitivity_indices(spec: SweepSpec, points: pd.DataFrame) -> pd.DataFrame:
     """SALib's indices of each of the spec's metrics, from the per-point means."""
-    from gigsim.sweep.sensitivity import SensitivityDesign, indices_table
+    from gigsim.studies.sweep.sensitivity import SensitivityDesign, indices_table
 
     assert spec.sensitivity is not None and spec.design is not None
     design = SensitivityDesign.from_settings(spec.sensitivity, spec.parameters, spec.seed)

@@ -21,7 +21,7 @@ from gigsim.engines import DEFAULT_ENGINE, replication_runner
 from gigsim.errors import GigsimError
 from gigsim.records import Records
 from gigsim.scenario import Scenario
-from gigsim.sizing import check_size
+from gigsim.studies.sizing import check_size
 
 if TYPE_CHECKING:
     from gigsim.analysis.results import Results

@@ -2,7 +2,7 @@
 
 Load a sweep file, run it into a folder, read the tidy tables::
 
-    from gigsim.sweep import load_sweep, run_sweep, make_backend
+    from gigsim.studies.sweep import load_sweep, run_sweep, make_backend
 
     spec = load_sweep("scenarios/sweeps/arrival_notice.toml")
     result = run_sweep(spec, "results/arrival_notice-sweep", backend=make_backend(jobs=0))
@@ -13,9 +13,9 @@ Each run persists as it finishes; ``run_sweep(..., resume=True)`` computes only 
 A ``[sensitivity]`` sweep also gives SALib's indices (``result.indices``).
 """
 
-from gigsim.sweep.backends import DaskBackend, ProcessBackend, SerialBackend, make_backend
-from gigsim.sweep.runner import SweepResult, run_sweep
-from gigsim.sweep.spec import Point, SweepSpec, load_sweep, point_seed, sweep_from_dict
+from gigsim.studies.sweep.backends import DaskBackend, ProcessBackend, SerialBackend, make_backend
+from gigsim.studies.sweep.runner import SweepResult, run_sweep
+from gigsim.studies.sweep.spec import Point, SweepSpec, load_sweep, point_seed, sweep_from_dict
 
 __all__ = [
     "DaskBackend",

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from gigsim.analysis.statistics import METRICS, metric_interval
-from gigsim.sweep.spec import SweepSpec
+from gigsim.studies.sweep.spec import SweepSpec
 
 RUN_ID_COLUMNS = ("point", "replication", "seed")
 

@@ -32,8 +32,8 @@ import pandas as pd
 from gigsim.analysis.statistics import METRICS
 from gigsim.errors import GigsimError
 from gigsim.output import Format, check_target, write_table
-from gigsim.sweep.spec import SweepSpec
-from gigsim.sweep.task import RunOutcome
+from gigsim.studies.sweep.spec import SweepSpec
+from gigsim.studies.sweep.task import RunOutcome
 
 SPEC_FILE = "spec.json"
 RUNS = "runs"

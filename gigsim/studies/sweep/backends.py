@@ -1,7 +1,7 @@
 """Where a sweep's runs execute: this process, local worker processes, or a Dask cluster.
 
-Every backend takes the same :class:`~gigsim.sweep.task.RunTask` objects, runs the same pure
-:func:`~gigsim.sweep.task.run_task`, and yields outcomes as they finish, in whatever order.
+Every backend takes the same :class:`~gigsim.studies.sweep.task.RunTask` objects, runs the same pure
+:func:`~gigsim.studies.sweep.task.run_task`, and yields outcomes as they finish, in whatever order.
 Results do not depend on the backend: a run's seed is in its task, never in the worker.
 
 Dask (``pip install 'gigsim[dask]'``) is imported only by :class:`DaskBackend`. A Dask cluster
@@ -20,8 +20,8 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from gigsim.errors import GigsimError
-from gigsim.runner import watch_for_reimport
-from gigsim.sweep.task import RunOutcome, RunTask, run_task
+from gigsim.studies.runner import watch_for_reimport
+from gigsim.studies.sweep.task import RunOutcome, RunTask, run_task
 
 LOCAL = "local"  # --scheduler local: a Dask LocalCluster on this machine
 DEFAULT_CONNECT_TIMEOUT_S = 10.0

@@ -16,7 +16,7 @@ from gigsim.plots import new_figure
 from gigsim.units import HOURS_PER_DAY
 
 if TYPE_CHECKING:
-    from gigsim.fitting.fit import FitReport
+    from gigsim.studies.fitting.fit import FitReport
 
 
 def _scale(report: FitReport) -> tuple[float, str]:

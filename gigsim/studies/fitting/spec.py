@@ -35,7 +35,7 @@ from gigsim.analysis.statistics import METRICS
 from gigsim.errors import ScenarioError
 from gigsim.scenario import Scenario, load_scenario
 from gigsim.schema import Section, read_toml
-from gigsim.sweep.spec import _merge
+from gigsim.studies.sweep.spec import _merge
 from gigsim.units import DurationError, parse_duration
 
 DEFAULT_MAX_EVALUATIONS = 40
@@ -214,7 +214,7 @@ def _parameters(root: Section, base: Scenario, source: str) -> tuple[Parameter, 
 
 
 def _current(base: Scenario, key: str, duration: bool) -> float | None:
-    from gigsim.fitting.toml_edit import value_at
+    from gigsim.studies.fitting.toml_edit import value_at
 
     try:
         value = value_at(base.data, key)

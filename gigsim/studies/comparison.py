@@ -31,10 +31,10 @@ from gigsim.analysis.statistics import (
     replications_warning,
 )
 from gigsim.errors import GigsimError, ScenarioError
-from gigsim.runner import Progress, simulate
 from gigsim.scenario import Scenario
+from gigsim.studies.runner import Progress, simulate
+from gigsim.studies.variants import check_variant_name
 from gigsim.units import format_duration
-from gigsim.variants import check_variant_name
 
 BASE = "base"  # the name of the scenario as it is, when compare adds it
 CONFIDENCE_LEVEL = 0.95

@@ -44,10 +44,10 @@ from scipy import optimize
 
 from gigsim.analysis.statistics import METRICS, t_interval
 from gigsim.errors import GigsimError
-from gigsim.fitting.spec import CalibrationSpec, Parameter
-from gigsim.sweep.backends import Backend, SerialBackend
-from gigsim.sweep.store import write_atomically, write_json
-from gigsim.sweep.task import RunTask
+from gigsim.studies.fitting.spec import CalibrationSpec, Parameter
+from gigsim.studies.sweep.backends import Backend, SerialBackend
+from gigsim.studies.sweep.store import write_atomically, write_json
+from gigsim.studies.sweep.task import RunTask
 
 Z_95 = 1.959963984540054
 SIGNIFICANT = 4
@@ -335,9 +335,9 @@ def write_calibration(result: Calibration, folder: str | Path,
     Each file is written to a temporary name and renamed into place.
     """
     from gigsim import __version__
-    from gigsim.fitting.figures import objective_figure, targets_figure
-    from gigsim.fitting.toml_edit import scenario_copy, write_text
     from gigsim.output import environment
+    from gigsim.studies.fitting.figures import objective_figure, targets_figure
+    from gigsim.studies.fitting.toml_edit import scenario_copy, write_text
 
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)

@@ -43,7 +43,7 @@ def bundled_scenarios_dir() -> Path:
     wheel has no such folder: give ``--scenario FILE --group NAME`` then.
     """
     configured = os.environ.get("GIGSIM_SCENARIOS")
-    folder = Path(configured) if configured else Path(__file__).resolve().parents[1] / "scenarios"
+    folder = Path(configured) if configured else Path(__file__).resolve().parents[2] / "scenarios"
     if not folder.is_dir():
         raise GigsimError(
             f"the bundled scenarios are not at {folder}: install gigsim from its source tree"

@@ -21,7 +21,7 @@ import tomli_w
 
 from gigsim.errors import GigsimError, ScenarioError
 from gigsim.scenario import Scenario, apply_overrides
-from gigsim.sweep.store import write_atomically
+from gigsim.studies.sweep.store import write_atomically
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _ARRAYS = ("workers", "projects")

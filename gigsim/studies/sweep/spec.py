@@ -36,8 +36,8 @@ from gigsim.analysis.statistics import METRICS
 from gigsim.errors import ScenarioError
 from gigsim.scenario import SCENARIO_TABLES, SWEEP_DESIGNS, Scenario, load_scenario
 from gigsim.schema import MAX_SEED, Section, read_toml
-from gigsim.sizing import available_memory, check_size
-from gigsim.sweep.design import (
+from gigsim.studies.sizing import available_memory, check_size
+from gigsim.studies.sweep.design import (
     SAMPLE_METHODS,
     Parameter,
     SampleMethod,
@@ -219,7 +219,7 @@ def sweep_from_dict(data: Mapping[str, Any], source: str, folder: Path,
             design = sample_points(_method(sample_method), count, parameters, seed)
         else:
             sensitivity = _sensitivity_settings(section, source)
-            from gigsim.sweep.sensitivity import SensitivityDesign
+            from gigsim.studies.sweep.sensitivity import SensitivityDesign
 
             design = SensitivityDesign.from_settings(sensitivity, parameters, seed).sample()
         rows = [{p.key: p.value(x) for p, x in zip(parameters, row, strict=True)}
@@ -287,7 +287,7 @@ def _flat_table(section: Section, name: str, source: str,
 
 
 def _flatten(data: Mapping[str, Any], prefix: str, out: dict[str, Any]) -> None:
-    from gigsim.sweep.design import RANGE_KEYS
+    from gigsim.studies.sweep.design import RANGE_KEYS
 
     for key, value in data.items():
         dotted = f"{prefix}{key}"

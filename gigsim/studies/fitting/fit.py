@@ -33,7 +33,7 @@ from scipy import optimize, stats
 
 from gigsim.analysis.survival import Survival, kaplan_meier
 from gigsim.errors import GigsimError
-from gigsim.fitting.data import Sample
+from gigsim.studies.fitting.data import Sample
 from gigsim.units import HOURS_PER_DAY, HOURS_PER_WEEK
 
 Z_95 = float(stats.norm.ppf(0.975))

@@ -1,13 +1,13 @@
 """What a worker who applies today can expect: a cohort followed from the day it applies.
 
 :func:`estimate` (or :func:`estimate_profile` for a bundled profile) adds a small cohort of
-applicants to a scenario (:mod:`gigsim.cohort`), everyone with the same weekly hours, all
+applicants to a scenario (:mod:`gigsim.studies.cohort`), everyone with the same weekly hours, all
 applying at the end of the warm-up into a market that has settled, follows them for the months
 asked, and returns an :class:`Estimate`: a verdict in plain words (:attr:`Estimate.verdict`),
 the monthly table with 95% intervals, the drought curve, and everything as JSON-ready data
 (:meth:`Estimate.to_dict`)::
 
-    from gigsim.estimate import estimate_profile
+    from gigsim.studies.estimate import estimate_profile
     est = estimate_profile("specialist", hours_per_week=10, months=12,
                            reference_wage_usd=15, replications=16, seed=1)
     print(est.verdict)                      # the lines at the top of `gigsim estimate`
@@ -45,7 +45,8 @@ from gigsim.analysis.survival import (
     longest_idle_spells,
     pooled_percentiles,
 )
-from gigsim.cohort import (  # re-exported: the estimate's public names
+from gigsim.scenario import Scenario
+from gigsim.studies.cohort import (  # re-exported: the estimate's public names
     MAX_MONTHS,
     PROFILES,
     bundled_scenarios_dir,
@@ -56,8 +57,7 @@ from gigsim.cohort import (  # re-exported: the estimate's public names
     load_profile,
     market_scenario,
 )
-from gigsim.runner import Progress, simulate
-from gigsim.scenario import Scenario
+from gigsim.studies.runner import Progress, simulate
 from gigsim.units import HOURS_PER_MONTH, HOURS_PER_WEEK
 
 __all__ = ["MAX_MONTHS", "PROFILES", "Estimate", "bundled_scenarios_dir", "check_inputs",
@@ -201,8 +201,8 @@ def estimate(scenario: Scenario, group: str, hours_per_week: float = 20.0, month
 
     ``seed`` defaults to the scenario's. ``replications`` independent runs of ``cohort``
     applicants each; ``market_scale`` shrinks the market around them (1 = as written); both
-    default to :func:`gigsim.cohort.default_sizes`. ``reference_wage_usd`` is the hourly wage
-    of the job the verdict compares with (0 hides it). ``stay`` follows applicants who never
+    default to :func:`gigsim.studies.cohort.default_sizes`. ``reference_wage_usd`` is the hourly
+    wage of the job the verdict compares with (0 hides it). ``stay`` follows applicants who never
     quit instead of ones who behave like the group. ``progress`` is called with 1 after each
     replication.
     """
