@@ -3,9 +3,9 @@
 :func:`compute` runs :func:`gigsim.studies.estimate.estimate` for a checked question and keeps the
 :class:`~gigsim.studies.estimate.Estimate` without its tables (``results``: tens of megabytes),
 small enough to cache and to send back from a worker process, with its figures
-(:mod:`gigsim.estimate_plots`) as PNG bytes. :func:`verdict` reads the estimate's own verdict,
-for the page's reference wage, into the parts the page lays out; every number and every word
-of it is the estimate's, worded for a page (``gigsim estimate`` prints the same lines, naming
+(:mod:`gigsim.presentation.estimate_plots`) as PNG bytes. :func:`verdict` reads the estimate's own
+verdict, for the page's reference wage, into the parts the page lays out; every number and every
+word of it is the estimate's, worded for a page (``gigsim estimate`` prints the same lines, naming
 its options where the page says what they set), so the app defines no figure of its own.
 When the estimate changes what it reports, this is the module to change.
 """
@@ -22,10 +22,8 @@ from typing import Any, cast
 
 from gigsim.analysis.results import Results
 from gigsim.app.inputs import Params, Role
-from gigsim.estimate_plots import estimate_figures
-from gigsim.scenario import load_scenario
-from gigsim.studies.estimate import Estimate, estimate
-from gigsim.verdict import (
+from gigsim.presentation.estimate_plots import estimate_figures
+from gigsim.presentation.verdict import (
     days,
     market_sentence,
     meaning,
@@ -35,6 +33,8 @@ from gigsim.verdict import (
     warning,
     who_is_followed,
 )
+from gigsim.scenario import load_scenario
+from gigsim.studies.estimate import Estimate, estimate
 
 FIGURE_DPI = 80
 # the estimate's figures the page shows, with the words that stand for each one (alt text)

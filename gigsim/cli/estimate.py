@@ -127,7 +127,7 @@ def _estimate(profile: str | None, scenario_path: str | None, group: str | None,
                           seed=seed, jobs=jobs, cohort=cohort, market_scale=market_scale,
                           progress=bar.update, reference_wage_usd=reference_wage, stay=stay)
     if report_path is not None:
-        from gigsim.report import write_worker_page
+        from gigsim.presentation.report import write_worker_page
 
         write_worker_page(result, report_path)
     if as_json:

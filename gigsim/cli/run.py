@@ -26,7 +26,13 @@ from gigsim.cli.common import (
     set_option,
     user_errors,
 )
-from gigsim.output import DEFAULT_TABLES, check_target, choose_tables, default_format, write_results
+from gigsim.presentation.output import (
+    DEFAULT_TABLES,
+    check_target,
+    choose_tables,
+    default_format,
+    write_results,
+)
 from gigsim.studies.runner import simulate
 from gigsim.studies.sizing import check_size
 from gigsim.units import format_duration

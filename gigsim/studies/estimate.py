@@ -149,7 +149,7 @@ class Estimate:
     @property
     def verdict(self) -> str:
         """The verdict in plain words: the lines at the top of ``gigsim estimate``."""
-        from gigsim.verdict import verdict_lines
+        from gigsim.presentation.verdict import verdict_lines
 
         return "\n".join(verdict_lines(self))
 
@@ -181,12 +181,12 @@ class Estimate:
 
     def to_dict(self) -> dict[str, Any]:
         """Everything ``gigsim estimate`` prints, as JSON-ready data (NaN as None)."""
-        from gigsim.verdict import estimate_dict
+        from gigsim.presentation.verdict import estimate_dict
 
         return estimate_dict(self)
 
     def __str__(self) -> str:
-        from gigsim.verdict import render
+        from gigsim.presentation.verdict import render
 
         return render(self)
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from gigsim.app.answer import FIGURES, Answer, compute, verdict, with_reference
 from gigsim.app.view import answer_view, question_text
 from gigsim.cli import main
-from gigsim.verdict import market_sentence, verdict_lines, who_is_followed
+from gigsim.presentation.verdict import market_sentence, verdict_lines, who_is_followed
 
 from ._support import GENERALIST, SCENARIOS, question
 

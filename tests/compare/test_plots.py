@@ -1,4 +1,5 @@
-"""gigsim.plots: figures from tables, with labelled axes, and no global matplotlib state."""
+"""gigsim.presentation.plots: figures from tables, with labelled axes, and no global matplotlib
+state."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from gigsim.plots import (
+from gigsim.presentation.plots import (
     comparison_figures,
     ecdf_figure,
     income_ecdf_figure,
@@ -110,7 +111,7 @@ import sys
 import gigsim, gigsim.cli, gigsim.studies.comparison
 assert "matplotlib" not in sys.modules, "gigsim imported matplotlib"
 import io
-from gigsim.plots import ecdf_figure
+from gigsim.presentation.plots import ecdf_figure
 ecdf_figure({"a": [1.0, 2.0]}, xlabel="x", title="t").savefig(io.BytesIO(), format="png")
 assert "matplotlib.pyplot" not in sys.modules, "pyplot was imported"
 import matplotlib

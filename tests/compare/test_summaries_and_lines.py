@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 import gigsim
-from gigsim import plots
-from gigsim.output import keep_lines_apart
+from gigsim.presentation import plots
+from gigsim.presentation.output import keep_lines_apart
 from gigsim.studies.comparison import Comparison, VariantSummary, compare, format_metric
 
 

@@ -10,9 +10,9 @@ import re
 import numpy as np
 import pytest
 
+from gigsim.presentation.verdict import meaning, render, verdict_lines, who_is_followed
 from gigsim.studies.estimate import Estimate, estimate_profile
 from gigsim.units import HOURS_PER_MONTH, HOURS_PER_WEEK
-from gigsim.verdict import meaning, render, verdict_lines, who_is_followed
 
 NUMBER = re.compile(r"\d[\d,.]*")  # every number a line quotes, in order
 

@@ -8,10 +8,10 @@ import pytest
 from matplotlib.figure import Figure
 
 import gigsim
-from gigsim import plots
 from gigsim.analysis.statistics import METRICS
 from gigsim.analysis.survival import kaplan_meier
-from gigsim.estimate_plots import estimate_figures
+from gigsim.presentation import plots
+from gigsim.presentation.estimate_plots import estimate_figures
 from gigsim.studies.estimate import estimate_profile
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from gigsim.report import WORKER_FIGURES, build_worker_page
+from gigsim.presentation.report import WORKER_FIGURES, build_worker_page
+from gigsim.presentation.verdict import verdict_lines
 from gigsim.studies.estimate import Estimate, estimate_profile
-from gigsim.verdict import verdict_lines
 
 from .test_report import PNG, _assert_self_contained, _images, _invoke
 from .test_report_browser import _probe, _run

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from gigsim import plots
+from gigsim.presentation import plots
 
 
 def _points() -> pd.DataFrame:

@@ -335,8 +335,8 @@ def write_calibration(result: Calibration, folder: str | Path,
     Each file is written to a temporary name and renamed into place.
     """
     from gigsim import __version__
-    from gigsim.output import environment
-    from gigsim.studies.fitting.figures import objective_figure, targets_figure
+    from gigsim.presentation.fitting_figures import objective_figure, targets_figure
+    from gigsim.presentation.output import environment
     from gigsim.studies.fitting.toml_edit import scenario_copy, write_text
 
     out = Path(folder)

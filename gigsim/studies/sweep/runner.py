@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import tomli_w
 
-from gigsim.output import Format, environment, scenario_as_run
+from gigsim.presentation.output import Format, environment, scenario_as_run
 from gigsim.studies.runner import stop_if_reimported
 from gigsim.studies.sweep.backends import Backend, SerialBackend
 from gigsim.studies.sweep.spec import SweepSpec
@@ -164,7 +164,7 @@ def undefined_metrics(spec: SweepSpec, points: pd.DataFrame) -> list[str]:
 
 def _write_figures(store: SweepStore, spec: SweepSpec, points: pd.DataFrame,
                    indices: pd.DataFrame | None) -> list[str]:
-    from gigsim import plots  # matplotlib is loaded only when figures are drawn
+    from gigsim.presentation import plots  # matplotlib is loaded only when figures are drawn
 
     drawn = plots.sweep_figures(points, list(spec.keys), list(spec.metrics),
                                 grid=spec.kind == "grid")

@@ -31,7 +31,7 @@ import pandas as pd
 
 from gigsim.analysis.statistics import METRICS
 from gigsim.errors import GigsimError
-from gigsim.output import Format, check_target, write_table
+from gigsim.presentation.output import Format, check_target, write_table
 from gigsim.studies.sweep.spec import SweepSpec
 from gigsim.studies.sweep.task import RunOutcome
 

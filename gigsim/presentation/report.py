@@ -21,8 +21,8 @@ import pandas as pd
 
 from gigsim.analysis.statistics import replications_warning
 from gigsim.errors import GigsimError
-from gigsim.glossary import entry as glossary_entry
-from gigsim.glossary import format_value
+from gigsim.presentation.glossary import entry as glossary_entry
+from gigsim.presentation.glossary import format_value
 
 REPORT_NAME = "report.html"
 FILES = ("summary.json", "manifest.json", "scenario.toml")
@@ -173,7 +173,7 @@ def build_report(folder: str | Path, tables: Mapping[str, pd.DataFrame] | None =
     ``tables`` may give the tables already in memory (as ``gigsim run --report`` does); those
     missing are read from the folder.
     """
-    from gigsim import plots  # matplotlib is loaded only when figures are drawn
+    from gigsim.presentation import plots  # matplotlib is loaded only when figures are drawn
 
     path = check_results_folder(folder)
     summary = json.loads((path / "summary.json").read_text(encoding="utf-8"))
@@ -268,8 +268,14 @@ def build_worker_page(estimate: Any) -> str:
     curve, each a PNG embedded as a ``data:`` URI, and the month-by-month table with its
     intervals.
     """
-    from gigsim.estimate_plots import estimate_figures
-    from gigsim.verdict import market_sentence, render, verdict_lines, warning, who_is_followed
+    from gigsim.presentation.estimate_plots import estimate_figures
+    from gigsim.presentation.verdict import (
+        market_sentence,
+        render,
+        verdict_lines,
+        warning,
+        who_is_followed,
+    )
 
     title, *lines = verdict_lines(estimate, for_page=True)
     figures = estimate_figures(estimate)

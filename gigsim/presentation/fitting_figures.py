@@ -1,7 +1,7 @@
 """Figures of fits and calibrations: survival and QQ plots, the objective's trace.
 
-Like :mod:`gigsim.plots`, these build :class:`matplotlib.figure.Figure` objects on their own
-Agg canvas (no pyplot); callers save them or show them in a notebook.
+Like :mod:`gigsim.presentation.plots`, these build :class:`matplotlib.figure.Figure` objects on
+their own Agg canvas (no pyplot); callers save them or show them in a notebook.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from gigsim.plots import new_figure
+from gigsim.presentation.plots import new_figure
 from gigsim.units import HOURS_PER_DAY
 
 if TYPE_CHECKING:

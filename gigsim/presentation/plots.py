@@ -1,7 +1,7 @@
 """Figures: functions that take tables and return matplotlib figures.
 
-This is the module that draws (:mod:`gigsim.estimate_plots` composes its functions for an
-estimate). It builds :class:`matplotlib.figure.Figure` objects with
+This is the module that draws (:mod:`gigsim.presentation.estimate_plots` composes its functions for
+an estimate). It builds :class:`matplotlib.figure.Figure` objects with
 their own Agg canvas instead of going through ``pyplot``, so importing it selects no backend and
 changes no global state; callers save a figure with ``figure.savefig(path)`` or show it in a
 notebook. It is imported by the CLI and output code only, never by the simulation.

@@ -1,8 +1,8 @@
 """The figures of a worker's estimate: income by month, the chance of nothing, droughts.
 
 Built from an :class:`~gigsim.studies.estimate.Estimate`'s tables with the drawing functions of
-:mod:`gigsim.plots` (matplotlib ``Figure`` objects with their own canvas, no ``pyplot``), for
-the worker's page, the notebooks and anyone holding an estimate.
+:mod:`gigsim.presentation.plots` (matplotlib ``Figure`` objects with their own canvas, no
+``pyplot``), for the worker's page, the notebooks and anyone holding an estimate.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from matplotlib.figure import Figure
 
-from gigsim.plots import (
+from gigsim.presentation.plots import (
     fan_chart_figure,
     income_histogram_figure,
     interval_bars,

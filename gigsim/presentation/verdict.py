@@ -2,7 +2,7 @@
 
 Every figure here is named for what it divides by and averages over, as docs/model.md ("A
 worker's estimate") defines it; the text, the JSON and the worker's page
-(:func:`gigsim.report.build_worker_page`) read the same numbers off the same
+(:func:`gigsim.presentation.report.build_worker_page`) read the same numbers off the same
 :class:`~gigsim.studies.estimate.Estimate`.
 
 Where the words are read changes only how a choice is named: the terminal names the option

@@ -157,8 +157,8 @@ def write_results(results: Results, out: str | Path, fmt: Format = "csv", force:
 
     ``tables`` chooses the tables (:func:`choose_tables`: ``"all"``, the default here,
     ``"default"``, or names); ``gigsim run`` writes ``"default"`` unless told otherwise.
-    With ``report``, also ``report.html`` (:mod:`gigsim.report`) and the tables it is drawn
-    from. Files are written to a temporary folder beside ``out`` and renamed into place, so a
+    With ``report``, also ``report.html`` (:mod:`gigsim.presentation.report`) and the tables it is
+    drawn from. Files are written to a temporary folder beside ``out`` and renamed into place, so a
     reader never sees a half-written folder. An existing ``out`` is replaced only with
     ``force``.
     """
@@ -190,7 +190,9 @@ def write_results(results: Results, out: str | Path, fmt: Format = "csv", force:
             **(manifest or {}),
         })
         if report:
-            from gigsim.report import write_report  # draws figures: matplotlib on demand
+            from gigsim.presentation.report import (
+                write_report,  # draws figures: matplotlib on demand
+            )
 
             write_report(staging, tables={name: getattr(results, name)
                                           for name in ("worker_months", "spells", "latencies",
@@ -208,7 +210,7 @@ def write_comparison(comparison: Comparison, out: str | Path, fmt: Format = "csv
     variant's scenario as run, one table per variant) and ``manifest.json``. Written
     atomically like :func:`write_results`.
     """
-    from gigsim import plots  # matplotlib is loaded only when figures are drawn
+    from gigsim.presentation import plots  # matplotlib is loaded only when figures are drawn
     from gigsim.studies.comparison import variant_events
 
     out = Path(out)
