@@ -45,20 +45,13 @@ _LAZY = {
 }
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("gigsim")
-    except PackageNotFoundError:  # running from a source tree that is not installed
-        return "0.0.0"
-
-
 if not TYPE_CHECKING:  # hidden from type checkers, which would take any name as valid
 
     def __getattr__(name: str) -> Any:
         if name == "__version__":
-            value: Any = _version()
+            from gigsim.files import gigsim_version
+
+            value: Any = gigsim_version()
         elif name in _LAZY:
             value = getattr(importlib.import_module(_LAZY[name]), name)
         else:

@@ -3,7 +3,7 @@
 :func:`compute` runs :func:`gigsim.studies.estimate.estimate` for a checked question and keeps the
 :class:`~gigsim.studies.estimate.Estimate` without its tables (``results``: tens of megabytes),
 small enough to cache and to send back from a worker process, with its figures
-(:mod:`gigsim.presentation.estimate_plots`) as PNG bytes. :func:`verdict` reads the estimate's own
+(:mod:`gigsim.presentation.figures.estimate`) as PNG bytes. :func:`verdict` reads the estimate's own
 verdict, for the page's reference wage, into the parts the page lays out; every number and every
 word of it is the estimate's, worded for a page (``gigsim estimate`` prints the same lines, naming
 its options where the page says what they set), so the app defines no figure of its own.
@@ -22,7 +22,7 @@ from typing import Any, cast
 
 from gigsim.analysis.results import Results
 from gigsim.app.inputs import Params, Role
-from gigsim.presentation.estimate_plots import estimate_figures
+from gigsim.presentation.figures.estimate import estimate_figures
 from gigsim.presentation.verdict import (
     days,
     market_sentence,

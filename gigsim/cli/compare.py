@@ -27,7 +27,8 @@ from gigsim.cli.common import (
     user_errors,
 )
 from gigsim.errors import GigsimError
-from gigsim.presentation.output import check_target, write_comparison
+from gigsim.files import check_target
+from gigsim.presentation.output import write_comparison
 from gigsim.studies.comparison import TERMINAL_METRICS, resolve_variants
 from gigsim.studies.comparison import compare as compare_variants
 from gigsim.studies.variants import SYNTAX, parse_variants

@@ -18,6 +18,7 @@ from gigsim.cli.common import (
     user_errors,
 )
 from gigsim.errors import GigsimError
+from gigsim.presentation.verdict import estimate_dict, render
 from gigsim.scenario import load_scenario
 from gigsim.studies.cohort import check_market_scale
 from gigsim.studies.estimate import (
@@ -131,9 +132,9 @@ def _estimate(profile: str | None, scenario_path: str | None, group: str | None,
 
         write_worker_page(result, report_path)
     if as_json:
-        click.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False))
+        click.echo(json.dumps(estimate_dict(result), indent=2, allow_nan=False))
     else:
-        click.echo(str(result))
+        click.echo(render(result))
 
 
 COMMANDS = (estimate_command,)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from gigsim.cli.common import user_errors
 from gigsim.errors import GigsimError
-from gigsim.presentation.output import check_target, staged_folder
+from gigsim.files import check_target, staged_folder
 from gigsim.scenario import load_scenario
 from gigsim.studies.fitting.data import KINDS, read_sample
 from gigsim.studies.fitting.fit import FAMILIES, Fit, FitReport, duration_text, fit_sample
@@ -163,7 +163,7 @@ def describe(report: FitReport, chosen: Fit | None = None) -> str:
 
 
 def _write_folder(report: FitReport, folder: Path, leaf: str, chosen: Fit) -> None:
-    from gigsim.presentation.fitting_figures import fit_qq_figure, fit_survival_figure
+    from gigsim.presentation.figures.fitting import fit_qq_figure, fit_survival_figure
 
     with staged_folder(folder) as staging:
         pd.DataFrame(report.table()).to_csv(staging / "fits.csv", index=False)

@@ -26,13 +26,8 @@ from gigsim.cli.common import (
     set_option,
     user_errors,
 )
-from gigsim.presentation.output import (
-    DEFAULT_TABLES,
-    check_target,
-    choose_tables,
-    default_format,
-    write_results,
-)
+from gigsim.files import check_target, default_format
+from gigsim.presentation.output import DEFAULT_TABLES, choose_tables, write_results
 from gigsim.studies.runner import simulate
 from gigsim.studies.sizing import check_size
 from gigsim.units import format_duration

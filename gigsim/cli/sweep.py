@@ -7,7 +7,7 @@ import math
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import pandas as pd
@@ -31,6 +31,9 @@ from gigsim.studies.sweep.runner import SweepResult, run_sweep, undefined_metric
 from gigsim.studies.sweep.sensitivity import index_warnings
 from gigsim.studies.sweep.spec import DEFAULT_METRICS, SWEEP_KEYS, SweepSpec, load_sweep
 from gigsim.studies.sweep.store import SweepStore
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 sweep_file_argument = click.argument("sweep_file", type=click.Path(dir_okay=False))
 
@@ -215,7 +218,7 @@ def _sweep(path: str, sensitivity: bool, jobs: int, scheduler: str | None,
     try:
         result = run_sweep(spec, target, backend=backend, resume=resume, force=force,
                            fmt=fmt, keep_tables=keep_tables,  # type: ignore[arg-type]
-                           progress=bar,
+                           progress=bar, figures=_figures,
                            manifest={"command": sys.argv[1:], "cli_set": fixed})
     except KeyboardInterrupt:
         bar.close()
@@ -272,3 +275,10 @@ def _report(spec: SweepSpec, result: SweepResult) -> str:
 
 
 COMMANDS = (sweep_command, sensitivity_command)
+
+
+def _figures(spec: SweepSpec, points: pd.DataFrame,
+             indices: pd.DataFrame | None) -> dict[str, Figure]:
+    from gigsim.presentation.figures.sweep import folder_figures  # matplotlib on demand
+
+    return folder_figures(spec, points, indices)

@@ -12,7 +12,6 @@ import base64
 import html
 import io
 import json
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ import pandas as pd
 
 from gigsim.analysis.statistics import replications_warning
 from gigsim.errors import GigsimError
+from gigsim.files import write_atomically
 from gigsim.presentation.glossary import entry as glossary_entry
 from gigsim.presentation.glossary import format_value
 
@@ -159,21 +159,14 @@ def _figure_block(stem: str, figure: Any, caption: str | None = None, dpi: int =
             "</figure>")
 
 
-def _write_atomically(page: str, target: Path) -> Path:
-    """Write ``page`` beside ``target`` and rename it into place: complete or absent."""
-    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
-    partial.write_text(page, encoding="utf-8")
-    partial.replace(target)
-    return target
-
-
 def build_report(folder: str | Path, tables: Mapping[str, pd.DataFrame] | None = None) -> str:
     """The HTML of the report on results ``folder``.
 
     ``tables`` may give the tables already in memory (as ``gigsim run --report`` does); those
     missing are read from the folder.
     """
-    from gigsim.presentation import plots  # matplotlib is loaded only when figures are drawn
+    # matplotlib is loaded only when figures are drawn
+    from gigsim.presentation.figures.run import results_figures
 
     path = check_results_folder(folder)
     summary = json.loads((path / "summary.json").read_text(encoding="utf-8"))
@@ -182,7 +175,7 @@ def build_report(folder: str | Path, tables: Mapping[str, pd.DataFrame] | None =
     given = dict(tables or {})
     frames = {name: given[name] if name in given else read_table(path, name)
               for name in TABLES}
-    figures = plots.results_figures(frames)
+    figures = results_figures(frames)
     name = str(summary.get("scenario", manifest.get("scenario", path.name)))
     blocks = [_figure_block(stem, figure, FIGURE_CAPTIONS.get(stem))
               for stem, figure in figures.items()]
@@ -241,7 +234,7 @@ def write_report(folder: str | Path, tables: Mapping[str, pd.DataFrame] | None =
     The file is written beside its target and renamed into place, so it is complete or absent.
     """
     page = build_report(folder, tables)
-    return _write_atomically(page, Path(out) if out is not None else Path(folder) / REPORT_NAME)
+    return write_atomically(Path(out) if out is not None else Path(folder) / REPORT_NAME, page)
 
 
 WORKER_FIGURES = ("income_fan", "zero_income", "drought_survival")
@@ -268,7 +261,7 @@ def build_worker_page(estimate: Any) -> str:
     curve, each a PNG embedded as a ``data:`` URI, and the month-by-month table with its
     intervals.
     """
-    from gigsim.presentation.estimate_plots import estimate_figures
+    from gigsim.presentation.figures.estimate import estimate_figures
     from gigsim.presentation.verdict import (
         market_sentence,
         render,
@@ -312,4 +305,4 @@ docs/model.md, "A worker's estimate".</p>
 
 def write_worker_page(estimate: Any, out: str | Path) -> Path:
     """Write :func:`build_worker_page` to ``out``, atomically (complete or absent)."""
-    return _write_atomically(build_worker_page(estimate), Path(out))
+    return write_atomically(Path(out), build_worker_page(estimate))

@@ -329,3 +329,8 @@ def drought_curve(curve: Survival, points: int = CURVE_POINTS) -> dict[str, list
             "survival": [1.0, *curve.survival[keep].tolist()],
             "ci_low": [1.0, *curve.ci_low[keep].tolist()],
             "ci_high": [1.0, *curve.ci_high[keep].tolist()]}
+
+
+def verdict_text(est: Estimate, for_page: bool = False) -> str:
+    """The verdict in plain words: the lines at the top of ``gigsim estimate``."""
+    return "\n".join(verdict_lines(est, for_page))

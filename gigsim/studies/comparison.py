@@ -32,6 +32,7 @@ from gigsim.analysis.statistics import (
 )
 from gigsim.errors import GigsimError, ScenarioError
 from gigsim.scenario import Scenario
+from gigsim.studies.folder import Folder, scenario_as_run
 from gigsim.studies.runner import Progress, simulate
 from gigsim.studies.variants import check_variant_name
 from gigsim.units import format_duration
@@ -303,6 +304,38 @@ class Comparison:
             "variants": self.variant_overrides(),
             "metrics": metrics,
         }
+
+    def folder(self) -> Folder:
+        """What ``gigsim compare`` writes: the tables, :meth:`to_dict`, every scenario as run.
+
+        ``comparison`` (:attr:`table`) and ``per_replication``; ``scenario.toml`` (the
+        scenario as run) and ``variants.toml`` (every variant's scenario as run, one table per
+        variant).
+        """
+        seed, replications = self.seed, self.replications
+        timings = {f"simulate_s.{name}": r.timings.get("simulate_s", math.nan)
+                   for name, r in self.results.items()}
+        return Folder(
+            tables={"comparison": lambda: self.table,
+                    "per_replication": lambda: self.per_replication},
+            summary=self.to_dict(),
+            scenarios={
+                "scenario": scenario_as_run(self.scenario, seed, replications),
+                "variants": {name: scenario_as_run(r.scenario, seed, replications)
+                             for name, r in self.results.items()},
+            },
+            manifest={
+                "scenario": self.scenario.name,
+                "scenario_file": self.scenario.source,
+                "seed": seed,
+                "replications": replications,
+                "variants": list(self.variants),
+                "reference": self.reference,
+                "variant_overrides": self.variant_overrides(),
+            },
+            timings=timings,
+            events=sum(variant_events(r) for r in self.results.values()),
+        )
 
     def __str__(self) -> str:
         """A readable table of every metric (:meth:`format` chooses them)."""

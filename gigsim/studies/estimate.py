@@ -3,17 +3,18 @@
 :func:`estimate` (or :func:`estimate_profile` for a bundled profile) adds a small cohort of
 applicants to a scenario (:mod:`gigsim.studies.cohort`), everyone with the same weekly hours, all
 applying at the end of the warm-up into a market that has settled, follows them for the months
-asked, and returns an :class:`Estimate`: a verdict in plain words (:attr:`Estimate.verdict`),
-the monthly table with 95% intervals, the drought curve, and everything as JSON-ready data
-(:meth:`Estimate.to_dict`)::
+asked, and returns an :class:`Estimate`: the monthly table with 95% intervals, the drought curve and
+the numbers the verdict is made of. Its words, and everything as JSON-ready data, are
+presentation's (:mod:`gigsim.presentation.verdict`)::
 
+    from gigsim.presentation.verdict import estimate_dict, verdict_text
     from gigsim.studies.estimate import estimate_profile
     est = estimate_profile("specialist", hours_per_week=10, months=12,
                            reference_wage_usd=15, replications=16, seed=1)
-    print(est.verdict)                      # the lines at the top of `gigsim estimate`
+    print(verdict_text(est))                # the lines at the top of `gigsim estimate`
     est.income_per_hour_set_aside          # (mean, ci_low, ci_high), USD per hour set aside
     est.monthly                             # one row per month, with intervals
-    est.drought.median                      # hours; est.to_dict()["drought_curve"] for a plot
+    est.drought.median                      # hours; estimate_dict(est)["drought_curve"] to plot
 
 By default the cohort behaves like the group it is cloned from (patience and leave hazard), so
 that it describes the same people as ``gigsim run``; ``stay=True`` follows applicants who never
@@ -147,13 +148,6 @@ class Estimate:
         return self.monthly, "month by month"
 
     @property
-    def verdict(self) -> str:
-        """The verdict in plain words: the lines at the top of ``gigsim estimate``."""
-        from gigsim.presentation.verdict import verdict_lines
-
-        return "\n".join(verdict_lines(self))
-
-    @property
     def no_pay_share(self) -> float:
         """Share of onboarded workers with no paid hour in the months followed."""
         first = self.first_pay
@@ -178,17 +172,6 @@ class Estimate:
         """
         months = _rows_of(self.results.worker_months, _onboarded_keys(self.cohort_workers))
         return months[months["available_h"] > 0]
-
-    def to_dict(self) -> dict[str, Any]:
-        """Everything ``gigsim estimate`` prints, as JSON-ready data (NaN as None)."""
-        from gigsim.presentation.verdict import estimate_dict
-
-        return estimate_dict(self)
-
-    def __str__(self) -> str:
-        from gigsim.presentation.verdict import render
-
-        return render(self)
 
 
 def estimate(scenario: Scenario, group: str, hours_per_week: float = 20.0, months: int = 12,

@@ -275,7 +275,7 @@ def test_failed_write_leaves_existing_out_untouched(tmp_path: Path,
     def fail(path: Path, data: object) -> None:
         raise gigsim.GigsimError(f"{path}: cannot write (simulated failure)")
 
-    monkeypatch.setattr(gigsim.presentation.output, "_write_json", fail)
+    monkeypatch.setattr(gigsim.presentation.output, "write_json", fail)
     out = tmp_path / "existing"
     out.mkdir()
     (out / "notes.txt").write_text("my notes\n", encoding="utf-8")

@@ -419,9 +419,9 @@ def test_parquet_without_pyarrow_fails_before_simulating(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch,
                                                          write_toml: Callable[[str], Path]
                                                          ) -> None:
-    import gigsim.presentation.output
+    import gigsim.files
 
-    monkeypatch.setattr(gigsim.presentation.output, "parquet_available", lambda: False)
+    monkeypatch.setattr(gigsim.files, "parquet_available", lambda: False)
     path = write_toml(MINIMAL_TOML)
     result, out = check_command("run", path, tmp_path, "--format", "parquet", "-r", "2")
     assert_one_line_error(result, "--format parquet", "pyarrow")

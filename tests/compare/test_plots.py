@@ -1,4 +1,4 @@
-"""gigsim.presentation.plots: figures from tables, with labelled axes, and no global matplotlib
+"""gigsim.presentation.figures: figures from tables, with labelled axes, and no global matplotlib
 state."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from gigsim.presentation.plots import (
+from gigsim.presentation.figures.base import ecdf_figure
+from gigsim.presentation.figures.comparison import (
     comparison_figures,
-    ecdf_figure,
     income_ecdf_figure,
     latency_ecdf_figure,
 )
@@ -111,7 +111,7 @@ import sys
 import gigsim, gigsim.cli, gigsim.studies.comparison
 assert "matplotlib" not in sys.modules, "gigsim imported matplotlib"
 import io
-from gigsim.presentation.plots import ecdf_figure
+from gigsim.presentation.figures.base import ecdf_figure
 ecdf_figure({"a": [1.0, 2.0]}, xlabel="x", title="t").savefig(io.BytesIO(), format="png")
 assert "matplotlib.pyplot" not in sys.modules, "pyplot was imported"
 import matplotlib

@@ -10,7 +10,13 @@ import re
 import numpy as np
 import pytest
 
-from gigsim.presentation.verdict import meaning, render, verdict_lines, who_is_followed
+from gigsim.presentation.verdict import (
+    estimate_dict,
+    meaning,
+    render,
+    verdict_lines,
+    who_is_followed,
+)
 from gigsim.studies.estimate import Estimate, estimate_profile
 from gigsim.units import HOURS_PER_MONTH, HOURS_PER_WEEK
 
@@ -77,7 +83,7 @@ def test_who_left_and_why_add_up(specialist_10h: Estimate) -> None:
     assert est.leavers["stayed"] == len(onboarded) - len(gone)
     assert est.leavers["hazard"] > 0  # the specialist group leaves at 0.6 a year
     assert (est.monthly["on_platform_share"].diff().dropna() <= 1e-12).all()  # only leaving
-    assert f"{est.leavers['hazard']} for other reasons" in str(est)
+    assert f"{est.leavers['hazard']} for other reasons" in render(est)
 
 
 def test_every_interval_stays_within_what_is_possible(specialist_10h: Estimate) -> None:
@@ -99,10 +105,10 @@ def test_advertised_beside_realised(specialist_10h: Estimate) -> None:
     assert est.advertised_pay_usd == 45  # advertised_pay_per_hour in specialist.toml
     assert est.projects_pay_usd == pytest.approx(30.0)  # uniform 20–40
     assert est.paid_wage_usd[0] < est.advertised_pay_usd
-    text = str(est)
+    text = render(est)
     assert "advertised up to $45.00/h" in text
     assert f"realised ${est.paid_wage_usd[0]:.2f}" in text
-    data = est.to_dict()
+    data = estimate_dict(est)
     assert data["pay_usd_per_hour"]["advertised"] == 45
 
 
@@ -110,7 +116,7 @@ def test_the_verdict_leads_the_text_the_json_and_says_what_it_means(
         specialist_10h: Estimate) -> None:
     est = specialist_10h
     lines = verdict_lines(est)
-    text = str(est)
+    text = render(est)
     assert text.startswith(lines[0])  # 6 replications: no warning line
     p10, p50, p90 = est.income_percentiles
     assert f"Typical month: ${p50:,.0f} (median; P10 ${p10:,.0f}, P90 ${p90:,.0f})" in lines[1]
@@ -119,7 +125,7 @@ def test_the_verdict_leads_the_text_the_json_and_says_what_it_means(
     ratio = est.income_per_hour_set_aside[0] / 15
     assert ratio < 0.95
     assert f"about {ratio:.0%} of what a $15/h job pays" in meaning(est)
-    data = est.to_dict()
+    data = estimate_dict(est)
     json.dumps(data, allow_nan=False)
     assert data["verdict"]["text"] == lines
     assert data["verdict"]["typical_month_usd"]["median"] == pytest.approx(p50)
@@ -131,7 +137,7 @@ def test_a_reference_wage_of_zero_hides_the_comparison(specialist_10h: Estimate)
     text = "\n".join(verdict_lines(hidden))
     assert "Reference job" not in text and "job pays" not in text
     assert math.isnan(hidden.reference_monthly_usd)
-    assert hidden.to_dict()["verdict"]["reference_wage_usd"] is None
+    assert estimate_dict(hidden)["verdict"]["reference_wage_usd"] is None
     half = round(specialist_10h.income_per_hour_set_aside[0] / 2, 2)  # a job paying half as much
     low = dataclasses.replace(specialist_10h, reference_wage_usd=half)
     assert f"more than a ${half:g}/h job pays" in meaning(low)
@@ -157,4 +163,4 @@ def test_a_page_says_in_words_what_the_terminal_names_by_option(
     assert render(few, for_page=True).startswith("warning: 3 replication(s)")
     assert "(-r)" not in render(few, for_page=True)
     # the JSON keeps the terminal's words: --json stays as it was
-    assert specialist_10h.to_dict()["verdict"]["text"] == verdict_lines(specialist_10h)
+    assert estimate_dict(specialist_10h)["verdict"]["text"] == verdict_lines(specialist_10h)

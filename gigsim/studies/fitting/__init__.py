@@ -13,7 +13,7 @@ Calibrate scenario keys to target metrics by simulated moments::
     result.targets, result.parameters, result.trace
 """
 
-from gigsim.studies.fitting.calibrate import Calibration, calibrate, check, write_calibration
+from gigsim.studies.fitting.calibrate import Calibration, calibrate, check
 from gigsim.studies.fitting.data import Sample, make_sample, read_sample
 from gigsim.studies.fitting.fit import Fit, FitReport, fit_sample
 from gigsim.studies.fitting.spec import CalibrationSpec, load_calibration
@@ -30,5 +30,4 @@ __all__ = [
     "load_calibration",
     "make_sample",
     "read_sample",
-    "write_calibration",
 ]

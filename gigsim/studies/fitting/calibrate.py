@@ -29,7 +29,6 @@ saved evaluations and computes only the rest.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import math
 import shutil
@@ -44,9 +43,9 @@ from scipy import optimize
 
 from gigsim.analysis.statistics import METRICS, t_interval
 from gigsim.errors import GigsimError
+from gigsim.files import write_json
 from gigsim.studies.fitting.spec import CalibrationSpec, Parameter
 from gigsim.studies.sweep.backends import Backend, SerialBackend
-from gigsim.studies.sweep.store import write_atomically, write_json
 from gigsim.studies.sweep.task import RunTask
 
 Z_95 = 1.959963984540054
@@ -189,7 +188,7 @@ def calibrate(spec: CalibrationSpec, out: str | Path | None = None, *,
 
     Evaluations are saved under ``out`` (when given) as they finish; ``resume`` reuses them.
     ``progress(evaluation, objective)`` is called after each evaluation. The result holds the
-    tables; :func:`write_calibration` writes them.
+    tables; :func:`gigsim.presentation.calibration.write_calibration` writes them.
     """
     folder = Path(out) if out is not None else None
     if folder is not None and resume and force:
@@ -326,54 +325,3 @@ def _trace_table(spec: CalibrationSpec, trace: list[Evaluation]) -> pd.DataFrame
 def parameter_text(parameter: Parameter, value: float) -> str:
     """A calibrated value as the scenario file shows it: ``"87.5h"`` or ``0.75``."""
     return f"{value:.{SIGNIFICANT}g}h" if parameter.duration else f"{value:.{SIGNIFICANT}g}"
-
-
-def write_calibration(result: Calibration, folder: str | Path,
-                      manifest: Mapping[str, Any] | None = None) -> list[str]:
-    """Write the calibrated scenario, the tables, the figures and a manifest into ``folder``.
-
-    Each file is written to a temporary name and renamed into place.
-    """
-    from gigsim import __version__
-    from gigsim.presentation.fitting_figures import objective_figure, targets_figure
-    from gigsim.presentation.output import environment
-    from gigsim.studies.fitting.toml_edit import scenario_copy, write_text
-
-    out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
-    spec = result.spec
-    comments = {}
-    for p in spec.parameters:
-        row = {r["key"]: r for r in result.parameters.to_dict("records")}[p.key]
-        interval = ("" if math.isnan(row["ci_low"]) else
-                    f", 95% interval {parameter_text(p, row['ci_low'])} to"
-                    f" {parameter_text(p, row['ci_high'])}")
-        comments[p.key] = (f"{p.key}: calibrated by gigsim calibrate {spec.source}"
-                           f" (method of simulated moments{interval})")
-    text, _ = scenario_copy(spec.scenario_file, out / "scenario.toml",
-                            spec.overrides(result.best.values), comments, force=True,
-                            blame=spec.source)
-    write_text(out / "scenario.toml", text)
-    files = ["scenario.toml"]
-    for name, frame in (("targets", result.targets), ("parameters", result.parameters),
-                        ("trace", result.trace)):
-        write_text(out / f"{name}.csv", frame.to_csv(index=False))
-        files.append(f"{name}.csv")
-    weights = sum(t.weight for t in spec.targets)
-    for name, figure in (("objective", objective_figure(result.trace, weights)),
-                         ("targets", targets_figure(result.targets))):
-        png = io.BytesIO()
-        figure.savefig(png, dpi=110, format="png")
-        write_atomically(out / f"{name}.png", png.getvalue())
-        files.append(f"{name}.png")
-    write_json(out / "manifest.json", {
-        "gigsim_version": __version__, "calibration": spec.name,
-        "calibration_file": spec.source, "scenario_file": spec.scenario_file,
-        "digest": spec.digest(), "replications": spec.replications, "seed": spec.seed,
-        "max_evaluations": spec.max_evaluations, "evaluations": len(result.trace),
-        "computed_now": result.computed, "reused": result.reused,
-        "objective": result.best.objective, "on_target": result.on_target,
-        "calibrated": dict(result.best.values), "files": [*files, "manifest.json"],
-        **environment(), **(manifest or {})})
-    result.files = [*files, "manifest.json"]
-    return result.files

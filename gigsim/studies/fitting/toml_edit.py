@@ -20,8 +20,8 @@ from typing import Any
 import tomli_w
 
 from gigsim.errors import GigsimError, ScenarioError
+from gigsim.files import write_atomically
 from gigsim.scenario import Scenario, apply_overrides
-from gigsim.studies.sweep.store import write_atomically
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _ARRAYS = ("workers", "projects")

@@ -9,27 +9,33 @@ sweep ends with the same tables as one that was never interrupted.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import tomli_w
 
-from gigsim.presentation.output import Format, environment, scenario_as_run
+from gigsim.files import Format, environment, gigsim_version, write_atomically, write_json
+from gigsim.studies.folder import scenario_as_run
 from gigsim.studies.runner import stop_if_reimported
 from gigsim.studies.sweep.backends import Backend, SerialBackend
 from gigsim.studies.sweep.spec import SweepSpec
-from gigsim.studies.sweep.store import SweepStore, write_atomically, write_json
+from gigsim.studies.sweep.store import SweepStore
 from gigsim.studies.sweep.tables import points_table, runs_table
 from gigsim.studies.sweep.task import RunOutcome, RunTask
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 # progress(done, total): runs finished in this call and runs this call has to do
 Progress = Callable[[int, int], None]
+# figures(spec, points, indices): the figures of a finished sweep by file stem, drawn by the
+# caller (gigsim.presentation.sweep_figures.sweep_figures), since a study draws nothing itself
+Figures = Callable[["SweepSpec", pd.DataFrame, "pd.DataFrame | None"], Mapping[str, "Figure"]]
 
 
 @dataclass
@@ -53,7 +59,7 @@ class SweepResult:
 
 def run_sweep(spec: SweepSpec, out: str | Path, *, backend: Backend | None = None,
               resume: bool = False, force: bool = False, fmt: Format = "csv",
-              keep_tables: bool = False, figures: bool = True,
+              keep_tables: bool = False, figures: Figures | None = None,
               progress: Progress | None = None,
               on_run: Callable[[RunOutcome], None] | None = None,
               manifest: Mapping[str, Any] | None = None) -> SweepResult:
@@ -61,7 +67,9 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, backend: Backend | None = Non
 
     ``backend`` defaults to this process. ``resume`` continues a folder of the same sweep,
     ``force`` replaces whatever is there; without either an existing folder is refused.
-    ``keep_tables`` also saves each run's tables under ``out/tables/``. ``on_run`` is called
+    ``keep_tables`` also saves each run's tables under ``out/tables/``. ``figures`` draws the
+    figures saved beside the tables (:func:`gigsim.presentation.sweep_figures.sweep_figures`
+    draws those of ``gigsim sweep``; none without it). ``on_run`` is called
     with each outcome once it is persisted. Raises :class:`~gigsim.errors.GigsimError`, before
     anything in ``out`` changes, when the folder or the backend will not do.
     """
@@ -91,7 +99,8 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, backend: Backend | None = Non
                          manifest)
 
 
-def write_outputs(store: SweepStore, fmt: Format, figures: bool, started: float, computed: int,
+def write_outputs(store: SweepStore, fmt: Format, figures: Figures | None, started: float,
+                  computed: int,
                   reused: int, backend: Mapping[str, Any],
                   manifest: Mapping[str, Any] | None = None) -> SweepResult:
     """Build the tables from the part files and write them, the figures and the manifest."""
@@ -107,12 +116,10 @@ def write_outputs(store: SweepStore, fmt: Format, figures: bool, started: float,
     write_atomically(store.out / "scenario.toml",
                      tomli_w.dumps(scenario_as_run(spec.base, spec.seed, spec.replications)))
     files.append("scenario.toml")
-    if figures:
-        files += _write_figures(store, spec, points, indices)
-    from gigsim import __version__
-
+    if figures is not None:
+        files += _write_figures(store, figures(spec, points, indices))
     record = {
-        "gigsim_version": __version__,
+        "gigsim_version": gigsim_version(),
         "sweep": spec.name,
         "sweep_file": spec.source,
         "digest": store.digest,
@@ -162,17 +169,7 @@ def undefined_metrics(spec: SweepSpec, points: pd.DataFrame) -> list[str]:
     return [m for m in spec.metrics if bool(np.isnan(points[m].to_numpy(dtype=float)).any())]
 
 
-def _write_figures(store: SweepStore, spec: SweepSpec, points: pd.DataFrame,
-                   indices: pd.DataFrame | None) -> list[str]:
-    from gigsim.presentation import plots  # matplotlib is loaded only when figures are drawn
-
-    drawn = plots.sweep_figures(points, list(spec.keys), list(spec.metrics),
-                                grid=spec.kind == "grid")
-    if indices is not None:
-        for metric in spec.metrics:
-            values = indices.loc[indices["metric"] == metric, "value"].to_numpy(dtype=float)
-            if len(values) and not all(math.isnan(v) for v in values):
-                drawn[f"sensitivity_{metric}"] = plots.sensitivity_figure(indices, metric)
+def _write_figures(store: SweepStore, drawn: Mapping[str, Figure]) -> list[str]:
     files = []
     for stem, figure in drawn.items():
         path = store.out / f"{stem}.png"

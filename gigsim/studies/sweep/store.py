@@ -22,7 +22,7 @@ import math
 import os
 import re
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ import pandas as pd
 
 from gigsim.analysis.statistics import METRICS
 from gigsim.errors import GigsimError
-from gigsim.presentation.output import Format, check_target, write_table
+from gigsim.files import Format, check_target, write_atomically, write_json, write_table
 from gigsim.studies.sweep.spec import SweepSpec
 from gigsim.studies.sweep.task import RunOutcome
 
@@ -44,31 +44,6 @@ _PART = re.compile(r"^p(\d+)-r(\d+)\.json$")
 def part_name(point: int, replication: int) -> str:
     """The stem of a run's part file, e.g. ``p000012-r0003``."""
     return f"p{point:06d}-r{replication:04d}"
-
-
-def write_atomically(path: Path, text: str | bytes) -> None:
-    """Write ``path`` through a temporary file beside it and ``os.replace``."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    if isinstance(text, bytes):
-        tmp.write_bytes(text)
-    else:
-        tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def write_json(path: Path, data: Mapping[str, Any]) -> None:
-    """JSON with NaN written as null, atomically."""
-    write_atomically(path, json.dumps(_nan_to_none(data), indent=2, allow_nan=False) + "\n")
-
-
-def _nan_to_none(value: Any) -> Any:
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, Mapping):
-        return {k: _nan_to_none(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_nan_to_none(v) for v in value]
-    return value
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Figures of fits and calibrations: survival and QQ plots, the objective's trace.
 
-Like :mod:`gigsim.presentation.plots`, these build :class:`matplotlib.figure.Figure` objects on
+Like :mod:`gigsim.presentation.figures`, these build :class:`matplotlib.figure.Figure` objects on
 their own Agg canvas (no pyplot); callers save them or show them in a notebook.
 """
 
@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from gigsim.presentation.plots import new_figure
+from gigsim.presentation.figures.base import new_figure
 from gigsim.units import HOURS_PER_DAY
 
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
 """The figures of a worker's estimate: income by month, the chance of nothing, droughts.
 
 Built from an :class:`~gigsim.studies.estimate.Estimate`'s tables with the drawing functions of
-:mod:`gigsim.presentation.plots` (matplotlib ``Figure`` objects with their own canvas, no
+:mod:`gigsim.presentation.figures` (matplotlib ``Figure`` objects with their own canvas, no
 ``pyplot``), for the worker's page, the notebooks and anyone holding an estimate.
 """
 
@@ -12,12 +12,10 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from matplotlib.figure import Figure
 
-from gigsim.presentation.plots import (
+from gigsim.presentation.figures.base import interval_bars, new_figure, set_title
+from gigsim.presentation.figures.run import (
     fan_chart_figure,
     income_histogram_figure,
-    interval_bars,
-    new_figure,
-    set_title,
     survival_figure,
 )
 
