@@ -6,6 +6,7 @@ Load a sweep file, run it into a folder, read the tidy tables::
 
     spec = load_sweep("scenarios/sweeps/arrival_notice.toml")
     result = run_sweep(spec, "results/arrival_notice-sweep", backend=make_backend(jobs=0))
+    # figures=gigsim.presentation.figures.sweep.folder_figures also saves gigsim sweep's figures
     result.runs      # one row per (point, replication): swept keys and summary metrics
     result.points    # one row per point: each metric's mean and 95% interval
 
