@@ -34,6 +34,9 @@ PLANTED = {
     "sweeps import fitting": (
         "studies/sweep/tables.py", "from gigsim.studies.fitting import fit",
         "gigsim.studies.sweep.tables -> gigsim.studies.fitting.fit"),
+    "metrics import the summary statistics": (
+        "analysis/metrics.py", "from gigsim.analysis import statistics",
+        "gigsim.analysis.metrics -> gigsim.analysis.statistics"),
     "figures import the folder writer": (
         "presentation/figures/base.py", "from gigsim.presentation import output",
         "gigsim.presentation.figures.base -> gigsim.presentation.output"),
