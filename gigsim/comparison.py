@@ -26,6 +26,7 @@ from gigsim.errors import GigsimError, ScenarioError
 from gigsim.results import Results
 from gigsim.runner import Progress, simulate
 from gigsim.scenario import Scenario
+from gigsim.scenario.units import format_duration
 from gigsim.statistics import (
     METRICS,
     Summary,
@@ -33,7 +34,6 @@ from gigsim.statistics import (
     paired_difference,
     replications_warning,
 )
-from gigsim.units import format_duration
 from gigsim.variants import check_variant_name
 
 BASE = "base"  # the name of the scenario as it is, when compare adds it

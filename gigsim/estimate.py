@@ -45,6 +45,7 @@ from gigsim.cohort import (  # re-exported: the estimate's public names
 from gigsim.results import Results
 from gigsim.runner import Progress, simulate
 from gigsim.scenario import Scenario
+from gigsim.scenario.units import HOURS_PER_MONTH, HOURS_PER_WEEK
 from gigsim.statistics import (
     nonnegative_interval,
     paid_hours,
@@ -58,7 +59,6 @@ from gigsim.survival import (
     longest_idle_spells,
     pooled_percentiles,
 )
-from gigsim.units import HOURS_PER_MONTH, HOURS_PER_WEEK
 
 __all__ = ["MAX_MONTHS", "PROFILES", "Estimate", "bundled_scenarios_dir", "check_inputs",
            "check_reference_wage", "cohort_scenario", "default_sizes", "estimate",

@@ -25,7 +25,7 @@ import tomli_w
 from gigsim.errors import GigsimError
 from gigsim.results import TABLES, Results
 from gigsim.scenario import Scenario
-from gigsim.schema import did_you_mean
+from gigsim.scenario.schema import did_you_mean
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

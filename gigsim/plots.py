@@ -21,8 +21,8 @@ from numpy.typing import ArrayLike
 from scipy import stats
 
 from gigsim import survival
+from gigsim.scenario.units import HOURS_PER_DAY, HOURS_PER_MONTH, HOURS_PER_WEEK
 from gigsim.survival import Survival
-from gigsim.units import HOURS_PER_DAY, HOURS_PER_MONTH, HOURS_PER_WEEK
 
 # An ECDF is drawn through at most this many of its steps: beyond that, extra points are
 # invisible at figure resolution but make the files and the drawing slow.

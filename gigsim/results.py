@@ -9,7 +9,7 @@ from functools import cached_property
 import pandas as pd
 
 from gigsim import metrics
-from gigsim.records import Records
+from gigsim.engine.records import Records
 from gigsim.scenario import Scenario
 from gigsim.statistics import Summary
 

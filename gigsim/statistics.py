@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from gigsim.engine.records import Records
 from gigsim.metrics import (
     exit_within_year,
     latencies_table,
@@ -25,9 +26,8 @@ from gigsim.metrics import (
     project_fills_table,
     worker_months_table,
 )
-from gigsim.records import Records
+from gigsim.scenario.units import HOURS_PER_MONTH
 from gigsim.survival import kaplan_meier, latency_durations
-from gigsim.units import HOURS_PER_MONTH
 
 # A worker whose income per onboarded month is below this counts in below_threshold_share.
 INCOME_THRESHOLD_USD = 500.0

@@ -11,7 +11,7 @@ import click
 
 from gigsim.errors import GigsimError
 from gigsim.scenario import Scenario, load_scenario
-from gigsim.schema import did_you_mean
+from gigsim.scenario.schema import did_you_mean
 from gigsim.statistics import METRICS
 
 F = TypeVar("F", bound=Callable[..., Any])

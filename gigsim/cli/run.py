@@ -27,9 +27,9 @@ from gigsim.cli.common import (
 from gigsim.output import DEFAULT_TABLES, check_target, choose_tables, default_format, write_results
 from gigsim.results import TABLES, Results
 from gigsim.runner import simulate
+from gigsim.scenario.units import format_duration
 from gigsim.sizing import check_size
 from gigsim.statistics import replications_warning
-from gigsim.units import format_duration
 
 
 @click.command()

@@ -25,7 +25,7 @@ from gigsim.cli.common import (
 from gigsim.comparison import format_metric
 from gigsim.errors import GigsimError, ScenarioError
 from gigsim.scenario import parse_value
-from gigsim.schema import read_toml
+from gigsim.scenario.schema import read_toml
 from gigsim.sweep.backends import DEFAULT_CONNECT_TIMEOUT_S, make_backend
 from gigsim.sweep.runner import SweepResult, run_sweep, undefined_metrics
 from gigsim.sweep.sensitivity import index_warnings

@@ -33,10 +33,10 @@ from typing import Any
 
 from gigsim.errors import ScenarioError
 from gigsim.scenario import Scenario, load_scenario
-from gigsim.schema import Section, read_toml
+from gigsim.scenario.schema import Section, read_toml
+from gigsim.scenario.units import DurationError, parse_duration
 from gigsim.statistics import METRICS
 from gigsim.sweep.spec import _merge
-from gigsim.units import DurationError, parse_duration
 
 DEFAULT_MAX_EVALUATIONS = 40
 SPEC_VERSION = 1

@@ -12,8 +12,8 @@ from scipy import stats
 
 import gigsim
 from gigsim.comparison import TABLE_COLUMNS, Comparison, compare, resolve_variants
-from gigsim.dispatch import policy_names
 from gigsim.errors import GigsimError
+from gigsim.scenario.policies import policy_names
 from gigsim.statistics import METRICS, metric_interval, paired_difference
 
 # --- common random numbers -----------------------------------------------------------------

@@ -16,7 +16,7 @@ import pandas as pd
 from gigsim import simulate
 from gigsim.cohort import load_profile, market_scenario
 from gigsim.estimate import estimate
-from gigsim.units import HOURS_PER_MONTH
+from gigsim.scenario.units import HOURS_PER_MONTH
 
 HOURS = 10
 MONTHS = 6

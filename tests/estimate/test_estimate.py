@@ -18,7 +18,7 @@ from gigsim.estimate import (
     estimate_profile,
     load_profile,
 )
-from gigsim.units import HOURS_PER_MONTH
+from gigsim.scenario.units import HOURS_PER_MONTH
 
 from ._support import FAST, SCENARIOS, assert_one_line_error, invoke
 

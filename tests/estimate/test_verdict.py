@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from gigsim.estimate import Estimate, estimate_profile
-from gigsim.units import HOURS_PER_MONTH, HOURS_PER_WEEK
+from gigsim.scenario.units import HOURS_PER_MONTH, HOURS_PER_WEEK
 from gigsim.verdict import meaning, render, verdict_lines, who_is_followed
 
 NUMBER = re.compile(r"\d[\d,.]*")  # every number a line quotes, in order

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from gigsim.engine.records import LeaveCause, Recorder, Records, ReleaseCause, SpellKind
 from gigsim.metrics import (
     MONTH_COLUMNS,
     exit_within_year,
@@ -19,9 +20,7 @@ from gigsim.metrics import (
     worker_months_table,
     workers_table,
 )
-from gigsim.records import Recorder, Records, ReleaseCause, SpellKind
-from gigsim.units import HOURS_PER_MONTH as MONTH
-from gigsim.worker import LeaveCause
+from gigsim.scenario.units import HOURS_PER_MONTH as MONTH
 
 NAN = math.nan
 ASSESSMENT, IDLE, TRAINING, WORK = (int(k) for k in SpellKind)

@@ -11,8 +11,9 @@ import pytest
 from scipy import stats
 
 from gigsim import Scenario, simulate
+from gigsim.engine.records import Recorder, Records, SpellKind
 from gigsim.metrics import worker_months_table
-from gigsim.records import Recorder, Records, SpellKind
+from gigsim.scenario.units import HOURS_PER_MONTH as MONTH
 from gigsim.statistics import (
     INCOME_THRESHOLD_USD,
     METRICS,
@@ -28,7 +29,6 @@ from gigsim.statistics import (
     t_interval,
     worker_monthly_income,
 )
-from gigsim.units import HOURS_PER_MONTH as MONTH
 
 IDLE, WORK = int(SpellKind.IDLE), int(SpellKind.WORK)
 
