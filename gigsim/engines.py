@@ -10,8 +10,8 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
+from gigsim.engine.records import Records
 from gigsim.errors import GigsimError
-from gigsim.records import Records
 from gigsim.scenario import Scenario
 
 ENGINES: dict[str, str] = {"v1": "gigsim.simulation", "v2": "gigsim.engine"}

@@ -1,4 +1,4 @@
-"""Tables from records: pure functions of :class:`~gigsim.records.Records`, no live simulation.
+"""Tables from records: pure functions of :class:`~gigsim.engine.records.Records`, no live run.
 
 Every table drops the warm-up: times are hours since its end, spells are clipped to the
 observation window ``[0, horizon]`` (with their hours prorated), and month 0 is the first month
@@ -12,9 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from gigsim.records import Records, ReleaseCause, SpellKind
-from gigsim.units import HOURS_PER_MONTH, HOURS_PER_YEAR
-from gigsim.worker import LeaveCause
+from gigsim.engine.records import LeaveCause, Records, ReleaseCause, SpellKind
+from gigsim.scenario.units import HOURS_PER_MONTH, HOURS_PER_YEAR
 
 SPELL_KINDS = {int(k): k.name.lower() for k in SpellKind}
 RELEASE_CAUSES = {int(c): c.name.lower() for c in ReleaseCause}

@@ -10,7 +10,7 @@ import pandas as pd
 
 from gigsim.analysis import metrics
 from gigsim.analysis.statistics import Summary
-from gigsim.records import Records
+from gigsim.engine.records import Records
 from gigsim.scenario import Scenario
 
 TABLES: dict[str, Callable[[Records], pd.DataFrame]] = {

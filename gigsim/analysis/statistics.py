@@ -26,8 +26,8 @@ from gigsim.analysis.metrics import (
     worker_months_table,
 )
 from gigsim.analysis.survival import kaplan_meier, latency_durations
-from gigsim.records import Records
-from gigsim.units import HOURS_PER_MONTH
+from gigsim.engine.records import Records
+from gigsim.scenario.units import HOURS_PER_MONTH
 
 # A worker whose income per onboarded month is below this counts in below_threshold_share.
 INCOME_THRESHOLD_USD = 500.0

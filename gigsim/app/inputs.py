@@ -15,8 +15,8 @@ from typing import Any
 
 from gigsim.errors import GigsimError
 from gigsim.scenario import Scenario, load_scenario
+from gigsim.scenario.units import HOURS_PER_WEEK
 from gigsim.studies.estimate import PROFILES
-from gigsim.units import HOURS_PER_WEEK
 
 MAX_MONTHS = 24
 MAX_REFERENCE_WAGE_USD = 1000.0

@@ -28,9 +28,9 @@ from gigsim.cli.common import (
 )
 from gigsim.files import check_target, default_format
 from gigsim.presentation.output import DEFAULT_TABLES, choose_tables, write_results
+from gigsim.scenario.units import format_duration
 from gigsim.studies.runner import simulate
 from gigsim.studies.sizing import check_size
-from gigsim.units import format_duration
 
 
 @click.command()

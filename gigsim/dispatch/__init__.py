@@ -1,21 +1,20 @@
-"""Matching workers to seats: the dispatcher, its settings, and pluggable policies."""
+"""The first engine's matching: the dispatcher and its ``priority`` policies."""
 
 from gigsim.dispatch import policies as _builtin  # noqa: F401  (registers the built-in policies)
-from gigsim.dispatch.dispatcher import Dispatcher, DispatchSettings
+from gigsim.dispatch.dispatcher import Dispatcher
 from gigsim.dispatch.policy import (
     Candidate,
     DispatchPolicy,
+    build_policy,
     get_policy,
-    policy_names,
     register_policy,
 )
 
 __all__ = [
     "Candidate",
     "DispatchPolicy",
-    "DispatchSettings",
     "Dispatcher",
+    "build_policy",
     "get_policy",
-    "policy_names",
     "register_policy",
 ]

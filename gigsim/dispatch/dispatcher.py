@@ -3,68 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
-
-import numpy as np
 
 from gigsim.dispatch.policy import (
     DispatchPolicy,
     OpenProject,
-    PolicyError,
-    build_policy,
     checked_choice,
     checked_priority,
     first_open,
-    get_policy,
     is_builtin,
 )
 from gigsim.dispatch.queues import PriorityQueue, WorkerQueue
-from gigsim.dists import Constant, Distribution
 from gigsim.project import Project
-from gigsim.schema import Section
 from gigsim.worker import Worker
-
-
-@dataclass(frozen=True)
-class DispatchSettings:
-    """The scenario's ``[dispatch]`` table."""
-
-    policy: str = "longest-idle"
-    delay: Distribution = field(default_factory=lambda: Constant(0.0))
-    pre_assign_on_notice: bool = True
-    rounds_every_h: float = 0.0  # 0: match at once; else only at multiples of this
-    policy_options: tuple[tuple[str, Any], ...] = ()  # (name, value) pairs, as in the file
-
-    @classmethod
-    def from_section(cls, s: Section | None) -> DispatchSettings:
-        """Read the ``[dispatch]`` table; every key is optional."""
-        if s is None:
-            return cls()
-        options_section = s.section("policy_options")
-        options = dict(options_section.data) if options_section is not None else {}
-        out = cls(
-            policy=s.string("policy", "longest-idle"),
-            delay=s.dist("delay", "duration", Constant(0.0)),
-            pre_assign_on_notice=s.boolean("pre_assign_on_notice", True),
-            rounds_every_h=s.duration("rounds_every", 0),
-            policy_options=tuple(options.items()),
-        )
-        try:  # find it, then build it once, so that a bad name or option fails here
-            get_policy(out.policy)
-        except PolicyError as error:
-            raise s.error("policy", str(error)) from None
-        try:
-            build_policy(out.policy, np.random.default_rng(0), options)
-        except PolicyError as error:
-            raise s.error("policy_options" if options else "policy", str(error)) from None
-        s.finish()
-        return out
-
-    def build_policy(self, rng: np.random.Generator) -> DispatchPolicy:
-        """The policy these settings name, with its options."""
-        return build_policy(self.policy, rng, dict(self.policy_options))
-
 
 MatchCallback = Callable[[Worker, Project, float], None]
 
@@ -200,4 +150,4 @@ class Dispatcher:
         self.on_match(worker, project, now)
 
 
-__all__ = ["DispatchSettings", "Dispatcher", "OpenProject"]
+__all__ = ["Dispatcher", "OpenProject"]

@@ -8,7 +8,7 @@ import numpy as np
 
 from gigsim.dispatch.policy import Candidate, Market, OpenProject, first_open, register_policy
 from gigsim.dispatch.queues import ClassedQueue, WorkerQueue, idle_since
-from gigsim.units import parse_duration
+from gigsim.scenario.units import parse_duration
 from gigsim.worker import Worker
 
 

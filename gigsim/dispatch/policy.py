@@ -1,25 +1,20 @@
-"""The dispatch-policy protocol, and the registry that maps scenario names to policies.
+"""The first engine's dispatch-policy protocol (``priority``) and its built-in policies' registry.
 
-A policy is named in a scenario by a registered name (``"longest-idle"``), by ``module:Class``
-for a class of the user's own, or by the name of an entry point in the group
-``gigsim.policies`` that another package publishes.
+Names are checked when a scenario is read (:mod:`gigsim.scenario.policies`); this module builds
+the first engine's policy for a name and checks a user's policy's answers.
 """
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import math
 import numbers
 from collections.abc import Callable, Mapping, Sequence
-from importlib.metadata import entry_points
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 
-from gigsim.errors import GigsimError
-
-ENTRY_POINT_GROUP = "gigsim.policies"
+from gigsim.scenario import policies as _scenario_policies
+from gigsim.scenario.policies import PolicyAnswerError, PolicyError, option_names
 
 
 class Candidate(Protocol):
@@ -120,16 +115,11 @@ class DispatchPolicy(Protocol):
 
 PolicyFactory = Callable[..., DispatchPolicy]
 
-
-class PolicyError(ValueError):
-    """A policy name or its options cannot be used."""
-
-
 _REGISTRY: dict[str, PolicyFactory] = {}
 
 
 def register_policy(name: str) -> Callable[[type], type]:
-    """Class decorator: make a policy available to scenario files under ``name``."""
+    """Class decorator: make a policy available to the first engine under ``name``."""
 
     def add(cls: type) -> type:
         cls.name = name  # type: ignore[attr-defined]
@@ -139,61 +129,11 @@ def register_policy(name: str) -> Callable[[type], type]:
     return add
 
 
-def _entry_points() -> dict[str, Any]:
-    return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
-
-
-def policy_names() -> tuple[str, ...]:
-    """The names scenario files may use: built-in ones, then those other packages publish."""
-    return tuple(_REGISTRY) + tuple(n for n in _entry_points() if n not in _REGISTRY)
-
-
 def get_policy(name: str) -> PolicyFactory:
-    """The policy class (or factory) that ``name`` refers to.
-
-    Raises :class:`PolicyError` naming the policy, with the known names, when it cannot be
-    found, imported, or does not implement :class:`DispatchPolicy`.
-    """
+    """The first engine's class for a built-in name, else the user's (``module:Class``)."""
     if name in _REGISTRY:
         return _REGISTRY[name]
-    if ":" in name:
-        module_name, _, attribute = name.partition(":")
-        try:
-            module = importlib.import_module(module_name)
-        except Exception as error:  # not found, or fails as it runs: one line, not a traceback
-            raise PolicyError(f"cannot import module {module_name!r} for policy {name!r}"
-                              f" ({error})") from None
-        factory = getattr(module, attribute, None)
-        if factory is None:
-            raise PolicyError(f"module {module_name!r} has no {attribute!r} (policy {name!r})")
-        return _checked(name, factory)
-    published = _entry_points()
-    if name in published:
-        try:
-            factory = published[name].load()
-        except Exception as error:  # a broken plug-in must not crash validation
-            raise PolicyError(f"cannot load policy {name!r} from its entry point ({error})"
-                              ) from None
-        return _checked(name, factory)
-    raise PolicyError(f"unknown policy {name!r} (known: {', '.join(policy_names())};"
-                      " or name your own class as module:Class)")
-
-
-def _checked(name: str, factory: Any) -> PolicyFactory:
-    if not callable(factory) or not callable(getattr(factory, "priority", None)):
-        raise PolicyError(f"{name!r} does not implement the dispatch-policy protocol"
-                          " (a class with a priority(worker, now) method)")
-    return factory
-
-
-def option_names(factory: PolicyFactory) -> tuple[str, ...]:
-    """The options a policy accepts (its keyword parameters after ``rng``)."""
-    try:
-        parameters = list(inspect.signature(factory).parameters.values())
-    except (TypeError, ValueError):
-        return ()
-    return tuple(p.name for p in parameters[1:]
-                 if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+    return _scenario_policies.get_policy(name)
 
 
 def build_policy(name: str, rng: np.random.Generator,
@@ -214,10 +154,6 @@ def build_policy(name: str, rng: np.random.Generator,
         raise PolicyError(f"{name!r} does not implement the dispatch-policy protocol"
                           " (a priority(worker, now) method)")
     return policy
-
-
-class PolicyAnswerError(GigsimError):
-    """A policy answered with something the dispatcher cannot use (NaN, a string, ...)."""
 
 
 def is_builtin(policy: object) -> bool:

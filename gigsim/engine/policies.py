@@ -29,10 +29,10 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from gigsim.dispatch import DispatchSettings
-from gigsim.dispatch.policy import PolicyAnswerError, PolicyError, get_policy, option_names
 from gigsim.errors import GigsimError
-from gigsim.units import parse_duration
+from gigsim.scenario.dispatch import DispatchSettings
+from gigsim.scenario.policies import PolicyAnswerError, PolicyError, get_policy, option_names
+from gigsim.scenario.units import parse_duration
 
 
 class Candidates:

@@ -15,11 +15,10 @@ from typing import NewType
 
 import numpy as np
 
-from gigsim.records import ReleaseCause
+from gigsim.engine.applicants import Applicants
+from gigsim.engine.records import LeaveCause, Phase, ReleaseCause
 from gigsim.scenario import Scenario
-from gigsim.simulation import Applicants
-from gigsim.units import HOURS_PER_WEEK
-from gigsim.worker import LeaveCause, Phase
+from gigsim.scenario.units import HOURS_PER_WEEK
 
 WorkerIdx = NewType("WorkerIdx", np.ndarray)
 """Row indices into a :class:`Workforce` (= worker ids), kept apart from values."""

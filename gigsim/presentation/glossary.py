@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from gigsim.units import HOURS_PER_DAY
+from gigsim.scenario.units import HOURS_PER_DAY
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from gigsim.files import (
     write_json,
     write_table,
 )
-from gigsim.schema import did_you_mean
+from gigsim.scenario.schema import did_you_mean
 from gigsim.studies.folder import Folder, results_folder
 
 if TYPE_CHECKING:

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from gigsim.analysis.statistics import replications_warning
+from gigsim.scenario.units import HOURS_PER_DAY
 from gigsim.studies.estimate import DEFAULT_REFERENCE_WAGE_USD, WEEKS_PER_MONTH
-from gigsim.units import HOURS_PER_DAY
 
 if TYPE_CHECKING:
     from gigsim.analysis.survival import Survival

@@ -19,7 +19,7 @@ from typing import Any
 
 from gigsim.errors import GigsimError
 from gigsim.scenario import Scenario, load_scenario
-from gigsim.units import HOURS_PER_MONTH, HOURS_PER_WEEK
+from gigsim.scenario.units import HOURS_PER_MONTH, HOURS_PER_WEEK
 
 # profile name -> (bundled scenario file, worker group)
 PROFILES: dict[str, tuple[str, str]] = {

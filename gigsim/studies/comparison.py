@@ -32,10 +32,10 @@ from gigsim.analysis.statistics import (
 )
 from gigsim.errors import GigsimError, ScenarioError
 from gigsim.scenario import Scenario
+from gigsim.scenario.units import format_duration
 from gigsim.studies.folder import Folder, scenario_as_run
 from gigsim.studies.runner import Progress, simulate
 from gigsim.studies.variants import check_variant_name
-from gigsim.units import format_duration
 
 BASE = "base"  # the name of the scenario as it is, when compare adds it
 CONFIDENCE_LEVEL = 0.95

@@ -47,6 +47,7 @@ from gigsim.analysis.survival import (
     pooled_percentiles,
 )
 from gigsim.scenario import Scenario
+from gigsim.scenario.units import HOURS_PER_MONTH, HOURS_PER_WEEK
 from gigsim.studies.cohort import (  # re-exported: the estimate's public names
     MAX_MONTHS,
     PROFILES,
@@ -59,7 +60,6 @@ from gigsim.studies.cohort import (  # re-exported: the estimate's public names
     market_scenario,
 )
 from gigsim.studies.runner import Progress, simulate
-from gigsim.units import HOURS_PER_MONTH, HOURS_PER_WEEK
 
 __all__ = ["MAX_MONTHS", "PROFILES", "Estimate", "bundled_scenarios_dir", "check_inputs",
            "check_reference_wage", "cohort_scenario", "default_sizes", "estimate",

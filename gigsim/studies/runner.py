@@ -17,9 +17,9 @@ from contextlib import contextmanager
 from queue import SimpleQueue
 from typing import TYPE_CHECKING
 
+from gigsim.engine.records import Records
 from gigsim.engines import DEFAULT_ENGINE, replication_runner
 from gigsim.errors import GigsimError
-from gigsim.records import Records
 from gigsim.scenario import Scenario
 from gigsim.studies.sizing import check_size
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from gigsim.errors import ScenarioError
 from gigsim.scenario import Scenario
-from gigsim.units import HOURS_PER_MONTH, HOURS_PER_WEEK
+from gigsim.scenario.units import HOURS_PER_MONTH, HOURS_PER_WEEK
 
 BYTES_PER_ROW = 150
 

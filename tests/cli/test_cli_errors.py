@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from gigsim.dispatch import policy_names
+from gigsim.scenario.policies import policy_names
 
 from ._support import (
     MINIMAL_TOML,

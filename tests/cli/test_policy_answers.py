@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import gigsim
-from gigsim.dispatch.policy import PolicyAnswerError
+from gigsim.scenario.policies import PolicyAnswerError
 
 from ._support import MINIMAL_TOML, assert_ok, assert_one_line_error, hidden_entries, invoke
 

@@ -12,8 +12,8 @@ from scipy import stats
 
 import gigsim
 from gigsim.analysis.statistics import METRICS, metric_interval, paired_difference
-from gigsim.dispatch import policy_names
 from gigsim.errors import GigsimError
+from gigsim.scenario.policies import policy_names
 from gigsim.studies.comparison import TABLE_COLUMNS, Comparison, compare, resolve_variants
 
 # --- common random numbers -----------------------------------------------------------------

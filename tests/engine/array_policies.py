@@ -1,7 +1,7 @@
 """Policies for the second engine's tests: one well-behaved, the others with bad answers.
 
 Each also has a ``priority`` method, which scenario validation asks of every policy today
-(:func:`gigsim.dispatch.get_policy`).
+(:func:`gigsim.scenario.policies.get_policy`).
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import gigsim
+from gigsim.engine.records import Records
 from gigsim.engines import replication_runner
-from gigsim.records import Records
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ import pytest
 
 from gigsim import Scenario
 from gigsim.engine.policies import Candidates, ProjectView, SkillAware, first_ranked
+from gigsim.engine.records import Phase
 from gigsim.errors import GigsimError
-from gigsim.worker import Phase
 
 from . import array_policies
 from ._support import data, projects, run_with
@@ -109,11 +109,11 @@ def test_built_in_options_are_passed() -> None:
 def test_a_users_array_policy_by_entry_point(monkeypatch: pytest.MonkeyPatch) -> None:
     from importlib.metadata import EntryPoint
 
-    import gigsim.dispatch.policy
+    import gigsim.scenario.policies
 
     published = [EntryPoint(name="highest-id", value=f"{MODULE}:HighestIdFirst",
-                            group=gigsim.dispatch.policy.ENTRY_POINT_GROUP)]
-    monkeypatch.setattr(gigsim.dispatch.policy, "entry_points",
+                            group=gigsim.scenario.policies.ENTRY_POINT_GROUP)]
+    monkeypatch.setattr(gigsim.scenario.policies, "entry_points",
                         lambda **params: published if params.get("group") else [])
     records = run_with(data(policy="highest-id"), projects({"launch": 10, "end": 110,
                                                             "seats": 2}))

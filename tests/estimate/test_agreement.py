@@ -14,9 +14,9 @@ import math
 import pandas as pd
 
 from gigsim import simulate
+from gigsim.scenario.units import HOURS_PER_MONTH
 from gigsim.studies.cohort import load_profile, market_scenario
 from gigsim.studies.estimate import estimate
-from gigsim.units import HOURS_PER_MONTH
 
 HOURS = 10
 MONTHS = 6

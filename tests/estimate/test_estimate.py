@@ -11,6 +11,7 @@ import pytest
 import gigsim
 from gigsim.errors import GigsimError
 from gigsim.presentation.verdict import estimate_dict, render
+from gigsim.scenario.units import HOURS_PER_MONTH
 from gigsim.studies.estimate import (
     Estimate,
     cohort_scenario,
@@ -19,7 +20,6 @@ from gigsim.studies.estimate import (
     estimate_profile,
     load_profile,
 )
-from gigsim.units import HOURS_PER_MONTH
 
 from ._support import FAST, SCENARIOS, assert_one_line_error, invoke
 

@@ -17,8 +17,8 @@ from gigsim.presentation.verdict import (
     verdict_lines,
     who_is_followed,
 )
+from gigsim.scenario.units import HOURS_PER_MONTH, HOURS_PER_WEEK
 from gigsim.studies.estimate import Estimate, estimate_profile
-from gigsim.units import HOURS_PER_MONTH, HOURS_PER_WEEK
 
 NUMBER = re.compile(r"\d[\d,.]*")  # every number a line quotes, in order
 

@@ -6,7 +6,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gigsim.project import Project, Sparse
+from gigsim.project import Project
+from gigsim.scenario.projects import Sparse
 
 positive = st.floats(0.01, 500.0)
 

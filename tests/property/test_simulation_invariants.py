@@ -17,7 +17,7 @@ from gigsim.analysis.metrics import (
     worker_months_table,
     workers_table,
 )
-from gigsim.records import Records
+from gigsim.engine.records import Records
 from gigsim.simulation import run_replication
 
 SKILL_SETS = (["generalist"], ["medical"], ["generalist", "medical"])

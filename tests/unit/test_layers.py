@@ -28,6 +28,9 @@ PLANTED = {
     "a study imports its words": (
         "studies/estimate.py", "from gigsim.presentation import verdict",
         "gigsim.studies.estimate -> gigsim.presentation.verdict"),
+    "the scenario imports the engine": (
+        "scenario/scenario.py", "from gigsim.engine import records",
+        "gigsim.scenario.scenario -> gigsim.engine.records"),
     "the app imports the CLI": (
         "app/answer.py", "from gigsim.cli import common",
         "gigsim.app.answer -> gigsim.cli.common"),

@@ -19,9 +19,8 @@ from gigsim.analysis.metrics import (
     worker_months_table,
     workers_table,
 )
-from gigsim.records import Recorder, Records, ReleaseCause, SpellKind
-from gigsim.units import HOURS_PER_MONTH as MONTH
-from gigsim.worker import LeaveCause
+from gigsim.engine.records import LeaveCause, Recorder, Records, ReleaseCause, SpellKind
+from gigsim.scenario.units import HOURS_PER_MONTH as MONTH
 
 NAN = math.nan
 ASSESSMENT, IDLE, TRAINING, WORK = (int(k) for k in SpellKind)

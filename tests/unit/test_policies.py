@@ -14,10 +14,10 @@ import pytest
 
 import gigsim
 from gigsim import Scenario, ScenarioError, load_scenario
-from gigsim.dispatch import Dispatcher, DispatchPolicy
+from gigsim.dispatch import Dispatcher, DispatchPolicy, build_policy
 from gigsim.dispatch.policies import BestRated, LeastEarned, LongestIdle, RandomOrder, SkillAware
 from gigsim.project import Project
-from gigsim.units import HOURS_PER_WEEK
+from gigsim.scenario.units import HOURS_PER_WEEK
 from gigsim.worker import Worker
 
 GEN = ("g",)
@@ -348,9 +348,9 @@ def _with_dispatch(data: dict[str, Any], policy: str, **options: Any) -> dict[st
 def test_policy_option_defaults(scenario_data: dict[str, Any]) -> None:
     least = Scenario.from_dict(_with_dispatch(scenario_data, "least-earned"))
     assert least.dispatch.policy_options == ()
-    assert least.dispatch.build_policy(rng()).window_h == WINDOW  # type: ignore[attr-defined]
+    assert built(least, rng()).window_h == WINDOW  # type: ignore[attr-defined]
     skill = Scenario.from_dict(_with_dispatch(scenario_data, "skill-aware"))
-    assert skill.dispatch.build_policy(rng()).threshold_h == TWO_WEEKS  # type: ignore[attr-defined]
+    assert built(skill, rng()).threshold_h == TWO_WEEKS  # type: ignore[attr-defined]
 
 
 def test_policy_options_reach_the_policy(write_scenario: Writer,
@@ -358,10 +358,10 @@ def test_policy_options_reach_the_policy(write_scenario: Writer,
     path = write_scenario(_with_dispatch(scenario_data, "least-earned", window="1w"))
     scenario = load_scenario(path)
     assert scenario.dispatch.policy_options == (("window", "1w"),)
-    assert scenario.dispatch.build_policy(rng()).window_h == HOURS_PER_WEEK  # type: ignore[attr-defined]
+    assert built(scenario, rng()).window_h == HOURS_PER_WEEK  # type: ignore[attr-defined]
     scenario = load_scenario(path, overrides={"dispatch.policy": "skill-aware",
                                               "dispatch.policy_options": {"threshold": "3d"}})
-    assert scenario.dispatch.build_policy(rng()).threshold_h == 72.0  # type: ignore[attr-defined]
+    assert built(scenario, rng()).threshold_h == 72.0  # type: ignore[attr-defined]
     # in a TOML file, as a [dispatch.policy_options] table
     text = path.read_text(encoding="utf-8")
     assert "[dispatch.policy_options]" in text
@@ -530,3 +530,8 @@ def test_rounds_every_zero_means_at_once(scenario_data: dict[str, Any]) -> None:
     scenario_data["dispatch"]["rounds_every"] = 24
     with pytest.raises(ScenarioError, match=r"dispatch\.rounds_every: .*bare number"):
         Scenario.from_dict(scenario_data)
+
+
+def built(scenario: Scenario, rng: np.random.Generator) -> Any:
+    """The first engine's policy for ``scenario``, as a replication builds it."""
+    return build_policy(scenario.dispatch.policy, rng, dict(scenario.dispatch.policy_options))

@@ -7,9 +7,10 @@ import math
 import numpy as np
 import pytest
 
-from gigsim.dists import Constant
-from gigsim.project import Project, ProjectGenerator, Seasonality, Sparse
-from gigsim.units import HOURS_PER_WEEK
+from gigsim.project import Project
+from gigsim.scenario.dists import Constant
+from gigsim.scenario.projects import ProjectGenerator, Seasonality, Sparse
+from gigsim.scenario.units import HOURS_PER_WEEK
 
 
 def make(launch: float = 10.0, lifetime_h: float = 100.0, notice_h: float | None = None,

@@ -27,8 +27,8 @@ from gigsim.analysis.statistics import (
     t_interval,
     worker_monthly_income,
 )
-from gigsim.records import Recorder, Records, SpellKind
-from gigsim.units import HOURS_PER_MONTH as MONTH
+from gigsim.engine.records import Recorder, Records, SpellKind
+from gigsim.scenario.units import HOURS_PER_MONTH as MONTH
 
 IDLE, WORK = int(SpellKind.IDLE), int(SpellKind.WORK)
 

@@ -20,13 +20,14 @@ import pytest
 from click.testing import CliRunner, Result
 
 import gigsim
-import gigsim.dispatch.policy
+import gigsim.scenario.policies
 from gigsim import Scenario, ScenarioError
 from gigsim.analysis.results import TABLES
 from gigsim.cli import main
-from gigsim.dispatch import get_policy, policy_names
+from gigsim.dispatch import get_policy
 from gigsim.dispatch.policies import LongestIdle
-from gigsim.dispatch.policy import ENTRY_POINT_GROUP, PolicyError, build_policy
+from gigsim.dispatch.policy import build_policy
+from gigsim.scenario.policies import ENTRY_POINT_GROUP, PolicyError, policy_names
 
 from . import user_policy_example
 from .user_policy_example import HighestIdFirst, HighestIdFirstFrom
@@ -84,7 +85,7 @@ def test_module_class_resolves_to_the_class() -> None:
     assert get_policy(POLICY) is HighestIdFirst
     scenario = _scarce(POLICY)
     assert scenario.dispatch.policy == POLICY
-    assert isinstance(scenario.dispatch.build_policy(np.random.default_rng(0)), HighestIdFirst)
+    assert isinstance(built(scenario, np.random.default_rng(0)), HighestIdFirst)
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +123,7 @@ def test_user_policy_runs_in_spawned_processes(user_run: gigsim.Results) -> None
 def test_user_policy_takes_options() -> None:
     name = f"{MODULE}:HighestIdFirstFrom"
     scenario = _scarce(name, floor=50)
-    policy = scenario.dispatch.build_policy(np.random.default_rng(0))
+    policy = built(scenario, np.random.default_rng(0))
     assert isinstance(policy, HighestIdFirstFrom)
     assert policy.floor == 50
     with pytest.raises(ScenarioError, match=r"dispatch\.policy_options: .*no option 'ceiling'"
@@ -152,7 +153,7 @@ def published(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         groups.append(params["group"])
         return [p for p in points if p.group == params["group"]]
 
-    monkeypatch.setattr(gigsim.dispatch.policy, "entry_points", entry_points)
+    monkeypatch.setattr(gigsim.scenario.policies, "entry_points", entry_points)
     return groups
 
 
@@ -210,8 +211,8 @@ def _one_line_error(result: Result) -> str:
     pytest.param(":Policy", ("cannot import module",), id="empty-module-name"),
     pytest.param(".relative:Policy", ("cannot import module",), id="relative-module-name"),
     pytest.param(f"{MODULE}:Missing", ("has no 'Missing'",), id="no-such-attribute"),
-    pytest.param(f"{MODULE}:NoPriority", ("does not implement the dispatch-policy protocol",
-                                          "priority"), id="no-priority-method"),
+    pytest.param(f"{MODULE}:NoPriority", ("does not implement the dispatch-policy interface",
+                                          "key(candidates, project)"), id="no-priority-method"),
     pytest.param(f"{MODULE}:NOT_A_CLASS", ("does not implement",), id="not-callable"),
 ])
 def test_unusable_user_policy_is_one_line_naming_it(policy: str, fragments: tuple[str, ...],
@@ -229,3 +230,8 @@ def test_valid_user_policy_passes_validate(write_scenario: Any, scenario_toml: s
     result = _validate(write_scenario(scenario_toml), POLICY)
     assert result.exit_code == 0, (result.output, result.exception)
     assert f"policy {POLICY!r}" in result.stdout
+
+
+def built(scenario: Scenario, rng: np.random.Generator) -> Any:
+    """The first engine's policy for ``scenario``, as a replication builds it."""
+    return build_policy(scenario.dispatch.policy, rng, dict(scenario.dispatch.policy_options))

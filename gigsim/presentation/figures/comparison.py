@@ -10,7 +10,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from gigsim.presentation.figures.base import ecdf_figure
-from gigsim.units import HOURS_PER_DAY
+from gigsim.scenario.units import HOURS_PER_DAY
 
 
 def income_ecdf_figure(worker_months: Mapping[str, pd.DataFrame]) -> Figure:

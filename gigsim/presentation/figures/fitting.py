@@ -13,7 +13,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from gigsim.presentation.figures.base import new_figure
-from gigsim.units import HOURS_PER_DAY
+from gigsim.scenario.units import HOURS_PER_DAY
 
 if TYPE_CHECKING:
     from gigsim.studies.fitting.fit import FitReport

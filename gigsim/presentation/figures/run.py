@@ -12,7 +12,7 @@ from gigsim.analysis import survival
 from gigsim.analysis.survival import Survival
 from gigsim.presentation.figures.base import MAX_STEPS, interval_bars, new_figure, set_title
 from gigsim.presentation.figures.comparison import income_ecdf_figure
-from gigsim.units import HOURS_PER_DAY, HOURS_PER_MONTH, HOURS_PER_WEEK
+from gigsim.scenario.units import HOURS_PER_DAY, HOURS_PER_MONTH, HOURS_PER_WEEK
 
 # Censoring marks beyond this many on one curve are thinned evenly: past a few hundred they
 # merge into a bar and slow the drawing down.

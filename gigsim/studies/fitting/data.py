@@ -16,7 +16,7 @@ from typing import Literal
 import numpy as np
 
 from gigsim.errors import GigsimError
-from gigsim.units import UNITS_H
+from gigsim.scenario.units import UNITS_H
 
 Kind = Literal["duration", "count", "rate"]
 KINDS: tuple[Kind, ...] = ("duration", "count", "rate")

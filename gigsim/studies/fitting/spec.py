@@ -34,9 +34,9 @@ from typing import Any
 from gigsim.analysis.statistics import METRICS
 from gigsim.errors import ScenarioError
 from gigsim.scenario import Scenario, load_scenario
-from gigsim.schema import Section, read_toml
+from gigsim.scenario.schema import Section, read_toml
+from gigsim.scenario.units import DurationError, parse_duration
 from gigsim.studies.sweep.spec import _merge
-from gigsim.units import DurationError, parse_duration
 
 DEFAULT_MAX_EVALUATIONS = 40
 SPEC_VERSION = 1

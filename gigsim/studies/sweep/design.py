@@ -18,7 +18,7 @@ import numpy as np
 from scipy.stats import qmc
 
 from gigsim.errors import ScenarioError
-from gigsim.units import DurationError, parse_duration
+from gigsim.scenario.units import DurationError, parse_duration
 
 SampleMethod = Literal["random", "lhs", "sobol"]
 SAMPLE_METHODS: tuple[SampleMethod, ...] = ("random", "lhs", "sobol")

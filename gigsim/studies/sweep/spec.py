@@ -35,7 +35,7 @@ import numpy as np
 from gigsim.analysis.statistics import METRICS
 from gigsim.errors import ScenarioError
 from gigsim.scenario import SCENARIO_TABLES, SWEEP_DESIGNS, Scenario, load_scenario
-from gigsim.schema import MAX_SEED, Section, read_toml
+from gigsim.scenario.schema import MAX_SEED, Section, read_toml
 from gigsim.studies.sizing import available_memory, check_size
 from gigsim.studies.sweep.design import (
     SAMPLE_METHODS,

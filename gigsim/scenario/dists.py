@@ -15,7 +15,7 @@ from typing import Literal, Protocol, runtime_checkable
 
 import numpy as np
 
-from gigsim.units import DurationError, parse_duration
+from gigsim.scenario.units import DurationError, parse_duration
 
 Kind = Literal["number", "duration", "count", "probability"]
 

@@ -35,6 +35,24 @@ class ReleaseCause(IntEnum):
     END_WITH_NOTICE = 2
 
 
+class Phase(IntEnum):
+    """Where a worker is in their life on the platform."""
+
+    ASSESSING = 0
+    IDLE = 1
+    WORKING = 2
+    LEFT = 3
+
+
+class LeaveCause(IntEnum):
+    """Why a worker left the platform (``STILL_HERE`` for those still on it at the end)."""
+
+    STILL_HERE = 0
+    FAILED_ASSESSMENT = 1
+    IMPATIENCE = 2
+    HAZARD = 3
+
+
 SPELL_COLUMNS = (
     "worker", "kind", "start", "end", "project", "censored",
     "available_h", "worked_h", "underused_h", "idle_h", "paid_training_h", "unpaid_training_h",

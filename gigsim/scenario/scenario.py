@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gigsim.dispatch import DispatchSettings
 from gigsim.errors import ScenarioError
-from gigsim.project import ProjectGenerator
-from gigsim.schema import MAX_SEED, Section, did_you_mean, read_toml
-from gigsim.worker import WorkerGroup
+from gigsim.scenario.dispatch import DispatchSettings
+from gigsim.scenario.projects import ProjectGenerator
+from gigsim.scenario.schema import MAX_SEED, Section, did_you_mean, read_toml
+from gigsim.scenario.workers import WorkerGroup
 
 
 @dataclass(frozen=True)

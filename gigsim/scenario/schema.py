@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from gigsim.dists import (
+from gigsim.errors import ScenarioError
+from gigsim.scenario.dists import (
     Constant,
     Distribution,
     DistributionError,
@@ -23,8 +24,7 @@ from gigsim.dists import (
     Uniform,
     parse_distribution,
 )
-from gigsim.errors import ScenarioError
-from gigsim.units import DurationError, parse_duration
+from gigsim.scenario.units import DurationError, parse_duration
 
 _MISSING: Any = object()
 
