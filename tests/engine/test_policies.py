@@ -9,7 +9,7 @@ import pytest
 from gigsim import Scenario
 from gigsim.engine.policies import Candidates, ProjectView, SkillAware, first_ranked
 from gigsim.engine.records import Phase
-from gigsim.errors import GigsimError
+from gigsim.errors import GigsimError, ScenarioError
 
 from . import array_policies
 from ._support import data, projects, run_with
@@ -56,6 +56,18 @@ def test_best_rated_takes_the_highest_quality() -> None:
     assert records.spells["worker"][work].tolist() == [1.0]
 
 
+def test_best_rated_ties_go_to_the_longest_idle() -> None:
+    # workers 1 and 2 rate 0.9, worker 0 0.5. A (10-50) takes 1 (all idle since 0: the lower
+    # id); B (60-160) takes 2, idle since 0, before 1, idle since 50, and before 0, rated lower
+    records = run_with(data(policy="best-rated"), projects(
+        {"launch": 10, "end": 50, "seats": 1}, {"launch": 60, "end": 160, "seats": 1}),
+        quality=np.array([0.5, 0.9, 0.9]))
+    work = records.spells["kind"] == WORK
+    on = records.spells["project"]
+    assert records.spells["worker"][work & (on == 0)].tolist() == [1.0]
+    assert records.spells["worker"][work & (on == 1)].tolist() == [2.0]
+
+
 @pytest.mark.parametrize(("policy", "takes_c"), [("least-earned", 2.0), ("longest-idle", 0.0)])
 def test_least_earned_takes_who_earned_least_in_the_window(policy: str, takes_c: float) -> None:
     # A (10-60, 2 seats) pays workers 0 and 1 for 50 h; B (62-64, 1 seat) goes to worker 2
@@ -90,11 +102,13 @@ def test_bad_answers_stop_the_run_with_one_line(name: str, says: str) -> None:
     assert policy in message and "project 0" in message and says in message
 
 
-def test_a_policy_without_key_is_refused_by_name() -> None:
-    scenario = Scenario.from_dict(data(policy=f"{MODULE}:NoKey"))
-    from gigsim.engine import Replication
-    with pytest.raises(GigsimError, match=r"NoKey.*has no key"):
-        Replication(scenario, 1, 0)
+def test_a_policy_without_key_is_refused_by_name_with_what_changed() -> None:
+    with pytest.raises(ScenarioError) as caught:
+        Scenario.from_dict(data(policy=f"{MODULE}:NoKey"), "s.toml")
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(f"s.toml: dispatch.policy: '{MODULE}:NoKey' has priority(")
+    assert "key(candidates, project)" in message
 
 
 def test_built_in_options_are_passed() -> None:
