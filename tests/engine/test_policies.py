@@ -133,3 +133,39 @@ def test_a_users_array_policy_by_entry_point(monkeypatch: pytest.MonkeyPatch) ->
                                                             "seats": 2}))
     work = records.spells["kind"] == WORK
     assert sorted(records.spells["worker"][work].tolist()) == [1.0, 2.0]
+
+
+@pytest.mark.parametrize(("policy", "joins"), [("skill-aware", 1.0), ("longest-idle", 0.0)])
+def test_skill_aware_sends_a_two_skill_worker_to_the_rarer_skill(policy: str, joins: float
+                                                                  ) -> None:
+    # three generalists (skill g) and one worker with g and s, all ready at 10 h (delay 10 h).
+    # A (skill g) opened at 1 h, B (skill s) at 2 h, with seats for everyone: the two-skill
+    # worker (id 3) is offered both; longest-open takes A, skill-aware the rarer skill s (1
+    # holder against 4), B
+    scenario_data = data(workers=3, delay="10h", policy=policy)
+    scenario_data["workers"].append({"name": "both", "count": 1, "skills": ["g", "s"],
+                                     "hours_per_week": 40})
+    scenario_data["projects"].append({**scenario_data["projects"][0], "name": "q",
+                                      "requires": "s"})
+    table = projects({"launch": 1, "end": 200, "seats": 5}, {"launch": 2, "end": 200, "seats": 5})
+    table.requires[1] = 1  # skill s, the second in file order
+    records = run_with(scenario_data, table)
+    work = records.spells["kind"] == WORK
+    on = records.spells["project"][work & (records.spells["worker"] == 3)]
+    assert on.tolist() == [joins]
+    assert sorted(records.spells["worker"][work & (records.spells["project"] == 0)].tolist()
+                  )[:3] == [0.0, 1.0, 2.0]
+
+
+def test_least_earned_counts_the_assignment_of_a_worker_under_notice() -> None:
+    # P0 (5-7) pays worker 0 for 2 h; P1 (10-110, notice at 60) takes worker 1 (no income yet).
+    # P2 launches at 70: worker 1, pooled at the notice, has earned 60 h on P1 so far, worker 0
+    # 2 h: least-earned takes worker 0, which it would not if P1's income did not count yet
+    records = run_with(data(workers=2, policy="least-earned"), projects(
+        {"launch": 5, "end": 7, "seats": 1},
+        {"launch": 10, "end": 110, "seats": 1, "notice_at": 60},
+        {"launch": 70, "end": 170, "seats": 1}))
+    work = records.spells["kind"] == WORK
+    on = records.spells["project"]
+    assert records.spells["worker"][work & (on == 1)].tolist() == [1.0]
+    assert records.spells["worker"][work & (on == 2)].tolist() == [0.0]
