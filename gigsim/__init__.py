@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 # The public names are imported on first use (PEP 562), not here: ``Results`` and ``Comparison``
 # pull in pandas and scipy (over a second), which the worker processes of ``simulate(jobs=N)``
-# do not need. They import ``gigsim.simulation`` and with it this package.
+# do not need. They import ``gigsim.studies.runner`` and the engine, and with them this package.
 _LAZY = {
     "Comparison": "gigsim.studies.comparison",
     "compare": "gigsim.studies.comparison",

@@ -143,6 +143,11 @@ class Records:
     latencies: Mapping[str, np.ndarray]
     workers: Mapping[str, np.ndarray]
     projects: Mapping[str, np.ndarray]
+    # The seat-level events the engine handled (docs/engine.md): project launches, notices
+    # (those after launch), project ends, departures of workers holding a seat, wakes (a seat
+    # open when a worker's delay ends) and dispatch rounds. A timeout that finds nothing left to
+    # do (a departure from an assignment already over, a wake superseded) is not counted; nor
+    # are onboardings, delays or idle departures, which are worked out in bulk, not as events.
     events: int = 0
     meta: Mapping[str, float] = field(default_factory=dict)
 

@@ -122,7 +122,7 @@ class Workforce:
 
 def workforce_from_applicants(scenario: Scenario, applicants: Applicants,
                               skills: dict[str, int]) -> Workforce:
-    """The workforce of a run from :func:`gigsim.simulation.plan_applicants`'s applicants.
+    """The workforce of a run from :func:`gigsim.engine.applicants.plan_applicants`'s applicants.
 
     Applicants who are onboarded start ``IDLE`` from onboarding, with an open latency
     observation (cause ``onboarded``); the first dispatch delay is drawn by the caller. The

@@ -25,6 +25,11 @@ ENTRY_POINT_GROUP = "gigsim.policies"
 
 PolicyFactory = Callable[..., Any]
 
+# What a policy written for the first engine (a ``priority`` method and no ``key``) is told.
+MIGRATION = ("{name!r} has priority(worker, now), the interface of gigsim's first engine;"
+             " the engine now asks key(candidates, project) for an array of keys, one per"
+             " candidate, lowest first (README, \"Writing a dispatch policy\")")
+
 
 class PolicyError(ValueError):
     """A policy name or its options cannot be used."""
@@ -101,9 +106,10 @@ def get_policy(name: str) -> PolicyFactory:
 
 
 def _checked(name: str, factory: Any) -> PolicyFactory:
-    if callable(factory) and (callable(getattr(factory, "key", None))
-                              or callable(getattr(factory, "priority", None))):
+    if callable(factory) and callable(getattr(factory, "key", None)):
         return factory
+    if callable(factory) and callable(getattr(factory, "priority", None)):
+        raise PolicyError(MIGRATION.format(name=name))
     raise PolicyError(f"{name!r} does not implement the dispatch-policy interface"
                       " (a class with a key(candidates, project) method)")
 

@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from queue import SimpleQueue
 from typing import TYPE_CHECKING
 
+from gigsim.engine import run_replication
 from gigsim.engine.records import Records
-from gigsim.engines import DEFAULT_ENGINE, replication_runner
 from gigsim.errors import GigsimError
 from gigsim.scenario import Scenario
 from gigsim.studies.sizing import check_size
@@ -100,17 +100,15 @@ def _check_count(name: str, value: int, minimum: int) -> int:
 
 
 def simulate(scenario: Scenario, replications: int | None = None, seed: int | None = None,
-             jobs: int = 1, progress: Progress | None = None,
-             engine: str = DEFAULT_ENGINE) -> Results:
+             jobs: int = 1, progress: Progress | None = None) -> Results:
     """Simulate ``scenario`` and return its :class:`~gigsim.analysis.results.Results`.
 
     ``replications`` and ``seed`` default to the scenario's ``[simulation]`` values. ``jobs``
     processes run the replications (0 means one per core); the results are the same, bit for
     bit, whatever the number. ``progress`` is called with the number of replications finished
-    each time one finishes. ``engine`` names the engine that runs them (:mod:`gigsim.engines`).
+    each time one finishes. The engine (:mod:`gigsim.engine`) runs each replication.
     """
     stop_if_reimported()
-    run_replication = replication_runner(engine)
     replications = _check_count(
         "replications", scenario.simulation.replications if replications is None
         else replications, 1)
@@ -128,14 +126,14 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
                 progress(1)
     else:
         with watch_for_reimport(f"simulate(jobs={requested_jobs})", "jobs=1"):
-            records = _run_in_processes(scenario, seed, replications, jobs, progress, engine)
+            records = _run_in_processes(scenario, seed, replications, jobs, progress)
     elapsed = time.perf_counter() - started
     results_type = _import_results()
     return results_type(scenario, seed, records, {"simulate_s": elapsed, "jobs": float(jobs)})
 
 
 def _run_in_processes(scenario: Scenario, seed: int, replications: int, jobs: int,
-                      progress: Progress | None, engine: str) -> list[Records]:
+                      progress: Progress | None) -> list[Records]:
     """Run the replications on ``jobs`` processes: this one and ``jobs - 1`` started ones.
 
     Each started process has one replication at a time, and is given the next as soon as it
@@ -145,13 +143,12 @@ def _run_in_processes(scenario: Scenario, seed: int, replications: int, jobs: in
     records in a file of a temporary folder (see :func:`_run_to_file`), which this one reads
     between its own replications.
     """
-    run_replication = replication_runner(engine)
     todo = deque(range(replications))
     finished: SimpleQueue[tuple[int, Future[str]]] = SimpleQueue()
     folder = tempfile.mkdtemp(prefix="gigsim-")
     lock = threading.RLock()  # a future already done runs its callback in the submitting thread
-    # 'spawn': each worker is a fresh interpreter that imports only gigsim.simulation
-    # (numpy; not pandas or scipy), whatever threads the caller has running.
+    # 'spawn': each worker is a fresh interpreter that imports only gigsim.studies.runner and the
+    # engine (numpy; not pandas or scipy), whatever threads the caller has running.
     pool = ProcessPoolExecutor(max_workers=jobs - 1,
                                mp_context=multiprocessing.get_context("spawn"))
 
@@ -159,7 +156,7 @@ def _run_in_processes(scenario: Scenario, seed: int, replications: int, jobs: in
         with lock:
             if todo:
                 index = todo.popleft()
-                future = pool.submit(_run_to_file, scenario, seed, index, folder, engine)
+                future = pool.submit(_run_to_file, scenario, seed, index, folder)
                 future.add_done_callback(lambda done: handed_back(index, done))
 
     def handed_back(index: int, future: Future[str]) -> None:
@@ -201,7 +198,7 @@ def _run_in_processes(scenario: Scenario, seed: int, replications: int, jobs: in
     return [records[index] for index in range(replications)]
 
 
-def _run_to_file(scenario: Scenario, seed: int, index: int, folder: str, engine: str) -> str:
+def _run_to_file(scenario: Scenario, seed: int, index: int, folder: str) -> str:
     """Run one replication in a started process; write its records to a file in ``folder``.
 
     The records (megabytes) do not go back through the pool's pipe: the calling process,
@@ -211,7 +208,7 @@ def _run_to_file(scenario: Scenario, seed: int, index: int, folder: str, engine:
     """
     path = os.path.join(folder, f"replication-{index}.pickle")
     with open(path, "wb") as handle:
-        pickle.dump(replication_runner(engine)(scenario, seed, index), handle,
+        pickle.dump(run_replication(scenario, seed, index), handle,
                     protocol=pickle.HIGHEST_PROTOCOL)
     return path
 

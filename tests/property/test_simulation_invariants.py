@@ -17,8 +17,8 @@ from gigsim.analysis.metrics import (
     worker_months_table,
     workers_table,
 )
+from gigsim.engine import run_replication
 from gigsim.engine.records import Records
-from gigsim.simulation import run_replication
 
 SKILL_SETS = (["generalist"], ["medical"], ["generalist", "medical"])
 TOLERANCE_H = 1e-6

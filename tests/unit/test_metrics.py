@@ -360,8 +360,8 @@ def test_worker_months_read_in_chunks_add_up_to_the_same_table(monkeypatch: pyte
                                                                ) -> None:
     """A worker-month whose spells fall in different chunks still gets one row with its sums."""
     from gigsim.analysis import metrics
+    from gigsim.engine import run_replication
     from gigsim.scenario import load_scenario
-    from gigsim.simulation import run_replication
 
     scenario = load_scenario("scenarios/specialist.toml",
                              {"simulation.horizon": "6mo", "simulation.warmup": "4w"})

@@ -9,7 +9,7 @@ import pytest
 
 from gigsim import GigsimError, Results, Scenario, simulate
 from gigsim.analysis.results import TABLES
-from gigsim.simulation import run_replication
+from gigsim.engine import run_replication
 
 
 def _small_data() -> dict[str, Any]:

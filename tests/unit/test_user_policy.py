@@ -24,10 +24,9 @@ import gigsim.scenario.policies
 from gigsim import Scenario, ScenarioError
 from gigsim.analysis.results import TABLES
 from gigsim.cli import main
-from gigsim.dispatch import get_policy
-from gigsim.dispatch.policies import LongestIdle
-from gigsim.dispatch.policy import build_policy
-from gigsim.scenario.policies import ENTRY_POINT_GROUP, PolicyError, policy_names
+from gigsim.engine.policies import LongestIdle, build_array_policy
+from gigsim.scenario.dispatch import DispatchSettings
+from gigsim.scenario.policies import ENTRY_POINT_GROUP, PolicyError, get_policy, policy_names
 
 from . import user_policy_example
 from .user_policy_example import HighestIdFirst, HighestIdFirstFrom
@@ -142,7 +141,7 @@ def published(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Publish entry points in ``gigsim.policies`` as an installed package would."""
     points = [
         EntryPoint(name="highest-id", value=POLICY, group=ENTRY_POINT_GROUP),
-        EntryPoint(name="not-a-policy", value=f"{MODULE}:NoPriority", group=ENTRY_POINT_GROUP),
+        EntryPoint(name="not-a-policy", value=f"{MODULE}:NoKey", group=ENTRY_POINT_GROUP),
         EntryPoint(name="gone", value=f"{MODULE}_missing:Policy", group=ENTRY_POINT_GROUP),
         # a published name that a built-in already has: the built-in wins
         EntryPoint(name="longest-idle", value=POLICY, group=ENTRY_POINT_GROUP),
@@ -167,9 +166,9 @@ def test_policy_names_list_published_policies_after_the_built_in_ones(published:
 
 def test_get_policy_loads_a_published_policy(published: list[str]) -> None:
     assert get_policy("highest-id") is HighestIdFirst
-    assert get_policy("longest-idle") is LongestIdle
-    policy = build_policy("highest-id", np.random.default_rng(0))
-    assert isinstance(policy, HighestIdFirst)
+    rng = np.random.default_rng(0)
+    assert isinstance(build_array_policy(DispatchSettings("longest-idle"), rng), LongestIdle)
+    assert isinstance(build_array_policy(DispatchSettings("highest-id"), rng), HighestIdFirst)
 
 
 def test_published_policy_runs_end_to_end(published: list[str], user_run: gigsim.Results
@@ -211,8 +210,11 @@ def _one_line_error(result: Result) -> str:
     pytest.param(":Policy", ("cannot import module",), id="empty-module-name"),
     pytest.param(".relative:Policy", ("cannot import module",), id="relative-module-name"),
     pytest.param(f"{MODULE}:Missing", ("has no 'Missing'",), id="no-such-attribute"),
-    pytest.param(f"{MODULE}:NoPriority", ("does not implement the dispatch-policy interface",
-                                          "key(candidates, project)"), id="no-priority-method"),
+    pytest.param(f"{MODULE}:NoKey", ("does not implement the dispatch-policy interface",
+                                     "key(candidates, project)"), id="no-key-method"),
+    pytest.param(f"{MODULE}:OnlyPriority", ("has priority(worker, now)", "first engine",
+                                            "key(candidates, project)", "README"),
+                 id="a-first-engine-policy-is-told-what-changed"),
     pytest.param(f"{MODULE}:NOT_A_CLASS", ("does not implement",), id="not-callable"),
 ])
 def test_unusable_user_policy_is_one_line_naming_it(policy: str, fragments: tuple[str, ...],
@@ -233,5 +235,5 @@ def test_valid_user_policy_passes_validate(write_scenario: Any, scenario_toml: s
 
 
 def built(scenario: Scenario, rng: np.random.Generator) -> Any:
-    """The first engine's policy for ``scenario``, as a replication builds it."""
-    return build_policy(scenario.dispatch.policy, rng, dict(scenario.dispatch.policy_options))
+    """The engine's policy for ``scenario``, as a replication builds it."""
+    return build_array_policy(scenario.dispatch, rng)

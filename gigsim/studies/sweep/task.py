@@ -1,7 +1,7 @@
 """One run of a sweep, as a pure function that any backend can execute anywhere.
 
 :func:`run_task` calls the same public entry point a user calls
-(:func:`gigsim.simulation.run_replication`, which :func:`gigsim.simulate` runs once per
+(:func:`gigsim.engine.run_replication`, which :func:`gigsim.simulate` runs once per
 replication) and returns the run's summary metrics, not its records, so a sweep's memory does
 not grow with the size of the platform. Its result depends only on the task, so a backend may
 run it twice (a Dask worker lost mid-run) and get the same answer.
@@ -17,8 +17,8 @@ import pandas as pd
 
 from gigsim.analysis.results import TABLES
 from gigsim.analysis.statistics import replication_metrics
+from gigsim.engine import run_replication
 from gigsim.scenario import Scenario
-from gigsim.simulation import run_replication
 
 
 @dataclass(frozen=True)
