@@ -21,9 +21,11 @@ run: $(STAMP)
 app: $(STAMP)
 	$(BIN)/gigsim app $(APP_ARGS)
 
+# lint-imports holds the layers (pyproject.toml, [tool.importlinter]): an upward import fails.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 # -n auto: one test process per core (pytest-xdist); the suite takes twice as long without it.
 test: lint

@@ -4,7 +4,7 @@
 runs the reference scenario scaled to ``workers`` for ``years``: a warm-up run (``"full"``: the
 same simulation, and the tables of a small one; ``"small"``: 1,000 workers for 8 weeks;
 ``"none"``), then ``repeats`` timed runs,
-each timing :func:`gigsim.simulation.run_replication` apart from building every table and the
+each timing :func:`gigsim.engine.run_replication` apart from building every table and the
 summary, and the time Python's cyclic garbage collector took inside the simulation (which
 cProfile does not show). It prints one line of JSON; :func:`measure` does the same in the
 calling process.
@@ -69,7 +69,7 @@ def settle_gc() -> None:
 
 
 def _tables(scenario: Any, records: Any) -> None:
-    from gigsim.results import TABLES, Results
+    from gigsim.analysis.results import TABLES, Results
 
     results = Results(scenario, SEED, [records])
     for name in TABLES:
@@ -80,7 +80,7 @@ def _tables(scenario: Any, records: Any) -> None:
 def measure(workers: float, years: float, repeats: int = 1, warmup: str = "small",
             tables: bool = True) -> dict[str, Any]:
     """Time ``repeats`` runs of the scaled reference scenario; see the module docstring."""
-    from gigsim.simulation import run_replication
+    from gigsim.engine import run_replication
 
     scenario = reference_scenario(workers, years)
     rss_start = max_rss_mib()
@@ -158,7 +158,7 @@ def measure(workers: float, years: float, repeats: int = 1, warmup: str = "small
 def measure_jobs(workers: float, replications: int, jobs: int) -> dict[str, Any]:
     """Wall-clock time of ``gigsim.simulate`` of the scaled scenario with ``jobs`` processes."""
     import gigsim
-    import gigsim.results  # pandas, which simulate() would load lazily: not timed
+    import gigsim.analysis.results  # pandas, which simulate() would load lazily: not timed
 
     scenario = reference_scenario(workers, 1.0)
     gc.collect()

@@ -1,14 +1,16 @@
-"""Engine v1 and engine v2 side by side (issue 10): ratios from one run, never in unit tests.
+"""The engine (v2) against the targets of issue 10: ratios from one run, never in unit tests.
+
+Engine v1 was removed after commit 4ff84e0; run this file there to time both side by side.
 
 ``python -m benchmarks.engines`` (``--quick`` for small sizes, ``--only a,b`` for some of
 reference, toy, million, profile) prints:
 
 - **reference**: ``benchmarks/reference.toml`` scaled to 10,000 workers × 1 year, simulation only
-  (``run_replication``), worker-years per second of each engine, interleaved runs, medians;
-  events per worker-year (each engine's ``Records.events``) and, for v2, SimPy events
+  (``run_replication``), worker-years per second, interleaved runs, medians;
+  events per worker-year (``Records.events``) and SimPy events
   (every ``Environment.step``) per worker-year;
 - **toy**: the baselines' toy world (``benchmarks/baselines``) at 10,000 workers with 5-seat and
-  100-seat projects, each engine against the hand-written per-worker heapq loop;
+  100-seat projects, against the hand-written per-worker heapq loop;
 - **million**: 1,000,000 workers × 1 year of the reference, v2, ``gigsim.simulate`` then
   ``summary()`` only, in a fresh process: seconds and peak resident memory;
 - **profile**: cProfile of one v2 reference run: the share of time inside SimPy's own code.
@@ -38,7 +40,14 @@ from benchmarks.scenarios import (
     worker_years,
 )
 
-ENGINES = ("v1", "v2")
+ENGINES = ("v2",)  # the engine in gigsim/engine/; v1 was removed after 4ff84e0
+
+
+def replication_runner(engine: str) -> Callable[..., Any]:
+    """The engine's ``run_replication`` (``engine`` names it in the figures)."""
+    from gigsim.engine import run_replication
+
+    return run_replication
 
 
 @contextmanager
@@ -74,8 +83,6 @@ def interleaved(runs: dict[str, Callable[[], Any]], repeats: int) -> dict[str, l
 
 
 def reference(workers: float, repeats: int) -> dict[str, Any]:
-    from gigsim.engines import replication_runner
-
     scenario = reference_scenario(workers, 1)
     runners = {e: (lambda e=e: replication_runner(e)(scenario, SEED, 0)) for e in ENGINES}
     times = interleaved(runners, repeats)
@@ -89,13 +96,10 @@ def reference(workers: float, repeats: int) -> dict[str, Any]:
     with counting_simpy_steps() as steps:
         records = runners["v2"]()
     out["v2"]["simpy_steps_per_worker_year"] = steps[0] / worker_years(records)
-    out["v2_over_v1"] = out["v1"]["seconds"] / out["v2"]["seconds"]
     return out
 
 
 def toy(workers: int, seats: int, repeats: int) -> dict[str, Any]:
-    from gigsim.engines import replication_runner
-
     params = ToyParams(workers=workers, seats=seats)
     scenario = toy_scenario(params)
     runners: dict[str, Callable[[], Any]] = {"heapq": lambda: heapq_loop.run(params)}
@@ -121,7 +125,7 @@ from benchmarks.scenarios import reference_scenario, worker_years, SEED
 import gigsim
 scenario = reference_scenario({workers}, 1)
 started, cpu = time.perf_counter(), time.process_time()
-results = gigsim.simulate(scenario, replications=1, seed=SEED, engine="v2")
+results = gigsim.simulate(scenario, replications=1, seed=SEED)
 simulated, simulated_cpu = time.perf_counter() - started, time.process_time() - cpu
 summary = results.summary()
 total, total_cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -142,8 +146,6 @@ def million(workers: float) -> dict[str, Any]:
 
 
 def profile(workers: float) -> dict[str, Any]:
-    from gigsim.engines import replication_runner
-
     scenario = reference_scenario(workers, 1)
     profiler = cProfile.Profile()
     profiler.runcall(replication_runner("v2"), scenario, SEED, 0)
@@ -159,13 +161,7 @@ def profile(workers: float) -> dict[str, Any]:
 
 
 def replicate(engine: str, workers: float) -> None:
-    """Import both engines, build the scaled reference, run one replication of ``engine``."""
-    import gigsim.engine
-    import gigsim.simulation
-    from gigsim.engines import replication_runner
-
-    # both engines imported in every run, so that their imports cancel out
-    assert gigsim.engine.run_replication and gigsim.simulation.run_replication
+    """Import the engine, build the scaled reference, run one replication of ``engine``."""
     scenario = reference_scenario(workers, 1)
     if engine != "none":
         replication_runner(engine)(scenario, SEED, 0)
@@ -178,8 +174,8 @@ def main() -> None:
     parser.add_argument("--out", default=None, help="write the figures as JSON here")
     parser.add_argument("--million", type=float, default=1_000_000,
                         help="workers in the summary-only case")
-    parser.add_argument("--replicate", choices=("v1", "v2", "none"), default=None,
-                        help="only import both engines and run one reference replication "
+    parser.add_argument("--replicate", choices=("v2", "none"), default=None,
+                        help="only import the engine and run one reference replication "
                              "(none: no replication), for instruction counts under callgrind")
     parser.add_argument("--workers", type=float, default=2000, help="with --replicate")
     args = parser.parse_args()
@@ -195,8 +191,7 @@ def main() -> None:
         for e in ENGINES:
             print(f"  {e}: {r[e]['seconds']:.2f} s, {r[e]['worker_years_per_s']:,.0f} "
                   f"worker-years/s, {r[e]['events_per_worker_year']:.2f} events/worker-year")
-        print(f"  v2: {r['v2']['simpy_steps_per_worker_year']:.2f} SimPy events/worker-year;"
-              f" v2 is {r['v2_over_v1']:.2f}× v1's speed")
+        print(f"  v2: {r['v2']['simpy_steps_per_worker_year']:.2f} SimPy events/worker-year")
     if "toy" in only:
         for seats in (5, 100):
             t = report[f"toy{seats}"] = toy(size, seats, repeats)

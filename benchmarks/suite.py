@@ -229,7 +229,7 @@ def bench_scaling(config: Config, reference: dict[str, Any] | None) -> dict[str,
 
 
 def _gigsim_toy(params: ToyParams) -> ToyResult:
-    from gigsim.simulation import run_replication
+    from gigsim.engine import run_replication
 
     records = run_replication(toy_scenario(params), params.seed, 0)
     spells = records.spells
@@ -394,7 +394,7 @@ def _where(key: tuple[str, int, str]) -> str:
 
 
 def bench_profile(config: Config, top: int = 15) -> dict[str, Any]:
-    from gigsim.simulation import run_replication
+    from gigsim.engine import run_replication
 
     workers = config.reference_workers
     log(f"[profile] cProfile of one run of the reference scenario ({workers:,} workers, 1 y)")

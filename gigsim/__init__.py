@@ -22,43 +22,36 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from gigsim.comparison import Comparison, compare
+    from gigsim.analysis.results import Results
     from gigsim.errors import GigsimError, ScenarioError
-    from gigsim.results import Results
-    from gigsim.runner import simulate
     from gigsim.scenario import Scenario, load_scenario
+    from gigsim.studies.comparison import Comparison, compare
+    from gigsim.studies.runner import simulate
 
     __version__: str
 
 # The public names are imported on first use (PEP 562), not here: ``Results`` and ``Comparison``
 # pull in pandas and scipy (over a second), which the worker processes of ``simulate(jobs=N)``
-# do not need. They import ``gigsim.simulation`` and with it this package.
+# do not need. They import ``gigsim.studies.runner`` and the engine, and with them this package.
 _LAZY = {
-    "Comparison": "gigsim.comparison",
-    "compare": "gigsim.comparison",
+    "Comparison": "gigsim.studies.comparison",
+    "compare": "gigsim.studies.comparison",
     "GigsimError": "gigsim.errors",
     "ScenarioError": "gigsim.errors",
-    "Results": "gigsim.results",
-    "simulate": "gigsim.runner",
+    "Results": "gigsim.analysis.results",
+    "simulate": "gigsim.studies.runner",
     "Scenario": "gigsim.scenario",
     "load_scenario": "gigsim.scenario",
 }
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("gigsim")
-    except PackageNotFoundError:  # running from a source tree that is not installed
-        return "0.0.0"
 
 
 if not TYPE_CHECKING:  # hidden from type checkers, which would take any name as valid
 
     def __getattr__(name: str) -> Any:
         if name == "__version__":
-            value: Any = _version()
+            from gigsim.files import gigsim_version
+
+            value: Any = gigsim_version()
         elif name in _LAZY:
             value = getattr(importlib.import_module(_LAZY[name]), name)
         else:

@@ -1,11 +1,11 @@
-"""The one place where the app reads :mod:`gigsim.estimate`: a question in, an answer out.
+"""The one place where the app reads :mod:`gigsim.studies.estimate`: a question in, an answer out.
 
-:func:`compute` runs :func:`gigsim.estimate.estimate` for a checked question and keeps the
-:class:`~gigsim.estimate.Estimate` without its tables (``results``: tens of megabytes), small
-enough to cache and to send back from a worker process, with its figures
-(:mod:`gigsim.estimate_plots`) as PNG bytes. :func:`verdict` reads the estimate's own verdict,
-for the page's reference wage, into the parts the page lays out; every number and every word
-of it is the estimate's, worded for a page (``gigsim estimate`` prints the same lines, naming
+:func:`compute` runs :func:`gigsim.studies.estimate.estimate` for a checked question and keeps the
+:class:`~gigsim.studies.estimate.Estimate` without its tables (``results``: tens of megabytes),
+small enough to cache and to send back from a worker process, with its figures
+(:mod:`gigsim.presentation.figures.estimate`) as PNG bytes. :func:`verdict` reads the estimate's own
+verdict, for the page's reference wage, into the parts the page lays out; every number and every
+word of it is the estimate's, worded for a page (``gigsim estimate`` prints the same lines, naming
 its options where the page says what they set), so the app defines no figure of its own.
 When the estimate changes what it reports, this is the module to change.
 """
@@ -20,12 +20,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
+from gigsim.analysis.results import Results
 from gigsim.app.inputs import Params, Role
-from gigsim.estimate import Estimate, estimate
-from gigsim.estimate_plots import estimate_figures
-from gigsim.results import Results
-from gigsim.scenario import load_scenario
-from gigsim.verdict import (
+from gigsim.presentation.figures.estimate import estimate_figures
+from gigsim.presentation.verdict import (
     based_on,
     days,
     market_sentence,
@@ -36,6 +34,8 @@ from gigsim.verdict import (
     warning,
     who_is_followed,
 )
+from gigsim.scenario import load_scenario
+from gigsim.studies.estimate import Estimate, estimate
 
 FIGURE_DPI = 80
 # the estimate's figures the page shows, with the words that stand for each one (alt text)

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from gigsim.errors import GigsimError
-from gigsim.estimate import PROFILES
 from gigsim.scenario import Scenario, load_scenario
-from gigsim.units import HOURS_PER_WEEK
+from gigsim.scenario.units import HOURS_PER_WEEK
+from gigsim.studies.estimate import PROFILES
 
 MAX_MONTHS = 24
 MAX_REFERENCE_WAGE_USD = 1000.0

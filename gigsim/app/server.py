@@ -33,7 +33,7 @@ from gigsim.app.page import page
 from gigsim.app.pool import Busy, Cancelled, EstimatePool, Job
 from gigsim.app.view import answer_view
 from gigsim.errors import GigsimError
-from gigsim.estimate import PROFILES
+from gigsim.studies.estimate import PROFILES
 
 log = logging.getLogger(__name__)
 

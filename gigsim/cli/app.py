@@ -50,7 +50,7 @@ def _app(port: int, host: str | None, open_browser: bool, folder: str | None,
     except ImportError as error:
         raise GigsimError(f"gigsim app needs the app extra ({error.name} is missing):"
                           " pip install 'gigsim[app]'") from None
-    from gigsim.estimate import bundled_scenarios_dir
+    from gigsim.studies.estimate import bundled_scenarios_dir
 
     scenarios = Path(folder) if folder is not None else bundled_scenarios_dir()
     if not scenarios.is_dir():

@@ -9,10 +9,10 @@ from typing import Any, TypeVar
 
 import click
 
+from gigsim.analysis.statistics import METRICS
 from gigsim.errors import GigsimError
 from gigsim.scenario import Scenario, load_scenario
-from gigsim.schema import did_you_mean
-from gigsim.statistics import METRICS
+from gigsim.scenario.schema import did_you_mean
 
 F = TypeVar("F", bound=Callable[..., Any])
 

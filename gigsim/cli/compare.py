@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from gigsim.analysis.statistics import METRICS
 from gigsim.cli.common import (
     check_run_options,
     force_option,
@@ -25,12 +26,12 @@ from gigsim.cli.common import (
     set_option,
     user_errors,
 )
-from gigsim.comparison import TERMINAL_METRICS, resolve_variants
-from gigsim.comparison import compare as compare_variants
 from gigsim.errors import GigsimError
-from gigsim.output import check_target, write_comparison
-from gigsim.statistics import METRICS
-from gigsim.variants import SYNTAX, parse_variants
+from gigsim.files import check_target
+from gigsim.presentation.output import write_comparison
+from gigsim.studies.comparison import TERMINAL_METRICS, resolve_variants
+from gigsim.studies.comparison import compare as compare_variants
+from gigsim.studies.variants import SYNTAX, parse_variants
 
 
 @click.command(name="compare")

@@ -17,9 +17,11 @@ from gigsim.cli.common import (
     set_option,
     user_errors,
 )
-from gigsim.cohort import check_market_scale
 from gigsim.errors import GigsimError
-from gigsim.estimate import (
+from gigsim.presentation.verdict import estimate_dict, render
+from gigsim.scenario import load_scenario
+from gigsim.studies.cohort import check_market_scale
+from gigsim.studies.estimate import (
     DEFAULT_REFERENCE_WAGE_USD,
     DEFAULT_REPLICATIONS,
     MAX_MONTHS,
@@ -30,7 +32,6 @@ from gigsim.estimate import (
     estimate,
     load_profile,
 )
-from gigsim.scenario import load_scenario
 
 
 @click.command(name="estimate")
@@ -127,13 +128,13 @@ def _estimate(profile: str | None, scenario_path: str | None, group: str | None,
                           seed=seed, jobs=jobs, cohort=cohort, market_scale=market_scale,
                           progress=bar.update, reference_wage_usd=reference_wage, stay=stay)
     if report_path is not None:
-        from gigsim.report import write_worker_page
+        from gigsim.presentation.report import write_worker_page
 
         write_worker_page(result, report_path)
     if as_json:
-        click.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False))
+        click.echo(json.dumps(estimate_dict(result), indent=2, allow_nan=False))
     else:
-        click.echo(str(result))
+        click.echo(render(result))
 
 
 COMMANDS = (estimate_command,)

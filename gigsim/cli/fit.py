@@ -11,11 +11,11 @@ import pandas as pd
 
 from gigsim.cli.common import user_errors
 from gigsim.errors import GigsimError
-from gigsim.fitting.data import KINDS, read_sample
-from gigsim.fitting.fit import FAMILIES, Fit, FitReport, duration_text, fit_sample
-from gigsim.fitting.toml_edit import scenario_copy, write_text
-from gigsim.output import check_target, staged_folder
+from gigsim.files import check_target, staged_folder
 from gigsim.scenario import load_scenario
+from gigsim.studies.fitting.data import KINDS, read_sample
+from gigsim.studies.fitting.fit import FAMILIES, Fit, FitReport, duration_text, fit_sample
+from gigsim.studies.fitting.toml_edit import scenario_copy, write_text
 
 
 @click.command(name="fit")
@@ -163,7 +163,7 @@ def describe(report: FitReport, chosen: Fit | None = None) -> str:
 
 
 def _write_folder(report: FitReport, folder: Path, leaf: str, chosen: Fit) -> None:
-    from gigsim.fitting.figures import fit_qq_figure, fit_survival_figure
+    from gigsim.presentation.figures.fitting import fit_qq_figure, fit_survival_figure
 
     with staged_folder(folder) as staging:
         pd.DataFrame(report.table()).to_csv(staging / "fits.csv", index=False)

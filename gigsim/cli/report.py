@@ -9,8 +9,8 @@ import click
 
 from gigsim.cli.common import user_errors
 from gigsim.errors import GigsimError
-from gigsim.output import REPORT_TABLES
-from gigsim.report import write_report
+from gigsim.presentation.output import REPORT_TABLES
+from gigsim.presentation.report import write_report
 
 
 def check_report_tables(folder: Path) -> None:

@@ -10,6 +10,8 @@ from typing import Any
 
 import click
 
+from gigsim.analysis.results import TABLES, Results
+from gigsim.analysis.statistics import replications_warning
 from gigsim.cli.common import (
     check_run_options,
     force_option,
@@ -24,12 +26,11 @@ from gigsim.cli.common import (
     set_option,
     user_errors,
 )
-from gigsim.output import DEFAULT_TABLES, check_target, choose_tables, default_format, write_results
-from gigsim.results import TABLES, Results
-from gigsim.runner import simulate
-from gigsim.sizing import check_size
-from gigsim.statistics import replications_warning
-from gigsim.units import format_duration
+from gigsim.files import check_target, default_format
+from gigsim.presentation.output import DEFAULT_TABLES, choose_tables, write_results
+from gigsim.scenario.units import format_duration
+from gigsim.studies.runner import simulate
+from gigsim.studies.sizing import check_size
 
 
 @click.command()

@@ -7,11 +7,12 @@ import math
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import pandas as pd
 
+from gigsim.analysis.statistics import replications_warning
 from gigsim.cli.common import (
     at_least,
     format_option,
@@ -23,16 +24,18 @@ from gigsim.cli.common import (
     set_option,
     user_errors,
 )
-from gigsim.comparison import format_metric
 from gigsim.errors import GigsimError, ScenarioError
 from gigsim.scenario import parse_value
-from gigsim.schema import read_toml
-from gigsim.statistics import replications_warning
-from gigsim.sweep.backends import DEFAULT_CONNECT_TIMEOUT_S, make_backend
-from gigsim.sweep.runner import SweepResult, run_sweep, undefined_metrics
-from gigsim.sweep.sensitivity import index_warnings
-from gigsim.sweep.spec import DEFAULT_METRICS, SWEEP_KEYS, SweepSpec, load_sweep
-from gigsim.sweep.store import SweepStore
+from gigsim.scenario.schema import read_toml
+from gigsim.studies.sweep.backends import DEFAULT_CONNECT_TIMEOUT_S, make_backend
+from gigsim.studies.sweep.runner import SweepResult, run_sweep, undefined_metrics
+from gigsim.studies.sweep.sensitivity import index_warnings
+from gigsim.studies.sweep.spec import DEFAULT_METRICS, SWEEP_KEYS, SweepSpec, load_sweep
+from gigsim.studies.sweep.store import SweepStore
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+from gigsim.studies.comparison import format_metric
 
 sweep_file_argument = click.argument("sweep_file", type=click.Path(dir_okay=False))
 
@@ -216,7 +219,7 @@ def _sweep(path: str, sensitivity: bool, jobs: int, scheduler: str | None,
     try:
         result = run_sweep(spec, target, backend=backend, resume=resume, force=force,
                            fmt=fmt, keep_tables=keep_tables,  # type: ignore[arg-type]
-                           progress=bar,
+                           progress=bar, figures=_figures,
                            manifest={"command": sys.argv[1:], "cli_set": fixed})
     except KeyboardInterrupt:
         bar.close()
@@ -277,3 +280,10 @@ def _report(spec: SweepSpec, result: SweepResult) -> str:
 
 
 COMMANDS = (sweep_command, sensitivity_command)
+
+
+def _figures(spec: SweepSpec, points: pd.DataFrame,
+             indices: pd.DataFrame | None) -> dict[str, Figure]:
+    from gigsim.presentation.figures.sweep import folder_figures  # matplotlib on demand
+
+    return folder_figures(spec, points, indices)

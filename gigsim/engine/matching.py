@@ -27,11 +27,11 @@ from gigsim.engine.policies import (
 )
 from gigsim.engine.pool import RankedPool
 from gigsim.engine.projects import ProjectTable
+from gigsim.engine.records import Phase
 from gigsim.engine.slots import SlotDraws
 from gigsim.engine.timeline import Timeline
 from gigsim.engine.work import Terms, pieces
 from gigsim.engine.workforce import WorkerIdx, Workforce
-from gigsim.worker import Phase
 
 _WORKING = int(Phase.WORKING)
 

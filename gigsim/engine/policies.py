@@ -16,7 +16,7 @@ A policy is a class built as ``Policy(rng, **options)`` (``rng``: the replicatio
 
 The engine checks every answer: an array of real numbers, one row per candidate (or
 project), finite. Anything else stops the run with one line naming the policy and the project.
-Names resolve as for the first engine (:func:`gigsim.dispatch.get_policy`): the built-ins
+Names resolve through the scenario (:func:`gigsim.scenario.policies.get_policy`): the built-ins
 below, ``module:Class``, or an entry point in the group ``gigsim.policies``.
 """
 
@@ -29,10 +29,10 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from gigsim.dispatch import DispatchSettings
-from gigsim.dispatch.policy import PolicyAnswerError, PolicyError, get_policy, option_names
 from gigsim.errors import GigsimError
-from gigsim.units import parse_duration
+from gigsim.scenario.dispatch import DispatchSettings
+from gigsim.scenario.policies import PolicyAnswerError, PolicyError, get_policy, option_names
+from gigsim.scenario.units import parse_duration
 
 
 class Candidates:
@@ -248,8 +248,8 @@ def checked_key(policy: str, project: int, answer: object, n: int, what: str = "
                 ) -> np.ndarray:
     """A policy's answer as an ``(n, k)`` float array, or one line saying what is wrong.
 
-    The second engine's counterpart of :func:`gigsim.dispatch.policy.checked_priority` (one
-    answer per worker there, one array per fill here): both raise :class:`PolicyAnswerError`.
+    Every answer of a policy of the user's own passes here: a bad one raises
+    :class:`PolicyAnswerError`.
     """
     where = f"policy {policy!r}, {what}() for project {project}"
     if not isinstance(answer, np.ndarray) or answer.dtype.kind not in "biuf":

@@ -16,7 +16,7 @@ import numpy as np
 
 from gigsim.randomness import Streams
 from gigsim.scenario import Scenario
-from gigsim.units import HOURS_PER_WEEK
+from gigsim.scenario.units import HOURS_PER_WEEK
 
 
 @dataclass
@@ -96,7 +96,7 @@ class ProjectTable:
         self.open_seats[p] = 0
 
     def rows(self) -> list[tuple[float, ...]]:
-        """The project records (:data:`gigsim.records.PROJECT_COLUMNS`), one per project."""
+        """The project records (:data:`gigsim.engine.records.PROJECT_COLUMNS`), one per project."""
         return list(zip(
             np.arange(len(self)).tolist(), self.generator.tolist(), self.launch.tolist(),
             self.end.tolist(), self.seats.tolist(), (~np.isnan(self.notice_at)).tolist(),

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import simpy
 
-from gigsim.dists import Constant
+from gigsim.engine.applicants import plan_applicants
 from gigsim.engine.assignments import Assignments
 from gigsim.engine.income import IncomeLog
 from gigsim.engine.matching import Matching
@@ -29,22 +29,21 @@ from gigsim.engine.policies import (
 )
 from gigsim.engine.pool import RankedPool
 from gigsim.engine.projects import ProjectTable, plan_projects
+from gigsim.engine.records import LeaveCause, Phase, Recorder, Records, ReleaseCause
 from gigsim.engine.slots import SlotDraws
 from gigsim.engine.timeline import Timeline
 from gigsim.engine.work import Terms, idle_block, pieces, spell_block
 from gigsim.engine.workforce import NO_PROJECT, WorkerIdx, skill_index, workforce_from_applicants
 from gigsim.randomness import Streams, replication_seed
-from gigsim.records import Recorder, Records, ReleaseCause
 from gigsim.scenario import Scenario
-from gigsim.simulation import plan_applicants
-from gigsim.units import HOURS_PER_WEEK
-from gigsim.worker import LeaveCause, Phase
+from gigsim.scenario.dists import Constant
+from gigsim.scenario.units import HOURS_PER_WEEK
 
 _IDLE, _WORKING, _LEFT = int(Phase.IDLE), int(Phase.WORKING), int(Phase.LEFT)
 
 
 class Replication(Matching):
-    """Runs one replication and returns its :class:`~gigsim.records.Records`."""
+    """Runs one replication and returns its :class:`~gigsim.engine.records.Records`."""
 
     def __init__(self, scenario: Scenario, seed: int, replication: int) -> None:
         self.scenario = scenario

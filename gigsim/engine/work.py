@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gigsim.records import SpellKind, spell_rows
+from gigsim.engine.records import SpellKind, spell_rows
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,10 @@ from typing import NewType
 
 import numpy as np
 
-from gigsim.records import ReleaseCause
+from gigsim.engine.applicants import Applicants
+from gigsim.engine.records import LeaveCause, Phase, ReleaseCause
 from gigsim.scenario import Scenario
-from gigsim.simulation import Applicants
-from gigsim.units import HOURS_PER_WEEK
-from gigsim.worker import LeaveCause, Phase
+from gigsim.scenario.units import HOURS_PER_WEEK
 
 WorkerIdx = NewType("WorkerIdx", np.ndarray)
 """Row indices into a :class:`Workforce` (= worker ids), kept apart from values."""
@@ -123,7 +122,7 @@ class Workforce:
 
 def workforce_from_applicants(scenario: Scenario, applicants: Applicants,
                               skills: dict[str, int]) -> Workforce:
-    """The workforce of a run from :func:`gigsim.simulation.plan_applicants`'s applicants.
+    """The workforce of a run from :func:`gigsim.engine.applicants.plan_applicants`'s applicants.
 
     Applicants who are onboarded start ``IDLE`` from onboarding, with an open latency
     observation (cause ``onboarded``); the first dispatch delay is drawn by the caller. The

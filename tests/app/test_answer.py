@@ -13,7 +13,14 @@ from click.testing import CliRunner
 from gigsim.app.answer import FIGURES, Answer, compute, verdict, with_reference
 from gigsim.app.view import answer_view, question_text
 from gigsim.cli import main
-from gigsim.verdict import based_on, market_sentence, render, verdict_lines, who_is_followed
+from gigsim.presentation.verdict import (
+    based_on,
+    estimate_dict,
+    market_sentence,
+    render,
+    verdict_lines,
+    who_is_followed,
+)
 
 from ._support import GENERALIST, SCENARIOS, question
 
@@ -38,13 +45,13 @@ def without_timing(numbers: dict[str, object]) -> dict[str, object]:
 
 
 def test_the_numbers_are_those_of_gigsim_estimate(answer: Answer) -> None:
-    assert without_timing(answer.estimate.to_dict()) == estimate_json()
+    assert without_timing(estimate_dict(answer.estimate)) == estimate_json()
 
 
 def test_another_reference_wage_reads_the_same_run_as_gigsim_estimate_does(
         answer: Answer) -> None:
     cli = estimate_json("--reference-wage", "22.5")
-    assert without_timing(with_reference(answer, 22.5).to_dict()) == cli
+    assert without_timing(estimate_dict(with_reference(answer, 22.5))) == cli
     read = verdict(answer, 22.5)
     assert read.meaning == cli["verdict"]["meaning"]  # type: ignore[index]
     shown = [read.heading, *(f"{f.label}: {f.text}" for f in read.figures), read.meaning]
@@ -70,7 +77,7 @@ def test_platform_inputs_are_the_scenarios_keys_as_set_from_the_command_line() -
     role, params = question(GENERALIST, hours=10, months=3, replications=3, launches=0.5,
                             notice=100)
     got = compute(SCENARIOS, role, params)
-    assert without_timing(got.estimate.to_dict()) == estimate_json(
+    assert without_timing(estimate_dict(got.estimate)) == estimate_json(
         "--set", "projects.rating.arrivals_per_week=0.5",
         "--set", "projects.rating.notice.probability=1.0")
 
@@ -137,7 +144,7 @@ def test_the_numbers_are_handed_over_before_the_figures_are_drawn() -> None:
     early: list[Answer] = []
     done = compute(SCENARIOS, role, params, numbers=early.append)
     assert len(early) == 1 and early[0].figures == ()
-    assert early[0].estimate.to_dict() == done.estimate.to_dict()
+    assert estimate_dict(early[0].estimate) == estimate_dict(done.estimate)
     assert len(done.figures) == len(FIGURES)
     assert "Drawing the figures…" in str(answer_view(early[0], 15))
     assert "Drawing the figures…" not in str(answer_view(done, 15))

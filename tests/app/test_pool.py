@@ -17,6 +17,7 @@ import pytest
 from gigsim.app.answer import Answer, compute
 from gigsim.app.inputs import MAX_MONTHS, MAX_REPLICATIONS
 from gigsim.app.pool import Busy, Cancelled, EstimatePool, Job
+from gigsim.presentation.verdict import estimate_dict
 
 from ._support import GENERALIST, SCENARIOS, SPECIALIST, question
 
@@ -58,8 +59,8 @@ def test_an_answer_from_the_pool_is_the_one_computed_here(idle: EstimatePool) ->
     idle.release(job)
     got = idle.cached(role, params)
     assert isinstance(got, Answer)
-    here = compute(SCENARIOS, role, params).estimate.to_dict()
-    assert {k: v for k, v in got.estimate.to_dict().items() if k != "elapsed_s"} == \
+    here = estimate_dict(compute(SCENARIOS, role, params).estimate)
+    assert {k: v for k, v in estimate_dict(got.estimate).items() if k != "elapsed_s"} == \
         {k: v for k, v in here.items() if k != "elapsed_s"}
     assert idle.progress(job) == (2, 2)
     # asked again, it comes from the cache: the same object, no job

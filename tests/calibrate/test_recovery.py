@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 
 import gigsim
-from gigsim.fitting.calibrate import calibrate
-from gigsim.fitting.spec import load_calibration
-from gigsim.sweep.backends import ProcessBackend
+from gigsim.studies.fitting.calibrate import calibrate
+from gigsim.studies.fitting.spec import load_calibration
+from gigsim.studies.sweep.backends import ProcessBackend
 
 HERE = Path(__file__).parent
 TRUTH = {"workers.raters.checking_hours_per_day": 1.0, "projects.rating.arrivals_per_week": 2.0}

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gigsim.fitting.calibrate import Evaluation, _targets_table
-from gigsim.fitting.spec import load_calibration
-from gigsim.statistics import metric_interval
+from gigsim.analysis.statistics import metric_interval
+from gigsim.studies.fitting.calibrate import Evaluation, _targets_table
+from gigsim.studies.fitting.spec import load_calibration
 
 from .test_cli_calibrate import BASE
 

@@ -270,12 +270,12 @@ def test_force_replaces_existing_out(tmp_path: Path) -> None:
 def test_failed_write_leaves_existing_out_untouched(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """A failure while writing, even with --force, keeps the old folder and cleans up."""
-    import gigsim.output
+    import gigsim.presentation.output
 
     def fail(path: Path, data: object) -> None:
         raise gigsim.GigsimError(f"{path}: cannot write (simulated failure)")
 
-    monkeypatch.setattr(gigsim.output, "_write_json", fail)
+    monkeypatch.setattr(gigsim.presentation.output, "write_json", fail)
     out = tmp_path / "existing"
     out.mkdir()
     (out / "notes.txt").write_text("my notes\n", encoding="utf-8")

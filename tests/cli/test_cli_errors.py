@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from gigsim.dispatch import policy_names
+from gigsim.scenario.policies import policy_names
 
 from ._support import (
     MINIMAL_TOML,
@@ -419,9 +419,9 @@ def test_parquet_without_pyarrow_fails_before_simulating(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch,
                                                          write_toml: Callable[[str], Path]
                                                          ) -> None:
-    import gigsim.output
+    import gigsim.files
 
-    monkeypatch.setattr(gigsim.output, "parquet_available", lambda: False)
+    monkeypatch.setattr(gigsim.files, "parquet_available", lambda: False)
     path = write_toml(MINIMAL_TOML)
     result, out = check_command("run", path, tmp_path, "--format", "parquet", "-r", "2")
     assert_one_line_error(result, "--format parquet", "pyarrow")

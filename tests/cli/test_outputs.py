@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gigsim.output import DEFAULT_TABLES, REPORT_TABLES, choose_tables, parquet_available
-from gigsim.results import TABLES
+from gigsim.analysis.results import TABLES
+from gigsim.files import parquet_available
+from gigsim.presentation.output import DEFAULT_TABLES, REPORT_TABLES, choose_tables
 
 from ._support import (
     SCENARIOS,
@@ -119,7 +120,7 @@ def test_no_progress_lines_when_stderr_is_not_a_terminal(tmp_path: Path) -> None
 
 
 def test_auto_is_csv_without_pyarrow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("gigsim.output.parquet_available", lambda: False)
+    monkeypatch.setattr("gigsim.files.parquet_available", lambda: False)
     out = tmp_path / "r"
     assert_ok(run(out, "-q"))
     assert files(out) == {f"{name}.csv" for name in DEFAULT_TABLES} | META

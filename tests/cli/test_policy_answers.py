@@ -1,8 +1,8 @@
-"""A user's policy answering NaN, infinity, a string or tuples of two sizes stops the run.
+"""A user's policy answering NaN, infinity, strings or the wrong number of keys stops the run.
 
-The dispatcher checks every answer of a policy that is not gigsim's own; the first bad one is
-a GigsimError naming the policy, the worker and the time, which the CLI prints as one line
-with exit status 2 (before this check, NaN priorities passed silently).
+The engine checks every answer of a policy (:func:`gigsim.engine.policies.checked_key`); the
+first bad one is a GigsimError naming the policy, the method and the project, which the CLI
+prints as one line with exit status 2.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 import gigsim
-from gigsim.dispatch.policy import PolicyAnswerError
+from gigsim.scenario.policies import PolicyAnswerError
 
-from ._support import MINIMAL_TOML, assert_ok, assert_one_line_error, hidden_entries, invoke
+from ._support import MINIMAL_TOML, assert_one_line_error, hidden_entries, invoke
 
 MODULE = f"{__name__.rpartition('.')[0]}.user_policy_bad".lstrip(".")
 # two skills, so that a worker freed with both kinds of seat open is offered a choice
@@ -32,39 +32,35 @@ pay_per_hour = 20
 hours_per_week_per_seat = 10
 """
 
-
-# Every project ends with notice and few seats open, so workers under notice wait in the pool
-# (pre-assignment is on): their released_at is NaN.
-UNDER_NOTICE = {"projects.rating.notice.probability": 1.0, "projects.rating.seats": 3}
+# Few seats, so that workers wait in the pool and the policy ranks them.
+SCARCE = {"projects.rating.seats": 3}
 
 
 def scenario_with(policy: str, text: str = MINIMAL_TOML) -> gigsim.Scenario:
     scenario = gigsim.Scenario.from_dict(tomllib.loads(text), "mini.toml")
-    return scenario.with_overrides({"dispatch.policy": f"{MODULE}:{policy}", **UNDER_NOTICE})
+    return scenario.with_overrides({"dispatch.policy": f"{MODULE}:{policy}", **SCARCE})
 
 
 @pytest.mark.parametrize(("policy", "fragment"), [
-    ("ReadsReleasedAt", "expected finite numbers"),
-    ("AlwaysNaN", "nan: expected finite numbers"),
-    ("Infinite", "-inf: expected finite numbers"),
-    ("Text", "expected a number or a tuple of numbers"),
-    ("ChangingLength", "as its first answer was"),
+    ("AlwaysNaN", "returned NaN or infinity"),
+    ("Infinite", "returned NaN or infinity"),
+    ("Text", "expected a numpy array of numbers"),
+    ("OneShort", "rows for"),
 ])
-def test_a_bad_priority_stops_the_run_naming_policy_and_worker(policy: str,
-                                                               fragment: str) -> None:
+def test_a_bad_key_stops_the_run_naming_policy_and_project(policy: str, fragment: str) -> None:
     scenario = scenario_with(policy)
     with pytest.raises(PolicyAnswerError) as info:
         gigsim.simulate(scenario, replications=1, seed=3)
     message = str(info.value)
-    assert message.startswith(f"policy '{MODULE}:{policy}' gave worker ")
+    assert message.startswith(f"policy '{MODULE}:{policy}', key() for project ")
     assert fragment in message
     assert "\n" not in message
 
 
-def test_a_choice_outside_the_projects_offered_is_named() -> None:
-    scenario = scenario_with("ChoosesNothing", TWO_SKILLS)
-    with pytest.raises(PolicyAnswerError, match=r"chose None for worker \d+ .*expected one of"
-                                                r" the projects offered \(ids "):
+def test_a_bad_choice_among_projects_is_named() -> None:
+    scenario = scenario_with("NoProjectKey", TWO_SKILLS)
+    with pytest.raises(PolicyAnswerError, match=r"project_key\(\) for project \d+: returned 0"
+                                                r" rows for 2"):
         gigsim.simulate(scenario, replications=1, seed=3)
 
 
@@ -78,9 +74,9 @@ def test_the_cli_prints_one_line_and_writes_nothing(tmp_path: Path) -> None:
     path.write_text(MINIMAL_TOML, encoding="utf-8")
     out = tmp_path / "out"
     result = invoke("run", path, "--set", f'dispatch.policy="{MODULE}:AlwaysNaN"',
-                    "--out", out)
-    assert_one_line_error(result, f"policy '{MODULE}:AlwaysNaN'", "gave worker",
-                          "expected finite numbers")
+                    "--set", "projects.rating.seats=3", "--out", out)
+    assert_one_line_error(result, f"policy '{MODULE}:AlwaysNaN'", "key() for project",
+                          "NaN or infinity")
     assert not out.exists() and hidden_entries(tmp_path) == []
 
 
@@ -88,15 +84,7 @@ def test_a_started_process_reports_it_the_same_way(tmp_path: Path) -> None:
     """With jobs=2 the error comes back from a worker process, still one line."""
     path = tmp_path / "mini.toml"
     path.write_text(MINIMAL_TOML, encoding="utf-8")
-    result = invoke("run", path, "--set", f'dispatch.policy="{MODULE}:Text"', "-r", "2",
-                    "--jobs", "2", "--out", tmp_path / "out")
-    assert_one_line_error(result, f"policy '{MODULE}:Text'", "expected a number")
-
-
-def test_builtin_policies_are_not_slowed_by_the_check() -> None:
-    from gigsim.dispatch import policies
-    from gigsim.dispatch.policy import is_builtin
-
-    assert is_builtin(policies.LongestIdle(None))  # type: ignore[arg-type]
-    assert not is_builtin(__import__(MODULE, fromlist=["Fine"]).Fine(None))
-    assert_ok(invoke("validate", Path(__file__).parents[2] / "scenarios" / "generalist.toml"))
+    result = invoke("run", path, "--set", f'dispatch.policy="{MODULE}:Text"',
+                    "--set", "projects.rating.seats=3", "-r", "2", "--jobs", "2",
+                    "--out", tmp_path / "out")
+    assert_one_line_error(result, f"policy '{MODULE}:Text'", "expected a numpy array")

@@ -84,7 +84,7 @@ seed = 1
 [grid]
 "dispatch.delay" = ["1d", "2d", "3d"]
 """, encoding="utf-8")
-    script = (f"from gigsim.sweep import load_sweep, make_backend, run_sweep\n"
+    script = (f"from gigsim.studies.sweep import load_sweep, make_backend, run_sweep\n"
               f"spec = load_sweep({str(sweep)!r})\n"
               f"run_sweep(spec, {str(tmp_path / 'out')!r}, backend=make_backend(jobs=2))\n"
               "print('finished')\n")

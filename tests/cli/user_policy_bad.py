@@ -1,15 +1,13 @@
-"""Dispatch policies whose answers the dispatcher cannot use, for ``test_policy_answers.py``.
+"""Dispatch policies whose answers the engine cannot use, for ``test_policy_answers.py``.
 
 Not a test module: the tests name these classes in scenarios as ``module:Class``.
 """
 
 from __future__ import annotations
 
-import math
+from typing import Any
 
 import numpy as np
-
-from gigsim.dispatch.policy import Candidate, OpenProject
 
 
 class _Base:
@@ -17,62 +15,53 @@ class _Base:
         self.rng = rng
 
 
-class ReadsReleasedAt(_Base):
-    """The issue's policy: ``released_at`` is NaN for a worker pooled while under notice."""
-
-    def priority(self, worker: Candidate, now: float) -> float:
-        """Longest idle first, by a field that is NaN for some workers."""
-        return worker.released_at
-
-
 class AlwaysNaN(_Base):
-    """Every answer NaN."""
+    """Every key NaN."""
 
-    def priority(self, worker: Candidate, now: float) -> float:
-        """NaN."""
-        return math.nan
+    def key(self, candidates: Any, project: Any) -> np.ndarray:
+        """NaN for everyone."""
+        return np.full(len(candidates), np.nan)
 
 
 class Infinite(_Base):
-    """Every answer infinite."""
+    """Every key infinite."""
 
-    def priority(self, worker: Candidate, now: float) -> float:
-        """Minus infinity."""
-        return -math.inf
+    def key(self, candidates: Any, project: Any) -> np.ndarray:
+        """Minus infinity for everyone."""
+        return np.full(len(candidates), -np.inf)
 
 
 class Text(_Base):
-    """Answers with a string."""
+    """Answers with strings."""
 
-    def priority(self, worker: Candidate, now: float) -> str:
-        """A string, not a number."""
-        return f"worker-{worker.id}"
-
-
-class ChangingLength(_Base):
-    """Answers with tuples of two sizes."""
-
-    def priority(self, worker: Candidate, now: float) -> tuple[float, ...]:
-        """(id,) for even ids, (id, now) for odd ones."""
-        return (float(worker.id),) if worker.id % 2 == 0 else (float(worker.id), now)
+    def key(self, candidates: Any, project: Any) -> np.ndarray:
+        """One string per candidate, not a number."""
+        return np.array([f"worker-{i}" for i in candidates.ids])
 
 
-class ChoosesNothing(_Base):
-    """Returns None from choose_project (a worker with two skills is offered two projects)."""
+class OneShort(_Base):
+    """One key fewer than there are candidates."""
 
-    def priority(self, worker: Candidate, now: float) -> float:
+    def key(self, candidates: Any, project: Any) -> np.ndarray:
+        """The idle times of all candidates but the last."""
+        return np.asarray(candidates.idle_since)[:-1]
+
+
+class NoProjectKey(_Base):
+    """Ranks candidates well, but answers the choice among projects with a list of nothing."""
+
+    def key(self, candidates: Any, project: Any) -> np.ndarray:
         """Longest idle first."""
-        return now
+        return np.asarray(candidates.idle_since)
 
-    def choose_project(self, worker: Candidate, projects: list[OpenProject], market: object,
-                       now: float) -> OpenProject | None:
-        """Nothing, which is not one of the projects offered."""
-        return None
+    def project_key(self, projects: Any, worker: Any) -> np.ndarray:
+        """An empty array, where one key per open project is expected."""
+        return np.zeros(0)
 
 
 class Fine(_Base):
-    """Finite numbers of one shape: passes the checks."""
+    """Finite numbers, one row per candidate: passes the checks."""
 
-    def priority(self, worker: Candidate, now: float) -> tuple[float, float]:
-        """(now, id)."""
-        return (now, float(worker.id))
+    def key(self, candidates: Any, project: Any) -> np.ndarray:
+        """(idle since, id)."""
+        return np.column_stack((candidates.idle_since, candidates.ids))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import gigsim
-from gigsim.comparison import Comparison, compare
+from gigsim.studies.comparison import Comparison, compare
 
 from ._support import PLATFORM, SMALL_PLATFORM
 

@@ -11,10 +11,10 @@ import pytest
 from scipy import stats
 
 import gigsim
-from gigsim.comparison import TABLE_COLUMNS, Comparison, compare, resolve_variants
-from gigsim.dispatch import policy_names
+from gigsim.analysis.statistics import METRICS, metric_interval, paired_difference
 from gigsim.errors import GigsimError
-from gigsim.statistics import METRICS, metric_interval, paired_difference
+from gigsim.scenario.policies import policy_names
+from gigsim.studies.comparison import TABLE_COLUMNS, Comparison, compare, resolve_variants
 
 # --- common random numbers -----------------------------------------------------------------
 
@@ -186,7 +186,7 @@ def test_bad_variants_fail_before_simulating(small_platform: gigsim.Scenario,
     def must_not_simulate(*args: object, **kwargs: object) -> None:
         raise AssertionError("simulated although a variant was bad")
 
-    monkeypatch.setattr(sys.modules["gigsim.comparison"], "simulate", must_not_simulate)
+    monkeypatch.setattr(sys.modules["gigsim.studies.comparison"], "simulate", must_not_simulate)
     with pytest.raises(GigsimError) as caught:
         compare(small_platform, variants, replications=2, seed=1)
     message = str(caught.value)

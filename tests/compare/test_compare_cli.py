@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
 
+from gigsim.analysis.statistics import METRICS
 from gigsim.cli import main
-from gigsim.comparison import TABLE_COLUMNS, TERMINAL_METRICS
-from gigsim.dispatch import policy_names
-from gigsim.statistics import METRICS
+from gigsim.scenario.policies import policy_names
+from gigsim.studies.comparison import TABLE_COLUMNS, TERMINAL_METRICS
 
 from ._support import PLATFORM, SMALL_PLATFORM_SETS
 

@@ -1,4 +1,5 @@
-"""gigsim.plots: figures from tables, with labelled axes, and no global matplotlib state."""
+"""gigsim.presentation.figures: figures from tables, with labelled axes, and no global matplotlib
+state."""
 
 from __future__ import annotations
 
@@ -11,13 +12,13 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from gigsim.comparison import Comparison
-from gigsim.plots import (
+from gigsim.presentation.figures.base import ecdf_figure
+from gigsim.presentation.figures.comparison import (
     comparison_figures,
-    ecdf_figure,
     income_ecdf_figure,
     latency_ecdf_figure,
 )
+from gigsim.studies.comparison import Comparison
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -107,10 +108,10 @@ def test_no_global_matplotlib_state() -> None:
     """Importing gigsim loads no matplotlib; drawing and saving never touches pyplot."""
     code = """
 import sys
-import gigsim, gigsim.cli, gigsim.comparison
+import gigsim, gigsim.cli, gigsim.studies.comparison
 assert "matplotlib" not in sys.modules, "gigsim imported matplotlib"
 import io
-from gigsim.plots import ecdf_figure
+from gigsim.presentation.figures.base import ecdf_figure
 ecdf_figure({"a": [1.0, 2.0]}, xlabel="x", title="t").savefig(io.BytesIO(), format="png")
 assert "matplotlib.pyplot" not in sys.modules, "pyplot was imported"
 import matplotlib

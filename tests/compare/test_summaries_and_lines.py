@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 
 import gigsim
-from gigsim import plots
-from gigsim.comparison import Comparison, VariantSummary, compare, format_metric
-from gigsim.output import keep_lines_apart
+from gigsim.presentation.figures import comparison
+from gigsim.presentation.figures.comparison import keep_lines_apart
+from gigsim.studies.comparison import Comparison, VariantSummary, compare, format_metric
 
 
 def test_summaries_give_the_same_comparison_as_full_results(
@@ -39,7 +39,7 @@ def test_identical_variants_stay_visible_and_are_named(policy_comparison: Compar
     """Two variants with the same numbers: distinct dash patterns and markers, and a note."""
     months = policy_comparison.results["longest-idle"].worker_months
     other = policy_comparison.results["random"].worker_months
-    figure = plots.income_ecdf_figure({"a": months, "b": months, "c": other})
+    figure = comparison.income_ecdf_figure({"a": months, "b": months, "c": other})
     keep_lines_apart(figure)
     axes = figure.axes[0]
     lines = [line for line in axes.get_lines() if np.size(line.get_xdata()) > 0]
@@ -50,7 +50,7 @@ def test_identical_variants_stay_visible_and_are_named(policy_comparison: Compar
 
 
 def test_different_variants_get_no_note(policy_comparison: Comparison) -> None:
-    figure = plots.latency_ecdf_figure({name: r.latencies for name, r
+    figure = comparison.latency_ecdf_figure({name: r.latencies for name, r
                                         in policy_comparison.results.items()})
     keep_lines_apart(figure)
     assert len(figure.axes[0].texts) == 0

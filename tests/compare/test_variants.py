@@ -8,7 +8,12 @@ import pytest
 
 import gigsim
 from gigsim.errors import GigsimError
-from gigsim.variants import check_variant_name, parse_variant, parse_variants, split_settings
+from gigsim.studies.variants import (
+    check_variant_name,
+    parse_variant,
+    parse_variants,
+    split_settings,
+)
 
 
 @pytest.mark.parametrize(("text", "name", "overrides"), [

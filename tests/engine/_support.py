@@ -10,7 +10,7 @@ import numpy as np
 from gigsim import Scenario
 from gigsim.engine import Replication
 from gigsim.engine.projects import ProjectTable
-from gigsim.records import Records
+from gigsim.engine.records import Records
 
 POLICIES = ("longest-idle", "random", "best-rated", "least-earned", "skill-aware")
 

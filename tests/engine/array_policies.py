@@ -1,8 +1,5 @@
-"""Policies for the second engine's tests: one well-behaved, the others with bad answers.
-
-Each also has a ``priority`` method, which scenario validation asks of every policy today
-(:func:`gigsim.dispatch.get_policy`).
-"""
+"""Policies for the engine's tests: one well-behaved, the others with bad answers, and one
+written for the first engine (``priority`` and no ``key``)."""
 
 from __future__ import annotations
 
@@ -14,9 +11,6 @@ import numpy as np
 class _Base:
     def __init__(self, rng: np.random.Generator) -> None:
         self.rng = rng
-
-    def priority(self, worker: Any, now: float) -> float:
-        return 0.0
 
 
 class HighestIdFirst(_Base):
@@ -60,3 +54,6 @@ class TextKey(_Base):
 
 class NoKey(_Base):
     """A policy for the first engine only."""
+
+    def priority(self, worker: Any, now: float) -> float:
+        return 0.0

@@ -1,5 +1,5 @@
 """Same seed, same records bit for bit, whatever ``jobs``; common random numbers across
-policies; the projects are those the first engine draws."""
+policies; the ranked pool changes nothing."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import gigsim
-from gigsim.engines import replication_runner
-from gigsim.records import Records
+from gigsim.engine import run_replication
+from gigsim.engine.records import Records
 
 
 @pytest.fixture(scope="module")
@@ -26,11 +26,11 @@ def same(a: Records, b: Records) -> None:
 
 
 def test_same_seed_same_bits_with_one_or_two_jobs(platform: gigsim.Scenario) -> None:
-    one = gigsim.simulate(platform, replications=2, seed=11, jobs=1, engine="v2")
-    two = gigsim.simulate(platform, replications=2, seed=11, jobs=2, engine="v2")
+    one = gigsim.simulate(platform, replications=2, seed=11, jobs=1)
+    two = gigsim.simulate(platform, replications=2, seed=11, jobs=2)
     for a, b in zip(one.records, two.records, strict=True):
         same(a, b)
-    other = gigsim.simulate(platform, replications=1, seed=12, jobs=1, engine="v2")
+    other = gigsim.simulate(platform, replications=1, seed=12, jobs=1)
     assert not np.array_equal(other.records[0].latencies["latency_h"][:50],
                               one.records[0].latencies["latency_h"][:50])
 
@@ -38,21 +38,13 @@ def test_same_seed_same_bits_with_one_or_two_jobs(platform: gigsim.Scenario) -> 
 @pytest.mark.parametrize("policy", ["random", "least-earned", "skill-aware"])
 def test_projects_unchanged_when_only_the_policy_changes(platform: gigsim.Scenario,
                                                          policy: str) -> None:
-    base = replication_runner("v2")(platform, 5, 0)
-    changed = replication_runner("v2")(
+    base = run_replication(platform, 5, 0)
+    changed = run_replication(
         platform.with_overrides({"dispatch.policy": policy}), 5, 0)
     for name in ("launch", "end", "seats", "notice_at", "pay_per_hour", "sparse_at"):
         np.testing.assert_array_equal(base.projects[name], changed.projects[name])
     for name in ("joined", "onboarded", "hours_per_week", "quality"):
         np.testing.assert_array_equal(base.workers[name], changed.workers[name])
-
-
-def test_projects_are_the_first_engines(platform: gigsim.Scenario) -> None:
-    v1, v2 = replication_runner("v1")(platform, 5, 0), replication_runner("v2")(platform, 5, 0)
-    for name in ("launch", "end", "seats", "notice", "notice_at", "pay_per_hour",
-                 "hours_per_week_per_seat", "training_h", "training_paid", "sparse_at"):
-        np.testing.assert_array_equal(v1.projects[name], v2.projects[name], err_msg=name)
-    np.testing.assert_array_equal(v1.workers["joined"], v2.workers["joined"])
 
 
 @pytest.mark.parametrize("policy", ["longest-idle", "random", "best-rated", "least-earned"])

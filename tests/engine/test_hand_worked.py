@@ -7,8 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gigsim.records import ReleaseCause, SpellKind
-from gigsim.worker import LeaveCause
+from gigsim.engine.records import LeaveCause, ReleaseCause, SpellKind
 
 from ._support import data, projects, rows, run_with
 

@@ -18,7 +18,7 @@ from property.test_simulation_invariants import scenarios
 
 from gigsim import Scenario
 from gigsim.engine import Replication
-from gigsim.records import Records, SpellKind
+from gigsim.engine.records import Records, SpellKind
 
 from ._support import POLICIES
 

@@ -8,8 +8,8 @@ import pytest
 
 from gigsim import Scenario
 from gigsim.engine.policies import Candidates, ProjectView, SkillAware, first_ranked
-from gigsim.errors import GigsimError
-from gigsim.worker import Phase
+from gigsim.engine.records import Phase
+from gigsim.errors import GigsimError, ScenarioError
 
 from . import array_policies
 from ._support import data, projects, run_with
@@ -56,6 +56,18 @@ def test_best_rated_takes_the_highest_quality() -> None:
     assert records.spells["worker"][work].tolist() == [1.0]
 
 
+def test_best_rated_ties_go_to_the_longest_idle() -> None:
+    # workers 1 and 2 rate 0.9, worker 0 0.5. A (10-50) takes 1 (all idle since 0: the lower
+    # id); B (60-160) takes 2, idle since 0, before 1, idle since 50, and before 0, rated lower
+    records = run_with(data(policy="best-rated"), projects(
+        {"launch": 10, "end": 50, "seats": 1}, {"launch": 60, "end": 160, "seats": 1}),
+        quality=np.array([0.5, 0.9, 0.9]))
+    work = records.spells["kind"] == WORK
+    on = records.spells["project"]
+    assert records.spells["worker"][work & (on == 0)].tolist() == [1.0]
+    assert records.spells["worker"][work & (on == 1)].tolist() == [2.0]
+
+
 @pytest.mark.parametrize(("policy", "takes_c"), [("least-earned", 2.0), ("longest-idle", 0.0)])
 def test_least_earned_takes_who_earned_least_in_the_window(policy: str, takes_c: float) -> None:
     # A (10-60, 2 seats) pays workers 0 and 1 for 50 h; B (62-64, 1 seat) goes to worker 2
@@ -90,11 +102,13 @@ def test_bad_answers_stop_the_run_with_one_line(name: str, says: str) -> None:
     assert policy in message and "project 0" in message and says in message
 
 
-def test_a_policy_without_key_is_refused_by_name() -> None:
-    scenario = Scenario.from_dict(data(policy=f"{MODULE}:NoKey"))
-    from gigsim.engine import Replication
-    with pytest.raises(GigsimError, match=r"NoKey.*has no key"):
-        Replication(scenario, 1, 0)
+def test_a_policy_without_key_is_refused_by_name_with_what_changed() -> None:
+    with pytest.raises(ScenarioError) as caught:
+        Scenario.from_dict(data(policy=f"{MODULE}:NoKey"), "s.toml")
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(f"s.toml: dispatch.policy: '{MODULE}:NoKey' has priority(")
+    assert "key(candidates, project)" in message
 
 
 def test_built_in_options_are_passed() -> None:
@@ -109,13 +123,49 @@ def test_built_in_options_are_passed() -> None:
 def test_a_users_array_policy_by_entry_point(monkeypatch: pytest.MonkeyPatch) -> None:
     from importlib.metadata import EntryPoint
 
-    import gigsim.dispatch.policy
+    import gigsim.scenario.policies
 
     published = [EntryPoint(name="highest-id", value=f"{MODULE}:HighestIdFirst",
-                            group=gigsim.dispatch.policy.ENTRY_POINT_GROUP)]
-    monkeypatch.setattr(gigsim.dispatch.policy, "entry_points",
+                            group=gigsim.scenario.policies.ENTRY_POINT_GROUP)]
+    monkeypatch.setattr(gigsim.scenario.policies, "entry_points",
                         lambda **params: published if params.get("group") else [])
     records = run_with(data(policy="highest-id"), projects({"launch": 10, "end": 110,
                                                             "seats": 2}))
     work = records.spells["kind"] == WORK
     assert sorted(records.spells["worker"][work].tolist()) == [1.0, 2.0]
+
+
+@pytest.mark.parametrize(("policy", "joins"), [("skill-aware", 1.0), ("longest-idle", 0.0)])
+def test_skill_aware_sends_a_two_skill_worker_to_the_rarer_skill(policy: str, joins: float
+                                                                  ) -> None:
+    # three generalists (skill g) and one worker with g and s, all ready at 10 h (delay 10 h).
+    # A (skill g) opened at 1 h, B (skill s) at 2 h, with seats for everyone: the two-skill
+    # worker (id 3) is offered both; longest-open takes A, skill-aware the rarer skill s (1
+    # holder against 4), B
+    scenario_data = data(workers=3, delay="10h", policy=policy)
+    scenario_data["workers"].append({"name": "both", "count": 1, "skills": ["g", "s"],
+                                     "hours_per_week": 40})
+    scenario_data["projects"].append({**scenario_data["projects"][0], "name": "q",
+                                      "requires": "s"})
+    table = projects({"launch": 1, "end": 200, "seats": 5}, {"launch": 2, "end": 200, "seats": 5})
+    table.requires[1] = 1  # skill s, the second in file order
+    records = run_with(scenario_data, table)
+    work = records.spells["kind"] == WORK
+    on = records.spells["project"][work & (records.spells["worker"] == 3)]
+    assert on.tolist() == [joins]
+    assert sorted(records.spells["worker"][work & (records.spells["project"] == 0)].tolist()
+                  )[:3] == [0.0, 1.0, 2.0]
+
+
+def test_least_earned_counts_the_assignment_of_a_worker_under_notice() -> None:
+    # P0 (5-7) pays worker 0 for 2 h; P1 (10-110, notice at 60) takes worker 1 (no income yet).
+    # P2 launches at 70: worker 1, pooled at the notice, has earned 60 h on P1 so far, worker 0
+    # 2 h: least-earned takes worker 0, which it would not if P1's income did not count yet
+    records = run_with(data(workers=2, policy="least-earned"), projects(
+        {"launch": 5, "end": 7, "seats": 1},
+        {"launch": 10, "end": 110, "seats": 1, "notice_at": 60},
+        {"launch": 70, "end": 170, "seats": 1}))
+    work = records.spells["kind"] == WORK
+    on = records.spells["project"]
+    assert records.spells["worker"][work & (on == 1)].tolist() == [1.0]
+    assert records.spells["worker"][work & (on == 2)].tolist() == [0.0]

@@ -6,12 +6,12 @@ from __future__ import annotations
 import numpy as np
 
 from gigsim import Scenario
-from gigsim.dists import Exponential
 from gigsim.engine import Replication
+from gigsim.engine.records import Phase
 from gigsim.engine.slots import SlotDraws
 from gigsim.engine.workforce import Workforce, skill_index
 from gigsim.randomness import Streams, replication_seed
-from gigsim.worker import Phase
+from gigsim.scenario.dists import Exponential
 
 from ._support import data
 

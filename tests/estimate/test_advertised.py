@@ -8,7 +8,7 @@ import pytest
 
 import gigsim
 from gigsim.errors import ScenarioError
-from gigsim.estimate import advertised_pay
+from gigsim.studies.estimate import advertised_pay
 
 from ._support import SCENARIOS
 

@@ -3,8 +3,8 @@
 Workers of the group who apply during a run, with the cohort's weekly hours, are the people an
 estimate follows: at the same tenure (months since applying) their income must agree with the
 cohort's, within the sampling error of both. The run is the market alone
-(:func:`gigsim.cohort.market_scenario`) at the estimate's scale, on other seeds, so the two are
-independent.
+(:func:`gigsim.studies.cohort.market_scenario`) at the estimate's scale, on other seeds, so the two
+are independent.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import math
 import pandas as pd
 
 from gigsim import simulate
-from gigsim.cohort import load_profile, market_scenario
-from gigsim.estimate import estimate
-from gigsim.units import HOURS_PER_MONTH
+from gigsim.scenario.units import HOURS_PER_MONTH
+from gigsim.studies.cohort import load_profile, market_scenario
+from gigsim.studies.estimate import estimate
 
 HOURS = 10
 MONTHS = 6

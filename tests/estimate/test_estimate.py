@@ -10,7 +10,9 @@ import pytest
 
 import gigsim
 from gigsim.errors import GigsimError
-from gigsim.estimate import (
+from gigsim.presentation.verdict import estimate_dict, render
+from gigsim.scenario.units import HOURS_PER_MONTH
+from gigsim.studies.estimate import (
     Estimate,
     cohort_scenario,
     default_sizes,
@@ -18,7 +20,6 @@ from gigsim.estimate import (
     estimate_profile,
     load_profile,
 )
-from gigsim.units import HOURS_PER_MONTH
 
 from ._support import FAST, SCENARIOS, assert_one_line_error, invoke
 
@@ -86,10 +87,10 @@ def test_the_numbers_hang_together(generalist_20h: Estimate) -> None:
     assert est.projects_pay_usd == pytest.approx(17.0)
     assert 0 < est.first_pay_restricted_mean_h <= 6 * HOURS_PER_MONTH
     assert est.drought.n > 0 and est.longest_drought_h[0] <= est.longest_drought_h[1]
-    data = est.to_dict()
+    data = estimate_dict(est)
     json.dumps(data, allow_nan=False)
     assert len(data["monthly_income_usd"]) == 6
-    text = str(est)
+    text = render(est)
     for phrase in ("Verdict for 20 h a week", "Income per hour set aside", "Reference job",
                    "Chance of a month with nothing", "Chance of failing onboarding",
                    "As a side income", "never quit (--stay)", "First paid hour",

@@ -10,9 +10,15 @@ import re
 import numpy as np
 import pytest
 
-from gigsim.estimate import Estimate, estimate_profile
-from gigsim.units import HOURS_PER_MONTH, HOURS_PER_WEEK
-from gigsim.verdict import meaning, render, verdict_lines, who_is_followed
+from gigsim.presentation.verdict import (
+    estimate_dict,
+    meaning,
+    render,
+    verdict_lines,
+    who_is_followed,
+)
+from gigsim.scenario.units import HOURS_PER_MONTH, HOURS_PER_WEEK
+from gigsim.studies.estimate import Estimate, estimate_profile
 
 NUMBER = re.compile(r"\d[\d,.]*")  # every number a line quotes, in order
 
@@ -63,9 +69,9 @@ def test_the_income_per_month_followed_says_what_it_divides_by(specialist_10h: E
     assert (f"the income per month followed, ${mean:,.0f} (95% CI ${low:,.0f}–${high:,.0f}),"
             f" ÷ {est.hours_set_aside_per_month:.1f} h; months followed are counted to the hour"
             " from applying to leaving or the end, the wait to be onboarded included.") in line
-    assert "mean monthly income" not in str(est)
-    assert "USD per worker-month on the platform;" in str(est)  # the table's mean divides so
-    data = est.to_dict()["verdict"]["income_per_month_followed_usd"]
+    assert "mean monthly income" not in render(est)
+    assert "USD per worker-month on the platform;" in render(est)  # the table's mean divides so
+    data = estimate_dict(est)["verdict"]["income_per_month_followed_usd"]
     assert data["mean"] == pytest.approx(mean)
     assert "from applying to leaving or the end" in data["divided_by"]
 
@@ -75,7 +81,7 @@ def test_the_first_paid_hour_names_its_restricted_mean(specialist_10h: Estimate)
     est = specialist_10h
     first = est.first_pay
     horizon_h = MONTHS * HOURS_PER_MONTH
-    line = next(x for x in str(est).splitlines() if x.startswith("First paid hour"))
+    line = next(x for x in render(est).splitlines() if x.startswith("First paid hour"))
     assert line == (
         f"First paid hour after applying: median {first.median / 24:.0f} days, with"
         f" {first.at(horizon_h - 1e-9):.0%} still waiting at the end of the {MONTHS} month(s)"
@@ -83,7 +89,7 @@ def test_the_first_paid_hour_names_its_restricted_mean(specialist_10h: Estimate)
         f" {first.restricted_mean(horizon_h) / 24:.0f} days restricted to the {MONTHS} month(s)"
         f" (a longer wait counts as {MONTHS} month(s)).")
     assert "on average" not in line
-    data = est.to_dict()["first_paid_hour"]
+    data = estimate_dict(est)["first_paid_hour"]
     assert data["restricted_mean_days"] == pytest.approx(first.restricted_mean(horizon_h) / 24)
     assert data["restricted_to_days"] == pytest.approx(horizon_h / 24)
     assert data["median_days"] == pytest.approx(first.median / 24)
@@ -113,7 +119,7 @@ def test_who_left_and_why_add_up(specialist_10h: Estimate) -> None:
     assert est.leavers["stayed"] == len(onboarded) - len(gone)
     assert est.leavers["hazard"] > 0  # the specialist group leaves at 0.6 a year
     assert (est.monthly["on_platform_share"].diff().dropna() <= 1e-12).all()  # only leaving
-    assert f"{est.leavers['hazard']} for other reasons" in str(est)
+    assert f"{est.leavers['hazard']} for other reasons" in render(est)
 
 
 def test_every_interval_stays_within_what_is_possible(specialist_10h: Estimate) -> None:
@@ -135,10 +141,10 @@ def test_advertised_beside_realised(specialist_10h: Estimate) -> None:
     assert est.advertised_pay_usd == 45  # advertised_pay_per_hour in specialist.toml
     assert est.projects_pay_usd == pytest.approx(30.0)  # uniform 20–40
     assert est.paid_wage_usd[0] < est.advertised_pay_usd
-    text = str(est)
+    text = render(est)
     assert "advertised up to $45.00/h" in text
     assert f"realised ${est.paid_wage_usd[0]:.2f}" in text
-    data = est.to_dict()
+    data = estimate_dict(est)
     assert data["pay_usd_per_hour"]["advertised"] == 45
 
 
@@ -146,7 +152,7 @@ def test_the_verdict_leads_the_text_the_json_and_says_what_it_means(
         specialist_10h: Estimate) -> None:
     est = specialist_10h
     lines = verdict_lines(est)
-    text = str(est)
+    text = render(est)
     assert text.startswith(lines[0])  # 6 replications: no warning line
     p10, p50, p90 = est.income_percentiles
     assert (f"Typical month: ${p50:,.0f} (median; P10 ${p10:,.0f}, P90 ${p90:,.0f}; pooled over"
@@ -156,7 +162,7 @@ def test_the_verdict_leads_the_text_the_json_and_says_what_it_means(
     ratio = est.income_per_hour_set_aside[0] / 15
     assert ratio < 0.95
     assert f"about {ratio:.0%} of what a $15/h job pays" in meaning(est)
-    data = est.to_dict()
+    data = estimate_dict(est)
     json.dumps(data, allow_nan=False)
     assert data["verdict"]["text"] == lines
     assert data["verdict"]["typical_month_usd"]["median"] == pytest.approx(p50)
@@ -170,7 +176,7 @@ def test_a_reference_wage_of_zero_hides_the_comparison(specialist_10h: Estimate)
     text = "\n".join(verdict_lines(hidden))
     assert "Reference job" not in text and "job pays" not in text
     assert math.isnan(hidden.reference_monthly_usd)
-    assert hidden.to_dict()["verdict"]["reference_wage_usd"] is None
+    assert estimate_dict(hidden)["verdict"]["reference_wage_usd"] is None
     half = round(specialist_10h.income_per_hour_set_aside[0] / 2, 2)  # a job paying half as much
     low = dataclasses.replace(specialist_10h, reference_wage_usd=half)
     assert f"more than a ${half:g}/h job pays" in meaning(low)
@@ -196,4 +202,4 @@ def test_a_page_says_in_words_what_the_terminal_names_by_option(
     assert render(few, for_page=True).startswith("warning: 3 replication(s)")
     assert "(-r)" not in render(few, for_page=True)
     # the JSON keeps the terminal's words: --json stays as it was
-    assert specialist_10h.to_dict()["verdict"]["text"] == verdict_lines(specialist_10h)
+    assert estimate_dict(specialist_10h)["verdict"]["text"] == verdict_lines(specialist_10h)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from gigsim.errors import GigsimError
-from gigsim.fitting.data import read_sample
+from gigsim.studies.fitting.data import read_sample
 
 
 def _csv(tmp_path: Path, rows: list[str], header: str = "lifetime,running") -> Path:

@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from gigsim.dists import LogNormal, parse_distribution
-from gigsim.fitting.data import make_sample
-from gigsim.fitting.fit import Z_95, duration_text, fit_sample
+from gigsim.scenario.dists import LogNormal, parse_distribution
+from gigsim.studies.fitting.data import make_sample
+from gigsim.studies.fitting.fit import Z_95, duration_text, fit_sample
 
 DAY = 24.0
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gigsim.errors import GigsimError
-from gigsim.fitting.toml_edit import scenario_copy, set_keys
+from gigsim.studies.fitting.toml_edit import scenario_copy, set_keys
 
 ROOT = Path(__file__).resolve().parents[2]
 GENERALIST = ROOT / "scenarios" / "generalist.toml"

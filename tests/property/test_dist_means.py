@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import special
 
-from gigsim.dists import (
+from gigsim.scenario.dists import (
     Beta,
     Constant,
     Distribution,

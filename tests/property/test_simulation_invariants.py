@@ -11,9 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gigsim import Scenario
-from gigsim.metrics import latencies_table, spells_table, worker_months_table, workers_table
-from gigsim.records import Records
-from gigsim.simulation import run_replication
+from gigsim.analysis.metrics import (
+    latencies_table,
+    spells_table,
+    worker_months_table,
+    workers_table,
+)
+from gigsim.engine import run_replication
+from gigsim.engine.records import Records
 
 SKILL_SETS = (["generalist"], ["medical"], ["generalist", "medical"])
 TOLERANCE_H = 1e-6

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 import gigsim
-from gigsim.output import parquet_available, write_results
+from gigsim.files import parquet_available
+from gigsim.presentation.output import write_results
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,11 +8,11 @@ import pytest
 from matplotlib.figure import Figure
 
 import gigsim
-from gigsim import plots
-from gigsim.estimate import estimate_profile
-from gigsim.estimate_plots import estimate_figures
-from gigsim.statistics import METRICS
-from gigsim.survival import kaplan_meier
+from gigsim.analysis.statistics import METRICS
+from gigsim.analysis.survival import kaplan_meier
+from gigsim.presentation.figures import base, run, sweep
+from gigsim.presentation.figures.estimate import estimate_figures
+from gigsim.studies.estimate import estimate_profile
 
 
 def _assert_labelled(figure: Figure) -> None:
@@ -47,20 +47,20 @@ def test_long_titles_wrap_inside_their_figure() -> None:
                            metric: [0.1, 0.2, 0.3, 0.4]})
     points[f"{metric}_ci_low"] = points[metric] - 0.05
     points[f"{metric}_ci_high"] = points[metric] + 0.05
-    for figure in (plots.sweep_heatmap_figure(points, "x", "y", metric),
-                   plots.sweep_lines_figure(points, "x", metric)):
+    for figure in (sweep.sweep_heatmap_figure(points, "x", "y", metric),
+                   sweep.sweep_lines_figure(points, "x", metric)):
         title = figure.axes[0].get_title()
         assert "\n" in title and title.replace("\n", " ").startswith(label)  # wrapped, whole
         _assert_within(figure)
-    short = plots.new_figure()
-    plots.set_title(short.add_subplot(), "Short")
+    short = base.new_figure()
+    base.set_title(short.add_subplot(), "Short")
     assert short.axes[0].get_title() == "Short"  # a title that fits is left alone
 
 
 def test_results_figures_build_with_labelled_axes(small_results: gigsim.Results) -> None:
     tables = {name: getattr(small_results, name)
               for name in ("worker_months", "spells", "latencies", "workers")}
-    figures = plots.results_figures(tables)
+    figures = run.results_figures(tables)
     assert set(figures) == {"income_histogram", "income_ecdf", "income_fan", "idle_share",
                             "latency_survival", "drought_survival"}
     for figure in figures.values():
@@ -82,10 +82,10 @@ def test_estimate_figures_build_with_labelled_axes() -> None:
 
 def test_figures_agree_with_the_summary_table(small_results: gigsim.Results) -> None:
     table = small_results.summary().table
-    histogram = plots.income_histogram_figure(small_results.worker_months)
+    histogram = run.income_histogram_figure(small_results.worker_months)
     zero = table.loc["zero_income_share", "mean"]
     assert f"{zero:.1%} with none (mean over replications)" in histogram.axes[0].get_title()
-    idle = plots.idle_share_figure(small_results.worker_months)
+    idle = run.idle_share_figure(small_results.worker_months)
     labels = [t.get_text() for t in idle.axes[0].get_legend().get_texts()]
     assert any(f"{table.loc['idle_share', 'mean'] * 100:.1f}% (the table's idle share)" in label
                for label in labels), labels
@@ -93,7 +93,7 @@ def test_figures_agree_with_the_summary_table(small_results: gigsim.Results) -> 
 
 def test_survival_figure_marks_censoring_and_draws_the_curve() -> None:
     curve = kaplan_meier([1, 2, 2, 3, 4, 5], [False, True, False, False, True, False])
-    figure = plots.survival_figure({"spells": curve}, title="t", unit="hours", what="wait")
+    figure = run.survival_figure({"spells": curve}, title="t", unit="hours", what="wait")
     (axes,) = figure.axes
     lines = axes.get_lines()
     step, marks = lines[0], lines[1]
@@ -109,7 +109,7 @@ def test_fan_chart_draws_the_band_and_the_median() -> None:
     monthly = pd.DataFrame({"month": [1, 2, 3], "p10_usd": [0, 10, 20],
                             "p50_usd": [5, 50, 60], "p90_usd": [50, 90, 100],
                             "mean_usd": [10, 50, 60]})
-    figure = plots.fan_chart_figure(monthly)
+    figure = run.fan_chart_figure(monthly)
     (axes,) = figure.axes
     median = next(line for line in axes.get_lines() if line.get_label() == "median (P50)")
     np.testing.assert_allclose(median.get_ydata(), [5, 50, 60])
@@ -122,7 +122,7 @@ def test_months_since_joining_aligns_on_the_month_of_applying() -> None:
                            "month": [2, 3, 0], "income_usd": [0.0, 100.0, 50.0]})
     workers = pd.DataFrame({"replication": 0, "worker_id": [1, 2, 3],
                             "joined_h": [2 * 730.5 + 5, 10.0, -50.0]})
-    table = plots.months_since_joining(months, workers)
+    table = run.months_since_joining(months, workers)
     assert list(table["month"]) == [1, 2]
     assert list(table["p50_usd"]) == [25.0, 100.0]
 
@@ -132,5 +132,5 @@ def test_figures_survive_empty_tables(small_results: gigsim.Results, empty: str)
     tables = {name: getattr(small_results, name)
               for name in ("worker_months", "spells", "latencies", "workers")}
     tables[empty] = tables[empty].iloc[0:0]
-    for figure in plots.results_figures(tables).values():
+    for figure in run.results_figures(tables).values():
         figure.canvas.draw()

@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from gigsim.cli import main
-from gigsim.report import FIGURE_CAPTIONS, build_report
+from gigsim.presentation.report import FIGURE_CAPTIONS, build_report
 
 from .conftest import ROOT
 

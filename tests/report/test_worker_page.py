@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from gigsim.estimate import Estimate, estimate_profile
-from gigsim.report import WORKER_FIGURES, build_worker_page
-from gigsim.verdict import verdict_lines
+from gigsim.presentation.report import WORKER_FIGURES, build_worker_page
+from gigsim.presentation.verdict import estimate_dict, verdict_lines
+from gigsim.studies.estimate import Estimate, estimate_profile
 
 from .test_report import PNG, _assert_self_contained, _images, _invoke
 from .test_report_browser import _probe, _run
@@ -36,7 +36,7 @@ def test_the_page_leads_with_the_verdict_and_shows_three_figures(generalist: Est
     assert len(shown) == len(terminal)
     for said, printed in zip(shown, terminal, strict=True):  # the numbers gigsim estimate prints
         assert number.findall(said) == number.findall(printed), (said, printed)
-    for said, printed in zip(shown, generalist.to_dict()["verdict"]["text"][1:], strict=True):
+    for said, printed in zip(shown, estimate_dict(generalist)["verdict"]["text"][1:], strict=True):
         assert number.findall(said) == number.findall(printed)  # and --json
     images = _images(page)
     assert len(images) == len(WORKER_FIGURES) == 3

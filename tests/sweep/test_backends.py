@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 import gigsim
-from gigsim.sweep import DaskBackend, ProcessBackend, SerialBackend, load_sweep, run_sweep
-from gigsim.sweep.task import RunOutcome
+from gigsim.studies.sweep import DaskBackend, ProcessBackend, SerialBackend, load_sweep, run_sweep
+from gigsim.studies.sweep.task import RunOutcome
 
 from ._support import grid_text, invoke, write
 
@@ -33,7 +33,7 @@ def test_backends_give_identical_tables(tmp_path: Path, dask_cluster: Any, crn: 
         "processes": ProcessBackend(2),
         "dask": DaskBackend(dask_cluster.scheduler_address),
     }
-    results = {name: run_sweep(spec, tmp_path / name, backend=backend, figures=False)
+    results = {name: run_sweep(spec, tmp_path / name, backend=backend)
                for name, backend in backends.items()}
     reference = results["serial"]
     assert len(reference.runs) == 12 and reference.runs["income_mean_usd"].notna().all()
@@ -48,7 +48,7 @@ def test_a_point_is_what_simulate_gives(tmp_path: Path) -> None:
     """Runs call the public entry point: point p, replication r is gigsim.simulate's r."""
     spec = load_sweep(write(tmp_path, grid_text()), {"grid": {
         "projects.rating.notice.probability": [0.0]}})
-    result = run_sweep(spec, tmp_path / "out", figures=False)
+    result = run_sweep(spec, tmp_path / "out")
     point = spec.points[1]
     simulated = gigsim.simulate(point.scenario, replications=2, seed=5).summary()
     mine = result.runs[result.runs["point"] == 1].set_index("replication")
@@ -72,7 +72,7 @@ def test_a_lost_dask_worker_is_replaced_and_the_results_are_the_same(tmp_path: P
     spec = load_sweep(write(tmp_path, grid_text()), {
         "set": {"workers.generalists.count": 1200, "workers.generalists.arrivals_per_week": 60,
                 "projects.rating.seats.median": 240, "simulation.horizon": "16w"}})
-    expected = run_sweep(spec, tmp_path / "serial", figures=False)
+    expected = run_sweep(spec, tmp_path / "serial")
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                        host="127.0.0.1", dashboard_address=":0",
                                        silence_logs=logging.CRITICAL)
@@ -87,7 +87,7 @@ def test_a_lost_dask_worker_is_replaced_and_the_results_are_the_same(tmp_path: P
                     os.kill(pids[busy[0]], signal.SIGKILL)
                     killed.append(pids[busy[0]])
 
-            result = run_sweep(spec, tmp_path / "dask", figures=False, on_run=kill_one,
+            result = run_sweep(spec, tmp_path / "dask", on_run=kill_one,
                                backend=DaskBackend(cluster.scheduler_address))
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:  # the nanny starts a new worker process

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gigsim.statistics import METRICS, nonnegative_interval
+from gigsim.analysis.statistics import METRICS, nonnegative_interval
 
 from ._support import assert_one_line_error, grid_text, invoke, snapshot, sweep_text, write
 

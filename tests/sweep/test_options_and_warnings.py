@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gigsim.statistics import METRICS, MIN_REPLICATIONS, replications_warning
-from gigsim.sweep.sensitivity import index_warnings
+from gigsim.analysis.statistics import METRICS, MIN_REPLICATIONS, replications_warning
+from gigsim.studies.sweep.sensitivity import index_warnings
 
 from ._support import GENERALIST, assert_one_line_error, grid_text, invoke, sweep_text, write
 
@@ -143,7 +143,7 @@ def test_few_replications_per_point_get_the_warning_run_and_estimate_give(
 
 def test_seeds_beyond_the_number_bound_are_fine(tmp_path: Path) -> None:
     """Plain numbers are bounded at 1e9 (money cannot overflow); a seed is not money."""
-    from gigsim.sweep import load_sweep
+    from gigsim.studies.sweep import load_sweep
 
     grid = '[grid]\n"projects.rating.notice.probability" = [0.0]\n'
     spec = load_sweep(write(tmp_path, sweep_text(grid, seed=2_026_112_701_123)))

@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gigsim.sweep import ProcessBackend, load_sweep, run_sweep
-from gigsim.sweep.task import RunOutcome
+from gigsim.studies.sweep import ProcessBackend, load_sweep, run_sweep
+from gigsim.studies.sweep.task import RunOutcome
 
 from ._support import grid_text, invoke, snapshot, write
 
@@ -42,7 +42,7 @@ def _tables(folder: Path) -> dict[str, bytes]:
 @pytest.fixture
 def uninterrupted(tmp_path: Path) -> Path:
     spec = load_sweep(write(tmp_path, grid_text()))
-    run_sweep(spec, tmp_path / "whole", figures=False)
+    run_sweep(spec, tmp_path / "whole")
     return tmp_path / "whole"
 
 
@@ -52,11 +52,11 @@ def test_resume_after_an_interruption_gives_the_same_tables(tmp_path: Path,
     out = tmp_path / "cut"
     seen, hook = _stop_after(5)
     with pytest.raises(Stop):
-        run_sweep(spec, out, on_run=hook, figures=False)  # type: ignore[arg-type]
+        run_sweep(spec, out, on_run=hook)  # type: ignore[arg-type]
     assert len(list((out / "runs").glob("*.json"))) == 5
     assert not (out / "runs.csv").exists()
     computed: list[RunOutcome] = []
-    result = run_sweep(spec, out, resume=True, on_run=computed.append, figures=False)
+    result = run_sweep(spec, out, resume=True, on_run=computed.append)
     assert (result.computed, result.reused) == (7, 5)
     assert {o.key for o in computed}.isdisjoint({o.key for o in seen})
     assert _tables(out) == _tables(uninterrupted)
@@ -69,13 +69,13 @@ def test_resume_on_another_backend_and_twice(tmp_path: Path, uninterrupted: Path
     out = tmp_path / "cut"
     _, hook = _stop_after(3)
     with pytest.raises(Stop):
-        run_sweep(spec, out, on_run=hook, figures=False)  # type: ignore[arg-type]
+        run_sweep(spec, out, on_run=hook)  # type: ignore[arg-type]
     (out / "runs" / ".p000009-r0001.json.tmp-1234").write_text("{half a rec")  # a cut write
-    result = run_sweep(spec, out, resume=True, backend=ProcessBackend(2), figures=False)
+    result = run_sweep(spec, out, resume=True, backend=ProcessBackend(2))
     assert result.computed == 9
     assert not list((out / "runs").glob(".*"))
     assert _tables(out) == _tables(uninterrupted)
-    again = run_sweep(spec, out, resume=True, figures=False)  # finished: nothing to compute
+    again = run_sweep(spec, out, resume=True)  # finished: nothing to compute
     assert (again.computed, again.reused) == (0, 12)
     assert _tables(out) == _tables(uninterrupted)
 
@@ -83,7 +83,7 @@ def test_resume_on_another_backend_and_twice(tmp_path: Path, uninterrupted: Path
 def test_keep_tables_saves_each_run_and_resume_fills_in_missing_tables(tmp_path: Path) -> None:
     spec = load_sweep(write(tmp_path, grid_text()), {"replications": 1})
     out = tmp_path / "kept"
-    result = run_sweep(spec, out, keep_tables=True, figures=False)
+    result = run_sweep(spec, out, keep_tables=True)
     folders = sorted(p.name for p in (out / "tables").iterdir())
     assert folders == [f"p{i:06d}-r0000" for i in range(6)]
     months = pd.read_csv(out / "tables" / "p000002-r0000" / "worker_months.csv")
@@ -91,7 +91,7 @@ def test_keep_tables_saves_each_run_and_resume_fills_in_missing_tables(tmp_path:
     import shutil
 
     shutil.rmtree(out / "tables" / "p000004-r0000")
-    again = run_sweep(spec, out, resume=True, keep_tables=True, figures=False)
+    again = run_sweep(spec, out, resume=True, keep_tables=True)
     assert again.computed == 1
     assert (out / "tables" / "p000004-r0000" / "spells.csv").is_file()
     pd.testing.assert_frame_equal(again.runs, result.runs, check_exact=True)
@@ -156,7 +156,7 @@ def test_resume_refuses_a_folder_from_another_sweep(tmp_path: Path) -> None:
     spec = load_sweep(write(tmp_path, grid_text()))
     _, hook = _stop_after(2)
     with pytest.raises(Stop):
-        run_sweep(spec, tmp_path / "cut", on_run=hook, figures=False)  # type: ignore[arg-type]
+        run_sweep(spec, tmp_path / "cut", on_run=hook)  # type: ignore[arg-type]
     before = snapshot(tmp_path / "cut")
     other = write(tmp_path, grid_text().replace("seed = 5", "seed = 6"), "other.toml")
     result = invoke("sweep", other, "--out", tmp_path / "cut", "--resume", "--jobs", "1")

@@ -11,9 +11,10 @@ import pandas as pd
 import pytest
 
 from gigsim.errors import GigsimError
-from gigsim.sweep import load_sweep, run_sweep
-from gigsim.sweep.design import Parameter
-from gigsim.sweep.sensitivity import SensitivityDesign, analyze_function
+from gigsim.presentation.figures.sweep import folder_figures
+from gigsim.studies.sweep import load_sweep, run_sweep
+from gigsim.studies.sweep.design import Parameter
+from gigsim.studies.sweep.sensitivity import SensitivityDesign, analyze_function
 
 from ._support import assert_one_line_error, grid_text, invoke, sweep_text, write
 
@@ -79,7 +80,7 @@ def test_a_key_the_model_ignores_gets_no_sensitivity(tmp_path: Path, method: str
                                       extra='metrics = ["income_mean_usd", "idle_share"]'))
     spec = load_sweep(path)
     assert spec.runs == (n * 4 if method == "sobol" else n * 3)
-    result = run_sweep(spec, tmp_path / "out")
+    result = run_sweep(spec, tmp_path / "out", figures=folder_figures)
     assert result.indices is not None
     for metric in ("income_mean_usd", "idle_share"):
         table = result.indices[result.indices["metric"] == metric]

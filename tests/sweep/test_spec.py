@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from gigsim.errors import ScenarioError
-from gigsim.sweep import load_sweep, point_seed
-from gigsim.sweep.design import expand_values
+from gigsim.studies.sweep import load_sweep, point_seed
+from gigsim.studies.sweep.design import expand_values
 
 from ._support import GENERALIST, SWEEPS, grid_text, sweep_text, write
 

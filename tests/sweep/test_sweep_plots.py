@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from gigsim import plots
+from gigsim.presentation.figures import sweep
 
 
 def _points() -> pd.DataFrame:
@@ -19,7 +19,7 @@ def _points() -> pd.DataFrame:
 
 
 def test_heatmap_puts_each_mean_in_its_cell() -> None:
-    figure = plots.sweep_heatmap_figure(_points(), "rate", "share", "m")
+    figure = sweep.sweep_heatmap_figure(_points(), "rate", "share", "m")
     image = figure.axes[0].images[0].get_array()
     assert image.shape == (2, 3)  # rows: share, columns: rate
     assert image[1, 2] == 101.0 and image[0, 0] == 25.0
@@ -28,7 +28,7 @@ def test_heatmap_puts_each_mean_in_its_cell() -> None:
 
 
 def test_lines_have_a_confidence_band_per_group() -> None:
-    figure = plots.sweep_lines_figure(_points(), "rate", "m", by="share")
+    figure = sweep.sweep_lines_figure(_points(), "rate", "m", by="share")
     axes = figure.axes[0]
     assert len(axes.lines) == 2 and len(axes.collections) == 2
     x, y = axes.lines[1].get_data()
@@ -37,9 +37,9 @@ def test_lines_have_a_confidence_band_per_group() -> None:
 
 def test_which_figures_a_sweep_gets() -> None:
     points = _points()
-    assert set(plots.sweep_figures(points, ["rate", "share"], ["m"])) == {"heatmap_m"}
-    assert set(plots.sweep_figures(points, ["rate"], ["m"])) == {"lines_m"}
-    assert plots.sweep_figures(points, ["rate", "share"], ["m"], grid=False) == {}
+    assert set(sweep.sweep_figures(points, ["rate", "share"], ["m"])) == {"heatmap_m"}
+    assert set(sweep.sweep_figures(points, ["rate"], ["m"])) == {"lines_m"}
+    assert sweep.sweep_figures(points, ["rate", "share"], ["m"], grid=False) == {}
 
 
 def test_sensitivity_bars_with_intervals() -> None:
@@ -47,6 +47,6 @@ def test_sensitivity_bars_with_intervals() -> None:
         "metric": ["y"] * 4, "parameter": ["a", "b", "a", "b"],
         "index": ["S1", "S1", "ST", "ST"], "value": [0.6, 0.0, 0.7, 0.1],
         "conf": [0.1, 0.05, 0.1, np.nan]})
-    figure = plots.sensitivity_figure(indices, "y")
+    figure = sweep.sensitivity_figure(indices, "y")
     bars = figure.axes[0].patches
     assert [round(b.get_width(), 2) for b in bars] == [0.6, 0.0, 0.7, 0.1]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from gigsim.dists import (
+from gigsim.scenario.dists import (
     DISTRIBUTIONS,
     Beta,
     Constant,

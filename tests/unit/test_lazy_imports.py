@@ -1,7 +1,7 @@
 """What a worker process of ``simulate(jobs=N)`` imports, and the lazy public names of gigsim.
 
-The workers import ``gigsim.simulation`` (to unpickle ``run_replication``) and, with it, the
-``gigsim`` package; neither may load pandas, scipy or matplotlib, which take over a second to
+The workers import ``gigsim.studies.runner`` (to unpickle ``_run_to_file``), the engine and, with
+them, the ``gigsim`` package; none may load pandas, scipy or matplotlib, which take over a second to
 import in every worker. Each check runs in a fresh interpreter, since this one has them loaded.
 """
 
@@ -37,8 +37,8 @@ SCENARIO = {
 }
 RUN_A_REPLICATION = """
 import pickle, sys
-import gigsim.simulation
-records = gigsim.simulation.run_replication(pickle.load(sys.stdin.buffer), 3, 0)
+import gigsim.engine
+records = gigsim.engine.run_replication(pickle.load(sys.stdin.buffer), 3, 0)
 pickle.dumps(records)
 """
 
@@ -55,8 +55,8 @@ def _heavy_modules_after(code: str, stdin: bytes = b"") -> list[str]:
     return loaded
 
 
-@pytest.mark.parametrize("code", ["import gigsim.simulation", "import gigsim",
-                                  "from gigsim import simulate"])
+@pytest.mark.parametrize("code", ["import gigsim.studies.runner", "import gigsim.engine",
+                                  "import gigsim", "from gigsim import simulate"])
 def test_importing_what_a_worker_needs_loads_no_pandas_scipy_or_matplotlib(code: str) -> None:
     assert _heavy_modules_after(code) == []
 
@@ -72,11 +72,11 @@ def test_the_check_sees_a_heavy_import() -> None:
 
 
 def test_every_public_name_is_there() -> None:
-    from gigsim.comparison import Comparison, compare
+    from gigsim.analysis.results import Results
     from gigsim.errors import GigsimError, ScenarioError
-    from gigsim.results import Results
-    from gigsim.runner import simulate
     from gigsim.scenario import Scenario, load_scenario
+    from gigsim.studies.comparison import Comparison, compare
+    from gigsim.studies.runner import simulate
 
     expected = {"Comparison": Comparison, "compare": compare, "GigsimError": GigsimError,
                 "ScenarioError": ScenarioError, "Results": Results, "simulate": simulate,

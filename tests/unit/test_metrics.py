@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gigsim.metrics import (
+from gigsim.analysis.metrics import (
     MONTH_COLUMNS,
     exit_within_year,
     latencies_table,
@@ -19,9 +19,8 @@ from gigsim.metrics import (
     worker_months_table,
     workers_table,
 )
-from gigsim.records import Recorder, Records, ReleaseCause, SpellKind
-from gigsim.units import HOURS_PER_MONTH as MONTH
-from gigsim.worker import LeaveCause
+from gigsim.engine.records import LeaveCause, Recorder, Records, ReleaseCause, SpellKind
+from gigsim.scenario.units import HOURS_PER_MONTH as MONTH
 
 NAN = math.nan
 ASSESSMENT, IDLE, TRAINING, WORK = (int(k) for k in SpellKind)
@@ -360,9 +359,9 @@ def test_worker_joining_and_leaving_at_the_warmup_end_is_listed_like_its_spell()
 def test_worker_months_read_in_chunks_add_up_to_the_same_table(monkeypatch: pytest.MonkeyPatch
                                                                ) -> None:
     """A worker-month whose spells fall in different chunks still gets one row with its sums."""
-    from gigsim import metrics
+    from gigsim.analysis import metrics
+    from gigsim.engine import run_replication
     from gigsim.scenario import load_scenario
-    from gigsim.simulation import run_replication
 
     scenario = load_scenario("scenarios/specialist.toml",
                              {"simulation.horizon": "6mo", "simulation.warmup": "4w"})
@@ -379,7 +378,7 @@ def test_worker_months_read_in_chunks_add_up_to_the_same_table(monkeypatch: pyte
 
 
 def test_onboarded_hours_are_the_clock_hours_of_non_assessment_spells() -> None:
-    from gigsim.metrics import onboarded_hours
+    from gigsim.analysis.metrics import onboarded_hours
 
     records = build([
         spell(0, ASSESSMENT, 0.0, 10.0), spell(0, IDLE, 10.0, 50.0),

@@ -1,61 +1,52 @@
-"""Projects: seat accounting, notice and sparse timing, and arrival times."""
+"""Projects: notice and sparse timing, and the generators' arrival times."""
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
-import pytest
 
-from gigsim.dists import Constant
-from gigsim.project import Project, ProjectGenerator, Seasonality, Sparse
-from gigsim.units import HOURS_PER_WEEK
+from gigsim import Scenario
+from gigsim.engine import run_replication
+from gigsim.scenario.dists import Constant
+from gigsim.scenario.projects import ProjectGenerator, Seasonality
+from gigsim.scenario.units import HOURS_PER_WEEK
 
 
-def make(launch: float = 10.0, lifetime_h: float = 100.0, notice_h: float | None = None,
-         sparse: Sparse | None = None) -> Project:
-    return Project(0, 0, "generalist", launch, lifetime_h, 3, 16.0, 21.0, 2.0, True, notice_h,
-                   sparse)
+def _times(**generator: Any) -> dict[str, np.ndarray]:
+    """The projects table of one replication of projects living exactly 100 h."""
+    scenario = Scenario.from_dict({
+        "name": "times",
+        "simulation": {"horizon": "20w", "seed": 1},
+        "workers": [{"name": "w", "count": 5, "skills": ["g"], "hours_per_week": 40}],
+        "projects": [{"name": "p", "requires": "g", "arrivals_per_week": 2, "seats": 3,
+                      "lifetime": "100h", "pay_per_hour": 16, "hours_per_week_per_seat": 21,
+                      **generator}],
+    })
+    projects = run_replication(scenario, 1, 0).projects
+    assert len(projects["launch"]) > 10  # enough projects to check
+    return dict(projects)
 
 
 def test_times() -> None:
-    p = make(notice_h=30.0, sparse=Sparse(0.25, 0.5))
-    assert p.end == 110.0
-    assert p.notice_at == 80.0
-    assert p.sparse_at == 85.0
-    assert p.supply_h_per_h == pytest.approx(21.0 / HOURS_PER_WEEK)
-    assert p.sparse_supply_h_per_h == pytest.approx(10.5 / HOURS_PER_WEEK)
+    p = _times(notice={"probability": 1.0, "duration": "30h"},
+               sparse={"fraction_of_life": 0.25, "supply_factor": 0.5})
+    np.testing.assert_allclose(p["end"] - p["launch"], 100.0)
+    np.testing.assert_allclose(p["notice_at"], p["end"] - 30.0)
+    np.testing.assert_allclose(p["sparse_at"], p["end"] - 25.0)
+    assert (p["notice"] == 1).all()
 
 
 def test_notice_longer_than_the_life_starts_at_launch() -> None:
-    assert make(notice_h=500.0).notice_at == 10.0
+    p = _times(notice={"probability": 1.0, "duration": "500h"})
+    np.testing.assert_array_equal(p["notice_at"], p["launch"])
 
 
 def test_no_notice_no_sparse() -> None:
-    p = make()
-    assert math.isnan(p.notice_at)
-    assert p.sparse_at == math.inf
-    assert p.sparse_supply_h_per_h == p.supply_h_per_h
-    assert make(sparse=Sparse(0.0, 0.5)).sparse_at == math.inf
-
-
-def test_seat_accounting() -> None:
-    p = make()
-    p.open(2, 10.0)
-    p.open(1, 14.0)
-    assert p.open_seats == 3
-    p.fill(12.0)  # waited 2 h
-    p.fill(15.0)  # waited 5 h, the second of the seats opened at 10
-    assert (p.filled, p.open_seats) == (2, 1)
-    assert p.fill_latency_sum_h == pytest.approx(7.0)
-    p.fill(20.0)  # the seat opened at 14
-    assert p.fill_latency_sum_h == pytest.approx(13.0)
-    assert p.open_seats == 0 and not p.open_runs
-    p.open(1, 30.0)
-    p.close(40.0)
-    assert not p.accepting
-    assert p.open_seats == 0
-    assert p.unfilled_seat_h == pytest.approx(13.0 + 10.0)
+    for p in (_times(), _times(sparse={"fraction_of_life": 0.0, "supply_factor": 0.5})):
+        assert np.isnan(p["notice_at"]).all() and (p["notice"] == 0).all()
+        assert np.isinf(p["sparse_at"]).all()
 
 
 def _generator(rate: float, seasonality: Seasonality | None = None) -> ProjectGenerator:

@@ -8,7 +8,7 @@ import pickle
 import numpy as np
 import pytest
 
-from gigsim.records import (
+from gigsim.engine.records import (
     LATENCY_COLUMNS,
     PROJECT_COLUMNS,
     SPELL_COLUMNS,

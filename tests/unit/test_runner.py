@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from gigsim import GigsimError, Results, Scenario, simulate
-from gigsim.results import TABLES
-from gigsim.simulation import run_replication
+from gigsim.analysis.results import TABLES
+from gigsim.engine import run_replication
 
 
 def _small_data() -> dict[str, Any]:

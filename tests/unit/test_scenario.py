@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 
 from gigsim import Scenario, ScenarioError, load_scenario
-from gigsim.dispatch import DispatchSettings, policy_names
-from gigsim.dists import Beta, Constant, Exponential, LogNormal, Poisson, Uniform
-from gigsim.project import Notice, Sparse, Training
 from gigsim.scenario import apply_overrides, parse_value
-from gigsim.worker import Assessment
+from gigsim.scenario.dispatch import DispatchSettings
+from gigsim.scenario.dists import Beta, Constant, Exponential, LogNormal, Poisson, Uniform
+from gigsim.scenario.policies import policy_names
+from gigsim.scenario.projects import Notice, Sparse, Training
+from gigsim.scenario.workers import Assessment
 
 _DELETE = object()
 Writer = Callable[[dict[str, Any] | str], Path]

@@ -8,9 +8,9 @@ from contextlib import contextmanager
 
 import pytest
 
-from gigsim.dists import Constant, Empirical, Exponential, LogNormal, Poisson, Uniform
 from gigsim.errors import GigsimError, ScenarioError
-from gigsim.schema import Section, lowest_value
+from gigsim.scenario.dists import Constant, Empirical, Exponential, LogNormal, Poisson, Uniform
+from gigsim.scenario.schema import Section, lowest_value
 
 SOURCE = "scenario.toml"
 

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from gigsim import Scenario, simulate
-from gigsim.metrics import latencies_table, spells_table, workers_table
-from gigsim.simulation import run_replication
+from gigsim.analysis.metrics import latencies_table, spells_table, workers_table
+from gigsim.engine import run_replication
 
 DAY, WEEK = 24.0, 168.0
 
@@ -285,54 +285,11 @@ def test_simulate_results_have_the_contract_columns() -> None:
         assert set(table["replication"]) == {0, 1}, name
 
 
-def _sorted_rows(columns: Any) -> np.ndarray:
-    table = np.column_stack([np.asarray(columns[name]) for name in columns])
-    return table[np.lexsort(table.T[::-1])]
-
-
-@pytest.mark.parametrize("policy", ["longest-idle", "least-earned"])
-def test_a_large_team_ends_as_arrays_with_the_same_records(policy: str,
-                                                           monkeypatch: pytest.MonkeyPatch
-                                                           ) -> None:
-    """Closing a big team's assignments as arrays gives the rows one at a time would.
-
-    least-earned reads workers' income, so its queue order (and everything after) also shows
-    that the income credited from the arrays is the same.
-    """
-    import gigsim.simulation as simulation
-
-    s = scenario(**{
-        "workers.count": 120,
-        "workers.hours_per_week": {"dist": "uniform", "low": 5, "high": 40},
-        "dispatch.policy": policy,
-        "dispatch.delay": {"dist": "exponential", "mean": "1d"},
-        "projects.seats": 60, "projects.arrivals_per_week": 2,
-        "projects.lifetime": {"dist": "exponential", "mean": "2w"},
-        "projects.training": {"hours": 3, "paid_probability": 0.5},
-        "projects.sparse": {"fraction_of_life": 0.3, "supply_factor": 0.5},
-        "projects.notice": {"probability": 0.5, "duration": "3d"},
-    })
-    runs = []
-    for threshold in (1, 10**9):
-        monkeypatch.setattr(simulation, "TEAM_AS_ARRAYS", threshold)
-        replication = simulation.Replication(s, 9, 0)
-        records = replication.run()
-        income = {w.id: (w.earned_usd, list(w.income_log or ())) for w in replication.workers}
-        runs.append((records, income))
-    (as_arrays, income_a), (one_by_one, income_b) = runs
-    assert len(as_arrays.spells["worker"]) > 1000
-    for table in ("spells", "latencies", "workers", "projects"):
-        np.testing.assert_array_equal(_sorted_rows(getattr(as_arrays, table)),
-                                      _sorted_rows(getattr(one_by_one, table)))
-    assert income_a == income_b
-    assert any(earned > 0 for earned, _ in income_a.values()) == (policy == "least-earned")
-
-
 def test_impatience_strikes_exactly_when_an_idle_spell_reaches_the_patience() -> None:
     """Idle spells never outlast the patience; those that reach it end the worker's stay.
 
-    Workers cycle between short projects and idle spells of all lengths, so patience checks
-    wait in day buckets, are dropped for workers who found work, and move on to later spells.
+    Workers cycle between short projects and idle spells of all lengths, so patience deadlines
+    are passed by workers who found work and move on to later spells.
     """
     patience = 5 * DAY
     s = scenario(**{

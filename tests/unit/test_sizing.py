@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from gigsim import Scenario, ScenarioError, simulate
-from gigsim.sizing import BYTES_PER_ROW, check_size, estimate_size
-from gigsim.units import HOURS_PER_MONTH, HOURS_PER_WEEK
+from gigsim.scenario.units import HOURS_PER_MONTH, HOURS_PER_WEEK
+from gigsim.studies.sizing import BYTES_PER_ROW, check_size, estimate_size
 
 
 def test_the_estimate_counts_applicants_and_projects_from_rates(scenario_data: dict[str, Any]

@@ -11,9 +11,8 @@ import pytest
 from scipy import stats
 
 from gigsim import Scenario, simulate
-from gigsim.metrics import worker_months_table
-from gigsim.records import Recorder, Records, SpellKind
-from gigsim.statistics import (
+from gigsim.analysis.metrics import worker_months_table
+from gigsim.analysis.statistics import (
     INCOME_THRESHOLD_USD,
     METRICS,
     MIN_REPLICATIONS,
@@ -28,7 +27,8 @@ from gigsim.statistics import (
     t_interval,
     worker_monthly_income,
 )
-from gigsim.units import HOURS_PER_MONTH as MONTH
+from gigsim.engine.records import Recorder, Records, SpellKind
+from gigsim.scenario.units import HOURS_PER_MONTH as MONTH
 
 IDLE, WORK = int(SpellKind.IDLE), int(SpellKind.WORK)
 
@@ -178,7 +178,7 @@ def test_summary_intervals_stay_within_what_is_possible(small_results: Any) -> N
 
 
 def test_latency_median_is_kaplan_meier(small_results: Any) -> None:
-    from gigsim.survival import kaplan_meier
+    from gigsim.analysis.survival import kaplan_meier
 
     per = small_results.summary().per_replication
     for replication, group in small_results.latencies.groupby("replication"):

@@ -1,4 +1,4 @@
-"""gigsim.survival: Kaplan–Meier against hand computation, and durations from tables."""
+"""gigsim.analysis.survival: Kaplan–Meier against hand computation, and durations from tables."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gigsim.survival import (
+from gigsim.analysis.survival import (
     idle_spells,
     json_number,
     kaplan_meier,
@@ -116,11 +116,20 @@ def test_json_number_is_the_one_nan_to_null() -> None:
         number = json_number(value)
         assert type(number) is float and number == float(value)
     # every module that writes JSON takes this one, none a copy of its own
-    import gigsim.comparison
-    import gigsim.statistics
-    import gigsim.sweep.store
-    import gigsim.verdict
+    import gigsim.analysis.statistics
+    import gigsim.analysis.survival
+    import gigsim.files
+    import gigsim.presentation.verdict
+    import gigsim.studies.comparison
+    import gigsim.studies.sweep.store
 
-    for module in (gigsim.comparison, gigsim.statistics, gigsim.sweep.store, gigsim.verdict):
-        assert module.json_number is json_number
-        assert not {"_json", "_json_float"} & set(vars(module)), module.__name__
+    modules_that_write = (
+        gigsim.analysis.statistics,
+        gigsim.analysis.survival,
+        gigsim.presentation.verdict,
+        gigsim.studies.comparison,
+    )
+    for module in modules_that_write:
+        assert module.json_number is gigsim.files.json_number is json_number
+    for module in (*modules_that_write, gigsim.studies.sweep.store):
+        assert not {"_json", "_json_float", "_nan_to_none"} & set(vars(module)), module.__name__

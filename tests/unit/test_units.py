@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gigsim.units import (
+from gigsim.scenario.units import (
     HOURS_PER_DAY,
     HOURS_PER_MONTH,
     HOURS_PER_WEEK,

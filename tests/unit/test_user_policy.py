@@ -20,13 +20,13 @@ import pytest
 from click.testing import CliRunner, Result
 
 import gigsim
-import gigsim.dispatch.policy
+import gigsim.scenario.policies
 from gigsim import Scenario, ScenarioError
+from gigsim.analysis.results import TABLES
 from gigsim.cli import main
-from gigsim.dispatch import get_policy, policy_names
-from gigsim.dispatch.policies import LongestIdle
-from gigsim.dispatch.policy import ENTRY_POINT_GROUP, PolicyError, build_policy
-from gigsim.results import TABLES
+from gigsim.engine.policies import LongestIdle, build_array_policy
+from gigsim.scenario.dispatch import DispatchSettings
+from gigsim.scenario.policies import ENTRY_POINT_GROUP, PolicyError, get_policy, policy_names
 
 from . import user_policy_example
 from .user_policy_example import HighestIdFirst, HighestIdFirstFrom
@@ -84,7 +84,7 @@ def test_module_class_resolves_to_the_class() -> None:
     assert get_policy(POLICY) is HighestIdFirst
     scenario = _scarce(POLICY)
     assert scenario.dispatch.policy == POLICY
-    assert isinstance(scenario.dispatch.build_policy(np.random.default_rng(0)), HighestIdFirst)
+    assert isinstance(built(scenario, np.random.default_rng(0)), HighestIdFirst)
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +122,7 @@ def test_user_policy_runs_in_spawned_processes(user_run: gigsim.Results) -> None
 def test_user_policy_takes_options() -> None:
     name = f"{MODULE}:HighestIdFirstFrom"
     scenario = _scarce(name, floor=50)
-    policy = scenario.dispatch.build_policy(np.random.default_rng(0))
+    policy = built(scenario, np.random.default_rng(0))
     assert isinstance(policy, HighestIdFirstFrom)
     assert policy.floor == 50
     with pytest.raises(ScenarioError, match=r"dispatch\.policy_options: .*no option 'ceiling'"
@@ -141,7 +141,7 @@ def published(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Publish entry points in ``gigsim.policies`` as an installed package would."""
     points = [
         EntryPoint(name="highest-id", value=POLICY, group=ENTRY_POINT_GROUP),
-        EntryPoint(name="not-a-policy", value=f"{MODULE}:NoPriority", group=ENTRY_POINT_GROUP),
+        EntryPoint(name="not-a-policy", value=f"{MODULE}:NoKey", group=ENTRY_POINT_GROUP),
         EntryPoint(name="gone", value=f"{MODULE}_missing:Policy", group=ENTRY_POINT_GROUP),
         # a published name that a built-in already has: the built-in wins
         EntryPoint(name="longest-idle", value=POLICY, group=ENTRY_POINT_GROUP),
@@ -152,7 +152,7 @@ def published(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         groups.append(params["group"])
         return [p for p in points if p.group == params["group"]]
 
-    monkeypatch.setattr(gigsim.dispatch.policy, "entry_points", entry_points)
+    monkeypatch.setattr(gigsim.scenario.policies, "entry_points", entry_points)
     return groups
 
 
@@ -166,9 +166,9 @@ def test_policy_names_list_published_policies_after_the_built_in_ones(published:
 
 def test_get_policy_loads_a_published_policy(published: list[str]) -> None:
     assert get_policy("highest-id") is HighestIdFirst
-    assert get_policy("longest-idle") is LongestIdle
-    policy = build_policy("highest-id", np.random.default_rng(0))
-    assert isinstance(policy, HighestIdFirst)
+    rng = np.random.default_rng(0)
+    assert isinstance(build_array_policy(DispatchSettings("longest-idle"), rng), LongestIdle)
+    assert isinstance(build_array_policy(DispatchSettings("highest-id"), rng), HighestIdFirst)
 
 
 def test_published_policy_runs_end_to_end(published: list[str], user_run: gigsim.Results
@@ -210,8 +210,11 @@ def _one_line_error(result: Result) -> str:
     pytest.param(":Policy", ("cannot import module",), id="empty-module-name"),
     pytest.param(".relative:Policy", ("cannot import module",), id="relative-module-name"),
     pytest.param(f"{MODULE}:Missing", ("has no 'Missing'",), id="no-such-attribute"),
-    pytest.param(f"{MODULE}:NoPriority", ("does not implement the dispatch-policy protocol",
-                                          "priority"), id="no-priority-method"),
+    pytest.param(f"{MODULE}:NoKey", ("does not implement the dispatch-policy interface",
+                                     "key(candidates, project)"), id="no-key-method"),
+    pytest.param(f"{MODULE}:OnlyPriority", ("has priority(worker, now)", "first engine",
+                                            "key(candidates, project)", "README"),
+                 id="a-first-engine-policy-is-told-what-changed"),
     pytest.param(f"{MODULE}:NOT_A_CLASS", ("does not implement",), id="not-callable"),
 ])
 def test_unusable_user_policy_is_one_line_naming_it(policy: str, fragments: tuple[str, ...],
@@ -229,3 +232,8 @@ def test_valid_user_policy_passes_validate(write_scenario: Any, scenario_toml: s
     result = _validate(write_scenario(scenario_toml), POLICY)
     assert result.exit_code == 0, (result.output, result.exception)
     assert f"policy {POLICY!r}" in result.stdout
+
+
+def built(scenario: Scenario, rng: np.random.Generator) -> Any:
+    """The engine's policy for ``scenario``, as a replication builds it."""
+    return build_array_policy(scenario.dispatch, rng)

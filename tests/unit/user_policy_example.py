@@ -6,9 +6,9 @@ imports this module itself, in the test process and in the processes that ``jobs
 
 from __future__ import annotations
 
-import numpy as np
+from typing import Any
 
-from gigsim.dispatch import Candidate
+import numpy as np
 
 
 class HighestIdFirst:
@@ -17,9 +17,9 @@ class HighestIdFirst:
     def __init__(self, rng: np.random.Generator) -> None:
         self.rng = rng  # the replication's "dispatch.policy" stream; unused here
 
-    def priority(self, worker: Candidate, now: float) -> float:
-        """Lower goes first: minus the worker's id."""
-        return -float(worker.id)
+    def key(self, candidates: Any, project: Any) -> np.ndarray:
+        """Lower goes first: minus each candidate's id."""
+        return -candidates.ids.astype(float)
 
 
 class HighestIdFirstFrom:
@@ -29,20 +29,30 @@ class HighestIdFirstFrom:
         self.rng = rng
         self.floor = int(floor)
 
-    def priority(self, worker: Candidate, now: float) -> tuple[int, float]:
+    def key(self, candidates: Any, project: Any) -> np.ndarray:
         """Favoured workers first, highest id first among them; then the others, oldest id first."""
-        if worker.id >= self.floor:
-            return (0, -float(worker.id))
-        return (1, float(worker.id))
+        ids = candidates.ids.astype(float)
+        favoured = ids >= self.floor
+        return np.column_stack((~favoured, np.where(favoured, -ids, ids)))
 
 
-class NoPriority:
-    """A class that does not implement the protocol: it has no ``priority`` method."""
+class OnlyPriority:
+    """A policy written for the first engine: ``priority`` and no ``key`` (to be migrated)."""
 
     def __init__(self, rng: np.random.Generator) -> None:
         self.rng = rng
 
-    def rank(self, worker: Candidate, now: float) -> float:
+    def priority(self, worker: Any, now: float) -> float:
+        return -float(worker.id)
+
+
+class NoKey:
+    """A class that does not implement the interface: it has no ``key`` method."""
+
+    def __init__(self, rng: np.random.Generator) -> None:
+        self.rng = rng
+
+    def rank(self, worker: Any, now: float) -> float:
         return 0.0
 
 

@@ -4,6 +4,8 @@ fail depends only on the seed."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 
@@ -15,7 +17,7 @@ class FailsInSomeReplications:
     def __init__(self, rng: np.random.Generator, share: float = 0.5) -> None:
         self.fails = float(rng.random()) < share
 
-    def priority(self, worker, now: float) -> float:  # type: ignore[no-untyped-def]
+    def key(self, candidates: Any, project: Any) -> np.ndarray:
         if self.fails:
             raise RuntimeError("this replication fails on purpose")
-        return float(worker.released_at)
+        return np.asarray(candidates.idle_since)

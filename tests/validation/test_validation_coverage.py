@@ -4,8 +4,8 @@ The single-seat case of ``test_validation_theory``: N workers, single-seat proje
 rate lambda and living Exp(1/mu), no delay, so busy(t) = min(N, X(t)) with X ~ Poisson(lambda/mu)
 and the utilisation (worked / available hours) has mean E[min(N, X)] / N exactly. Each of
 ``EXPERIMENTS`` independent experiments (its own seed) runs ``REPLICATIONS`` short replications
-and builds the 95% t interval of ``gigsim.statistics.t_interval`` from their utilisations, the
-same way ``summary()`` does for every metric. The number of intervals that cover the true mean
+and builds the 95% t interval of ``gigsim.analysis.statistics.t_interval`` from their utilisations,
+the same way ``summary()`` does for every metric. The number of intervals that cover the true mean
 is Binomial(EXPERIMENTS, 0.95) if the intervals are honest; the test fails only if the count is
 improbably low under that law (P < 1e-3), which catches intervals that are too narrow
 (e.g. a normal quantile instead of t, or a standard deviation instead of a standard error).
@@ -18,7 +18,7 @@ from _validation_support import per_replication_ratio, scenario
 from scipy import stats
 
 import gigsim
-from gigsim.statistics import t_interval
+from gigsim.analysis.statistics import t_interval
 
 N_WORKERS = 20
 LOAD = 15.0

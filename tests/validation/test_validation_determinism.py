@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import gigsim
-from gigsim.results import TABLES
+from gigsim.analysis.results import TABLES
 
 REPLICATIONS = 4
 SEED = 20261126

@@ -1,10 +1,9 @@
-"""Closed forms for the options the other theory tests leave out, on every engine.
+"""Closed forms for the options the other theory tests leave out.
 
 Dispatch rounds, patience, the attrition hazard, seasonality, training, the assessment, notice
 without pre-assignment and checking for work each have a result that theory gives exactly;
-every test runs on each engine of ``gigsim.engines.ENGINES`` and uses the standard-error bands
-of ``_validation_support`` (a correct model fails a check with probability about 6e-5 for a
-given seed).
+every test uses the standard-error bands of ``_validation_support`` (a correct model fails a
+check with probability about 6e-5 for a given seed).
 
 The "ample seats" world of ``test_validation_theory`` is the base: projects arrive at 50 a week,
 live Exp(mean 1 week) and have many seats, so an open seat is always waiting and an assignment's
@@ -17,14 +16,11 @@ import math
 from typing import Any
 
 import numpy as np
-import pytest
 from _validation_support import assert_matches_theory
 
 import gigsim
-from gigsim.engines import ENGINES
 
 DAY, WEEK, YEAR = 24.0, 168.0, 8766.0
-ENGINE_NAMES = sorted(ENGINES)
 
 
 def _ample(*, workers: dict[str, Any], dispatch: dict[str, Any], seats: int = 8,
@@ -54,10 +50,9 @@ def _ample(*, workers: dict[str, Any], dispatch: dict[str, Any], seats: int = 8,
 ROUND_H = DAY
 
 
-@pytest.mark.parametrize("engine", ENGINE_NAMES)
-def test_rounds_latency_is_the_wait_for_the_next_round(engine: str) -> None:
+def test_rounds_latency_is_the_wait_for_the_next_round() -> None:
     run = _ample(workers={"count": 50}, dispatch={"delay": 0, "rounds_every": "1d"})
-    results = gigsim.simulate(run, replications=20, seed=301, engine=engine)
+    results = gigsim.simulate(run, replications=20, seed=301)
     latencies = results.latencies
     ended = latencies[latencies["cause"] != "onboarded"]
     done = ended[~ended["censored"]]
@@ -69,7 +64,7 @@ def test_rounds_latency_is_the_wait_for_the_next_round(engine: str) -> None:
     theory = ROUND_H / (1 - math.exp(-theta)) - WEEK
     per_rep = done.groupby("replication")["latency_h"].mean()
     assert len(per_rep) == 20 and done.groupby("replication").size().min() > 500
-    assert_matches_theory(per_rep.to_numpy(), theory, f"{engine}: mean wait for the next round")
+    assert_matches_theory(per_rep.to_numpy(), theory, "mean wait for the next round")
 
 
 # --- patience -------------------------------------------------------------------------------
@@ -83,11 +78,10 @@ PATIENCE_H = 4 * DAY
 DELAY_MEAN_H = 3 * DAY
 
 
-@pytest.mark.parametrize("engine", ENGINE_NAMES)
-def test_patience_ends_the_idle_spells_longer_than_it(engine: str) -> None:
+def test_patience_ends_the_idle_spells_longer_than_it() -> None:
     run = _ample(workers={"count": 50, "arrivals_per_week": 20, "patience": "4d"},
                  dispatch={"delay": {"dist": "exponential", "mean": "3d"}})
-    results = gigsim.simulate(run, replications=20, seed=302, engine=engine)
+    results = gigsim.simulate(run, replications=20, seed=302)
     horizon = run.simulation.horizon_h
     latencies = results.latencies
     left = results.workers.set_index("worker_id")
@@ -103,12 +97,12 @@ def test_patience_ends_the_idle_spells_longer_than_it(engine: str) -> None:
     assert set(left.loc[left["left_h"].notna(), "leave_cause"]) == {"impatience"}
     share = settled.groupby("replication")["censored"].mean()
     assert_matches_theory(share.to_numpy(), math.exp(-PATIENCE_H / DELAY_MEAN_H),
-                          f"{engine}: share of releases ending in leaving, e^(-P/m)")
+                          "share of releases ending in leaving, e^(-P/m)")
     q = math.exp(-PATIENCE_H / DELAY_MEAN_H)
     truncated_mean = DELAY_MEAN_H - PATIENCE_H * q / (1 - q)
     done = settled[~settled["censored"]].groupby("replication")["latency_h"].mean()
     assert_matches_theory(done.to_numpy(), truncated_mean,
-                          f"{engine}: mean completed latency E[D | D < P]")
+                          "mean completed latency E[D | D < P]")
 
 
 # --- the attrition hazard -------------------------------------------------------------------
@@ -120,17 +114,16 @@ def test_patience_ends_the_idle_spells_longer_than_it(engine: str) -> None:
 LEAVE_RATE = 0.7
 
 
-@pytest.mark.parametrize("engine", ENGINE_NAMES)
-def test_hazard_exit_within_a_year_is_one_minus_e_to_the_minus_rate(engine: str) -> None:
+def test_hazard_exit_within_a_year_is_one_minus_e_to_the_minus_rate() -> None:
     run = _ample(workers={"count": 200, "leave_rate_per_year": LEAVE_RATE},
                  dispatch={"delay": {"dist": "exponential", "mean": "3d"}},
                  horizon="1y", warmup="0h", seats=4, projects={"arrivals_per_week": 20.0})
-    results = gigsim.simulate(run, replications=20, seed=303, engine=engine)
+    results = gigsim.simulate(run, replications=20, seed=303)
     workers = results.workers
     assert set(workers.loc[workers["left_h"].notna(), "leave_cause"]) == {"hazard"}
     share = results.summary().per_replication["exit_within_12mo_share"].to_numpy()
     assert_matches_theory(share, 1 - math.exp(-LEAVE_RATE),
-                          f"{engine}: exit within a year, 1 - e^(-r)")
+                          "exit within a year, 1 - e^(-r)")
 
 
 # --- seasonality ----------------------------------------------------------------------------
@@ -144,12 +137,11 @@ FACTORS = (0.0, 1.0, 3.0)
 PERIOD_H = 4 * WEEK
 
 
-@pytest.mark.parametrize("engine", ENGINE_NAMES)
-def test_seasonal_launches_follow_the_factors(engine: str) -> None:
+def test_seasonal_launches_follow_the_factors() -> None:
     run = _ample(workers={"count": 20}, dispatch={"delay": 0}, horizon="52w", warmup="0h",
                  seats=2, projects={"arrivals_per_week": 10.0,
                                     "seasonality": {"period": "4w", "factors": list(FACTORS)}})
-    results = gigsim.simulate(run, replications=20, seed=304, engine=engine)
+    results = gigsim.simulate(run, replications=20, seed=304)
     projects = results.projects
     launched = projects[projects["launch_h"] >= 0]
     part = np.floor(len(FACTORS) * (launched["launch_h"] % PERIOD_H) / PERIOD_H).astype(int)
@@ -160,7 +152,7 @@ def test_seasonal_launches_follow_the_factors(engine: str) -> None:
     for index, factor in enumerate(FACTORS[1:], start=1):
         assert_matches_theory(counts[index].to_numpy(dtype=float),
                               10.0 * factor * weeks_per_part,
-                              f"{engine}: launches in part {index} (factor {factor})")
+                              f"launches in part {index} (factor {factor})")
 
 
 # --- training (renewal-reward) --------------------------------------------------------------
@@ -174,11 +166,10 @@ def test_seasonal_launches_follow_the_factors(engine: str) -> None:
 TRAINING_H = 10.0
 
 
-@pytest.mark.parametrize("engine", ENGINE_NAMES)
-def test_training_share_of_available_time_is_renewal_reward(engine: str) -> None:
+def test_training_share_of_available_time_is_renewal_reward() -> None:
     run = _ample(workers={"count": 50}, dispatch={"delay": {"dist": "exponential", "mean": "3d"}},
                  projects={"training": {"hours": TRAINING_H, "paid_probability": 0.5}})
-    results = gigsim.simulate(run, replications=20, seed=305, engine=engine)
+    results = gigsim.simulate(run, replications=20, seed=305)
     sums = results.worker_months.groupby("replication")[
         ["paid_training_h", "unpaid_training_h", "available_h"]].sum()
     assert (sums["paid_training_h"] > 0).all() and (sums["unpaid_training_h"] > 0).all()
@@ -186,7 +177,7 @@ def test_training_share_of_available_time_is_renewal_reward(engine: str) -> None
     tau = TRAINING_H / (20.0 / WEEK)
     theory = WEEK * (1 - math.exp(-tau / WEEK)) / (WEEK + DELAY_MEAN_H)
     assert_matches_theory(share.to_numpy(), theory,
-                          f"{engine}: training share of available time, renewal-reward")
+                          "training share of available time, renewal-reward")
 
 
 # --- assessment -----------------------------------------------------------------------------
@@ -198,13 +189,12 @@ def test_training_share_of_available_time_is_renewal_reward(engine: str) -> None
 PASS_PROBABILITY = 0.35
 
 
-@pytest.mark.parametrize("engine", ENGINE_NAMES)
-def test_assessment_passes_its_share_after_its_wait(engine: str) -> None:
+def test_assessment_passes_its_share_after_its_wait() -> None:
     run = _ample(workers={"count": 100, "arrivals_per_week": 30,
                           "assessment": {"hours": 2, "pass_probability": PASS_PROBABILITY,
                                          "wait": "3d"}},
                  dispatch={"delay": 0}, warmup="0h")
-    results = gigsim.simulate(run, replications=20, seed=306, engine=engine)
+    results = gigsim.simulate(run, replications=20, seed=306)
     workers = results.workers
     decided = workers[workers["joined_h"] + 3 * DAY < run.simulation.horizon_h]
     passed = decided["onboarded_h"].notna()
@@ -216,7 +206,7 @@ def test_assessment_passes_its_share_after_its_wait(engine: str) -> None:
                                3 * DAY, rtol=0, atol=1e-6)
     share = passed.groupby(decided["replication"]).mean()
     assert_matches_theory(share.to_numpy(dtype=float), PASS_PROBABILITY,
-                          f"{engine}: share passing the assessment")
+                          "share passing the assessment")
 
 
 # --- notice without pre-assignment ----------------------------------------------------------
@@ -231,23 +221,21 @@ def test_assessment_passes_its_share_after_its_wait(engine: str) -> None:
 NOTICE_P, NOTICE_H = 0.5, 3 * DAY
 
 
-@pytest.mark.parametrize("engine", ENGINE_NAMES)
-def test_notice_lengthens_assignments_by_the_notice_of_those_that_take_workers(
-        engine: str) -> None:
+def test_notice_lengthens_assignments_by_the_notice_of_those_that_take_workers() -> None:
     run = _ample(workers={"count": 50},
                  dispatch={"delay": {"dist": "exponential", "mean": "3d"},
                            "pre_assign_on_notice": False},
                  projects={"notice": {"probability": NOTICE_P, "duration": "3d"}})
-    results = gigsim.simulate(run, replications=20, seed=307, engine=engine)
+    results = gigsim.simulate(run, replications=20, seed=307)
     survive = NOTICE_P * math.exp(-NOTICE_H / WEEK)
     q = survive / (survive + 1 - NOTICE_P)
     idle = results.summary().per_replication["idle_share"].to_numpy()
     assert_matches_theory(idle, DELAY_MEAN_H / (DELAY_MEAN_H + WEEK + q * NOTICE_H),
-                          f"{engine}: idle share E[D] / (E[D] + mu + q nu)")
+                          "idle share E[D] / (E[D] + mu + q nu)")
     ends = results.latencies[results.latencies["cause"] != "onboarded"]
     share = (ends["cause"] == "end_with_notice").groupby(ends["replication"]).mean()
     assert_matches_theory(share.to_numpy(dtype=float), q,
-                          f"{engine}: share of releases that are ends with notice")
+                          "share of releases that are ends with notice")
 
 
 # --- checking for work (renewal-reward) -----------------------------------------------------
@@ -260,13 +248,12 @@ def test_notice_lengthens_assignments_by_the_notice_of_those_that_take_workers(
 CHECKING_PER_DAY = 0.5
 
 
-@pytest.mark.parametrize("engine", ENGINE_NAMES)
-def test_unpaid_share_is_checking_time_over_working_time(engine: str) -> None:
+def test_unpaid_share_is_checking_time_over_working_time() -> None:
     run = _ample(workers={"count": 50, "checking_hours_per_day": CHECKING_PER_DAY},
                  dispatch={"delay": {"dist": "exponential", "mean": "3d"}})
-    results = gigsim.simulate(run, replications=20, seed=308, engine=engine)
+    results = gigsim.simulate(run, replications=20, seed=308)
     checking = CHECKING_PER_DAY / DAY * DELAY_MEAN_H
     worked = 20.0 / WEEK * WEEK
     share = results.summary().per_replication["unpaid_share"].to_numpy()
     assert_matches_theory(share, checking / (checking + worked),
-                          f"{engine}: unpaid share, checking over working time")
+                          "unpaid share, checking over working time")

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 import gigsim
-from gigsim.survival import kaplan_meier
+from gigsim.analysis.survival import kaplan_meier
 
 Data = dict[str, Any]
 

@@ -1,13 +1,17 @@
 """Record the engine fixtures: each variant's metrics, mean and standard error over replications.
 
-Run from the repository's root (about two minutes with --jobs 2 on the development machine)::
+The ``fixtures.json`` in git was recorded with the first engine, v1, at commit 4794d89 (its
+stamp); v1 was removed after commit 4ff84e0, the last commit that has it. To record v1 again,
+run this script from a checkout of 4ff84e0 (``--engine v1`` there). From this commit on it
+records the current engine (``gigsim.simulate``), stamped ``"engine": "v2"``; run from the
+repository's root (about two minutes with --jobs 2 on the development machine)::
 
-    .venv/bin/python tests/validation/engine_fixtures/record.py            # engine v1
     .venv/bin/python tests/validation/engine_fixtures/record.py --jobs 2 --out /tmp/f.json
 
 It writes ``fixtures.json`` beside this file (or ``--out``), replacing it, stamped with the
 engine, seed, replications and the gigsim commit it was recorded at. The variants and metrics
-are in ``fixture_variants.py``; ``test_engine_fixtures.py`` compares every engine with the file.
+are in ``fixture_variants.py``; ``test_engine_fixtures.py`` compares the engine with the file.
+Replace the fixtures only when the model changes on purpose (see README.md).
 """
 
 from __future__ import annotations
@@ -27,7 +31,6 @@ from typing import Any
 import numpy as np
 
 import gigsim
-from gigsim.engines import ENGINES
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # run as a path: the variants module is beside this file
@@ -35,7 +38,7 @@ sys.path.insert(0, str(HERE))  # run as a path: the variants module is beside th
 import fixture_variants as fv  # noqa: E402
 
 FIXTURE = HERE / "fixtures.json"
-ENGINE = "v1"
+ENGINE = "v2"  # the engine in gigsim/engine/ (issue 10), the only one since 4ff84e0
 SEED = 20261201
 REPLICATIONS = 60
 
@@ -53,14 +56,14 @@ def _commit() -> str:
     return head + ("-dirty" if dirty else "")
 
 
-def record(engine: str = ENGINE, seed: int = SEED, replications: int = REPLICATIONS,
-           jobs: int = 1, names: list[str] | None = None) -> dict[str, Any]:
+def record(seed: int = SEED, replications: int = REPLICATIONS, jobs: int = 1,
+           names: list[str] | None = None) -> dict[str, Any]:
     """Simulate each variant and return the fixture document."""
     variants: dict[str, Any] = {}
     for name in names or list(fv.VARIANTS):
         started = time.perf_counter()
         results = gigsim.simulate(fv.scenario(name), replications=replications, seed=seed,
-                                  jobs=jobs, engine=engine)
+                                  jobs=jobs)
         values = fv.measure(results)
         variants[name] = {
             "digest": fv.digest(name),
@@ -71,7 +74,7 @@ def record(engine: str = ENGINE, seed: int = SEED, replications: int = REPLICATI
     return {
         "about": "engine fixtures: per variant and metric, the mean over replications of the"
                  " per-replication value, its standard error (sd / sqrt(n)) and n; see README.md",
-        "engine": engine,
+        "engine": ENGINE,
         "seed": seed,
         "replications": replications,
         "gigsim_commit": _commit(),
@@ -105,13 +108,12 @@ def write(document: dict[str, Any], path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line, record, write."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--engine", default=ENGINE, choices=sorted(ENGINES))
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--replications", type=int, default=REPLICATIONS)
     parser.add_argument("--jobs", type=int, default=1, help="processes; 0 = one per core")
     parser.add_argument("--out", type=Path, default=FIXTURE)
     args = parser.parse_args(argv)
-    document = record(args.engine, args.seed, args.replications, args.jobs)
+    document = record(args.seed, args.replications, args.jobs)
     write(document, args.out)
     print(f"wrote {args.out}", file=sys.stderr)
     return 0

@@ -1,9 +1,10 @@
-"""Every engine reproduces the recorded statistics of engine v1 on every fixture variant.
+"""The engine reproduces the recorded statistics of the first engine (v1) on every variant.
 
 ``fixtures.json`` holds, for each variant of ``fixture_variants.py`` and each metric, the mean
-over 60 replications of engine v1 (seed 20261201) of the metric's per-replication value, and
-its standard error. Here each engine in ``gigsim.engines.ENGINES`` simulates each variant with
-another seed (``SEED``) and ``REPLICATIONS`` replications, and every metric must agree:
+over 60 replications of engine v1 (seed 20261201, recorded at commit 4794d89; v1 was removed
+after 4ff84e0, the last commit that has it) of the metric's per-replication value, and its
+standard error. Here the engine (``gigsim.simulate``) simulates each variant with another seed
+(``SEED``) and ``REPLICATIONS`` replications, and every metric must agree:
 
     |mean_new - mean_fixture| <= 4 * sqrt(se_fixture**2 + se_new**2)
 
@@ -14,7 +15,7 @@ False alarms: the two means are independent (different seeds), so under "same mo
 difference over its combined standard error is close to a Welch t statistic with about
 60 + 30 - 2 degrees of freedom, and exceeds 4 with probability about 1.3e-4 (6.3e-5 for a
 normal; the estimated standard errors fatten the tail). There are at most 27 variants x 15
-metrics = 405 comparisons per engine, fewer where both standard errors are 0, so a correct
+metrics = 405 comparisons, fewer where both standard errors are 0, so a correct
 engine fails at most about 405 x 1.3e-4 = 5% of the seeds it could be run with (a union bound;
 the variants share a seed, so their comparisons are positively correlated and the true rate is
 lower: on v1 with this seed the 356 z values have mean -0.01, sd 0.46, largest |z| 2.65). The
@@ -23,15 +24,10 @@ about sqrt(2) times that of the fixture's 60, so the band is about 4 * sqrt(3) =
 standard errors wide on each side, and a real difference of that size is caught half the time
 (README.md lists what that is for each metric).
 ``test_false_alarm_rate_is_as_documented`` recomputes these figures from the fixture.
-
-While v1 is still an engine, ``test_engine_matches_v1_replication_by_replication`` also compares
-every other engine with v1 on the same seed, replication by replication (see the comment above
-it): a far tighter check where the engines share their random streams.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 from pathlib import Path
@@ -43,7 +39,6 @@ import pytest
 from scipy import stats
 
 import gigsim
-from gigsim.engines import ENGINES
 
 FIXTURE = Path(__file__).with_name("fixtures.json")
 SEED = 20261202  # not the recording's seed: the two samples are independent
@@ -110,76 +105,21 @@ def test_false_alarm_rate_is_as_documented() -> None:
     assert union <= 0.055
 
 
-@functools.cache
-def _values(engine: str, name: str) -> pd.DataFrame:
-    """Per-replication metrics of variant ``name`` on ``engine`` (kept for the paired test)."""
-    results = gigsim.simulate(fv.scenario(name), replications=REPLICATIONS, seed=SEED,
-                              engine=engine)
+def _values(name: str) -> pd.DataFrame:
+    """Per-replication metrics of variant ``name`` on the engine."""
+    results = gigsim.simulate(fv.scenario(name), replications=REPLICATIONS, seed=SEED)
     return fv.measure(results)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("engine", sorted(ENGINES))
 @pytest.mark.parametrize("name", list(fv.VARIANTS))
-def test_engine_matches_the_recorded_statistics(engine: str, name: str) -> None:
-    values = _values(engine, name)
+def test_engine_matches_the_recorded_statistics(name: str) -> None:
+    values = _values(name)
     recorded = FIXTURES["variants"][name]["metrics"]
     failures = [line for metric in fv.METRICS
                 if (line := _compare(name, metric, recorded[metric],
                                      fv.mean_and_se(values[metric]))) is not None]
-    assert not failures, f"engine {engine}:\n" + "\n".join(failures)
-
-
-# While engine v1 is still there, each other engine is also compared with it replication by
-# replication, on the same seed: engines that draw projects and workers from the same named
-# streams (docs/model.md, section 8) then share most of their randomness, and the paired
-# differences are far less noisy than the difference of two independent means. The test is
-# valid whether or not they share it: replications are independent, so the mean paired
-# difference over its standard error is a t statistic with n - 1 degrees of freedom, held to the
-# quantile with the two-sided tail of a 4-sigma normal band (6.3e-5; 4.67 for 30 replications),
-# at most 405 x 6.3e-5 = 2.6% for any false alarm among a variant's metrics over all variants.
-# A metric with the same value on both engines in every replication (exits, where only the
-# workers' own draws decide them) must have a zero difference.
-
-PAIRED_TAIL = 2 * float(stats.norm.sf(4.0))
-OTHER_ENGINES = [engine for engine in sorted(ENGINES) if engine != "v1"] if "v1" in ENGINES \
-    else []
-
-
-def _paired(name: str, metric: str, reference: pd.Series, other: pd.Series) -> str | None:
-    """None if ``other`` agrees with ``reference`` replication by replication, else why not."""
-    both = reference.notna() & other.notna()
-    if (reference.notna() != other.notna()).any():
-        return (f"{name} / {metric}: defined in {int(other.notna().sum())} replications,"
-                f" v1 in {int(reference.notna().sum())}")
-    difference = (other[both] - reference[both]).to_numpy(dtype=float)
-    if len(difference) == 0:
-        return None  # undefined in every replication on both engines
-    if len(difference) < 2:
-        return f"{name} / {metric}: too few replications with a value ({len(difference)})"
-    mean = float(difference.mean())
-    se = float(difference.std(ddof=1) / math.sqrt(len(difference)))
-    if se == 0:
-        if abs(mean) <= RELATIVE_EXACT * max(1.0, float(reference[both].abs().max())):
-            return None
-        return f"{name} / {metric}: differs from v1 by {mean:+.6g} in every replication"
-    k = float(stats.t.ppf(1 - PAIRED_TAIL / 2, len(difference) - 1))
-    if abs(mean) <= k * se:
-        return None
-    return (f"{name} / {metric}: {float(other[both].mean()):.6g} vs v1"
-            f" {float(reference[both].mean()):.6g}, paired difference {mean:+.4g}"
-            f" ± {se:.3g}, off by {mean / se:+.2f} standard errors (band {k:.2f})")
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("engine", OTHER_ENGINES)
-@pytest.mark.parametrize("name", list(fv.VARIANTS))
-def test_engine_matches_v1_replication_by_replication(engine: str, name: str) -> None:
-    reference, other = _values("v1", name), _values(engine, name)
-    failures = [line for metric in fv.METRICS
-                if (line := _paired(name, metric, reference[metric], other[metric]))
-                is not None]
-    assert not failures, f"engine {engine} against v1, same seed:\n" + "\n".join(failures)
+    assert not failures, "\n".join(failures)
 
 
 def test_recording_writes_what_the_comparison_reads(tmp_path: Path) -> None:
@@ -189,7 +129,7 @@ def test_recording_writes_what_the_comparison_reads(tmp_path: Path) -> None:
     out = tmp_path / "fixtures.json"
     record.write(document, out)
     again = json.loads(out.read_text(encoding="utf-8"))
-    assert again["engine"] == "v1" and again["seed"] == 7 and again["replications"] == 3
+    assert again["engine"] == record.ENGINE and again["seed"] == 7 and again["replications"] == 3
     assert again["gigsim_commit"] == record._commit()  # "unknown" outside a git checkout
     assert list(again["variants"]) == ["no-delay"]
     entry = again["variants"]["no-delay"]
@@ -203,7 +143,7 @@ def test_recording_writes_what_the_comparison_reads(tmp_path: Path) -> None:
 
 
 def test_the_comparisons_can_fail() -> None:
-    """Both comparisons flag a shift, a constant that differs, and a value defined too rarely."""
+    """The comparison flags a shift, a constant that differs, and a value defined too rarely."""
     base = pd.Series([10.0, 11.0, 9.0, 10.5, 9.5, 10.0])
     recorded = fv.mean_and_se(base)
     assert _compare("v", "m", recorded, fv.mean_and_se(base)) is None
@@ -212,12 +152,3 @@ def test_the_comparisons_can_fail() -> None:
     assert _compare("v", "m", constant, constant) is None
     assert _compare("v", "m", constant, fv.mean_and_se(pd.Series([3.001] * 6))) is not None
     assert _compare("v", "m", recorded, fv.mean_and_se(pd.Series([10.0]))) is not None
-    noise = pd.Series([0.01, -0.02, 0.015, -0.005, 0.0, 0.01])
-    assert _paired("v", "m", base, base + noise) is None
-    assert _paired("v", "m", base, base + 0.5 + noise) is not None
-    assert _paired("v", "m", base, base + 0.5) is not None  # same shift in every replication
-    assert _paired("v", "m", base, base.where(base > 10.0)) is not None  # defined differently
-    one = pd.Series([math.nan] * 5 + [4.0])
-    assert _paired("v", "m", one, one + 1.0) is not None
-    nowhere = pd.Series([math.nan] * 6)
-    assert _paired("v", "m", nowhere, nowhere) is None

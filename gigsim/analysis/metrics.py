@@ -1,0 +1,272 @@
+"""Tables from records: pure functions of :class:`~gigsim.engine.records.Records`, no live run.
+
+Every table drops the warm-up: times are hours since its end, spells are clipped to the
+observation window ``[0, horizon]`` (with their hours prorated), and month 0 is the first month
+after the warm-up.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from gigsim.engine.records import LeaveCause, Records, ReleaseCause, SpellKind
+from gigsim.scenario.units import HOURS_PER_MONTH, HOURS_PER_YEAR
+
+SPELL_KINDS = {int(k): k.name.lower() for k in SpellKind}
+RELEASE_CAUSES = {int(c): c.name.lower() for c in ReleaseCause}
+LEAVE_CAUSES = {int(c): c.name.lower() for c in LeaveCause}
+
+HOUR_COLUMNS = (
+    "available_h", "worked_h", "underused_h", "idle_h", "paid_training_h", "unpaid_training_h",
+    "paid_assessment_h", "unpaid_assessment_h", "checking_h", "income_usd",
+)
+MONTH_COLUMNS = (
+    "income_usd", "worked_h", "paid_training_h", "unpaid_h", "idle_h", "available_h",
+    "underused_h", "paid_assessment_h", "unpaid_training_h", "unpaid_assessment_h", "checking_h",
+)
+
+
+def _categorical(codes: np.ndarray, names: list[str]) -> pd.Categorical[str]:
+    return pd.Categorical.from_codes(codes, categories=pd.Index(names))
+
+
+def _window(records: Records, hours: tuple[str, ...] = HOUR_COLUMNS,
+            rows: slice = slice(None)) -> dict[str, Any]:
+    """Spell records ``rows`` in the observation window, clipped, shifted and prorated.
+
+    Times are clipped to the window and shifted to its start; the ``hours`` columns are
+    prorated to the part of each spell inside it. ``rows`` (a slice of the records), ``keep``
+    (which of them are in the window) and ``share`` (the part of each kept spell inside it) come
+    along, so that a caller can prorate other hour columns one at a time.
+    """
+    s = records.spells
+    warmup, end = records.warmup_h, records.end_h
+    start, stop = s["start"][rows], s["end"][rows]
+    length = stop - start
+    zero = length == 0
+    keep = np.where(zero, (start >= warmup) & (start < end), (stop > warmup) & (start < end))
+    clipped_start = np.maximum(start, warmup)[keep]
+    clipped_stop = np.minimum(stop, end)[keep]
+    length = length[keep]
+    share = np.where(length > 0, (clipped_stop - clipped_start) / np.where(length > 0, length, 1),
+                     1.0)
+    clipped_start -= warmup
+    clipped_stop -= warmup
+    out = {
+        "rows": rows,
+        "keep": keep,
+        "share": share,
+        "worker": s["worker"][rows][keep].astype(np.int64),
+        "kind": s["kind"][rows][keep].astype(np.int64),
+        "start_h": clipped_start,
+        "end_h": clipped_stop,
+        "project": s["project"][rows][keep].astype(np.int64),
+        "censored": s["censored"][rows][keep].astype(bool),
+        "left_truncated": (start[keep] < warmup),
+    }
+    for name in hours:
+        out[name] = _prorated(records, out, name)
+    return out
+
+
+def _prorated(records: Records, window: dict[str, Any], name: str) -> np.ndarray:
+    """Hour column ``name`` of the spells in ``window``, prorated to their part inside it."""
+    values = records.spells[name][window["rows"]][window["keep"]]
+    values *= window["share"]
+    return values
+
+
+def spells_table(records: Records) -> pd.DataFrame:
+    """One row per spell (assessment, idle, training, work) inside the observation window."""
+    w = _window(records)
+    columns = {
+        "replication": np.full(len(w["worker"]), records.replication),
+        "worker_id": w["worker"],
+        "kind": _categorical(w["kind"], list(SPELL_KINDS.values())),
+        "start_h": w["start_h"],
+        "end_h": w["end_h"],
+        "censored": w["censored"],
+        "left_truncated": w["left_truncated"],
+        "project_id": w["project"],
+    }
+    for name in HOUR_COLUMNS:
+        columns[name] = w[name]
+    return pd.DataFrame(columns, copy=False)  # the arrays are new: no need to copy them
+
+
+def onboarded_hours(records: Records) -> pd.Series:
+    """Clock hours of each worker's idle, training and work spells in the window, by worker id.
+
+    The same as summing ``end_h - start_h`` of the non-assessment rows of
+    :func:`spells_table` by worker, without building that table.
+    """
+    w = _window(records, hours=())
+    onboarded = w["kind"] != int(SpellKind.ASSESSMENT)
+    length = w["end_h"][onboarded] - w["start_h"][onboarded]
+    return pd.Series(length).groupby(w["worker"][onboarded]).sum()
+
+
+# worker_months_table reads the spells this many at a time, which bounds its scratch memory
+MONTHS_CHUNK = 1 << 19
+
+
+def worker_months_table(records: Records) -> pd.DataFrame:
+    """One row per worker and month in which the worker was on the platform for some of it."""
+    n_months = int(max(1, np.ceil(records.horizon_h / HOURS_PER_MONTH)))
+    n_spells = len(records.spells["worker"])
+    parts = [_month_sums(records, lo, min(lo + MONTHS_CHUNK, n_spells), n_months)
+             for lo in range(0, max(n_spells, 1), MONTHS_CHUNK)]
+    if len(parts) == 1:
+        keys, sums = parts[0]
+    else:  # a worker-month may have spells in several chunks: add up its partial sums
+        keys, inverse = np.unique(np.concatenate([k for k, _ in parts]), return_inverse=True)
+        sums = {}
+        for name in HOUR_COLUMNS:  # a column at a time, freeing the parts as they are used
+            weights = np.concatenate([part.pop(name) for _, part in parts])
+            sums[name] = np.bincount(inverse, weights=weights, minlength=len(keys))
+    worker_id = keys // n_months
+    group = records.workers["group"].astype(np.int64)[worker_id]
+    frame = pd.DataFrame({
+        "replication": records.replication,
+        "worker_id": worker_id,
+        "group": _categorical(group, list(records.group_names)),
+        "month": keys % n_months,
+        "income_usd": sums["income_usd"],
+        "worked_h": sums["worked_h"],
+        "paid_training_h": sums["paid_training_h"],
+        "unpaid_h": sums["unpaid_training_h"] + sums["unpaid_assessment_h"] + sums["checking_h"],
+        "idle_h": sums["idle_h"],
+        "available_h": sums["available_h"],
+        "underused_h": sums["underused_h"],
+        "paid_assessment_h": sums["paid_assessment_h"],
+        "unpaid_training_h": sums["unpaid_training_h"],
+        "unpaid_assessment_h": sums["unpaid_assessment_h"],
+        "checking_h": sums["checking_h"],
+    }, copy=False)  # the arrays are new: no need to copy them
+    return frame
+
+
+def _month_sums(records: Records, lo: int, hi: int, n_months: int
+                ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Hour sums per worker-month (key ``worker * n_months + month``) of spells ``lo:hi``."""
+    w = _window(records, hours=(), rows=slice(lo, hi))
+    start, stop = w["start_h"], w["end_h"]
+    # times are clipped to [0, horizon]; rounding in the shift by the warm-up must not push an
+    # end into a month past the last one
+    first = np.minimum(np.floor(start / HOURS_PER_MONTH).astype(np.int64), n_months - 1)
+    last = np.where(stop > start, np.ceil(stop / HOURS_PER_MONTH).astype(np.int64) - 1, first)
+    last = np.clip(last, first, n_months - 1)
+    pieces = last - first + 1
+    row = np.repeat(np.arange(len(start)), pieces)
+    month = first[row] + np.arange(len(row)) - np.repeat(np.cumsum(pieces) - pieces, pieces)
+    piece_start = np.maximum(start[row], month * HOURS_PER_MONTH)
+    piece_stop = np.minimum(stop[row], (month + 1) * HOURS_PER_MONTH)
+    length = (stop - start)[row]
+    share = np.where(length > 0, (piece_stop - piece_start) / np.where(length > 0, length, 1), 1.0)
+    keys, inverse = np.unique(w["worker"][row] * n_months + month, return_inverse=True)
+    sums = {}
+    for name in HOUR_COLUMNS:
+        spread = _prorated(records, w, name)[row]
+        spread *= share
+        sums[name] = np.bincount(inverse, weights=spread, minlength=len(keys))
+    return keys, sums
+
+
+def latencies_table(records: Records) -> pd.DataFrame:
+    """One row per release (project end or onboarding) inside the observation window.
+
+    ``latency_h`` runs to the start of the next assignment; where the worker left or the run
+    ended first, it runs to that moment and ``censored`` is true.
+    """
+    lat = records.latencies
+    keep = (lat["released"] >= records.warmup_h) & (lat["released"] < records.end_h)
+    cause = lat["cause"][keep].astype(np.int64)
+    return pd.DataFrame({
+        "replication": records.replication,
+        "worker_id": lat["worker"][keep].astype(np.int64),
+        "released_h": lat["released"][keep] - records.warmup_h,
+        "latency_h": lat["latency_h"][keep],
+        "censored": lat["censored"][keep].astype(bool),
+        "cause": _categorical(cause, list(RELEASE_CAUSES.values())),
+    })
+
+
+def projects_table(records: Records) -> pd.DataFrame:
+    """One row per project alive during the observation window: what the generator drew.
+
+    Only exogenous attributes are here, so the table is the same whatever the dispatch policy;
+    what dispatch did to the seats is in :func:`project_fills_table`.
+    """
+    p = records.projects
+    keep = (p["end"] > records.warmup_h) & (p["launch"] < records.end_h)
+    w = records.warmup_h
+    generator = p["generator"][keep].astype(np.int64)
+    notice = p["notice"][keep].astype(bool)
+    return pd.DataFrame({
+        "replication": records.replication,
+        "project_id": p["project"][keep].astype(np.int64),
+        "generator": _categorical(generator, list(records.generator_names)),
+        "launch_h": p["launch"][keep] - w,
+        "end_h": p["end"][keep] - w,
+        "seats": p["seats"][keep].astype(np.int64),
+        "notice": notice,
+        "notice_h": np.where(notice, p["notice_at"][keep] - w, np.nan),
+        "pay_per_hour_usd": p["pay_per_hour"][keep],
+        "hours_per_week_per_seat": p["hours_per_week_per_seat"][keep],
+        "training_h": p["training_h"][keep],
+        "training_paid": p["training_paid"][keep].astype(bool),
+        "sparse_h": p["sparse_at"][keep] - w,
+    })
+
+
+def project_fills_table(records: Records) -> pd.DataFrame:
+    """Per project: seats filled, their mean fill latency, and unfilled seat-hours."""
+    p = records.projects
+    keep = (p["end"] > records.warmup_h) & (p["launch"] < records.end_h)
+    filled = p["seats_filled"][keep]
+    return pd.DataFrame({
+        "replication": records.replication,
+        "project_id": p["project"][keep].astype(np.int64),
+        "seats_filled": filled.astype(np.int64),
+        "fill_latency_mean_h": np.where(filled > 0, p["fill_latency_sum_h"][keep]
+                                        / np.maximum(filled, 1), np.nan),
+        "unfilled_seat_h": p["unfilled_seat_h"][keep],
+    })
+
+
+def workers_table(records: Records) -> pd.DataFrame:
+    """One row per worker on the platform at some time in the observation window."""
+    wk = records.workers
+    left = wk["left"]
+    # like a zero-length spell, a worker who joins and leaves at once at the warm-up end counts
+    keep = (wk["joined"] < records.end_h) & ~((left <= records.warmup_h)
+                                             & (wk["joined"] < records.warmup_h))
+    w = records.warmup_h
+    cause = wk["leave_cause"][keep].astype(np.int64)
+    group = wk["group"][keep].astype(np.int64)
+    return pd.DataFrame({
+        "replication": records.replication,
+        "worker_id": wk["worker"][keep].astype(np.int64),
+        "group": _categorical(group, list(records.group_names)),
+        "joined_h": wk["joined"][keep] - w,
+        "onboarded_h": wk["onboarded"][keep] - w,
+        "left_h": left[keep] - w,
+        "leave_cause": _categorical(cause, list(LEAVE_CAUSES.values())),
+        "hours_per_week": wk["hours_per_week"][keep],
+        "quality": wk["quality"][keep],
+    })
+
+
+def exit_within_year(records: Records) -> tuple[int, int]:
+    """Count workers who left within a year of onboarding: ``(left, at_risk)``.
+
+    At risk are those onboarded a year or more before the end of the run (warm-up included).
+    """
+    wk = records.workers
+    onboarded = wk["onboarded"]
+    at_risk = ~np.isnan(onboarded) & (onboarded <= records.end_h - HOURS_PER_YEAR)
+    left = at_risk & (wk["left"] - onboarded < HOURS_PER_YEAR)
+    return int(left.sum()), int(at_risk.sum())

@@ -1,0 +1,94 @@
+"""The results of simulating a scenario: its records, tables as DataFrames, and a summary."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pandas as pd
+
+from gigsim.analysis import metrics
+from gigsim.analysis.statistics import Summary
+from gigsim.engine.records import Records
+from gigsim.scenario import Scenario
+
+TABLES: dict[str, Callable[[Records], pd.DataFrame]] = {
+    "worker_months": metrics.worker_months_table,
+    "spells": metrics.spells_table,
+    "latencies": metrics.latencies_table,
+    "projects": metrics.projects_table,
+    "project_fills": metrics.project_fills_table,
+    "workers": metrics.workers_table,
+}
+
+
+def _concat(records: list[Records], build: Callable[[Records], pd.DataFrame]) -> pd.DataFrame:
+    frames = [build(r) for r in records]
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    for column in frame.columns:  # categories are the same in every replication
+        if isinstance(frames[0][column].dtype, pd.CategoricalDtype):
+            frame[column] = pd.Categorical(frame[column],
+                                           categories=frames[0][column].cat.categories)
+    return frame
+
+
+@dataclass
+class Results:
+    """What :func:`gigsim.simulate` returns: per-replication records and the tables built on them.
+
+    Tables are pandas DataFrames built on first use: ``worker_months``, ``spells``,
+    ``latencies``, ``projects``, ``project_fills`` and ``workers``.
+    """
+
+    scenario: Scenario
+    seed: int
+    records: list[Records]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def replications(self) -> int:
+        """How many replications were run."""
+        return len(self.records)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """The table called ``name`` (one of :data:`TABLES`)."""
+        return _concat(self.records, TABLES[name])
+
+    @cached_property
+    def worker_months(self) -> pd.DataFrame:
+        """One row per worker and month on the platform."""
+        return self.table("worker_months")
+
+    @cached_property
+    def spells(self) -> pd.DataFrame:
+        """One row per assessment, idle, training or work spell."""
+        return self.table("spells")
+
+    @cached_property
+    def latencies(self) -> pd.DataFrame:
+        """One row per reassignment-latency observation."""
+        return self.table("latencies")
+
+    @cached_property
+    def projects(self) -> pd.DataFrame:
+        """One row per project, its drawn attributes only."""
+        return self.table("projects")
+
+    @cached_property
+    def project_fills(self) -> pd.DataFrame:
+        """One row per project: how its seats were filled."""
+        return self.table("project_fills")
+
+    @cached_property
+    def workers(self) -> pd.DataFrame:
+        """One row per worker."""
+        return self.table("workers")
+
+    def summary(self) -> Summary:
+        """The summary metrics with 95% confidence intervals across replications."""
+        return self._summary
+
+    @cached_property
+    def _summary(self) -> Summary:
+        return Summary.from_records(self.records)

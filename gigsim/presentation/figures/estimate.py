@@ -1,0 +1,75 @@
+"""The figures of a worker's estimate: income by month, the chance of nothing, droughts.
+
+Built from an :class:`~gigsim.studies.estimate.Estimate`'s tables with the drawing functions of
+:mod:`gigsim.presentation.figures` (matplotlib ``Figure`` objects with their own canvas, no
+``pyplot``), for the worker's page, the notebooks and anyone holding an estimate.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from gigsim.presentation.figures.base import interval_bars, new_figure, set_title
+from gigsim.presentation.figures.run import (
+    fan_chart_figure,
+    income_histogram_figure,
+    survival_figure,
+)
+
+if TYPE_CHECKING:
+    from gigsim.studies.estimate import Estimate
+
+
+def zero_income_figure(monthly: pd.DataFrame) -> Figure:
+    """The chance of a month with no income, by month since applying, with 95% intervals.
+
+    ``monthly`` is :attr:`gigsim.studies.estimate.Estimate.monthly`: ``zero_share`` is the mean over
+    replications of each replication's share of worker-months with no income, and
+    ``zero_ci_low``–``zero_ci_high`` its interval (within [0, 1]).
+    """
+    figure = new_figure(7.0, 4.0)
+    axes = figure.add_subplot()
+    month = monthly["month"].to_numpy(dtype=float)
+    share = monthly["zero_share"].to_numpy(dtype=float) * 100
+    low = monthly["zero_ci_low"].to_numpy(dtype=float) * 100
+    high = monthly["zero_ci_high"].to_numpy(dtype=float) * 100
+    axes.bar(month, share, color="C3", alpha=0.8, label="share of months with no income")
+    interval_bars(axes, month, share, low, high, color="k", label="95% interval")
+    axes.set_xlabel("month since applying (1 = its first 30.4 days)")
+    axes.set_ylabel("months with no income (%)")
+    set_title(axes, "Chance of a month with no income (mean over replications)")
+    axes.set_ylim(0, 100)
+    if len(month):
+        axes.set_xticks(month if len(month) <= 24 else month[:: max(1, len(month) // 12)])
+    axes.legend(fontsize="small")
+    axes.grid(True, axis="y", alpha=0.3)
+    return figure
+
+
+def estimate_figures(estimate: Estimate) -> dict[str, Figure]:
+    """The figures of a :class:`~gigsim.studies.estimate.Estimate`, by name.
+
+    ``income_fan`` (income by month since applying), ``zero_income`` (the chance of a month
+    with nothing, by month), ``drought_survival`` (the length of idle spells, in days),
+    ``first_pay_survival`` (the wait from applying to the first paid hour) and
+    ``income_histogram`` (every month of the cohort's onboarded workers).
+    """
+    months = estimate.cohort_months
+    return {
+        "income_fan": fan_chart_figure(
+            estimate.monthly, title="Monthly income by month since applying\n(P10, median"
+            " and P90 pooled over workers and replications)"),
+        "zero_income": zero_income_figure(estimate.monthly),
+        "drought_survival": survival_figure(
+            {"idle spells": estimate.drought},
+            title="Droughts after joining: idle spells between projects (Kaplan–Meier)",
+            unit="days", what="drought"),
+        "first_pay_survival": survival_figure(
+            {"onboarded applicants": estimate.first_pay},
+            title="Wait from applying to the first paid hour (Kaplan–Meier)",
+            what="wait for the first paid hour"),
+        "income_histogram": income_histogram_figure(months),
+    }

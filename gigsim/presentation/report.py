@@ -1,0 +1,309 @@
+"""A results folder as one self-contained HTML page: summary with intervals, figures, scenario.
+
+:func:`write_report` reads what ``gigsim run`` wrote (``summary.json``, ``manifest.json``,
+``scenario.toml`` and the tables, as CSV or Parquet) and writes ``report.html`` beside them. The
+figures are PNG images embedded as base64 ``data:`` URIs and the style sheet is inline, so the
+page needs nothing but itself: it opens from a file, offline, and can be mailed around.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from gigsim.analysis.statistics import replications_warning
+from gigsim.errors import GigsimError
+from gigsim.files import write_atomically
+from gigsim.presentation.glossary import entry as glossary_entry
+from gigsim.presentation.glossary import format_value
+
+REPORT_NAME = "report.html"
+FILES = ("summary.json", "manifest.json", "scenario.toml")
+TABLES = ("worker_months", "spells", "latencies", "workers")
+# columns read back from CSV as booleans
+BOOLEAN_COLUMNS = ("censored", "left_truncated", "notice", "training_paid")
+
+FIGURE_CAPTIONS: dict[str, str] = {
+    "income_histogram": "Monthly income per worker-month, months with time on the platform, all"
+                        " replications. The red bar at 0 counts the months with no income; the"
+                        " share in the title is the table's \"Months with no income\" (each"
+                        " replication's share, averaged).",
+    "income_ecdf": "The same months as a cumulative distribution: the share of worker-months"
+                   " earning at most x, all replications pooled.",
+    "income_fan": "Monthly income by month since joining, for workers who applied during the"
+                  " window, pooled over workers and replications: the band runs from the 10th"
+                  " to the 90th percentile, the line is the median. Month 1 is the month of"
+                  " the run in which the worker applied.",
+    "idle_share": "How the share of available hours spent idle (between projects) varies"
+                  " across workers, one value per worker. The median worker's share differs"
+                  " from the table's idle share, which takes all hours together (so workers"
+                  " with more hours weigh more); both are marked.",
+    "latency_survival": "Reassignment latency, from a project's end (or onboarding) to the next"
+                        " project: the share still waiting after x days (Kaplan–Meier, all"
+                        " replications pooled). Waits cut short by the end of the run or by the"
+                        " worker leaving are censored (+) and still count up to where they were"
+                        " seen. The table's median is each replication's median, averaged; the"
+                        " table's mean counts completed waits only.",
+    "drought_survival": "Droughts: the share of idle spells (from a project's end or onboarding"
+                        " to the next project) lasting longer than x days (Kaplan–Meier, all"
+                        " replications pooled). Spells still running at the end, or ended by"
+                        " the worker leaving, are censored (+); spells begun in the warm-up are"
+                        " left out.",
+}
+
+STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto;
+       max-width: 980px; padding: 0 1rem; color: #1b1b1b; line-height: 1.45; }
+h1 { font-size: 1.6rem; margin-bottom: 0.2rem; }
+h2 { font-size: 1.25rem; margin-top: 2.2rem; border-bottom: 1px solid #ddd; }
+.meta { color: #555; margin-top: 0; }
+table { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
+th, td { text-align: left; padding: 0.3rem 0.5rem; border-bottom: 1px solid #eee;
+         vertical-align: top; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+figure { margin: 1.5rem 0; }
+figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+figcaption { color: #444; font-size: 0.9rem; }
+pre { background: #f6f8fa; padding: 0.8rem; overflow-x: auto; font-size: 0.82rem;
+      white-space: pre-wrap; overflow-wrap: anywhere; }
+.verdict { background: #f3f7fb; border-left: 4px solid #2b6cb0; padding: 0.6rem 1rem; }
+.verdict p { margin: 0.3rem 0; }
+.warning { color: #9c4221; font-weight: 600; }
+"""
+
+
+def check_results_folder(folder: str | Path) -> Path:
+    """``folder`` as a path if it is a results folder of ``gigsim run``, else a one-line error."""
+    path = Path(folder)
+    if not path.is_dir():
+        raise GigsimError(f"{path}: not a results folder (no such folder)")
+    if any((path / f"comparison.{ext}").exists() for ext in ("csv", "parquet")):
+        raise GigsimError(f"{path}: not a results folder of gigsim run (it is a gigsim compare"
+                          " folder, which has its own figures)")
+    missing = [name for name in FILES if not (path / name).is_file()]
+    missing += [f"{name}.csv" for name in TABLES if _table_path(path, name) is None]
+    if missing:
+        raise GigsimError(f"{path}: not a gigsim results folder (missing {', '.join(missing)});"
+                          " give a folder that gigsim run wrote")
+    return path
+
+
+def _table_path(folder: Path, name: str) -> Path | None:
+    for ext in ("parquet", "csv"):
+        candidate = folder / f"{name}.{ext}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_table(folder: str | Path, name: str) -> pd.DataFrame:
+    """Table ``name`` of a results folder, from its Parquet or CSV file."""
+    path = _table_path(Path(folder), name)
+    if path is None:
+        raise GigsimError(f"{folder}: no table {name} (.csv or .parquet)")
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path)
+    frame = pd.read_csv(path)
+    for column in BOOLEAN_COLUMNS:
+        if column in frame and frame[column].dtype != bool:
+            frame[column] = frame[column].astype(str).str.lower().eq("true")
+    return frame
+
+
+def _summary_rows(summary: Mapping[str, Any]) -> str:
+    rows = []
+    for metric, entry in summary.get("metrics", {}).items():
+        low, high = entry.get("ci_low"), entry.get("ci_high")
+        interval = ("n/a" if low is None or high is None
+                    else f"{format_value(metric, low)} – {format_value(metric, high)}")
+        plain = glossary_entry(metric)
+        rows.append(
+            f"<tr><td>{html.escape(plain.label)}</td>"
+            f"<td class=\"num\">{format_value(metric, entry.get('mean'))}</td>"
+            f"<td class=\"num\">{interval}</td>"
+            f"<td>{html.escape(plain.meaning)}</td></tr>")
+    return "\n".join(rows)
+
+
+def _glossary_rows(summary: Mapping[str, Any]) -> str:
+    return "\n".join(
+        f"<tr><td>{html.escape(glossary_entry(metric).label)}</td>"
+        f"<td><code>{html.escape(metric)}</code></td>"
+        f"<td>{html.escape(str(entry.get('description', '')))}</td></tr>"
+        for metric, entry in summary.get("metrics", {}).items())
+
+
+def figure_png(figure: Any, dpi: int = 100) -> bytes:
+    """A matplotlib figure as PNG bytes."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
+def _figure_block(stem: str, figure: Any, caption: str | None = None, dpi: int = 100) -> str:
+    """A figure as an HTML ``<figure>``: the PNG as a ``data:`` URI, its title as alt text.
+
+    ``caption`` (default: the title) goes beneath.
+    """
+    data = base64.b64encode(figure_png(figure, dpi=dpi)).decode("ascii")
+    title = figure.axes[0].get_title().replace("\n", " ") if figure.axes else stem
+    return (f"<figure id=\"{stem}\"><img src=\"data:image/png;base64,{data}\""
+            f" alt=\"{html.escape(title)}\">"
+            f"<figcaption>{html.escape(title if caption is None else caption)}</figcaption>"
+            "</figure>")
+
+
+def build_report(folder: str | Path, tables: Mapping[str, pd.DataFrame] | None = None) -> str:
+    """The HTML of the report on results ``folder``.
+
+    ``tables`` may give the tables already in memory (as ``gigsim run --report`` does); those
+    missing are read from the folder.
+    """
+    # matplotlib is loaded only when figures are drawn
+    from gigsim.presentation.figures.run import results_figures
+
+    path = check_results_folder(folder)
+    summary = json.loads((path / "summary.json").read_text(encoding="utf-8"))
+    manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    scenario_text = (path / "scenario.toml").read_text(encoding="utf-8")
+    given = dict(tables or {})
+    frames = {name: given[name] if name in given else read_table(path, name)
+              for name in TABLES}
+    figures = results_figures(frames)
+    name = str(summary.get("scenario", manifest.get("scenario", path.name)))
+    blocks = [_figure_block(stem, figure, FIGURE_CAPTIONS.get(stem))
+              for stem, figure in figures.items()]
+    level = summary.get("confidence_level", 0.95)
+    warning = replications_warning(int(summary.get("replications", 0) or 0)) or ""
+    meta = (f"{manifest.get('replications', '?')} replication(s), seed {manifest.get('seed', '?')},"
+            f" gigsim {manifest.get('gigsim_version', '?')},"
+            f" created {manifest.get('created_utc', '?')}")
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>gigsim report: {html.escape(name)}</title>
+<style>{STYLE}</style>
+</head>
+<body>
+<h1>gigsim report: {html.escape(name)}</h1>
+<p class="meta">{html.escape(meta)}</p>
+<h2>Summary</h2>
+<p>Each figure is computed for each replication and then averaged over replications, with its
+{level:.0%} interval across replications (shares stay within 0–100%, money and durations at 0
+or more). Durations are in days.</p>
+{f'<p class="warning">{html.escape(warning)}</p>' if warning else ''}
+<table>
+<thead><tr><th>figure</th><th>mean</th><th>{level:.0%} interval</th><th>what it is</th></tr>
+</thead>
+<tbody>
+{_summary_rows(summary)}
+</tbody>
+</table>
+<h2>Figures</h2>
+{chr(10).join(blocks)}
+<h2>Glossary</h2>
+<p>The same figures under their column names in <code>summary.json</code> and the tables
+(hours there, days here). Definitions: docs/model.md, section 10.</p>
+<table>
+<thead><tr><th>figure</th><th>column</th><th>definition</th></tr></thead>
+<tbody>
+{_glossary_rows(summary)}
+</tbody>
+</table>
+<h2>Scenario as run</h2>
+<pre>{html.escape(scenario_text)}</pre>
+<h2>Manifest</h2>
+<pre>{html.escape(json.dumps(manifest, indent=2))}</pre>
+</body>
+</html>
+"""
+
+
+def write_report(folder: str | Path, tables: Mapping[str, pd.DataFrame] | None = None,
+                 out: str | Path | None = None) -> Path:
+    """Write the report on results ``folder`` to ``out`` (default ``folder/report.html``).
+
+    The file is written beside its target and renamed into place, so it is complete or absent.
+    """
+    page = build_report(folder, tables)
+    return write_atomically(Path(out) if out is not None else Path(folder) / REPORT_NAME, page)
+
+
+WORKER_FIGURES = ("income_fan", "zero_income", "drought_survival")
+WORKER_CAPTIONS: dict[str, str] = {
+    "income_fan": "Monthly income by month since applying, over the months on the platform of"
+                  " those who passed onboarding, pooled over workers and replications: the band"
+                  " runs from the 10th to the 90th percentile, the line is the median, the"
+                  " dashed line the mean.",
+    "zero_income": "The chance of a month with no income, by month since applying: each"
+                   " replication's share of worker-months with nothing, averaged, with its 95%"
+                   " interval.",
+    "drought_survival": "Droughts: the share of idle spells (from onboarding or a project's end"
+                        " to the next project) lasting longer than x days (Kaplan–Meier, all"
+                        " replications pooled); spells still running at the end, or ended by"
+                        " leaving, are censored (+).",
+}
+
+
+def build_worker_page(estimate: Any) -> str:
+    """The worker's page of an :class:`~gigsim.studies.estimate.Estimate`: one HTML file.
+
+    The verdict (the lines ``gigsim estimate`` prints first, worded for a page), who was
+    followed, then the fan chart by month, the chance of no income by month and the drought
+    curve, each a PNG embedded as a ``data:`` URI, and the month-by-month table with its
+    intervals.
+    """
+    from gigsim.presentation.figures.estimate import estimate_figures
+    from gigsim.presentation.verdict import (
+        market_sentence,
+        render,
+        verdict_lines,
+        warning,
+        who_is_followed,
+    )
+
+    title, *lines = verdict_lines(estimate, for_page=True)
+    figures = estimate_figures(estimate)
+    blocks = [_figure_block(stem, figures[stem], WORKER_CAPTIONS[stem], dpi=80)
+              for stem in WORKER_FIGURES]
+    warned = warning(estimate, for_page=True)
+    verdict = "\n".join(f"<p>{html.escape(line.strip())}</p>" for line in lines)
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>gigsim: {html.escape(title)}</title>
+<style>{STYLE}</style>
+</head>
+<body>
+<h1>{html.escape(title)}</h1>
+{f'<p class="warning">{html.escape(warned)}</p>' if warned else ''}
+<section class="verdict" id="verdict">
+{verdict}
+</section>
+<p>{html.escape(who_is_followed(estimate, for_page=True))}</p>
+<p>{html.escape(market_sentence(estimate, for_page=True))}</p>
+<h2>Month by month</h2>
+{chr(10).join(blocks)}
+<h2>Every number</h2>
+<pre>{html.escape(render(estimate, for_page=True))}</pre>
+<p class="meta">gigsim estimate, scenario {html.escape(estimate.scenario.name)}. Definitions:
+docs/model.md, "A worker's estimate".</p>
+</body>
+</html>
+"""
+
+
+def write_worker_page(estimate: Any, out: str | Path) -> Path:
+    """Write :func:`build_worker_page` to ``out``, atomically (complete or absent)."""
+    return write_atomically(Path(out), build_worker_page(estimate))

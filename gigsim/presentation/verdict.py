@@ -1,0 +1,353 @@
+"""An estimate in words: the verdict, the text ``gigsim estimate`` prints, and its JSON form.
+
+Every figure here is named for what it divides by and averages over, as docs/model.md ("A
+worker's estimate") defines it; the text, the JSON and the worker's page
+(:func:`gigsim.presentation.report.build_worker_page`) read the same numbers off the same
+:class:`~gigsim.studies.estimate.Estimate`.
+
+Where the words are read changes only how a choice is named: the terminal names the option
+that sets it (``--reference-wage``, ``--stay``), a page (``for_page=True``: the worker's page,
+``gigsim app``) says it in words. The numbers are the same in both.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from gigsim.analysis.statistics import replications_warning
+from gigsim.files import json_number
+from gigsim.scenario.units import HOURS_PER_DAY, HOURS_PER_MONTH
+from gigsim.studies.estimate import DEFAULT_REFERENCE_WAGE_USD, WEEKS_PER_MONTH
+
+if TYPE_CHECKING:
+    from gigsim.analysis.survival import Survival
+    from gigsim.studies.estimate import Estimate, Interval
+
+INCOME_PER_HOUR_SET_ASIDE = "Income per hour set aside"
+CURVE_POINTS = 200  # the drought curve in to_dict() is thinned to at most this many steps
+WAGE_PER_HOUR_WORKED = "Wage per hour worked"
+# what the typical month's percentiles are taken over, said wherever they appear
+POOLED = "pooled over every worker-month on the platform, all workers and replications"
+# how the wait for the first paid hour is estimated
+FIRST_PAY_KM = "Kaplan–Meier; a worker who left unpaid counts as waiting until leaving"
+# what the income per month followed divides by, said wherever it appears
+MONTHS_FOLLOWED = ("months followed are counted to the hour from applying to leaving or the"
+                   " end, the wait to be onboarded included")
+
+
+def pct(value: float) -> str:
+    """A share as a whole percentage, ``n/a`` for NaN."""
+    return "n/a" if math.isnan(value) else f"{value:.0%}"
+
+
+def money(value: float, cents: bool = False) -> str:
+    """Dollars, whole or with cents, ``n/a`` for NaN."""
+    if math.isnan(value):
+        return "n/a"
+    return f"${value:,.2f}" if cents else f"${value:,.0f}"
+
+
+def with_ci(value: Interval, fmt: str, scale: float = 1.0) -> str:
+    """``mean (95% CI low–high)`` in ``fmt``; the interval left out when it is unknown."""
+    mean, low, high = (v * scale for v in value)
+    if math.isnan(mean):
+        return "n/a"
+    text = fmt.format(mean)
+    if not math.isnan(low):
+        text += f" (95% CI {fmt.format(low)}–{fmt.format(high)})"
+    return text
+
+
+def days(hours: float, beyond_h: float = math.nan) -> str:
+    """Hours as days; a Kaplan–Meier quantile beyond the data says so."""
+    if math.isnan(hours):
+        return "n/a" if math.isnan(beyond_h) else f"longer than {beyond_h / HOURS_PER_DAY:.0f} days"
+    return f"{hours / HOURS_PER_DAY:.0f} days"
+
+
+def meaning(est: Estimate) -> str:
+    """One sentence that says what the numbers mean for someone weighing the work."""
+    hours = f"{est.hours_per_week:g} h a week"
+    per_hour = est.income_per_hour_set_aside[0]
+    zero = est.zero_month_share[0]
+    fail = est.fail_share[0]
+    steadiness = (f"nothing at all in {pct(zero)} of months" if zero > 0
+                  else "some income every month")
+    onboarding = (f", and only if you pass onboarding, which {pct(fail)} of applicants fail"
+                  if fail > 0 else "")
+    if est.reference_wage_usd <= 0 or math.isnan(per_hour):
+        return (f"As a side income, {hours} here pays about {money(est.income_percentiles[1])}"
+                f" in a typical month, with {steadiness}{onboarding}.")
+    ratio = per_hour / est.reference_wage_usd
+    job = f"a ${est.reference_wage_usd:g}/h job"
+    if ratio < 0.95:
+        compare = f"about {ratio:.0%} of what {job} pays for the same hours"
+    elif ratio <= 1.05:
+        compare = f"about what {job} pays for the same hours"
+    else:
+        compare = f"about {ratio - 1:.0%} more than {job} pays for the same hours"
+    return f"As a side income, {hours} here earns {compare}, with {steadiness}{onboarding}."
+
+
+def verdict_lines(est: Estimate, for_page: bool = False) -> list[str]:
+    """The verdict: typical month, income per hour set aside beside a job, risks, a sentence.
+
+    ``for_page`` names the reference wage in words instead of by its command-line option.
+    """
+    p10, p50, p90 = est.income_percentiles
+    set_aside = est.hours_set_aside_per_month
+    lines = [
+        f"Verdict for {est.hours_per_week:g} h a week in the {est.group} group, the first"
+        f" {est.months} month(s) after applying:",
+        f"  Typical month: {money(p50)} (median; P10 {money(p10)}, P90 {money(p90)}; {POOLED}),"
+        f" for the {set_aside:.1f} h a month you set aside ({est.hours_per_week:g} h ×"
+        f" {WEEKS_PER_MONTH:.2f} weeks).",
+        f"  {INCOME_PER_HOUR_SET_ASIDE}: {with_ci(est.income_per_hour_set_aside, '${:.2f}')}:"
+        f" the income per month followed, {with_ci(est.income_per_month_followed, '${:,.0f}')},"
+        f" ÷ {set_aside:.1f} h; {MONTHS_FOLLOWED}.",
+    ]
+    if est.reference_wage_usd > 0:
+        default = f"${DEFAULT_REFERENCE_WAGE_USD:g}"
+        chosen = (f"the reference wage you chose; {default} unless changed" if for_page
+                  else f"--reference-wage; default {default}")
+        lines.append(
+            f"  Reference job: ${est.reference_wage_usd:.2f}/h ({chosen})"
+            f" pays {money(est.reference_monthly_usd)} a month for the same hours.")
+    lines += [
+        f"  Chance of a month with nothing: {with_ci(est.zero_month_share, '{:.0f}%', 100)}"
+        " of months on the platform.",
+        f"  Chance of failing onboarding: {with_ci(est.fail_share, '{:.0f}%', 100)} of"
+        f" applicants, who earn nothing after {_hours(est.failed_unpaid_h)} unpaid (the"
+        " assessment).",
+        f"  {meaning(est)}",
+    ]
+    return lines
+
+
+def warning(est: Estimate, for_page: bool = False) -> str | None:
+    """The estimate's warning about too few replications, if any.
+
+    ``for_page`` leaves out the option that gives more (``-r``), which a page does not have.
+    """
+    return replications_warning(est.replications, option=not for_page)
+
+
+def _hours(value: float) -> str:
+    return "n/a" if math.isnan(value) else f"{value:.1f} h"
+
+
+def who_is_followed(est: Estimate, for_page: bool = False) -> str:
+    """Who the cohort are: like the group (and how many left, why) or never quitting.
+
+    ``for_page`` says in words what the terminal names by its option (``--stay``).
+    """
+    left = est.leavers
+    if est.stay:
+        how = "" if for_page else " (--stay)"
+        return (f"Followed: {left['onboarded']} applicants who passed onboarding, who never quit"
+                f"{how}: all on the platform for all {est.months} month(s).")
+    gone = left["impatience"] + left["hazard"]
+    other = ("rather than people who never quit" if for_page
+             else "--stay follows people who never quit")
+    return (f"Followed: {left['onboarded']} applicants who passed onboarding, who behave like"
+            f" the group ({other}): {gone} left within the"
+            f" {est.months} month(s), {left['impatience']} after an idle spell longer than"
+            f" their patience and {left['hazard']} for other reasons (the leave hazard); their"
+            " months after leaving are not counted.")
+
+
+def market_sentence(est: Estimate, for_page: bool = False) -> str:
+    """How a cohort's first months differ from what ``gigsim run`` gives for the group.
+
+    ``for_page`` says "a simulation of the whole market" where the terminal names the command.
+    """
+    market = est.market
+    run = "a simulation of the whole market" if for_page else "`gigsim run`"
+    return (f"A cohort's first months differ from a market of every tenure: {run} gives"
+            f" the {est.group} group (all tenures, their own weekly hours) a median month of"
+            f" {money(market['median_usd'])} and no income in"
+            f" {with_ci(market['zero_share'], '{:.0f}%', 100)} of months.")
+
+
+def render(est: Estimate, for_page: bool = False) -> str:
+    """The verdict, the details and the table that ``gigsim estimate`` prints.
+
+    ``for_page`` words the choices for a page instead of by their options (as
+    :func:`verdict_lines`); every number is the same.
+    """
+    drought = est.drought
+    first = est.first_pay
+    longest_p50, longest_p90 = est.longest_drought_h
+    advertised = ("no advertised rate in the scenario" if math.isnan(est.advertised_pay_usd)
+                  else f"advertised up to {money(est.advertised_pay_usd, cents=True)}/h")
+    lines = [w for w in [warning(est, for_page)] if w]
+    lines += verdict_lines(est, for_page)
+    lines += [
+        "",
+        who_is_followed(est, for_page),
+        market_sentence(est, for_page),
+        "",
+        f"Pay: {advertised}; realised {with_ci(est.paid_wage_usd, '${:.2f}')} per paid hour"
+        f" (projects pay {money(est.projects_pay_usd, cents=True)}/h on average).",
+        f"{WAGE_PER_HOUR_WORKED} (income ÷ hours worked, paid or unpaid: assessment, unpaid"
+        f" training, looking for work): {with_ci(est.effective_wage_usd, '${:.2f}')}.",
+        f"First paid hour after applying: median {days(first.median, first.longest_h)}, with"
+        f" {pct(est.no_pay_share)} still waiting at the end of the {est.months} month(s)"
+        f" ({FIRST_PAY_KM}); mean {days(est.first_pay_restricted_mean_h)} restricted to the"
+        f" {est.months} month(s) (a longer wait counts as {est.months} month(s)).",
+        f"Droughts (idle between projects): median {days(drought.median, drought.longest_h)},"
+        f" P90 {days(drought.quantile(0.9), drought.longest_h)} (Kaplan–Meier over"
+        f" {drought.n} spells, {pct(drought.n_censored / drought.n if drought.n else math.nan)}"
+        " still running at the end or ended by leaving).",
+        f"Longest drought within the months followed: median {days(longest_p50)}, P90"
+        f" {days(longest_p90)} (still running at the end for {pct(est.longest_drought_running)}"
+        " of workers).",
+        "",
+    ]
+    table, how = est.periods
+    unit = "month" if how == "month by month" else "months"
+    lines += [
+        f"Monthly income since applying ({how}; USD per worker-month on the platform;"
+        " P10/P50/P90 pooled over"
+        " workers and replications; mean and share with nothing are means over replications"
+        " with 95% intervals; on platform = share of those onboarded still there):",
+        f"  {unit:>6}  {'P10':>6}  {'P50':>6}  {'P90':>6}  {'mean (95% CI)':>19}"
+        f"  {'nothing (95% CI)':>17}  {'on platform':>11}",
+    ]
+    for row in table.to_dict(orient="records"):
+        first_m, count = int(row["month"]), int(row["months"])
+        label = str(first_m) if count == 1 else f"{first_m}–{first_m + count - 1}"
+        mean = (money(row["mean_usd"]) + " (" + money(row["mean_ci_low_usd"]) + "–"
+                + money(row["mean_ci_high_usd"]) + ")")
+        zero = (pct(row["zero_share"]) + " (" + pct(row["zero_ci_low"]) + "–"
+                + pct(row["zero_ci_high"]) + ")")
+        lines.append(f"  {label:>6}  {_usd(row['p10_usd'])}  {_usd(row['p50_usd'])}"
+                     f"  {_usd(row['p90_usd'])}  {mean:>19}  {zero:>17}"
+                     f"  {pct(row['on_platform_share']):>11}")
+    lines += ["", f"{based_on(est)}; {est.elapsed_s:.1f} s."]
+    return "\n".join(lines)
+
+
+def based_on(est: Estimate) -> str:
+    """What the estimate rests on: replications, applicants, who was onboarded, the market.
+
+    The last line of :func:`render` and of a page's answer (``gigsim app``), which each add
+    their own ending.
+    """
+    return (f"{est.replications} replication(s) × {est.cohort} applicants (seed {est.seed}),"
+            f" {est.applicants} applicants and {est.onboarded} onboarded in all; market"
+            f" simulated at {est.market_scale:.0%} of its size")
+
+
+def _usd(value: float) -> str:
+    return f"{'n/a':>6}" if math.isnan(value) else f"{value:>6,.0f}"
+
+
+
+
+def _interval(value: Interval) -> dict[str, float | None]:
+    mean, low, high = value
+    return {"mean": json_number(mean), "ci_low": json_number(low), "ci_high": json_number(high)}
+
+
+def _rows(table: Any) -> list[dict[str, Any]]:
+    return [{key: (int(value) if key in ("month", "months", "workers") else json_number(value))
+             for key, value in row.items()} for row in table.to_dict(orient="records")]
+
+
+def estimate_dict(est: Estimate) -> dict[str, Any]:
+    """The estimate as JSON-ready data (NaN as None): the verdict first, then the details."""
+    p10, p50, p90 = est.income_percentiles
+    left = est.leavers
+    drought = est.drought
+    return {
+        "verdict": {
+            "text": verdict_lines(est),
+            "meaning": meaning(est),
+            "typical_month_usd": {"p10": json_number(p10), "median": json_number(p50),
+                                  "p90": json_number(p90),
+                                  "pooled_over": POOLED.removeprefix("pooled over ")},
+            "hours_set_aside_per_month": est.hours_set_aside_per_month,
+            "income_per_hour_set_aside_usd": _interval(est.income_per_hour_set_aside),
+            "income_per_month_followed_usd": {**_interval(est.income_per_month_followed),
+                                              "divided_by": MONTHS_FOLLOWED},
+            "reference_wage_usd": est.reference_wage_usd or None,
+            "reference_monthly_usd": json_number(est.reference_monthly_usd),
+            "zero_income_month_share": _interval(est.zero_month_share),
+            "fail_onboarding_share": _interval(est.fail_share),
+            "unpaid_hours_per_failed_applicant": json_number(est.failed_unpaid_h),
+        },
+        "warning": est.warning,
+        "scenario": est.scenario.name,
+        "scenario_file": est.scenario.source,
+        "group": est.group,
+        "hours_per_week": est.hours_per_week,
+        "months": est.months,
+        "replications": est.replications,
+        "seed": est.seed,
+        "cohort_per_replication": est.cohort,
+        "market_scale": est.market_scale,
+        "confidence_level": 0.95,
+        "followed": {"stay": est.stay, "applicants": est.applicants, **left,
+                     "text": who_is_followed(est)},
+        "market": {"median_monthly_income_usd": json_number(est.market["median_usd"]),
+                   "zero_income_month_share": _interval(est.market["zero_share"]),
+                   "text": market_sentence(est)},
+        "pass_onboarding_share": _interval(est.pass_share),
+        "first_paid_hour": {
+            "definition": f"from applying to the first paid hour; {FIRST_PAY_KM}",
+            "median_days": json_number(est.first_pay.median / HOURS_PER_DAY),
+            "still_waiting_at_end_share": json_number(est.no_pay_share),
+            "restricted_mean_days": json_number(est.first_pay_restricted_mean_h / HOURS_PER_DAY),
+            "restricted_to_days": est.months * HOURS_PER_MONTH / HOURS_PER_DAY,
+        },
+        "monthly_income_usd": _rows(est.monthly),
+        "quarterly_income_usd": _rows(est.quarterly),
+        "shown_by": est.periods[1],
+        "any_zero_income_month_share": _interval(est.any_zero_month),
+        "drought": {
+            "definition": "an idle spell: from onboarding or a project's end to the start"
+                          " of the next project; Kaplan-Meier over every spell of the"
+                          " cohort, spells still running at the end or ended by leaving"
+                          " censored",
+            "median_days": json_number(drought.median / HOURS_PER_DAY),
+            "p90_days": json_number(drought.quantile(0.9) / HOURS_PER_DAY),
+            "spells": drought.n,
+            "censored_share": json_number(drought.n_censored / drought.n if drought.n
+                                          else math.nan),
+        },
+        "drought_curve": drought_curve(drought),
+        "longest_drought": {
+            "definition": "each worker's longest idle spell within the months followed,"
+                          " a spell still running at the end counted up to the end",
+            "median_days": json_number(est.longest_drought_h[0] / HOURS_PER_DAY),
+            "p90_days": json_number(est.longest_drought_h[1] / HOURS_PER_DAY),
+            "still_running_share": json_number(est.longest_drought_running),
+        },
+        "pay_usd_per_hour": {
+            "advertised": json_number(est.advertised_pay_usd),
+            "projects_mean": json_number(est.projects_pay_usd),
+            "realised_per_paid_hour": _interval(est.paid_wage_usd),
+            "wage_per_hour_worked": _interval(est.effective_wage_usd),
+        },
+        "elapsed_s": json_number(est.elapsed_s),
+    }
+
+
+def drought_curve(curve: Survival, points: int = CURVE_POINTS) -> dict[str, list[float]]:
+    """A Kaplan–Meier curve as lists (days, S, band), thinned evenly to ``points`` steps."""
+    keep = np.arange(len(curve.times))
+    if len(keep) > points:
+        keep = np.unique(np.linspace(0, len(keep) - 1, points).round().astype(int))
+    return {"days": [0.0, *(curve.times[keep] / HOURS_PER_DAY).tolist()],
+            "survival": [1.0, *curve.survival[keep].tolist()],
+            "ci_low": [1.0, *curve.ci_low[keep].tolist()],
+            "ci_high": [1.0, *curve.ci_high[keep].tolist()]}
+
+
+def verdict_text(est: Estimate, for_page: bool = False) -> str:
+    """The verdict in plain words: the lines at the top of ``gigsim estimate``."""
+    return "\n".join(verdict_lines(est, for_page))

@@ -1,0 +1,94 @@
+"""The scenario's worker groups: how many, when they join, their skills and traits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gigsim.scenario.dists import Constant, Distribution
+from gigsim.scenario.schema import Section, lowest_value
+from gigsim.scenario.units import HOURS_PER_WEEK, HOURS_PER_YEAR
+
+MIN_HOURS_PER_WEEK = 0.1  # draws of weekly availability are kept in [0.1, 168]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The test an applicant takes before their first project."""
+
+    hours: float
+    paid: bool
+    pay_per_hour: float
+    pass_probability: float
+    wait_h: float
+
+    @classmethod
+    def from_section(cls, s: Section) -> Assessment:
+        """Read an ``assessment`` table."""
+        paid = s.boolean("paid", False)
+        out = cls(
+            hours=s.number("hours", non_negative=True),
+            paid=paid,
+            pay_per_hour=s.number("pay_per_hour", 0.0, non_negative=True),
+            pass_probability=s.probability("pass_probability"),
+            wait_h=s.duration("wait", 0),
+        )
+        if paid and out.pay_per_hour <= 0:
+            raise s.error("pay_per_hour", "a paid assessment needs a positive pay_per_hour")
+        s.finish()
+        return out
+
+
+@dataclass(frozen=True)
+class WorkerGroup:
+    """A group of workers sharing skills and distributions of their traits."""
+
+    name: str
+    count: int
+    arrivals_per_week: float
+    skills: tuple[str, ...]
+    hours_per_week: Distribution
+    checking_hours_per_day: float
+    quality: Distribution
+    patience: Distribution | None
+    leave_rate_per_year: float
+    assessment: Assessment | None
+    joins_at_h: float = 0.0  # when the ``count`` applicants join (a cohort joining later)
+
+    @classmethod
+    def from_section(cls, s: Section) -> WorkerGroup:
+        """Read one ``[[workers]]`` table."""
+        group = cls(
+            name=s.string("name"),
+            count=s.count("count", 0),
+            arrivals_per_week=s.number("arrivals_per_week", 0.0, non_negative=True),
+            skills=s.strings("skills"),
+            hours_per_week=s.dist("hours_per_week", "number"),
+            checking_hours_per_day=s.number("checking_hours_per_day", 0.0, non_negative=True),
+            quality=s.dist("quality", "probability", Constant(0.5)),
+            patience=s.optional_dist("patience", "duration"),
+            leave_rate_per_year=s.number("leave_rate_per_year", 0.0, non_negative=True),
+            assessment=_optional(s, "assessment", Assessment.from_section),
+            joins_at_h=s.duration("joins_at", 0),
+        )
+        if group.count == 0 and group.arrivals_per_week == 0:
+            raise s.error("count", "a group needs a positive count or arrivals_per_week")
+        if lowest_value(group.hours_per_week) <= 0:
+            raise s.error("hours_per_week", "must be positive")
+        if group.hours_per_week.mean > HOURS_PER_WEEK:
+            raise s.error("hours_per_week", f"must be at most {HOURS_PER_WEEK:g} hours a week")
+        if group.checking_hours_per_day > 24:
+            raise s.error("checking_hours_per_day", "must be at most 24")
+        if group.patience is not None and lowest_value(group.patience) <= 0:
+            raise s.error("patience", "must be a positive duration")
+        s.finish()
+        return group
+
+    @property
+    def leave_rate_per_h(self) -> float:
+        """The attrition hazard per hour."""
+        return self.leave_rate_per_year / HOURS_PER_YEAR
+
+
+def _optional(s: Section, name: str, reader):  # type: ignore[no-untyped-def]
+    sub = s.section(name)
+    return None if sub is None else reader(sub)

@@ -1,0 +1,191 @@
+"""Who an estimate follows: a cohort of applicants added to a scenario, in a scaled market.
+
+:func:`cohort_scenario` adds a worker group cloned from a chosen group, everyone with the same
+weekly hours, all applying at the end of the warm-up, and scales the market around them
+(:func:`market_scenario`) so that it runs in seconds. By default the cohort behaves like the
+group it is cloned from (its patience and leave hazard apply), so that it describes the same
+people as ``gigsim run``; ``stay=True`` follows applicants who never quit. See docs/model.md,
+"A worker's estimate".
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from gigsim.errors import GigsimError
+from gigsim.scenario import Scenario, load_scenario
+from gigsim.scenario.units import HOURS_PER_MONTH, HOURS_PER_WEEK
+
+# profile name -> (bundled scenario file, worker group)
+PROFILES: dict[str, tuple[str, str]] = {
+    "generalist": ("generalist.toml", "generalists"),
+    "specialist": ("specialist.toml", "specialists"),
+}
+# The market is scaled so that the chosen group has about this many applicants by the end of
+# the warm-up (never scaled up), and the cohort is this share of them: small enough that the
+# market barely notices it (docs/model.md, "A worker's estimate").
+MARKET_APPLICANTS = 1000
+COHORT_SHARE = 0.02
+MAX_MONTHS = 120
+COHORT = "cohort"  # the cohort's group name (a suffix is added if the scenario uses it)
+
+
+def bundled_scenarios_dir() -> Path:
+    """The folder of the bundled scenarios: the repository's ``scenarios/``.
+
+    gigsim is installed from its source tree (``pip install -e .``), so the scenarios sit beside
+    the package; ``GIGSIM_SCENARIOS`` names another folder. A plain ``pip install`` of a built
+    wheel has no such folder: give ``--scenario FILE --group NAME`` then.
+    """
+    configured = os.environ.get("GIGSIM_SCENARIOS")
+    folder = Path(configured) if configured else Path(__file__).resolve().parents[2] / "scenarios"
+    if not folder.is_dir():
+        raise GigsimError(
+            f"the bundled scenarios are not at {folder}: install gigsim from its source tree"
+            " (pip install -e .), set GIGSIM_SCENARIOS to a folder holding them, or give"
+            " --scenario FILE --group NAME")
+    return folder
+
+
+def load_profile(profile: str, overrides: Mapping[str, Any] | None = None
+                 ) -> tuple[Scenario, str]:
+    """The bundled scenario and worker group of ``profile`` (``generalist`` or ``specialist``)."""
+    if profile not in PROFILES:
+        raise GigsimError(f"--profile {profile!r}: unknown profile"
+                          f" (expected one of: {', '.join(PROFILES)})")
+    file, group = PROFILES[profile]
+    return load_scenario(bundled_scenarios_dir() / file, overrides=overrides), group
+
+
+def _scale_count(value: Any, factor: float) -> Any:
+    """A ``seats`` distribution (as written in the scenario) multiplied by ``factor``."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value * factor
+    if not isinstance(value, Mapping):
+        return value
+    out = dict(value)
+    scaled = {"constant": ("value",), "exponential": ("mean",), "uniform": ("low", "high"),
+              "poisson": ("mean",), "weibull": ("scale",), "empirical": ("values",),
+              "lognormal": ("median", "mean"), "gamma": ("scale", "mean")}
+    for key in scaled.get(str(out.get("dist")), ()):
+        if key in out:
+            out[key] = ([v * factor for v in out[key]] if isinstance(out[key], list)
+                        else out[key] * factor)
+    return out
+
+
+def find_group(scenario: Scenario, group: str) -> Any:
+    """The worker group named ``group`` of ``scenario``, or a one-line error naming the others."""
+    for found in scenario.workers:
+        if found.name == group:
+            return found
+    names = ", ".join(g.name for g in scenario.workers)
+    raise GigsimError(f"--group {group!r}: no worker group of that name in {scenario.source}"
+                      f" (have: {names})")
+
+
+def group_applicants(scenario: Scenario, group: str) -> float:
+    """The expected number of ``group``'s applicants by the end of the warm-up."""
+    found = find_group(scenario, group)
+    return found.count + found.arrivals_per_week * scenario.simulation.warmup_h / HOURS_PER_WEEK
+
+
+def default_sizes(scenario: Scenario, group: str) -> tuple[float, int]:
+    """The default market scale and cohort size for ``group`` of ``scenario``.
+
+    The market is scaled down (never up) so that the group has about
+    :data:`MARKET_APPLICANTS` applicants by the end of the warm-up; the cohort is
+    :data:`COHORT_SHARE` of the scaled number, at least 1.
+    """
+    applicants = max(group_applicants(scenario, group), 1.0)
+    scale = min(1.0, MARKET_APPLICANTS / applicants)
+    return scale, max(1, round(COHORT_SHARE * applicants * scale))
+
+
+def check_inputs(hours_per_week: float, months: int) -> None:
+    """Refuse weekly hours outside (0, 168] and months outside 1–120."""
+    if not (isinstance(hours_per_week, int | float) and 0 < hours_per_week <= HOURS_PER_WEEK):
+        raise GigsimError(f"--hours-per-week: must be more than 0 and at most"
+                          f" {HOURS_PER_WEEK:g}, got {hours_per_week!r}")
+    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
+        raise GigsimError(f"--months: must be a whole number from 1 to {MAX_MONTHS},"
+                          f" got {months!r}")
+
+
+def check_reference_wage(reference_wage_usd: float) -> None:
+    """Refuse a reference wage that is not a finite number of dollars, 0 or more."""
+    if not (isinstance(reference_wage_usd, int | float) and reference_wage_usd >= 0
+            and math.isfinite(reference_wage_usd)):
+        raise GigsimError(f"--reference-wage: must be a number of dollars, 0 or more,"
+                          f" got {reference_wage_usd!r}")
+
+
+def check_market_scale(market_scale: float) -> None:
+    """Refuse a market scale outside (0, 1]."""
+    if not (0 < market_scale <= 1):
+        raise GigsimError(f"--market-scale: must be more than 0 and at most 1,"
+                          f" got {market_scale!r}")
+
+
+def _market_data(scenario: Scenario, months: int, market_scale: float) -> dict[str, Any]:
+    """The scenario's data with the market scaled and the horizon set to ``months``."""
+    data: dict[str, Any] = copy.deepcopy(dict(scenario.data))
+    for workers in data["workers"]:
+        count = int(workers.get("count", 0))
+        workers["count"] = max(1, round(count * market_scale)) if count else 0
+        workers["arrivals_per_week"] = workers.get("arrivals_per_week", 0) * market_scale
+    for projects in data["projects"]:
+        projects["seats"] = _scale_count(projects["seats"], market_scale)
+    data["simulation"] = dict(data["simulation"], horizon=f"{months * HOURS_PER_MONTH!r}h")
+    return data
+
+
+def market_scenario(scenario: Scenario, months: int, market_scale: float) -> Scenario:
+    """``scenario`` at ``market_scale`` of its size, over ``months`` months: the market alone.
+
+    Every worker group's ``count`` and ``arrivals_per_week`` and every generator's ``seats``
+    are multiplied by ``market_scale``; the project launches are not, so the timing of
+    projects is the scenario's. This is what ``gigsim run`` would simulate at that scale, and
+    what :func:`cohort_scenario` adds its cohort to.
+    """
+    check_market_scale(market_scale)
+    return Scenario.from_dict(_market_data(scenario, months, market_scale), scenario.source)
+
+
+def cohort_scenario(scenario: Scenario, group: str, hours_per_week: float, months: int,
+                    cohort: int | None = None, market_scale: float | None = None,
+                    stay: bool = False) -> tuple[Scenario, str]:
+    """``scenario`` with a cohort cloned from ``group``, and the cohort group's name.
+
+    The cohort: ``cohort`` applicants of ``group`` with ``hours_per_week`` each, applying at the
+    end of the warm-up, with the group's patience and leave hazard, or with neither when
+    ``stay`` (people who never quit). The market: :func:`market_scenario` at ``market_scale``.
+    The horizon becomes ``months`` months. ``None`` takes :func:`default_sizes`.
+    """
+    find_group(scenario, group)
+    names = [g.name for g in scenario.workers]
+    check_inputs(hours_per_week, months)
+    default_scale, default_cohort = default_sizes(scenario, group)
+    market_scale = default_scale if market_scale is None else market_scale
+    cohort = default_cohort if cohort is None else cohort
+    if isinstance(cohort, bool) or not isinstance(cohort, int) or cohort < 1:
+        raise GigsimError(f"--cohort: must be a whole number of at least 1, got {cohort!r}")
+    check_market_scale(market_scale)
+    source = next(g for g in scenario.data["workers"] if g.get("name") == group)
+    data = _market_data(scenario, months, market_scale)
+    name = COHORT
+    while name in names:
+        name += "_"
+    clone = copy.deepcopy(dict(source))
+    clone.update(name=name, count=cohort, arrivals_per_week=0, hours_per_week=hours_per_week,
+                 joins_at=f"{scenario.simulation.warmup_h!r}h")
+    if stay:
+        clone["leave_rate_per_year"] = 0
+        clone.pop("patience", None)
+    data["workers"].append(clone)
+    return Scenario.from_dict(data, scenario.source), name

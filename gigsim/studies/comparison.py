@@ -1,0 +1,427 @@
+"""Comparing variants of a scenario on common random numbers: paired differences and their CIs.
+
+Every variant runs with the same seed and replications, so replication ``r`` of each variant
+draws from the same random streams: variants that change only dispatch see the same projects
+and the same workers, and the difference between two variants, replication by replication, is
+free of most of the noise that separates two replications. :class:`Comparison` reports each
+variant's mean with an interval within the metric's possible range
+(:func:`gigsim.analysis.statistics.metric_interval`), and the paired difference against the first
+variant with its t interval and the share of variance that pairing removed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+
+from gigsim.analysis import metrics
+from gigsim.analysis.results import Results
+from gigsim.analysis.statistics import (
+    METRICS,
+    Summary,
+    json_number,
+    metric_interval,
+    paired_difference,
+    replications_warning,
+)
+from gigsim.errors import GigsimError, ScenarioError
+from gigsim.scenario import Scenario
+from gigsim.scenario.units import format_duration
+from gigsim.studies.folder import Folder, scenario_as_run
+from gigsim.studies.runner import Progress, simulate
+from gigsim.studies.variants import check_variant_name
+
+BASE = "base"  # the name of the scenario as it is, when compare adds it
+CONFIDENCE_LEVEL = 0.95
+FIXED_KEYS = ("simulation.seed", "simulation.replications")
+
+VariantSpec = Mapping[str, Any] | Scenario
+
+# What the terminal shows by default; the files keep every metric (--metrics chooses).
+TERMINAL_METRICS = ("income_mean_usd", "zero_income_share", "idle_share", "latency_mean_h",
+                    "effective_wage_usd")
+
+TABLE_COLUMNS = (
+    "variant", "metric", "mean", "ci_low", "ci_high", "diff_vs_first", "diff_ci_low",
+    "diff_ci_high", "paired_var", "unpaired_var", "variance_reduction",
+)
+
+
+def with_base(variants: Mapping[str, VariantSpec]) -> dict[str, VariantSpec]:
+    """The variants to run: as given, or with ``base`` (no overrides) first if only one is given.
+
+    One variant alone is compared against the scenario as it is; two or more are compared as
+    given, the first being the reference.
+    """
+    if not variants:
+        raise GigsimError("compare needs at least one variant, e.g. rand:dispatch.policy=random")
+    if len(variants) == 1:
+        (name,) = variants
+        if name == BASE:
+            raise GigsimError(f"a single variant is compared against the scenario as it is,"
+                              f" named {BASE!r}; name yours differently or give two or more")
+        return {BASE: {}, **variants}
+    return dict(variants)
+
+
+def resolve_variants(scenario: Scenario, variants: Mapping[str, VariantSpec]
+                     ) -> dict[str, Scenario]:
+    """Build and validate the scenario of every variant, before anything is simulated.
+
+    A variant is either dotted-key overrides of ``scenario`` (empty for the scenario as it is)
+    or a :class:`~gigsim.scenario.Scenario` built already. Errors name the variant.
+    """
+    out: dict[str, Scenario] = {}
+    for name, spec in with_base(variants).items():
+        check_variant_name(name)
+        if isinstance(spec, Scenario):
+            out[name] = spec
+            continue
+        for key in FIXED_KEYS:
+            if key in spec:
+                raise GigsimError(
+                    f"variant {name!r}: {key}: every variant runs with the same seed and"
+                    " replications (common random numbers); set them for all with --seed and"
+                    " --replications (seed= and replications= in Python)")
+        try:
+            out[name] = scenario.with_overrides(spec) if spec else scenario
+        except ScenarioError as error:
+            if error.source == "--set":  # the key was written by the variant
+                raise GigsimError(f"variant {name!r}: {error.key}: {error.message}") from None
+            raise GigsimError(f"variant {name!r}: {error}") from None
+    return out
+
+
+@dataclass
+class VariantSummary:
+    """What a comparison keeps of a variant's run when it does not keep every table.
+
+    The per-replication summary metrics, and what its figures draw: the onboarded worker-months
+    (``available_h > 0``) with their ``available_h`` and ``income_usd``, the rows and columns
+    of ``worker_months`` the income figure reads, and reassignment latencies with their
+    censoring flags. A
+    variant's full tables run to hundreds of megabytes on a big scenario; these to a few.
+    """
+
+    scenario: Scenario
+    seed: int
+    replications: int
+    summary_of_run: Summary = field(repr=False)
+    worker_months: pd.DataFrame = field(repr=False)  # available_h > 0: available_h, income_usd
+    latencies: pd.DataFrame = field(repr=False)  # latency_h, censored
+    timings: dict[str, float] = field(default_factory=dict)
+    events: int = 0
+
+    @classmethod
+    def of(cls, results: Results) -> VariantSummary:
+        """Keep what a comparison needs of ``results`` (its records can then be freed)."""
+        kept, latencies = [], []
+        for records in results.records:  # one replication's table at a time: a tenth the peak
+            months = metrics.worker_months_table(records)
+            kept.append(months.loc[months["available_h"] > 0, ["available_h", "income_usd"]])
+            del months
+            latencies.append(metrics.latencies_table(records)[["latency_h", "censored"]])
+        return cls(results.scenario, results.seed, results.replications, results.summary(),
+                   pd.concat(kept, ignore_index=True),
+                   pd.concat(latencies, ignore_index=True), dict(results.timings),
+                   variant_events(results))
+
+    def summary(self) -> Summary:
+        """The summary metrics with 95% confidence intervals across replications."""
+        return self.summary_of_run
+
+
+VariantResults = Results | VariantSummary
+
+
+def variant_events(results: VariantResults) -> int:
+    """How many events a variant's run processed."""
+    if isinstance(results, VariantSummary):
+        return results.events
+    return int(sum(r.events for r in results.records))
+
+
+def compare(scenario: Scenario, variants: Mapping[str, VariantSpec],
+            replications: int | None = None, seed: int | None = None, jobs: int = 1,
+            progress: Progress | None = None, keep_tables: bool = True) -> Comparison:
+    """Simulate every variant of ``scenario`` on the same seeds and compare them.
+
+    ``variants`` maps names to dotted-key overrides of ``scenario`` (``{}`` for the scenario as
+    it is) or to scenarios built already; with a single variant, the scenario as it is is
+    added first as ``base``. The first variant is the reference for differences.
+    ``replications`` and ``seed`` default to ``scenario``'s ``[simulation]`` values and are the
+    same for every variant; ``jobs`` and ``progress`` are as for :func:`gigsim.simulate`
+    (``progress`` counts replications over all variants). With ``keep_tables=False`` each
+    variant keeps only its summary and what the figures draw (:class:`VariantSummary`), so
+    memory holds one variant's full run at a time (``gigsim compare`` does this).
+    """
+    scenarios = resolve_variants(scenario, variants)
+    overrides = {name: None if isinstance(spec, Scenario) else dict(spec)
+                 for name, spec in with_base(variants).items()}
+    replications = scenario.simulation.replications if replications is None else replications
+    seed = scenario.simulation.seed if seed is None else seed
+    results: dict[str, VariantResults] = {}
+    for name, variant in scenarios.items():
+        run = simulate(variant, replications=replications, seed=seed, jobs=jobs,
+                       progress=progress)
+        results[name] = run if keep_tables else VariantSummary.of(run)
+        del run
+    return Comparison(scenario, results, overrides)
+
+
+@dataclass
+class Comparison:
+    """Variants of one scenario simulated on the same seeds, and how they differ.
+
+    ``results`` holds each variant's :class:`~gigsim.analysis.results.Results` in order, the first
+    being the reference; ``overrides`` the overrides each was built with (None for a variant given
+    as a scenario).
+    """
+
+    scenario: Scenario
+    results: Mapping[str, VariantResults]
+    overrides: Mapping[str, Mapping[str, Any] | None] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.results:
+            raise GigsimError("a comparison needs at least one variant")
+        runs = {(r.seed, r.replications) for r in self.results.values()}
+        if len(runs) > 1:
+            raise GigsimError("the variants of a comparison must share their seed and"
+                              " replications, so that replications can be paired")
+
+    @property
+    def variants(self) -> tuple[str, ...]:
+        """The variant names, in order."""
+        return tuple(self.results)
+
+    @property
+    def reference(self) -> str:
+        """The first variant: differences are against it."""
+        return self.variants[0]
+
+    @property
+    def seed(self) -> int:
+        """The seed every variant ran with."""
+        return next(iter(self.results.values())).seed
+
+    @property
+    def replications(self) -> int:
+        """How many replications every variant ran."""
+        return next(iter(self.results.values())).replications
+
+    def variant_overrides(self) -> dict[str, Any]:
+        """Each variant's overrides, JSON-ready (null for a variant given as a scenario)."""
+        return {name: _plain(self.overrides.get(name)) for name in self.variants}
+
+    def values(self, variant: str) -> pd.DataFrame:
+        """One row per replication, one column per metric, for ``variant``."""
+        return self.results[variant].summary().per_replication
+
+    @cached_property
+    def per_replication(self) -> pd.DataFrame:
+        """A long table: variant, replication, metric, value and diff_vs_first.
+
+        ``diff_vs_first`` is the value minus the first variant's in the same replication.
+        """
+        first = self.values(self.reference)
+        frames = []
+        for metric in METRICS:
+            for name in self.variants:
+                values = self.values(name)[metric]
+                frames.append(pd.DataFrame({
+                    "variant": name,
+                    "replication": values.index.to_numpy(),
+                    "metric": metric,
+                    "value": values.to_numpy(),
+                    "diff_vs_first": (values - first[metric]).to_numpy(),
+                }))
+        return pd.concat(frames, ignore_index=True)
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """The tidy comparison: one row per metric and variant (columns :data:`TABLE_COLUMNS`).
+
+        ``mean``, ``ci_low`` and ``ci_high`` are the variant's mean across replications and its
+        95% interval (:func:`gigsim.analysis.statistics.metric_interval`: shares in [0, 1], money
+        and durations ≥ 0). The other columns compare it with the first variant, replication by
+        replication (NaN on the first variant's own rows): ``diff_vs_first`` and its 95% t
+        interval ``diff_ci_low``–``diff_ci_high``; ``paired_var``, the variance of the
+        per-replication differences; ``unpaired_var`` = var(first) + var(variant), what that
+        variance would be with independent seeds; and ``variance_reduction`` =
+        1 − paired_var / unpaired_var.
+        """
+        first = self.values(self.reference)
+        rows = []
+        for metric in METRICS:
+            for name in self.variants:
+                values = self.values(name)[metric].to_numpy()
+                mean, low, high = metric_interval(metric, values.tolist(), CONFIDENCE_LEVEL)
+                row: dict[str, Any] = {"variant": name, "metric": metric, "mean": mean,
+                                       "ci_low": low, "ci_high": high}
+                if name == self.reference:
+                    row.update({c: math.nan for c in TABLE_COLUMNS[5:]})
+                else:
+                    d = paired_difference(first[metric].to_numpy(), values, CONFIDENCE_LEVEL)
+                    row.update(diff_vs_first=d.mean, diff_ci_low=d.ci_low,
+                               diff_ci_high=d.ci_high, paired_var=d.paired_var,
+                               unpaired_var=d.unpaired_var,
+                               variance_reduction=d.variance_reduction)
+                rows.append(row)
+        return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
+
+    def _rows(self) -> dict[tuple[str, str], dict[Any, Any]]:
+        """The rows of :attr:`table` by (metric, variant)."""
+        return {(row["metric"], row["variant"]): row
+                for row in self.table.to_dict(orient="records")}
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form of :attr:`table` and :attr:`per_replication`, by metric and variant."""
+        table = self._rows()
+        metrics: dict[str, Any] = {}
+        for metric, description in METRICS.items():
+            by_variant = {}
+            for name in self.variants:
+                row = table[metric, name]
+                entry: dict[str, Any] = {c: json_number(row[c]) for c in TABLE_COLUMNS[2:]}
+                entry["per_replication"] = [json_number(v)
+                                            for v in self.values(name)[metric]]
+                by_variant[name] = entry
+            metrics[metric] = {"description": description, "variants": by_variant}
+        return {
+            "scenario": self.scenario.name,
+            "seed": self.seed,
+            "replications": self.replications,
+            "confidence_level": CONFIDENCE_LEVEL,
+            "reference": self.reference,
+            "variants": self.variant_overrides(),
+            "metrics": metrics,
+        }
+
+    def folder(self) -> Folder:
+        """What ``gigsim compare`` writes: the tables, :meth:`to_dict`, every scenario as run.
+
+        ``comparison`` (:attr:`table`) and ``per_replication``; ``scenario.toml`` (the
+        scenario as run) and ``variants.toml`` (every variant's scenario as run, one table per
+        variant).
+        """
+        seed, replications = self.seed, self.replications
+        timings = {f"simulate_s.{name}": r.timings.get("simulate_s", math.nan)
+                   for name, r in self.results.items()}
+        return Folder(
+            tables={"comparison": lambda: self.table,
+                    "per_replication": lambda: self.per_replication},
+            summary=self.to_dict(),
+            scenarios={
+                "scenario": scenario_as_run(self.scenario, seed, replications),
+                "variants": {name: scenario_as_run(r.scenario, seed, replications)
+                             for name, r in self.results.items()},
+            },
+            manifest={
+                "scenario": self.scenario.name,
+                "scenario_file": self.scenario.source,
+                "seed": seed,
+                "replications": replications,
+                "variants": list(self.variants),
+                "reference": self.reference,
+                "variant_overrides": self.variant_overrides(),
+            },
+            timings=timings,
+            events=sum(variant_events(r) for r in self.results.values()),
+        )
+
+    def __str__(self) -> str:
+        """A readable table of every metric (:meth:`format` chooses them)."""
+        return self.format()
+
+    def format(self, metrics: Sequence[str] | None = None) -> str:
+        """A readable table: per metric, each variant's mean and its difference from the first.
+
+        ``metrics`` names the metrics to show, in order (default: all of them).
+        """
+        chosen = tuple(METRICS) if metrics is None else tuple(metrics)
+        for metric in chosen:
+            if metric not in METRICS:
+                raise GigsimError(f"unknown metric {metric!r} (known: {', '.join(METRICS)})")
+        sim = self.scenario.simulation
+        lines = [
+            f"{self.scenario.name}: {len(self.variants)} variants × {self.replications}"
+            f" replication(s), {format_duration(sim.horizon_h)} after"
+            f" {format_duration(sim.warmup_h)} warm-up, seed {self.seed} for every variant",
+            f"differences are against {self.reference!r}, replication by replication"
+            " (common random numbers)",
+        ]
+        lines += [w for w in [replications_warning(self.replications)] if w]
+        table = self._rows()
+        for metric in chosen:
+            lines += ["", f"{metric}: {METRICS[metric]}"]
+            rows = [("variant", f"mean [{CONFIDENCE_LEVEL:.0%} CI]",
+                     f"vs {self.reference} [{CONFIDENCE_LEVEL:.0%} CI]", "pairing saves")]
+            for name in self.variants:
+                row = table[metric, name]
+                rows.append((
+                    name,
+                    _with_interval(metric, row["mean"], row["ci_low"], row["ci_high"]),
+                    "" if name == self.reference else _with_interval(
+                        metric, row["diff_vs_first"], row["diff_ci_low"], row["diff_ci_high"],
+                        difference=True),
+                    "" if name == self.reference or math.isnan(row["variance_reduction"])
+                    else f"{row['variance_reduction']:.1%}",
+                ))
+            widths = [max(len(r[i]) for r in rows) for i in range(4)]
+            for r in rows:
+                lines.append("  " + "  ".join(text.ljust(w) if i < 3 else text.rjust(w)
+                                              for i, (text, w) in enumerate(zip(r, widths,
+                                                                                 strict=True))
+                                              ).rstrip())
+        lines += ["", "pairing saves: 1 − var(per-replication differences) / (var(first) +"
+                  " var(variant)),", "the share of a difference's variance removed by running"
+                  " the variants on the same seeds"]
+        return "\n".join(lines)
+
+
+def format_metric(metric: str, value: float, difference: bool = False) -> str:
+    """A metric's value for the terminal: dollars, percent (pp for differences), or a number.
+
+    Each metric has one precision wherever it is printed: dollars to the cent, shares to a
+    tenth of a percent, hours to a tenth, seat-hours whole, ratios to three decimals. Hours and
+    seat-hours are bare numbers; the metric's description names the unit.
+    """
+    if math.isnan(value):
+        return "n/a"
+    size = abs(value)
+    if metric.endswith("_usd"):
+        text = f"${size:,.2f}"
+    elif metric.endswith("_share"):
+        text = f"{100 * size:.1f}{' pp' if difference else '%'}"
+    elif metric.endswith("_seat_h"):
+        text = f"{size:,.0f}"
+    elif metric.endswith("_h"):
+        text = f"{size:,.1f}"
+    else:
+        text = f"{size:.3f}"
+    if not any(c in "123456789" for c in text):  # rounds to zero: no sign
+        return text
+    return ("−" if value < 0 else "+" if difference else "") + text
+
+
+def _with_interval(metric: str, mean: float, low: float, high: float,
+                   difference: bool = False) -> str:
+    text = format_metric(metric, mean, difference)
+    if math.isnan(low):
+        return text
+    return (f"{text} [{format_metric(metric, low, difference)},"
+            f" {format_metric(metric, high, difference)}]")
+
+
+
+
+def _plain(value: object) -> Any:
+    """A JSON-ready copy of override values (TOML dates become strings)."""
+    return json.loads(json.dumps(value, default=str))

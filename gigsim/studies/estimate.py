@@ -1,0 +1,415 @@
+"""What a worker who applies today can expect: a cohort followed from the day it applies.
+
+:func:`estimate` (or :func:`estimate_profile` for a bundled profile) adds a small cohort of
+applicants to a scenario (:mod:`gigsim.studies.cohort`), everyone with the same weekly hours, all
+applying at the end of the warm-up into a market that has settled, follows them for the months
+asked, and returns an :class:`Estimate`: the monthly table with 95% intervals, the drought curve and
+the numbers the verdict is made of. Its words, and everything as JSON-ready data, are
+presentation's (:mod:`gigsim.presentation.verdict`)::
+
+    from gigsim.presentation.verdict import estimate_dict, verdict_text
+    from gigsim.studies.estimate import estimate_profile
+    est = estimate_profile("specialist", hours_per_week=10, months=12,
+                           reference_wage_usd=15, replications=16, seed=1)
+    print(verdict_text(est))                # the lines at the top of `gigsim estimate`
+    est.income_per_hour_set_aside          # (mean, ci_low, ci_high), USD per hour set aside
+    est.monthly                             # one row per month, with intervals
+    est.drought.median                      # hours; estimate_dict(est)["drought_curve"] to plot
+
+By default the cohort behaves like the group it is cloned from (patience and leave hazard), so
+that it describes the same people as ``gigsim run``; ``stay=True`` follows applicants who never
+quit. See docs/model.md, "A worker's estimate", for every definition.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from gigsim.analysis.results import Results
+from gigsim.analysis.statistics import (
+    nonnegative_interval,
+    paid_hours,
+    replications_warning,
+    share_interval,
+)
+from gigsim.analysis.survival import (
+    Survival,
+    idle_spells,
+    kaplan_meier,
+    longest_idle_spells,
+    pooled_percentiles,
+)
+from gigsim.scenario import Scenario
+from gigsim.scenario.units import HOURS_PER_MONTH, HOURS_PER_WEEK
+from gigsim.studies.cohort import (  # re-exported: the estimate's public names
+    MAX_MONTHS,
+    PROFILES,
+    bundled_scenarios_dir,
+    check_inputs,
+    check_reference_wage,
+    cohort_scenario,
+    default_sizes,
+    load_profile,
+    market_scenario,
+)
+from gigsim.studies.runner import Progress, simulate
+
+__all__ = ["MAX_MONTHS", "PROFILES", "Estimate", "bundled_scenarios_dir", "check_inputs",
+           "check_reference_wage", "cohort_scenario", "default_sizes", "estimate",
+           "estimate_profile", "load_profile", "market_scenario"]
+
+DEFAULT_REPLICATIONS = 16
+DEFAULT_REFERENCE_WAGE_USD = 15.0
+WEEKS_PER_MONTH = HOURS_PER_MONTH / HOURS_PER_WEEK  # 4.348: a month is 730.5 h
+
+Interval = tuple[float, float, float]  # mean over replications, 95% low, high
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """What a cohort of applicants met in their first months, as numbers and tables.
+
+    Intervals are ``(mean, ci_low, ci_high)``: the mean over replications of a per-replication
+    value, with a 95% interval bounded by what is possible (shares in [0, 1], money ≥ 0; see
+    :mod:`gigsim.analysis.statistics`). Percentiles (``income_percentiles`` and the ``p*_usd``
+    columns) are **pooled** over every worker-month of every replication. Everything after
+    ``pass_share`` is about the applicants who passed onboarding, over the months they were on
+    the platform.
+    """
+
+    group: str
+    scenario: Scenario  # as run: with the cohort, the market scaling and the horizon
+    cohort_group: str
+    hours_per_week: float
+    months: int
+    replications: int
+    seed: int
+    cohort: int
+    market_scale: float
+    stay: bool  # the cohort never quits (``--stay``); else it behaves like the group
+    reference_wage_usd: float  # 0 hides the comparison
+    applicants: int
+    onboarded: int
+    pass_share: Interval  # applicants onboarded within the months followed
+    fail_share: Interval  # applicants who failed the assessment
+    failed_unpaid_h: float  # unpaid hours per applicant who failed onboarding (pooled mean)
+    leavers: dict[str, int]  # of the onboarded: still_here, impatience, hazard (within months)
+    first_pay: Survival  # hours from applying to the first paid hour
+    first_pay_restricted_mean_h: float  # mean of min(wait, months): the area under first_pay
+    monthly: pd.DataFrame  # month (1 = first), p10/p50/p90/mean with intervals, zero share
+    quarterly: pd.DataFrame  # the same, pooled three months at a time
+    income_percentiles: tuple[float, float, float]  # P10/P50/P90 over every month, pooled
+    # income ÷ the months from applying to leaving or the end, per replication
+    income_per_month_followed: Interval
+    income_per_hour_set_aside: Interval  # income / (weekly hours × weeks on the platform)
+    zero_month_share: Interval  # share of worker-months with no income, per replication
+    any_zero_month: Interval  # share of workers with at least one month without income
+    drought: Survival  # the length of every idle spell of the cohort's workers
+    longest_drought_h: tuple[float, float]  # P50, P90 over workers of their longest, in window
+    longest_drought_running: float  # share of workers whose longest was still running
+    advertised_pay_usd: float  # the posted rate (advertised_pay_per_hour); NaN when none
+    projects_pay_usd: float  # the mean pay_per_hour of the projects the group can take
+    paid_wage_usd: Interval  # realised: income per paid hour
+    effective_wage_usd: Interval  # wage per hour worked, paid or unpaid
+    market: dict[str, Any]  # what `gigsim run` gives for the group: every tenure, own hours
+    results: Results = field(repr=False)
+    elapsed_s: float = math.nan
+
+    @property
+    def hours_set_aside_per_month(self) -> float:
+        """The hours a month the worker makes available: weekly hours × 4.348 weeks."""
+        return self.hours_per_week * WEEKS_PER_MONTH
+
+    @property
+    def reference_monthly_usd(self) -> float:
+        """What the reference job pays for the same hours in a month (NaN when hidden)."""
+        if self.reference_wage_usd <= 0:
+            return math.nan
+        return self.reference_wage_usd * self.hours_set_aside_per_month
+
+    @property
+    def periods(self) -> tuple[pd.DataFrame, str]:
+        """The rows to show and what they are: months, or quarters where months are noise.
+
+        Months are pooled to quarters when the interval of any month's mean income is wider
+        than the mean itself; a note says which and why.
+        """
+        width = self.monthly["mean_ci_high_usd"] - self.monthly["mean_ci_low_usd"]
+        noisy = bool((width > self.monthly["mean_usd"]).any()) and self.months >= 3
+        if noisy:
+            return self.quarterly, ("pooled to quarters: a single month's interval was wider"
+                                    " than its mean")
+        return self.monthly, "month by month"
+
+    @property
+    def no_pay_share(self) -> float:
+        """Share of onboarded workers still waiting for a paid hour at the end: ``S`` then.
+
+        Kaplan–Meier: a worker who left without one counts as waiting until leaving.
+        """
+        first = self.first_pay
+        return float(first.at(self.months * HOURS_PER_MONTH - 1e-9)) if first.n else math.nan
+
+    @property
+    def warning(self) -> str | None:
+        """A one-line warning when the replications are too few for stable intervals."""
+        return replications_warning(self.replications)
+
+    @property
+    def cohort_workers(self) -> pd.DataFrame:
+        """The ``workers`` rows of the cohort."""
+        workers = self.results.workers
+        return workers[workers["group"] == self.cohort_group]
+
+    @property
+    def cohort_months(self) -> pd.DataFrame:
+        """The ``worker_months`` rows of the cohort's onboarded workers, on the platform.
+
+        Rows with ``available_h > 0``, as the summary metrics of ``gigsim run`` take them.
+        """
+        months = _rows_of(self.results.worker_months, _onboarded_keys(self.cohort_workers))
+        return months[months["available_h"] > 0]
+
+
+def estimate(scenario: Scenario, group: str, hours_per_week: float = 20.0, months: int = 12,
+             replications: int = DEFAULT_REPLICATIONS, seed: int | None = None, jobs: int = 1,
+             cohort: int | None = None, market_scale: float | None = None,
+             progress: Progress | None = None,
+             reference_wage_usd: float = DEFAULT_REFERENCE_WAGE_USD,
+             stay: bool = False) -> Estimate:
+    """Follow a cohort of ``group`` applicants with ``hours_per_week`` for ``months`` months.
+
+    ``seed`` defaults to the scenario's. ``replications`` independent runs of ``cohort``
+    applicants each; ``market_scale`` shrinks the market around them (1 = as written); both
+    default to :func:`gigsim.studies.cohort.default_sizes`. ``reference_wage_usd`` is the hourly
+    wage of the job the verdict compares with (0 hides it). ``stay`` follows applicants who never
+    quit instead of ones who behave like the group. ``progress`` is called with 1 after each
+    replication.
+    """
+    started = time.perf_counter()
+    check_reference_wage(reference_wage_usd)
+    default_scale, default_cohort = default_sizes(scenario, group)
+    market_scale = default_scale if market_scale is None else market_scale
+    cohort = default_cohort if cohort is None else cohort
+    run, cohort_group = cohort_scenario(scenario, group, hours_per_week, months, cohort,
+                                        market_scale, stay=stay)
+    results = simulate(run, replications=replications, seed=seed, jobs=jobs, progress=progress)
+    return summarise(results, group, cohort_group, hours_per_week, months, cohort,
+                     market_scale, started, reference_wage_usd=float(reference_wage_usd),
+                     stay=stay)
+
+
+def estimate_profile(profile: str, hours_per_week: float = 20.0, months: int = 12,
+                     overrides: Mapping[str, Any] | None = None, **options: Any) -> Estimate:
+    """:func:`estimate` on a bundled profile, ``generalist`` or ``specialist``."""
+    scenario, group = load_profile(profile, overrides)
+    return estimate(scenario, group, hours_per_week, months, **options)
+
+
+def _keys(frame: pd.DataFrame) -> pd.MultiIndex:
+    """The (replication, worker_id) of each row of ``frame``."""
+    return pd.MultiIndex.from_frame(frame[["replication", "worker_id"]])
+
+
+def _onboarded_keys(workers: pd.DataFrame) -> pd.MultiIndex:
+    return _keys(workers[workers["onboarded_h"].notna()])
+
+
+def _rows_of(frame: pd.DataFrame, keys: pd.MultiIndex) -> pd.DataFrame:
+    return frame[_keys(frame).isin(keys)]
+
+
+def _per_replication(frame: pd.DataFrame, replications: int,
+                     value: Callable[[pd.DataFrame], float]) -> list[float]:
+    """``value`` of each replication's rows of ``frame``, NaN where it has none."""
+    groups = dict(tuple(frame.groupby("replication")))
+    return [value(groups[r]) if r in groups else math.nan for r in range(replications)]
+
+
+def _zero_share(rows: pd.DataFrame) -> float:
+    return float((rows["income_usd"] <= 0).mean())
+
+
+def _mean_income(rows: pd.DataFrame) -> float:
+    return float(rows["income_usd"].mean())
+
+
+def period_table(rows: pd.DataFrame, replications: int, periods: list[range],
+                 onboarded: int) -> pd.DataFrame:
+    """Income by period since applying, for worker-month ``rows`` (``month`` 0 = the first).
+
+    One row per period (a range of months, 0-based): ``month`` (first month, 1-based),
+    ``months`` (how many), pooled ``p10_usd``/``p50_usd``/``p90_usd``; ``mean_usd`` and
+    ``zero_share``, means over replications of each replication's value, with their 95%
+    intervals; ``workers`` (worker-months in it) and ``on_platform_share`` (the share of the
+    ``onboarded`` workers still on the platform, per month of the period).
+    """
+    out = []
+    for period in periods:
+        in_period = rows[rows["month"].isin(list(period))]
+        p10, p50, p90 = pooled_percentiles(in_period["income_usd"].to_numpy())
+        mean, mean_low, mean_high = nonnegative_interval(
+            _per_replication(in_period, replications, _mean_income))
+        zero, zero_low, zero_high = share_interval(
+            _per_replication(in_period, replications, _zero_share))
+        out.append({
+            "month": period.start + 1, "months": len(period),
+            "p10_usd": p10, "p50_usd": p50, "p90_usd": p90,
+            "mean_usd": mean, "mean_ci_low_usd": mean_low, "mean_ci_high_usd": mean_high,
+            "zero_share": zero, "zero_ci_low": zero_low, "zero_ci_high": zero_high,
+            "workers": len(in_period),
+            "on_platform_share": (len(in_period) / (onboarded * len(period)) if onboarded
+                                  else math.nan),
+        })
+    return pd.DataFrame(out)
+
+
+def summarise(results: Results, group: str, cohort_group: str, hours_per_week: float,
+              months: int, cohort: int, market_scale: float, started: float,
+              reference_wage_usd: float = DEFAULT_REFERENCE_WAGE_USD,
+              stay: bool = False) -> Estimate:
+    """Read an :class:`Estimate` off the results of a cohort scenario."""
+    scenario = results.scenario
+    follow_h = months * HOURS_PER_MONTH
+    reps = results.replications
+    workers = results.workers
+    applicants = workers[workers["group"] == cohort_group]
+    onboarded = applicants[applicants["onboarded_h"].notna()]
+    keys = _keys(onboarded)
+    all_rows = _rows_of(results.worker_months, keys)  # for totals of income and hours
+    months_table = all_rows[all_rows["available_h"] > 0]  # months on the platform, as `run`
+    spells = _rows_of(results.spells, keys)
+
+    passed = _per_replication(applicants, reps,
+                              lambda a: float(a["onboarded_h"].notna().mean()))
+    failed = applicants[applicants["leave_cause"] == "failed_assessment"]
+    failed_rows = _rows_of(results.worker_months, _keys(failed))
+    gone = onboarded[onboarded["left_h"].notna() & (onboarded["left_h"] < follow_h)]
+    leavers = {"onboarded": len(onboarded), "stayed": len(onboarded) - len(gone),
+               "impatience": int((gone["leave_cause"] == "impatience").sum()),
+               "hazard": int((gone["leave_cause"] == "hazard").sum())}
+
+    # first paid hour, from applying: the start of the first spell that paid anything
+    joined = onboarded.set_index(["replication", "worker_id"])["joined_h"]
+    paid = spells[spells["income_usd"] > 0].groupby(["replication", "worker_id"])["start_h"].min()
+    first_at = paid.reindex(keys).to_numpy(dtype=float)
+    start = joined.reindex(keys).to_numpy(dtype=float)
+    never = np.isnan(first_at)
+    end_at = np.minimum(onboarded.set_index(["replication", "worker_id"])["left_h"]
+                        .reindex(keys).fillna(follow_h).to_numpy(dtype=float), follow_h)
+    first_pay = kaplan_meier(np.where(never, end_at, first_at) - start, never)
+
+    # income per hour set aside: weekly hours over the weeks from applying to leaving (or end)
+    on_platform_h = (end_at - start)
+    time_on = pd.Series(on_platform_h, index=keys).groupby(level="replication").sum()
+    income = all_rows.groupby("replication")["income_usd"].sum()
+    per_hour = [(float(income.get(r, 0.0)) / (time_on[r] / HOURS_PER_WEEK * hours_per_week))
+                if time_on.get(r, 0) > 0 else math.nan for r in range(reps)]
+
+    periods = [range(m, min(m + 3, months)) for m in range(0, months, 3)]
+    durations = idle_spells(spells, workers)
+    longest = longest_idle_spells(durations).set_index(["replication", "worker_id"])
+    longest_h = longest["duration_h"].reindex(keys, fill_value=0.0).to_numpy(dtype=float)
+    running = longest["running"].reindex(keys, fill_value=False).to_numpy(dtype=bool)
+    _, longest_p50, longest_p90 = pooled_percentiles(longest_h, (0, 50, 90))
+    zero_count = months_table.assign(zero=months_table["income_usd"] <= 0).groupby(
+        ["replication", "worker_id"])["zero"].sum()
+
+    sums = all_rows.groupby("replication")[
+        ["income_usd", "worked_h", "paid_training_h", "paid_assessment_h", "unpaid_h"]].sum()
+    paid_h = paid_hours(sums)
+    all_h = paid_h + sums["unpaid_h"]
+    paid_wage = (sums["income_usd"] / paid_h.where(paid_h > 0)).reindex(range(reps))
+    effective = (sums["income_usd"] / all_h.where(all_h > 0)).reindex(range(reps))
+    ipm = [v * hours_per_week * WEEKS_PER_MONTH for v in per_hour]
+
+    return Estimate(
+        group=group, scenario=scenario, cohort_group=cohort_group,
+        hours_per_week=float(hours_per_week), months=months, replications=reps,
+        seed=results.seed, cohort=cohort, market_scale=market_scale, stay=stay,
+        reference_wage_usd=reference_wage_usd,
+        applicants=len(applicants), onboarded=len(onboarded),
+        pass_share=share_interval(passed),
+        fail_share=share_interval(_per_replication(
+            applicants, reps, lambda a: float((a["leave_cause"] == "failed_assessment").mean()))),
+        failed_unpaid_h=(float(failed_rows["unpaid_h"].sum()) / len(failed) if len(failed)
+                         else math.nan),
+        leavers=leavers,
+        first_pay=first_pay,
+        first_pay_restricted_mean_h=(first_pay.restricted_mean(follow_h) if first_pay.n
+                                     else math.nan),
+        monthly=period_table(months_table, reps, [range(m, m + 1) for m in range(months)],
+                             len(onboarded)),
+        quarterly=period_table(months_table, reps, periods, len(onboarded)),
+        income_percentiles=tuple(pooled_percentiles(  # type: ignore[arg-type]
+            months_table["income_usd"].to_numpy())),
+        income_per_month_followed=nonnegative_interval(ipm),
+        income_per_hour_set_aside=nonnegative_interval(per_hour),
+        zero_month_share=share_interval(_per_replication(months_table, reps, _zero_share)),
+        any_zero_month=share_interval(_per_replication(
+            zero_count.reset_index(), reps, lambda z: float((z["zero"] > 0).mean()))),
+        drought=kaplan_meier(durations["duration_h"].to_numpy(dtype=float),
+                             durations["censored"].to_numpy(dtype=bool)),
+        longest_drought_h=(longest_p50, longest_p90),
+        longest_drought_running=float(running.mean()) if len(running) else math.nan,
+        advertised_pay_usd=advertised_pay(scenario, cohort_group),
+        projects_pay_usd=projects_pay(scenario, cohort_group),
+        paid_wage_usd=nonnegative_interval(paid_wage.tolist()),
+        effective_wage_usd=nonnegative_interval(effective.tolist()),
+        market=market_figures(results, group),
+        results=results,
+        elapsed_s=time.perf_counter() - started,
+    )
+
+
+def market_figures(results: Results, group: str) -> dict[str, Any]:
+    """What ``gigsim run`` reports for ``group`` in the same simulation: every tenure.
+
+    Over the group's worker-months with onboarded time (as the summary metrics): the pooled
+    median monthly income, and the share of months with no income (mean over replications).
+    """
+    months = results.worker_months
+    rows = months[(months["group"] == group) & (months["available_h"] > 0)]
+    return {
+        "median_usd": pooled_percentiles(rows["income_usd"].to_numpy(), (50,))[0],
+        "zero_share": share_interval(_per_replication(rows, results.replications,
+                                                      _zero_share)),
+        "worker_months": len(rows),
+    }
+
+
+def _generators(scenario: Scenario, group: str) -> list[Any]:
+    skills = next(g.skills for g in scenario.workers if g.name == group)
+    return [g for g in scenario.projects if g.requires in skills]
+
+
+def _seat_weighted(gens: list[Any], value: Callable[[Any], float]) -> float:
+    if not gens:
+        return math.nan
+    weights = np.array([g.arrivals_per_week * g.seats.mean for g in gens])
+    return float(np.sum(weights * np.array([value(g) for g in gens])) / np.sum(weights))
+
+
+def projects_pay(scenario: Scenario, group: str) -> float:
+    """The mean ``pay_per_hour`` of the generators whose projects ``group`` can take.
+
+    Weighted by each generator's launch rate times its mean seats, the share of seats it
+    offers. This is the pay the simulation draws, not an advertised rate.
+    """
+    return _seat_weighted(_generators(scenario, group), lambda g: g.pay_per_hour.mean)
+
+
+def advertised_pay(scenario: Scenario, group: str) -> float:
+    """The advertised rate (``advertised_pay_per_hour``) of the generators ``group`` can take.
+
+    Seat-weighted over the generators that give one; NaN when none does.
+    """
+    gens = [g for g in _generators(scenario, group) if g.advertised_pay_per_hour is not None]
+    return _seat_weighted(gens, lambda g: g.advertised_pay_per_hour)

@@ -1,0 +1,66 @@
+"""What a study's results folder holds: tables, a summary, the scenarios as run, a manifest.
+
+A study says what it found as a :class:`Folder`; :func:`gigsim.presentation.output.write_folder`
+writes any folder atomically, with the figures presentation draws for it, the format, the
+environment and the time writing took. The writer knows no study's internals, and no study
+imports the writer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from gigsim.scenario import Scenario
+
+if TYPE_CHECKING:
+    from gigsim.analysis.results import Results
+
+
+@dataclass(frozen=True)
+class Folder:
+    """A study's results, ready to be written.
+
+    ``tables`` maps a file stem to a function building the table (built one at a time while
+    writing); ``summary`` is ``summary.json``; ``scenarios`` maps a file stem to TOML data
+    (``scenario.toml``: the scenario as run); ``manifest`` holds the study's own entries of
+    ``manifest.json`` (what was run, with which seed); ``timings`` its timings in seconds.
+    """
+
+    tables: Mapping[str, Callable[[], pd.DataFrame]]
+    summary: Mapping[str, Any]
+    scenarios: Mapping[str, Mapping[str, Any]]
+    manifest: Mapping[str, Any]
+    timings: Mapping[str, float] = field(default_factory=dict)
+    events: int = 0
+
+
+def scenario_as_run(scenario: Scenario, seed: int, replications: int) -> dict[str, Any]:
+    """``scenario``'s data (the file with its overrides) with the seed and replications used."""
+    data = json.loads(json.dumps(dict(scenario.data)))  # a deep, plain copy
+    simulation = data.setdefault("simulation", {})
+    simulation["seed"] = seed
+    simulation["replications"] = replications
+    return data
+
+
+def results_folder(results: Results, tables: Sequence[str]) -> Folder:
+    """The folder of one scenario's run (``gigsim run``): the named tables and its summary."""
+
+    def table(name: str) -> Callable[[], pd.DataFrame]:
+        return lambda: getattr(results, name)
+
+    scenario = results.scenario
+    return Folder(
+        tables={name: table(name) for name in tables},
+        summary={"scenario": scenario.name, **results.summary().to_dict()},
+        scenarios={"scenario": scenario_as_run(scenario, results.seed, results.replications)},
+        manifest={"scenario": scenario.name, "scenario_file": scenario.source,
+                  "seed": results.seed, "replications": results.replications},
+        timings=dict(results.timings),
+        events=int(sum(r.events for r in results.records)),
+    )

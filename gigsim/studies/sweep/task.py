@@ -1,0 +1,66 @@
+"""One run of a sweep, as a pure function that any backend can execute anywhere.
+
+:func:`run_task` calls the same public entry point a user calls
+(:func:`gigsim.engine.run_replication`, which :func:`gigsim.simulate` runs once per
+replication) and returns the run's summary metrics, not its records, so a sweep's memory does
+not grow with the size of the platform. Its result depends only on the task, so a backend may
+run it twice (a Dask worker lost mid-run) and get the same answer.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from gigsim.analysis.results import TABLES
+from gigsim.analysis.statistics import replication_metrics
+from gigsim.engine import run_replication
+from gigsim.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class RunTask:
+    """Replication ``replication`` of point ``point``, run on scenario seed ``seed``."""
+
+    point: int
+    replication: int
+    seed: int
+    scenario: Scenario = field(repr=False)
+    keep_tables: bool = False
+
+    @property
+    def key(self) -> tuple[int, int]:
+        """(point, replication): what identifies a run within its sweep."""
+        return self.point, self.replication
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What a run gives back: its metrics, how long it took, and its tables if asked for."""
+
+    point: int
+    replication: int
+    seed: int
+    metrics: Mapping[str, float]
+    simulate_s: float
+    events: int
+    tables: Mapping[str, pd.DataFrame] | None = field(default=None, repr=False)
+
+    @property
+    def key(self) -> tuple[int, int]:
+        """(point, replication)."""
+        return self.point, self.replication
+
+
+def run_task(task: RunTask) -> RunOutcome:
+    """Simulate one run and summarise it."""
+    started = time.perf_counter()
+    records = run_replication(task.scenario, task.seed, task.replication)
+    metrics = replication_metrics(records)
+    tables = ({name: build(records) for name, build in TABLES.items()} if task.keep_tables
+              else None)
+    return RunOutcome(task.point, task.replication, task.seed, metrics,
+                      time.perf_counter() - started, records.events, tables)
