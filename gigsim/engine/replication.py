@@ -22,6 +22,7 @@ import simpy
 
 from gigsim.dists import Constant
 from gigsim.engine.assignments import Assignments
+from gigsim.engine.blocks import BlockRows, named_columns
 from gigsim.engine.income import IncomeLog
 from gigsim.engine.matching import Matching
 from gigsim.engine.policies import (
@@ -31,10 +32,17 @@ from gigsim.engine.pool import RankedPool
 from gigsim.engine.projects import ProjectTable, plan_projects
 from gigsim.engine.slots import SlotDraws
 from gigsim.engine.timeline import Timeline
-from gigsim.engine.work import Terms, idle_block, pieces, spell_block
+from gigsim.engine.work import Terms, idle_block, pieces, spell_blocks
 from gigsim.engine.workforce import NO_PROJECT, WorkerIdx, skill_index, workforce_from_applicants
 from gigsim.randomness import Streams, replication_seed
-from gigsim.records import Recorder, Records, ReleaseCause
+from gigsim.records import (
+    LATENCY_COLUMNS,
+    PROJECT_COLUMNS,
+    SPELL_COLUMNS,
+    WORKER_COLUMNS,
+    Records,
+    ReleaseCause,
+)
 from gigsim.scenario import Scenario
 from gigsim.simulation import plan_applicants
 from gigsim.units import HOURS_PER_WEEK
@@ -53,11 +61,12 @@ class Replication(Matching):
         self.end_h = sim.warmup_h + sim.horizon_h
         self.env = simpy.Environment()
         self.streams = Streams(replication_seed(seed, replication))
-        self.recorder = Recorder()
+        self.spells = BlockRows(SPELL_COLUMNS)
+        self.latencies = BlockRows(LATENCY_COLUMNS)
         self.skills = skill_index(scenario)
         self.skill_names = tuple(self.skills)
         applicants, assessment_rows = plan_applicants(scenario, self.streams, self.end_h)
-        self.recorder.spells.add_block(assessment_rows)
+        self.spells.add_block(assessment_rows)
         self.wf = wf = workforce_from_applicants(scenario, applicants, self.skills)
         n = wf.n_workers
         dispatch = scenario.dispatch
@@ -282,7 +291,7 @@ class Replication(Matching):
             return
         at = np.minimum(wf.t_patience[due], wf.t_hazard[due])
         impatient = wf.t_patience[due] <= wf.t_hazard[due]
-        self.recorder.spells.add_block(idle_block(
+        self.spells.add_block(idle_block(
             due, wf.available_h_per_h[due], wf.checking_h_per_h[due], wf.t_spell[due], at,
             censored=False))
         self._mark_left(WorkerIdx(due), at, np.where(impatient, float(LeaveCause.IMPATIENCE),
@@ -307,7 +316,7 @@ class Replication(Matching):
         if not open_.any():
             return
         at = at[open_] if isinstance(at, np.ndarray) else np.full(int(open_.sum()), at)
-        self.recorder.latencies.add_block(np.column_stack((
+        self.latencies.add_block(np.column_stack((
             who[open_], released[open_], at - released[open_],
             np.full(int(open_.sum()), float(censored)), wf.release_cause[who][open_])))
         wf.t_released[who] = np.nan
@@ -341,7 +350,7 @@ class Replication(Matching):
             return
         wf, projects = self.wf, self.projects
         start = now if isinstance(now, np.ndarray) else np.full(len(who), now)
-        self.recorder.spells.add_block(idle_block(
+        self.spells.add_block(idle_block(
             who, wf.available_h_per_h[who], wf.checking_h_per_h[who], wf.t_spell[who], start,
             censored=False))
         self._latency_rows(who, start, censored=False)
@@ -372,9 +381,10 @@ class Replication(Matching):
         wf = self.wf
         terms = self._terms(p)
         available = wf.available_h_per_h[who]
-        for piece in pieces(terms, available, wf.t_spell[who], np.full(len(who), now)):
-            self.recorder.spells.add_block(spell_block(terms, piece, who, available,
-                                                       now if censored else None))
+        parts = pieces(terms, available, wf.t_spell[who], np.full(len(who), now))
+        self.spells.add_block(spell_blocks(terms, parts, who, available,
+                                           now if censored else None))
+        for piece in parts:
             earners = who[piece.which]
             wf.earned_usd[earners] += piece.income_usd
             if self.income is not None:
@@ -396,7 +406,7 @@ class Replication(Matching):
         wf = self.wf
         self._settle(now, inclusive=False)  # nothing happens at the end instant itself
         idle = np.flatnonzero(wf.phase == _IDLE)
-        self.recorder.spells.add_block(idle_block(
+        self.spells.add_block(idle_block(
             idle, wf.available_h_per_h[idle], wf.checking_h_per_h[idle], wf.t_spell[idle],
             np.full(len(idle), now), censored=True))
         self._latency_rows(idle, now, censored=True)
@@ -412,11 +422,15 @@ class Replication(Matching):
         workers = np.column_stack([
             np.arange(wf.n_workers, dtype=float), wf.group, wf.t_joined, wf.t_onboarded,
             wf.t_left, wf.leave_cause, wf.available_h_per_h * HOURS_PER_WEEK, wf.quality])
-        return self.recorder.freeze(
+        projects = np.array(self.projects.rows(), dtype=float).reshape(-1, len(PROJECT_COLUMNS))
+        return Records(
             replication=self.replication, warmup_h=sim.warmup_h, horizon_h=sim.horizon_h,
             group_names=tuple(g.name for g in self.scenario.workers),
             generator_names=tuple(g.name for g in self.scenario.projects),
-            workers=workers, projects=self.projects.rows(), events=self.events)
+            spells=self.spells.columns(), latencies=self.latencies.columns(),
+            workers=named_columns(workers, WORKER_COLUMNS),
+            projects=named_columns(projects, PROJECT_COLUMNS),
+            events=self.events)
 
 
 def run_replication(scenario: Scenario, seed: int, replication: int) -> Records:
