@@ -185,34 +185,19 @@ class Replication(Matching):
         now = self._event()
         wf, projects = self.wf, self.projects
         self._close(p, now)
-        void = np.array(sorted(self.reservers.pop(p)), dtype=np.int64)
-        wf.reserved[void] = NO_PROJECT
-        wf.seeking[void] = True  # their delay is over: offered again at once
-        wf.n_offers[void] += 1
-        self._joined_pool(void)
-        self._offer_ready(WorkerIdx(void), now)
+        void = self.reservers.pop(p)
+        if void:
+            voided = WorkerIdx(np.array(sorted(void), dtype=np.int64))
+            self._void(voided)
+            self._offer_ready(voided, now)
         team = np.array(sorted(self.teams.pop(p)), dtype=np.int64)
         self._close_assignments(WorkerIdx(team), p, now, censored=False)
         cause = (ReleaseCause.END_WITH_NOTICE if not math.isnan(projects.notice_at[p])
                  else ReleaseCause.END_WITHOUT_NOTICE)
         wf.t_released[team] = now
         wf.release_cause[team] = cause
-        reserved = wf.reserved[team]
-        has = reserved != NO_PROJECT
-        moving = team[has & (projects.end[np.maximum(reserved, 0)] > now)]
-        voided = team[has & (projects.end[np.maximum(reserved, 0)] <= now)]  # ends now too
-        for w in team[has].tolist():
-            del self.reservers[int(wf.reserved[w])][w]
-        wf.t_spell[moving] = now  # no idle time between the two assignments
-        for r in np.unique(wf.reserved[moving]).tolist():
-            group = moving[wf.reserved[moving] == r]
-            wf.reserved[group] = NO_PROJECT
-            self._start_assignments(WorkerIdx(group), r, now)
-        wf.reserved[voided] = NO_PROJECT
-        wf.seeking[voided] = True  # the void reservation's delay is over
-        wf.n_offers[voided] += 1
-        self._joined_pool(voided)
-        idle = np.setdiff1d(team, moving)
+        has = wf.reserved[team] != NO_PROJECT
+        idle = self._move_reserved(WorkerIdx(team), has, now) if has.any() else team
         wf.phase[idle] = _IDLE
         wf.t_spell[idle] = now
         wf.t_patience[idle] = now + wf.patience_h[idle]
@@ -221,6 +206,35 @@ class Replication(Matching):
         self._start_delays(WorkerIdx(fresh), np.full(len(fresh), now))
         self._offer_ready(WorkerIdx(idle), now)
         self._schedule_wake(now)
+
+    def _void(self, who: WorkerIdx) -> None:
+        """The reservations of ``who`` are void: their delay is over, they seek a seat again."""
+        wf = self.wf
+        wf.reserved[who] = NO_PROJECT
+        wf.seeking[who] = True
+        wf.n_offers[who] += 1
+        self._joined_pool(who)
+
+    def _move_reserved(self, team: WorkerIdx, has: np.ndarray, now: float) -> np.ndarray:
+        """Members of a released ``team`` who ``has`` a reservation move on; the others idle.
+
+        A reservation on a project that has not ended starts now (no idle time between); one
+        on a project ending now too is void.
+        """
+        wf, projects = self.wf, self.projects
+        holders = team[has]
+        reserved = wf.reserved[holders]
+        alive = projects.end[reserved] > now
+        moving, voided = holders[alive], holders[~alive]  # ~alive: ends now too
+        for w, r in zip(holders.tolist(), reserved.tolist(), strict=True):
+            del self.reservers[r][w]
+        wf.t_spell[moving] = now
+        for r in np.unique(reserved[alive]).tolist():
+            group = moving[wf.reserved[moving] == r]
+            wf.reserved[group] = NO_PROJECT
+            self._start_assignments(WorkerIdx(group), r, now)
+        self._void(WorkerIdx(voided))
+        return np.setdiff1d(team, moving)
 
     def _hazard(self, worker: int, row: int) -> None:
         """A worker holding a seat leaves by the hazard: its seats reopen where still open."""

@@ -12,7 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gigsim.records import SpellKind, spell_rows
+from gigsim.records import SPELL_COLUMNS, SpellKind, spell_rows
+
+_PROJECT, _CENSORED, _END = (SPELL_COLUMNS.index(name)
+                             for name in ("project", "censored", "end"))
 
 
 @dataclass(frozen=True)
@@ -70,38 +73,27 @@ def spell_blocks(terms: Terms, parts: list[Piece], workers: np.ndarray, availabl
 
     Spells ending at ``censored_at`` are censored.
     """
-    zeros = np.zeros(0)
-    columns: dict[str, list[np.ndarray]] = {name: [] for name in (
-        "worker", "kind", "start", "end", "income_usd", "available_h", "worked_h",
-        "underused_h", "paid_training_h", "unpaid_training_h")}
+    blocks = []
     for piece in parts:
         duration = piece.finish - piece.begin
         hours = piece.rate_h_per_h * duration
-        n = len(hours)
-        columns["worker"].append(workers[piece.which])
-        columns["start"].append(piece.begin)
-        columns["end"].append(piece.finish)
-        columns["income_usd"].append(piece.income_usd)
+        where = {"worker": workers[piece.which], "start": piece.begin, "end": piece.finish,
+                 "income_usd": piece.income_usd}
         if piece.training:
-            paid = hours if terms.training_paid else np.zeros(n)
-            columns["kind"].append(np.full(n, float(SpellKind.TRAINING)))
-            columns["available_h"].append(hours)
-            columns["worked_h"].append(np.zeros(n))
-            columns["underused_h"].append(np.zeros(n))
-            columns["paid_training_h"].append(paid)
-            columns["unpaid_training_h"].append(hours - paid)
+            paid = hours if terms.training_paid else 0.0
+            blocks.append(spell_rows(len(hours), **where, kind=float(SpellKind.TRAINING),
+                                     available_h=hours, paid_training_h=paid,
+                                     unpaid_training_h=hours - paid))
         else:
             a = available[piece.which]
-            columns["kind"].append(np.full(n, float(SpellKind.WORK)))
-            columns["available_h"].append(a * duration)
-            columns["worked_h"].append(hours)
-            columns["underused_h"].append((a - piece.rate_h_per_h) * duration)
-            columns["paid_training_h"].append(np.zeros(n))
-            columns["unpaid_training_h"].append(np.zeros(n))
-    joined = {name: np.concatenate(values) if values else zeros
-              for name, values in columns.items()}
-    censored = (joined["end"] == censored_at) if censored_at is not None else False
-    return spell_rows(len(joined["end"]), **joined, project=terms.project, censored=censored)
+            blocks.append(spell_rows(len(hours), **where, kind=float(SpellKind.WORK),
+                                     available_h=a * duration, worked_h=hours,
+                                     underused_h=(a - piece.rate_h_per_h) * duration))
+    rows = blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
+    rows[:, _PROJECT] = terms.project
+    if censored_at is not None:
+        rows[:, _CENSORED] = rows[:, _END] == censored_at
+    return rows
 
 
 def idle_block(workers: np.ndarray, available: np.ndarray, checking: np.ndarray,
