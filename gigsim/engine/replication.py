@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -23,8 +22,8 @@ import simpy
 from gigsim.dists import Constant
 from gigsim.engine.assignments import Assignments
 from gigsim.engine.blocks import BlockRows, named_columns
+from gigsim.engine.departures import Departures
 from gigsim.engine.income import IncomeLog
-from gigsim.engine.matching import Matching
 from gigsim.engine.policies import (
     build_array_policy,
 )
@@ -51,7 +50,7 @@ from gigsim.worker import LeaveCause, Phase
 _IDLE, _WORKING, _LEFT = int(Phase.IDLE), int(Phase.WORKING), int(Phase.LEFT)
 
 
-class Replication(Matching):
+class Replication(Departures):
     """Runs one replication and returns its :class:`~gigsim.records.Records`."""
 
     def __init__(self, scenario: Scenario, seed: int, replication: int) -> None:
@@ -97,8 +96,13 @@ class Replication(Matching):
         self.wake_at = math.inf
         self.wake_token = 0
         self.hazard_before = math.inf  # the earliest seat holder's departure scheduled
+        self.departures: list[tuple[float, int, int]] = []
+        self.departure_at = math.inf
+        self.departure_token = 0
+        self.in_block = False
         # pools kept ranked between fills, for policies whose keys do not change while waiting
         self.key_fixed = bool(getattr(self.policy, "key_fixed", False))
+        self.blocks = self.key_fixed and self.rounds_h == 0
         self.ranked: dict[int, RankedPool] = {}
         self.events = 0
         self.ready_line = Timeline()  # when delays end (for waking open seats)
@@ -191,7 +195,7 @@ class Replication(Matching):
             self._void(voided)
             self._offer_ready(voided, now)
         team = np.array(sorted(self.teams.pop(p)), dtype=np.int64)
-        self._close_assignments(WorkerIdx(team), p, now, censored=False)
+        self._close_assignments(WorkerIdx(team), now, censored=False)
         cause = (ReleaseCause.END_WITH_NOTICE if not math.isnan(projects.notice_at[p])
                  else ReleaseCause.END_WITHOUT_NOTICE)
         wf.t_released[team] = now
@@ -244,7 +248,7 @@ class Replication(Matching):
         now = self._event()
         p = int(wf.project[worker])
         who = WorkerIdx(np.array([worker]))
-        self._close_assignments(who, p, now, censored=False)
+        self._close_assignments(who, now, censored=False)
         del self.teams[p][worker]
         r = int(wf.reserved[worker])
         self._mark_left(who, np.array([now]), float(LeaveCause.HAZARD))
@@ -335,7 +339,8 @@ class Replication(Matching):
             np.full(int(open_.sum()), float(censored)), wf.release_cause[who][open_])))
         wf.t_released[who] = np.nan
 
-    def _start_delays(self, who: WorkerIdx, now: np.ndarray, until: float = math.inf) -> None:
+    def _start_delays(self, who: WorkerIdx, now: np.ndarray,
+                      until: float | np.ndarray = math.inf) -> None:
         """Dispatch delays start for ``who`` (one draw each, by slot); they seek a seat.
 
         ``until`` is when a worker under notice is released: it joins the pool at its delay's
@@ -355,10 +360,11 @@ class Replication(Matching):
 
     # --- assignments --------------------------------------------------------------------------
 
-    def _start_assignments(self, who: WorkerIdx, p: int, now: float | np.ndarray) -> None:
+    def _start_assignments(self, who: WorkerIdx, p: int | np.ndarray,
+                           now: float | np.ndarray) -> None:
         """``who`` (idle) start on ``p``: their idle spells and latency observations close.
 
-        ``now`` is one time, or one each.
+        ``p`` is one project, or one each; ``now`` is one time, or one each.
         """
         if len(who) == 0:
             return
@@ -376,42 +382,46 @@ class Replication(Matching):
         wf.t_patience[who] = math.inf
         wf.seeking[who] = False
         wf.t_ready[who] = math.inf
-        self.teams[p].update(dict.fromkeys(who.tolist()))
-        leaving = np.flatnonzero(wf.t_hazard[who] < min(projects.end[p], self.end_h))
+        if isinstance(p, np.ndarray):
+            for w, q in zip(who.tolist(), p.tolist(), strict=True):
+                self.teams[q][w] = None
+        else:
+            self.teams[p].update(dict.fromkeys(who.tolist()))
+        leaving = np.flatnonzero(wf.t_hazard[who] < np.minimum(projects.end[p], self.end_h))
         for k in leaving.tolist():  # a seat holder's departure is an event
-            worker = int(who[k])
-            self._at(wf.t_hazard[worker], partial(self._hazard, worker, int(rows[k])))
-            self.hazard_before = min(self.hazard_before, float(wf.t_hazard[worker]))
-        if self.pre_assign and not projects.accepting[p]:
+            self._depart_at(float(wf.t_hazard[who[k]]), int(who[k]), int(rows[k]))
+        notice = ~projects.accepting[p]
+        if self.pre_assign and notice.any():
             # a reservation on a project put under notice since: the next delay starts now
             # (these start when their old project ends: one time, ``now``)
-            self._start_delays(who, start, until=projects.end[p])
-            self._offer_ready(who, float(start[0]))
+            sel = notice if isinstance(p, np.ndarray) else slice(None)
+            moving = WorkerIdx(who[sel])
+            self._start_delays(moving, start[sel], until=projects.end[wf.project[moving]])
+            self._offer_ready(moving, float(start[sel][0]))
 
-    def _close_assignments(self, who: WorkerIdx, p: int, now: float, censored: bool) -> None:
-        """Close the assignments of ``who`` on ``p`` at ``now``: their spells, as arrays."""
+    def _close_assignments(self, who: WorkerIdx, now: float | np.ndarray, censored: bool
+                           ) -> None:
+        """Close the assignments of ``who`` at ``now``: their spells, as arrays.
+
+        ``now`` is one time, or one each; the assignments may be on several projects.
+        """
         if len(who) == 0:
             return
         wf = self.wf
-        terms = self._terms(p)
+        terms = Terms.of(self.projects, wf.project[who])
         available = wf.available_h_per_h[who]
-        parts = pieces(terms, available, wf.t_spell[who], np.full(len(who), now))
+        end = now if isinstance(now, np.ndarray) else np.full(len(who), now)
+        parts = pieces(terms, available, wf.t_spell[who], end)
         self.spells.add_block(spell_blocks(terms, parts, who, available,
-                                           now if censored else None))
+                                           float(end[0]) if censored else None))
         for piece in parts:
             earners = who[piece.which]
             wf.earned_usd[earners] += piece.income_usd
             if self.income is not None:
                 self.income.add(earners, piece.begin, piece.finish, piece.income_usd)
-        self.assignments.close(wf.assignment[who], now)
+        self.assignments.close(wf.assignment[who], end)
         wf.assignment[who] = -1
         wf.project[who] = NO_PROJECT
-
-    def _terms(self, p: int) -> Terms:
-        projects = self.projects
-        return Terms(p, float(projects.pay_per_hour[p]), float(projects.supply_h_per_h[p]),
-                     float(projects.sparse_supply_h_per_h[p]), float(projects.sparse_at[p]),
-                     float(projects.training_h[p]), bool(projects.training_paid[p]))
 
     # --- the end ------------------------------------------------------------------------------
 
@@ -426,7 +436,7 @@ class Replication(Matching):
         self._latency_rows(idle, now, censored=True)
         for p in sorted(self.teams):
             team = np.array(sorted(self.teams[p]), dtype=np.int64)
-            self._close_assignments(WorkerIdx(team), p, now, censored=True)
+            self._close_assignments(WorkerIdx(team), now, censored=True)
         for p in np.flatnonzero(self.projects.accepting).tolist():
             self._close(p, now)
 

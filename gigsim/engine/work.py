@@ -2,8 +2,9 @@
 
 An assignment from ``start`` to ``end`` splits into up to three spells of constant rates:
 training (at the worker's availability, ``training_h / a`` clock hours), work at full task
-supply until the sparse phase, and work in the sparse phase. :func:`assignment_spells` works
-them out for many assignments to one project at once, as the rows the records store.
+supply until the sparse phase, and work in the sparse phase. :func:`pieces` works them out
+for many assignments at once (on one project or several: the terms are arrays, one entry per
+assignment), :func:`spell_blocks` as the rows the records store.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gigsim.engine.projects import ProjectTable
 from gigsim.records import SPELL_COLUMNS, SpellKind, spell_rows
 
-_PROJECT, _CENSORED, _END = (SPELL_COLUMNS.index(name)
-                             for name in ("project", "censored", "end"))
+_CENSORED, _END = SPELL_COLUMNS.index("censored"), SPELL_COLUMNS.index("end")
 
 
 @dataclass(frozen=True)
@@ -32,38 +33,50 @@ class Piece:
 
 @dataclass(frozen=True)
 class Terms:
-    """What a project's terms are for the work done on it."""
+    """The terms of the projects assignments are on, one entry per assignment."""
 
-    project: int
-    pay_per_hour: float
-    supply_h_per_h: float
-    sparse_supply_h_per_h: float
-    sparse_at: float
-    training_h: float
-    training_paid: bool
+    project: np.ndarray  # int
+    pay_per_hour: np.ndarray
+    supply_h_per_h: np.ndarray
+    sparse_supply_h_per_h: np.ndarray
+    sparse_at: np.ndarray
+    training_h: np.ndarray
+    training_paid: np.ndarray  # bool
+
+    @classmethod
+    def of(cls, projects: ProjectTable, project: np.ndarray) -> Terms:
+        """The terms of ``projects`` for assignments on ``project`` (one id each)."""
+        return cls(project, projects.pay_per_hour[project], projects.supply_h_per_h[project],
+                   projects.sparse_supply_h_per_h[project], projects.sparse_at[project],
+                   projects.training_h[project], projects.training_paid[project])
 
 
 def pieces(terms: Terms, available: np.ndarray, start: np.ndarray, end: np.ndarray
            ) -> list[Piece]:
-    """The training, full-supply work and sparse work of assignments ``[start, end]``."""
+    """The training, full-supply work and sparse work of assignments ``[start, end]``.
+
+    The assignments may be on different projects (``terms`` has one entry each).
+    """
     out = []
     work_from = start
-    if terms.training_h > 0:
-        work_from = np.minimum(end, start + terms.training_h / available)
+    if (terms.training_h > 0).any():
+        trains = terms.training_h > 0
+        work_from = np.where(trains, np.minimum(end, start + terms.training_h / available),
+                             start)
         which = work_from > start
         hours = available[which] * (work_from[which] - start[which])
         out.append(Piece(True, which, start[which], work_from[which], available[which],
-                         hours * terms.pay_per_hour if terms.training_paid
-                         else np.zeros(len(hours))))
+                         np.where(terms.training_paid[which],
+                                  hours * terms.pay_per_hour[which], 0.0)))
     for begin, finish, supply in (
         (work_from, np.minimum(end, terms.sparse_at), terms.supply_h_per_h),
         (np.maximum(work_from, terms.sparse_at), end, terms.sparse_supply_h_per_h),
     ):
         which = finish > begin
         begin, finish = begin[which], finish[which]
-        rate = np.minimum(available[which], supply)
+        rate = np.minimum(available[which], supply[which])
         out.append(Piece(False, which, begin, finish, rate,
-                         rate * (finish - begin) * terms.pay_per_hour))
+                         rate * (finish - begin) * terms.pay_per_hour[which]))
     return out
 
 
@@ -78,9 +91,9 @@ def spell_blocks(terms: Terms, parts: list[Piece], workers: np.ndarray, availabl
         duration = piece.finish - piece.begin
         hours = piece.rate_h_per_h * duration
         where = {"worker": workers[piece.which], "start": piece.begin, "end": piece.finish,
-                 "income_usd": piece.income_usd}
+                 "project": terms.project[piece.which], "income_usd": piece.income_usd}
         if piece.training:
-            paid = hours if terms.training_paid else 0.0
+            paid = np.where(terms.training_paid[piece.which], hours, 0.0)
             blocks.append(spell_rows(len(hours), **where, kind=float(SpellKind.TRAINING),
                                      available_h=hours, paid_training_h=paid,
                                      unpaid_training_h=hours - paid))
@@ -90,7 +103,6 @@ def spell_blocks(terms: Terms, parts: list[Piece], workers: np.ndarray, availabl
                                      available_h=a * duration, worked_h=hours,
                                      underused_h=(a - piece.rate_h_per_h) * duration))
     rows = blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
-    rows[:, _PROJECT] = terms.project
     if censored_at is not None:
         rows[:, _CENSORED] = rows[:, _END] == censored_at
     return rows
