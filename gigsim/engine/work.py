@@ -55,7 +55,8 @@ def pieces(terms: Terms, available: np.ndarray, start: np.ndarray, end: np.ndarr
            ) -> list[Piece]:
     """The training, full-supply work and sparse work of assignments ``[start, end]``.
 
-    The assignments may be on different projects (``terms`` has one entry each).
+    The assignments may be on different projects (``terms`` has one entry each). A kind of
+    spell that no assignment has is left out.
     """
     out = []
     work_from = start
@@ -73,6 +74,8 @@ def pieces(terms: Terms, available: np.ndarray, start: np.ndarray, end: np.ndarr
         (np.maximum(work_from, terms.sparse_at), end, terms.sparse_supply_h_per_h),
     ):
         which = finish > begin
+        if not which.any():
+            continue  # no assignment has this piece (no sparse phase, or all of it)
         begin, finish = begin[which], finish[which]
         rate = np.minimum(available[which], supply[which])
         out.append(Piece(False, which, begin, finish, rate,
@@ -102,6 +105,8 @@ def spell_blocks(terms: Terms, parts: list[Piece], workers: np.ndarray, availabl
             blocks.append(spell_rows(len(hours), **where, kind=float(SpellKind.WORK),
                                      available_h=a * duration, worked_h=hours,
                                      underused_h=(a - piece.rate_h_per_h) * duration))
+    if not blocks:
+        return np.zeros((0, len(SPELL_COLUMNS)))
     rows = blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
     if censored_at is not None:
         rows[:, _CENSORED] = rows[:, _END] == censored_at
