@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import os
 import pstats
 import statistics
 import subprocess
@@ -60,17 +61,24 @@ def counting_simpy_steps() -> Iterator[list[int]]:
         simpy.core.Environment.step = step  # type: ignore[method-assign]
 
 
-def interleaved(runs: dict[str, Callable[[], Any]], repeats: int) -> dict[str, list[float]]:
-    """Each callable once untimed, then ``repeats`` times in turn; seconds per run."""
+def interleaved(runs: dict[str, Callable[[], Any]], repeats: int
+                ) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Each callable once untimed, then ``repeats`` times in turn; wall and CPU seconds per run.
+
+    The CPU time of the process moves less than the wall time when other sessions share the
+    machine's cores (it still moves: they share its caches too).
+    """
     for run in runs.values():
         run()
     times: dict[str, list[float]] = {name: [] for name in runs}
+    cpu: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeats):
         for name, run in runs.items():
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             run()
             times[name].append(time.perf_counter() - started)
-    return times
+            cpu[name].append(time.process_time() - started_cpu)
+    return times, cpu
 
 
 def reference(workers: float, repeats: int) -> dict[str, Any]:
@@ -78,18 +86,20 @@ def reference(workers: float, repeats: int) -> dict[str, Any]:
 
     scenario = reference_scenario(workers, 1)
     runners = {e: (lambda e=e: replication_runner(e)(scenario, SEED, 0)) for e in ENGINES}
-    times = interleaved(runners, repeats)
+    times, cpu = interleaved(runners, repeats)
     out: dict[str, Any] = {"workers": workers}
     for e in ENGINES:
         records = runners[e]()
         wy = worker_years(records)
         seconds = statistics.median(times[e])
         out[e] = {"seconds": seconds, "runs": times[e], "worker_years": wy,
+                  "cpu_seconds": statistics.median(cpu[e]),
                   "worker_years_per_s": wy / seconds, "events_per_worker_year": records.events / wy}
     with counting_simpy_steps() as steps:
         records = runners["v2"]()
     out["v2"]["simpy_steps_per_worker_year"] = steps[0] / worker_years(records)
     out["v2_over_v1"] = out["v1"]["seconds"] / out["v2"]["seconds"]
+    out["v2_over_v1_cpu"] = out["v1"]["cpu_seconds"] / out["v2"]["cpu_seconds"]
     return out
 
 
@@ -101,14 +111,17 @@ def toy(workers: int, seats: int, repeats: int) -> dict[str, Any]:
     runners: dict[str, Callable[[], Any]] = {"heapq": lambda: heapq_loop.run(params)}
     for e in ENGINES:
         runners[e] = lambda e=e: replication_runner(e)(scenario, params.seed, 0)
-    times = interleaved(runners, repeats)
+    times, cpu = interleaved(runners, repeats)
     heapq_s = statistics.median(times["heapq"])
+    heapq_cpu = statistics.median(cpu["heapq"])
     out: dict[str, Any] = {"workers": workers, "seats": seats, "heapq_seconds": heapq_s,
+                           "heapq_cpu_seconds": heapq_cpu,
                            "heapq_utilisation": heapq_loop.run(params).utilisation}
     for e in ENGINES:
         records = runners[e]()
         seconds = statistics.median(times[e])
         out[e] = {"seconds": seconds, "over_heapq": seconds / heapq_s,
+                  "over_heapq_cpu": statistics.median(cpu[e]) / heapq_cpu,
                   "utilisation": assigned_hours(records) / (params.workers * params.horizon_h),
                   "events": records.events}
     return out
@@ -188,23 +201,27 @@ def main() -> None:
         return
     only = set(args.only.split(","))
     size, repeats = (2000, 1) if args.quick else (10000, 3)
-    report: dict[str, Any] = {}
+    report: dict[str, Any] = {"load_average_before": os.getloadavg()}
     if "reference" in only:
         r = report["reference"] = reference(size, repeats)
         print(f"reference {size:,} workers × 1 y, simulation only (median of {repeats}):")
         for e in ENGINES:
-            print(f"  {e}: {r[e]['seconds']:.2f} s, {r[e]['worker_years_per_s']:,.0f} "
-                  f"worker-years/s, {r[e]['events_per_worker_year']:.2f} events/worker-year")
+            print(f"  {e}: {r[e]['seconds']:.2f} s ({r[e]['cpu_seconds']:.2f} s CPU), "
+                  f"{r[e]['worker_years_per_s']:,.0f} worker-years/s, "
+                  f"{r[e]['events_per_worker_year']:.2f} events/worker-year")
         print(f"  v2: {r['v2']['simpy_steps_per_worker_year']:.2f} SimPy events/worker-year;"
-              f" v2 is {r['v2_over_v1']:.2f}× v1's speed")
+              f" v2 is {r['v2_over_v1']:.2f}× v1's speed ({r['v2_over_v1_cpu']:.2f}× in CPU"
+              " time)")
     if "toy" in only:
         for seats in (5, 100):
             t = report[f"toy{seats}"] = toy(size, seats, repeats)
             print(f"toy {size:,} workers, {seats}-seat projects: heapq {t['heapq_seconds']:.3f} s"
-                  f" (utilisation {t['heapq_utilisation']:.4f})")
+                  f" ({t['heapq_cpu_seconds']:.3f} s CPU; utilisation"
+                  f" {t['heapq_utilisation']:.4f})")
             for e in ENGINES:
                 print(f"  {e}: {t[e]['seconds']:.3f} s = {t[e]['over_heapq']:.1f}× heapq"
-                      f" (utilisation {t[e]['utilisation']:.4f}, {t[e]['events']:,} events)")
+                      f" ({t[e]['over_heapq_cpu']:.1f}× in CPU time; utilisation"
+                      f" {t[e]['utilisation']:.4f}, {t[e]['events']:,} events)")
     if "million" in only:
         m = report["million"] = million(20000 if args.quick else args.million)
         print(f"million: {m['workers']:,} workers × 1 y, v2, simulate + summary: "
@@ -218,6 +235,9 @@ def main() -> None:
               f"SimPy's own code {100 * p['simpy_share']:.1f}%")
         for name, seconds in p["top"]:
             print(f"  {seconds:7.3f} s  {name}")
+    report["load_average_after"] = os.getloadavg()
+    print("load average (1, 5, 15 min) before: {:.2f} {:.2f} {:.2f}; after: {:.2f} {:.2f} {:.2f}"
+          .format(*report["load_average_before"], *report["load_average_after"]))
     if args.out:
         with open(args.out, "w") as handle:
             json.dump(report, handle, indent=1)
