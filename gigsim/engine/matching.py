@@ -156,6 +156,8 @@ class Matching:
         """
         wf = self.wf
         times, workers = self.ready_line.pop_due(until, inclusive)
+        if len(workers) == 0:
+            return times, workers
         current = wf.seeking[workers] & (wf.t_ready[workers] == times)
         times, workers = times[current], workers[current]
         self._joined_pool(workers)
