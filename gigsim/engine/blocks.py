@@ -1,11 +1,12 @@
-"""Rows the engine records, kept as the blocks it writes and joined column by column at the end.
+"""Rows the engine records, kept as the blocks it writes and moved into columns now and then.
 
-The engine writes its spell and latency rows as numpy blocks (one per release, departure or
-match). :class:`BlockRows` keeps the blocks as they come, turns them into column chunks now and
-then, and joins each column once when the run ends. Each value is copied twice in all, and
-the memory held at the end is the rows plus one column of them: a buffer of rows grown by
-appending copies the rows it holds every time it outgrows its memory, and holds up to twice
-its size while it does.
+The engine writes its spell and latency rows as numpy blocks (one per release, block of
+departures or match). :class:`BlockRows` keeps the blocks as they come and every ~260,000 rows
+moves them into one growing array per column, whose capacity doubles when it runs out (one
+column at a time, so that only one column is ever held twice; capacity not yet written takes
+no memory). The columns are handed over as they are at the end, without a copy: a buffer of
+rows grown by appending copies everything it holds each time it outgrows its memory and holds
+up to twice its size while it does, and joining blocks at the end holds them twice.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-CHUNK_ROWS = 1 << 18  # blocks are joined into column chunks of about this many rows
+CHUNK_ROWS = 1 << 18  # blocks are moved into the columns every this many rows
 
 
 class BlockRows:
@@ -25,11 +26,11 @@ class BlockRows:
         self.names = names
         self._blocks: list[np.ndarray] = []
         self._pending = 0  # rows in _blocks
-        self._chunks: list[list[np.ndarray]] = []  # per chunk, one array per column
-        self._count = 0
+        self._columns = [np.empty(0) for _ in names]
+        self._filled = 0  # rows in _columns
 
     def __len__(self) -> int:
-        return self._count
+        return self._filled + self._pending
 
     def add_block(self, block: np.ndarray) -> None:
         """Append the rows of a 2-D array with one column per name."""
@@ -38,33 +39,34 @@ class BlockRows:
         if len(block):
             self._blocks.append(block)
             self._pending += len(block)
-            self._count += len(block)
             if self._pending >= CHUNK_ROWS:
-                self._chunk()
+                self._move()
 
-    def _chunk(self) -> None:
-        if self._blocks:
-            rows = np.concatenate(self._blocks, dtype=float)
-            self._chunks.append([np.ascontiguousarray(rows[:, i])
-                                 for i in range(len(self.names))])
-            self._blocks, self._pending = [], 0
+    def _move(self) -> None:
+        """Move the pending blocks into the columns."""
+        if not self._blocks:
+            return
+        rows = np.concatenate(self._blocks, dtype=float)
+        self._blocks, self._pending = [], 0
+        start, stop = self._filled, self._filled + len(rows)
+        for i in range(len(self.names)):
+            column = self._columns[i]
+            if stop > len(column):
+                grown = np.empty(max(stop, 2 * len(column), CHUNK_ROWS))
+                grown[:start] = column[:start]
+                self._columns[i] = column = grown
+            column[start:stop] = rows[:, i]
+        self._filled = stop
 
     def columns(self) -> Mapping[str, np.ndarray]:
-        """The rows in the order added, as read-only named columns.
-
-        The rows are handed over: call once.
-        """
-        self._chunk()
-        columns = {}
-        for i, name in enumerate(self.names):
-            parts = [chunk[i] for chunk in self._chunks]
-            column = np.concatenate(parts) if parts else np.zeros(0)
-            for chunk in self._chunks:
-                chunk[i] = column[:0]  # each column's chunks are freed once it is joined
-            column.setflags(write=False)
-            columns[name] = column
-        self._chunks = []
-        return MappingProxyType(columns)
+        """The rows in the order added, as read-only named columns (views, no copy)."""
+        self._move()
+        views = {}
+        for name, column in zip(self.names, self._columns, strict=True):
+            view = column[: self._filled]
+            view.setflags(write=False)
+            views[name] = view
+        return MappingProxyType(views)
 
 
 def named_columns(table: np.ndarray, names: tuple[str, ...]) -> Mapping[str, np.ndarray]:
