@@ -28,8 +28,7 @@ import numpy as np
 
 from gigsim.engine.matching import Matching
 from gigsim.engine.policies import ProjectView
-from gigsim.engine.workforce import NO_PROJECT, WorkerIdx
-from gigsim.worker import LeaveCause, Phase
+from gigsim.engine.workforce import NO_PROJECT, LeaveCause, Phase, WorkerIdx
 
 _WORKING = int(Phase.WORKING)
 

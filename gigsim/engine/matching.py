@@ -29,7 +29,7 @@ from gigsim.engine.pool import RankedPool
 from gigsim.engine.projects import ProjectTable
 from gigsim.engine.slots import SlotDraws
 from gigsim.engine.timeline import Timeline
-from gigsim.engine.work import Terms, pieces
+from gigsim.engine.work import pieces
 from gigsim.engine.workforce import WorkerIdx, Workforce
 from gigsim.worker import Phase
 
@@ -411,7 +411,7 @@ class Matching:
         total = self.income.recent(ids, since, until)
         working = np.flatnonzero(wf.phase[ids] == _WORKING)
         who = ids[working]  # on one project or several: the terms are per assignment
-        for piece in pieces(Terms.of(self.projects, wf.project[who]), wf.available_h_per_h[who],
+        for piece in pieces(self.projects.terms(wf.project[who]), wf.available_h_per_h[who],
                             wf.t_spell[who], until[working]):
             length = piece.finish - piece.begin
             share = np.clip((piece.finish - np.maximum(piece.begin, since[working][piece.which]))

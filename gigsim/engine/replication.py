@@ -31,7 +31,7 @@ from gigsim.engine.pool import RankedPool
 from gigsim.engine.projects import ProjectTable, plan_projects
 from gigsim.engine.slots import SlotDraws
 from gigsim.engine.timeline import Timeline
-from gigsim.engine.work import Terms, idle_block, pieces, spell_blocks
+from gigsim.engine.work import idle_block, pieces, spell_blocks
 from gigsim.engine.workforce import NO_PROJECT, WorkerIdx, skill_index, workforce_from_applicants
 from gigsim.randomness import Streams, replication_seed
 from gigsim.records import (
@@ -408,7 +408,7 @@ class Replication(Departures):
         if len(who) == 0:
             return
         wf = self.wf
-        terms = Terms.of(self.projects, wf.project[who])
+        terms = self.projects.terms(wf.project[who])
         available = wf.available_h_per_h[who]
         end = now if isinstance(now, np.ndarray) else np.full(len(who), now)
         parts = pieces(terms, available, wf.t_spell[who], end)

@@ -13,10 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gigsim.engine.projects import ProjectTable
-from gigsim.records import SPELL_COLUMNS, SpellKind, spell_rows
-
-_CENSORED, _END = SPELL_COLUMNS.index("censored"), SPELL_COLUMNS.index("end")
+from gigsim.records import SpellKind, spell_rows
 
 
 @dataclass(frozen=True)
@@ -33,7 +30,10 @@ class Piece:
 
 @dataclass(frozen=True)
 class Terms:
-    """The terms of the projects assignments are on, one entry per assignment."""
+    """The terms of the projects assignments are on, one entry per assignment.
+
+    :meth:`~gigsim.engine.projects.ProjectTable.terms` reads them off the projects.
+    """
 
     project: np.ndarray  # int
     pay_per_hour: np.ndarray
@@ -42,13 +42,6 @@ class Terms:
     sparse_at: np.ndarray
     training_h: np.ndarray
     training_paid: np.ndarray  # bool
-
-    @classmethod
-    def of(cls, projects: ProjectTable, project: np.ndarray) -> Terms:
-        """The terms of ``projects`` for assignments on ``project`` (one id each)."""
-        return cls(project, projects.pay_per_hour[project], projects.supply_h_per_h[project],
-                   projects.sparse_supply_h_per_h[project], projects.sparse_at[project],
-                   projects.training_h[project], projects.training_paid[project])
 
 
 def pieces(terms: Terms, available: np.ndarray, start: np.ndarray, end: np.ndarray
@@ -94,7 +87,8 @@ def spell_blocks(terms: Terms, parts: list[Piece], workers: np.ndarray, availabl
         duration = piece.finish - piece.begin
         hours = piece.rate_h_per_h * duration
         where = {"worker": workers[piece.which], "start": piece.begin, "end": piece.finish,
-                 "project": terms.project[piece.which], "income_usd": piece.income_usd}
+                 "project": terms.project[piece.which], "income_usd": piece.income_usd,
+                 "censored": (piece.finish == censored_at) if censored_at is not None else 0.0}
         if piece.training:
             paid = np.where(terms.training_paid[piece.which], hours, 0.0)
             blocks.append(spell_rows(len(hours), **where, kind=float(SpellKind.TRAINING),
@@ -106,11 +100,8 @@ def spell_blocks(terms: Terms, parts: list[Piece], workers: np.ndarray, availabl
                                      available_h=a * duration, worked_h=hours,
                                      underused_h=(a - piece.rate_h_per_h) * duration))
     if not blocks:
-        return np.zeros((0, len(SPELL_COLUMNS)))
-    rows = blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
-    if censored_at is not None:
-        rows[:, _CENSORED] = rows[:, _END] == censored_at
-    return rows
+        return spell_rows(0)
+    return blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
 
 
 def idle_block(workers: np.ndarray, available: np.ndarray, checking: np.ndarray,

@@ -92,6 +92,7 @@ def test_departures_in_blocks_are_the_departures_one_by_one(
     # spells, latencies and stays; only the order of the rows differs, and a time SimPy
     # reaches as now + (t - now) may differ from t by a rounding step
     from gigsim.engine import Replication
+    from gigsim.engine.workforce import LeaveCause
 
     scenario = platform.with_overrides(overrides)
     blocked = Replication(scenario, 4, 0)
@@ -99,7 +100,7 @@ def test_departures_in_blocks_are_the_departures_one_by_one(
     one_by_one.blocks = False
     a, b = blocked.run(), one_by_one.run()
     assert a.events == b.events
-    assert (a.workers["leave_cause"] == float(gigsim.worker.LeaveCause.HAZARD)).sum() > 20
+    assert (a.workers["leave_cause"] == float(LeaveCause.HAZARD)).sum() > 20
     for table, keys in (("spells", ("worker", "start", "kind", "end")),
                         ("latencies", ("worker", "released", "latency_h"))):
         np.testing.assert_allclose(sorted_rows(a, table, keys), sorted_rows(b, table, keys),
