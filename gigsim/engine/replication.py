@@ -233,8 +233,12 @@ class Replication(Departures):
         for w, r in zip(holders.tolist(), reserved.tolist(), strict=True):
             del self.reservers[r][w]
         wf.t_spell[moving] = now
-        for r in np.unique(reserved[alive]).tolist():
-            group = moving[wf.reserved[moving] == r]
+        # grouped by the reservations they held when released: one who starts on a project
+        # under notice may reserve again at once (pre-assignment, no delay), and must not be
+        # taken for a member of a later group
+        targets = reserved[alive]
+        for r in np.unique(targets).tolist():
+            group = moving[targets == r]
             wf.reserved[group] = NO_PROJECT
             self._start_assignments(WorkerIdx(group), r, now)
         self._void(WorkerIdx(voided))
@@ -369,6 +373,8 @@ class Replication(Departures):
         if len(who) == 0:
             return
         wf, projects = self.wf, self.projects
+        if (wf.assignment[who] >= 0).any():
+            raise RuntimeError("an assignment starts for a worker who holds one")
         start = now if isinstance(now, np.ndarray) else np.full(len(who), now)
         self.spells.add_block(idle_block(
             who, wf.available_h_per_h[who], wf.checking_h_per_h[who], wf.t_spell[who], start,
@@ -403,15 +409,16 @@ class Replication(Departures):
                            ) -> None:
         """Close the assignments of ``who`` at ``now``: their spells, as arrays.
 
-        ``now`` is one time, or one each; the assignments may be on several projects.
+        ``now`` is one time, or one each; the assignments may be on several projects. The
+        spells are the assignments' own: their project and start are read off the rows.
         """
         if len(who) == 0:
             return
-        wf = self.wf
-        terms = self.projects.terms(wf.project[who])
+        wf, rows = self.wf, self.wf.assignment[who]
+        terms = self.projects.terms(self.assignments.project[rows])
         available = wf.available_h_per_h[who]
         end = now if isinstance(now, np.ndarray) else np.full(len(who), now)
-        parts = pieces(terms, available, wf.t_spell[who], end)
+        parts = pieces(terms, available, self.assignments.start[rows], end)
         self.spells.add_block(spell_blocks(terms, parts, who, available,
                                            float(end[0]) if censored else None))
         for piece in parts:
@@ -419,7 +426,7 @@ class Replication(Departures):
             wf.earned_usd[earners] += piece.income_usd
             if self.income is not None:
                 self.income.add(earners, piece.begin, piece.finish, piece.income_usd)
-        self.assignments.close(wf.assignment[who], end)
+        self.assignments.close(rows, end)
         wf.assignment[who] = -1
         wf.project[who] = NO_PROJECT
 
