@@ -12,7 +12,8 @@ reference, toy, million, profile) prints:
 - **toy**: the baselines' toy world (``benchmarks/baselines``) at 10,000 workers with 5-seat and
   100-seat projects, against the hand-written per-worker heapq loop;
 - **million**: 1,000,000 workers × 1 year of the reference, v2, ``gigsim.simulate`` then
-  ``summary()`` only, in a fresh process: seconds and peak resident memory;
+  ``summary()`` only, in a fresh process: seconds and peak resident memory (by the end of
+  ``simulate``, and in all);
 - **profile**: cProfile of one v2 reference run: the share of time inside SimPy's own code.
 """
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import os
 import pstats
 import statistics
 import subprocess
@@ -69,29 +71,37 @@ def counting_simpy_steps() -> Iterator[list[int]]:
         simpy.core.Environment.step = step  # type: ignore[method-assign]
 
 
-def interleaved(runs: dict[str, Callable[[], Any]], repeats: int) -> dict[str, list[float]]:
-    """Each callable once untimed, then ``repeats`` times in turn; seconds per run."""
+def interleaved(runs: dict[str, Callable[[], Any]], repeats: int
+                ) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Each callable once untimed, then ``repeats`` times in turn; wall and CPU seconds per run.
+
+    The CPU time of the process moves less than the wall time when other sessions share the
+    machine's cores (it still moves: they share its caches too).
+    """
     for run in runs.values():
         run()
     times: dict[str, list[float]] = {name: [] for name in runs}
+    cpu: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeats):
         for name, run in runs.items():
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             run()
             times[name].append(time.perf_counter() - started)
-    return times
+            cpu[name].append(time.process_time() - started_cpu)
+    return times, cpu
 
 
 def reference(workers: float, repeats: int) -> dict[str, Any]:
     scenario = reference_scenario(workers, 1)
     runners = {e: (lambda e=e: replication_runner(e)(scenario, SEED, 0)) for e in ENGINES}
-    times = interleaved(runners, repeats)
+    times, cpu = interleaved(runners, repeats)
     out: dict[str, Any] = {"workers": workers}
     for e in ENGINES:
         records = runners[e]()
         wy = worker_years(records)
         seconds = statistics.median(times[e])
         out[e] = {"seconds": seconds, "runs": times[e], "worker_years": wy,
+                  "cpu_seconds": statistics.median(cpu[e]),
                   "worker_years_per_s": wy / seconds, "events_per_worker_year": records.events / wy}
     with counting_simpy_steps() as steps:
         records = runners["v2"]()
@@ -105,14 +115,17 @@ def toy(workers: int, seats: int, repeats: int) -> dict[str, Any]:
     runners: dict[str, Callable[[], Any]] = {"heapq": lambda: heapq_loop.run(params)}
     for e in ENGINES:
         runners[e] = lambda e=e: replication_runner(e)(scenario, params.seed, 0)
-    times = interleaved(runners, repeats)
+    times, cpu = interleaved(runners, repeats)
     heapq_s = statistics.median(times["heapq"])
+    heapq_cpu = statistics.median(cpu["heapq"])
     out: dict[str, Any] = {"workers": workers, "seats": seats, "heapq_seconds": heapq_s,
+                           "heapq_cpu_seconds": heapq_cpu,
                            "heapq_utilisation": heapq_loop.run(params).utilisation}
     for e in ENGINES:
         records = runners[e]()
         seconds = statistics.median(times[e])
         out[e] = {"seconds": seconds, "over_heapq": seconds / heapq_s,
+                  "over_heapq_cpu": statistics.median(cpu[e]) / heapq_cpu,
                   "utilisation": assigned_hours(records) / (params.workers * params.horizon_h),
                   "events": records.events}
     return out
@@ -127,12 +140,14 @@ scenario = reference_scenario({workers}, 1)
 started, cpu = time.perf_counter(), time.process_time()
 results = gigsim.simulate(scenario, replications=1, seed=SEED)
 simulated, simulated_cpu = time.perf_counter() - started, time.process_time() - cpu
+simulated_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 summary = results.summary()
 total, total_cpu = time.perf_counter() - started, time.process_time() - cpu
 print(json.dumps({{"simulate_s": simulated, "total_s": total, "simulate_cpu_s": simulated_cpu,
                   "total_cpu_s": total_cpu,
                   "worker_years": worker_years(results.records[0]),
                   "events": results.records[0].events,
+                  "peak_rss_simulate_mib": simulated_rss,
                   "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
 """
 
@@ -184,35 +199,42 @@ def main() -> None:
         return
     only = set(args.only.split(","))
     size, repeats = (2000, 1) if args.quick else (10000, 3)
-    report: dict[str, Any] = {}
+    report: dict[str, Any] = {"load_average_before": os.getloadavg()}
     if "reference" in only:
         r = report["reference"] = reference(size, repeats)
         print(f"reference {size:,} workers × 1 y, simulation only (median of {repeats}):")
         for e in ENGINES:
-            print(f"  {e}: {r[e]['seconds']:.2f} s, {r[e]['worker_years_per_s']:,.0f} "
-                  f"worker-years/s, {r[e]['events_per_worker_year']:.2f} events/worker-year")
+            print(f"  {e}: {r[e]['seconds']:.2f} s ({r[e]['cpu_seconds']:.2f} s CPU), "
+                  f"{r[e]['worker_years_per_s']:,.0f} worker-years/s, "
+                  f"{r[e]['events_per_worker_year']:.2f} events/worker-year")
         print(f"  v2: {r['v2']['simpy_steps_per_worker_year']:.2f} SimPy events/worker-year")
     if "toy" in only:
         for seats in (5, 100):
             t = report[f"toy{seats}"] = toy(size, seats, repeats)
             print(f"toy {size:,} workers, {seats}-seat projects: heapq {t['heapq_seconds']:.3f} s"
-                  f" (utilisation {t['heapq_utilisation']:.4f})")
+                  f" ({t['heapq_cpu_seconds']:.3f} s CPU; utilisation"
+                  f" {t['heapq_utilisation']:.4f})")
             for e in ENGINES:
                 print(f"  {e}: {t[e]['seconds']:.3f} s = {t[e]['over_heapq']:.1f}× heapq"
-                      f" (utilisation {t[e]['utilisation']:.4f}, {t[e]['events']:,} events)")
+                      f" ({t[e]['over_heapq_cpu']:.1f}× in CPU time; utilisation"
+                      f" {t[e]['utilisation']:.4f}, {t[e]['events']:,} events)")
     if "million" in only:
         m = report["million"] = million(20000 if args.quick else args.million)
         print(f"million: {m['workers']:,} workers × 1 y, v2, simulate + summary: "
               f"{m['simulate_s']:.1f} s + {m['total_s'] - m['simulate_s']:.1f} s wall "
               f"({m['simulate_cpu_s']:.1f} s + "
               f"{m['total_cpu_s'] - m['simulate_cpu_s']:.1f} s CPU), "
-              f"peak RSS {m['peak_rss_mib']:,.0f} MiB, {m['worker_years']:,.0f} worker-years")
+              f"peak RSS {m['peak_rss_mib']:,.0f} MiB ({m['peak_rss_simulate_mib']:,.0f} MiB by"
+              f" the end of simulate), {m['worker_years']:,.0f} worker-years")
     if "profile" in only:
         p = report["profile"] = profile(size)
         print(f"profile of v2 at {size:,} workers: {p['total_s']:.2f} s under cProfile, "
               f"SimPy's own code {100 * p['simpy_share']:.1f}%")
         for name, seconds in p["top"]:
             print(f"  {seconds:7.3f} s  {name}")
+    report["load_average_after"] = os.getloadavg()
+    print("load average (1, 5, 15 min) before: {:.2f} {:.2f} {:.2f}; after: {:.2f} {:.2f} {:.2f}"
+          .format(*report["load_average_before"], *report["load_average_after"]))
     if args.out:
         with open(args.out, "w") as handle:
             json.dump(report, handle, indent=1)

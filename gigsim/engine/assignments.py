@@ -32,10 +32,11 @@ class Assignments:
             new[: self.count] = old[: self.count]
             setattr(self, name, new)
 
-    def open(self, workers: np.ndarray, project: int, now: float | np.ndarray) -> np.ndarray:
+    def open(self, workers: np.ndarray, project: int | np.ndarray, now: float | np.ndarray
+             ) -> np.ndarray:
         """Start assignments of ``workers`` on ``project``; returns their rows.
 
-        ``now`` is one time for all, or one time each.
+        ``project`` and ``now`` are one for all, or one each.
         """
         n = len(workers)
         if self.count + n > len(self.start):
@@ -48,8 +49,8 @@ class Assignments:
         self.count += n
         return rows
 
-    def close(self, rows: np.ndarray, now: float) -> None:
-        """End the assignments ``rows`` at ``now``."""
+    def close(self, rows: np.ndarray, now: float | np.ndarray) -> None:
+        """End the assignments ``rows`` at ``now`` (one time, or one each)."""
         self.end[rows] = now
 
     def table(self) -> dict[str, np.ndarray]:

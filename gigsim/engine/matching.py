@@ -30,7 +30,7 @@ from gigsim.engine.projects import ProjectTable
 from gigsim.engine.records import Phase
 from gigsim.engine.slots import SlotDraws
 from gigsim.engine.timeline import Timeline
-from gigsim.engine.work import Terms, pieces
+from gigsim.engine.work import pieces
 from gigsim.engine.workforce import WorkerIdx, Workforce
 
 _WORKING = int(Phase.WORKING)
@@ -61,10 +61,8 @@ class Matching:
     def _wake(self, token: int) -> None:
         raise NotImplementedError
 
-    def _start_assignments(self, who: WorkerIdx, p: int, now: float | np.ndarray) -> None:
-        raise NotImplementedError
-
-    def _terms(self, p: int) -> Terms:
+    def _start_assignments(self, who: WorkerIdx, p: int | np.ndarray,
+                           now: float | np.ndarray) -> None:
         raise NotImplementedError
 
     def _match_ahead(self, now: float) -> None:
@@ -158,6 +156,8 @@ class Matching:
         """
         wf = self.wf
         times, workers = self.ready_line.pop_due(until, inclusive)
+        if len(workers) == 0:
+            return times, workers
         current = wf.seeking[workers] & (wf.t_ready[workers] == times)
         times, workers = times[current], workers[current]
         self._joined_pool(workers)
@@ -283,22 +283,35 @@ class Matching:
         return ranked.take(count, valid, lambda workers: wf.t_ready[workers],
                            lambda workers: self._keys(workers, now, skill, view))
 
-    def _match(self, who: np.ndarray, p: int, now: float | np.ndarray) -> None:
+    def _match(self, who: np.ndarray, p: int | np.ndarray, now: float | np.ndarray) -> None:
         """``who`` take seats on ``p``: idle ones start, ones still working reserve.
 
-        ``now`` is one time, or one each in increasing order.
+        ``p`` is one project, or one each (each project's seats are filled in the order of
+        ``who``); ``now`` is one time, or one each in increasing order per project.
         """
         wf, projects = self.wf, self.projects
-        projects.fill(p, len(who), now)
-        if projects.open_seats[p] == 0:
-            self.open_lists.get(int(projects.requires[p]), {}).pop(p, None)
+        if isinstance(p, np.ndarray):
+            for q in dict.fromkeys(p.tolist()):
+                mine = p == q
+                projects.fill(q, int(mine.sum()), now[mine] if isinstance(now, np.ndarray)
+                              else now)
+                if projects.open_seats[q] == 0:
+                    self.open_lists.get(int(projects.requires[q]), {}).pop(q, None)
+        else:
+            projects.fill(p, len(who), now)
+            if projects.open_seats[p] == 0:
+                self.open_lists.get(int(projects.requires[p]), {}).pop(p, None)
         working = wf.phase[who] == _WORKING
-        reserving = who[working]
-        wf.reserved[reserving] = p
-        wf.seeking[reserving] = False
-        self.reservers[p].update(dict.fromkeys(reserving.tolist()))
-        self._start_assignments(WorkerIdx(who[~working]), p,
-                                now[~working] if isinstance(now, np.ndarray) else now)
+        if working.any():
+            reserving = who[working]
+            on = p[working] if isinstance(p, np.ndarray) else np.full(len(reserving), p)
+            wf.reserved[reserving] = on
+            wf.seeking[reserving] = False
+            for w, q in zip(reserving.tolist(), on.tolist(), strict=True):
+                self.reservers[q][w] = None
+            who, p = who[~working], p[~working] if isinstance(p, np.ndarray) else p
+            now = now[~working] if isinstance(now, np.ndarray) else now
+        self._start_assignments(WorkerIdx(who), p, now)
 
     def _open_seats(self, p: int, count: int, now: float) -> None:
         """Seats reopen on ``p`` (a worker left): fill at once unless in rounds."""
@@ -397,13 +410,11 @@ class Matching:
         since = until - window_h
         total = self.income.recent(ids, since, until)
         working = np.flatnonzero(wf.phase[ids] == _WORKING)
-        for p in np.unique(wf.project[ids[working]]).tolist():
-            at = working[wf.project[ids[working]] == p]
-            who = ids[at]
-            for piece in pieces(self._terms(p), wf.available_h_per_h[who], wf.t_spell[who],
-                                until[at]):
-                length = piece.finish - piece.begin
-                share = np.clip((piece.finish - np.maximum(piece.begin, since[at][piece.which]))
-                                / length, 0, 1)
-                total[at[piece.which]] += piece.income_usd * share
+        who = ids[working]  # on one project or several: the terms are per assignment
+        for piece in pieces(self.projects.terms(wf.project[who]), wf.available_h_per_h[who],
+                            wf.t_spell[who], until[working]):
+            length = piece.finish - piece.begin
+            share = np.clip((piece.finish - np.maximum(piece.begin, since[working][piece.which]))
+                            / length, 0, 1)
+            total[working[piece.which]] += piece.income_usd * share
         return total

@@ -3,62 +3,37 @@
 The built-in policies' keys are fixed while a worker waits (they read columns set when its
 delay started, or when it joined the pool). For such a policy (``key_fixed = True``) the
 engine need not rank the whole pool each time one seat reopens: :class:`RankedPool` keeps the
-pool as sorted *runs* of ``(key, ready time, id)`` — the pool as first ranked, then the
-workers who joined it since, ranked in a run of their own at the next fill — and takes the
-first valid entries of every run. An entry is valid while its worker is still in the pool on
-the same entry (``seeking`` and the same ``n_offers``); stale entries are skipped and dropped.
+pool as a binary heap of ``(key..., ready time, id, entry)``, ranks the workers who joined it
+since the last fill as one array at the next fill (the policy's keys, asked for once per pool
+entry), and takes from the top of the heap. Taking ``k`` of a pool of ``n`` costs ``O(k log
+n)`` whatever the pool's size, which keeps a seat that reopens as cheap as the one worker it
+takes. An entry is valid while its worker is still in the pool on the same entry (``seeking``
+and the same ``n_offers``); stale entries are dropped when they reach the top.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable
 
 import numpy as np
 
-from gigsim.engine.policies import first_ranked
-
 Valid = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (workers, n_offers) -> bool
 
-
-class Run:
-    """Pool entries sorted by (key, ready time, id)."""
-
-    def __init__(self, workers: np.ndarray, offers: np.ndarray, ready: np.ndarray,
-                 keys: np.ndarray) -> None:
-        order = first_ranked(keys, (ready, workers.astype(float)), len(workers))
-        self.workers, self.offers = workers[order], offers[order]
-        self.ready, self.keys = ready[order], keys[order]
-        self.start = 0
-
-    def __len__(self) -> int:
-        return len(self.workers) - self.start
-
-    def head(self, count: int, valid: Valid) -> np.ndarray:
-        """Positions of the first ``count`` valid entries (fewer if the run has fewer)."""
-        found: list[np.ndarray] = []
-        have = 0
-        at = self.start
-        window = max(2 * count, 64)
-        while have < count and at < len(self.workers):
-            ok = np.flatnonzero(valid(self.workers[at: at + window],
-                                      self.offers[at: at + window])) + at
-            if not found and len(ok):
-                self.start = int(ok[0])  # everything before the first valid entry is stale
-            elif not found:
-                self.start = min(at + window, len(self.workers))
-            found.append(ok)
-            have += len(ok)
-            at += window
-        return np.concatenate(found)[:count] if found else np.empty(0, dtype=np.int64)
+Entry = tuple[float | int, ...]  # (key..., ready time, worker, n_offers)
 
 
 class RankedPool:
-    """One skill's pool as sorted runs; new entries wait unranked until the next fill."""
+    """A skill's pool ranked by (key, ready time, id), lowest first."""
 
     def __init__(self) -> None:
-        self.runs: list[Run] = []
+        self.heap: list[Entry] = []
         self.new_workers: list[np.ndarray] = []
         self.new_offers: list[np.ndarray] = []
+
+    def __len__(self) -> int:
+        """Entries held, stale ones included (workers not yet ranked left out)."""
+        return len(self.heap)
 
     def add(self, workers: np.ndarray, offers: np.ndarray) -> None:
         """Workers who joined the pool (ranked at the next fill)."""
@@ -74,40 +49,38 @@ class RankedPool:
         checked), for the new entries only.
         """
         if self.new_workers:
-            workers = np.concatenate(self.new_workers)
-            offers = np.concatenate(self.new_offers)
-            self.new_workers, self.new_offers = [], []
-            keep = valid(workers, offers)
-            workers, offers = workers[keep], offers[keep]
-            workers, first = np.unique(workers, return_index=True)
-            offers = offers[first]
-            if len(workers):
-                self.runs.append(Run(workers, offers, ready(workers), rank(workers)))
-            # runs at least halve in size from the first: O(log n) runs, each entry merged
-            # O(log n) times
-            while len(self.runs) >= 2 and len(self.runs[-2]) <= 2 * len(self.runs[-1]):
-                self._merge_last_two(valid)
-        heads = [(run, run.head(count, valid)) for run in self.runs]
-        heads = [(run, at) for run, at in heads if len(at)]
-        self.runs = [run for run in self.runs if len(run)]
-        if not heads:
-            return np.empty(0, dtype=np.int64)
-        if len(heads) == 1:
-            run, at = heads[0]
-            return run.workers[at]
-        keys = np.concatenate([run.keys[at] for run, at in heads])
-        ready_at = np.concatenate([run.ready[at] for run, at in heads])
-        workers = np.concatenate([run.workers[at] for run, at in heads])
-        order = first_ranked(keys, (ready_at, workers.astype(float)), len(workers))
-        ranked = workers[order]
-        _, first = np.unique(ranked, return_index=True)  # a worker in two runs counts once
-        return ranked[np.sort(first)][:count]
+            self._rank_new(valid, ready, rank)
+        heap = self.heap
+        chosen: list[int] = []
+        seen: set[int] = set()
+        while len(chosen) < count and heap:
+            batch = [heapq.heappop(heap) for _ in range(min(count - len(chosen), len(heap)))]
+            workers = np.array([entry[-2] for entry in batch], dtype=np.int64)
+            offers = np.array([entry[-1] for entry in batch], dtype=np.int64)
+            for worker, ok in zip(workers.tolist(), valid(workers, offers).tolist(),
+                                  strict=True):
+                if ok and worker not in seen:  # a worker ranked twice on one entry counts once
+                    seen.add(worker)
+                    chosen.append(worker)
+        return np.array(chosen, dtype=np.int64)
 
-    def _merge_last_two(self, valid: Valid) -> None:
-        last = self.runs[-2:]
-        parts = [(run.workers[run.start:], run.offers[run.start:], run.ready[run.start:],
-                  run.keys[run.start:]) for run in last]
-        workers, offers, ready, keys = (np.concatenate(column) for column in zip(*parts,
-                                                                                  strict=True))
+    def _rank_new(self, valid: Valid, ready: Callable[[np.ndarray], np.ndarray],
+                  rank: Callable[[np.ndarray], np.ndarray]) -> None:
+        workers = np.concatenate(self.new_workers)
+        offers = np.concatenate(self.new_offers)
+        self.new_workers, self.new_offers = [], []
         keep = valid(workers, offers)
-        self.runs[-2:] = [Run(workers[keep], offers[keep], ready[keep], keys[keep])]
+        workers, first = np.unique(workers[keep], return_index=True)
+        if not len(workers):
+            return
+        offers = offers[keep][first]
+        keys = rank(workers)
+        entries: list[Entry] = list(zip(*keys.T.tolist(), ready(workers).tolist(),
+                                        workers.tolist(), offers.tolist(), strict=True))
+        heap = self.heap
+        if 8 * len(entries) >= len(heap):
+            heap.extend(entries)
+            heapq.heapify(heap)
+        else:
+            for entry in entries:
+                heapq.heappush(heap, entry)

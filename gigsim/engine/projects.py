@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from gigsim.engine.work import Terms
 from gigsim.randomness import Streams
 from gigsim.scenario import Scenario
 from gigsim.scenario.units import HOURS_PER_WEEK
@@ -53,6 +54,12 @@ class ProjectTable:
 
     def __len__(self) -> int:
         return len(self.launch)
+
+    def terms(self, project: np.ndarray) -> Terms:
+        """The terms for assignments on ``project`` (one project id each)."""
+        return Terms(project, self.pay_per_hour[project], self.supply_h_per_h[project],
+                     self.sparse_supply_h_per_h[project], self.sparse_at[project],
+                     self.training_h[project], self.training_paid[project])
 
     def oldest_open(self, p: int) -> float:
         """When project ``p``'s longest-open seat opened (inf: none open)."""

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -22,17 +21,27 @@ import simpy
 
 from gigsim.engine.applicants import plan_applicants
 from gigsim.engine.assignments import Assignments
+from gigsim.engine.blocks import BlockRows, named_columns
+from gigsim.engine.departures import Departures
 from gigsim.engine.income import IncomeLog
-from gigsim.engine.matching import Matching
 from gigsim.engine.policies import (
     build_array_policy,
 )
 from gigsim.engine.pool import RankedPool
 from gigsim.engine.projects import ProjectTable, plan_projects
-from gigsim.engine.records import LeaveCause, Phase, Recorder, Records, ReleaseCause
+from gigsim.engine.records import (
+    LATENCY_COLUMNS,
+    PROJECT_COLUMNS,
+    SPELL_COLUMNS,
+    WORKER_COLUMNS,
+    LeaveCause,
+    Phase,
+    Records,
+    ReleaseCause,
+)
 from gigsim.engine.slots import SlotDraws
 from gigsim.engine.timeline import Timeline
-from gigsim.engine.work import Terms, idle_block, pieces, spell_block
+from gigsim.engine.work import idle_block, pieces, spell_blocks
 from gigsim.engine.workforce import NO_PROJECT, WorkerIdx, skill_index, workforce_from_applicants
 from gigsim.randomness import Streams, replication_seed
 from gigsim.scenario import Scenario
@@ -42,7 +51,7 @@ from gigsim.scenario.units import HOURS_PER_WEEK
 _IDLE, _WORKING, _LEFT = int(Phase.IDLE), int(Phase.WORKING), int(Phase.LEFT)
 
 
-class Replication(Matching):
+class Replication(Departures):
     """Runs one replication and returns its :class:`~gigsim.engine.records.Records`."""
 
     def __init__(self, scenario: Scenario, seed: int, replication: int) -> None:
@@ -52,11 +61,12 @@ class Replication(Matching):
         self.end_h = sim.warmup_h + sim.horizon_h
         self.env = simpy.Environment()
         self.streams = Streams(replication_seed(seed, replication))
-        self.recorder = Recorder()
+        self.spells = BlockRows(SPELL_COLUMNS)
+        self.latencies = BlockRows(LATENCY_COLUMNS)
         self.skills = skill_index(scenario)
         self.skill_names = tuple(self.skills)
         applicants, assessment_rows = plan_applicants(scenario, self.streams, self.end_h)
-        self.recorder.spells.add_block(assessment_rows)
+        self.spells.add_block(assessment_rows)
         self.wf = wf = workforce_from_applicants(scenario, applicants, self.skills)
         n = wf.n_workers
         dispatch = scenario.dispatch
@@ -87,8 +97,13 @@ class Replication(Matching):
         self.wake_at = math.inf
         self.wake_token = 0
         self.hazard_before = math.inf  # the earliest seat holder's departure scheduled
+        self.departures: list[tuple[float, int, int]] = []
+        self.departure_at = math.inf
+        self.departure_token = 0
+        self.in_block = False
         # pools kept ranked between fills, for policies whose keys do not change while waiting
         self.key_fixed = bool(getattr(self.policy, "key_fixed", False))
+        self.blocks = self.key_fixed and self.rounds_h == 0
         self.ranked: dict[int, RankedPool] = {}
         self.events = 0
         self.ready_line = Timeline()  # when delays end (for waking open seats)
@@ -175,34 +190,19 @@ class Replication(Matching):
         now = self._event()
         wf, projects = self.wf, self.projects
         self._close(p, now)
-        void = np.array(sorted(self.reservers.pop(p)), dtype=np.int64)
-        wf.reserved[void] = NO_PROJECT
-        wf.seeking[void] = True  # their delay is over: offered again at once
-        wf.n_offers[void] += 1
-        self._joined_pool(void)
-        self._offer_ready(WorkerIdx(void), now)
+        void = self.reservers.pop(p)
+        if void:
+            voided = WorkerIdx(np.array(sorted(void), dtype=np.int64))
+            self._void(voided)
+            self._offer_ready(voided, now)
         team = np.array(sorted(self.teams.pop(p)), dtype=np.int64)
-        self._close_assignments(WorkerIdx(team), p, now, censored=False)
+        self._close_assignments(WorkerIdx(team), now, censored=False)
         cause = (ReleaseCause.END_WITH_NOTICE if not math.isnan(projects.notice_at[p])
                  else ReleaseCause.END_WITHOUT_NOTICE)
         wf.t_released[team] = now
         wf.release_cause[team] = cause
-        reserved = wf.reserved[team]
-        has = reserved != NO_PROJECT
-        moving = team[has & (projects.end[np.maximum(reserved, 0)] > now)]
-        voided = team[has & (projects.end[np.maximum(reserved, 0)] <= now)]  # ends now too
-        for w in team[has].tolist():
-            del self.reservers[int(wf.reserved[w])][w]
-        wf.t_spell[moving] = now  # no idle time between the two assignments
-        for r in np.unique(wf.reserved[moving]).tolist():
-            group = moving[wf.reserved[moving] == r]
-            wf.reserved[group] = NO_PROJECT
-            self._start_assignments(WorkerIdx(group), r, now)
-        wf.reserved[voided] = NO_PROJECT
-        wf.seeking[voided] = True  # the void reservation's delay is over
-        wf.n_offers[voided] += 1
-        self._joined_pool(voided)
-        idle = np.setdiff1d(team, moving)
+        has = wf.reserved[team] != NO_PROJECT
+        idle = self._move_reserved(WorkerIdx(team), has, now) if has.any() else team
         wf.phase[idle] = _IDLE
         wf.t_spell[idle] = now
         wf.t_patience[idle] = now + wf.patience_h[idle]
@@ -212,6 +212,39 @@ class Replication(Matching):
         self._offer_ready(WorkerIdx(idle), now)
         self._schedule_wake(now)
 
+    def _void(self, who: WorkerIdx) -> None:
+        """The reservations of ``who`` are void: their delay is over, they seek a seat again."""
+        wf = self.wf
+        wf.reserved[who] = NO_PROJECT
+        wf.seeking[who] = True
+        wf.n_offers[who] += 1
+        self._joined_pool(who)
+
+    def _move_reserved(self, team: WorkerIdx, has: np.ndarray, now: float) -> np.ndarray:
+        """Members of a released ``team`` who ``has`` a reservation move on; the others idle.
+
+        A reservation on a project that has not ended starts now (no idle time between); one
+        on a project ending now too is void.
+        """
+        wf, projects = self.wf, self.projects
+        holders = team[has]
+        reserved = wf.reserved[holders]
+        alive = projects.end[reserved] > now
+        moving, voided = holders[alive], holders[~alive]  # ~alive: ends now too
+        for w, r in zip(holders.tolist(), reserved.tolist(), strict=True):
+            del self.reservers[r][w]
+        wf.t_spell[moving] = now
+        # grouped by the reservations they held when released: one who starts on a project
+        # under notice may reserve again at once (pre-assignment, no delay), and must not be
+        # taken for a member of a later group
+        targets = reserved[alive]
+        for r in np.unique(targets).tolist():
+            group = moving[targets == r]
+            wf.reserved[group] = NO_PROJECT
+            self._start_assignments(WorkerIdx(group), r, now)
+        self._void(WorkerIdx(voided))
+        return np.setdiff1d(team, moving)
+
     def _hazard(self, worker: int, row: int) -> None:
         """A worker holding a seat leaves by the hazard: its seats reopen where still open."""
         wf = self.wf
@@ -220,7 +253,7 @@ class Replication(Matching):
         now = self._event()
         p = int(wf.project[worker])
         who = WorkerIdx(np.array([worker]))
-        self._close_assignments(who, p, now, censored=False)
+        self._close_assignments(who, now, censored=False)
         del self.teams[p][worker]
         r = int(wf.reserved[worker])
         self._mark_left(who, np.array([now]), float(LeaveCause.HAZARD))
@@ -281,7 +314,7 @@ class Replication(Matching):
             return
         at = np.minimum(wf.t_patience[due], wf.t_hazard[due])
         impatient = wf.t_patience[due] <= wf.t_hazard[due]
-        self.recorder.spells.add_block(idle_block(
+        self.spells.add_block(idle_block(
             due, wf.available_h_per_h[due], wf.checking_h_per_h[due], wf.t_spell[due], at,
             censored=False))
         self._mark_left(WorkerIdx(due), at, np.where(impatient, float(LeaveCause.IMPATIENCE),
@@ -306,12 +339,13 @@ class Replication(Matching):
         if not open_.any():
             return
         at = at[open_] if isinstance(at, np.ndarray) else np.full(int(open_.sum()), at)
-        self.recorder.latencies.add_block(np.column_stack((
+        self.latencies.add_block(np.column_stack((
             who[open_], released[open_], at - released[open_],
             np.full(int(open_.sum()), float(censored)), wf.release_cause[who][open_])))
         wf.t_released[who] = np.nan
 
-    def _start_delays(self, who: WorkerIdx, now: np.ndarray, until: float = math.inf) -> None:
+    def _start_delays(self, who: WorkerIdx, now: np.ndarray,
+                      until: float | np.ndarray = math.inf) -> None:
         """Dispatch delays start for ``who`` (one draw each, by slot); they seek a seat.
 
         ``until`` is when a worker under notice is released: it joins the pool at its delay's
@@ -331,16 +365,19 @@ class Replication(Matching):
 
     # --- assignments --------------------------------------------------------------------------
 
-    def _start_assignments(self, who: WorkerIdx, p: int, now: float | np.ndarray) -> None:
+    def _start_assignments(self, who: WorkerIdx, p: int | np.ndarray,
+                           now: float | np.ndarray) -> None:
         """``who`` (idle) start on ``p``: their idle spells and latency observations close.
 
-        ``now`` is one time, or one each.
+        ``p`` is one project, or one each; ``now`` is one time, or one each.
         """
         if len(who) == 0:
             return
         wf, projects = self.wf, self.projects
+        if (wf.assignment[who] >= 0).any():
+            raise RuntimeError("an assignment starts for a worker who holds one")
         start = now if isinstance(now, np.ndarray) else np.full(len(who), now)
-        self.recorder.spells.add_block(idle_block(
+        self.spells.add_block(idle_block(
             who, wf.available_h_per_h[who], wf.checking_h_per_h[who], wf.t_spell[who], start,
             censored=False))
         self._latency_rows(who, start, censored=False)
@@ -352,41 +389,47 @@ class Replication(Matching):
         wf.t_patience[who] = math.inf
         wf.seeking[who] = False
         wf.t_ready[who] = math.inf
-        self.teams[p].update(dict.fromkeys(who.tolist()))
-        leaving = np.flatnonzero(wf.t_hazard[who] < min(projects.end[p], self.end_h))
+        if isinstance(p, np.ndarray):
+            for w, q in zip(who.tolist(), p.tolist(), strict=True):
+                self.teams[q][w] = None
+        else:
+            self.teams[p].update(dict.fromkeys(who.tolist()))
+        leaving = np.flatnonzero(wf.t_hazard[who] < np.minimum(projects.end[p], self.end_h))
         for k in leaving.tolist():  # a seat holder's departure is an event
-            worker = int(who[k])
-            self._at(wf.t_hazard[worker], partial(self._hazard, worker, int(rows[k])))
-            self.hazard_before = min(self.hazard_before, float(wf.t_hazard[worker]))
-        if self.pre_assign and not projects.accepting[p]:
+            self._depart_at(float(wf.t_hazard[who[k]]), int(who[k]), int(rows[k]))
+        notice = ~projects.accepting[p]
+        if self.pre_assign and notice.any():
             # a reservation on a project put under notice since: the next delay starts now
             # (these start when their old project ends: one time, ``now``)
-            self._start_delays(who, start, until=projects.end[p])
-            self._offer_ready(who, float(start[0]))
+            sel = notice if isinstance(p, np.ndarray) else slice(None)
+            moving = WorkerIdx(who[sel])
+            self._start_delays(moving, start[sel], until=projects.end[wf.project[moving]])
+            self._offer_ready(moving, float(start[sel][0]))
 
-    def _close_assignments(self, who: WorkerIdx, p: int, now: float, censored: bool) -> None:
-        """Close the assignments of ``who`` on ``p`` at ``now``: their spells, as arrays."""
+    def _close_assignments(self, who: WorkerIdx, now: float | np.ndarray, censored: bool
+                           ) -> None:
+        """Close the assignments of ``who`` at ``now``: their spells, as arrays.
+
+        ``now`` is one time, or one each; the assignments may be on several projects. The
+        spells are the assignments' own: their project and start are read off the rows.
+        """
         if len(who) == 0:
             return
-        wf = self.wf
-        terms = self._terms(p)
+        wf, rows = self.wf, self.wf.assignment[who]
+        terms = self.projects.terms(self.assignments.project[rows])
         available = wf.available_h_per_h[who]
-        for piece in pieces(terms, available, wf.t_spell[who], np.full(len(who), now)):
-            self.recorder.spells.add_block(spell_block(terms, piece, who, available,
-                                                       now if censored else None))
+        end = now if isinstance(now, np.ndarray) else np.full(len(who), now)
+        parts = pieces(terms, available, self.assignments.start[rows], end)
+        self.spells.add_block(spell_blocks(terms, parts, who, available,
+                                           float(end[0]) if censored else None))
+        for piece in parts:
             earners = who[piece.which]
             wf.earned_usd[earners] += piece.income_usd
             if self.income is not None:
                 self.income.add(earners, piece.begin, piece.finish, piece.income_usd)
-        self.assignments.close(wf.assignment[who], now)
+        self.assignments.close(rows, end)
         wf.assignment[who] = -1
         wf.project[who] = NO_PROJECT
-
-    def _terms(self, p: int) -> Terms:
-        projects = self.projects
-        return Terms(p, float(projects.pay_per_hour[p]), float(projects.supply_h_per_h[p]),
-                     float(projects.sparse_supply_h_per_h[p]), float(projects.sparse_at[p]),
-                     float(projects.training_h[p]), bool(projects.training_paid[p]))
 
     # --- the end ------------------------------------------------------------------------------
 
@@ -395,13 +438,13 @@ class Replication(Matching):
         wf = self.wf
         self._settle(now, inclusive=False)  # nothing happens at the end instant itself
         idle = np.flatnonzero(wf.phase == _IDLE)
-        self.recorder.spells.add_block(idle_block(
+        self.spells.add_block(idle_block(
             idle, wf.available_h_per_h[idle], wf.checking_h_per_h[idle], wf.t_spell[idle],
             np.full(len(idle), now), censored=True))
         self._latency_rows(idle, now, censored=True)
         for p in sorted(self.teams):
             team = np.array(sorted(self.teams[p]), dtype=np.int64)
-            self._close_assignments(WorkerIdx(team), p, now, censored=True)
+            self._close_assignments(WorkerIdx(team), now, censored=True)
         for p in np.flatnonzero(self.projects.accepting).tolist():
             self._close(p, now)
 
@@ -411,11 +454,15 @@ class Replication(Matching):
         workers = np.column_stack([
             np.arange(wf.n_workers, dtype=float), wf.group, wf.t_joined, wf.t_onboarded,
             wf.t_left, wf.leave_cause, wf.available_h_per_h * HOURS_PER_WEEK, wf.quality])
-        return self.recorder.freeze(
+        projects = np.array(self.projects.rows(), dtype=float).reshape(-1, len(PROJECT_COLUMNS))
+        return Records(
             replication=self.replication, warmup_h=sim.warmup_h, horizon_h=sim.horizon_h,
             group_names=tuple(g.name for g in self.scenario.workers),
             generator_names=tuple(g.name for g in self.scenario.projects),
-            workers=workers, projects=self.projects.rows(), events=self.events)
+            spells=self.spells.columns(), latencies=self.latencies.columns(),
+            workers=named_columns(workers, WORKER_COLUMNS),
+            projects=named_columns(projects, PROJECT_COLUMNS),
+            events=self.events)
 
 
 def run_replication(scenario: Scenario, seed: int, replication: int) -> Records:

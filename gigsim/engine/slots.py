@@ -41,6 +41,8 @@ class SlotDraws:
         """Worker ``workers[k]``'s draw number ``counts[k]``, for every ``k``."""
         if self.constant is not None:
             return np.full(len(workers), self.constant)
+        if len(counts) and counts.min() == counts.max():  # the common case: one slot
+            return self.block(int(counts[0]))[workers]
         out = np.empty(len(workers))
         for j in np.unique(counts).tolist():
             which = counts == j

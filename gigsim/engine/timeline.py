@@ -15,8 +15,6 @@ from typing import Literal
 
 import numpy as np
 
-MERGE_AT = 8  # batches merged into one when there are this many
-
 
 class Timeline:
     """Sorted batches of ``(time, worker)`` entries."""
@@ -41,15 +39,23 @@ class Timeline:
         self._workers.append(workers[order])
         self._start.append(0)
         self._next = min(self._next, float(self._times[-1][0]))
-        if len(self._times) >= MERGE_AT:
-            self._merge()
+        # batches at least halve in size from the first: O(log n) batches, each entry merged
+        # O(log n) times (merging all batches every few pushes re-sorts the whole timeline,
+        # which a million workers' releases cannot afford)
+        while len(self._times) >= 2 and self._left(-2) <= 2 * self._left(-1):
+            self._merge_last_two()
 
-    def _merge(self) -> None:
-        times = np.concatenate([t[s:] for t, s in zip(self._times, self._start, strict=True)])
-        workers = np.concatenate([w[s:] for w, s in zip(self._workers, self._start,
+    def _left(self, k: int) -> int:
+        return len(self._times[k]) - self._start[k]
+
+    def _merge_last_two(self) -> None:
+        times = np.concatenate([t[s:] for t, s in zip(self._times[-2:], self._start[-2:],
+                                                       strict=True)])
+        workers = np.concatenate([w[s:] for w, s in zip(self._workers[-2:], self._start[-2:],
                                                          strict=True)])
         order = np.argsort(times, kind="stable")
-        self._times, self._workers, self._start = [times[order]], [workers[order]], [0]
+        self._times[-2:], self._workers[-2:], self._start[-2:] = (
+            [times[order]], [workers[order]], [0])
 
     def pop_due(self, now: float, inclusive: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """Remove and return the entries at or before ``now`` (before, if not inclusive)."""

@@ -46,10 +46,10 @@ class Workforce:
     so that onboardings need no event either: such a worker is simply not ready before then.
     """
 
-    # traits
-    group: np.ndarray  # int: index of the worker group
+    # traits (ids and counters as int32 where no policy reads them: a million workers)
+    group: np.ndarray  # int32: index of the worker group
     skills: np.ndarray  # int64 bit mask over skill_index
-    n_skills: np.ndarray  # int: number of skills
+    n_skills: np.ndarray  # int: number of skills (policies read it)
     available_h_per_h: np.ndarray  # availability per clock hour
     checking_h_per_h: np.ndarray  # unpaid checking time per idle clock hour
     quality: np.ndarray
@@ -66,14 +66,15 @@ class Workforce:
     t_idle_since: np.ndarray  # the pool's idle-since time, fixed when the delay starts
     t_released: np.ndarray  # start of the open latency observation (NaN: none)
     release_cause: np.ndarray  # int8 ReleaseCause of that observation
-    assignment: np.ndarray  # row of the current assignment (-1: none)
-    project: np.ndarray  # the project of that assignment (-1: none)
-    reserved: np.ndarray  # project reserved during a notice (-1: none)
+    assignment: np.ndarray  # int32 row of the current assignment (-1: none)
+    project: np.ndarray  # int32: the project of that assignment (-1: none)
+    reserved: np.ndarray  # int32: project reserved during a notice (-1: none)
     t_left: np.ndarray  # NaN: still here
     leave_cause: np.ndarray  # float LeaveCause, as the records store it
     earned_usd: np.ndarray  # income from closed spells
-    n_delays: np.ndarray  # int: delays drawn so far (the slot of the next one)
-    n_offers: np.ndarray  # int: entries into the pool so far (a delay, or a void reservation)
+    n_delays: np.ndarray  # int32: delays drawn so far (the slot of the next one)
+    n_offers: np.ndarray  # int32: entries into the pool so far (a delay, or a void
+    # reservation)
 
     @property
     def n_workers(self) -> int:
@@ -141,7 +142,7 @@ def workforce_from_applicants(scenario: Scenario, applicants: Applicants,
     phase = np.where(will_onboard, Phase.IDLE,
                      np.where(np.isnan(a.left), Phase.ASSESSING, Phase.LEFT))
     wf = Workforce(
-        group=group,
+        group=group.astype(np.int32),
         skills=masks[group] if n else np.zeros(0, dtype=np.int64),
         n_skills=counts[group] if n else np.zeros(0, dtype=int),
         available_h_per_h=np.asarray(a.hours_per_week) / HOURS_PER_WEEK,
@@ -159,14 +160,14 @@ def workforce_from_applicants(scenario: Scenario, applicants: Applicants,
         t_idle_since=np.where(will_onboard, onboarded, np.nan),
         t_released=np.where(will_onboard, onboarded, np.nan),
         release_cause=np.full(n, int(ReleaseCause.ONBOARDED), dtype=np.int8),
-        assignment=np.full(n, -1, dtype=np.int64),
-        project=np.full(n, NO_PROJECT, dtype=np.int64),
-        reserved=np.full(n, NO_PROJECT, dtype=np.int64),
+        assignment=np.full(n, -1, dtype=np.int32),
+        project=np.full(n, NO_PROJECT, dtype=np.int32),
+        reserved=np.full(n, NO_PROJECT, dtype=np.int32),
         t_left=np.array(a.left, dtype=float),
         leave_cause=np.array(a.cause, dtype=float),
         earned_usd=np.array(a.assessment_usd, dtype=float),
-        n_delays=np.zeros(n, dtype=np.int64),
-        n_offers=np.zeros(n, dtype=np.int64),
+        n_delays=np.zeros(n, dtype=np.int32),
+        n_offers=np.zeros(n, dtype=np.int32),
     )
     wf.check()
     return wf

@@ -102,6 +102,30 @@ def test_reservation_void_when_both_projects_end_at_once(b_launch: float) -> Non
     assert records.projects["seats_filled"].tolist() == [2, 3]  # reservations counted
 
 
+def test_reservation_on_a_project_under_notice_moves_on_to_the_next() -> None:
+    # No delay. A (0-100, 2 seats, notice at 50) takes 0 and 1; at 50 both seek again.
+    # B (60-120, 2 seats, notice at 90) takes 2 (idle since 0) and 0 reserves; C (70-200,
+    # 3 seats) has 1 reserve; at B's notice 2 reserves C. A's end releases 0 and 1 together:
+    # 0 starts on B (under notice, so it seeks at once) and reserves C's last seat; 1 starts
+    # on C. 0 is on B until B ends, then on C: it was once started on C at 100 as well.
+    records = run_with(data(), projects(
+        {"launch": 0, "end": 100, "seats": 2, "notice_at": 50},
+        {"launch": 60, "end": 120, "seats": 2, "notice_at": 90},
+        {"launch": 70, "end": 200, "seats": 3}))
+    assert spells(records) == sorted([
+        (0, WORK, 0, 100, 0, 0), (0, WORK, 100, 120, 1, 0), (0, WORK, 120, 200, 2, 0),
+        (0, IDLE, 200, 400, -1, 1),
+        (1, WORK, 0, 100, 0, 0), (1, WORK, 100, 200, 2, 0), (1, IDLE, 200, 400, -1, 1),
+        (2, IDLE, 0, 60, -1, 0), (2, WORK, 60, 120, 1, 0), (2, WORK, 120, 200, 2, 0),
+        (2, IDLE, 200, 400, -1, 1)])
+    assert latencies(records) == sorted([
+        (0, 0, 0, 0, ONB), (0, 100, 0, 0, NOTICE), (0, 120, 0, 0, NOTICE),
+        (0, 200, 200, 1, END), (1, 0, 0, 0, ONB), (1, 100, 0, 0, NOTICE),
+        (1, 200, 200, 1, END), (2, 0, 60, 0, ONB), (2, 120, 0, 0, NOTICE),
+        (2, 200, 200, 1, END)])
+    assert records.projects["seats_filled"].tolist() == [2, 2, 3]
+
+
 def test_rounds_fill_a_project_under_notice_from_launch() -> None:
     # rounds every 100 h; A launches at 10 already under notice (notice_at = launch): it is
     # filled from the pool at launch (§4), not left empty until a round

@@ -1,0 +1,75 @@
+"""Rows the engine records, kept as the blocks it writes and moved into columns now and then.
+
+The engine writes its spell and latency rows as numpy blocks (one per release, block of
+departures or match). :class:`BlockRows` keeps the blocks as they come and every ~260,000 rows
+moves them into one growing array per column, whose capacity doubles when it runs out (one
+column at a time, so that only one column is ever held twice; capacity not yet written takes
+no memory). The columns are handed over as they are at the end, without a copy: a buffer of
+rows grown by appending copies everything it holds each time it outgrows its memory and holds
+up to twice its size while it does, and joining blocks at the end holds them twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+import numpy as np
+
+CHUNK_ROWS = 1 << 18  # blocks are moved into the columns every this many rows
+
+
+class BlockRows:
+    """Rows of a fixed width, added as 2-D blocks, returned as named columns."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self.names = names
+        self._blocks: list[np.ndarray] = []
+        self._pending = 0  # rows in _blocks
+        self._columns = [np.empty(0) for _ in names]
+        self._filled = 0  # rows in _columns
+
+    def __len__(self) -> int:
+        return self._filled + self._pending
+
+    def add_block(self, block: np.ndarray) -> None:
+        """Append the rows of a 2-D array with one column per name."""
+        if block.ndim != 2 or block.shape[1] != len(self.names):
+            raise ValueError(f"expected rows of {len(self.names)} columns, got {block.shape}")
+        if len(block):
+            self._blocks.append(block)
+            self._pending += len(block)
+            if self._pending >= CHUNK_ROWS:
+                self._move()
+
+    def _move(self) -> None:
+        """Move the pending blocks into the columns."""
+        if not self._blocks:
+            return
+        rows = np.concatenate(self._blocks, dtype=float)
+        self._blocks, self._pending = [], 0
+        start, stop = self._filled, self._filled + len(rows)
+        for i in range(len(self.names)):
+            column = self._columns[i]
+            if stop > len(column):
+                grown = np.empty(max(stop, 2 * len(column), CHUNK_ROWS))
+                grown[:start] = column[:start]
+                self._columns[i] = column = grown
+            column[start:stop] = rows[:, i]
+        self._filled = stop
+
+    def columns(self) -> Mapping[str, np.ndarray]:
+        """The rows in the order added, as read-only named columns (views, no copy)."""
+        self._move()
+        views = {}
+        for name, column in zip(self.names, self._columns, strict=True):
+            view = column[: self._filled]
+            view.setflags(write=False)
+            views[name] = view
+        return MappingProxyType(views)
+
+
+def named_columns(table: np.ndarray, names: tuple[str, ...]) -> Mapping[str, np.ndarray]:
+    """Read-only column views of a 2-D table, by name (as :class:`~gigsim.records.Records`)."""
+    table.setflags(write=False)
+    return MappingProxyType({name: table[:, i] for i, name in enumerate(names)})
