@@ -70,6 +70,6 @@ class BlockRows:
 
 
 def named_columns(table: np.ndarray, names: tuple[str, ...]) -> Mapping[str, np.ndarray]:
-    """Read-only column views of a 2-D table, by name (as :class:`~gigsim.engine.records.Records`)."""
+    """Read-only column views of a 2-D table, by name (as :class:`~.records.Records`)."""
     table.setflags(write=False)
     return MappingProxyType({name: table[:, i] for i, name in enumerate(names)})
