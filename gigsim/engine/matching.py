@@ -1,4 +1,4 @@
-"""Matching for the second engine: the rules that put workers on seats.
+"""Matching: the rules that put workers on seats.
 
 Rule 1 (an offered worker takes an open seat), rule 2 (a seat that opens takes from the pool,
 in the policy's order), wakes, and what policies read.

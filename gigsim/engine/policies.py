@@ -1,4 +1,4 @@
-"""Dispatch policies for the second engine: they rank arrays of candidates.
+"""Dispatch policies: they rank arrays of candidates.
 
 A policy is a class built as ``Policy(rng, **options)`` (``rng``: the replication's
 ``dispatch.policy`` stream, ``options``: ``[dispatch.policy_options]``) with
@@ -124,7 +124,7 @@ class OpenProjects:
 
 
 class ArrayPolicy(Protocol):
-    """What the second engine needs of a dispatch policy."""
+    """What the engine needs of a dispatch policy."""
 
     def key(self, candidates: Candidates, project: ProjectView) -> np.ndarray:
         """One key per candidate, lowest first."""
@@ -231,7 +231,7 @@ def build_array_policy(settings: DispatchSettings, rng: np.random.Generator) -> 
         factory = get_policy(name)
         if not callable(getattr(factory, "key", None)):
             raise GigsimError(f"dispatch.policy: policy {name!r} has no key(candidates, project)"
-                              " method, which engine v2 needs (docs/model.md §7)")
+                              " method, which the engine needs (docs/model.md §7)")
     options = dict(settings.policy_options)
     known = option_names(factory)
     unknown = [key for key in options if key not in known]

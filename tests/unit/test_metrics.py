@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 import pytest
+from _records import Recorder
 
 from gigsim.analysis.metrics import (
     MONTH_COLUMNS,
@@ -19,7 +20,7 @@ from gigsim.analysis.metrics import (
     worker_months_table,
     workers_table,
 )
-from gigsim.engine.records import LeaveCause, Recorder, Records, ReleaseCause, SpellKind
+from gigsim.engine.records import LeaveCause, Records, ReleaseCause, SpellKind
 from gigsim.scenario.units import HOURS_PER_MONTH as MONTH
 
 NAN = math.nan

@@ -7,13 +7,13 @@ import pickle
 
 import numpy as np
 import pytest
+from _records import Recorder
 
 from gigsim.engine.records import (
     LATENCY_COLUMNS,
     PROJECT_COLUMNS,
     SPELL_COLUMNS,
     WORKER_COLUMNS,
-    Recorder,
     Records,
     SpellKind,
 )

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from _records import Recorder
 from scipy import stats
 
 from gigsim import Scenario, simulate
@@ -27,7 +28,7 @@ from gigsim.analysis.statistics import (
     t_interval,
     worker_monthly_income,
 )
-from gigsim.engine.records import Recorder, Records, SpellKind
+from gigsim.engine.records import Records, SpellKind
 from gigsim.scenario.units import HOURS_PER_MONTH as MONTH
 
 IDLE, WORK = int(SpellKind.IDLE), int(SpellKind.WORK)
