@@ -31,7 +31,7 @@ import numpy as np
 
 from gigsim.errors import GigsimError
 from gigsim.scenario.dispatch import DispatchSettings
-from gigsim.scenario.policies import PolicyAnswerError, PolicyError, get_policy, option_names
+from gigsim.scenario.policies import PolicyAnswerError, PolicyError, get_policy
 from gigsim.scenario.units import parse_duration
 
 
@@ -224,22 +224,15 @@ BUILTIN: dict[str, type] = {
 
 
 def build_array_policy(settings: DispatchSettings, rng: np.random.Generator) -> Any:
-    """The policy the scenario names, built for this replication."""
+    """The policy the scenario names, built for this replication.
+
+    The name and options were checked when the scenario was read
+    (:func:`gigsim.scenario.policies.check_policy`, which :func:`get_policy` shares).
+    """
     name = settings.policy
-    factory: Any = BUILTIN.get(name)
-    if factory is None:
-        factory = get_policy(name)
-        if not callable(getattr(factory, "key", None)):
-            raise GigsimError(f"dispatch.policy: policy {name!r} has no key(candidates, project)"
-                              " method, which the engine needs (docs/model.md §7)")
-    options = dict(settings.policy_options)
-    known = option_names(factory)
-    unknown = [key for key in options if key not in known]
-    if unknown:
-        raise GigsimError(f"dispatch.policy_options: policy {name!r} has no option "
-                          f"{unknown[0]!r} (options: {', '.join(known) or 'none'})")
+    factory: Any = BUILTIN.get(name) or get_policy(name)
     try:
-        return factory(rng, **options)
+        return factory(rng, **dict(settings.policy_options))
     except (TypeError, ValueError) as error:
         raise GigsimError(f"dispatch.policy_options: policy {name!r}: {error}") from None
 
