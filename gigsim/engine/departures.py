@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -54,18 +55,11 @@ class Departures(Matching):
     events: int
     teams: dict[int, dict[int, None]]
 
-    def _hazard(self, worker: int, row: int) -> None:
-        raise NotImplementedError
-
-    def _settle(self, now: float, inclusive: bool) -> None:
-        raise NotImplementedError
-
-    def _close_assignments(self, who: WorkerIdx, now: float | np.ndarray, censored: bool
-                           ) -> None:
-        raise NotImplementedError
-
-    def _mark_left(self, who: WorkerIdx, at: np.ndarray, cause: float | np.ndarray) -> None:
-        raise NotImplementedError
+    # the methods of Replication these call
+    _hazard: Callable[[int, int], None]
+    _settle: Callable[[float, bool], None]
+    _close_assignments: Callable[[WorkerIdx, float | np.ndarray, bool], None]
+    _mark_left: Callable[[WorkerIdx, np.ndarray, float | np.ndarray], None]
 
     def _depart_at(self, time_h: float, worker: int, row: int) -> None:
         """The holder of assignment ``row`` leaves by the hazard at ``time_h``."""
@@ -117,7 +111,7 @@ class Departures(Matching):
         if (not self.blocks or wf.reserved[worker] != NO_PROJECT
                 or any(self.open_lists.values())):
             return None
-        self._settle(now, inclusive=True)
+        self._settle(now, True)  # inclusive: those due at now too
         self._offer_due(now)  # no seat is open: those ready join the pool
         p = int(wf.project[worker])
         replacement, cut = NO_PROJECT, math.inf
@@ -153,7 +147,7 @@ class Departures(Matching):
             del self.teams[p][worker]
         who = WorkerIdx(np.array(block.workers, dtype=np.int64))
         at = np.array(block.times)
-        self._close_assignments(who, at, censored=False)
+        self._close_assignments(who, at, False)  # not censored
         self._mark_left(who, at, float(LeaveCause.HAZARD))
         replacements = np.array(block.replacements, dtype=np.int64)
         filled = replacements != NO_PROJECT

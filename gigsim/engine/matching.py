@@ -58,12 +58,9 @@ class Matching:
     lotteries: dict[str, SlotDraws]
     income: IncomeLog | None
 
-    def _wake(self, token: int) -> None:
-        raise NotImplementedError
-
-    def _start_assignments(self, who: WorkerIdx, p: int | np.ndarray,
-                           now: float | np.ndarray) -> None:
-        raise NotImplementedError
+    # the methods of Replication these call
+    _wake: Callable[[int], None]
+    _start_assignments: Callable[[WorkerIdx, int | np.ndarray, float | np.ndarray], None]
 
     def _match_ahead(self, now: float) -> None:
         """Offer, each at its own time, the workers whose delays end before the next event.
