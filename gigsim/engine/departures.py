@@ -56,7 +56,7 @@ class Departures(Matching):
     teams: dict[int, dict[int, None]]
 
     # the methods of Replication these call
-    _hazard: Callable[[int, int], None]
+    _hazard: Callable[[int], None]
     _settle: Callable[[float, bool], None]
     _close_assignments: Callable[[WorkerIdx, float | np.ndarray, bool], None]
     _mark_left: Callable[[WorkerIdx, np.ndarray, float | np.ndarray], None]
@@ -91,7 +91,7 @@ class Departures(Matching):
             if cut is not None:
                 horizon = min(horizon, cut)
             elif first:
-                self._hazard(worker, row)  # on its own: SimPy's clock is at its time
+                self._hazard(worker)  # on its own: SimPy's clock is at its time
                 horizon = min(self.env.peek(), self.end_h)
             else:
                 heapq.heappush(heap, (time_h, worker, row))

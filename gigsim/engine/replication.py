@@ -245,11 +245,12 @@ class Replication(Departures):
         self._void(WorkerIdx(voided))
         return np.setdiff1d(team, moving)
 
-    def _hazard(self, worker: int, row: int) -> None:
-        """A worker holding a seat leaves by the hazard: its seats reopen where still open."""
+    def _hazard(self, worker: int) -> None:
+        """A worker holding a seat leaves by the hazard: its seats reopen where still open.
+
+        :meth:`_departures` calls it for a departure whose assignment is still on.
+        """
         wf = self.wf
-        if wf.assignment[worker] != row:
-            return  # that assignment is over; an idle departure is worked out in bulk
         now = self._event()
         p = int(wf.project[worker])
         who = WorkerIdx(np.array([worker]))
