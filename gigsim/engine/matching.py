@@ -344,7 +344,11 @@ class Matching:
             self._at(at, partial(self._wake, self.wake_token))
 
     def _next_ready(self, now: float, skill_mask: int) -> float:
-        """:meth:`Workforce.next_ready`, read from the timeline of delay ends."""
+        """The next time after ``now`` a seeking worker with a skill of ``skill_mask`` is ready.
+
+        Workers who would leave first do not count; inf when there is none. Read from the
+        timeline of delay ends.
+        """
         wf = self.wf
 
         def valid(times: np.ndarray, workers: np.ndarray) -> np.ndarray:

@@ -4,8 +4,9 @@ One :class:`Workforce` holds the whole per-worker state; each field is an array 
 ``n_workers`` indexed by worker id. Times are absolute hours; ``t_*`` fields are event times
 (``inf`` = none, ``NaN`` = never happened). A worker who waits for a seat is not an event: the
 pool at time ``t`` is worked out in bulk (:meth:`Workforce.pool`) as the workers who are seeking
-a seat, ready by ``t`` (their dispatch delay over) and not gone by ``t``; idle workers whose
-patience or hazard time has come are found the same way (:meth:`Workforce.due_to_leave`).
+a seat, ready by ``t`` (their dispatch delay over) and not gone by ``t``. When delays end and
+when idle workers' patience or hazard comes, the replication keeps on timelines
+(:class:`~gigsim.engine.timeline.Timeline`).
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ class Workforce:
     def pool(self, skill_bit: int, now: float) -> WorkerIdx:
         """The pool of one skill at ``now``: seeking, ready by ``now``, not gone (ids, sorted).
 
-        Call :meth:`due_to_leave` first: this does not check patience or hazard.
+        Settle those due to leave first: this does not check patience or hazard.
         """
         return WorkerIdx(np.flatnonzero(self.seeking & (self.t_ready <= now)
                                         & ((self.skills & skill_bit) != 0)))
@@ -92,20 +93,6 @@ class Workforce:
     def t_gone(self) -> np.ndarray:
         """When each idle worker leaves if nothing happens first (patience or hazard)."""
         return np.minimum(self.t_patience, self.t_hazard)
-
-    def due_to_leave(self, now: float) -> WorkerIdx:
-        """Idle workers whose patience or hazard time is at or before ``now``."""
-        return WorkerIdx(np.flatnonzero((self.phase == Phase.IDLE) & (self.t_gone() <= now)))
-
-    def next_ready(self, now: float, skill_mask: int) -> float:
-        """The next time after ``now`` a seeking worker with one of the skills becomes ready.
-
-        Workers who would leave first do not count; inf when there is none.
-        """
-        ready = self.t_ready
-        mask = (self.seeking & (ready > now) & (ready < self.t_gone())
-                & ((self.skills & skill_mask) != 0))
-        return float(ready[mask].min()) if mask.any() else float("inf")
 
     def holders(self, skill_bit: int, now: float) -> int:
         """Onboarded workers on the platform at ``now`` with the skill."""

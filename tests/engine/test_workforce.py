@@ -1,5 +1,5 @@
-"""The workforce's arrays and the bulk pool: who is in the pool at a time, who is due to leave,
-when the next worker is ready; and draws by slot."""
+"""The workforce's arrays and the bulk pool: who is in the pool at a time, when an idle worker
+leaves; and draws by slot."""
 
 from __future__ import annotations
 
@@ -44,19 +44,12 @@ def test_pool_is_ready_by_now_and_seeking_with_the_skill() -> None:
     assert wf.pool(1, 3.0).tolist() == [0, 4]
     assert wf.pool(2, 3.0).tolist() == [4]  # only the two-skill workers have skill "m"
     assert wf.pool(1, 9.0).tolist() == [0, 1, 4, 5]
-    assert wf.next_ready(3.0, 1) == 5.0
-    assert wf.next_ready(3.0, 2) == 9.0
-    assert wf.next_ready(9.0, 3) == np.inf
 
 
-def test_due_to_leave_is_the_idle_whose_patience_or_hazard_has_come() -> None:
+def test_an_idle_worker_leaves_at_the_first_of_patience_and_hazard() -> None:
     wf = workforce()
     wf.t_patience[:] = [10.0, 20.0, np.inf, 5.0, np.inf, np.inf]
     wf.t_hazard[:] = [np.inf, 8.0, 7.0, np.inf, np.inf, 1.0]
-    wf.phase[5] = Phase.WORKING  # a seat holder's hazard is an event, not bulk
-    assert wf.due_to_leave(4.0).tolist() == []
-    assert wf.due_to_leave(7.0).tolist() == [2, 3]
-    assert wf.due_to_leave(10.0).tolist() == [0, 1, 2, 3]
     assert np.allclose(wf.t_gone()[:4], [10.0, 8.0, 7.0, 5.0])
 
 
