@@ -6,6 +6,7 @@ keys it reads so that :meth:`Section.finish` can refuse the ones nobody knows.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import math
 import tomllib
@@ -61,6 +62,20 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError(source, "", f"invalid TOML: {error}") from None
+
+
+def merge_tables(data: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """A deep copy of ``data`` with ``changes`` merged in, table by table.
+
+    A table in ``changes`` is merged into the table of the same key; any other value replaces.
+    """
+    out = copy.deepcopy(dict(data))
+    for key, value in changes.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = merge_tables(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
 
 
 class Section:

@@ -34,9 +34,8 @@ from typing import Any
 from gigsim.analysis.statistics import METRICS
 from gigsim.errors import ScenarioError
 from gigsim.scenario import Scenario, load_scenario
-from gigsim.scenario.schema import Section, read_toml
+from gigsim.scenario.schema import Section, merge_tables, read_toml
 from gigsim.scenario.units import DurationError, parse_duration
-from gigsim.studies.sweep.spec import _merge
 
 DEFAULT_MAX_EVALUATIONS = 40
 SPEC_VERSION = 1
@@ -128,7 +127,7 @@ def load_calibration(path: str | Path, changes: Mapping[str, Any] | None = None
     source = str(path)
     data, text = read_toml(path)
     if changes:
-        data = _merge(data, changes)
+        data = merge_tables(data, changes)
     root = Section(data, source)
     name = root.string("name", path.stem)
     root.string("description", "")

@@ -22,7 +22,6 @@ the results, so a results folder can refuse to be resumed by a different sweep.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from collections.abc import Mapping
@@ -35,7 +34,7 @@ import numpy as np
 from gigsim.analysis.statistics import METRICS
 from gigsim.errors import ScenarioError
 from gigsim.scenario import SCENARIO_TABLES, SWEEP_DESIGNS, Scenario, load_scenario
-from gigsim.scenario.schema import MAX_SEED, Section, read_toml
+from gigsim.scenario.schema import MAX_SEED, Section, merge_tables, read_toml
 from gigsim.studies.sizing import available_memory, check_size
 from gigsim.studies.sweep.design import (
     SAMPLE_METHODS,
@@ -157,7 +156,7 @@ def load_sweep(path: str | Path, changes: Mapping[str, Any] | None = None, *,
     source = str(path)
     data, text = read_toml(path)
     if changes:
-        data = _merge(data, changes)
+        data = merge_tables(data, changes)
     return sweep_from_dict(data, source, path.parent, text, cli_set)
 
 
@@ -338,16 +337,6 @@ def _inline(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_inline(v) for v in value) + "]"
     return json.dumps(value) if isinstance(value, str | bool) else repr(value)
-
-
-def _merge(data: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
-    out = copy.deepcopy(dict(data))
-    for key, value in changes.items():
-        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
 
 
 def _plain(value: Any) -> Any:
