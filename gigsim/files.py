@@ -131,6 +131,11 @@ def json_number(value: Any) -> float | None:
     return None if math.isnan(number) else number
 
 
+def json_ready(value: Any) -> Any:
+    """A deep copy that JSON can hold: mappings and lists as they are, TOML dates as strings."""
+    return json.loads(json.dumps(value, default=str))
+
+
 def _nan_to_none(value: Any) -> Any:
     if isinstance(value, float):
         return json_number(value)

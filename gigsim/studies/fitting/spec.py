@@ -33,6 +33,7 @@ from typing import Any
 
 from gigsim.analysis.statistics import METRICS
 from gigsim.errors import ScenarioError
+from gigsim.files import json_ready
 from gigsim.scenario import Scenario, load_scenario
 from gigsim.scenario.schema import Section, merge_tables, read_toml
 from gigsim.scenario.units import DurationError, parse_duration
@@ -108,7 +109,7 @@ class CalibrationSpec:
         Targets and the budget are left out, so a changed target reuses saved evaluations.
         """
         resolved = {"spec_version": SPEC_VERSION,
-                    "scenario": json.loads(json.dumps(self.base.data, default=str)),
+                    "scenario": json_ready(self.base.data),
                     "keys": [[p.key, p.duration] for p in self.parameters],
                     "replications": self.replications, "seed": self.seed}
         text = json.dumps(resolved, sort_keys=True, separators=(",", ":"))

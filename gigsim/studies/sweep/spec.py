@@ -33,6 +33,7 @@ import numpy as np
 
 from gigsim.analysis.statistics import METRICS
 from gigsim.errors import ScenarioError
+from gigsim.files import json_ready
 from gigsim.scenario import SCENARIO_TABLES, SWEEP_DESIGNS, Scenario, load_scenario
 from gigsim.scenario.schema import MAX_SEED, Section, merge_tables, read_toml
 from gigsim.studies.sizing import available_memory, check_size
@@ -126,10 +127,10 @@ class SweepSpec:
         return {
             "spec_version": SPEC_VERSION,
             "kind": self.kind,
-            "base_scenario": _plain(self.base.data),
-            "fixed": _plain(self.fixed),
+            "base_scenario": json_ready(self.base.data),
+            "fixed": json_ready(self.fixed),
             "keys": list(self.keys),
-            "points": [_plain(p.overrides) for p in self.points],
+            "points": [json_ready(p.overrides) for p in self.points],
             "replications": self.replications,
             "seed": self.seed,
             "common_random_numbers": self.common_random_numbers,
@@ -337,8 +338,3 @@ def _inline(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_inline(v) for v in value) + "]"
     return json.dumps(value) if isinstance(value, str | bool) else repr(value)
-
-
-def _plain(value: Any) -> Any:
-    """A JSON-ready deep copy (TOML dates become strings)."""
-    return json.loads(json.dumps(value, default=str))
