@@ -1,8 +1,9 @@
 """Writing files and folders atomically: a reader finds each one whole or not at all.
 
 Every layer that writes uses these: a sweep persisting each run as it finishes, a calibration
-its cache, the presentation its results folders. Like :mod:`gigsim.errors`, this module sits
-outside the layers and imports none of them.
+its cache, the presentation its results folders. So it sits below the scenario, the lowest
+layer but :mod:`gigsim.errors` and :mod:`gigsim.randomness` (pyproject.toml,
+``[tool.importlinter]``), and of gigsim imports only :mod:`gigsim.errors`.
 """
 
 from __future__ import annotations
@@ -128,6 +129,11 @@ def json_number(value: Any) -> float | None:
         return None
     number = float(value)
     return None if math.isnan(number) else number
+
+
+def json_ready(value: Any) -> Any:
+    """A deep copy that JSON can hold: mappings and lists as they are, TOML dates as strings."""
+    return json.loads(json.dumps(value, default=str))
 
 
 def _nan_to_none(value: Any) -> Any:

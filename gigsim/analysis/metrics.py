@@ -194,6 +194,12 @@ def latencies_table(records: Records) -> pd.DataFrame:
     })
 
 
+def _projects_in_window(records: Records) -> np.ndarray:
+    """Which projects were alive during the observation window: one row each in both tables."""
+    p = records.projects
+    return (p["end"] > records.warmup_h) & (p["launch"] < records.end_h)
+
+
 def projects_table(records: Records) -> pd.DataFrame:
     """One row per project alive during the observation window: what the generator drew.
 
@@ -201,7 +207,7 @@ def projects_table(records: Records) -> pd.DataFrame:
     what dispatch did to the seats is in :func:`project_fills_table`.
     """
     p = records.projects
-    keep = (p["end"] > records.warmup_h) & (p["launch"] < records.end_h)
+    keep = _projects_in_window(records)
     w = records.warmup_h
     generator = p["generator"][keep].astype(np.int64)
     notice = p["notice"][keep].astype(bool)
@@ -225,7 +231,7 @@ def projects_table(records: Records) -> pd.DataFrame:
 def project_fills_table(records: Records) -> pd.DataFrame:
     """Per project: seats filled, their mean fill latency, and unfilled seat-hours."""
     p = records.projects
-    keep = (p["end"] > records.warmup_h) & (p["launch"] < records.end_h)
+    keep = _projects_in_window(records)
     filled = p["seats_filled"][keep]
     return pd.DataFrame({
         "replication": records.replication,

@@ -35,12 +35,13 @@ INCOME_THRESHOLD_USD = 500.0
 
 METRICS: dict[str, str] = {
     "income_mean_usd": "mean monthly income per worker-month (USD)",
-    "income_p10_usd": "10th percentile of monthly income (USD)",
-    "income_p50_usd": "median monthly income (USD)",
-    "income_p90_usd": "90th percentile of monthly income (USD)",
+    "income_p10_usd": "10th percentile of monthly income over worker-months (USD)",
+    "income_p50_usd": "median monthly income over worker-months (USD)",
+    "income_p90_usd": "90th percentile of monthly income over worker-months (USD)",
     "zero_income_share": "share of worker-months with no income",
     "months_with_income_share": "share of worker-months with some income",
-    "income_volatility_usd": "mean absolute change in a worker's income between months (USD)",
+    "income_volatility_usd": "mean absolute change in income between a worker's consecutive"
+                             " months, pooled over workers (USD)",
     "idle_share": "share of available hours spent unassigned",
     "short_of_work_share": "share of workers paid for under 90% of their available hours",
     "latency_median_h": "median reassignment latency, Kaplan–Meier, waits still open counted"

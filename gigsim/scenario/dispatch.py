@@ -34,13 +34,14 @@ class DispatchSettings:
             rounds_every_h=s.duration("rounds_every", 0),
             policy_options=tuple(options.items()),
         )
+        factory = None
         try:  # a bad name is blamed on the policy, a bad option on the options
             if out.policy not in BUILTIN_POLICIES:
-                get_policy(out.policy)
+                factory = get_policy(out.policy)
         except PolicyError as error:
             raise s.error("policy", str(error)) from None
         try:
-            check_policy(out.policy, options)
+            check_policy(out.policy, options, factory)
         except PolicyError as error:
             raise s.error("policy_options" if options else "policy", str(error)) from None
         s.finish()

@@ -124,19 +124,21 @@ def option_names(factory: PolicyFactory) -> tuple[str, ...]:
                  if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
 
 
-def check_policy(name: str, options: Mapping[str, Any]) -> None:
+def check_policy(name: str, options: Mapping[str, Any],
+                 factory: PolicyFactory | None = None) -> None:
     """Check that the policy ``name`` exists and takes ``options``; :class:`PolicyError` if not.
 
     A built-in policy's options are checked against :data:`BUILTIN_POLICIES`; a policy of the
     user's own is built once (with a throw-away random-number generator), so that an option it
-    refuses fails when the scenario is read rather than in the middle of a run.
+    refuses fails when the scenario is read rather than in the middle of a run. ``factory`` is
+    what :func:`get_policy` gave for ``name``, if the caller has it already.
     """
     if name in BUILTIN_POLICIES:
         checks = BUILTIN_POLICIES[name]
         known: tuple[str, ...] = tuple(checks)
     else:
-        factory = get_policy(name)
-        known = option_names(factory)
+        built = get_policy(name) if factory is None else factory
+        known = option_names(built)
     for key in options:
         if key not in known:
             raise PolicyError(f"policy {name!r} has no option {key!r}"
@@ -146,7 +148,7 @@ def check_policy(name: str, options: Mapping[str, Any]) -> None:
             for key, value in options.items():
                 checks[key](key, value)
         else:
-            factory(np.random.default_rng(0), **options)
+            built(np.random.default_rng(0), **options)
     except (TypeError, ValueError) as error:
         raise PolicyError(f"policy {name!r}: {error}") from None
 

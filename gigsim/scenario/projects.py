@@ -106,23 +106,18 @@ class ProjectGenerator:
     @classmethod
     def from_section(cls, s: Section) -> ProjectGenerator:
         """Read one ``[[projects]]`` table."""
-
-        def optional(name, reader):  # type: ignore[no-untyped-def]
-            sub = s.section(name)
-            return None if sub is None else reader(sub)
-
         gen = cls(
             name=s.string("name"),
             requires=s.string("requires"),
             arrivals_per_week=s.number("arrivals_per_week", positive=True),
-            seasonality=optional("seasonality", Seasonality.from_section),
+            seasonality=s.optional_section("seasonality", Seasonality.from_section),
             seats=s.dist("seats", "count"),
             lifetime=s.dist("lifetime", "duration"),
             pay_per_hour=s.dist("pay_per_hour", "number"),
             hours_per_week_per_seat=s.dist("hours_per_week_per_seat", "number"),
-            training=optional("training", Training.from_section),
-            notice=optional("notice", Notice.from_section),
-            sparse=optional("sparse", Sparse.from_section),
+            training=s.optional_section("training", Training.from_section),
+            notice=s.optional_section("notice", Notice.from_section),
+            sparse=s.optional_section("sparse", Sparse.from_section),
             advertised_pay_per_hour=(s.number("advertised_pay_per_hour", positive=True)
                                      if s.has("advertised_pay_per_hour") else None),
         )

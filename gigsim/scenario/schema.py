@@ -6,12 +6,13 @@ keys it reads so that :meth:`Section.finish` can refuse the ones nobody knows.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import math
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from gigsim.errors import ScenarioError
 from gigsim.scenario.dists import (
@@ -27,6 +28,7 @@ from gigsim.scenario.dists import (
 from gigsim.scenario.units import DurationError, parse_duration
 
 _MISSING: Any = object()
+_T = TypeVar("_T")
 
 # The largest magnitude a plain number in a scenario may have. Money, rates and counts are
 # multiplied together over a run (pay × hours × workers × months); 1e9 keeps every product far
@@ -61,6 +63,20 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError(source, "", f"invalid TOML: {error}") from None
+
+
+def merge_tables(data: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """A deep copy of ``data`` with ``changes`` merged in, table by table.
+
+    A table in ``changes`` is merged into the table of the same key; any other value replaces.
+    """
+    out = copy.deepcopy(dict(data))
+    for key, value in changes.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = merge_tables(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
 
 
 class Section:
@@ -224,6 +240,11 @@ class Section:
         if not isinstance(value, Mapping):
             raise self.error(name, f"expected a table, got {value!r}")
         return Section(value, self.source, self.key(name), self.overridden)
+
+    def optional_section(self, name: str, reader: Callable[[Section], _T]) -> _T | None:
+        """``reader`` applied to the sub-table ``name``, or None when it is absent."""
+        sub = self.section(name)
+        return None if sub is None else reader(sub)
 
     def sections(self, name: str) -> list[Section]:
         """A non-empty array of tables, each with a unique ``name``."""

@@ -67,7 +67,7 @@ class WorkerGroup:
             quality=s.dist("quality", "probability", Constant(0.5)),
             patience=s.optional_dist("patience", "duration"),
             leave_rate_per_year=s.number("leave_rate_per_year", 0.0, non_negative=True),
-            assessment=_optional(s, "assessment", Assessment.from_section),
+            assessment=s.optional_section("assessment", Assessment.from_section),
             joins_at_h=s.duration("joins_at", 0),
         )
         if group.count == 0 and group.arrivals_per_week == 0:
@@ -87,8 +87,3 @@ class WorkerGroup:
     def leave_rate_per_h(self) -> float:
         """The attrition hazard per hour."""
         return self.leave_rate_per_year / HOURS_PER_YEAR
-
-
-def _optional(s: Section, name: str, reader):  # type: ignore[no-untyped-def]
-    sub = s.section(name)
-    return None if sub is None else reader(sub)

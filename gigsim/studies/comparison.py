@@ -11,7 +11,6 @@ variant with its t interval and the share of variance that pairing removed.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from gigsim.analysis.statistics import (
     replications_warning,
 )
 from gigsim.errors import GigsimError, ScenarioError
+from gigsim.files import json_ready
 from gigsim.scenario import Scenario
 from gigsim.scenario.units import format_duration
 from gigsim.studies.folder import Folder, scenario_as_run
@@ -218,7 +218,7 @@ class Comparison:
 
     def variant_overrides(self) -> dict[str, Any]:
         """Each variant's overrides, JSON-ready (null for a variant given as a scenario)."""
-        return {name: _plain(self.overrides.get(name)) for name in self.variants}
+        return {name: json_ready(self.overrides.get(name)) for name in self.variants}
 
     def values(self, variant: str) -> pd.DataFrame:
         """One row per replication, one column per metric, for ``variant``."""
@@ -418,10 +418,3 @@ def _with_interval(metric: str, mean: float, low: float, high: float,
         return text
     return (f"{text} [{format_metric(metric, low, difference)},"
             f" {format_metric(metric, high, difference)}]")
-
-
-
-
-def _plain(value: object) -> Any:
-    """A JSON-ready copy of override values (TOML dates become strings)."""
-    return json.loads(json.dumps(value, default=str))

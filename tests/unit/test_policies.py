@@ -13,7 +13,8 @@ import pytest
 
 import gigsim
 from gigsim import Scenario, ScenarioError, load_scenario
-from gigsim.engine.policies import build_array_policy
+from gigsim.engine.policies import BUILTIN, build_array_policy
+from gigsim.scenario.policies import BUILTIN_POLICIES, option_names
 from gigsim.scenario.units import HOURS_PER_WEEK
 
 TWO_WEEKS = 2 * HOURS_PER_WEEK
@@ -93,6 +94,13 @@ def test_policy_options_must_be_a_table(scenario_data: dict[str, Any]) -> None:
     scenario_data["dispatch"]["policy_options"] = "window=1w"
     with pytest.raises(ScenarioError, match=r"dispatch\.policy_options: expected a table"):
         Scenario.from_dict(scenario_data)
+
+
+def test_the_scenario_checks_the_options_the_engine_builds_each_built_in_with() -> None:
+    # the scenario cannot import the engine, so it keeps its own table of the built-ins
+    assert list(BUILTIN_POLICIES) == list(BUILTIN)
+    for name, checks in BUILTIN_POLICIES.items():
+        assert tuple(checks) == option_names(BUILTIN[name]), name
 
 
 # --- dispatch rounds ---------------------------------------------------------------------------

@@ -33,10 +33,10 @@ from typing import Any
 
 from gigsim.analysis.statistics import METRICS
 from gigsim.errors import ScenarioError
+from gigsim.files import json_ready
 from gigsim.scenario import Scenario, load_scenario
-from gigsim.scenario.schema import Section, read_toml
+from gigsim.scenario.schema import Section, merge_tables, read_toml
 from gigsim.scenario.units import DurationError, parse_duration
-from gigsim.studies.sweep.spec import _merge
 
 DEFAULT_MAX_EVALUATIONS = 40
 SPEC_VERSION = 1
@@ -109,7 +109,7 @@ class CalibrationSpec:
         Targets and the budget are left out, so a changed target reuses saved evaluations.
         """
         resolved = {"spec_version": SPEC_VERSION,
-                    "scenario": json.loads(json.dumps(self.base.data, default=str)),
+                    "scenario": json_ready(self.base.data),
                     "keys": [[p.key, p.duration] for p in self.parameters],
                     "replications": self.replications, "seed": self.seed}
         text = json.dumps(resolved, sort_keys=True, separators=(",", ":"))
@@ -128,7 +128,7 @@ def load_calibration(path: str | Path, changes: Mapping[str, Any] | None = None
     source = str(path)
     data, text = read_toml(path)
     if changes:
-        data = _merge(data, changes)
+        data = merge_tables(data, changes)
     root = Section(data, source)
     name = root.string("name", path.stem)
     root.string("description", "")

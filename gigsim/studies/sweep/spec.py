@@ -22,7 +22,6 @@ the results, so a results folder can refuse to be resumed by a different sweep.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from collections.abc import Mapping
@@ -34,8 +33,9 @@ import numpy as np
 
 from gigsim.analysis.statistics import METRICS
 from gigsim.errors import ScenarioError
+from gigsim.files import json_ready
 from gigsim.scenario import SCENARIO_TABLES, SWEEP_DESIGNS, Scenario, load_scenario
-from gigsim.scenario.schema import MAX_SEED, Section, read_toml
+from gigsim.scenario.schema import MAX_SEED, Section, merge_tables, read_toml
 from gigsim.studies.sizing import available_memory, check_size
 from gigsim.studies.sweep.design import (
     SAMPLE_METHODS,
@@ -127,10 +127,10 @@ class SweepSpec:
         return {
             "spec_version": SPEC_VERSION,
             "kind": self.kind,
-            "base_scenario": _plain(self.base.data),
-            "fixed": _plain(self.fixed),
+            "base_scenario": json_ready(self.base.data),
+            "fixed": json_ready(self.fixed),
             "keys": list(self.keys),
-            "points": [_plain(p.overrides) for p in self.points],
+            "points": [json_ready(p.overrides) for p in self.points],
             "replications": self.replications,
             "seed": self.seed,
             "common_random_numbers": self.common_random_numbers,
@@ -157,7 +157,7 @@ def load_sweep(path: str | Path, changes: Mapping[str, Any] | None = None, *,
     source = str(path)
     data, text = read_toml(path)
     if changes:
-        data = _merge(data, changes)
+        data = merge_tables(data, changes)
     return sweep_from_dict(data, source, path.parent, text, cli_set)
 
 
@@ -338,18 +338,3 @@ def _inline(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_inline(v) for v in value) + "]"
     return json.dumps(value) if isinstance(value, str | bool) else repr(value)
-
-
-def _merge(data: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
-    out = copy.deepcopy(dict(data))
-    for key, value in changes.items():
-        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
-
-
-def _plain(value: Any) -> Any:
-    """A JSON-ready deep copy (TOML dates become strings)."""
-    return json.loads(json.dumps(value, default=str))
