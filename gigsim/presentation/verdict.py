@@ -246,8 +246,6 @@ def _usd(value: float) -> str:
     return f"{'n/a':>6}" if math.isnan(value) else f"{value:>6,.0f}"
 
 
-
-
 def _interval(value: Interval) -> dict[str, float | None]:
     mean, low, high = value
     return {"mean": json_number(mean), "ci_low": json_number(low), "ci_high": json_number(high)}
