@@ -18,6 +18,13 @@ MAX_STEPS = 4000
 TITLE_ROOM = 0.9  # a title wraps when a line is wider than this share of its figure
 
 
+def evenly(count: int, at_most: int = MAX_STEPS) -> np.ndarray:
+    """Indices of at most ``at_most`` of ``count`` steps, evenly spaced, first and last kept."""
+    if count <= at_most:
+        return np.arange(count)
+    return np.unique(np.linspace(0, count - 1, at_most).round().astype(int))
+
+
 def new_figure(width_in: float = 7.0, height_in: float = 4.5) -> Figure:
     """A blank figure with its own Agg canvas (no pyplot, no global backend)."""
     figure = Figure(figsize=(width_in, height_in), layout="constrained")
@@ -58,10 +65,8 @@ def _ecdf_steps(values: np.ndarray, censored: np.ndarray | None) -> tuple[np.nda
     cdf = stats.ecdf(done).cdf
     x = np.asarray(cdf.quantiles)
     p = np.asarray(cdf.probabilities) * (len(done) / len(values))
-    if len(x) > MAX_STEPS:
-        keep = np.unique(np.linspace(0, len(x) - 1, MAX_STEPS).round().astype(int))
-        x, p = x[keep], p[keep]
-    return x, p
+    keep = evenly(len(x))
+    return x[keep], p[keep]
 
 
 def ecdf_figure(samples: Mapping[str, ArrayLike], xlabel: str, title: str,

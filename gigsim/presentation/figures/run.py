@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 from gigsim.analysis import survival
 from gigsim.analysis.survival import Survival
-from gigsim.presentation.figures.base import MAX_STEPS, interval_bars, new_figure, set_title
+from gigsim.presentation.figures.base import evenly, interval_bars, new_figure, set_title
 from gigsim.presentation.figures.comparison import income_ecdf_figure
 from gigsim.scenario.units import HOURS_PER_DAY, HOURS_PER_MONTH, HOURS_PER_WEEK
 
@@ -173,17 +173,14 @@ def survival_figure(curves: Mapping[str, Survival], title: str, unit: str = "day
             f"median {median / scale:.1f} {unit}"
         share = curve.n_censored / curve.n if curve.n else float("nan")
         label = f"{name}: n={curve.n}, {share:.0%} censored, {median_text}"
-        keep = np.arange(len(curve.times))
-        if len(keep) > MAX_STEPS:  # thinned evenly, the last step kept: invisible at this size
-            keep = np.unique(np.linspace(0, len(keep) - 1, MAX_STEPS).round().astype(int))
+        keep = evenly(len(curve.times))  # thinned: invisible at this size
         x = np.r_[0.0, curve.times[keep]] / scale
         y = np.r_[1.0, curve.survival[keep]]
         axes.step(x, y, where="post", color=color, label=label)
         axes.fill_between(x, np.r_[1.0, curve.ci_low[keep]], np.r_[1.0, curve.ci_high[keep]],
                           step="post", color=color, alpha=0.15)
         marks = curve.censored_times
-        if len(marks) > MAX_CENSOR_MARKS:
-            marks = marks[np.linspace(0, len(marks) - 1, MAX_CENSOR_MARKS).round().astype(int)]
+        marks = marks[evenly(len(marks), MAX_CENSOR_MARKS)]
         axes.plot(marks / scale, curve.at(marks), linestyle="none", marker="+", color=color,
                   markersize=6, alpha=0.7)
     axes.plot([], [], linestyle="none", marker="+", color="0.3", label="censored (still running)")
