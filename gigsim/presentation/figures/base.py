@@ -15,6 +15,7 @@ from scipy import stats
 # An ECDF is drawn through at most this many of its steps: beyond that, extra points are
 # invisible at figure resolution but make the files and the drawing slow.
 MAX_STEPS = 4000
+MONTH_SINCE_APPLYING = "month since applying (1 = its first 30.4 days)"  # an x axis's label
 TITLE_ROOM = 0.9  # a title wraps when a line is wider than this share of its figure
 
 
@@ -23,6 +24,12 @@ def evenly(count: int, at_most: int = MAX_STEPS) -> np.ndarray:
     if count <= at_most:
         return np.arange(count)
     return np.unique(np.linspace(0, count - 1, at_most).round().astype(int))
+
+
+def month_ticks(axes: Axes, month: np.ndarray) -> None:
+    """Tick every month on the x axis up to 24 of them, else about 12 evenly spaced."""
+    if len(month):
+        axes.set_xticks(month if len(month) <= 24 else month[:: max(1, len(month) // 12)])
 
 
 def new_figure(width_in: float = 7.0, height_in: float = 4.5) -> Figure:

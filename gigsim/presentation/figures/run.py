@@ -10,7 +10,14 @@ from matplotlib.figure import Figure
 
 from gigsim.analysis import survival
 from gigsim.analysis.survival import Survival
-from gigsim.presentation.figures.base import evenly, interval_bars, new_figure, set_title
+from gigsim.presentation.figures.base import (
+    MONTH_SINCE_APPLYING,
+    evenly,
+    interval_bars,
+    month_ticks,
+    new_figure,
+    set_title,
+)
 from gigsim.presentation.figures.comparison import income_ecdf_figure
 from gigsim.scenario.units import HOURS_PER_DAY, HOURS_PER_MONTH, HOURS_PER_WEEK
 
@@ -62,8 +69,7 @@ def income_histogram_figure(worker_months: pd.DataFrame, bins: int = 40) -> Figu
 
 
 def fan_chart_figure(monthly: pd.DataFrame, title: str = "Monthly income by month since"
-                     " applying", xlabel: str = "month since applying (1 = its first"
-                     " 30.4 days)") -> Figure:
+                     " applying", xlabel: str = MONTH_SINCE_APPLYING) -> Figure:
     """A fan chart: the P10–P90 band of monthly income by month, and the median as a line.
 
     ``monthly`` has columns ``month``, ``p10_usd``, ``p50_usd`` and ``p90_usd`` (the shape of
@@ -89,8 +95,7 @@ def fan_chart_figure(monthly: pd.DataFrame, title: str = "Monthly income by mont
     axes.set_ylabel("monthly income (USD)")
     set_title(axes, title)
     axes.set_ylim(bottom=0)
-    if len(month):
-        axes.set_xticks(month if len(month) <= 24 else month[:: max(1, len(month) // 12)])
+    month_ticks(axes, month)
     axes.legend()
     axes.grid(True, alpha=0.3)
     return figure
