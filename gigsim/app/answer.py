@@ -108,10 +108,10 @@ def _alt(name: str, est: Estimate) -> str:
         span = f"from {pct(min(shares))} to {pct(max(shares))}" if shares else "no data"
         return (f"Bar chart of the chance of a month with no income, by month since applying,"
                 f" with 95% intervals: {span}.")
-    median = est.drought.median
+    drought = est.drought
     return ("Drought curve: the share of idle spells between projects lasting longer than"
-            f" each number of days, over {est.drought.n} spells; median "
-            + ("beyond the data" if math.isnan(median) else days(median)) + ".")
+            f" each number of days, over {drought.n} spells; median"
+            f" {days(drought.median, drought.longest_h)}.")  # as gigsim estimate says it
 
 
 @dataclass(frozen=True)

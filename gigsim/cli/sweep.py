@@ -27,6 +27,7 @@ from gigsim.cli.common import (
 from gigsim.errors import GigsimError, ScenarioError
 from gigsim.scenario import parse_value
 from gigsim.scenario.schema import read_toml
+from gigsim.studies.comparison import format_metric
 from gigsim.studies.sweep.backends import DEFAULT_CONNECT_TIMEOUT_S, make_backend
 from gigsim.studies.sweep.runner import SweepResult, run_sweep, undefined_metrics
 from gigsim.studies.sweep.sensitivity import index_warnings
@@ -35,7 +36,6 @@ from gigsim.studies.sweep.store import SweepStore
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
-from gigsim.studies.comparison import format_metric
 
 sweep_file_argument = click.argument("sweep_file", type=click.Path(dir_okay=False))
 

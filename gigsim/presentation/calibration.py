@@ -25,8 +25,9 @@ def write_calibration(result: Calibration, folder: str | Path,
     out.mkdir(parents=True, exist_ok=True)
     spec = result.spec
     comments = {}
+    rows = {r["key"]: r for r in result.parameters.to_dict("records")}
     for p in spec.parameters:
-        row = {r["key"]: r for r in result.parameters.to_dict("records")}[p.key]
+        row = rows[p.key]
         interval = ("" if math.isnan(row["ci_low"]) else
                     f", 95% interval {parameter_text(p, row['ci_low'])} to"
                     f" {parameter_text(p, row['ci_high'])}")

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from gigsim.studies.estimate import Estimate, Interval
 
 INCOME_PER_HOUR_SET_ASIDE = "Income per hour set aside"
-CURVE_POINTS = 200  # the drought curve in to_dict() is thinned to at most this many steps
+CURVE_POINTS = 200  # the drought curve in estimate_dict() is thinned to at most this many steps
 WAGE_PER_HOUR_WORKED = "Wage per hour worked"
 # what the typical month's percentiles are taken over, said wherever they appear
 POOLED = "pooled over every worker-month on the platform, all workers and replications"
@@ -244,8 +244,6 @@ def based_on(est: Estimate) -> str:
 
 def _usd(value: float) -> str:
     return f"{'n/a':>6}" if math.isnan(value) else f"{value:>6,.0f}"
-
-
 
 
 def _interval(value: Interval) -> dict[str, float | None]:

@@ -118,6 +118,8 @@ def test_figures_are_pngs_with_words_for_those_who_cannot_see_them(answer: Answe
     assert "months 1 to 3" in fan and "median runs from $" in fan
     assert "chance of a month with no income" in zero
     assert f"over {answer.estimate.drought.n} spells" in drought
+    median = drought.rsplit("; median ", 1)[1].removesuffix(".")  # as gigsim estimate says it
+    assert f"Droughts (idle between projects): median {median}," in render(answer.estimate)
 
 
 def test_the_view_shows_the_question_the_verdict_and_every_figure(answer: Answer) -> None:

@@ -129,9 +129,11 @@ def test_every_interval_stays_within_what_is_possible(specialist_10h: Estimate) 
         assert ((low >= 0) & (low <= table.loc[low.index, "zero_share"])).all()
         assert (high <= 1).all()
         assert (table["mean_ci_low_usd"].dropna() >= 0).all()
-    for value in (est.pass_share, est.fail_share, est.zero_month_share, est.any_zero_month):
+    for value in (est.pass_share, est.fail_share, est.zero_month_share, est.any_zero_month,
+                  est.market["zero_share"]):
         assert 0 <= value[1] <= value[0] <= value[2] <= 1
-    for value in (est.income_per_hour_set_aside, est.paid_wage_usd, est.effective_wage_usd):
+    for value in (est.income_per_hour_set_aside, est.income_per_month_followed,
+                  est.paid_wage_usd, est.effective_wage_usd):
         assert 0 <= value[1] <= value[0] <= value[2]
     assert list(est.quarterly["month"]) == [1, 4] and list(est.quarterly["months"]) == [3, 3]
 

@@ -15,7 +15,21 @@ from scipy import stats
 # An ECDF is drawn through at most this many of its steps: beyond that, extra points are
 # invisible at figure resolution but make the files and the drawing slow.
 MAX_STEPS = 4000
+MONTH_SINCE_APPLYING = "month since applying (1 = its first 30.4 days)"  # an x axis's label
 TITLE_ROOM = 0.9  # a title wraps when a line is wider than this share of its figure
+
+
+def evenly(count: int, at_most: int = MAX_STEPS) -> np.ndarray:
+    """Indices of at most ``at_most`` of ``count`` steps, evenly spaced, first and last kept."""
+    if count <= at_most:
+        return np.arange(count)
+    return np.unique(np.linspace(0, count - 1, at_most).round().astype(int))
+
+
+def month_ticks(axes: Axes, month: np.ndarray) -> None:
+    """Tick every month on the x axis up to 24 of them, else about 12 evenly spaced."""
+    if len(month):
+        axes.set_xticks(month if len(month) <= 24 else month[:: max(1, len(month) // 12)])
 
 
 def new_figure(width_in: float = 7.0, height_in: float = 4.5) -> Figure:
@@ -58,10 +72,8 @@ def _ecdf_steps(values: np.ndarray, censored: np.ndarray | None) -> tuple[np.nda
     cdf = stats.ecdf(done).cdf
     x = np.asarray(cdf.quantiles)
     p = np.asarray(cdf.probabilities) * (len(done) / len(values))
-    if len(x) > MAX_STEPS:
-        keep = np.unique(np.linspace(0, len(x) - 1, MAX_STEPS).round().astype(int))
-        x, p = x[keep], p[keep]
-    return x, p
+    keep = evenly(len(x))
+    return x[keep], p[keep]
 
 
 def ecdf_figure(samples: Mapping[str, ArrayLike], xlabel: str, title: str,

@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from matplotlib.figure import Figure
 
-from gigsim.presentation.figures.base import interval_bars, new_figure, set_title
+from gigsim.presentation.figures.base import (
+    MONTH_SINCE_APPLYING,
+    interval_bars,
+    month_ticks,
+    new_figure,
+    set_title,
+)
 from gigsim.presentation.figures.run import (
     fan_chart_figure,
     income_histogram_figure,
@@ -38,12 +44,11 @@ def zero_income_figure(monthly: pd.DataFrame) -> Figure:
     high = monthly["zero_ci_high"].to_numpy(dtype=float) * 100
     axes.bar(month, share, color="C3", alpha=0.8, label="share of months with no income")
     interval_bars(axes, month, share, low, high, color="k", label="95% interval")
-    axes.set_xlabel("month since applying (1 = its first 30.4 days)")
+    axes.set_xlabel(MONTH_SINCE_APPLYING)
     axes.set_ylabel("months with no income (%)")
     set_title(axes, "Chance of a month with no income (mean over replications)")
     axes.set_ylim(0, 100)
-    if len(month):
-        axes.set_xticks(month if len(month) <= 24 else month[:: max(1, len(month) // 12)])
+    month_ticks(axes, month)
     axes.legend(fontsize="small")
     axes.grid(True, axis="y", alpha=0.3)
     return figure

@@ -10,7 +10,14 @@ from matplotlib.figure import Figure
 
 from gigsim.analysis import survival
 from gigsim.analysis.survival import Survival
-from gigsim.presentation.figures.base import MAX_STEPS, interval_bars, new_figure, set_title
+from gigsim.presentation.figures.base import (
+    MONTH_SINCE_APPLYING,
+    evenly,
+    interval_bars,
+    month_ticks,
+    new_figure,
+    set_title,
+)
 from gigsim.presentation.figures.comparison import income_ecdf_figure
 from gigsim.scenario.units import HOURS_PER_DAY, HOURS_PER_MONTH, HOURS_PER_WEEK
 
@@ -62,8 +69,7 @@ def income_histogram_figure(worker_months: pd.DataFrame, bins: int = 40) -> Figu
 
 
 def fan_chart_figure(monthly: pd.DataFrame, title: str = "Monthly income by month since"
-                     " applying", xlabel: str = "month since applying (1 = its first"
-                     " 30.4 days)") -> Figure:
+                     " applying", xlabel: str = MONTH_SINCE_APPLYING) -> Figure:
     """A fan chart: the P10–P90 band of monthly income by month, and the median as a line.
 
     ``monthly`` has columns ``month``, ``p10_usd``, ``p50_usd`` and ``p90_usd`` (the shape of
@@ -89,8 +95,7 @@ def fan_chart_figure(monthly: pd.DataFrame, title: str = "Monthly income by mont
     axes.set_ylabel("monthly income (USD)")
     set_title(axes, title)
     axes.set_ylim(bottom=0)
-    if len(month):
-        axes.set_xticks(month if len(month) <= 24 else month[:: max(1, len(month) // 12)])
+    month_ticks(axes, month)
     axes.legend()
     axes.grid(True, alpha=0.3)
     return figure
@@ -173,17 +178,14 @@ def survival_figure(curves: Mapping[str, Survival], title: str, unit: str = "day
             f"median {median / scale:.1f} {unit}"
         share = curve.n_censored / curve.n if curve.n else float("nan")
         label = f"{name}: n={curve.n}, {share:.0%} censored, {median_text}"
-        keep = np.arange(len(curve.times))
-        if len(keep) > MAX_STEPS:  # thinned evenly, the last step kept: invisible at this size
-            keep = np.unique(np.linspace(0, len(keep) - 1, MAX_STEPS).round().astype(int))
+        keep = evenly(len(curve.times))  # thinned: invisible at this size
         x = np.r_[0.0, curve.times[keep]] / scale
         y = np.r_[1.0, curve.survival[keep]]
         axes.step(x, y, where="post", color=color, label=label)
         axes.fill_between(x, np.r_[1.0, curve.ci_low[keep]], np.r_[1.0, curve.ci_high[keep]],
                           step="post", color=color, alpha=0.15)
         marks = curve.censored_times
-        if len(marks) > MAX_CENSOR_MARKS:
-            marks = marks[np.linspace(0, len(marks) - 1, MAX_CENSOR_MARKS).round().astype(int)]
+        marks = marks[evenly(len(marks), MAX_CENSOR_MARKS)]
         axes.plot(marks / scale, curve.at(marks), linestyle="none", marker="+", color=color,
                   markersize=6, alpha=0.7)
     axes.plot([], [], linestyle="none", marker="+", color="0.3", label="censored (still running)")
