@@ -203,8 +203,9 @@ def render(est: Estimate, for_page: bool = False) -> str:
         f" {drought.n} spells, {pct(drought.n_censored / drought.n if drought.n else math.nan)}"
         " still running at the end or ended by leaving).",
         f"Longest drought within the months followed: median {days(longest_p50)}, P90"
-        f" {days(longest_p90)} (still running at the end for {pct(est.longest_drought_running)}"
-        " of workers).",
+        f" {days(longest_p90)} (of the {est.onboarded} onboarded, pooled over replications:"
+        f" still running at the end for {pct(est.longest_drought_running)}, ended by leaving"
+        f" the platform for {pct(est.longest_drought_left)}).",
         "",
     ]
     table, how = est.periods
@@ -324,6 +325,8 @@ def estimate_dict(est: Estimate) -> dict[str, Any]:
             "median_days": json_number(est.longest_drought_h[0] / HOURS_PER_DAY),
             "p90_days": json_number(est.longest_drought_h[1] / HOURS_PER_DAY),
             "still_running_share": json_number(est.longest_drought_running),
+            "ended_by_leaving_share": json_number(est.longest_drought_left),
+            "shares_of": f"the {est.onboarded} onboarded applicants, pooled over replications",
         },
         "pay_usd_per_hour": {
             "advertised": json_number(est.advertised_pay_usd),

@@ -113,7 +113,8 @@ class Estimate:
     any_zero_month: Interval  # share of workers with at least one month without income
     drought: Survival  # the length of every idle spell of the cohort's workers
     longest_drought_h: tuple[float, float]  # P50, P90 over workers of their longest, in window
-    longest_drought_running: float  # share of workers whose longest was still running
+    longest_drought_running: float  # share of W whose longest was still running at the end
+    longest_drought_left: float  # share of W whose longest ended with their leaving
     advertised_pay_usd: float  # the posted rate (advertised_pay_per_hour); NaN when none
     projects_pay_usd: float  # the mean pay_per_hour of the projects the group can take
     paid_wage_usd: Interval  # realised: income per paid hour
@@ -318,6 +319,7 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
     longest = longest_idle_spells(durations).set_index(["replication", "worker_id"])
     longest_h = longest["duration_h"].reindex(keys, fill_value=0.0).to_numpy(dtype=float)
     running = longest["running"].reindex(keys, fill_value=False).to_numpy(dtype=bool)
+    ended_by_leaving = longest["left"].reindex(keys, fill_value=False).to_numpy(dtype=bool)
     _, longest_p50, longest_p90 = pooled_percentiles(longest_h, (0, 50, 90))
     zero_count = months_table.assign(zero=months_table["income_usd"] <= 0).groupby(
         ["replication", "worker_id"])["zero"].sum()
@@ -359,6 +361,8 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
                              durations["censored"].to_numpy(dtype=bool)),
         longest_drought_h=(longest_p50, longest_p90),
         longest_drought_running=float(running.mean()) if len(running) else math.nan,
+        longest_drought_left=(float(ended_by_leaving.mean()) if len(ended_by_leaving)
+                              else math.nan),
         advertised_pay_usd=advertised_pay(scenario, cohort_group),
         projects_pay_usd=projects_pay(scenario, cohort_group),
         paid_wage_usd=nonnegative_interval(paid_wage.tolist()),

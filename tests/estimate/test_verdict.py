@@ -122,6 +122,41 @@ def test_who_left_and_why_add_up(specialist_10h: Estimate) -> None:
     assert f"{est.leavers['hazard']} for other reasons" in render(est)
 
 
+def test_a_longest_drought_still_running_is_one_of_a_worker_still_there() -> None:
+    """Recomputed from the spells: running at the end means on the platform and idle then.
+
+    Before, a drought ended by the worker leaving counted as still running (37% of workers
+    where about 2% were; here 16% where 3% are).
+    """
+    est = estimate_profile("generalist", hours_per_week=HOURS, months=8, replications=4, seed=2)
+    onboarded, _ = _cohort(est)
+    spells = est.results.spells
+    idle = spells[(spells["kind"] == "idle") & ~spells["left_truncated"]]
+    left_h = onboarded.set_index(["replication", "worker_id"])["left_h"]
+    running = ended_by_leaving = 0
+    for key, rows in idle.groupby(["replication", "worker_id"]):
+        if key not in left_h.index:
+            continue  # not onboarded: the market's own workers
+        durations = rows["end_h"] - rows["start_h"]
+        longest = rows[durations == durations.max()]
+        running += bool(longest["censored"].any())
+        ended_by_leaving += bool(not longest["censored"].any()
+                                 and np.isclose(longest["end_h"], left_h[key]).any())
+    assert est.longest_drought_running == pytest.approx(running / len(onboarded))
+    assert est.longest_drought_left == pytest.approx(ended_by_leaving / len(onboarded))
+    stayed = est.leavers["stayed"] / est.onboarded
+    assert est.longest_drought_running <= stayed  # only those still there can be waiting
+    assert ended_by_leaving > 0  # the fixture has leavers whose last wait was their longest
+    line = next(x for x in render(est).splitlines() if x.startswith("Longest drought"))
+    assert (f"of the {est.onboarded} onboarded, pooled over replications: still running at the"
+            f" end for {est.longest_drought_running:.0%}, ended by leaving the platform for"
+            f" {est.longest_drought_left:.0%}") in line
+    data = estimate_dict(est)["longest_drought"]
+    assert data["still_running_share"] == pytest.approx(running / len(onboarded))
+    assert data["ended_by_leaving_share"] == pytest.approx(ended_by_leaving / len(onboarded))
+    assert data["shares_of"].startswith(f"the {est.onboarded} onboarded")
+
+
 def test_every_interval_stays_within_what_is_possible(specialist_10h: Estimate) -> None:
     est = specialist_10h
     for table in (est.monthly, est.quarterly):
