@@ -159,17 +159,23 @@ def who_is_followed(est: Estimate, for_page: bool = False) -> str:
             " months after leaving are not counted.")
 
 
-def market_sentence(est: Estimate, for_page: bool = False) -> str:
-    """How a cohort's first months differ from what ``gigsim run`` gives for the group.
+MARKET_MONTHS = "worker-months on the platform of every tenure, at their own weekly hours"
 
-    ``for_page`` says "a simulation of the whole market" where the terminal names the command.
+
+def market_sentence(est: Estimate, for_page: bool = False) -> str:
+    """How a cohort's first months differ from the group's months of every tenure.
+
+    The figures are the group's in the estimate's own simulated market, said as computed: no
+    command is named, since none prints them so. ``for_page`` is kept for callers; the words
+    are the same on a page and in the terminal.
     """
+    del for_page
     market = est.market
-    run = "a simulation of the whole market" if for_page else "`gigsim run`"
-    return (f"A cohort's first months differ from a market of every tenure: {run} gives"
-            f" the {est.group} group (all tenures, their own weekly hours) a median month of"
-            f" {money(market['median_usd'])} and no income in"
-            f" {with_ci(market['zero_share'], '{:.0f}%', 100)} of months.")
+    return (f"A cohort's first months differ from a market of every tenure: in the same"
+            f" simulation, the {est.group} group's {MARKET_MONTHS} have a median of"
+            f" {money(market['median_usd'])} (pooled over those months and the replications)"
+            f" and no income in {with_ci(market['zero_share'], '{:.0f}%', 100)} of them"
+            " (a mean over replications).")
 
 
 def render(est: Estimate, for_page: bool = False) -> str:
@@ -294,6 +300,9 @@ def estimate_dict(est: Estimate) -> dict[str, Any]:
                      "text": who_is_followed(est)},
         "market": {"median_monthly_income_usd": json_number(est.market["median_usd"]),
                    "zero_income_month_share": _interval(est.market["zero_share"]),
+                   "over": f"the {est.group} group's {MARKET_MONTHS}",
+                   "median_pooled_over": "those worker-months of every replication",
+                   "worker_months": est.market["worker_months"],
                    "text": market_sentence(est)},
         "pass_onboarding_share": _interval(est.pass_share),
         "first_paid_hour": {

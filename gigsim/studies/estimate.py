@@ -119,7 +119,7 @@ class Estimate:
     projects_pay_usd: float  # the mean pay_per_hour of the projects the group can take
     paid_wage_usd: Interval  # realised: income per paid hour
     effective_wage_usd: Interval  # wage per hour worked, paid or unpaid
-    market: dict[str, Any]  # what `gigsim run` gives for the group: every tenure, own hours
+    market: dict[str, Any]  # the group's months in the same simulation: every tenure, own hours
     results: Results = field(repr=False)
     elapsed_s: float = math.nan
 
@@ -374,10 +374,11 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
 
 
 def market_figures(results: Results, group: str) -> dict[str, Any]:
-    """What ``gigsim run`` reports for ``group`` in the same simulation: every tenure.
+    """``group``'s months in the same simulation as the cohort: every tenure, own hours.
 
-    Over the group's worker-months with onboarded time (as the summary metrics): the pooled
-    median monthly income, and the share of months with no income (mean over replications).
+    Over the group's worker-months with onboarded time (the rows the summary metrics take):
+    the median monthly income pooled over them all, and the share of months with no income,
+    a mean over replications with its interval.
     """
     months = results.worker_months
     rows = months[(months["group"] == group) & (months["available_h"] > 0)]

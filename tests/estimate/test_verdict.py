@@ -12,6 +12,7 @@ import pytest
 
 from gigsim.presentation.verdict import (
     estimate_dict,
+    market_sentence,
     meaning,
     render,
     verdict_lines,
@@ -157,6 +158,27 @@ def test_a_longest_drought_still_running_is_one_of_a_worker_still_there() -> Non
     assert data["shares_of"].startswith(f"the {est.onboarded} onboarded")
 
 
+def test_the_market_sentence_says_what_it_computed_and_names_no_command(
+        specialist_10h: Estimate) -> None:
+    """Before: "`gigsim run` gives … a median month of $101", a number `run` never prints."""
+    est = specialist_10h
+    text = market_sentence(est)
+    assert "gigsim run" not in text and "`" not in text
+    assert text == market_sentence(est, for_page=True)
+    months = est.results.worker_months
+    rows = months[(months["group"] == est.group) & (months["available_h"] > 0)]
+    median = np.percentile(rows["income_usd"], 50)
+    assert (f"the {est.group} group's worker-months on the platform of every tenure, at their"
+            f" own weekly hours have a median of ${median:,.0f} (pooled over those months and"
+            " the replications)") in text
+    zero = np.mean([(rows.loc[rows["replication"] == r, "income_usd"] <= 0).mean()
+                    for r in range(est.replications)])
+    assert f"no income in {zero:.0%} (95% CI" in text and "(a mean over replications)" in text
+    data = estimate_dict(est)["market"]
+    assert data["median_monthly_income_usd"] == pytest.approx(median)
+    assert data["worker_months"] == len(rows) and data["text"] == text
+
+
 def test_every_interval_stays_within_what_is_possible(specialist_10h: Estimate) -> None:
     est = specialist_10h
     for table in (est.monthly, est.quarterly):
@@ -228,7 +250,7 @@ def test_a_page_says_in_words_what_the_terminal_names_by_option(
         assert "the reference wage you chose; $15 unless changed" in page
         # the same numbers in the same order, line by line: only the words around them differ
         pairs = list(zip(terminal.splitlines(), page.splitlines(), strict=True))
-        assert sum(a != b for a, b in pairs) == 3  # reference job, who is followed, market
+        assert sum(a != b for a, b in pairs) == 2  # reference job, who is followed
         for a, b in pairs:
             assert NUMBER.findall(a) == NUMBER.findall(b), (a, b)
     assert "who never quit:" in who_is_followed(
