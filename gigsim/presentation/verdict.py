@@ -31,8 +31,9 @@ CURVE_POINTS = 200  # the drought curve in estimate_dict() is thinned to at most
 WAGE_PER_HOUR_WORKED = "Wage per hour worked"
 # what the typical month's percentiles are taken over, said wherever they appear
 POOLED = "pooled over every worker-month on the platform, all workers and replications"
-# how the wait for the first paid hour is estimated
-FIRST_PAY_KM = "Kaplan–Meier; a worker who left unpaid counts as waiting until leaving"
+# how the wait for the first paid hour is counted
+FIRST_PAY = ("from applying to the first paid hour; a worker who left without one counts as"
+             " never paid within the months followed")
 # what the income per month followed divides by, said wherever it appears
 MONTHS_FOLLOWED = ("months followed are counted to the hour from applying to leaving or the"
                    " end, the wait to be onboarded included")
@@ -185,7 +186,6 @@ def render(est: Estimate, for_page: bool = False) -> str:
     :func:`verdict_lines`); every number is the same.
     """
     drought = est.drought
-    first = est.first_pay
     longest_p50, longest_p90 = est.longest_drought_h
     advertised = ("no advertised rate in the scenario" if math.isnan(est.advertised_pay_usd)
                   else f"advertised up to {money(est.advertised_pay_usd, cents=True)}/h")
@@ -200,10 +200,7 @@ def render(est: Estimate, for_page: bool = False) -> str:
         f" (projects pay {money(est.projects_pay_usd, cents=True)}/h on average).",
         f"{WAGE_PER_HOUR_WORKED} (income ÷ hours worked, paid or unpaid: assessment, unpaid"
         f" training, looking for work): {with_ci(est.effective_wage_usd, '${:.2f}')}.",
-        f"First paid hour after applying: median {days(first.median, first.longest_h)}, with"
-        f" {pct(est.no_pay_share)} still waiting at the end of the {est.months} month(s)"
-        f" ({FIRST_PAY_KM}); mean {days(est.first_pay_restricted_mean_h)} restricted to the"
-        f" {est.months} month(s) (a longer wait counts as {est.months} month(s)).",
+        first_paid_hour(est),
         f"Droughts (idle between projects): median {days(drought.median, drought.longest_h)},"
         f" P90 {days(drought.quantile(0.9), drought.longest_h)} (Kaplan–Meier over"
         f" {drought.n} spells, {pct(drought.n_censored / drought.n if drought.n else math.nan)}"
@@ -263,9 +260,36 @@ def _rows(table: Any) -> list[dict[str, Any]]:
              for key, value in row.items()} for row in table.to_dict(orient="records")]
 
 
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else math.nan
+
+
+def first_paid_hour(est: Estimate) -> str:
+    """The wait for the first paid hour: who got one, who left without, who still waits.
+
+    Everyone onboarded is followed from applying to the end, so the shares are counted, not
+    estimated; one who left without a paid hour counts as never paid, not as a wait cut short.
+    """
+    counts, first, months = est.first_pay_counts, est.first_pay, est.months
+    whole = counts["onboarded"]
+    if not whole:
+        return "First paid hour after applying: n/a: no applicant was onboarded."
+    median = (f"longer than the {months} month(s): fewer than half were paid within them"
+              if math.isnan(first.median) else days(first.median))
+    return (f"First paid hour after applying: {with_ci(est.paid_within_share, '{:.0f}%', 100)}"
+            f" of those onboarded were paid within the {months} month(s) (a mean over"
+            f" replications); of the {whole} onboarded in all, {counts['left_unpaid']}"
+            f" ({pct(_share(counts['left_unpaid'], whole))}) left without a paid hour and"
+            f" {counts['waiting']} ({pct(_share(counts['waiting'], whole))}) were still waiting"
+            f" at the end. Median wait {median}; mean {days(est.first_pay_restricted_mean_h)}"
+            f" restricted to the {months} month(s) (a longer wait, or leaving unpaid, counts as"
+            f" {months} month(s)).")
+
+
 def estimate_dict(est: Estimate) -> dict[str, Any]:
     """The estimate as JSON-ready data (NaN as None): the verdict first, then the details."""
     p10, p50, p90 = est.income_percentiles
+    counts = est.first_pay_counts
     left = est.leavers
     drought = est.drought
     return {
@@ -306,9 +330,15 @@ def estimate_dict(est: Estimate) -> dict[str, Any]:
                    "text": market_sentence(est)},
         "pass_onboarding_share": _interval(est.pass_share),
         "first_paid_hour": {
-            "definition": f"from applying to the first paid hour; {FIRST_PAY_KM}",
+            "definition": FIRST_PAY,
+            "paid_within_share": {**_interval(est.paid_within_share),
+                                  "over": "the onboarded, a mean over replications"},
+            **{key: counts[key] for key in ("onboarded", "paid", "left_unpaid", "waiting")},
+            "left_unpaid_share": json_number(_share(counts["left_unpaid"], counts["onboarded"])),
+            "still_waiting_at_end_share": json_number(_share(counts["waiting"],
+                                                             counts["onboarded"])),
+            "shares_of": "the onboarded, pooled over replications",
             "median_days": json_number(est.first_pay.median / HOURS_PER_DAY),
-            "still_waiting_at_end_share": json_number(est.no_pay_share),
             "restricted_mean_days": json_number(est.first_pay_restricted_mean_h / HOURS_PER_DAY),
             "restricted_to_days": est.months * HOURS_PER_MONTH / HOURS_PER_DAY,
         },

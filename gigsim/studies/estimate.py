@@ -101,8 +101,12 @@ class Estimate:
     fail_share: Interval  # applicants who failed the assessment
     failed_unpaid_h: float  # unpaid hours per applicant who failed onboarding (pooled mean)
     leavers: dict[str, int]  # of the onboarded: still_here, impatience, hazard (within months)
-    first_pay: Survival  # hours from applying to the first paid hour
+    # hours from applying to the first paid hour; who left without one counts as never paid
+    first_pay: Survival
     first_pay_restricted_mean_h: float  # mean of min(wait, months): the area under first_pay
+    paid_within_share: Interval  # share of W paid within the months followed, per replication
+    # of W, pooled: paid within the months, left without a paid hour, still waiting at the end
+    first_pay_counts: dict[str, int]
     monthly: pd.DataFrame  # month (1 = first), p10/p50/p90/mean with intervals, zero share
     quarterly: pd.DataFrame  # the same, pooled three months at a time
     income_percentiles: tuple[float, float, float]  # P10/P50/P90 over every month, pooled
@@ -151,9 +155,10 @@ class Estimate:
 
     @property
     def no_pay_share(self) -> float:
-        """Share of onboarded workers still waiting for a paid hour at the end: ``S`` then.
+        """Share of onboarded workers with no paid hour in the months followed: ``S`` then.
 
-        Kaplan–Meier: a worker who left without one counts as waiting until leaving.
+        Those who left without one and those still waiting at the end, pooled over
+        replications (``first_pay_counts`` has the two apart).
         """
         first = self.first_pay
         return float(first.at(self.months * HOURS_PER_MONTH - 1e-9)) if first.n else math.nan
@@ -297,7 +302,10 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
                "impatience": int((gone["leave_cause"] == "impatience").sum()),
                "hazard": int((gone["leave_cause"] == "hazard").sum())}
 
-    # first paid hour, from applying: the start of the first spell that paid anything
+    # first paid hour, from applying: the start of the first spell that paid anything. Every
+    # worker is followed from applying to the end, so the wait is seen for all who got paid;
+    # one who left without pay was never paid (leaving is no censoring: they left because no
+    # paid work came), and counts as waiting past the end, as one still waiting does.
     joined = onboarded.set_index(["replication", "worker_id"])["joined_h"]
     paid = spells[spells["income_usd"] > 0].groupby(["replication", "worker_id"])["start_h"].min()
     first_at = paid.reindex(keys).to_numpy(dtype=float)
@@ -305,7 +313,12 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
     never = np.isnan(first_at)
     end_at = np.minimum(onboarded.set_index(["replication", "worker_id"])["left_h"]
                         .reindex(keys).fillna(follow_h).to_numpy(dtype=float), follow_h)
-    first_pay = kaplan_meier(np.where(never, end_at, first_at) - start, never)
+    first_pay = kaplan_meier(np.where(never, follow_h, first_at) - start, never)
+    left_unpaid = never & (end_at < follow_h)
+    first_pay_counts = {"onboarded": len(never), "paid": int((~never).sum()),
+                        "left_unpaid": int(left_unpaid.sum()),
+                        "waiting": int((never & ~left_unpaid).sum())}
+    paid_by_replication = pd.Series(~never, index=keys).groupby(level="replication").mean()
 
     # income per hour set aside: weekly hours over the weeks from applying to leaving (or end)
     on_platform_h = (end_at - start)
@@ -347,6 +360,9 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
         first_pay=first_pay,
         first_pay_restricted_mean_h=(first_pay.restricted_mean(follow_h) if first_pay.n
                                      else math.nan),
+        paid_within_share=share_interval(
+            paid_by_replication.reindex(range(reps)).astype(float).tolist()),
+        first_pay_counts=first_pay_counts,
         monthly=period_table(months_table, reps, [range(m, m + 1) for m in range(months)],
                              len(onboarded)),
         quarterly=period_table(months_table, reps, periods, len(onboarded)),

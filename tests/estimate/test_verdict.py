@@ -77,24 +77,54 @@ def test_the_income_per_month_followed_says_what_it_divides_by(specialist_10h: E
     assert "from applying to leaving or the end" in data["divided_by"]
 
 
-def test_the_first_paid_hour_names_its_restricted_mean(specialist_10h: Estimate) -> None:
-    """A Kaplan–Meier median with the share still waiting, and a mean said to be restricted."""
-    est = specialist_10h
-    first = est.first_pay
+def test_the_first_paid_hour_counts_who_left_unpaid_as_never_paid() -> None:
+    """Recomputed from the tables: paid within the months, left without pay, still waiting.
+
+    Before, Kaplan–Meier took leaving as an uninformative censoring: "0% still waiting at the
+    end" while 11% of the onboarded had left without a paid hour (here 28%), and the
+    restricted mean counted their waits as cut short.
+    """
+    est = estimate_profile("generalist", hours_per_week=HOURS, months=MONTHS, replications=4,
+                           seed=1)
+    onboarded, _ = _cohort(est)
     horizon_h = MONTHS * HOURS_PER_MONTH
+    spells = est.results.spells
+    paid_at = spells[spells["income_usd"] > 0].groupby(["replication", "worker_id"])[
+        "start_h"].min()
+    keys = list(zip(onboarded["replication"], onboarded["worker_id"], strict=True))
+    wait = np.array([paid_at.get(k, np.inf) for k in keys])  # joined at 0: hours from applying
+    left = onboarded["left_h"].fillna(np.inf).to_numpy() < horizon_h
+    never = np.isinf(wait)
+    assert est.first_pay_counts == {"onboarded": len(keys), "paid": int((~never).sum()),
+                                    "left_unpaid": int((never & left).sum()),
+                                    "waiting": int((never & ~left).sum())}
+    assert est.first_pay_counts["left_unpaid"] > 0  # the case the issue is about
+    assert est.no_pay_share == pytest.approx(never.mean())  # no one who left is "paid"
+    assert est.first_pay.median == pytest.approx(np.quantile(wait, 0.5, method="inverted_cdf"))
+    restricted = np.minimum(wait, horizon_h).mean()
+    assert est.first_pay_restricted_mean_h == pytest.approx(restricted)
+    by_rep = [np.mean(~never[onboarded["replication"].to_numpy() == r]) for r in range(4)]
+    assert est.paid_within_share[0] == pytest.approx(np.mean(by_rep))
+    counts = est.first_pay_counts
     line = next(x for x in render(est).splitlines() if x.startswith("First paid hour"))
     assert line == (
-        f"First paid hour after applying: median {first.median / 24:.0f} days, with"
-        f" {first.at(horizon_h - 1e-9):.0%} still waiting at the end of the {MONTHS} month(s)"
-        " (Kaplan–Meier; a worker who left unpaid counts as waiting until leaving); mean"
-        f" {first.restricted_mean(horizon_h) / 24:.0f} days restricted to the {MONTHS} month(s)"
-        f" (a longer wait counts as {MONTHS} month(s)).")
-    assert "on average" not in line
+        f"First paid hour after applying: {np.mean(by_rep):.0%} (95% CI"
+        f" {est.paid_within_share[1]:.0%}–{est.paid_within_share[2]:.0%}) of those onboarded"
+        f" were paid within the {MONTHS} month(s) (a mean over replications); of the"
+        f" {len(keys)} onboarded in all, {counts['left_unpaid']}"
+        f" ({counts['left_unpaid'] / len(keys):.0%}) left without a paid hour and"
+        f" {counts['waiting']} ({counts['waiting'] / len(keys):.0%}) were still waiting at the"
+        f" end. Median wait {est.first_pay.median / 24:.0f} days; mean {restricted / 24:.0f}"
+        f" days restricted to the {MONTHS} month(s) (a longer wait, or leaving unpaid, counts"
+        f" as {MONTHS} month(s)).")
     data = estimate_dict(est)["first_paid_hour"]
-    assert data["restricted_mean_days"] == pytest.approx(first.restricted_mean(horizon_h) / 24)
+    assert data["restricted_mean_days"] == pytest.approx(restricted / 24)
     assert data["restricted_to_days"] == pytest.approx(horizon_h / 24)
-    assert data["median_days"] == pytest.approx(first.median / 24)
-    assert data["still_waiting_at_end_share"] == pytest.approx(est.no_pay_share)
+    assert data["median_days"] == pytest.approx(est.first_pay.median / 24)
+    assert data["left_unpaid"] == counts["left_unpaid"] and data["onboarded"] == len(keys)
+    assert data["left_unpaid_share"] == pytest.approx(counts["left_unpaid"] / len(keys))
+    assert data["still_waiting_at_end_share"] == pytest.approx(counts["waiting"] / len(keys))
+    assert data["paid_within_share"]["mean"] == pytest.approx(np.mean(by_rep))
     assert "mean_days" not in data  # an unqualified mean is not given
 
 
