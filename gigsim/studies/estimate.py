@@ -12,7 +12,9 @@ presentation's (:mod:`gigsim.presentation.verdict`)::
     est = estimate_profile("specialist", hours_per_week=10, months=12,
                            reference_wage_usd=15, replications=16, seed=1)
     print(verdict_text(est))                # the lines at the top of `gigsim estimate`
-    est.income_per_hour_set_aside          # (mean, ci_low, ci_high), USD per hour set aside
+    est.income_per_applicant_month         # (mean, ci_low, ci_high): what an applicant can
+                                            #   expect a month, failing onboarding included
+    est.income_per_hour_set_aside          # the same per hour set aside, once onboarded
     est.monthly                             # one row per month, with intervals
     est.drought.median                      # hours; estimate_dict(est)["drought_curve"] to plot
 
@@ -79,9 +81,10 @@ class Estimate:
     Intervals are ``(mean, ci_low, ci_high)``: the mean over replications of a per-replication
     value, with a 95% interval bounded by what is possible (shares in [0, 1], money ≥ 0; see
     :mod:`gigsim.analysis.statistics`). Percentiles (``income_percentiles`` and the ``p*_usd``
-    columns) are **pooled** over every worker-month of every replication. Everything after
-    ``pass_share`` is about the applicants who passed onboarding, over the months they were on
-    the platform.
+    columns) are **pooled** over every worker-month of every replication. The onboarding
+    fields and ``income_per_applicant_hour`` are about every applicant, onboarded or not;
+    everything from ``leavers`` on is about the applicants who passed onboarding (``W``), over
+    the months they were on the platform.
     """
 
     group: str
@@ -99,7 +102,12 @@ class Estimate:
     onboarded: int
     pass_share: Interval  # applicants onboarded within the months followed
     fail_share: Interval  # applicants who failed the assessment
+    failed_applicants: int  # how many failed it, in all replications
     failed_unpaid_h: float  # unpaid hours per applicant who failed onboarding (pooled mean)
+    failed_income_usd: float  # income per applicant who failed (a paid assessment; pooled mean)
+    # every applicant's income over the months followed ÷ (applicants × weekly hours × weeks
+    # followed): failing onboarding and leaving count as $0 from then on; per replication
+    income_per_applicant_hour: Interval
     leavers: dict[str, int]  # of the onboarded: still_here, impatience, hazard (within months)
     # hours from applying to the first paid hour; who left without one counts as never paid
     first_pay: Survival
@@ -131,6 +139,21 @@ class Estimate:
     def hours_set_aside_per_month(self) -> float:
         """The hours a month the worker makes available: weekly hours × 4.348 weeks."""
         return self.hours_per_week * WEEKS_PER_MONTH
+
+    @property
+    def income_per_applicant_month(self) -> Interval:
+        """What an applicant can expect a month: :attr:`income_per_applicant_hour` × hours a month.
+
+        Every applicant's income over the months followed ÷ (applicants × months followed).
+        """
+        scale = self.hours_set_aside_per_month
+        mean, low, high = self.income_per_applicant_hour
+        return mean * scale, low * scale, high * scale
+
+    @property
+    def assessment(self) -> Any:
+        """The cohort's assessment (:class:`gigsim.scenario.workers.Assessment`), or None."""
+        return next(g.assessment for g in self.scenario.workers if g.name == self.cohort_group)
 
     @property
     def reference_monthly_usd(self) -> float:
@@ -320,6 +343,16 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
                         "waiting": int((never & ~left_unpaid).sum())}
     paid_by_replication = pd.Series(~never, index=keys).groupby(level="replication").mean()
 
+    # what an applicant can expect: every applicant, whatever became of them, for every hour
+    # of the weeks followed
+    applicant_income = _rows_of(results.worker_months, _keys(applicants)).groupby(
+        "replication")["income_usd"].sum()
+    applicant_count = applicants.groupby("replication").size()
+    per_applicant_hour = [
+        float(applicant_income.get(r, 0.0))
+        / (applicant_count[r] * hours_per_week * follow_h / HOURS_PER_WEEK)
+        if applicant_count.get(r, 0) else math.nan for r in range(reps)]
+
     # income per hour set aside: weekly hours over the weeks from applying to leaving (or end)
     on_platform_h = (end_at - start)
     time_on = pd.Series(on_platform_h, index=keys).groupby(level="replication").sum()
@@ -354,8 +387,12 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
         pass_share=share_interval(passed),
         fail_share=share_interval(_per_replication(
             applicants, reps, lambda a: float((a["leave_cause"] == "failed_assessment").mean()))),
+        failed_applicants=len(failed),
         failed_unpaid_h=(float(failed_rows["unpaid_h"].sum()) / len(failed) if len(failed)
                          else math.nan),
+        failed_income_usd=(float(failed_rows["income_usd"].sum()) / len(failed) if len(failed)
+                           else math.nan),
+        income_per_applicant_hour=nonnegative_interval(per_applicant_hour),
         leavers=leavers,
         first_pay=first_pay,
         first_pay_restricted_mean_h=(first_pay.restricted_mean(follow_h) if first_pay.n

@@ -62,17 +62,69 @@ def test_income_per_hour_set_aside_divides_by_the_hours_made_available(
     assert est.reference_monthly_usd == pytest.approx(15 * HOURS * 730.5 / 168)  # $652.23
 
 
+def test_the_verdict_leads_with_what_an_applicant_can_expect(specialist_10h: Estimate) -> None:
+    """Every applicant's income ÷ (applicants × the months followed), failing included.
+
+    Before, the verdict led with the onboarded worker's figure ("33% of a $15/h job … only if
+    you pass onboarding, which 59% fail"), which a reader about to apply takes as their own.
+    """
+    est = specialist_10h
+    applicants = est.cohort_workers
+    months = est.results.worker_months
+    keys = set(zip(applicants["replication"], applicants["worker_id"], strict=True))
+    rows = months[[k in keys for k in zip(months["replication"], months["worker_id"],
+                                          strict=True)]]
+    set_aside_h = HOURS * MONTHS * HOURS_PER_MONTH / HOURS_PER_WEEK  # per applicant
+    per_hour = [rows.loc[rows["replication"] == r, "income_usd"].sum()
+                / ((applicants["replication"] == r).sum() * set_aside_h)
+                for r in range(est.replications)]
+    assert est.income_per_applicant_hour[0] == pytest.approx(np.mean(per_hour))
+    month = np.mean(per_hour) * HOURS * HOURS_PER_MONTH / HOURS_PER_WEEK
+    assert est.income_per_applicant_month[0] == pytest.approx(month)
+    # the unpaid assessment fails 77%: an applicant expects well under the onboarded's figure
+    assert est.income_per_applicant_hour[0] < 0.5 * est.income_per_hour_set_aside[0]
+    lines = verdict_lines(est)
+    low, high = est.income_per_applicant_month[1:]
+    assert lines[1] == (
+        f"  What an applicant can expect: ${month:,.0f} (95% CI ${low:,.0f}–${high:,.0f}) a"
+        f" month, ${np.mean(per_hour):.2f} (95% CI ${est.income_per_applicant_hour[1]:.2f}–"
+        f"${est.income_per_applicant_hour[2]:.2f}) per hour set aside: the income of all"
+        f" {est.applicants} applicants over the {MONTHS} month(s), onboarded or not, ÷ (their"
+        f" number × {MONTHS} month(s)), and ÷ {est.hours_set_aside_per_month:.1f} h a month for"
+        " the hourly figure; failing onboarding or leaving earns $0 from then on.")
+    labels = [line.strip().split(":")[0] for line in lines[1:-1]]
+    assert labels == ["What an applicant can expect", "Reference job",
+                      "Chance of failing onboarding", "Typical month once onboarded",
+                      "Income per hour set aside once onboarded",
+                      "Chance of a month with nothing once onboarded"]
+    ratio = np.mean(per_hour) / 15
+    said = meaning(est)
+    assert said.startswith(f"As a side income, {HOURS} h a week here earns an applicant about"
+                           f" {ratio:.0%} of what a $15/h job pays for the same hours, the"
+                           f" {est.fail_share[0]:.0%} who fail onboarding included; once"
+                           " onboarded, about")
+    data = estimate_dict(est)["verdict"]
+    assert list(data)[:4] == ["text", "meaning", "hours_set_aside_per_month", "per_applicant"]
+    applicant = data["per_applicant"]
+    assert applicant["income_per_hour_set_aside_usd"]["mean"] == pytest.approx(np.mean(per_hour))
+    assert applicant["income_per_month_usd"]["mean"] == pytest.approx(month)
+    assert applicant["applicants"] == est.applicants
+    assert "÷ (their number × 6 month(s))" in applicant["divided_by"]
+    assert "averaged_over" in applicant and "divided_by" in (
+        data["once_onboarded"]["income_per_hour_set_aside_usd"])
+
+
 def test_the_income_per_month_followed_says_what_it_divides_by(specialist_10h: Estimate) -> None:
     """Not the table's mean per worker-month on the platform: the line and the JSON say so."""
     est = specialist_10h
-    line = verdict_lines(est)[2]
+    line = next(x for x in verdict_lines(est) if "Income per hour set aside once" in x)
     mean, low, high = est.income_per_month_followed
     assert (f"the income per month followed, ${mean:,.0f} (95% CI ${low:,.0f}–${high:,.0f}),"
             f" ÷ {est.hours_set_aside_per_month:.1f} h; months followed are counted to the hour"
             " from applying to leaving or the end, the wait to be onboarded included.") in line
     assert "mean monthly income" not in render(est)
     assert "USD per worker-month on the platform;" in render(est)  # the table's mean divides so
-    data = estimate_dict(est)["verdict"]["income_per_month_followed_usd"]
+    data = estimate_dict(est)["verdict"]["once_onboarded"]["income_per_month_followed_usd"]
     assert data["mean"] == pytest.approx(mean)
     assert "from applying to leaving or the end" in data["divided_by"]
 
@@ -198,9 +250,9 @@ def test_the_market_sentence_says_what_it_computed_and_names_no_command(
     months = est.results.worker_months
     rows = months[(months["group"] == est.group) & (months["available_h"] > 0)]
     median = np.percentile(rows["income_usd"], 50)
-    assert (f"the {est.group} group's worker-months on the platform of every tenure, at their"
-            f" own weekly hours have a median of ${median:,.0f} (pooled over those months and"
-            " the replications)") in text
+    assert (f"the {est.group} group's worker-months on the platform (every tenure, their own"
+            f" weekly hours) have a median income of ${median:,.0f} (pooled over those months"
+            " and the replications)") in text
     zero = np.mean([(rows.loc[rows["replication"] == r, "income_usd"] <= 0).mean()
                     for r in range(est.replications)])
     assert f"no income in {zero:.0%} (95% CI" in text and "(a mean over replications)" in text
@@ -244,18 +296,21 @@ def test_the_verdict_leads_the_text_the_json_and_says_what_it_means(
     text = render(est)
     assert text.startswith(lines[0])  # 6 replications: no warning line
     p10, p50, p90 = est.income_percentiles
-    assert (f"Typical month: ${p50:,.0f} (median; P10 ${p10:,.0f}, P90 ${p90:,.0f}; pooled over"
-            " every worker-month on the platform, all workers and replications)") in lines[1]
-    assert f"Income per hour set aside: ${est.income_per_hour_set_aside[0]:.2f}" in lines[2]
+    assert (f"Typical month once onboarded: ${p50:,.0f} (median; P10 ${p10:,.0f}, P90"
+            f" ${p90:,.0f}; pooled over every worker-month on the platform, all workers and"
+            " replications)") in lines[4]
+    assert ("Income per hour set aside once onboarded:"
+            f" ${est.income_per_hour_set_aside[0]:.2f}") in lines[5]
     assert "Reference job: $15.00/h" in text and "$652 a month" in text
     ratio = est.income_per_hour_set_aside[0] / 15
     assert ratio < 0.95
-    assert f"about {ratio:.0%} of what a $15/h job pays" in meaning(est)
+    assert f"once onboarded, about {ratio:.0%} of it" in meaning(est)
     data = estimate_dict(est)
     json.dumps(data, allow_nan=False)
     assert data["verdict"]["text"] == lines
-    assert data["verdict"]["typical_month_usd"]["median"] == pytest.approx(p50)
-    assert data["verdict"]["typical_month_usd"]["pooled_over"] == (
+    onboarded = data["verdict"]["once_onboarded"]
+    assert onboarded["typical_month_usd"]["median"] == pytest.approx(p50)
+    assert onboarded["typical_month_usd"]["pooled_over"] == (
         "every worker-month on the platform, all workers and replications")
     assert data["verdict"]["reference_monthly_usd"] == pytest.approx(652.23, abs=0.01)
 
@@ -266,9 +321,16 @@ def test_a_reference_wage_of_zero_hides_the_comparison(specialist_10h: Estimate)
     assert "Reference job" not in text and "job pays" not in text
     assert math.isnan(hidden.reference_monthly_usd)
     assert estimate_dict(hidden)["verdict"]["reference_wage_usd"] is None
-    half = round(specialist_10h.income_per_hour_set_aside[0] / 2, 2)  # a job paying half as much
+    # a job paying half what an applicant can expect an hour: the applicant earns more
+    half = round(specialist_10h.income_per_applicant_hour[0] / 2, 2)
     low = dataclasses.replace(specialist_10h, reference_wage_usd=half)
-    assert f"more than a ${half:g}/h job pays" in meaning(low)
+    more = specialist_10h.income_per_applicant_hour[0] / half - 1
+    assert f"earns an applicant about {more:.0%} more than a ${half:g}/h job pays" in meaning(low)
+    assert "once onboarded, about" in meaning(low) and "more," in meaning(low)
+    # with no job to compare with, the applicant's month and the onboarded's typical month
+    assert meaning(hidden).startswith(
+        f"As a side income, {HOURS} h a week here pays an applicant about"
+        f" ${specialist_10h.income_per_applicant_month[0]:,.0f} a month")
 
 
 def test_a_page_says_in_words_what_the_terminal_names_by_option(
