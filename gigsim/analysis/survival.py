@@ -143,27 +143,31 @@ def kaplan_meier(durations: ArrayLike, censored: ArrayLike,
 def idle_spells(spells: pd.DataFrame, workers: pd.DataFrame | None = None) -> pd.DataFrame:
     """Idle spells as right-censored durations: ``worker_id``, ``duration_h``, ``censored``.
 
-    A spell is censored when the run ended during it (the table's ``censored``), and also,
-    when ``workers`` is given, when it ended because the worker left the platform: the spell
-    ended without a next project, so the drought was not seen to end. Spells that began in the
+    A spell is censored when the run ended during it (the table's ``censored``; also the
+    column ``running``), and also, when ``workers`` is given, when it ended because the worker
+    left the platform (the column ``left``): the spell ended without a next project, so the
+    drought was not seen to end. ``censored`` is ``running | left``. Spells that began in the
     warm-up (``left_truncated``) are left out, since their start was not observed; every other
     spell is kept, censored or not.
     """
     idle = spells[(spells["kind"] == "idle") & ~spells["left_truncated"]]
+    running = idle["censored"].to_numpy(dtype=bool)
     out = pd.DataFrame({
         "replication": idle["replication"].to_numpy(),
         "worker_id": idle["worker_id"].to_numpy(),
         "start_h": idle["start_h"].to_numpy(),
         "duration_h": (idle["end_h"] - idle["start_h"]).to_numpy(),
-        "censored": idle["censored"].to_numpy(dtype=bool),
+        "censored": running,
+        "running": running,
+        "left": np.zeros(len(idle), dtype=bool),
     })
     if workers is not None and len(out):
         left = workers.set_index(["replication", "worker_id"])["left_h"]
         end = (idle["end_h"]).to_numpy()
         keys = pd.MultiIndex.from_arrays([out["replication"], out["worker_id"]])
         left_at = left.reindex(keys).to_numpy(dtype=float)
-        out["censored"] = out["censored"].to_numpy() | np.isclose(end, left_at, rtol=0,
-                                                                 atol=1e-9)
+        out["left"] = ~running & np.isclose(end, left_at, rtol=0, atol=1e-9)
+        out["censored"] = running | out["left"].to_numpy()
     return out
 
 
@@ -182,21 +186,29 @@ def longest_idle_spells(durations: pd.DataFrame) -> pd.DataFrame:
 
     ``durations`` is what :func:`idle_spells` returns. ``duration_h`` is the length of the
     worker's longest idle spell as seen in the window, a spell still running at the end counted
-    up to the end; ``running`` says whether that longest one was still running (its full length
-    is longer). Measured this way it is exact for the window, and needs no censoring: it is the
-    longest time the worker spent waiting between projects *within* the period observed. One
-    row per ``(replication, worker_id)`` with at least one idle spell.
+    up to the end; ``running`` says whether that longest one was still running at the end of
+    the run (its full length is longer), and ``left`` whether it ended with the worker leaving
+    the platform (only when :func:`idle_spells` was given the workers): a worker who left is
+    not waiting any more, so the two never hold together. Measured this way it is exact for
+    the window, and needs no censoring: it is the longest time the worker spent waiting between
+    projects *within* the period observed. One row per ``(replication, worker_id)`` with at
+    least one idle spell.
     """
     if durations.empty:
         return pd.DataFrame({"replication": [], "worker_id": [], "duration_h": [],
-                             "running": []})
-    ordered = durations.sort_values(["replication", "worker_id", "duration_h", "censored"])
+                             "running": [], "left": []})
+    running = durations["running"] if "running" in durations else durations["censored"]
+    left = (durations["left"] if "left" in durations
+            else pd.Series(False, index=durations.index))
+    ordered = durations.assign(running=running, left=left).sort_values(
+        ["replication", "worker_id", "duration_h", "running", "left"])
     longest = ordered.groupby(["replication", "worker_id"], sort=True).tail(1)
     return pd.DataFrame({
         "replication": longest["replication"].to_numpy(),
         "worker_id": longest["worker_id"].to_numpy(),
         "duration_h": longest["duration_h"].to_numpy(dtype=float),
-        "running": longest["censored"].to_numpy(dtype=bool),
+        "running": longest["running"].to_numpy(dtype=bool),
+        "left": longest["left"].to_numpy(dtype=bool),
     })
 
 

@@ -31,8 +31,13 @@ CURVE_POINTS = 200  # the drought curve in estimate_dict() is thinned to at most
 WAGE_PER_HOUR_WORKED = "Wage per hour worked"
 # what the typical month's percentiles are taken over, said wherever they appear
 POOLED = "pooled over every worker-month on the platform, all workers and replications"
-# how the wait for the first paid hour is estimated
-FIRST_PAY_KM = "Kaplan–Meier; a worker who left unpaid counts as waiting until leaving"
+# how the wait for the first paid hour is counted
+FIRST_PAY = ("from applying to the first paid hour; a worker who left without one counts as"
+             " never paid within the months followed")
+# what an applicant can expect divides by, said wherever it appears
+APPLICANT = ("the income of all {applicants} applicants over the {months} month(s), onboarded or"
+             " not, ÷ (their number × {months} month(s)), and ÷ {hours:.1f} h a month for the"
+             " hourly figure; failing onboarding or leaving earns $0 from then on")
 # what the income per month followed divides by, said wherever it appears
 MONTHS_FOLLOWED = ("months followed are counted to the hour from applying to leaving or the"
                    " end, the wait to be onboarded included")
@@ -62,52 +67,95 @@ def with_ci(value: Interval, fmt: str, scale: float = 1.0) -> str:
 
 
 def days(hours: float, beyond_h: float = math.nan) -> str:
-    """Hours as days; a Kaplan–Meier quantile beyond the data says so."""
+    """A duration a person reads: in days, or in hours under a day; ``n/a`` for NaN.
+
+    A Kaplan–Meier quantile beyond the data (NaN, with ``beyond_h`` the longest duration seen)
+    says so: "longer than …".
+    """
     if math.isnan(hours):
-        return "n/a" if math.isnan(beyond_h) else f"longer than {beyond_h / HOURS_PER_DAY:.0f} days"
-    return f"{hours / HOURS_PER_DAY:.0f} days"
+        return "n/a" if math.isnan(beyond_h) else f"longer than {days(beyond_h)}"
+    if hours < HOURS_PER_DAY - 0.5:  # what would print as 24 h reads as a day
+        return "0 h" if hours == 0 else f"{hours:.1f} h" if hours < 10 else f"{hours:.0f} h"
+    whole = round(hours / HOURS_PER_DAY)
+    return "1 day" if whole == 1 else f"{whole} days"
+
+
+def _versus(ratio: float, job: str) -> str:
+    """``ratio`` of what ``job`` pays, in words (within 5% reads as "about what")."""
+    if ratio < 0.95:
+        return f"about {ratio:.0%} of what {job} pays for the same hours"
+    if ratio <= 1.05:
+        return f"about what {job} pays for the same hours"
+    return f"about {ratio - 1:.0%} more than {job} pays for the same hours"
+
+
+def _steadiness(est: Estimate) -> str:
+    zero = est.zero_month_share[0]
+    return f"nothing at all in {pct(zero)} of months" if zero > 0 else "some income every month"
+
+
+def _who_fail(est: Estimate) -> str:
+    """", the 57% who fail onboarding included" where some fail, else nothing."""
+    fail = est.fail_share[0]
+    return f", the {pct(fail)} who fail onboarding included" if fail > 0 else ""
 
 
 def meaning(est: Estimate) -> str:
-    """One sentence that says what the numbers mean for someone weighing the work."""
+    """One sentence that says what the numbers mean for someone weighing the work.
+
+    It leads with what an applicant can expect, failing onboarding included, then what those
+    onboarded earn and how steadily.
+    """
     hours = f"{est.hours_per_week:g} h a week"
+    applicant_month = est.income_per_applicant_month[0]
+    if not est.onboarded:
+        paid = (f"pays an applicant about {money(applicant_month)} a month, for the assessment"
+                " alone" if applicant_month > 0 else "earns nothing")
+        return (f"As a side income, {hours} here {paid}: none of the {est.applicants}"
+                f" applicants was onboarded within the {est.months} month(s).")
     per_hour = est.income_per_hour_set_aside[0]
-    zero = est.zero_month_share[0]
-    fail = est.fail_share[0]
-    steadiness = (f"nothing at all in {pct(zero)} of months" if zero > 0
-                  else "some income every month")
-    onboarding = (f", and only if you pass onboarding, which {pct(fail)} of applicants fail"
-                  if fail > 0 else "")
     if est.reference_wage_usd <= 0 or math.isnan(per_hour):
-        return (f"As a side income, {hours} here pays about {money(est.income_percentiles[1])}"
-                f" in a typical month, with {steadiness}{onboarding}.")
-    ratio = per_hour / est.reference_wage_usd
+        return (f"As a side income, {hours} here pays an applicant about"
+                f" {money(applicant_month)} a month{_who_fail(est)}; once onboarded, a typical"
+                f" month pays {money(est.income_percentiles[1])}, with {_steadiness(est)}.")
     job = f"a ${est.reference_wage_usd:g}/h job"
-    if ratio < 0.95:
-        compare = f"about {ratio:.0%} of what {job} pays for the same hours"
-    elif ratio <= 1.05:
-        compare = f"about what {job} pays for the same hours"
-    else:
-        compare = f"about {ratio - 1:.0%} more than {job} pays for the same hours"
-    return f"As a side income, {hours} here earns {compare}, with {steadiness}{onboarding}."
+    applicant = est.income_per_applicant_hour[0] / est.reference_wage_usd
+    ratio = per_hour / est.reference_wage_usd
+    onboarded = (f"about {ratio:.0%} of it" if ratio < 0.95 else "about the same"
+                 if ratio <= 1.05 else f"about {ratio - 1:.0%} more")
+    return (f"As a side income, {hours} here earns an applicant {_versus(applicant, job)}"
+            f"{_who_fail(est)}; once onboarded, {onboarded}, with {_steadiness(est)}.")
+
+
+def onboarding_line(est: Estimate) -> str:
+    """The chance of failing onboarding and what failing costs or pays; none without a test."""
+    label = "  Chance of failing onboarding: "
+    test = est.assessment
+    if test is None:
+        return label + "none: this group has no assessment; every applicant is onboarded."
+    if not est.failed_applicants:
+        return (label + f"{with_ci(est.fail_share, '{:.0f}%', 100)} of applicants: none of the"
+                f" {est.applicants} failed the assessment.")
+    chance = f"{with_ci(est.fail_share, '{:.0f}%', 100)} of applicants"
+    if test.paid:
+        return (label + f"{chance}, who are paid {money(est.failed_income_usd, cents=True)} on"
+                f" average for the assessment ({_hours(test.hours)}) and nothing after.")
+    return (label + f"{chance}, who earn nothing after {_hours(est.failed_unpaid_h)} unpaid"
+            " (the assessment).")
 
 
 def verdict_lines(est: Estimate, for_page: bool = False) -> list[str]:
-    """The verdict: typical month, income per hour set aside beside a job, risks, a sentence.
+    """The verdict: what an applicant can expect beside a job, onboarding, then the onboarded.
 
     ``for_page`` names the reference wage in words instead of by its command-line option.
     """
-    p10, p50, p90 = est.income_percentiles
     set_aside = est.hours_set_aside_per_month
     lines = [
         f"Verdict for {est.hours_per_week:g} h a week in the {est.group} group, the first"
         f" {est.months} month(s) after applying:",
-        f"  Typical month: {money(p50)} (median; P10 {money(p10)}, P90 {money(p90)}; {POOLED}),"
-        f" for the {set_aside:.1f} h a month you set aside ({est.hours_per_week:g} h ×"
-        f" {WEEKS_PER_MONTH:.2f} weeks).",
-        f"  {INCOME_PER_HOUR_SET_ASIDE}: {with_ci(est.income_per_hour_set_aside, '${:.2f}')}:"
-        f" the income per month followed, {with_ci(est.income_per_month_followed, '${:,.0f}')},"
-        f" ÷ {set_aside:.1f} h; {MONTHS_FOLLOWED}.",
+        f"  What an applicant can expect: {with_ci(est.income_per_applicant_month, '${:,.0f}')}"
+        f" a month, {with_ci(est.income_per_applicant_hour, '${:.2f}')} per hour set aside:"
+        f" {APPLICANT.format(applicants=est.applicants, months=est.months, hours=set_aside)}.",
     ]
     if est.reference_wage_usd > 0:
         default = f"${DEFAULT_REFERENCE_WAGE_USD:g}"
@@ -116,14 +164,24 @@ def verdict_lines(est: Estimate, for_page: bool = False) -> list[str]:
         lines.append(
             f"  Reference job: ${est.reference_wage_usd:.2f}/h ({chosen})"
             f" pays {money(est.reference_monthly_usd)} a month for the same hours.")
-    lines += [
-        f"  Chance of a month with nothing: {with_ci(est.zero_month_share, '{:.0f}%', 100)}"
-        " of months on the platform.",
-        f"  Chance of failing onboarding: {with_ci(est.fail_share, '{:.0f}%', 100)} of"
-        f" applicants, who earn nothing after {_hours(est.failed_unpaid_h)} unpaid (the"
-        " assessment).",
-        f"  {meaning(est)}",
-    ]
+    lines.append(onboarding_line(est))
+    if est.onboarded:
+        p10, p50, p90 = est.income_percentiles
+        lines += [
+            f"  Typical month once onboarded: {money(p50)} (median; P10 {money(p10)}, P90"
+            f" {money(p90)}; {POOLED}), for the {set_aside:.1f} h a month you set aside"
+            f" ({est.hours_per_week:g} h × {WEEKS_PER_MONTH:.2f} weeks).",
+            f"  {INCOME_PER_HOUR_SET_ASIDE} once onboarded:"
+            f" {with_ci(est.income_per_hour_set_aside, '${:.2f}')}: the income per month"
+            f" followed, {with_ci(est.income_per_month_followed, '${:,.0f}')}, ÷"
+            f" {set_aside:.1f} h; {MONTHS_FOLLOWED}.",
+            "  Chance of a month with nothing once onboarded:"
+            f" {with_ci(est.zero_month_share, '{:.0f}%', 100)} of months on the platform.",
+        ]
+    else:
+        lines.append(f"  Once onboarded: no applicant was onboarded within the {est.months}"
+                     " month(s), so there are no months on the platform to describe.")
+    lines.append(f"  {meaning(est)}")
     return lines
 
 
@@ -159,17 +217,23 @@ def who_is_followed(est: Estimate, for_page: bool = False) -> str:
             " months after leaving are not counted.")
 
 
-def market_sentence(est: Estimate, for_page: bool = False) -> str:
-    """How a cohort's first months differ from what ``gigsim run`` gives for the group.
+MARKET_MONTHS = "worker-months on the platform (every tenure, their own weekly hours)"
 
-    ``for_page`` says "a simulation of the whole market" where the terminal names the command.
+
+def market_sentence(est: Estimate, for_page: bool = False) -> str:
+    """How a cohort's first months differ from the group's months of every tenure.
+
+    The figures are the group's in the estimate's own simulated market, said as computed: no
+    command is named, since none prints them so. ``for_page`` is kept for callers; the words
+    are the same on a page and in the terminal.
     """
+    del for_page
     market = est.market
-    run = "a simulation of the whole market" if for_page else "`gigsim run`"
-    return (f"A cohort's first months differ from a market of every tenure: {run} gives"
-            f" the {est.group} group (all tenures, their own weekly hours) a median month of"
-            f" {money(market['median_usd'])} and no income in"
-            f" {with_ci(market['zero_share'], '{:.0f}%', 100)} of months.")
+    return (f"A cohort's first months differ from a market of every tenure: in the same"
+            f" simulation, the {est.group} group's {MARKET_MONTHS} have a median income of"
+            f" {money(market['median_usd'])} (pooled over those months and the replications)"
+            f" and no income in {with_ci(market['zero_share'], '{:.0f}%', 100)} of them"
+            " (a mean over replications).")
 
 
 def render(est: Estimate, for_page: bool = False) -> str:
@@ -179,7 +243,6 @@ def render(est: Estimate, for_page: bool = False) -> str:
     :func:`verdict_lines`); every number is the same.
     """
     drought = est.drought
-    first = est.first_pay
     longest_p50, longest_p90 = est.longest_drought_h
     advertised = ("no advertised rate in the scenario" if math.isnan(est.advertised_pay_usd)
                   else f"advertised up to {money(est.advertised_pay_usd, cents=True)}/h")
@@ -194,17 +257,15 @@ def render(est: Estimate, for_page: bool = False) -> str:
         f" (projects pay {money(est.projects_pay_usd, cents=True)}/h on average).",
         f"{WAGE_PER_HOUR_WORKED} (income ÷ hours worked, paid or unpaid: assessment, unpaid"
         f" training, looking for work): {with_ci(est.effective_wage_usd, '${:.2f}')}.",
-        f"First paid hour after applying: median {days(first.median, first.longest_h)}, with"
-        f" {pct(est.no_pay_share)} still waiting at the end of the {est.months} month(s)"
-        f" ({FIRST_PAY_KM}); mean {days(est.first_pay_restricted_mean_h)} restricted to the"
-        f" {est.months} month(s) (a longer wait counts as {est.months} month(s)).",
+        first_paid_hour(est),
         f"Droughts (idle between projects): median {days(drought.median, drought.longest_h)},"
         f" P90 {days(drought.quantile(0.9), drought.longest_h)} (Kaplan–Meier over"
         f" {drought.n} spells, {pct(drought.n_censored / drought.n if drought.n else math.nan)}"
         " still running at the end or ended by leaving).",
         f"Longest drought within the months followed: median {days(longest_p50)}, P90"
-        f" {days(longest_p90)} (still running at the end for {pct(est.longest_drought_running)}"
-        " of workers).",
+        f" {days(longest_p90)} (of the {est.onboarded} onboarded, pooled over replications:"
+        f" still running at the end for {pct(est.longest_drought_running)}, ended by leaving"
+        f" the platform for {pct(est.longest_drought_left)}).",
         "",
     ]
     table, how = est.periods
@@ -256,27 +317,74 @@ def _rows(table: Any) -> list[dict[str, Any]]:
              for key, value in row.items()} for row in table.to_dict(orient="records")]
 
 
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else math.nan
+
+
+def first_paid_hour(est: Estimate) -> str:
+    """The wait for the first paid hour: who got one, who left without, who still waits.
+
+    Everyone onboarded is followed from applying to the end, so the shares are counted, not
+    estimated; one who left without a paid hour counts as never paid, not as a wait cut short.
+    """
+    counts, first, months = est.first_pay_counts, est.first_pay, est.months
+    whole = counts["onboarded"]
+    if not whole:
+        return "First paid hour after applying: n/a: no applicant was onboarded."
+    median = (f"longer than the {months} month(s): fewer than half were paid within them"
+              if math.isnan(first.median) else days(first.median))
+    return (f"First paid hour after applying: {with_ci(est.paid_within_share, '{:.0f}%', 100)}"
+            f" of those onboarded were paid within the {months} month(s) (a mean over"
+            f" replications); of the {whole} onboarded in all, {counts['left_unpaid']}"
+            f" ({pct(_share(counts['left_unpaid'], whole))}) left without a paid hour and"
+            f" {counts['waiting']} ({pct(_share(counts['waiting'], whole))}) were still waiting"
+            f" at the end. Median wait {median}; mean {days(est.first_pay_restricted_mean_h)}"
+            f" restricted to the {months} month(s) (a longer wait, or leaving unpaid, counts as"
+            f" {months} month(s)).")
+
+
 def estimate_dict(est: Estimate) -> dict[str, Any]:
     """The estimate as JSON-ready data (NaN as None): the verdict first, then the details."""
     p10, p50, p90 = est.income_percentiles
+    counts = est.first_pay_counts
     left = est.leavers
     drought = est.drought
     return {
         "verdict": {
             "text": verdict_lines(est),
             "meaning": meaning(est),
-            "typical_month_usd": {"p10": json_number(p10), "median": json_number(p50),
-                                  "p90": json_number(p90),
-                                  "pooled_over": POOLED.removeprefix("pooled over ")},
             "hours_set_aside_per_month": est.hours_set_aside_per_month,
-            "income_per_hour_set_aside_usd": _interval(est.income_per_hour_set_aside),
-            "income_per_month_followed_usd": {**_interval(est.income_per_month_followed),
-                                              "divided_by": MONTHS_FOLLOWED},
+            "per_applicant": {
+                "income_per_month_usd": _interval(est.income_per_applicant_month),
+                "income_per_hour_set_aside_usd": _interval(est.income_per_applicant_hour),
+                "applicants": est.applicants,
+                "divided_by": APPLICANT.format(applicants=est.applicants, months=est.months,
+                                               hours=est.hours_set_aside_per_month),
+                "averaged_over": "replications: each replication's ratio, then their mean",
+            },
             "reference_wage_usd": est.reference_wage_usd or None,
             "reference_monthly_usd": json_number(est.reference_monthly_usd),
-            "zero_income_month_share": _interval(est.zero_month_share),
-            "fail_onboarding_share": _interval(est.fail_share),
+            "fail_onboarding_share": {**_interval(est.fail_share),
+                                      "of": "applicants, a mean over replications"},
+            "failed_applicants": est.failed_applicants,
+            "assessment": (None if est.assessment is None else
+                           {"hours": est.assessment.hours, "paid": est.assessment.paid}),
             "unpaid_hours_per_failed_applicant": json_number(est.failed_unpaid_h),
+            "income_per_failed_applicant_usd": json_number(est.failed_income_usd),
+            "once_onboarded": {
+                "onboarded": est.onboarded,
+                "typical_month_usd": {"p10": json_number(p10), "median": json_number(p50),
+                                      "p90": json_number(p90),
+                                      "pooled_over": POOLED.removeprefix("pooled over ")},
+                "income_per_hour_set_aside_usd": {
+                    **_interval(est.income_per_hour_set_aside),
+                    "divided_by": "the hours set aside from applying to leaving or the end"},
+                "income_per_month_followed_usd": {**_interval(est.income_per_month_followed),
+                                                  "divided_by": MONTHS_FOLLOWED},
+                "zero_income_month_share": {**_interval(est.zero_month_share),
+                                            "of": "months on the platform, a mean over"
+                                                  " replications"},
+            },
         },
         "warning": est.warning,
         "scenario": est.scenario.name,
@@ -293,12 +401,21 @@ def estimate_dict(est: Estimate) -> dict[str, Any]:
                      "text": who_is_followed(est)},
         "market": {"median_monthly_income_usd": json_number(est.market["median_usd"]),
                    "zero_income_month_share": _interval(est.market["zero_share"]),
+                   "over": f"the {est.group} group's {MARKET_MONTHS}",
+                   "median_pooled_over": "those worker-months of every replication",
+                   "worker_months": est.market["worker_months"],
                    "text": market_sentence(est)},
         "pass_onboarding_share": _interval(est.pass_share),
         "first_paid_hour": {
-            "definition": f"from applying to the first paid hour; {FIRST_PAY_KM}",
+            "definition": FIRST_PAY,
+            "paid_within_share": {**_interval(est.paid_within_share),
+                                  "over": "the onboarded, a mean over replications"},
+            **{key: counts[key] for key in ("onboarded", "paid", "left_unpaid", "waiting")},
+            "left_unpaid_share": json_number(_share(counts["left_unpaid"], counts["onboarded"])),
+            "still_waiting_at_end_share": json_number(_share(counts["waiting"],
+                                                             counts["onboarded"])),
+            "shares_of": "the onboarded, pooled over replications",
             "median_days": json_number(est.first_pay.median / HOURS_PER_DAY),
-            "still_waiting_at_end_share": json_number(est.no_pay_share),
             "restricted_mean_days": json_number(est.first_pay_restricted_mean_h / HOURS_PER_DAY),
             "restricted_to_days": est.months * HOURS_PER_MONTH / HOURS_PER_DAY,
         },
@@ -324,6 +441,8 @@ def estimate_dict(est: Estimate) -> dict[str, Any]:
             "median_days": json_number(est.longest_drought_h[0] / HOURS_PER_DAY),
             "p90_days": json_number(est.longest_drought_h[1] / HOURS_PER_DAY),
             "still_running_share": json_number(est.longest_drought_running),
+            "ended_by_leaving_share": json_number(est.longest_drought_left),
+            "shares_of": f"the {est.onboarded} onboarded applicants, pooled over replications",
         },
         "pay_usd_per_hour": {
             "advertised": json_number(est.advertised_pay_usd),

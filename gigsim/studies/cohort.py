@@ -31,6 +31,10 @@ PROFILES: dict[str, tuple[str, str]] = {
 # market barely notices it (docs/model.md, "A worker's estimate").
 MARKET_APPLICANTS = 1000
 COHORT_SHARE = 0.02
+# A generator's seats are scaled down no further than this mean: the engine rounds each draw to
+# a whole seat (at least one), which changes the mean of a small draw (4 seats × 1/3 is 1.33,
+# drawn as 1), so below it the generator's launches are scaled instead (docs/model.md).
+MIN_SCALED_SEATS = 20.0
 MAX_MONTHS = 120
 COHORT = "cohort"  # the cohort's group name (a suffix is added if the scenario uses it)
 
@@ -132,6 +136,19 @@ def check_market_scale(market_scale: float) -> None:
                           f" got {market_scale!r}")
 
 
+def project_scaling(mean_seats: float, market_scale: float) -> tuple[float, float]:
+    """How a generator with ``mean_seats`` shrinks by ``market_scale``: (seats, launches) factors.
+
+    Their product is ``market_scale``, so the seats launched per week, and with the workers
+    scaled alike the seats per worker, stay the scenario's. Seats take the whole scaling while
+    their mean stays at :data:`MIN_SCALED_SEATS` or more (the timing of projects is then the
+    scenario's); below that, seats shrink only down to that mean (or not at all when the
+    scenario's are smaller) and launches take the rest.
+    """
+    seats = min(1.0, max(market_scale, MIN_SCALED_SEATS / mean_seats))
+    return seats, market_scale / seats
+
+
 def _market_data(scenario: Scenario, months: int, market_scale: float) -> dict[str, Any]:
     """The scenario's data with the market scaled and the horizon set to ``months``."""
     data: dict[str, Any] = copy.deepcopy(dict(scenario.data))
@@ -139,8 +156,11 @@ def _market_data(scenario: Scenario, months: int, market_scale: float) -> dict[s
         count = int(workers.get("count", 0))
         workers["count"] = max(1, round(count * market_scale)) if count else 0
         workers["arrivals_per_week"] = workers.get("arrivals_per_week", 0) * market_scale
+    mean_seats = {gen.name: gen.seats.mean for gen in scenario.projects}
     for projects in data["projects"]:
-        projects["seats"] = _scale_count(projects["seats"], market_scale)
+        seats, launches = project_scaling(mean_seats[projects["name"]], market_scale)
+        projects["seats"] = _scale_count(projects["seats"], seats)
+        projects["arrivals_per_week"] = projects["arrivals_per_week"] * launches
     data["simulation"] = dict(data["simulation"], horizon=f"{months * HOURS_PER_MONTH!r}h")
     return data
 
@@ -148,10 +168,12 @@ def _market_data(scenario: Scenario, months: int, market_scale: float) -> dict[s
 def market_scenario(scenario: Scenario, months: int, market_scale: float) -> Scenario:
     """``scenario`` at ``market_scale`` of its size, over ``months`` months: the market alone.
 
-    Every worker group's ``count`` and ``arrivals_per_week`` and every generator's ``seats``
-    are multiplied by ``market_scale``; the project launches are not, so the timing of
-    projects is the scenario's. This is what ``gigsim run`` would simulate at that scale, and
-    what :func:`cohort_scenario` adds its cohort to.
+    Every worker group's ``count`` and ``arrivals_per_week`` is multiplied by ``market_scale``,
+    and so is every generator's supply of seats, ``seats`` × ``arrivals_per_week``: large
+    projects keep their launches and shrink, small ones keep their size and launch less often
+    (:func:`project_scaling`), so that seats per worker stay the scenario's. This is what
+    ``gigsim run`` would simulate at that scale, and what :func:`cohort_scenario` adds its
+    cohort to.
     """
     check_market_scale(market_scale)
     return Scenario.from_dict(_market_data(scenario, months, market_scale), scenario.source)

@@ -12,7 +12,9 @@ presentation's (:mod:`gigsim.presentation.verdict`)::
     est = estimate_profile("specialist", hours_per_week=10, months=12,
                            reference_wage_usd=15, replications=16, seed=1)
     print(verdict_text(est))                # the lines at the top of `gigsim estimate`
-    est.income_per_hour_set_aside          # (mean, ci_low, ci_high), USD per hour set aside
+    est.income_per_applicant_month         # (mean, ci_low, ci_high): what an applicant can
+                                            #   expect a month, failing onboarding included
+    est.income_per_hour_set_aside          # the same per hour set aside, once onboarded
     est.monthly                             # one row per month, with intervals
     est.drought.median                      # hours; estimate_dict(est)["drought_curve"] to plot
 
@@ -79,9 +81,10 @@ class Estimate:
     Intervals are ``(mean, ci_low, ci_high)``: the mean over replications of a per-replication
     value, with a 95% interval bounded by what is possible (shares in [0, 1], money ≥ 0; see
     :mod:`gigsim.analysis.statistics`). Percentiles (``income_percentiles`` and the ``p*_usd``
-    columns) are **pooled** over every worker-month of every replication. Everything after
-    ``pass_share`` is about the applicants who passed onboarding, over the months they were on
-    the platform.
+    columns) are **pooled** over every worker-month of every replication. The onboarding
+    fields and ``income_per_applicant_hour`` are about every applicant, onboarded or not;
+    everything from ``leavers`` on is about the applicants who passed onboarding (``W``), over
+    the months they were on the platform.
     """
 
     group: str
@@ -99,10 +102,19 @@ class Estimate:
     onboarded: int
     pass_share: Interval  # applicants onboarded within the months followed
     fail_share: Interval  # applicants who failed the assessment
+    failed_applicants: int  # how many failed it, in all replications
     failed_unpaid_h: float  # unpaid hours per applicant who failed onboarding (pooled mean)
+    failed_income_usd: float  # income per applicant who failed (a paid assessment; pooled mean)
+    # every applicant's income over the months followed ÷ (applicants × weekly hours × weeks
+    # followed): failing onboarding and leaving count as $0 from then on; per replication
+    income_per_applicant_hour: Interval
     leavers: dict[str, int]  # of the onboarded: still_here, impatience, hazard (within months)
-    first_pay: Survival  # hours from applying to the first paid hour
+    # hours from applying to the first paid hour; who left without one counts as never paid
+    first_pay: Survival
     first_pay_restricted_mean_h: float  # mean of min(wait, months): the area under first_pay
+    paid_within_share: Interval  # share of W paid within the months followed, per replication
+    # of W, pooled: paid within the months, left without a paid hour, still waiting at the end
+    first_pay_counts: dict[str, int]
     monthly: pd.DataFrame  # month (1 = first), p10/p50/p90/mean with intervals, zero share
     quarterly: pd.DataFrame  # the same, pooled three months at a time
     income_percentiles: tuple[float, float, float]  # P10/P50/P90 over every month, pooled
@@ -113,12 +125,13 @@ class Estimate:
     any_zero_month: Interval  # share of workers with at least one month without income
     drought: Survival  # the length of every idle spell of the cohort's workers
     longest_drought_h: tuple[float, float]  # P50, P90 over workers of their longest, in window
-    longest_drought_running: float  # share of workers whose longest was still running
+    longest_drought_running: float  # share of W whose longest was still running at the end
+    longest_drought_left: float  # share of W whose longest ended with their leaving
     advertised_pay_usd: float  # the posted rate (advertised_pay_per_hour); NaN when none
     projects_pay_usd: float  # the mean pay_per_hour of the projects the group can take
     paid_wage_usd: Interval  # realised: income per paid hour
     effective_wage_usd: Interval  # wage per hour worked, paid or unpaid
-    market: dict[str, Any]  # what `gigsim run` gives for the group: every tenure, own hours
+    market: dict[str, Any]  # the group's months in the same simulation: every tenure, own hours
     results: Results = field(repr=False)
     elapsed_s: float = math.nan
 
@@ -126,6 +139,21 @@ class Estimate:
     def hours_set_aside_per_month(self) -> float:
         """The hours a month the worker makes available: weekly hours × 4.348 weeks."""
         return self.hours_per_week * WEEKS_PER_MONTH
+
+    @property
+    def income_per_applicant_month(self) -> Interval:
+        """What an applicant can expect a month: :attr:`income_per_applicant_hour` × hours a month.
+
+        Every applicant's income over the months followed ÷ (applicants × months followed).
+        """
+        scale = self.hours_set_aside_per_month
+        mean, low, high = self.income_per_applicant_hour
+        return mean * scale, low * scale, high * scale
+
+    @property
+    def assessment(self) -> Any:
+        """The cohort's assessment (:class:`gigsim.scenario.workers.Assessment`), or None."""
+        return next(g.assessment for g in self.scenario.workers if g.name == self.cohort_group)
 
     @property
     def reference_monthly_usd(self) -> float:
@@ -150,9 +178,10 @@ class Estimate:
 
     @property
     def no_pay_share(self) -> float:
-        """Share of onboarded workers still waiting for a paid hour at the end: ``S`` then.
+        """Share of onboarded workers with no paid hour in the months followed: ``S`` then.
 
-        Kaplan–Meier: a worker who left without one counts as waiting until leaving.
+        Those who left without one and those still waiting at the end, pooled over
+        replications (``first_pay_counts`` has the two apart).
         """
         first = self.first_pay
         return float(first.at(self.months * HOURS_PER_MONTH - 1e-9)) if first.n else math.nan
@@ -296,7 +325,10 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
                "impatience": int((gone["leave_cause"] == "impatience").sum()),
                "hazard": int((gone["leave_cause"] == "hazard").sum())}
 
-    # first paid hour, from applying: the start of the first spell that paid anything
+    # first paid hour, from applying: the start of the first spell that paid anything. Every
+    # worker is followed from applying to the end, so the wait is seen for all who got paid;
+    # one who left without pay was never paid (leaving is no censoring: they left because no
+    # paid work came), and counts as waiting past the end, as one still waiting does.
     joined = onboarded.set_index(["replication", "worker_id"])["joined_h"]
     paid = spells[spells["income_usd"] > 0].groupby(["replication", "worker_id"])["start_h"].min()
     first_at = paid.reindex(keys).to_numpy(dtype=float)
@@ -304,7 +336,22 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
     never = np.isnan(first_at)
     end_at = np.minimum(onboarded.set_index(["replication", "worker_id"])["left_h"]
                         .reindex(keys).fillna(follow_h).to_numpy(dtype=float), follow_h)
-    first_pay = kaplan_meier(np.where(never, end_at, first_at) - start, never)
+    first_pay = kaplan_meier(np.where(never, follow_h, first_at) - start, never)
+    left_unpaid = never & (end_at < follow_h)
+    first_pay_counts = {"onboarded": len(never), "paid": int((~never).sum()),
+                        "left_unpaid": int(left_unpaid.sum()),
+                        "waiting": int((never & ~left_unpaid).sum())}
+    paid_by_replication = pd.Series(~never, index=keys).groupby(level="replication").mean()
+
+    # what an applicant can expect: every applicant, whatever became of them, for every hour
+    # of the weeks followed
+    applicant_income = _rows_of(results.worker_months, _keys(applicants)).groupby(
+        "replication")["income_usd"].sum()
+    applicant_count = applicants.groupby("replication").size()
+    per_applicant_hour = [
+        float(applicant_income.get(r, 0.0))
+        / (applicant_count[r] * hours_per_week * follow_h / HOURS_PER_WEEK)
+        if applicant_count.get(r, 0) else math.nan for r in range(reps)]
 
     # income per hour set aside: weekly hours over the weeks from applying to leaving (or end)
     on_platform_h = (end_at - start)
@@ -318,6 +365,7 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
     longest = longest_idle_spells(durations).set_index(["replication", "worker_id"])
     longest_h = longest["duration_h"].reindex(keys, fill_value=0.0).to_numpy(dtype=float)
     running = longest["running"].reindex(keys, fill_value=False).to_numpy(dtype=bool)
+    ended_by_leaving = longest["left"].reindex(keys, fill_value=False).to_numpy(dtype=bool)
     _, longest_p50, longest_p90 = pooled_percentiles(longest_h, (0, 50, 90))
     zero_count = months_table.assign(zero=months_table["income_usd"] <= 0).groupby(
         ["replication", "worker_id"])["zero"].sum()
@@ -339,12 +387,19 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
         pass_share=share_interval(passed),
         fail_share=share_interval(_per_replication(
             applicants, reps, lambda a: float((a["leave_cause"] == "failed_assessment").mean()))),
+        failed_applicants=len(failed),
         failed_unpaid_h=(float(failed_rows["unpaid_h"].sum()) / len(failed) if len(failed)
                          else math.nan),
+        failed_income_usd=(float(failed_rows["income_usd"].sum()) / len(failed) if len(failed)
+                           else math.nan),
+        income_per_applicant_hour=nonnegative_interval(per_applicant_hour),
         leavers=leavers,
         first_pay=first_pay,
         first_pay_restricted_mean_h=(first_pay.restricted_mean(follow_h) if first_pay.n
                                      else math.nan),
+        paid_within_share=share_interval(
+            paid_by_replication.reindex(range(reps)).astype(float).tolist()),
+        first_pay_counts=first_pay_counts,
         monthly=period_table(months_table, reps, [range(m, m + 1) for m in range(months)],
                              len(onboarded)),
         quarterly=period_table(months_table, reps, periods, len(onboarded)),
@@ -359,6 +414,8 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
                              durations["censored"].to_numpy(dtype=bool)),
         longest_drought_h=(longest_p50, longest_p90),
         longest_drought_running=float(running.mean()) if len(running) else math.nan,
+        longest_drought_left=(float(ended_by_leaving.mean()) if len(ended_by_leaving)
+                              else math.nan),
         advertised_pay_usd=advertised_pay(scenario, cohort_group),
         projects_pay_usd=projects_pay(scenario, cohort_group),
         paid_wage_usd=nonnegative_interval(paid_wage.tolist()),
@@ -370,10 +427,11 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
 
 
 def market_figures(results: Results, group: str) -> dict[str, Any]:
-    """What ``gigsim run`` reports for ``group`` in the same simulation: every tenure.
+    """``group``'s months in the same simulation as the cohort: every tenure, own hours.
 
-    Over the group's worker-months with onboarded time (as the summary metrics): the pooled
-    median monthly income, and the share of months with no income (mean over replications).
+    Over the group's worker-months with onboarded time (the rows the summary metrics take):
+    the median monthly income pooled over them all, and the share of months with no income,
+    a mean over replications with its interval.
     """
     months = results.worker_months
     rows = months[(months["group"] == group) & (months["available_h"] > 0)]

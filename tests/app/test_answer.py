@@ -86,8 +86,9 @@ def test_the_verdict_in_parts(answer: Answer) -> None:
     read = verdict(answer, 15)
     assert read.heading.startswith("Verdict for 10 h a week in the generalists group")
     assert [figure.label for figure in read.figures] == [
-        "Typical month", "Income per hour set aside", "Reference job",
-        "Chance of a month with nothing", "Chance of failing onboarding"]
+        "What an applicant can expect", "Reference job", "Chance of failing onboarding",
+        "Typical month once onboarded", "Income per hour set aside once onboarded",
+        "Chance of a month with nothing once onboarded"]
     assert read.meaning.startswith("As a side income, 10 h a week here earns")
     assert "$15/h job" in read.meaning
     # the estimate's own warning about too few replications, shown on the page too

@@ -99,6 +99,22 @@ def test_longest_idle_spell_per_worker() -> None:
         (0, 1, 10.0, True), (0, 3, 15.0, False), (1, 1, 100.0, True)]
 
 
+def test_a_longest_spell_ended_by_leaving_is_not_still_running() -> None:
+    """Worker 3 left at the end of its idle spell: no longer waiting, so not "running".
+
+    Before, ``running`` was the spell's censoring, which leaving also sets: every leaver's
+    longest drought read as still running at the end.
+    """
+    workers = pd.DataFrame({"replication": [0, 0, 0, 1], "worker_id": [1, 2, 3, 1],
+                            "left_h": [np.nan, 30.0, 35.0, np.nan]})
+    spells = idle_spells(_spells(), workers)
+    assert list(spells["running"]) == [False, True, False, True]
+    assert list(spells["left"]) == [False, False, True, False]
+    longest = longest_idle_spells(spells)
+    assert list(zip(longest["worker_id"], longest["running"], longest["left"],
+                    strict=True)) == [(1, True, False), (3, False, True), (1, True, False)]
+
+
 def test_latency_durations_and_pooled_percentiles() -> None:
     latencies = pd.DataFrame({"replication": [0, 0], "worker_id": [1, 2],
                               "latency_h": [3.0, 4.0], "censored": [False, True]})
