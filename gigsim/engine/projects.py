@@ -49,6 +49,7 @@ class ProjectTable:
     qualification_h: np.ndarray = field(default_factory=_unset)  # hours of the test (0: none)
     qualification_pay: np.ndarray = field(default_factory=_unset)  # USD per hour (0: unpaid)
     qualification_pass: np.ndarray = field(default_factory=_unset)  # probability of passing
+    has_tests: bool = field(init=False, default=False)  # some project has a qualification test
     # what dispatch did (whole run, warm-up included)
     accepting: np.ndarray = field(init=False)  # launched and neither under notice nor ended
     open_seats: np.ndarray = field(init=False)
@@ -62,6 +63,7 @@ class ProjectTable:
         for name, value, dtype in _WORK_MODEL_DEFAULTS:
             if n and len(getattr(self, name)) == 0:
                 setattr(self, name, np.full(n, value, dtype=dtype))
+        self.has_tests = bool((self.qualification_h > 0).any())
         self.accepting = np.zeros(n, dtype=bool)
         self.open_seats = np.zeros(n, dtype=np.int64)
         self.filled = np.zeros(n, dtype=np.int64)
@@ -76,7 +78,8 @@ class ProjectTable:
         return Terms(project, self.pay_per_hour[project], self.supply_h_per_h[project],
                      self.sparse_supply_h_per_h[project], self.sparse_at[project],
                      self.training_h[project], self.training_paid[project],
-                     self.qualification_h[project], self.qualification_pay[project])
+                     *((self.qualification_h[project], self.qualification_pay[project])
+                       if self.has_tests else ()))
 
     def oldest_open(self, p: int) -> float:
         """When project ``p``'s longest-open seat opened (inf: none open)."""

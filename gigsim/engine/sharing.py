@@ -99,8 +99,9 @@ class Sharing:
         part_from, part_to = np.empty(len(index)), np.empty(len(index))
         part_from[is_first], part_from[~is_first] = start, cut_at
         part_to[is_last], part_to[~is_last] = end, cut_at
-        terms = dataclasses.replace(
-            terms, **{f.name: getattr(terms, f.name)[index] for f in dataclasses.fields(terms)})
+        terms = dataclasses.replace(terms, **{
+            f.name: getattr(terms, f.name)[index] for f in dataclasses.fields(terms)
+            if getattr(terms, f.name) is not None})
         parts = pieces(terms, available[index], start[index], part_to, part_from)
         on_shared = shared[index]
         for k, piece in enumerate(parts):

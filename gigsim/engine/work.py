@@ -45,8 +45,9 @@ class Terms:
     sparse_at: np.ndarray
     training_h: np.ndarray
     training_paid: np.ndarray  # bool
-    qualification_h: np.ndarray  # 0: no qualification test
-    qualification_pay: np.ndarray  # USD per qualification hour (0: unpaid)
+    # None where no project of the run has a qualification test
+    qualification_h: np.ndarray | None = None  # 0: no qualification test
+    qualification_pay: np.ndarray | None = None  # USD per qualification hour (0: unpaid)
 
 
 def pieces(terms: Terms, available: np.ndarray, start: np.ndarray, end: np.ndarray,
@@ -59,7 +60,8 @@ def pieces(terms: Terms, available: np.ndarray, start: np.ndarray, end: np.ndarr
     """
     out = []
     lead = start  # where training starts: after the qualification test, if any
-    if (terms.qualification_h > 0).any():
+    if terms.qualification_h is not None and terms.qualification_pay is not None \
+            and (terms.qualification_h > 0).any():
         lead = np.where(terms.qualification_h > 0,
                         np.minimum(end, start + terms.qualification_h / available), start)
         begin = start if from_ is None else from_
@@ -135,6 +137,7 @@ def spell_blocks(terms: Terms, parts: list[Piece], workers: np.ndarray, availabl
                  "project": terms.project[piece.which], "income_usd": piece.income_usd,
                  "censored": (piece.finish == censored_at) if censored_at is not None else 0.0}
         if piece.kind == SpellKind.QUALIFICATION:
+            assert terms.qualification_pay is not None  # a qualification piece has its terms
             paid = np.where(terms.qualification_pay[piece.which] > 0, hours, 0.0)
             blocks.append(spell_rows(len(hours), **where, kind=float(SpellKind.QUALIFICATION),
                                      available_h=hours, paid_qualification_h=paid,
