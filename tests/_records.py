@@ -19,6 +19,21 @@ from gigsim.engine.records import (
     Records,
 )
 
+# Columns the work model added at the end of the spell and project rows (issue 19), with the
+# values they take where a hand-built row leaves them out: no qualification, no client, a
+# queue per seat.
+TRAILING_DEFAULTS = {"paid_qualification_h": 0.0, "unpaid_qualification_h": 0.0,
+                     "client": -1.0, "ended_by_client": 0.0,
+                     "task_supply_h_per_week": float("nan"), "qualification_h": 0.0}
+
+
+def _padded(values: tuple[float, ...], names: tuple[str, ...]) -> tuple[float, ...]:
+    """A row written before the trailing columns existed, with their defaults appended."""
+    missing = names[len(values):]
+    if missing and all(name in TRAILING_DEFAULTS for name in missing):
+        return values + tuple(TRAILING_DEFAULTS[name] for name in missing)
+    return values
+
 
 class Rows:
     """Rows of a fixed width, appended one at a time."""
@@ -29,7 +44,7 @@ class Rows:
 
     def append(self, row: Iterable[float]) -> None:
         """Append one row of ``len(names)`` numbers (ints and bools are stored as floats)."""
-        values = tuple(float(v) for v in row)
+        values = _padded(tuple(float(v) for v in row), self.names)
         if len(values) != len(self.names):
             raise ValueError(f"expected a row of {len(self.names)} values, got {len(values)}")
         self.rows.append(values)
@@ -47,6 +62,8 @@ class Rows:
 def table(rows: Sequence[Iterable[float]] | np.ndarray, names: tuple[str, ...]
           ) -> Mapping[str, np.ndarray]:
     """Rows (a sequence of rows or a 2-D array) as read-only named columns."""
+    if not isinstance(rows, np.ndarray):
+        rows = [_padded(tuple(float(v) for v in row), names) for row in rows]
     return named_columns(np.array(rows, dtype=float).reshape(-1, len(names)), names)
 
 

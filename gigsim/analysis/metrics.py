@@ -18,14 +18,17 @@ from gigsim.scenario.units import HOURS_PER_MONTH, HOURS_PER_YEAR
 SPELL_KINDS = {int(k): k.name.lower() for k in SpellKind}
 RELEASE_CAUSES = {int(c): c.name.lower() for c in ReleaseCause}
 LEAVE_CAUSES = {int(c): c.name.lower() for c in LeaveCause}
+END_CAUSES = ("lifetime", "client_lost")  # why a project ended: its own life, or its client's
 
 HOUR_COLUMNS = (
     "available_h", "worked_h", "underused_h", "idle_h", "paid_training_h", "unpaid_training_h",
     "paid_assessment_h", "unpaid_assessment_h", "checking_h", "income_usd",
+    "paid_qualification_h", "unpaid_qualification_h",
 )
 MONTH_COLUMNS = (
     "income_usd", "worked_h", "paid_training_h", "unpaid_h", "idle_h", "available_h",
     "underused_h", "paid_assessment_h", "unpaid_training_h", "unpaid_assessment_h", "checking_h",
+    "paid_qualification_h", "unpaid_qualification_h",
 )
 
 
@@ -137,7 +140,8 @@ def worker_months_table(records: Records) -> pd.DataFrame:
         "income_usd": sums["income_usd"],
         "worked_h": sums["worked_h"],
         "paid_training_h": sums["paid_training_h"],
-        "unpaid_h": sums["unpaid_training_h"] + sums["unpaid_assessment_h"] + sums["checking_h"],
+        "unpaid_h": sums["unpaid_training_h"] + sums["unpaid_assessment_h"] + sums["checking_h"]
+        + sums["unpaid_qualification_h"],
         "idle_h": sums["idle_h"],
         "available_h": sums["available_h"],
         "underused_h": sums["underused_h"],
@@ -145,6 +149,8 @@ def worker_months_table(records: Records) -> pd.DataFrame:
         "unpaid_training_h": sums["unpaid_training_h"],
         "unpaid_assessment_h": sums["unpaid_assessment_h"],
         "checking_h": sums["checking_h"],
+        "paid_qualification_h": sums["paid_qualification_h"],
+        "unpaid_qualification_h": sums["unpaid_qualification_h"],
     }, copy=False)  # the arrays are new: no need to copy them
     return frame
 
@@ -225,6 +231,11 @@ def projects_table(records: Records) -> pd.DataFrame:
         "training_h": p["training_h"][keep],
         "training_paid": p["training_paid"][keep].astype(bool),
         "sparse_h": p["sparse_at"][keep] - w,
+        "task_supply_h_per_week": p["task_supply_h_per_week"][keep],
+        "qualification_h": p["qualification_h"][keep],
+        "client": _categorical(p["client"][keep].astype(np.int64), list(records.client_names)),
+        "end_cause": _categorical(p["ended_by_client"][keep].astype(np.int64),
+                                  list(END_CAUSES)),
     })
 
 

@@ -68,12 +68,16 @@ METRICS: dict[str, str] = {
 
 
 def paid_hours(months: pd.DataFrame) -> pd.Series:
-    """Paid hours of each row of worker-month columns: worked, paid training, paid assessment.
+    """Paid hours of each row of worker-month columns: worked, paid training, assessment, tests.
 
     ``months`` may be the worker-months or any sums of their columns (per worker, per
-    replication); the unpaid hours are the column ``unpaid_h``.
+    replication); the unpaid hours are the column ``unpaid_h``. Paid qualification hours
+    count where the sums carry them.
     """
-    return months["worked_h"] + months["paid_training_h"] + months["paid_assessment_h"]
+    paid = months["worked_h"] + months["paid_training_h"] + months["paid_assessment_h"]
+    if "paid_qualification_h" in months:
+        paid = paid + months["paid_qualification_h"]
+    return paid
 
 
 def _ratio(numerator: float, denominator: float) -> float:

@@ -109,7 +109,8 @@ class Departures(Matching):
         """
         wf, projects = self.wf, self.projects
         if (not self.blocks or wf.reserved[worker] != NO_PROJECT
-                or any(self.open_lists.values())):
+                or any(self.open_lists.values())
+                or projects.shared[wf.project[worker]]):  # the team's shares change
             return None
         self._settle(now, True)  # inclusive: those due at now too
         self._offer_due(now)  # no seat is open: those ready join the pool

@@ -30,7 +30,7 @@ from gigsim.engine.projects import ProjectTable
 from gigsim.engine.records import Phase
 from gigsim.engine.slots import SlotDraws
 from gigsim.engine.timeline import Timeline
-from gigsim.engine.work import pieces
+from gigsim.engine.work import Piece, Terms
 from gigsim.engine.workforce import WorkerIdx, Workforce
 
 _WORKING = int(Phase.WORKING)
@@ -57,10 +57,13 @@ class Matching:
     hazard_before: float
     lotteries: dict[str, SlotDraws]
     income: IncomeLog | None
+    barred: np.ndarray | None  # (worker, generator): failed its qualification; None: no tests
 
     # the methods of Replication these call
     _wake: Callable[[int], None]
     _start_assignments: Callable[[WorkerIdx, int | np.ndarray, float | np.ndarray], None]
+    _work_parts: Callable[[WorkerIdx, np.ndarray, np.ndarray],
+                          tuple[Terms, list[Piece], np.ndarray]]
 
     def _match_ahead(self, now: float) -> None:
         """Offer, each at its own time, the workers whose delays end before the next event.
@@ -72,7 +75,7 @@ class Matching:
         """
         horizon = min(self.env.peek(), self.end_h)
         self.hazard_before = math.inf
-        if self._match_ahead_in_blocks(now, horizon):
+        if self.barred is None and self._match_ahead_in_blocks(now, horizon):
             return
         cursor = now
         while any(self.open_lists.values()):
@@ -184,7 +187,8 @@ class Matching:
         # consecutive workers with the same one skill take the first open project's seats
         # as a block: the same matches as one by one, since they see the same open list
         masks = wf.skills[who]
-        single = wf.n_skills[who] == 1
+        # with qualification tests each worker sees the open projects it is not barred from
+        single = (wf.n_skills[who] == 1) & (self.barred is None)
         breaks = np.flatnonzero(np.r_[True, (masks[1:] != masks[:-1]) | ~single[1:]
                                       | ~single[:-1], True])
         run_end = np.repeat(breaks[1:], np.diff(breaks))
@@ -201,7 +205,7 @@ class Matching:
                 i += take
                 continue
             firsts = [p for bit in self._bits(int(wf.skills[w]))
-                      if (p := self._first_open(bit, now)) is not None]
+                      if (p := self._first_open(bit, now, w)) is not None]
             if firsts:
                 self._match(np.array([w]), self._choose(w, firsts, now), now)
             i += 1
@@ -225,15 +229,24 @@ class Matching:
             np.array([worker]), now)), len(firsts), "project_key")
         return firsts[int(np.lexsort(keys.T[::-1])[0])]
 
-    def _first_open(self, skill: int, now: float) -> int | None:
-        """The first project on the skill's open list that has not ended by now."""
+    def _first_open(self, skill: int, now: float, worker: int | None = None) -> int | None:
+        """The first project on the skill's open list that has not ended by now.
+
+        With ``worker``, the first that worker is not barred from (a failed qualification).
+        """
         plist = self.open_lists.get(skill)
         while plist:
             p = next(iter(plist))
             if self.projects.end[p] > now:
-                return p
+                break
             del plist[p]  # ends at this instant: its own end closes it
-        return None
+        else:
+            return None
+        if worker is None or self.barred is None:
+            return p
+        barred, projects = self.barred[worker], self.projects
+        return next((q for q in plist if projects.end[q] > now
+                     and not barred[projects.generator[q]]), None)
 
     def _fill(self, p: int, now: float) -> None:
         """Rule 2: fill ``p``'s open seats from its skill's pool, in the policy's order."""
@@ -249,6 +262,8 @@ class Matching:
                 self._match(chosen, p, now)
             return
         pool = self.wf.pool(1 << skill, now)
+        if self.barred is not None:
+            pool = pool[~self.barred[pool, projects.generator[p]]]
         if len(pool) == 0:
             return
         count = min(int(projects.open_seats[p]), len(pool))
@@ -412,10 +427,11 @@ class Matching:
         total = self.income.recent(ids, since, until)
         working = np.flatnonzero(wf.phase[ids] == _WORKING)
         who = ids[working]  # on one project or several: the terms are per assignment
-        for piece in pieces(self.projects.terms(wf.project[who]), wf.available_h_per_h[who],
-                            wf.t_spell[who], until[working]):
+        _, parts, index = self._work_parts(WorkerIdx(who), wf.assignment[who], until[working])
+        owner = working[index]  # an assignment on a shared queue may be in several parts
+        for piece in parts:
             length = piece.finish - piece.begin
-            share = np.clip((piece.finish - np.maximum(piece.begin, since[working][piece.which]))
+            share = np.clip((piece.finish - np.maximum(piece.begin, since[owner[piece.which]]))
                             / length, 0, 1)
-            total[working[piece.which]] += piece.income_usd * share
+            np.add.at(total, owner[piece.which], piece.income_usd * share)
         return total

@@ -14,10 +14,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from gigsim.engine.clients import client_losses, end_with_clients
 from gigsim.engine.work import Terms
 from gigsim.randomness import Streams
 from gigsim.scenario import Scenario
 from gigsim.scenario.units import HOURS_PER_WEEK
+
+
+def _unset() -> np.ndarray:
+    return np.zeros(0)
 
 
 @dataclass
@@ -32,10 +37,19 @@ class ProjectTable:
     sparse_at: np.ndarray  # inf: no sparse phase
     seats: np.ndarray  # int
     pay_per_hour: np.ndarray
-    supply_h_per_h: np.ndarray  # task supply per seat per clock hour, full queue
+    supply_h_per_h: np.ndarray  # task supply per seat (or per project: shared) per clock hour
     sparse_supply_h_per_h: np.ndarray
     training_h: np.ndarray
     training_paid: np.ndarray  # bool
+    # the work model's, left out where a table is built by hand (an empty array: a queue per
+    # seat, no client, no qualification test, for every project)
+    shared: np.ndarray = field(default_factory=_unset)  # bool: the team shares one queue
+    client: np.ndarray = field(default_factory=_unset)  # int: the client's index, -1: none
+    ended_by_client: np.ndarray = field(default_factory=_unset)  # bool: its client's loss
+    qualification_h: np.ndarray = field(default_factory=_unset)  # hours of the test (0: none)
+    qualification_pay: np.ndarray = field(default_factory=_unset)  # USD per hour (0: unpaid)
+    qualification_pass: np.ndarray = field(default_factory=_unset)  # probability of passing
+    has_tests: bool = field(init=False, default=False)  # some project has a qualification test
     # what dispatch did (whole run, warm-up included)
     accepting: np.ndarray = field(init=False)  # launched and neither under notice nor ended
     open_seats: np.ndarray = field(init=False)
@@ -46,6 +60,10 @@ class ProjectTable:
 
     def __post_init__(self) -> None:
         n = len(self.launch)
+        for name, value, dtype in _WORK_MODEL_DEFAULTS:
+            if n and len(getattr(self, name)) == 0:
+                setattr(self, name, np.full(n, value, dtype=dtype))
+        self.has_tests = bool((self.qualification_h > 0).any())
         self.accepting = np.zeros(n, dtype=bool)
         self.open_seats = np.zeros(n, dtype=np.int64)
         self.filled = np.zeros(n, dtype=np.int64)
@@ -59,7 +77,9 @@ class ProjectTable:
         """The terms for assignments on ``project`` (one project id each)."""
         return Terms(project, self.pay_per_hour[project], self.supply_h_per_h[project],
                      self.sparse_supply_h_per_h[project], self.sparse_at[project],
-                     self.training_h[project], self.training_paid[project])
+                     self.training_h[project], self.training_paid[project],
+                     *((self.qualification_h[project], self.qualification_pay[project])
+                       if self.has_tests else ()))
 
     def oldest_open(self, p: int) -> float:
         """When project ``p``'s longest-open seat opened (inf: none open)."""
@@ -108,15 +128,23 @@ class ProjectTable:
             np.arange(len(self)).tolist(), self.generator.tolist(), self.launch.tolist(),
             self.end.tolist(), self.seats.tolist(), (~np.isnan(self.notice_at)).tolist(),
             self.notice_at.tolist(), self.pay_per_hour.tolist(),
-            (self.supply_h_per_h * HOURS_PER_WEEK).tolist(), self.training_h.tolist(),
+            np.where(self.shared, np.nan, self.supply_h_per_h * HOURS_PER_WEEK).tolist(),
+            self.training_h.tolist(),
             self.training_paid.tolist(), self.sparse_at.tolist(), self.filled.tolist(),
-            self.fill_latency_sum_h.tolist(), self.unfilled_seat_h.tolist(), strict=True))
+            self.fill_latency_sum_h.tolist(), self.unfilled_seat_h.tolist(),
+            self.client.tolist(), self.ended_by_client.tolist(),
+            np.where(self.shared, self.supply_h_per_h * HOURS_PER_WEEK, np.nan).tolist(),
+            self.qualification_h.tolist(), strict=True))
 
 
+_WORK_MODEL_DEFAULTS = (("shared", False, bool), ("client", -1, np.int64),
+                        ("ended_by_client", False, bool), ("qualification_h", 0.0, float),
+                        ("qualification_pay", 0.0, float), ("qualification_pass", 1.0, float))
 _COLUMNS = ("generator", "requires", "launch", "end", "notice_at", "sparse_at", "seats",
             "pay_per_hour", "supply_h_per_h", "sparse_supply_h_per_h", "training_h",
-            "training_paid")
-_INTS = ("generator", "requires", "seats")
+            "training_paid", "shared", "client", "ended_by_client", "qualification_h",
+            "qualification_pay", "qualification_pass")
+_INTS = ("generator", "requires", "seats", "client")
 
 
 def plan_projects(scenario: Scenario, streams: Streams, end_h: float,
@@ -128,6 +156,8 @@ def plan_projects(scenario: Scenario, streams: Streams, end_h: float,
     the engine, the policy or the workers.
     """
     parts: dict[str, list[np.ndarray]] = {}
+    clients = {c.name: (i, client_losses(c, streams, end_h))
+               for i, c in enumerate(scenario.clients)}
     for index, gen in enumerate(scenario.projects):
         def rng(attribute: str, name: str = gen.name) -> np.random.Generator:
             return streams.get(f"projects.{name}.{attribute}")
@@ -140,8 +170,8 @@ def plan_projects(scenario: Scenario, streams: Streams, end_h: float,
                          if gen.training is not None else np.zeros(n, dtype=bool))
         notice = (rng("notice").random(n) < gen.notice.probability
                   if gen.notice is not None else np.zeros(n, dtype=bool))
-        supply = np.asarray(gen.hours_per_week_per_seat.sample(rng("hours_per_week_per_seat"),
-                                                               n)) / HOURS_PER_WEEK
+        supply_key = "task_supply" if gen.shared_queue else "hours_per_week_per_seat"
+        supply = np.asarray(gen.supply.sample(rng(supply_key), n)) / HOURS_PER_WEEK
         seats = np.maximum(1, np.rint(gen.seats.sample(rng("seats"), n))).astype(np.int64)
         pay = np.asarray(gen.pay_per_hour.sample(rng("pay_per_hour"), n), dtype=float)
         if gen.sparse is None or gen.sparse.fraction_of_life == 0:
@@ -150,14 +180,24 @@ def plan_projects(scenario: Scenario, streams: Streams, end_h: float,
             sparse_at, factor = end - gen.sparse.fraction_of_life * lifetime, \
                 gen.sparse.supply_factor
         notice_h = gen.notice.duration_h if gen.notice is not None else 0.0
+        notice_at = np.where(notice, np.maximum(launch, end - notice_h), np.nan)
+        client, by_client = -1, np.zeros(n, dtype=bool)
+        if gen.client is not None:
+            client, losses = clients[gen.client]
+            end, notice_at, by_client = end_with_clients(launch, end, notice_at, losses)
+        test = gen.qualification
         for key, values in (
             ("launch", launch), ("generator", np.full(n, index)),
             ("requires", np.full(n, skills[gen.requires])), ("end", end),
-            ("notice_at", np.where(notice, np.maximum(launch, end - notice_h), np.nan)),
+            ("notice_at", notice_at),
             ("sparse_at", sparse_at), ("seats", seats), ("pay_per_hour", pay),
             ("supply_h_per_h", supply), ("sparse_supply_h_per_h", supply * factor),
             ("training_h", np.full(n, gen.training.hours if gen.training is not None else 0.0)),
-            ("training_paid", training_paid),
+            ("training_paid", training_paid), ("shared", np.full(n, gen.shared_queue)),
+            ("client", np.full(n, client)), ("ended_by_client", by_client),
+            ("qualification_h", np.full(n, test.hours if test is not None else 0.0)),
+            ("qualification_pay", np.full(n, test.pay_per_hour if test and test.paid else 0.0)),
+            ("qualification_pass", np.full(n, test.pass_probability if test else 1.0)),
         ):
             parts.setdefault(key, []).append(np.asarray(values))
     if not parts:

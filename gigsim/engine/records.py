@@ -23,6 +23,7 @@ class SpellKind(IntEnum):
     IDLE = 1
     TRAINING = 2
     WORK = 3
+    QUALIFICATION = 4  # a project's qualification test, at the start of an assignment
 
 
 class ReleaseCause(IntEnum):
@@ -31,6 +32,7 @@ class ReleaseCause(IntEnum):
     ONBOARDED = 0
     END_WITHOUT_NOTICE = 1
     END_WITH_NOTICE = 2
+    FAILED_QUALIFICATION = 3  # failed a project's qualification test, and released
 
 
 class Phase(IntEnum):
@@ -55,6 +57,7 @@ SPELL_COLUMNS = (
     "worker", "kind", "start", "end", "project", "censored",
     "available_h", "worked_h", "underused_h", "idle_h", "paid_training_h", "unpaid_training_h",
     "paid_assessment_h", "unpaid_assessment_h", "checking_h", "income_usd",
+    "paid_qualification_h", "unpaid_qualification_h",
 )
 _SPELL_INDEX = {name: i for i, name in enumerate(SPELL_COLUMNS)}
 LATENCY_COLUMNS = ("worker", "released", "latency_h", "censored", "cause")
@@ -65,6 +68,7 @@ PROJECT_COLUMNS = (
     "project", "generator", "launch", "end", "seats", "notice", "notice_at", "pay_per_hour",
     "hours_per_week_per_seat", "training_h", "training_paid", "sparse_at",
     "seats_filled", "fill_latency_sum_h", "unfilled_seat_h",
+    "client", "ended_by_client", "task_supply_h_per_week", "qualification_h",
 )
 
 
@@ -97,6 +101,7 @@ class Records:
     # are onboardings, delays or idle departures, which are worked out in bulk, not as events.
     events: int = 0
     meta: Mapping[str, float] = field(default_factory=dict)
+    client_names: tuple[str, ...] = ()
 
     @property
     def end_h(self) -> float:

@@ -29,6 +29,7 @@ from gigsim.engine.policies import (
 )
 from gigsim.engine.pool import RankedPool
 from gigsim.engine.projects import ProjectTable, plan_projects
+from gigsim.engine.qualification import Qualifications
 from gigsim.engine.records import (
     LATENCY_COLUMNS,
     PROJECT_COLUMNS,
@@ -39,19 +40,20 @@ from gigsim.engine.records import (
     Records,
     ReleaseCause,
 )
+from gigsim.engine.sharing import Levels, Sharing
 from gigsim.engine.slots import SlotDraws
 from gigsim.engine.timeline import Timeline
-from gigsim.engine.work import idle_block, pieces, spell_blocks
+from gigsim.engine.work import idle_block
 from gigsim.engine.workforce import NO_PROJECT, WorkerIdx, skill_index, workforce_from_applicants
 from gigsim.randomness import Streams, replication_seed
 from gigsim.scenario import Scenario
 from gigsim.scenario.dists import Constant
-from gigsim.scenario.units import HOURS_PER_WEEK
+from gigsim.scenario.units import HOURS_PER_MONTH, HOURS_PER_WEEK
 
 _IDLE, _WORKING, _LEFT = int(Phase.IDLE), int(Phase.WORKING), int(Phase.LEFT)
 
 
-class Replication(Departures):
+class Replication(Departures, Sharing, Qualifications):
     """Runs one replication and returns its :class:`~gigsim.engine.records.Records`."""
 
     def __init__(self, scenario: Scenario, seed: int, replication: int) -> None:
@@ -89,6 +91,10 @@ class Replication(Departures):
         self.projects: ProjectTable = plan_projects(scenario, self.streams, self.end_h,
                                                     self.skills)
         self.assignments = Assignments()
+        self.any_shared = bool(self.projects.shared.any())
+        self.levels: dict[int, Levels] = {}  # shared projects' water levels
+        months = np.arange(math.ceil(sim.horizon_h / HOURS_PER_MONTH) + 1)
+        self.month_edges = sim.warmup_h + months * HOURS_PER_MONTH  # where shared work splits
         # project -> workers on it, and workers who reserved a seat on it (as dict keys: a
         # departure removes one in constant time)
         self.teams: dict[int, dict[int, None]] = {}
@@ -104,6 +110,9 @@ class Replication(Departures):
         # pools kept ranked between fills, for policies whose keys do not change while waiting
         self.key_fixed = bool(getattr(self.policy, "key_fixed", False))
         self.blocks = self.key_fixed and self.rounds_h == 0
+        self._plan_tests(scenario, self.streams)
+        if self.barred is not None:  # pools filtered per generator: not kept ranked
+            self.key_fixed = self.blocks = False
         self.ranked: dict[int, RankedPool] = {}
         self.events = 0
         self.ready_line = Timeline()  # when delays end (for waking open seats)
@@ -188,7 +197,7 @@ class Replication(Departures):
         idle, with a new delay unless one is running or over; the ready ones are offered.
         """
         now = self._event()
-        wf, projects = self.wf, self.projects
+        projects = self.projects
         self._close(p, now)
         void = self.reservers.pop(p)
         if void:
@@ -199,10 +208,20 @@ class Replication(Departures):
         self._close_assignments(WorkerIdx(team), now, censored=False)
         cause = (ReleaseCause.END_WITH_NOTICE if not math.isnan(projects.notice_at[p])
                  else ReleaseCause.END_WITHOUT_NOTICE)
+        self._release(WorkerIdx(team), now, cause)
+        self._schedule_wake(now)
+
+    def _release(self, team: WorkerIdx, now: float, cause: ReleaseCause) -> None:
+        """``team``, whose assignments just closed, are released: latency observations open.
+
+        By id: each starts on its reserved project if that one has not ended, or else is
+        idle, with a new delay unless one is running or over; the ready ones are offered.
+        """
+        wf = self.wf
         wf.t_released[team] = now
         wf.release_cause[team] = cause
         has = wf.reserved[team] != NO_PROJECT
-        idle = self._move_reserved(WorkerIdx(team), has, now) if has.any() else team
+        idle = self._move_reserved(team, has, now) if has.any() else team
         wf.phase[idle] = _IDLE
         wf.t_spell[idle] = now
         wf.t_patience[idle] = now + wf.patience_h[idle]
@@ -210,7 +229,6 @@ class Replication(Departures):
         fresh = idle[~wf.seeking[idle]]
         self._start_delays(WorkerIdx(fresh), np.full(len(fresh), now))
         self._offer_ready(WorkerIdx(idle), now)
-        self._schedule_wake(now)
 
     def _void(self, who: WorkerIdx) -> None:
         """The reservations of ``who`` are void: their delay is over, they seek a seat again."""
@@ -256,6 +274,8 @@ class Replication(Departures):
         who = WorkerIdx(np.array([worker]))
         self._close_assignments(who, now, censored=False)
         del self.teams[p][worker]
+        if self.projects.shared[p]:
+            self._reshare(p, now)
         r = int(wf.reserved[worker])
         self._mark_left(who, np.array([now]), float(LeaveCause.HAZARD))
         if self.projects.accepting[p]:
@@ -390,7 +410,10 @@ class Replication(Departures):
         wf.t_patience[who] = math.inf
         wf.seeking[who] = False
         wf.t_ready[who] = math.inf
-        if isinstance(p, np.ndarray):
+        shared = projects.shared[p] if self.any_shared else False
+        if np.any(shared):  # the team's shares change with every join
+            self._join_shared(who, np.broadcast_to(p, len(who)), start)
+        elif isinstance(p, np.ndarray):
             for w, q in zip(who.tolist(), p.tolist(), strict=True):
                 self.teams[q][w] = None
         else:
@@ -398,6 +421,8 @@ class Replication(Departures):
         leaving = np.flatnonzero(wf.t_hazard[who] < np.minimum(projects.end[p], self.end_h))
         for k in leaving.tolist():  # a seat holder's departure is an event
             self._depart_at(float(wf.t_hazard[who[k]]), int(who[k]), int(rows[k]))
+        if self.barred is not None:
+            self._take_tests(who, np.broadcast_to(p, len(who)), start, rows)
         notice = ~projects.accepting[p]
         if self.pre_assign and notice.any():
             # a reservation on a project put under notice since: the next delay starts now
@@ -417,17 +442,8 @@ class Replication(Departures):
         if len(who) == 0:
             return
         wf, rows = self.wf, self.wf.assignment[who]
-        terms = self.projects.terms(self.assignments.project[rows])
-        available = wf.available_h_per_h[who]
         end = now if isinstance(now, np.ndarray) else np.full(len(who), now)
-        parts = pieces(terms, available, self.assignments.start[rows], end)
-        self.spells.add_block(spell_blocks(terms, parts, who, available,
-                                           float(end[0]) if censored else None))
-        for piece in parts:
-            earners = who[piece.which]
-            wf.earned_usd[earners] += piece.income_usd
-            if self.income is not None:
-                self.income.add(earners, piece.begin, piece.finish, piece.income_usd)
+        self._write_work(who, rows, end, float(end[0]) if censored else None)
         self.assignments.close(rows, end)
         wf.assignment[who] = -1
         wf.project[who] = NO_PROJECT
@@ -463,7 +479,8 @@ class Replication(Departures):
             spells=self.spells.columns(), latencies=self.latencies.columns(),
             workers=named_columns(workers, WORKER_COLUMNS),
             projects=named_columns(projects, PROJECT_COLUMNS),
-            events=self.events)
+            events=self.events,
+            client_names=tuple(c.name for c in self.scenario.clients))
 
 
 def run_replication(scenario: Scenario, seed: int, replication: int) -> Records:

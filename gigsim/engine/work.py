@@ -1,14 +1,17 @@
 """Work and pay as arrays: the spells of assignments that end together (docs/model.md §5).
 
-An assignment from ``start`` to ``end`` splits into up to three spells of constant rates:
-training (at the worker's availability, ``training_h / a`` clock hours), work at full task
-supply until the sparse phase, and work in the sparse phase. :func:`pieces` works them out
-for many assignments at once (on one project or several: the terms are arrays, one entry per
-assignment), :func:`spell_blocks` as the rows the records store.
+An assignment from ``start`` to ``end`` splits into up to four spells of constant rates: the
+qualification test and training (each at the worker's availability: ``hours / a`` clock
+hours), work at full task supply until the sparse phase, and work in the sparse phase.
+:func:`pieces` works them out for many assignments at once (on one project or several: the
+terms are arrays, one entry per assignment), :func:`spell_blocks` as the rows the records
+store. On a project whose team shares one queue, an assignment is written in segments, one
+per share of the queue (``from_``): :func:`water_fill` gives the shares.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +23,7 @@ from gigsim.engine.records import SpellKind, spell_rows
 class Piece:
     """One kind of spell for the assignments that have it (``which`` selects them)."""
 
-    training: bool
+    kind: SpellKind  # QUALIFICATION, TRAINING or WORK
     which: np.ndarray  # bool over the assignments
     begin: np.ndarray
     finish: np.ndarray
@@ -42,26 +45,43 @@ class Terms:
     sparse_at: np.ndarray
     training_h: np.ndarray
     training_paid: np.ndarray  # bool
+    # None where no project of the run has a qualification test
+    qualification_h: np.ndarray | None = None  # 0: no qualification test
+    qualification_pay: np.ndarray | None = None  # USD per qualification hour (0: unpaid)
 
 
-def pieces(terms: Terms, available: np.ndarray, start: np.ndarray, end: np.ndarray
-           ) -> list[Piece]:
-    """The training, full-supply work and sparse work of assignments ``[start, end]``.
+def pieces(terms: Terms, available: np.ndarray, start: np.ndarray, end: np.ndarray,
+           from_: np.ndarray | None = None) -> list[Piece]:
+    """The qualification, training, full-supply and sparse work of assignments ``[start, end]``.
 
-    The assignments may be on different projects (``terms`` has one entry each). A kind of
-    spell that no assignment has is left out.
+    The assignments may be on different projects (``terms`` has one entry each). With
+    ``from_``, only the part of each assignment after ``from_`` (a segment of an assignment
+    that started at ``start``). A kind of spell that no assignment has is left out.
     """
     out = []
-    work_from = start
+    lead = start  # where training starts: after the qualification test, if any
+    if terms.qualification_h is not None and terms.qualification_pay is not None \
+            and (terms.qualification_h > 0).any():
+        lead = np.where(terms.qualification_h > 0,
+                        np.minimum(end, start + terms.qualification_h / available), start)
+        begin = start if from_ is None else from_
+        which = lead > begin
+        hours = available[which] * (lead[which] - begin[which])
+        out.append(Piece(SpellKind.QUALIFICATION, which, begin[which], lead[which],
+                         available[which], hours * terms.qualification_pay[which]))
+    work_from = lead
     if (terms.training_h > 0).any():
         trains = terms.training_h > 0
-        work_from = np.where(trains, np.minimum(end, start + terms.training_h / available),
-                             start)
-        which = work_from > start
-        hours = available[which] * (work_from[which] - start[which])
-        out.append(Piece(True, which, start[which], work_from[which], available[which],
-                         np.where(terms.training_paid[which],
-                                  hours * terms.pay_per_hour[which], 0.0)))
+        work_from = np.where(trains, np.minimum(end, lead + terms.training_h / available),
+                             lead)
+        begin = lead if from_ is None else np.maximum(lead, from_)
+        which = work_from > begin
+        hours = available[which] * (work_from[which] - begin[which])
+        out.append(Piece(SpellKind.TRAINING, which, begin[which], work_from[which],
+                         available[which], np.where(terms.training_paid[which],
+                                                    hours * terms.pay_per_hour[which], 0.0)))
+    if from_ is not None:
+        work_from = np.maximum(work_from, from_)
     for begin, finish, supply in (
         (work_from, np.minimum(end, terms.sparse_at), terms.supply_h_per_h),
         (np.maximum(work_from, terms.sparse_at), end, terms.sparse_supply_h_per_h),
@@ -71,9 +91,36 @@ def pieces(terms: Terms, available: np.ndarray, start: np.ndarray, end: np.ndarr
             continue  # no assignment has this piece (no sparse phase, or all of it)
         begin, finish = begin[which], finish[which]
         rate = np.minimum(available[which], supply[which])
-        out.append(Piece(False, which, begin, finish, rate,
+        out.append(Piece(SpellKind.WORK, which, begin, finish, rate,
                          rate * (finish - begin) * terms.pay_per_hour[which]))
     return out
+
+
+def water_level(available: np.ndarray, supply: float) -> float:
+    """The level of a queue of ``supply`` hours per hour shared by members ``available``.
+
+    Each member works ``min(available, level)``: equal shares, the spare of those capped by
+    their own hours going to the others, adding up to ``supply`` (inf when the supply covers
+    everyone's hours, or there is no one).
+    """
+    n = len(available)
+    if n == 0:
+        return math.inf
+    ordered = np.sort(available)
+    before = np.r_[0.0, np.cumsum(ordered)[:-1]]  # the hours of the smaller members
+    fair = (supply - before) / (n - np.arange(n))  # the level if members from k on are uncapped
+    uncapped = np.flatnonzero(ordered > fair)
+    return math.inf if len(uncapped) == 0 else max(float(fair[uncapped[0]]), 0.0)
+
+
+def water_fill(available: np.ndarray, supply: float) -> np.ndarray:
+    """Each member's share of a queue of ``supply`` hours per hour, capped by availability.
+
+    Equal shares, the spare of those capped by their ``available`` hours going to the others:
+    every member works ``min(available, level)``, the level chosen so that the shares add up
+    to ``supply`` (or to everyone's availability, when that is less).
+    """
+    return np.minimum(available, water_level(available, supply))
 
 
 def spell_blocks(terms: Terms, parts: list[Piece], workers: np.ndarray, available: np.ndarray,
@@ -89,7 +136,13 @@ def spell_blocks(terms: Terms, parts: list[Piece], workers: np.ndarray, availabl
         where = {"worker": workers[piece.which], "start": piece.begin, "end": piece.finish,
                  "project": terms.project[piece.which], "income_usd": piece.income_usd,
                  "censored": (piece.finish == censored_at) if censored_at is not None else 0.0}
-        if piece.training:
+        if piece.kind == SpellKind.QUALIFICATION:
+            assert terms.qualification_pay is not None  # a qualification piece has its terms
+            paid = np.where(terms.qualification_pay[piece.which] > 0, hours, 0.0)
+            blocks.append(spell_rows(len(hours), **where, kind=float(SpellKind.QUALIFICATION),
+                                     available_h=hours, paid_qualification_h=paid,
+                                     unpaid_qualification_h=hours - paid))
+        elif piece.kind == SpellKind.TRAINING:
             paid = np.where(terms.training_paid[piece.which], hours, 0.0)
             blocks.append(spell_rows(len(hours), **where, kind=float(SpellKind.TRAINING),
                                      available_h=hours, paid_training_h=paid,

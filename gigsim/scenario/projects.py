@@ -8,7 +8,7 @@ import numpy as np
 
 from gigsim.randomness import poisson_times
 from gigsim.scenario.dists import Distribution
-from gigsim.scenario.schema import Section, lowest_value
+from gigsim.scenario.schema import Section, closest, lowest_value
 from gigsim.scenario.units import HOURS_PER_WEEK
 
 
@@ -58,6 +58,31 @@ class Sparse:
 
 
 @dataclass(frozen=True)
+class Qualification:
+    """The test a worker takes at the start of each assignment to a generator's projects."""
+
+    hours: float
+    paid: bool
+    pay_per_hour: float
+    pass_probability: float
+
+    @classmethod
+    def from_section(cls, s: Section) -> Qualification:
+        """Read a ``qualification`` table."""
+        paid = s.boolean("paid", False)
+        out = cls(
+            hours=s.number("hours", positive=True),
+            paid=paid,
+            pay_per_hour=s.number("pay_per_hour", 0.0, non_negative=True),
+            pass_probability=s.probability("pass_probability"),
+        )
+        if paid and out.pay_per_hour <= 0:
+            raise s.error("pay_per_hour", "a paid qualification needs a positive pay_per_hour")
+        s.finish()
+        return out
+
+
+@dataclass(frozen=True)
 class Seasonality:
     """A cyclic, piecewise-constant multiplier of the arrival rate over ``period_h``."""
 
@@ -95,13 +120,24 @@ class ProjectGenerator:
     seats: Distribution
     lifetime: Distribution
     pay_per_hour: Distribution
-    hours_per_week_per_seat: Distribution
+    # task hours a week per seat (each member's own queue), or None with ``task_supply``
+    hours_per_week_per_seat: Distribution | None
     training: Training | None
     notice: Notice | None
     sparse: Sparse | None
     # The rate the platform posts, USD/h, for people to read beside the realised pay; the
     # simulation pays ``pay_per_hour`` and never reads it. None when not given.
     advertised_pay_per_hour: float | None = None
+    # task hours a week for the whole project, one queue the team shares (docs/model.md §5);
+    # None: each seat has its own supply (``hours_per_week_per_seat``)
+    task_supply: Distribution | None = None
+    qualification: Qualification | None = None
+    client: str | None = None  # the name of a ``[[clients]]`` entry; None: no client
+
+    @property
+    def shared_queue(self) -> bool:
+        """Whether the team shares one task queue (``task_supply``)."""
+        return self.task_supply is not None
 
     @classmethod
     def from_section(cls, s: Section) -> ProjectGenerator:
@@ -114,21 +150,33 @@ class ProjectGenerator:
             seats=s.dist("seats", "count"),
             lifetime=s.dist("lifetime", "duration"),
             pay_per_hour=s.dist("pay_per_hour", "number"),
-            hours_per_week_per_seat=s.dist("hours_per_week_per_seat", "number"),
+            hours_per_week_per_seat=_supply(s),
             training=s.optional_section("training", Training.from_section),
             notice=s.optional_section("notice", Notice.from_section),
             sparse=s.optional_section("sparse", Sparse.from_section),
             advertised_pay_per_hour=(s.number("advertised_pay_per_hour", positive=True)
                                      if s.has("advertised_pay_per_hour") else None),
+            task_supply=s.optional_dist("task_supply", "number"),
+            qualification=s.optional_section("qualification", Qualification.from_section),
+            client=s.string("client") if s.has("client") else None,
         )
         if gen.seats.mean < 1:
             raise s.error("seats", "a project needs at least one seat on average")
         if lowest_value(gen.lifetime) <= 0 or gen.lifetime.mean <= 0:
             raise s.error("lifetime", "must be a positive duration")
-        if gen.hours_per_week_per_seat.mean <= 0:
-            raise s.error("hours_per_week_per_seat", "must be positive")
+        supply_key = "task_supply" if gen.task_supply is not None else "hours_per_week_per_seat"
+        supply = gen.task_supply or gen.hours_per_week_per_seat
+        if supply is not None and supply.mean <= 0:
+            raise s.error(supply_key, "must be positive")
         s.finish()
         return gen
+
+    @property
+    def supply(self) -> Distribution:
+        """Task hours a week: per seat, or for the whole project with a shared queue."""
+        supply = self.task_supply or self.hours_per_week_per_seat
+        assert supply is not None  # from_section requires one of the two
+        return supply
 
     def arrival_times(self, rng: np.random.Generator, thinning_rng: np.random.Generator,
                       until_h: float) -> np.ndarray:
@@ -144,3 +192,22 @@ class ProjectGenerator:
         times = poisson_times(rng, rate_per_h * peak, until_h)
         keep = thinning_rng.uniform(0.0, peak, len(times)) < self.seasonality.factor_at(times)
         return times[keep]
+
+
+def _supply(s: Section) -> Distribution | None:
+    """``hours_per_week_per_seat``, or None when ``task_supply`` replaces it (one of the two)."""
+    if s.has("task_supply"):
+        if s.has("hours_per_week_per_seat"):
+            raise s.error("task_supply", "give task_supply (the whole project's hours a week,"
+                                         " shared by the team) or hours_per_week_per_seat"
+                                         " (each seat's own), not both")
+        return None
+    if not s.has("hours_per_week_per_seat"):
+        typo = closest("hours_per_week_per_seat", s.data) or closest("task_supply", s.data)
+        if typo is not None:  # a misspelt key is named, as for any other
+            wanted = "task_supply" if closest("task_supply", [typo]) else \
+                "hours_per_week_per_seat"
+            raise s.error(typo, f"unknown key (did you mean `{wanted}`?)")
+        raise s.error("hours_per_week_per_seat", "missing required key (or give task_supply,"
+                                                 " the whole project's hours a week)")
+    return s.dist("hours_per_week_per_seat", "number")

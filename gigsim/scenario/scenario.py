@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from gigsim.errors import ScenarioError
+from gigsim.scenario.clients import Client
 from gigsim.scenario.dispatch import DispatchSettings
 from gigsim.scenario.projects import ProjectGenerator
 from gigsim.scenario.schema import MAX_SEED, Section, did_you_mean, read_toml
@@ -53,6 +54,7 @@ class Scenario:
     # the dotted keys that --set (or a variant, or a sweep point) wrote: errors found later
     # about them, such as the size check's, are blamed on --set
     overridden: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+    clients: tuple[Client, ...] = ()  # [[clients]]: none unless the file has some
 
     def blame(self, key: str) -> str:
         """Where to say ``key`` came from: ``--set`` if an override wrote it, else the file."""
@@ -72,6 +74,8 @@ class Scenario:
         workers = tuple(WorkerGroup.from_section(s) for s in root.sections("workers"))
         projects = tuple(ProjectGenerator.from_section(s) for s in root.sections("projects"))
         dispatch = DispatchSettings.from_section(root.section("dispatch"))
+        clients = (tuple(Client.from_section(s) for s in root.sections("clients"))
+                   if root.has("clients") else ())
         root.finish()
         skills = {skill for group in workers for skill in group.skills}
         for gen in projects:
@@ -81,8 +85,16 @@ class Scenario:
                     f"no worker group has the skill {gen.requires!r}"
                     f" (skills: {', '.join(sorted(skills))})",
                 )
+            client_names = [c.name for c in clients]
+            if gen.client is not None and gen.client not in client_names:
+                known = ", ".join(client_names) or "none: add a [[clients]] table"
+                raise root.error(
+                    f"projects.{gen.name}.client",
+                    f"no client named {gen.client!r}{did_you_mean(gen.client, client_names)}"
+                    f" (clients: {known})",
+                )
         return cls(name, description, simulation, workers, projects, dispatch, source, data,
-                   overridden)
+                   overridden, clients)
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
         """A copy with dotted-key overrides applied and validated again.
@@ -95,6 +107,7 @@ class Scenario:
 
 SWEEP_DESIGNS = ("grid", "sample", "sensitivity")
 SCENARIO_TABLES = ("simulation", "workers", "projects")
+NAMED_TABLES = ("workers", "projects", "clients")  # arrays of tables addressed by name
 
 
 def refuse_sweep_file(data: object, source: str) -> None:
@@ -143,7 +156,7 @@ def apply_overrides(data: Mapping[str, Any], overrides: Mapping[str, Any]
         index = 0
         while index < len(parts) - 1:
             part = parts[index]
-            if isinstance(node.get(part), list) and part in ("workers", "projects"):
+            if isinstance(node.get(part), list) and part in NAMED_TABLES:
                 if index + 1 >= len(parts) - 1:
                     raise ScenarioError("--set", dotted, f"name a key inside one of the {part}")
                 name = parts[index + 1]

@@ -47,6 +47,28 @@ HUGE_PAY = broken('pay_per_hour = { dist = "uniform", low = 15, high = 18 }',
                   "pay_per_hour = 1e308")
 HUGE_RATE = broken("arrivals_per_week = 2", "arrivals_per_week = 9999999999")
 BAD_TOML = MINIMAL_TOML + "\n[dispatch\n"
+# the work model's keys (issue 19)
+BOTH_SUPPLIES = broken("hours_per_week_per_seat = 20\n",
+                       "hours_per_week_per_seat = 20\ntask_supply = 200\n")
+UNKNOWN_CLIENT = broken("hours_per_week_per_seat = 20\n",
+                        'hours_per_week_per_seat = 20\nclient = "acme"\n') + """
+[[clients]]
+name = "acne"
+lifetime = "6mo"
+"""
+NO_CLIENTS = broken("hours_per_week_per_seat = 20\n",
+                    'hours_per_week_per_seat = 20\nclient = "acme"\n')
+TEST_PASS = broken("hours_per_week_per_seat = 20\n",
+                   "hours_per_week_per_seat = 20\n"
+                   "qualification = { hours = 2, pass_probability = 1.5 }\n")
+TEST_NO_HOURS = broken("hours_per_week_per_seat = 20\n",
+                       "hours_per_week_per_seat = 20\n"
+                       "qualification = { pass_probability = 0.5 }\n")
+TEST_PAID_FREE = broken("hours_per_week_per_seat = 20\n",
+                        "hours_per_week_per_seat = 20\n"
+                        "qualification = { hours = 2, paid = true, pass_probability = 0.5 }\n")
+CLIENT_LIFETIME = UNKNOWN_CLIENT.replace('name = "acne"\nlifetime = "6mo"',
+                                         'name = "acme"\nlifetime = 6')
 
 SCENARIO_COMMANDS = ("run", "validate")
 OUT = ("--out", "{out}")
@@ -81,6 +103,24 @@ for command in SCENARIO_COMMANDS:
              ("nope.toml", "no such file")),
         Case(f"{command}-bad-toml", command, ("{mini}", *out), ("{mini}", "invalid TOML"),
              mini=BAD_TOML),
+        Case(f"{command}-both-supplies", command, ("{mini}", *out),
+             ("{mini}", "projects.rating.task_supply", "not both"), mini=BOTH_SUPPLIES),
+        Case(f"{command}-unknown-client", command, ("{mini}", *out),
+             ("{mini}", "projects.rating.client", "no client named 'acme'",
+              "did you mean `acne`?"), mini=UNKNOWN_CLIENT),
+        Case(f"{command}-no-clients", command, ("{mini}", *out),
+             ("{mini}", "projects.rating.client", "add a [[clients]] table"), mini=NO_CLIENTS),
+        Case(f"{command}-client-lifetime", command, ("{mini}", *out),
+             ("{mini}", "clients.acme.lifetime", "units"), mini=CLIENT_LIFETIME),
+        Case(f"{command}-test-pass", command, ("{mini}", *out),
+             ("{mini}", "projects.rating.qualification.pass_probability", "[0, 1]"),
+             mini=TEST_PASS),
+        Case(f"{command}-test-hours", command, ("{mini}", *out),
+             ("{mini}", "projects.rating.qualification.hours", "missing required key"),
+             mini=TEST_NO_HOURS),
+        Case(f"{command}-test-paid", command, ("{mini}", *out),
+             ("{mini}", "projects.rating.qualification.pay_per_hour", "positive"),
+             mini=TEST_PAID_FREE),
     ]
 CASES += [
     Case("run-replications", "run", ("{mini}", "-r", "0", *OUT), ("--replications",
@@ -140,6 +180,9 @@ CASES += [
          ("{sweep}", "this is a sweep file")),
     Case("estimate-set", "estimate", ("--set", "projects.rating.arrivals_per_week=-1"),
          ("--set", "projects.rating.arrivals_per_week", "must be positive")),
+    Case("run-set-client", "run", ("{mini}", "--set", "clients.acme.lifetime=0", *OUT),
+         ("--set", "clients.acme.lifetime", "positive"), mini=CLIENT_LIFETIME.replace(
+             "lifetime = 6", 'lifetime = "6mo"')),
 ]
 
 

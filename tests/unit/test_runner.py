@@ -107,7 +107,8 @@ def test_results_tables(small: Scenario) -> None:
         assert sorted(set(table["replication"])) == [0, 1]
         assert table.index.equals(pd.RangeIndex(len(table)))
     spells = results.spells
-    assert list(spells["kind"].cat.categories) == ["assessment", "idle", "training", "work"]
+    assert list(spells["kind"].cat.categories) == ["assessment", "idle", "training", "work",
+                                                    "qualification"]
     assert list(results.worker_months["group"].cat.categories) == ["g"]
     assert results.summary() is results.summary()
 
