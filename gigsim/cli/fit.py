@@ -25,10 +25,13 @@ from gigsim.studies.fitting.toml_edit import scenario_copy, write_text
               help="A column saying which values were still running when the data were taken"
                    " (1/0, true/false, yes/no): they count as 'at least this long'.")
 @click.option("--kind", type=click.Choice(KINDS), default="duration", show_default=True,
-              help="What the values are: durations (positive, with --unit), counts (whole"
+              help="What the values are: durations (positive, in the unit of --unit or of the"
+                   " column's name), counts (whole"
                    " numbers; Poisson is fitted too) or rates (positive numbers).")
-@click.option("--unit", default="h", show_default=True,
-              help="The unit of a duration column: m, h, d, w, mo or y.")
+@click.option("--unit", default=None,
+              help="The unit of a duration column: m, h, d, w, mo or y. Default: the unit its"
+                   " name ends in (lifetime_d, wait_hours, spell_weeks, …); a duration column"
+                   " whose name gives none needs --unit.")
 @click.option("--family", "families", multiple=True, metavar="NAME",
               help="Fit only these families (repeatable): exponential, lognormal, gamma,"
                    " weibull, and poisson for counts. Default: all of them.")
@@ -44,7 +47,8 @@ from gigsim.studies.fitting.toml_edit import scenario_copy, write_text
               help="Write this family's fit instead of the recommended one.")
 @click.option("--force", is_flag=True,
               help="Replace an existing --out folder or --scenario-out file.")
-def fit_command(data: str, column: str, censored_column: str | None, kind: str, unit: str,
+def fit_command(data: str, column: str, censored_column: str | None, kind: str,
+                unit: str | None,
                 families: tuple[str, ...], out: str | None, into: str | None, key: str | None,
                 scenario_out: str | None, use: str | None, force: bool) -> None:
     """Fit the scenario's distributions to COLUMN of the CSV file DATA.
@@ -58,16 +62,17 @@ def fit_command(data: str, column: str, censored_column: str | None, kind: str, 
 
     \b
     Examples:
-      gigsim fit projects.csv --column lifetime_d --unit d --censored running
+      gigsim fit projects.csv --column lifetime_d --censored running   # _d: days
+      gigsim fit projects.csv --column lifetime --unit w --censored running
       gigsim fit projects.csv --column seats --kind count
-      gigsim fit projects.csv --column lifetime_d --unit d --censored running \\
+      gigsim fit projects.csv --column lifetime_d --censored running \\
           --into scenarios/generalist.toml --key projects.rating.lifetime
     """  # noqa: D301  (\b is click's mark for a paragraph it must not rewrap)
     user_errors(_fit)(data, column, censored_column, kind, unit, families, out, into, key,
                       scenario_out, use, force)
 
 
-def _fit(data: str, column: str, censored_column: str | None, kind: str, unit: str,
+def _fit(data: str, column: str, censored_column: str | None, kind: str, unit: str | None,
          families: tuple[str, ...], out: str | None, into: str | None, key: str | None,
          scenario_out: str | None, use: str | None, force: bool) -> None:
     if (into is None) != (key is None):
@@ -126,9 +131,10 @@ def describe(report: FitReport, chosen: Fit | None = None) -> str:
     """The terminal's account of a fit: the sample, each family ranked by AIC, the choice."""
     sample = report.sample
     threshold = report.km_threshold
+    read_in = f", read {sample.unit_note}" if sample.unit_note else ""
     lines = [
-        f"{sample.source}: {sample.n} values, {sample.n_censored} censored (still running),"
-        f" {sample.n_events} seen to end.",
+        f"{sample.source}: {sample.n} values{read_in}, {sample.n_censored} censored (still"
+        f" running), {sample.n_events} seen to end.",
         "Families ranked by AIC (lower is better). Intervals: 95%, from the observed"
         " information on the log scale.",
         "KM gap: the largest vertical distance between the data's Kaplan–Meier curve and the"
