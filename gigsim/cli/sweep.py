@@ -27,6 +27,7 @@ from gigsim.cli.common import (
 from gigsim.errors import GigsimError, ScenarioError
 from gigsim.scenario import parse_value
 from gigsim.scenario.schema import read_toml
+from gigsim.scenario.units import duration_for_person
 from gigsim.studies.comparison import format_metric
 from gigsim.studies.sweep.backends import DEFAULT_CONNECT_TIMEOUT_S, make_backend
 from gigsim.studies.sweep.runner import SweepResult, run_sweep, undefined_metrics
@@ -270,6 +271,9 @@ def _report(spec: SweepSpec, result: SweepResult) -> str:
     shown = result.points[["point", *spec.keys, *spec.metrics]].head(30).copy()
     for metric in spec.metrics:  # one precision per metric, as compare prints it
         shown[metric] = [format_metric(metric, float(v)) for v in shown[metric]]
+    for parameter in spec.parameters:  # a sampled duration is hours in the tables, days here
+        if parameter.unit == "duration" and parameter.key in shown:
+            shown[parameter.key] = [duration_for_person(float(v)) for v in shown[parameter.key]]
     with pd.option_context("display.width", 160, "display.max_columns", 20,
                            "display.float_format", "{:.6g}".format):
         text = shown.to_string(index=False)
