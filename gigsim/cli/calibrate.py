@@ -11,7 +11,7 @@ from typing import Any
 import click
 import pandas as pd
 
-from gigsim.cli.common import at_least, positive, user_errors
+from gigsim.cli.common import at_least, interrupted, positive, user_errors
 from gigsim.presentation.calibration import write_calibration
 from gigsim.scenario.units import duration_for_person
 from gigsim.studies.fitting.calibrate import (
@@ -108,9 +108,8 @@ def _calibrate(path: str, check_only: bool, replications: int | None, seed: int 
                            progress=progress)
     except KeyboardInterrupt:
         saved = len(list((folder / EVALUATIONS).glob("*.json")))
-        click.echo(f"gigsim: interrupted: {saved} evaluations are saved in {folder}/; run the"
-                   " same command with --resume to continue", err=True)
-        return 130
+        interrupted(f"{saved} evaluations are saved in {folder}/; run the same command with"
+                    " --resume to continue")
     write_calibration(result, folder, {"command": sys.argv[1:]})
     if quiet:
         click.echo(str(folder))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -29,6 +29,15 @@ def user_errors(command: F) -> F:
             sys.exit(2)
 
     return wrapper  # type: ignore[return-value]
+
+
+INTERRUPTED_STATUS = 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
+
+
+def interrupted(what: str = "stopped before finishing") -> NoReturn:
+    """Ctrl-C in any command: one line on stderr saying what is left, exit status 130."""
+    click.echo(f"gigsim: interrupted (Ctrl-C): {what}", err=True)
+    sys.exit(INTERRUPTED_STATUS)
 
 
 def on_terminal() -> bool:

@@ -16,6 +16,7 @@ from gigsim.analysis.statistics import replications_warning
 from gigsim.cli.common import (
     at_least,
     format_option,
+    interrupted,
     on_terminal,
     parse_metrics,
     parse_sets,
@@ -226,9 +227,8 @@ def _sweep(path: str, sensitivity: bool, jobs: int, scheduler: str | None,
         bar.close()
         saved = len(SweepStore(target, spec).state().finished & SweepStore(
             target, spec).expected())
-        click.echo(f"gigsim: interrupted: {saved} of {spec.runs} runs are saved in {target}/;"
-                   f" run the same command with --resume to compute the rest", err=True)
-        sys.exit(130)
+        interrupted(f"{saved} of {spec.runs} runs are saved in {target}/; run the same"
+                    " command with --resume to compute the rest")
     finally:
         bar.close()
     if quiet:

@@ -20,7 +20,7 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from gigsim.errors import GigsimError
-from gigsim.studies.runner import watch_for_reimport
+from gigsim.studies.runner import children_ignore_interrupts, stop_workers, watch_for_reimport
 from gigsim.studies.sweep.task import RunOutcome, RunTask, run_task
 
 LOCAL = "local"  # --scheduler local: a Dask LocalCluster on this machine
@@ -93,12 +93,20 @@ class ProcessBackend:
         self._pool = ProcessPoolExecutor(max_workers=self.workers,
                                          mp_context=multiprocessing.get_context("spawn"),
                                          initializer=_ignore_interrupts)
+        # start every worker now, ignoring Ctrl-C from its first instruction: the
+        # initializer runs only after the imports, where Ctrl-C printed tracebacks
+        with children_ignore_interrupts():
+            for _ in range(self.workers):
+                self._pool.submit(int)
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
         if self._pool is not None:
             # on an error or Ctrl-C, drop what has not started rather than finish the sweep
-            self._pool.shutdown(wait=kind is None, cancel_futures=True)
+            if kind is KeyboardInterrupt:
+                stop_workers(self._pool)
+            else:
+                self._pool.shutdown(wait=kind is None, cancel_futures=True)
             self._pool = None
 
     def run(self, tasks: Iterable[RunTask]) -> Iterator[RunOutcome]:
