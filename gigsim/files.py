@@ -111,6 +111,10 @@ def gigsim_version() -> str:
         return "0.0.0"
 
 
+FigureFormat = Literal["png", "svg", "pdf"]
+FIGURE_FORMATS: tuple[FigureFormat, ...] = ("png", "svg", "pdf")  # --figure-format, png first
+
+
 def environment() -> dict[str, Any]:
     """What a manifest records about the run's software and time.
 

@@ -11,7 +11,13 @@ from typing import Any
 import click
 import pandas as pd
 
-from gigsim.cli.common import at_least, interrupted, positive, user_errors
+from gigsim.cli.common import (
+    at_least,
+    figure_format_option,
+    interrupted,
+    positive,
+    user_errors,
+)
 from gigsim.presentation.calibration import write_calibration
 from gigsim.scenario.units import duration_for_person
 from gigsim.studies.fitting.calibrate import (
@@ -49,6 +55,7 @@ from gigsim.studies.sweep.backends import DEFAULT_CONNECT_TIMEOUT_S, make_backen
               help="Continue a calibration in --out, reusing its saved evaluations.")
 @click.option("--force", is_flag=True, help="Replace an existing --out folder.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only where the results are.")
+@figure_format_option
 def calibrate_command(calibration_file: str, check_only: bool, **options: Any) -> None:
     """Tune the scenario keys in CALIBRATION_FILE until its target metrics are met.
 
@@ -73,7 +80,7 @@ def calibrate_command(calibration_file: str, check_only: bool, **options: Any) -
 def _calibrate(path: str, check_only: bool, replications: int | None, seed: int | None,
                max_evaluations: int | None, jobs: int, scheduler: str | None,
                scheduler_timeout: float, out: str | None, resume: bool, force: bool,
-               quiet: bool) -> int:
+               quiet: bool, figure_format: str = "png") -> int:
     started = time.perf_counter()
     at_least("--replications", replications, 2)
     at_least("--max-evaluations", max_evaluations, 1)
@@ -110,7 +117,8 @@ def _calibrate(path: str, check_only: bool, replications: int | None, seed: int 
         saved = len(list((folder / EVALUATIONS).glob("*.json")))
         interrupted(f"{saved} evaluations are saved in {folder}/; run the same command with"
                     " --resume to continue")
-    write_calibration(result, folder, {"command": sys.argv[1:]})
+    write_calibration(result, folder, {"command": sys.argv[1:]},
+                      figure_format=figure_format)  # type: ignore[arg-type]
     if quiet:
         click.echo(str(folder))
         return 0

@@ -11,6 +11,7 @@ import click
 
 from gigsim.analysis.statistics import METRICS
 from gigsim.errors import GigsimError
+from gigsim.files import FIGURE_FORMATS
 from gigsim.scenario import Scenario, load_scenario
 from gigsim.scenario.schema import did_you_mean
 
@@ -103,6 +104,9 @@ jobs_option = click.option(
          " Results do not depend on it.")
 format_option = click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]),
                              default="csv", show_default=True, help="Table file format.")
+figure_format_option = click.option(
+    "--figure-format", "figure_format", type=click.Choice(FIGURE_FORMATS), default="png",
+    show_default=True, help="File format of the figures saved in the results folder.")
 force_option = click.option("--force", is_flag=True, help="Replace an existing results folder.")
 quiet_option = click.option("--quiet", "-q", is_flag=True,
                             help="Print only where the results are.")

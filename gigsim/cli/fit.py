@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from gigsim.cli.common import user_errors
+from gigsim.cli.common import figure_format_option, user_errors
 from gigsim.errors import GigsimError
 from gigsim.files import check_target, staged_folder
 from gigsim.scenario import load_scenario
@@ -47,10 +47,12 @@ from gigsim.studies.fitting.toml_edit import scenario_copy, write_text
               help="Write this family's fit instead of the recommended one.")
 @click.option("--force", is_flag=True,
               help="Replace an existing --out folder or --scenario-out file.")
+@figure_format_option
 def fit_command(data: str, column: str, censored_column: str | None, kind: str,
                 unit: str | None,
                 families: tuple[str, ...], out: str | None, into: str | None, key: str | None,
-                scenario_out: str | None, use: str | None, force: bool) -> None:
+                scenario_out: str | None, use: str | None, force: bool,
+                figure_format: str) -> None:
     """Fit the scenario's distributions to COLUMN of the CSV file DATA.
 
     Each family is fitted by maximum likelihood with right-censoring (values still running
@@ -69,12 +71,13 @@ def fit_command(data: str, column: str, censored_column: str | None, kind: str,
           --into scenarios/generalist.toml --key projects.rating.lifetime
     """  # noqa: D301  (\b is click's mark for a paragraph it must not rewrap)
     user_errors(_fit)(data, column, censored_column, kind, unit, families, out, into, key,
-                      scenario_out, use, force)
+                      scenario_out, use, force, figure_format)
 
 
 def _fit(data: str, column: str, censored_column: str | None, kind: str, unit: str | None,
          families: tuple[str, ...], out: str | None, into: str | None, key: str | None,
-         scenario_out: str | None, use: str | None, force: bool) -> None:
+         scenario_out: str | None, use: str | None, force: bool,
+         figure_format: str = "png") -> None:
     if (into is None) != (key is None):
         raise GigsimError("--into and --key go together: name the scenario and the key to set")
     if scenario_out is not None and into is None:
@@ -96,8 +99,9 @@ def _fit(data: str, column: str, censored_column: str | None, kind: str, unit: s
         copy = (target, text)
     click.echo(describe(report, chosen))
     click.echo(f"\n{leaf} = {chosen.toml()}")
-    _write_folder(report, folder, leaf, chosen)
-    click.echo(f"\nfits.csv, fit.toml, survival.png and qq.png in {folder}/")
+    _write_folder(report, folder, leaf, chosen, figure_format)
+    click.echo(f"\nfits.csv, fit.toml, survival.{figure_format} and qq.{figure_format} in"
+               f" {folder}/")
     if copy is not None:
         target, text = copy
         write_text(target, text)
@@ -168,13 +172,15 @@ def describe(report: FitReport, chosen: Fit | None = None) -> str:
     return "\n".join(lines)
 
 
-def _write_folder(report: FitReport, folder: Path, leaf: str, chosen: Fit) -> None:
+def _write_folder(report: FitReport, folder: Path, leaf: str, chosen: Fit,
+                  figure_format: str = "png") -> None:
     from gigsim.presentation.figures.fitting import fit_qq_figure, fit_survival_figure
 
     with staged_folder(folder) as staging:
         pd.DataFrame(report.table()).to_csv(staging / "fits.csv", index=False)
-        fit_survival_figure(report).savefig(staging / "survival.png", dpi=110)
-        fit_qq_figure(report).savefig(staging / "qq.png", dpi=110)
+        for stem, figure in (("survival", fit_survival_figure(report)),
+                             ("qq", fit_qq_figure(report))):
+            figure.savefig(staging / f"{stem}.{figure_format}", dpi=110, format=figure_format)
         (staging / "fit.toml").write_text(
             f"# {report.sample.source}: {chosen.family}\n{leaf} = {chosen.toml()}\n",
             encoding="utf-8")

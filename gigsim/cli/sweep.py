@@ -15,6 +15,7 @@ import pandas as pd
 from gigsim.analysis.statistics import replications_warning
 from gigsim.cli.common import (
     at_least,
+    figure_format_option,
     format_option,
     interrupted,
     on_terminal,
@@ -64,6 +65,7 @@ def _sweep_options(command: Any) -> Any:
         click.option("--force", is_flag=True,
                      help="Replace an existing folder, discarding its runs."),
         format_option,
+        figure_format_option,
         click.option("--keep-tables", is_flag=True,
                      help="Also keep every run's full tables (worker_months, spells, ...) under"
                           " OUT/tables/; by default runs keep only their summary metrics."),
@@ -199,7 +201,8 @@ def _load(path: str, sensitivity: bool, fixed: dict[str, Any], replications: int
 def _sweep(path: str, sensitivity: bool, jobs: int, scheduler: str | None,
            scheduler_timeout: float, out: str | None, resume: bool, force: bool, fmt: str,
            keep_tables: bool, sets: tuple[str, ...], quiet: bool, replications: int | None,
-           seed: int | None, metrics: str | None, n: int | None) -> None:
+           seed: int | None, metrics: str | None, n: int | None,
+           figure_format: str = "png") -> None:
     started = time.perf_counter()
     at_least("--jobs", jobs, 0)
     positive("--scheduler-timeout", scheduler_timeout)
@@ -222,6 +225,7 @@ def _sweep(path: str, sensitivity: bool, jobs: int, scheduler: str | None,
         result = run_sweep(spec, target, backend=backend, resume=resume, force=force,
                            fmt=fmt, keep_tables=keep_tables,  # type: ignore[arg-type]
                            progress=bar, figures=_figures,
+                           figure_format=figure_format,  # type: ignore[arg-type]
                            manifest={"command": sys.argv[1:], "cli_set": fixed})
     except KeyboardInterrupt:
         bar.close()
