@@ -93,11 +93,6 @@ class ProcessBackend:
         self._pool = ProcessPoolExecutor(max_workers=self.workers,
                                          mp_context=multiprocessing.get_context("spawn"),
                                          initializer=_ignore_interrupts)
-        # start every worker now, ignoring Ctrl-C from its first instruction: the
-        # initializer runs only after the imports, where Ctrl-C printed tracebacks
-        with children_ignore_interrupts():
-            for _ in range(self.workers):
-                self._pool.submit(int)
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
@@ -122,7 +117,10 @@ class ProcessBackend:
                     if task is None:
                         exhausted = True
                     else:
-                        pending.add(self._pool.submit(run_task, task))
+                        # a submit may start a worker, which then ignores Ctrl-C from its
+                        # first instruction (the initializer runs only after its imports)
+                        with children_ignore_interrupts():
+                            pending.add(self._pool.submit(run_task, task))
                 if not pending:
                     return
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
