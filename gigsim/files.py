@@ -9,11 +9,13 @@ layer but :mod:`gigsim.errors` and :mod:`gigsim.randomness` (pyproject.toml,
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 import os
 import platform
 import shutil
+import subprocess
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -109,14 +111,56 @@ def gigsim_version() -> str:
         return "0.0.0"
 
 
+FigureFormat = Literal["png", "svg", "pdf"]
+FIGURE_FORMATS: tuple[FigureFormat, ...] = ("png", "svg", "pdf")  # --figure-format, png first
+
+
 def environment() -> dict[str, Any]:
-    """What a manifest records about the run's software and time."""
+    """What a manifest records about the run's software and time.
+
+    ``git_commit`` is the commit of the gigsim source that ran, when it runs from a git
+    checkout (``git_dirty``: whether tracked files differed from it), and null otherwise.
+    """
     return {
         "created_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
         "numpy": np.__version__,
         "pandas": pd.__version__,
+        **_own_commit(),
     }
+
+
+@functools.cache
+def _own_commit() -> dict[str, Any]:
+    return source_commit()
+
+
+def source_commit(root: Path | None = None) -> dict[str, Any]:
+    """The git commit of gigsim's own source folder, if that folder is a git checkout.
+
+    ``root`` is the folder that holds the ``gigsim`` package (default: this one's). Only a
+    checkout whose top is that folder counts: an installed copy in a virtual environment
+    that happens to sit inside some repository records no commit, rather than that
+    repository's.
+    """
+    root = Path(__file__).resolve().parent.parent if root is None else root
+    none: dict[str, Any] = {"git_commit": None, "git_dirty": None}
+    if not (root / ".git").exists():
+        return none
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
+                              timeout=10, check=True).stdout.strip()
+
+    try:
+        top = Path(git("rev-parse", "--show-toplevel")).resolve()
+        commit = git("rev-parse", "HEAD")
+        dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
+    except (OSError, subprocess.SubprocessError):  # no git, or not a repository after all
+        return none
+    if top != root.resolve() or len(commit) != 40:
+        return none
+    return {"git_commit": commit, "git_dirty": dirty}
 
 
 def json_number(value: Any) -> float | None:

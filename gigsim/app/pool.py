@@ -35,6 +35,7 @@ from typing import Any
 
 from gigsim.app.inputs import Params, Role
 from gigsim.errors import GigsimError
+from gigsim.studies.runner import children_ignore_interrupts
 
 log = logging.getLogger(__name__)
 
@@ -150,9 +151,13 @@ class EstimatePool:
                                    initargs=(self._done, self._cancel, os.getpid()))
 
     def warm(self) -> None:
-        """Start every worker process now rather than at the first question."""
-        for _ in range(self.workers):
-            self._executor.submit(_warm)
+        """Start every worker process now rather than at the first question.
+
+        They ignore Ctrl-C (the server stops them), so that it prints no traceback of theirs.
+        """
+        with children_ignore_interrupts():
+            for _ in range(self.workers):
+                self._executor.submit(_warm)
 
     @staticmethod
     def key(role: Role, params: Params) -> tuple[Any, ...]:
@@ -194,11 +199,13 @@ class EstimatePool:
             path = os.path.join(self._numbers_dir, f"{next(self._count)}.pickle")
             task = functools.partial(_work, slot, self.folder, role, params, path)
             try:
-                future = self._executor.submit(task)
+                with children_ignore_interrupts():  # a submit may start a worker process
+                    future = self._executor.submit(task)
             except BrokenProcessPool:  # a worker process died: start afresh
                 log.warning("a worker process died; starting new ones")
                 self._executor = self._new_executor()
-                future = self._executor.submit(task)
+                with children_ignore_interrupts():
+                    future = self._executor.submit(task)
             job = Job(key, slot, future, params.replications, path)
             self._jobs[key] = job
         future.add_done_callback(lambda done: self._finished(job, done))

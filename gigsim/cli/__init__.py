@@ -4,11 +4,29 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 import click
 
+from gigsim.cli.common import interrupted
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class Commands(click.Group):
+    """gigsim's commands, each stopped by Ctrl-C the same way: one line, exit status 130.
+
+    Without this, click prints "Aborted!" and exits 1; a command that keeps partial work
+    (``sweep``, ``calibrate``) says where in its own line, with the same status.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; Ctrl-C anywhere in it ends in :func:`interrupted`."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            interrupted()
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="gigsim")
 def main() -> None:
     """Simulate gig-worker income under project churn."""

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import sys
 from pathlib import Path
 
 import click
 
-from gigsim.cli.common import at_least, user_errors
+from gigsim.cli.common import at_least, interrupted, user_errors
 from gigsim.errors import GigsimError
 
 
@@ -65,10 +64,11 @@ def _app(port: int, host: str | None, open_browser: bool, folder: str | None,
         click.echo(f"gigsim app: serving {url} (ready in {seconds:.1f} s; Ctrl-C stops it)")
         sys.stdout.flush()
 
-    with contextlib.suppress(KeyboardInterrupt):  # uvicorn stops on Ctrl-C, then raises it
+    try:
         serve(scenarios, sock, workers=workers or None, on_ready=ready,
               open_browser=open_browser)
-    click.echo("gigsim app: stopped")
+    except KeyboardInterrupt:  # uvicorn stops on Ctrl-C, then raises it
+        interrupted("the app stopped")
 
 
 COMMANDS = (app_command,)

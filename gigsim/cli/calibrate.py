@@ -11,8 +11,15 @@ from typing import Any
 import click
 import pandas as pd
 
-from gigsim.cli.common import at_least, positive, user_errors
+from gigsim.cli.common import (
+    at_least,
+    figure_format_option,
+    interrupted,
+    positive,
+    user_errors,
+)
 from gigsim.presentation.calibration import write_calibration
+from gigsim.scenario.units import duration_for_person
 from gigsim.studies.fitting.calibrate import (
     EVALUATIONS,
     Calibration,
@@ -48,6 +55,7 @@ from gigsim.studies.sweep.backends import DEFAULT_CONNECT_TIMEOUT_S, make_backen
               help="Continue a calibration in --out, reusing its saved evaluations.")
 @click.option("--force", is_flag=True, help="Replace an existing --out folder.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only where the results are.")
+@figure_format_option
 def calibrate_command(calibration_file: str, check_only: bool, **options: Any) -> None:
     """Tune the scenario keys in CALIBRATION_FILE until its target metrics are met.
 
@@ -72,7 +80,7 @@ def calibrate_command(calibration_file: str, check_only: bool, **options: Any) -
 def _calibrate(path: str, check_only: bool, replications: int | None, seed: int | None,
                max_evaluations: int | None, jobs: int, scheduler: str | None,
                scheduler_timeout: float, out: str | None, resume: bool, force: bool,
-               quiet: bool) -> int:
+               quiet: bool, figure_format: str = "png") -> int:
     started = time.perf_counter()
     at_least("--replications", replications, 2)
     at_least("--max-evaluations", max_evaluations, 1)
@@ -107,10 +115,10 @@ def _calibrate(path: str, check_only: bool, replications: int | None, seed: int 
                            progress=progress)
     except KeyboardInterrupt:
         saved = len(list((folder / EVALUATIONS).glob("*.json")))
-        click.echo(f"gigsim: interrupted: {saved} evaluations are saved in {folder}/; run the"
-                   " same command with --resume to continue", err=True)
-        return 130
-    write_calibration(result, folder, {"command": sys.argv[1:]})
+        interrupted(f"{saved} evaluations are saved in {folder}/; run the same command with"
+                    " --resume to continue")
+    write_calibration(result, folder, {"command": sys.argv[1:]},
+                      figure_format=figure_format)  # type: ignore[arg-type]
     if quiet:
         click.echo(str(folder))
         return 0
@@ -124,12 +132,19 @@ def _calibrate(path: str, check_only: bool, replications: int | None, seed: int 
     return 0
 
 
-def _interval(mean: float, low: float, high: float) -> str:
+def _value(metric: str, value: float) -> str:
+    """A target metric's value: durations in days (hours under a day), others to 3 figures."""
+    if metric.endswith("_h") and not metric.endswith("_seat_h"):
+        return duration_for_person(value)
+    return f"{value:.3g}"
+
+
+def _interval(metric: str, mean: float, low: float, high: float) -> str:
     if math.isnan(mean):
         return "undefined"
     if math.isnan(low):
-        return f"{mean:.3g}"
-    return f"{mean:.3g} [{low:.3g}, {high:.3g}]"
+        return _value(metric, mean)
+    return f"{_value(metric, mean)} [{_value(metric, low)}, {_value(metric, high)}]"
 
 
 def targets_text(spec: CalibrationSpec, table: pd.DataFrame) -> str:
@@ -142,11 +157,14 @@ def targets_text(spec: CalibrationSpec, table: pd.DataFrame) -> str:
     for _, row in table.iterrows():
         before = ""
         if has_before:
-            shown = _interval(row["before_mean"], row["before_ci_low"], row["before_ci_high"])
+            shown = _interval(row["metric"], row["before_mean"], row["before_ci_low"],
+                              row["before_ci_high"])
             before = f"{shown:<24} "
-        achieved = _interval(row["achieved_mean"], row["achieved_ci_low"],
+        achieved = _interval(row["metric"], row["achieved_mean"], row["achieved_ci_low"],
                              row["achieved_ci_high"])
-        lines.append(f"  {row['metric']:<26} {row['value']:.3g} ± {row['tolerance']:<8.3g}"
+        target = (f"{_value(row['metric'], row['value'])} ±"
+                  f" {_value(row['metric'], row['tolerance'])}")
+        lines.append(f"  {row['metric']:<26} {target:<16}"
                      f" {before}{achieved:<24} {'yes' if row['within_tolerance'] else 'NO'}")
     return "\n".join(lines)
 
@@ -161,8 +179,8 @@ def report_text(result: Calibration) -> str:
                     f"[{parameter_text(parameter, row['ci_low'])},"
                     f" {parameter_text(parameter, row['ci_high'])}]")
         bound = "  (at a bound: widen it?)" if row["at_bound"] else ""
-        lines.append(f"  {parameter.key:<46} {parameter_text(parameter, parameter.start):>9}"
-                     f" -> {parameter_text(parameter, row['calibrated']):<9} {interval}{bound}")
+        lines.append(f"  {parameter.key:<46} {parameter_text(parameter, parameter.start):>10}"
+                     f" -> {parameter_text(parameter, row['calibrated']):<10} {interval}{bound}")
     return "\n".join(lines)
 
 

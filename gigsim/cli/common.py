@@ -5,12 +5,13 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from gigsim.analysis.statistics import METRICS
 from gigsim.errors import GigsimError
+from gigsim.files import FIGURE_FORMATS
 from gigsim.scenario import Scenario, load_scenario
 from gigsim.scenario.schema import did_you_mean
 
@@ -29,6 +30,15 @@ def user_errors(command: F) -> F:
             sys.exit(2)
 
     return wrapper  # type: ignore[return-value]
+
+
+INTERRUPTED_STATUS = 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
+
+
+def interrupted(what: str = "stopped before finishing") -> NoReturn:
+    """Ctrl-C in any command: one line on stderr saying what is left, exit status 130."""
+    click.echo(f"gigsim: interrupted (Ctrl-C): {what}", err=True)
+    sys.exit(INTERRUPTED_STATUS)
 
 
 def on_terminal() -> bool:
@@ -94,6 +104,9 @@ jobs_option = click.option(
          " Results do not depend on it.")
 format_option = click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]),
                              default="csv", show_default=True, help="Table file format.")
+figure_format_option = click.option(
+    "--figure-format", "figure_format", type=click.Choice(FIGURE_FORMATS), default="png",
+    show_default=True, help="File format of the figures saved in the results folder.")
 force_option = click.option("--force", is_flag=True, help="Replace an existing results folder.")
 quiet_option = click.option("--quiet", "-q", is_flag=True,
                             help="Print only where the results are.")

@@ -11,6 +11,7 @@ import click
 from gigsim.analysis.statistics import METRICS
 from gigsim.cli.common import (
     check_run_options,
+    figure_format_option,
     force_option,
     format_option,
     jobs_option,
@@ -47,12 +48,14 @@ from gigsim.studies.variants import SYNTAX, parse_variants
 @click.option("--out", "-o", type=click.Path(file_okay=False),
               help="Results folder (default: results/<scenario name>-compare).")
 @format_option
+@figure_format_option
 @force_option
 @quiet_option
 @metrics_option(TERMINAL_METRICS, "comparison.csv")
 def compare_command(scenario: str, variants: tuple[str, ...], replications: int | None,
                     seed: int | None, jobs: int, sets: tuple[str, ...], out: str | None,
-                    fmt: str, force: bool, quiet: bool, metrics: str | None) -> None:
+                    fmt: str, figure_format: str, force: bool, quiet: bool,
+                    metrics: str | None) -> None:
     """Compare variants of SCENARIO on the same random numbers.
 
     Every variant is SCENARIO (with any --set) changed by its own keys, and runs with the same
@@ -72,12 +75,12 @@ def compare_command(scenario: str, variants: tuple[str, ...], replications: int 
           --variant notice:projects.rating.notice.probability=1.0
     """  # noqa: D301  (\b is click's mark for a paragraph it must not rewrap)
     user_errors(_compare)(scenario, variants, replications, seed, jobs, sets, out, fmt, force,
-                          quiet, metrics)
+                          quiet, metrics, figure_format)
 
 
 def _compare(path: str, texts: tuple[str, ...], replications: int | None, seed: int | None,
              jobs: int, sets: tuple[str, ...], out: str | None, fmt: str, force: bool,
-             quiet: bool, metrics: str | None = None) -> None:
+             quiet: bool, metrics: str | None = None, figure_format: str = "png") -> None:
     started = time.perf_counter()
     check_run_options(replications, seed, jobs)  # before the progress bar prints
     shown = parse_metrics(metrics, TERMINAL_METRICS)
@@ -95,7 +98,8 @@ def _compare(path: str, texts: tuple[str, ...], replications: int | None, seed: 
                                       jobs=jobs, progress=bar.update, keep_tables=False)
     written = write_comparison(comparison, target, fmt=fmt, force=force,  # type: ignore[arg-type]
                                manifest={"overrides": parse_sets(sets),
-                                         "command": sys.argv[1:]})
+                                         "command": sys.argv[1:]},
+                               figure_format=figure_format)  # type: ignore[arg-type]
     if not quiet:
         click.echo(comparison.format(shown))
         if len(shown) < len(METRICS):

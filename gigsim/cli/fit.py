@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from gigsim.cli.common import user_errors
+from gigsim.cli.common import figure_format_option, user_errors
 from gigsim.errors import GigsimError
 from gigsim.files import check_target, staged_folder
 from gigsim.scenario import load_scenario
@@ -25,10 +25,13 @@ from gigsim.studies.fitting.toml_edit import scenario_copy, write_text
               help="A column saying which values were still running when the data were taken"
                    " (1/0, true/false, yes/no): they count as 'at least this long'.")
 @click.option("--kind", type=click.Choice(KINDS), default="duration", show_default=True,
-              help="What the values are: durations (positive, with --unit), counts (whole"
+              help="What the values are: durations (positive, in the unit of --unit or of the"
+                   " column's name), counts (whole"
                    " numbers; Poisson is fitted too) or rates (positive numbers).")
-@click.option("--unit", default="h", show_default=True,
-              help="The unit of a duration column: m, h, d, w, mo or y.")
+@click.option("--unit", default=None,
+              help="The unit of a duration column: m, h, d, w, mo or y. Default: the unit its"
+                   " name ends in (lifetime_d, wait_hours, spell_weeks, …); a duration column"
+                   " whose name gives none needs --unit.")
 @click.option("--family", "families", multiple=True, metavar="NAME",
               help="Fit only these families (repeatable): exponential, lognormal, gamma,"
                    " weibull, and poisson for counts. Default: all of them.")
@@ -44,9 +47,12 @@ from gigsim.studies.fitting.toml_edit import scenario_copy, write_text
               help="Write this family's fit instead of the recommended one.")
 @click.option("--force", is_flag=True,
               help="Replace an existing --out folder or --scenario-out file.")
-def fit_command(data: str, column: str, censored_column: str | None, kind: str, unit: str,
+@figure_format_option
+def fit_command(data: str, column: str, censored_column: str | None, kind: str,
+                unit: str | None,
                 families: tuple[str, ...], out: str | None, into: str | None, key: str | None,
-                scenario_out: str | None, use: str | None, force: bool) -> None:
+                scenario_out: str | None, use: str | None, force: bool,
+                figure_format: str) -> None:
     """Fit the scenario's distributions to COLUMN of the CSV file DATA.
 
     Each family is fitted by maximum likelihood with right-censoring (values still running
@@ -58,18 +64,20 @@ def fit_command(data: str, column: str, censored_column: str | None, kind: str, 
 
     \b
     Examples:
-      gigsim fit projects.csv --column lifetime_d --unit d --censored running
+      gigsim fit projects.csv --column lifetime_d --censored running   # _d: days
+      gigsim fit projects.csv --column lifetime --unit w --censored running
       gigsim fit projects.csv --column seats --kind count
-      gigsim fit projects.csv --column lifetime_d --unit d --censored running \\
+      gigsim fit projects.csv --column lifetime_d --censored running \\
           --into scenarios/generalist.toml --key projects.rating.lifetime
     """  # noqa: D301  (\b is click's mark for a paragraph it must not rewrap)
     user_errors(_fit)(data, column, censored_column, kind, unit, families, out, into, key,
-                      scenario_out, use, force)
+                      scenario_out, use, force, figure_format)
 
 
-def _fit(data: str, column: str, censored_column: str | None, kind: str, unit: str,
+def _fit(data: str, column: str, censored_column: str | None, kind: str, unit: str | None,
          families: tuple[str, ...], out: str | None, into: str | None, key: str | None,
-         scenario_out: str | None, use: str | None, force: bool) -> None:
+         scenario_out: str | None, use: str | None, force: bool,
+         figure_format: str = "png") -> None:
     if (into is None) != (key is None):
         raise GigsimError("--into and --key go together: name the scenario and the key to set")
     if scenario_out is not None and into is None:
@@ -91,8 +99,9 @@ def _fit(data: str, column: str, censored_column: str | None, kind: str, unit: s
         copy = (target, text)
     click.echo(describe(report, chosen))
     click.echo(f"\n{leaf} = {chosen.toml()}")
-    _write_folder(report, folder, leaf, chosen)
-    click.echo(f"\nfits.csv, fit.toml, survival.png and qq.png in {folder}/")
+    _write_folder(report, folder, leaf, chosen, figure_format)
+    click.echo(f"\nfits.csv, fit.toml, survival.{figure_format} and qq.{figure_format} in"
+               f" {folder}/")
     if copy is not None:
         target, text = copy
         write_text(target, text)
@@ -126,9 +135,10 @@ def describe(report: FitReport, chosen: Fit | None = None) -> str:
     """The terminal's account of a fit: the sample, each family ranked by AIC, the choice."""
     sample = report.sample
     threshold = report.km_threshold
+    read_in = f", read {sample.unit_note}" if sample.unit_note else ""
     lines = [
-        f"{sample.source}: {sample.n} values, {sample.n_censored} censored (still running),"
-        f" {sample.n_events} seen to end.",
+        f"{sample.source}: {sample.n} values{read_in}, {sample.n_censored} censored (still"
+        f" running), {sample.n_events} seen to end.",
         "Families ranked by AIC (lower is better). Intervals: 95%, from the observed"
         " information on the log scale.",
         "KM gap: the largest vertical distance between the data's Kaplan–Meier curve and the"
@@ -162,13 +172,15 @@ def describe(report: FitReport, chosen: Fit | None = None) -> str:
     return "\n".join(lines)
 
 
-def _write_folder(report: FitReport, folder: Path, leaf: str, chosen: Fit) -> None:
+def _write_folder(report: FitReport, folder: Path, leaf: str, chosen: Fit,
+                  figure_format: str = "png") -> None:
     from gigsim.presentation.figures.fitting import fit_qq_figure, fit_survival_figure
 
     with staged_folder(folder) as staging:
         pd.DataFrame(report.table()).to_csv(staging / "fits.csv", index=False)
-        fit_survival_figure(report).savefig(staging / "survival.png", dpi=110)
-        fit_qq_figure(report).savefig(staging / "qq.png", dpi=110)
+        for stem, figure in (("survival", fit_survival_figure(report)),
+                             ("qq", fit_qq_figure(report))):
+            figure.savefig(staging / f"{stem}.{figure_format}", dpi=110, format=figure_format)
         (staging / "fit.toml").write_text(
             f"# {report.sample.source}: {chosen.family}\n{leaf} = {chosen.toml()}\n",
             encoding="utf-8")

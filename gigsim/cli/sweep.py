@@ -15,7 +15,9 @@ import pandas as pd
 from gigsim.analysis.statistics import replications_warning
 from gigsim.cli.common import (
     at_least,
+    figure_format_option,
     format_option,
+    interrupted,
     on_terminal,
     parse_metrics,
     parse_sets,
@@ -27,6 +29,7 @@ from gigsim.cli.common import (
 from gigsim.errors import GigsimError, ScenarioError
 from gigsim.scenario import parse_value
 from gigsim.scenario.schema import read_toml
+from gigsim.scenario.units import duration_for_person
 from gigsim.studies.comparison import format_metric
 from gigsim.studies.sweep.backends import DEFAULT_CONNECT_TIMEOUT_S, make_backend
 from gigsim.studies.sweep.runner import SweepResult, run_sweep, undefined_metrics
@@ -62,6 +65,7 @@ def _sweep_options(command: Any) -> Any:
         click.option("--force", is_flag=True,
                      help="Replace an existing folder, discarding its runs."),
         format_option,
+        figure_format_option,
         click.option("--keep-tables", is_flag=True,
                      help="Also keep every run's full tables (worker_months, spells, ...) under"
                           " OUT/tables/; by default runs keep only their summary metrics."),
@@ -197,7 +201,8 @@ def _load(path: str, sensitivity: bool, fixed: dict[str, Any], replications: int
 def _sweep(path: str, sensitivity: bool, jobs: int, scheduler: str | None,
            scheduler_timeout: float, out: str | None, resume: bool, force: bool, fmt: str,
            keep_tables: bool, sets: tuple[str, ...], quiet: bool, replications: int | None,
-           seed: int | None, metrics: str | None, n: int | None) -> None:
+           seed: int | None, metrics: str | None, n: int | None,
+           figure_format: str = "png") -> None:
     started = time.perf_counter()
     at_least("--jobs", jobs, 0)
     positive("--scheduler-timeout", scheduler_timeout)
@@ -220,14 +225,14 @@ def _sweep(path: str, sensitivity: bool, jobs: int, scheduler: str | None,
         result = run_sweep(spec, target, backend=backend, resume=resume, force=force,
                            fmt=fmt, keep_tables=keep_tables,  # type: ignore[arg-type]
                            progress=bar, figures=_figures,
+                           figure_format=figure_format,  # type: ignore[arg-type]
                            manifest={"command": sys.argv[1:], "cli_set": fixed})
     except KeyboardInterrupt:
         bar.close()
         saved = len(SweepStore(target, spec).state().finished & SweepStore(
             target, spec).expected())
-        click.echo(f"gigsim: interrupted: {saved} of {spec.runs} runs are saved in {target}/;"
-                   f" run the same command with --resume to compute the rest", err=True)
-        sys.exit(130)
+        interrupted(f"{saved} of {spec.runs} runs are saved in {target}/; run the same"
+                    " command with --resume to compute the rest")
     finally:
         bar.close()
     if quiet:
@@ -270,6 +275,9 @@ def _report(spec: SweepSpec, result: SweepResult) -> str:
     shown = result.points[["point", *spec.keys, *spec.metrics]].head(30).copy()
     for metric in spec.metrics:  # one precision per metric, as compare prints it
         shown[metric] = [format_metric(metric, float(v)) for v in shown[metric]]
+    for parameter in spec.parameters:  # a sampled duration is hours in the tables, days here
+        if parameter.unit == "duration" and parameter.key in shown:
+            shown[parameter.key] = [duration_for_person(float(v)) for v in shown[parameter.key]]
     with pd.option_context("display.width", 160, "display.max_columns", 20,
                            "display.float_format", "{:.6g}".format):
         text = shown.to_string(index=False)

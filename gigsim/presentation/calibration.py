@@ -8,13 +8,20 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from gigsim.files import environment, gigsim_version, write_atomically, write_json
+from gigsim.files import (
+    FigureFormat,
+    environment,
+    gigsim_version,
+    write_atomically,
+    write_json,
+)
 from gigsim.studies.fitting.calibrate import Calibration, parameter_text
 from gigsim.studies.fitting.toml_edit import scenario_copy, write_text
 
 
 def write_calibration(result: Calibration, folder: str | Path,
-                      manifest: Mapping[str, Any] | None = None) -> list[str]:
+                      manifest: Mapping[str, Any] | None = None,
+                      figure_format: FigureFormat = "png") -> list[str]:
     """Write the calibrated scenario, the tables, the figures and a manifest into ``folder``.
 
     Each file is written to a temporary name and renamed into place.
@@ -45,10 +52,10 @@ def write_calibration(result: Calibration, folder: str | Path,
     weights = sum(t.weight for t in spec.targets)
     for name, figure in (("objective", objective_figure(result.trace, weights)),
                          ("targets", targets_figure(result.targets))):
-        png = io.BytesIO()
-        figure.savefig(png, dpi=110, format="png")
-        write_atomically(out / f"{name}.png", png.getvalue())
-        files.append(f"{name}.png")
+        drawn = io.BytesIO()
+        figure.savefig(drawn, dpi=110, format=figure_format)
+        write_atomically(out / f"{name}.{figure_format}", drawn.getvalue())
+        files.append(f"{name}.{figure_format}")
     write_json(out / "manifest.json", {
         "gigsim_version": gigsim_version(), "calibration": spec.name,
         "calibration_file": spec.source, "scenario_file": spec.scenario_file,

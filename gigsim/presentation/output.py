@@ -18,6 +18,7 @@ import tomli_w
 from gigsim.analysis.results import TABLES, Results
 from gigsim.errors import GigsimError
 from gigsim.files import (
+    FigureFormat,
     Format,
     check_target,
     environment,
@@ -73,16 +74,18 @@ def choose_tables(choice: str | Sequence[str] | None, report: bool = False) -> t
 def write_folder(folder: Folder, out: str | Path, fmt: Format = "csv", force: bool = False,
                  manifest: Mapping[str, Any] | None = None,
                  figures: Callable[[], Mapping[str, Figure]] | None = None,
-                 then: Callable[[Path], None] | None = None) -> Path:
+                 then: Callable[[Path], None] | None = None,
+                 figure_format: FigureFormat = "png") -> Path:
     """Write a study's ``folder`` to ``out``, with the ``figures`` drawn for it.
 
     Its tables as CSV or Parquet, ``summary.json``, its scenarios as TOML, the figures as PNG
-    and ``manifest.json``. The manifest holds the gigsim version, the study's own entries, the
-    format, the tables and figures, the timings (with ``write_s``, the time writing took), the
-    events and the environment, then ``manifest``. ``then`` is called with the folder being
-    written, after the manifest, to add files drawn from it. Everything is written to a temporary
-    folder beside ``out`` and renamed into place, so a reader never sees a half-written folder; an
-    existing ``out`` is replaced only with ``force``, and checked before any figure is drawn.
+    (or ``figure_format``: SVG, PDF) and ``manifest.json``. The manifest holds the gigsim
+    version, the study's own entries, the format, the tables and figures, the timings (with
+    ``write_s``, the time writing took), the events and the environment, then ``manifest``.
+    ``then`` is called with the folder being written, after the manifest, to add files drawn
+    from it. Everything is written to a temporary folder beside ``out`` and renamed into
+    place, so a reader never sees a half-written folder; an existing ``out`` is replaced only
+    with ``force``, and checked before any figure is drawn.
     """
     out = Path(out)
     check_target(out, force, fmt)
@@ -95,13 +98,13 @@ def write_folder(folder: Folder, out: str | Path, fmt: Format = "csv", force: bo
         for stem, data in folder.scenarios.items():
             (staging / f"{stem}.toml").write_text(tomli_w.dumps(data), encoding="utf-8")
         for stem, figure in drawn.items():
-            figure.savefig(staging / f"{stem}.png", dpi=120)
+            figure.savefig(staging / f"{stem}.{figure_format}", dpi=120, format=figure_format)
         write_json(staging / "manifest.json", {
             "gigsim_version": gigsim_version(),
             **folder.manifest,
             "format": fmt,
             "tables": list(folder.tables),
-            **({"figures": [f"{stem}.png" for stem in drawn]} if drawn else {}),
+            **({"figures": [f"{stem}.{figure_format}" for stem in drawn]} if drawn else {}),
             "timings_s": {**folder.timings, "write_s": time.perf_counter() - started},
             "events": folder.events,
             **environment(),
@@ -135,11 +138,12 @@ def write_results(results: Results, out: str | Path, fmt: Format = "csv", force:
 
 
 def write_comparison(comparison: Comparison, out: str | Path, fmt: Format = "csv",
-                     force: bool = False, manifest: Mapping[str, Any] | None = None) -> Path:
+                     force: bool = False, manifest: Mapping[str, Any] | None = None,
+                     figure_format: FigureFormat = "png") -> Path:
     """Write a comparison's folder (:meth:`~gigsim.studies.comparison.Comparison.folder`).
 
-    With its figures, ``income_ecdf.png`` and ``latency_ecdf.png``; written atomically by
-    :func:`write_folder`.
+    With its figures, ``income_ecdf.png`` and ``latency_ecdf.png`` (or ``.svg``, ``.pdf``:
+    ``figure_format``); written atomically by :func:`write_folder`.
     """
 
     def figures() -> dict[str, Figure]:
@@ -154,4 +158,5 @@ def write_comparison(comparison: Comparison, out: str | Path, fmt: Format = "csv
             keep_lines_apart(figure)
         return drawn
 
-    return write_folder(comparison.folder(), out, fmt, force, manifest, figures=figures)
+    return write_folder(comparison.folder(), out, fmt, force, manifest, figures=figures,
+                        figure_format=figure_format)

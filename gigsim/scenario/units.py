@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 HOURS_PER_DAY = 24.0
@@ -62,3 +63,18 @@ def format_duration(hours: float) -> str:
         if hours >= size and abs(hours / size - round(hours / size, 2)) < 1e-9:
             return f"{round(hours / size, 2):g}{unit}"
     return f"{hours:g}h"
+
+
+def duration_for_person(hours: float) -> str:
+    """A duration as a person reads it: days to a tenth, hours to a tenth under a day.
+
+    ``"4.2 days"``, ``"1.0 days"``, ``"5.3 h"``; the sign is kept (``"−4.2 days"``) and NaN is
+    ``"n/a"``. Tables and files keep hours (their columns end in ``_h``); this is for text.
+    """
+    if math.isnan(hours):
+        return "n/a"
+    size = abs(hours)
+    sign = "−" if hours < 0 and round(size, 1) > 0 else ""
+    if round(size, 1) < HOURS_PER_DAY:
+        return f"{sign}{size:.1f} h"
+    return f"{sign}{size / HOURS_PER_DAY:,.1f} days"

@@ -32,7 +32,7 @@ from gigsim.analysis.statistics import (
 from gigsim.errors import GigsimError, ScenarioError
 from gigsim.files import json_ready
 from gigsim.scenario import Scenario
-from gigsim.scenario.units import format_duration
+from gigsim.scenario.units import duration_for_person, format_duration
 from gigsim.studies.folder import Folder, scenario_as_run
 from gigsim.studies.runner import Progress, simulate
 from gigsim.studies.variants import check_variant_name
@@ -360,7 +360,7 @@ class Comparison:
         lines += [w for w in [replications_warning(self.replications)] if w]
         table = self._rows()
         for metric in chosen:
-            lines += ["", f"{metric}: {METRICS[metric]}"]
+            lines += ["", f"{metric}: {shown_description(metric)}"]
             rows = [("variant", f"mean [{CONFIDENCE_LEVEL:.0%} CI]",
                      f"vs {self.reference} [{CONFIDENCE_LEVEL:.0%} CI]", "pairing saves")]
             for name in self.variants:
@@ -390,8 +390,9 @@ def format_metric(metric: str, value: float, difference: bool = False) -> str:
     """A metric's value for the terminal: dollars, percent (pp for differences), or a number.
 
     Each metric has one precision wherever it is printed: dollars to the cent, shares to a
-    tenth of a percent, hours to a tenth, seat-hours whole, ratios to three decimals. Hours and
-    seat-hours are bare numbers; the metric's description names the unit.
+    tenth of a percent, durations in days to a tenth (hours to a tenth under a day, as
+    :func:`~gigsim.scenario.units.duration_for_person`), seat-hours whole, ratios to three
+    decimals. Seat-hours are bare numbers; the metric's description names the unit.
     """
     if math.isnan(value):
         return "n/a"
@@ -403,12 +404,25 @@ def format_metric(metric: str, value: float, difference: bool = False) -> str:
     elif metric.endswith("_seat_h"):
         text = f"{size:,.0f}"
     elif metric.endswith("_h"):
-        text = f"{size:,.1f}"
+        text = duration_for_person(size)
     else:
         text = f"{size:.3f}"
     if not any(c in "123456789" for c in text):  # rounds to zero: no sign
         return text
     return ("−" if value < 0 else "+" if difference else "") + text
+
+
+def shown_description(metric: str) -> str:
+    """A metric's description as printed beside values formatted by :func:`format_metric`.
+
+    Durations are stored in hours (the ``_h`` columns) but printed in days, so the unit the
+    description names is the printed one.
+    """
+    description = METRICS[metric]
+    if metric.endswith("_h") and not metric.endswith("_seat_h"):
+        description = description.replace("(hours)", "(days; hours under a day; the tables"
+                                                     " keep hours)")
+    return description
 
 
 def _with_interval(metric: str, mean: float, low: float, high: float,

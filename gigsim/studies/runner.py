@@ -6,6 +6,7 @@ import multiprocessing
 import os
 import pickle
 import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -132,6 +133,36 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
     return results_type(scenario, seed, records, {"simulate_s": elapsed, "jobs": float(jobs)})
 
 
+@contextmanager
+def children_ignore_interrupts() -> Iterator[None]:
+    """Worker processes started in this block ignore Ctrl-C; this process still sees it.
+
+    Ctrl-C interrupts the whole process group. A spawned worker caught by it prints its own
+    traceback, often while still importing; one that ignores SIGINT from the start (the
+    disposition it inherits) prints nothing, and the parent, which says what happened in one
+    line, stops it. Outside the main thread signals cannot be set, and nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End a pool's worker processes now (on Ctrl-C), without waiting for their tasks.
+
+    Workers that ignore Ctrl-C (:func:`children_ignore_interrupts`) would otherwise finish
+    the replication at hand before the command could exit.
+    """
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+
+
 def _run_in_processes(scenario: Scenario, seed: int, replications: int, jobs: int,
                       progress: Progress | None) -> list[Records]:
     """Run the replications on ``jobs`` processes: this one and ``jobs - 1`` started ones.
@@ -152,9 +183,11 @@ def _run_in_processes(scenario: Scenario, seed: int, replications: int, jobs: in
     pool = ProcessPoolExecutor(max_workers=jobs - 1,
                                mp_context=multiprocessing.get_context("spawn"))
 
+    stopping = threading.Event()  # no more submits: the pool is being shut down
+
     def hand_out() -> None:
         with lock:
-            if todo:
+            if todo and not stopping.is_set():
                 index = todo.popleft()
                 future = pool.submit(_run_to_file, scenario, seed, index, folder)
                 future.add_done_callback(lambda done: handed_back(index, done))
@@ -177,8 +210,9 @@ def _run_in_processes(scenario: Scenario, seed: int, replications: int, jobs: in
                 progress(1)
 
     try:
-        for _ in range(jobs - 1):
-            hand_out()
+        with children_ignore_interrupts():  # each submit starts a process, until jobs - 1
+            for _ in range(jobs - 1):
+                hand_out()
         _import_results()  # pandas loads here while the workers start
         while True:
             with lock:
@@ -190,7 +224,14 @@ def _run_in_processes(scenario: Scenario, seed: int, replications: int, jobs: in
                 progress(1)
             collect(block=False)
         collect(block=True)
+    except KeyboardInterrupt:
+        with lock:
+            stopping.set()
+        stop_workers(pool)
+        raise
     finally:
+        with lock:
+            stopping.set()
         # Not waiting for the workers to exit (about 0.3 s): every result is in by now, or a
         # replication failed and the ones not yet started are dropped.
         pool.shutdown(wait=False, cancel_futures=True)

@@ -6,9 +6,16 @@ import numpy as np
 import pandas as pd
 
 import gigsim
+from gigsim.analysis.statistics import METRICS
 from gigsim.presentation.figures import comparison
 from gigsim.presentation.figures.comparison import keep_lines_apart
-from gigsim.studies.comparison import Comparison, VariantSummary, compare, format_metric
+from gigsim.studies.comparison import (
+    Comparison,
+    VariantSummary,
+    compare,
+    format_metric,
+    shown_description,
+)
 
 
 def test_summaries_give_the_same_comparison_as_full_results(
@@ -61,5 +68,17 @@ def test_each_metric_has_one_precision() -> None:
     assert [format_metric("zero_income_share", v) for v in (0.647, 0.6487)] == ["64.7%",
                                                                                   "64.9%"]
     assert [format_metric("income_mean_usd", v) for v in (1083, 0.5)] == ["$1,083.00", "$0.50"]
-    assert [format_metric("latency_mean_h", v) for v in (12.345, 1083)] == ["12.3", "1,083.0"]
+    # durations in days, hours only under a day (they printed as bare hours, "1,083.0")
+    assert [format_metric("latency_mean_h", v) for v in (12.345, 1083, 23.96)] == [
+        "12.3 h", "45.1 days", "1.0 days"]
+    assert format_metric("latency_mean_h", -2440.8, difference=True) == "−101.7 days"
+    assert format_metric("latency_mean_h", 0.01, difference=True) == "0.0 h"
+    assert format_metric("unfilled_seat_h", 1083) == "1,083"
     assert format_metric("income_gini", 0.41234) == "0.412"
+
+
+def test_a_duration_metric_is_described_in_the_unit_it_is_printed_in() -> None:
+    assert "(hours)" not in shown_description("latency_mean_h")
+    assert "(days; hours under a day; the tables keep hours)" in shown_description(
+        "latency_median_h")
+    assert shown_description("income_mean_usd") == METRICS["income_mean_usd"]

@@ -95,3 +95,46 @@ def test_bad_options_get_one_line_and_exit_2(log: Path, tmp_path: Path, extra: l
     assert expected in stderr and len(stderr.strip().splitlines()) == 1
     assert not (tmp_path / "f").exists()
     assert not list((ROOT / "scenarios").glob("*-fitted.toml"))
+
+
+def _days_log(tmp_path: Path, column: str) -> Path:
+    rng = np.random.default_rng(5)
+    days = rng.lognormal(math.log(19), 0.8, 200)
+    path = tmp_path / "spells.csv"
+    path.write_text(f"{column}\n" + "\n".join(f"{d:.3f}" for d in days) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("column", ["duration_days", "duration_d", "Duration (days)"])
+def test_a_duration_column_is_read_in_the_unit_its_name_gives(tmp_path: Path,
+                                                              column: str) -> None:
+    # values drawn in days with median 19: read as hours, the printed median was 24× too short
+    code, stdout, stderr = _fit(str(_days_log(tmp_path, column)), "--column", column,
+                                "--family", "lognormal", "--out", str(tmp_path / "f"))
+    assert code == 0, stderr
+    assert "read in days (from the column's name)" in stdout
+    line = next(x for x in stdout.splitlines() if " = { dist" in x)
+    median = next(iter(tomllib.loads(line).values()))["median"]
+    assert median.endswith("d") and 16 < float(median[:-1]) < 23
+
+
+def test_a_duration_column_without_a_unit_is_refused(tmp_path: Path) -> None:
+    log = _days_log(tmp_path, "duration")
+    code, stdout, stderr = _fit(str(log), "--column", "duration", "--out", str(tmp_path / "f"))
+    assert code == 2 and stdout == ""
+    assert len(stderr.strip().splitlines()) == 1
+    assert f"{log}: --column 'duration': its name gives no unit" in stderr
+    assert "give --unit" in stderr and not (tmp_path / "f").exists()
+    code, stdout, _ = _fit(str(log), "--column", "duration", "--unit", "w", "--family",
+                           "lognormal", "--out", str(tmp_path / "f"))
+    assert code == 0 and "read in weeks (--unit w)" in stdout
+    line = next(x for x in stdout.splitlines() if " = { dist" in x)
+    assert tomllib.loads(line)["duration"]["median"].endswith("w")
+
+
+def test_a_unit_that_contradicts_the_column_name_is_refused(tmp_path: Path) -> None:
+    log = _days_log(tmp_path, "duration_days")
+    code, _, stderr = _fit(str(log), "--column", "duration_days", "--unit", "h", "--out",
+                           str(tmp_path / "f"))
+    assert code == 2 and len(stderr.strip().splitlines()) == 1
+    assert "--unit h: the column's name 'duration_days' says days, not hours" in stderr

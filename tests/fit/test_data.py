@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from gigsim.errors import GigsimError
-from gigsim.studies.fitting.data import read_sample
+from gigsim.studies.fitting.data import read_sample, unit_in_name
 
 
 def _csv(tmp_path: Path, rows: list[str], header: str = "lifetime,running") -> Path:
@@ -38,7 +38,7 @@ def test_reads_values_in_hours_and_flags(tmp_path: Path) -> None:
 def test_bad_data_gets_one_line(tmp_path: Path, rows: list[str], column: str, censored: str,
                                 expected: str) -> None:
     with pytest.raises(GigsimError) as error:
-        read_sample(_csv(tmp_path, rows), column, censored)
+        read_sample(_csv(tmp_path, rows), column, censored, unit="h")
     message = str(error.value)
     assert expected in message and "\n" not in message
     assert message.startswith(str(tmp_path / "log.csv"))
@@ -52,3 +52,25 @@ def test_counts_must_be_whole(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(GigsimError, match="no such file"):
         read_sample(tmp_path / "none.csv", "x")
+
+
+@pytest.mark.parametrize(("column", "unit"), [
+    ("lifetime_d", "d"), ("lifetime_days", "d"), ("wait_h", "h"), ("wait_hours", "h"),
+    ("spell_w", "w"), ("spell_weeks", "w"), ("tenure_mo", "mo"), ("tenure_months", "mo"),
+    ("career_y", "y"), ("check_min", "m"), ("Wait (Days)", "d"), ("life-wk", "w"),
+    ("lifetime", None), ("lifetime_m", None), ("seats", None), ("dash", None),
+])
+def test_the_unit_a_column_name_ends_in(column: str, unit: str | None) -> None:
+    assert unit_in_name(column) == unit
+
+
+def test_read_sample_takes_the_unit_from_the_name_and_never_assumes_hours(
+        tmp_path: Path) -> None:
+    rows = [v.split(",")[0] for v in GOOD]
+    path = _csv(tmp_path, rows, header="lifetime_w")
+    assert read_sample(path, "lifetime_w").values[0] == 168.0
+    path = _csv(tmp_path, rows, header="lifetime")
+    with pytest.raises(GigsimError, match="its name gives no unit"):
+        read_sample(path, "lifetime")
+    assert read_sample(path, "lifetime", unit="h").values[0] == 1.0
+    assert read_sample(path, "lifetime", kind="count").values[0] == 1.0

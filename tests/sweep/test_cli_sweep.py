@@ -78,6 +78,13 @@ def test_a_sample_sweep_runs(tmp_path: Path) -> None:
     runs = pd.read_csv(tmp_path / "out" / "runs.csv")
     assert runs["projects.rating.lifetime.median"].between(168, 672).all()
     assert not list((tmp_path / "out").glob("heatmap_*"))  # a sample is no grid
+    # the tables keep hours; the terminal shows swept durations and latencies in days
+    # (they printed as bare hours, "388.612", before)
+    lines = result.stdout.splitlines()
+    rows = lines[lines.index(next(x for x in lines if x.lstrip().startswith("point"))) + 1:][:4]
+    for row, (_, run) in zip(rows, runs.groupby("point"), strict=True):
+        days = float(run["projects.rating.lifetime.median"].iloc[0]) / 24
+        assert f"{days:.1f} days" in row and row.count(" days") >= 2, row
 
 
 def test_an_existing_folder_needs_resume_or_force(finished: tuple[Path, Path, str]) -> None:

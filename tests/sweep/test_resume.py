@@ -142,7 +142,7 @@ def test_a_stopped_process_keeps_its_runs(tmp_path: Path, slower_whole: Path, ho
     if how == "SIGINT":  # Ctrl-C: a clear message and status 130, no traceback
         assert process.returncode == 130
         text = stderr.decode()
-        assert f"interrupted: {saved} of 12 runs are saved" in text and "--resume" in text
+        assert f"interrupted (Ctrl-C): {saved} of 12 runs are saved" in text and "--resume" in text
         assert "Traceback" not in text
     else:
         assert process.returncode == -signal.SIGKILL

@@ -10,6 +10,7 @@ from gigsim.scenario.units import (
     HOURS_PER_WEEK,
     HOURS_PER_YEAR,
     DurationError,
+    duration_for_person,
     format_duration,
     parse_duration,
 )
@@ -100,3 +101,13 @@ def test_format_duration_picks_a_readable_unit(hours: float, text: str) -> None:
 @pytest.mark.parametrize("hours", [1.0, 5.0, 24.0, 100.0, 168.0, 500.0, 730.5, 2000.0, 8766.0])
 def test_format_then_parse_round_trips(hours: float) -> None:
     assert parse_duration(format_duration(hours)) == pytest.approx(hours, rel=1e-2)
+
+
+@pytest.mark.parametrize(("hours", "text"), [
+    (0.0, "0.0 h"), (5.26, "5.3 h"), (23.9, "23.9 h"), (23.96, "1.0 days"), (24.0, "1.0 days"),
+    (101.7, "4.2 days"), (2484.0, "103.5 days"), (-101.7, "−4.2 days"), (-0.01, "0.0 h"),
+    (float("nan"), "n/a"),
+])
+def test_duration_for_person_is_days_and_hours_only_under_a_day(hours: float,
+                                                                text: str) -> None:
+    assert duration_for_person(hours) == text

@@ -9,6 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from gigsim.presentation.figures.base import new_figure, set_title
+from gigsim.scenario.units import HOURS_PER_DAY
 
 if TYPE_CHECKING:
     from gigsim.studies.sweep.spec import SweepSpec
@@ -20,11 +21,28 @@ def _metric_label(metric: str) -> str:
     return METRICS.get(metric, metric)
 
 
+def _is_duration(metric: str) -> bool:
+    return metric.endswith("_h") and not metric.endswith("_seat_h")
+
+
+def _in_days(points: pd.DataFrame, metric: str) -> tuple[pd.DataFrame, str]:
+    """The points with a duration metric (and its interval) in days, and the axis label.
+
+    The tables keep hours; a figure a person reads shows days.
+    """
+    if not _is_duration(metric):
+        return points, metric
+    columns = [c for c in (metric, f"{metric}_ci_low", f"{metric}_ci_high") if c in points]
+    return points.assign(**{c: points[c] / HOURS_PER_DAY for c in columns}), f"{metric} (days)"
+
+
 def _format_metric(metric: str, value: float) -> str:
     if np.isnan(value):
         return "–"
     if metric.endswith("_share") or metric == "effective_to_paid_wage":
         return f"{value:.0%}"
+    if _is_duration(metric):  # already in days (_in_days)
+        return f"{value:,.1f}"
     if abs(value) >= 1000:
         return f"{value:,.0f}"
     return f"{value:.3g}"
@@ -45,6 +63,7 @@ def sweep_heatmap_figure(points: pd.DataFrame, x: str, y: str, metric: str) -> F
     ``points`` is a sweep's per-point table (one row per point, the swept keys as columns,
     ``metric`` the mean across replications).
     """
+    points, label = _in_days(points, metric)
     xs, x_labels = _axis_values(points[x])
     ys, y_labels = _axis_values(points[y])
     grid = np.full((len(ys), len(xs)), np.nan)
@@ -53,7 +72,7 @@ def sweep_heatmap_figure(points: pd.DataFrame, x: str, y: str, metric: str) -> F
     figure = new_figure(7.0, 5.0)
     axes = figure.add_subplot()
     image = axes.imshow(grid, origin="lower", aspect="auto", cmap="viridis")
-    figure.colorbar(image, ax=axes, label=metric)
+    figure.colorbar(image, ax=axes, label=label)
     finite = grid[np.isfinite(grid)]
     middle = (finite.min() + finite.max()) / 2 if len(finite) else 0.0
     for i in range(len(ys)):
@@ -78,6 +97,7 @@ def sweep_lines_figure(points: pd.DataFrame, x: str, metric: str,
     """
     figure = new_figure()
     axes = figure.add_subplot()
+    points, y_label = _in_days(points, metric)
     xs, x_labels = _axis_values(points[x])
     numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in xs)
     groups = [(None, points)] if by is None else [
@@ -94,7 +114,7 @@ def sweep_lines_figure(points: pd.DataFrame, x: str, metric: str,
     if not numeric:
         axes.set_xticks(range(len(xs)), x_labels)
     axes.set_xlabel(x)
-    axes.set_ylabel(metric)
+    axes.set_ylabel(y_label)
     set_title(axes, f"{_metric_label(metric)}\n(mean and 95% confidence band)", fontsize=10)
     axes.grid(True, alpha=0.3)
     if by is not None:

@@ -3,7 +3,7 @@
 Fit a column of a platform's log, censored where projects are still running::
 
     from gigsim.studies.fitting import read_sample, fit_sample
-    report = fit_sample(read_sample("projects.csv", "lifetime_d", "running", unit="d"))
+    report = fit_sample(read_sample("projects.csv", "lifetime_d", "running"))  # _d: days
     report.best.toml()           # '{ dist = "lognormal", median = "19d", sigma = 1.1 }'
 
 Calibrate scenario keys to target metrics by simulated moments::

@@ -44,6 +44,7 @@ from scipy import optimize
 from gigsim.analysis.statistics import METRICS, metric_interval
 from gigsim.errors import GigsimError
 from gigsim.files import write_json
+from gigsim.scenario.units import duration_for_person
 from gigsim.studies.fitting.spec import CalibrationSpec, Parameter
 from gigsim.studies.sweep.backends import Backend, SerialBackend
 from gigsim.studies.sweep.task import RunTask
@@ -317,5 +318,8 @@ def _trace_table(spec: CalibrationSpec, trace: list[Evaluation]) -> pd.DataFrame
 
 
 def parameter_text(parameter: Parameter, value: float) -> str:
-    """A calibrated value as the scenario file shows it: ``"87.5h"`` or ``0.75``."""
-    return f"{value:.{SIGNIFICANT}g}h" if parameter.duration else f"{value:.{SIGNIFICANT}g}"
+    """A calibrated value as a person reads it: ``"103.5 days"``, ``"5.3 h"`` or ``0.75``.
+
+    Durations are in days (hours under a day); the tables keep hours.
+    """
+    return duration_for_person(value) if parameter.duration else f"{value:.{SIGNIFICANT}g}"

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import csv
 import math
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -24,6 +25,19 @@ KINDS: tuple[Kind, ...] = ("duration", "count", "rate")
 MIN_ROWS = 10  # fewer than this cannot tell four families apart
 MIN_EVENTS = 5  # values seen to end: below this a fit says nothing about the shape
 
+# The unit a column's name ends in (``lifetime_d``, ``wait_hours``, ``spell (weeks)``): the
+# last word of the name, case ignored. A bare ``m`` could be minutes or months, so it names none.
+NAME_UNITS: dict[str, str] = {
+    **dict.fromkeys(("min", "mins", "minute", "minutes"), "m"),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), "h"),
+    **dict.fromkeys(("d", "day", "days"), "d"),
+    **dict.fromkeys(("w", "wk", "wks", "week", "weeks"), "w"),
+    **dict.fromkeys(("mo", "mon", "month", "months"), "mo"),
+    **dict.fromkeys(("y", "yr", "yrs", "year", "years"), "y"),
+}
+UNIT_WORDS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks", "mo": "months",
+              "y": "years"}
+
 _TRUE = {"1", "true", "yes", "y", "t"}
 _FALSE = {"0", "false", "no", "n", "f"}
 
@@ -36,6 +50,7 @@ class Sample:
     censored: np.ndarray
     kind: Kind
     source: str  # "FILE: column NAME", for messages and figure titles
+    unit_note: str = ""  # for durations read from a file: the unit, and where it came from
 
     @property
     def n(self) -> int:
@@ -95,18 +110,53 @@ def make_sample(values: np.ndarray | list[float], censored: np.ndarray | list[bo
     return Sample(x, flags, kind, source)
 
 
+def unit_in_name(column: str) -> str | None:
+    """The unit a column's name ends in (``"d"`` for ``lifetime_d`` or ``wait (days)``), if any."""
+    words = [w for w in re.split(r"[^A-Za-z]+", column) if w]
+    return NAME_UNITS.get(words[-1].lower()) if words else None
+
+
+def duration_unit(column: str, unit: str | None, path: str | Path = "") -> tuple[str, str]:
+    """The unit of a duration column and where it came from, never assumed.
+
+    ``unit`` (``--unit``) wins only where the column's name names no unit or the same one;
+    a name that names none and no ``unit`` is an error, as is a name and a ``unit`` that
+    disagree; messages start with ``path`` when it is given.
+    """
+    at = f"{path}: " if str(path) else ""
+    if unit is not None and unit not in UNITS_H:
+        raise GigsimError(f"--unit: unknown unit {unit!r} (known: {', '.join(UNITS_H)})")
+    named = unit_in_name(column)
+    if unit is None and named is None:
+        words = [w for w in re.split(r"[^A-Za-z]+", column) if w]
+        which = (" (a last word of m could be minutes or months)"
+                 if words and words[-1].lower() == "m" else "")
+        raise GigsimError(
+            f"{at}--column {column!r}: its name gives no unit{which}, and durations are never"
+            " assumed to be in hours: give --unit (m, h, d, w, mo or y), or name the column"
+            " with its unit (e.g. lifetime_d, wait_hours, spell_weeks)")
+    if unit is not None and named is not None and unit != named:
+        raise GigsimError(
+            f"{at}--unit {unit}: the column's name {column!r} says {UNIT_WORDS[named]}, not"
+            f" {UNIT_WORDS[unit]}; leave out --unit or give --unit {named}")
+    if unit is not None:
+        return unit, f"in {UNIT_WORDS[unit]} (--unit {unit})"
+    assert named is not None
+    return named, f"in {UNIT_WORDS[named]} (from the column's name)"
+
+
 def read_sample(path: str | Path, column: str, censored: str | None = None,
-                kind: Kind = "duration", unit: str = "h") -> Sample:
+                kind: Kind = "duration", unit: str | None = None) -> Sample:
     """Read ``column`` of the CSV file at ``path`` (and the ``censored`` flag column).
 
-    Durations are in ``unit`` (``"m"``, ``"h"``, ``"d"``, ``"w"``, ``"mo"`` or ``"y"``) and
-    are returned in hours. Flags read ``1/0``, ``true/false`` or ``yes/no``. Every problem
-    raises :class:`~gigsim.errors.GigsimError` naming the file, the column and the row.
+    Durations are in ``unit`` (``"m"``, ``"h"``, ``"d"``, ``"w"``, ``"mo"`` or ``"y"``), or in
+    the unit the column's name ends in (``lifetime_d``, ``wait_hours``): never assumed, so a
+    duration column with neither is refused (:func:`duration_unit`). They are returned in
+    hours. Flags read ``1/0``, ``true/false`` or ``yes/no``. Every problem raises
+    :class:`~gigsim.errors.GigsimError` naming the file, the column and the row.
     """
     path = Path(path)
-    if unit not in UNITS_H:
-        raise GigsimError(f"--unit: unknown unit {unit!r} (known: {', '.join(UNITS_H)})")
-    if kind != "duration" and unit != "h":
+    if kind != "duration" and unit is not None:
         raise GigsimError(f"--unit: only durations have units, not a {kind}")
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
@@ -122,6 +172,9 @@ def read_sample(path: str | Path, column: str, censored: str | None = None,
             known = ", ".join(header) or "none"
             raise GigsimError(f"{path}: {option} {name!r}: no such column (columns: {known})")
     where = f"{path}: column {column!r}"
+    note = ""
+    if kind == "duration":
+        unit, note = duration_unit(column, unit, path)
     values = []
     flags = []
     for line, row in enumerate(rows, start=2):  # line 1 is the header
@@ -141,6 +194,7 @@ def read_sample(path: str | Path, column: str, censored: str | None = None,
         if not (math.isfinite(value) and value >= 0):
             raise GigsimError(f"{where}: line {index + 2}: expected a value of 0 or more,"
                               f" got {value:g}")
-    scale = UNITS_H[unit] if kind == "duration" else 1.0
-    return make_sample(np.asarray(values, dtype=float) * scale,
-                       flags if censored is not None else None, kind, where, first_line=2)
+    scale = UNITS_H[unit] if unit is not None else 1.0
+    sample = make_sample(np.asarray(values, dtype=float) * scale,
+                         flags if censored is not None else None, kind, where, first_line=2)
+    return replace(sample, unit_note=note)

@@ -20,7 +20,7 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from gigsim.errors import GigsimError
-from gigsim.studies.runner import watch_for_reimport
+from gigsim.studies.runner import children_ignore_interrupts, stop_workers, watch_for_reimport
 from gigsim.studies.sweep.task import RunOutcome, RunTask, run_task
 
 LOCAL = "local"  # --scheduler local: a Dask LocalCluster on this machine
@@ -98,7 +98,10 @@ class ProcessBackend:
     def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
         if self._pool is not None:
             # on an error or Ctrl-C, drop what has not started rather than finish the sweep
-            self._pool.shutdown(wait=kind is None, cancel_futures=True)
+            if kind is KeyboardInterrupt:
+                stop_workers(self._pool)
+            else:
+                self._pool.shutdown(wait=kind is None, cancel_futures=True)
             self._pool = None
 
     def run(self, tasks: Iterable[RunTask]) -> Iterator[RunOutcome]:
@@ -114,7 +117,10 @@ class ProcessBackend:
                     if task is None:
                         exhausted = True
                     else:
-                        pending.add(self._pool.submit(run_task, task))
+                        # a submit may start a worker, which then ignores Ctrl-C from its
+                        # first instruction (the initializer runs only after its imports)
+                        with children_ignore_interrupts():
+                            pending.add(self._pool.submit(run_task, task))
                 if not pending:
                     return
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)

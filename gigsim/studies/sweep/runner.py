@@ -19,7 +19,14 @@ import numpy as np
 import pandas as pd
 import tomli_w
 
-from gigsim.files import Format, environment, gigsim_version, write_atomically, write_json
+from gigsim.files import (
+    FigureFormat,
+    Format,
+    environment,
+    gigsim_version,
+    write_atomically,
+    write_json,
+)
 from gigsim.studies.folder import scenario_as_run
 from gigsim.studies.runner import stop_if_reimported
 from gigsim.studies.sweep.backends import Backend, SerialBackend
@@ -62,14 +69,16 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, backend: Backend | None = Non
               keep_tables: bool = False, figures: Figures | None = None,
               progress: Progress | None = None,
               on_run: Callable[[RunOutcome], None] | None = None,
-              manifest: Mapping[str, Any] | None = None) -> SweepResult:
+              manifest: Mapping[str, Any] | None = None,
+              figure_format: FigureFormat = "png") -> SweepResult:
     """Run every missing run of ``spec`` into the folder ``out`` and write its tables.
 
     ``backend`` defaults to this process. ``resume`` continues a folder of the same sweep,
     ``force`` replaces whatever is there; without either an existing folder is refused.
     ``keep_tables`` also saves each run's tables under ``out/tables/``. ``figures`` draws the
     figures saved beside the tables (:func:`gigsim.presentation.sweep_figures.sweep_figures`
-    draws those of ``gigsim sweep``; none without it). ``on_run`` is called
+    draws those of ``gigsim sweep``; none without it), as PNG or ``figure_format`` (``"svg"``,
+    ``"pdf"``). ``on_run`` is called
     with each outcome once it is persisted. Raises :class:`~gigsim.errors.GigsimError`, before
     anything in ``out`` changes, when the folder or the backend will not do.
     """
@@ -96,13 +105,14 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, backend: Backend | None = Non
                 on_run(outcome)
         description = backend.describe()
     return write_outputs(store, fmt, figures, started, computed, len(finished), description,
-                         manifest)
+                         manifest, figure_format)
 
 
 def write_outputs(store: SweepStore, fmt: Format, figures: Figures | None, started: float,
                   computed: int,
                   reused: int, backend: Mapping[str, Any],
-                  manifest: Mapping[str, Any] | None = None) -> SweepResult:
+                  manifest: Mapping[str, Any] | None = None,
+                  figure_format: FigureFormat = "png") -> SweepResult:
     """Build the tables from the part files and write them, the figures and the manifest."""
     spec = store.spec
     parts = store.load_runs()
@@ -117,7 +127,7 @@ def write_outputs(store: SweepStore, fmt: Format, figures: Figures | None, start
                      tomli_w.dumps(scenario_as_run(spec.base, spec.seed, spec.replications)))
     files.append("scenario.toml")
     if figures is not None:
-        files += _write_figures(store, figures(spec, points, indices))
+        files += _write_figures(store, figures(spec, points, indices), figure_format)
     record = {
         "gigsim_version": gigsim_version(),
         "sweep": spec.name,
@@ -169,12 +179,13 @@ def undefined_metrics(spec: SweepSpec, points: pd.DataFrame) -> list[str]:
     return [m for m in spec.metrics if bool(np.isnan(points[m].to_numpy(dtype=float)).any())]
 
 
-def _write_figures(store: SweepStore, drawn: Mapping[str, Figure]) -> list[str]:
+def _write_figures(store: SweepStore, drawn: Mapping[str, Figure],
+                   figure_format: FigureFormat = "png") -> list[str]:
     files = []
     for stem, figure in drawn.items():
-        path = store.out / f"{stem}.png"
-        staging = store.out / f".{stem}.png.tmp"
-        figure.savefig(staging, dpi=120, format="png")
+        path = store.out / f"{stem}.{figure_format}"
+        staging = store.out / f".{stem}.{figure_format}.tmp"
+        figure.savefig(staging, dpi=120, format=figure_format)
         staging.replace(path)
         files.append(path.name)
     return files
