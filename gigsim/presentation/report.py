@@ -38,9 +38,11 @@ FIGURE_CAPTIONS: dict[str, str] = {
     "income_ecdf": "The same months as a cumulative distribution: the share of worker-months"
                    " earning at most x, all replications pooled.",
     "income_fan": "Monthly income by month since joining, for workers who applied during the"
-                  " window, pooled over workers and replications: the band runs from the 10th"
-                  " to the 90th percentile, the line is the median. Month 1 is the month of"
-                  " the run in which the worker applied.",
+                  " window, over their months on the platform (as the histogram: a month"
+                  " spent waiting for the assessment, or after failing it, is left out),"
+                  " pooled over workers and replications: the band runs from the 10th to the"
+                  " 90th percentile, the line is the median, the dashed line the mean. Month 1"
+                  " is the month of the run in which the worker applied.",
     "idle_share": "How the share of available hours spent idle (between projects) varies"
                   " across workers, one value per worker. The median worker's share differs"
                   " from the table's idle share, which takes all hours together (so workers"

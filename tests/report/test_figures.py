@@ -8,6 +8,7 @@ import pytest
 from matplotlib.figure import Figure
 
 import gigsim
+from gigsim.analysis.metrics import months_on_platform
 from gigsim.analysis.statistics import METRICS
 from gigsim.analysis.survival import kaplan_meier
 from gigsim.presentation.figures import base, run, sweep
@@ -119,12 +120,39 @@ def test_fan_chart_draws_the_band_and_the_median() -> None:
 
 def test_months_since_joining_aligns_on_the_month_of_applying() -> None:
     months = pd.DataFrame({"replication": 0, "worker_id": [1, 1, 2],
-                           "month": [2, 3, 0], "income_usd": [0.0, 100.0, 50.0]})
+                           "month": [2, 3, 0], "income_usd": [0.0, 100.0, 50.0],
+                           "available_h": 40.0})
     workers = pd.DataFrame({"replication": 0, "worker_id": [1, 2, 3],
                             "joined_h": [2 * 730.5 + 5, 10.0, -50.0]})
     table = run.months_since_joining(months, workers)
     assert list(table["month"]) == [1, 2]
     assert list(table["p50_usd"]) == [25.0, 100.0]
+
+
+def test_the_fan_chart_leaves_out_months_before_onboarding_as_the_histogram_does() -> None:
+    # worker 1 waits out the assessment in month 1 and is onboarded in month 2; worker 2 fails
+    # it in month 1; worker 3 is onboarded in month 1. Months without onboarded time have a row
+    # (their unpaid hours count) but are not months with no income.
+    months = pd.DataFrame({"replication": 0, "worker_id": [1, 1, 2, 3],
+                           "month": [0, 1, 0, 0], "income_usd": [0.0, 100.0, 0.0, 50.0],
+                           "available_h": [0.0, 40.0, 0.0, 30.0]})
+    workers = pd.DataFrame({"replication": 0, "worker_id": [1, 2, 3],
+                            "joined_h": [10.0, 20.0, 5.0]})
+    table = run.months_since_joining(months, workers)
+    assert list(table["month"]) == [1, 2]
+    assert list(table["workers"]) == [1, 1]
+    assert list(table["mean_usd"]) == [50.0, 100.0]
+    assert list(table["p90_usd"]) == [50.0, 100.0]
+
+
+def test_the_fan_chart_counts_the_months_the_histogram_counts(
+        small_results: gigsim.Results) -> None:
+    months, workers = small_results.worker_months, small_results.workers
+    table = run.months_since_joining(months, workers)
+    joined = workers.loc[workers["joined_h"] >= 0, ["replication", "worker_id"]]
+    on_platform = months_on_platform(months).merge(joined, on=["replication", "worker_id"])
+    assert table["workers"].sum() == len(on_platform)
+    assert (months.merge(joined)["available_h"] == 0).any()  # there were months to leave out
 
 
 @pytest.mark.parametrize("empty", ["worker_months", "latencies"])

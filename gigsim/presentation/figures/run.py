@@ -9,6 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from gigsim.analysis import survival
+from gigsim.analysis.metrics import months_on_platform
 from gigsim.analysis.survival import Survival
 from gigsim.presentation.figures.base import (
     MONTH_SINCE_APPLYING,
@@ -24,10 +25,6 @@ from gigsim.scenario.units import HOURS_PER_DAY, HOURS_PER_MONTH, HOURS_PER_WEEK
 # Censoring marks beyond this many on one curve are thinned evenly: past a few hundred they
 # merge into a bar and slow the drawing down.
 MAX_CENSOR_MARKS = 300
-
-
-def _onboarded_months(worker_months: pd.DataFrame) -> pd.DataFrame:
-    return worker_months[worker_months["available_h"] > 0]
 
 
 def zero_share_by_replication(months: pd.DataFrame) -> float:
@@ -46,7 +43,7 @@ def income_histogram_figure(worker_months: pd.DataFrame, bins: int = 40) -> Figu
     the title gives their share as the summary's ``zero_income_share`` defines it: the mean
     over replications of each replication's share (:func:`zero_share_by_replication`).
     """
-    months = _onboarded_months(worker_months)
+    months = months_on_platform(worker_months)
     income = months["income_usd"].to_numpy(dtype=float)
     figure = new_figure()
     axes = figure.add_subplot()
@@ -107,10 +104,12 @@ def months_since_joining(worker_months: pd.DataFrame, workers: pd.DataFrame) -> 
     Month 1 is the month of the run in which the worker applied (months of the run are
     730.5 h from the end of the warm-up, so a worker who applied late in one has a short first
     month). P10, P50, P90 and mean of ``income_usd`` per month, pooled over workers and
-    replications, over the months in which the worker was on the platform.
+    replications, over the months with onboarded time (:func:`months_on_platform`, as the
+    histogram, the ECDF and the summary): a month spent waiting for the assessment, or after
+    failing it, is not a month with no income.
     """
     joined = workers.loc[workers["joined_h"] >= 0, ["replication", "worker_id", "joined_h"]]
-    rows = worker_months.merge(joined, on=["replication", "worker_id"])
+    rows = months_on_platform(worker_months).merge(joined, on=["replication", "worker_id"])
     rows = rows.assign(since=rows["month"] - np.floor(rows["joined_h"] / HOURS_PER_MONTH) + 1)
     grouped = rows.groupby("since")["income_usd"]
     out = pd.DataFrame({
@@ -137,7 +136,7 @@ def idle_share_figure(worker_months: pd.DataFrame, bins: int = 40) -> Figure:
     One value per worker and replication: Σ idle_h / Σ available_h over their months with
     onboarded time.
     """
-    months = _onboarded_months(worker_months)
+    months = months_on_platform(worker_months)
     sums = months.groupby(["replication", "worker_id"])[["idle_h", "available_h"]].sum()
     share = (sums["idle_h"] / sums["available_h"]).to_numpy(dtype=float) * 100
     by_replication = months.groupby("replication")[["idle_h", "available_h"]].sum()
