@@ -349,7 +349,7 @@ def build_worker_page(estimate: Any) -> str:
     )
 
     title = verdict_lines(estimate, for_page=True)[0]
-    figures = for_both_widths(lambda: estimate_figures(estimate), WORKER_FIGURES, WORKER_DPI)
+    figures = for_both_widths(lambda: estimate_figures(estimate, WORKER_FIGURES), dpi=WORKER_DPI)
     blocks = [_figure_block(stem, *figures[stem], caption=WORKER_CAPTIONS[stem])
               for stem in WORKER_FIGURES]
     warned = warning(estimate, for_page=True)

@@ -7,6 +7,7 @@ Built from an :class:`~gigsim.studies.estimate.Estimate`'s tables with the drawi
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -62,8 +63,9 @@ def zero_income_figure(monthly: pd.DataFrame, title: str = "Chance of a month wi
     return figure
 
 
-def estimate_figures(estimate: Estimate) -> dict[str, Figure]:
-    """The figures of a :class:`~gigsim.studies.estimate.Estimate`, by name.
+def estimate_figures(estimate: Estimate, names: Sequence[str] | None = None
+                     ) -> dict[str, Figure]:
+    """The figures of a :class:`~gigsim.studies.estimate.Estimate`, by name (``names``: those).
 
     ``income_fan`` (income by month since applying), ``zero_income`` (the chance of a month
     with nothing, by month), ``drought_survival`` (the length of idle spells, in days),
@@ -72,24 +74,24 @@ def estimate_figures(estimate: Estimate) -> dict[str, Figure]:
     the rows the text does (:attr:`~gigsim.studies.estimate.Estimate.periods`): months, or
     quarters where a single month's interval is wider than its mean, and say which.
     """
-    months = estimate.cohort_months
     table, how = estimate.periods
     by = "month" if how == "month by month" else "quarter"
     pooled = "" if by == "month" else "; single months were too noisy"
-    return {
-        "income_fan": fan_chart_figure(
+    draw: dict[str, Callable[[], Figure]] = {
+        "income_fan": lambda: fan_chart_figure(
             table, title=f"Monthly income by {by} since applying\n(P10, median and P90 pooled"
             f" over workers and replications{pooled})"),
-        "zero_income": zero_income_figure(
+        "zero_income": lambda: zero_income_figure(
             table, title=f"Chance of a month with no income, by {by} (mean over"
             f" replications{pooled})"),
-        "drought_survival": survival_figure(
+        "drought_survival": lambda: survival_figure(
             {"idle spells": estimate.drought},
             title="Droughts after joining: idle spells between projects (Kaplan–Meier)",
             unit="days", what="drought"),
-        "first_pay_survival": survival_figure(
+        "first_pay_survival": lambda: survival_figure(
             {"onboarded applicants": estimate.first_pay},
             title="Wait from applying to the first paid hour (Kaplan–Meier)",
             what="wait for the first paid hour"),
-        "income_histogram": income_histogram_figure(months),
+        "income_histogram": lambda: income_histogram_figure(estimate.cohort_months),
     }
+    return {name: draw[name]() for name in (draw if names is None else names)}
