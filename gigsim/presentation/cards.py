@@ -1,33 +1,25 @@
 """The key figures of an estimate as cards for a page: plain words first, statistics after.
 
-A card gives a figure (``value``), what it means in words a worker uses (``plain``), and then,
-in a detail line, how it was computed: the percentiles, the 95% interval, what was pooled and
-what averaged (``detail``). Every number is the estimate's, formatted as ``gigsim estimate``
-prints it (:mod:`gigsim.presentation.verdict`), so that the page and the terminal can be read
-side by side. The worker's page (:func:`gigsim.presentation.report.build_worker_page`) and
-``gigsim app`` show the same cards.
+A card is one line of the verdict (:func:`gigsim.presentation.verdict.verdict_lines`, worded for
+a page), in three parts: the figure (``value``), what it means in words a worker uses
+(``plain``), and then, as a detail line, the verdict's own text after its label: how it was
+computed, with the percentiles, the 95% interval, what was pooled and what averaged
+(``detail``). So every number and every statistic is the one ``gigsim estimate`` prints, in
+the verdict's order (what an applicant can expect first). The worker's page
+(:func:`gigsim.presentation.report.build_worker_page`) and ``gigsim app`` show the same cards.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from gigsim.presentation.verdict import (
-    INCOME_PER_HOUR_SET_ASIDE,
-    MONTHS_FOLLOWED,
-    POOLED,
-    money,
-    pct,
-    with_ci,
-)
-from gigsim.studies.estimate import DEFAULT_REFERENCE_WAGE_USD, WEEKS_PER_MONTH
+from gigsim.presentation.verdict import money, pct, verdict_lines
 
 if TYPE_CHECKING:
     from gigsim.studies.estimate import Estimate
-
-AVERAGED = "each replication's share, averaged"  # how a share on a card was taken
 
 
 @dataclass(frozen=True)
@@ -60,63 +52,72 @@ def _hours(value: float) -> str:
     return f"{value:.1f} h"
 
 
-def key_cards(est: Estimate) -> tuple[Card, ...]:
-    """The cards of ``est``, in the verdict's order.
+def _applicant(est: Estimate) -> tuple[str, str]:
+    month, hour = est.income_per_applicant_month[0], est.income_per_applicant_hour[0]
+    return (f"{money(month)} a month",
+            f"Counting everyone who applies, those who fail onboarding or leave included:"
+            f" {money(hour, cents=True)} for each hour you set aside.")
 
-    A typical month, each hour set aside, the reference job (unless hidden), months with no
-    income and failing onboarding.
-    """
+
+def _reference(est: Estimate) -> tuple[str, str]:
+    return (f"{money(est.reference_monthly_usd)} a month",
+            f"A job at ${est.reference_wage_usd:.2f} an hour, for the same"
+            f" {est.hours_set_aside_per_month:.1f} h a month.")
+
+
+def _onboarding(est: Estimate) -> tuple[str, str]:
+    test = est.assessment
+    fail = est.fail_share[0]
+    if test is None:
+        return "none", "There is no assessment: every applicant is onboarded."
+    if not est.failed_applicants:
+        return pct(fail), "No applicant failed the assessment."
+    who = in_ten(fail, "applicants").capitalize()
+    if test.paid:
+        return pct(fail), (f"{who} fail the assessment; they are paid for it"
+                           f" ({money(est.failed_income_usd, cents=True)}) and nothing after.")
+    return pct(fail), (f"{who} fail the assessment and earn nothing, after"
+                       f" {_hours(est.failed_unpaid_h)} unpaid.")
+
+
+def _typical(est: Estimate) -> tuple[str, str]:
     p10, p50, p90 = est.income_percentiles
-    set_aside = est.hours_set_aside_per_month
-    hours = (f"the {set_aside:.1f} h a month you set aside ({est.hours_per_week:g} h ×"
-             f" {WEEKS_PER_MONTH:.2f} weeks)")
-    cards = [Card(
-        label="A typical month",
-        value=money(p50),
-        plain=(f"8 months in 10 bring between {money(p10)} and {money(p90)}."
-               if not math.isnan(p50)
-               else "No month on the platform to go by."),
-        detail=f"Median; P10 {money(p10)}, P90 {money(p90)}; {POOLED}; for {hours}.",
-    )]
-    per_hour = est.income_per_hour_set_aside
-    per_month = est.income_per_month_followed
-    cards.append(Card(
-        label="Each hour you set aside",
-        value=money(per_hour[0], cents=True) if not math.isnan(per_hour[0]) else "n/a",
-        plain=(f"{money(per_month[0])} a month on average, counted from the day you apply,"
-               " weeks without work and the wait to be onboarded included."),
-        detail=(f"{INCOME_PER_HOUR_SET_ASIDE}: {with_ci(per_hour, '${:.2f}')}: the income per"
-                f" month followed, {with_ci(per_month, '${:,.0f}')}, ÷ {set_aside:.1f} h;"
-                f" {MONTHS_FOLLOWED}."),
-    ))
-    if est.reference_wage_usd > 0:
-        cards.append(Card(
-            label="A job you know",
-            value=money(est.reference_monthly_usd),
-            plain=(f"A month at ${est.reference_wage_usd:.2f} an hour, for the same"
-                   f" {set_aside:.1f} h."),
-            detail=(f"Reference job: ${est.reference_wage_usd:.2f}/h (the reference wage you"
-                    f" chose; ${DEFAULT_REFERENCE_WAGE_USD:g} unless changed) ×"
-                    f" {set_aside:.1f} h a month."),
-        ))
-    zero = est.zero_month_share
-    cards.append(Card(
-        label="Months with no income",
-        value=pct(zero[0]),
-        plain=f"{in_ten(zero[0], 'months').capitalize()} on the platform bring nothing at all.",
-        detail=(f"Chance of a month with nothing: {with_ci(zero, '{:.0f}%', 100)} of months on"
-                f" the platform ({AVERAGED})."),
-    ))
-    fail = est.fail_share
-    cost = est.failed_unpaid_h
-    after = f", after {_hours(cost)} unpaid" if cost > 0 else ""
-    cards.append(Card(
-        label="Failing onboarding",
-        value=pct(fail[0]),
-        plain=(f"{in_ten(fail[0], 'applicants').capitalize()} fail the assessment and earn"
-               f" nothing{after}." if fail[0] > 0 else "No applicant failed the assessment."),
-        detail=(f"Chance of failing onboarding: {with_ci(fail, '{:.0f}%', 100)} of applicants"
-                f" ({AVERAGED})" + (f"; {_hours(cost)} unpaid each (the assessment)."
-                                    if cost > 0 else ".")),
-    ))
+    return money(p50), (f"Once onboarded, 8 in 10 months bring between {money(p10)} and"
+                        f" {money(p90)}.")
+
+
+def _per_hour(est: Estimate) -> tuple[str, str]:
+    return (money(est.income_per_hour_set_aside[0], cents=True),
+            f"Once onboarded, {money(est.income_per_month_followed[0])} a month on average,"
+            " counted from the day you apply, weeks without work included.")
+
+
+def _nothing(est: Estimate) -> tuple[str, str]:
+    zero = est.zero_month_share[0]
+    return (pct(zero), f"{in_ten(zero, 'months').capitalize()} on the platform bring nothing"
+                       " at all.")
+
+
+# the verdict's lines by their label: the figure and the plain words of each
+PLAIN: dict[str, Callable[[Estimate], tuple[str, str]]] = {
+    "What an applicant can expect": _applicant,
+    "Reference job": _reference,
+    "Chance of failing onboarding": _onboarding,
+    "Typical month once onboarded": _typical,
+    "Income per hour set aside once onboarded": _per_hour,
+    "Chance of a month with nothing once onboarded": _nothing,
+}
+
+
+def key_cards(est: Estimate) -> tuple[Card, ...]:
+    """The cards of ``est``: one per line of its verdict between the heading and the meaning.
+
+    A line without plain words here (a new one) still gets a card: its text as the detail.
+    """
+    cards = []
+    for line in verdict_lines(est, for_page=True)[1:-1]:
+        label, _, text = line.strip().partition(": ")
+        value, plain = PLAIN[label](est) if label in PLAIN else ("", "")
+        cards.append(Card(label=label, value=value, plain=plain,
+                          detail=text[:1].upper() + text[1:]))
     return tuple(cards)

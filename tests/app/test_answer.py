@@ -135,7 +135,7 @@ def test_the_verdict_in_parts(answer: Answer) -> None:
     assert read.based_on == f"{based_on(est)}; scenario {est.scenario.name}. Intervals are 95%."
     assert len(read.details) == 2 and read.details[0].startswith("Followed:")
     hidden = verdict(answer, 0)
-    assert "A job you know" not in [card.label for card in hidden.cards]
+    assert "Reference job" not in [card.label for card in hidden.cards]
     assert "job" not in hidden.meaning
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from gigsim.presentation.cards import in_ten, key_cards
 from gigsim.presentation.report import WORKER_DPI, WORKER_FIGURES, build_worker_page
-from gigsim.presentation.verdict import estimate_dict, meaning, verdict_lines
+from gigsim.presentation.verdict import estimate_dict, meaning, money, verdict_lines
 from gigsim.studies.estimate import Estimate, estimate_profile
 
 from .test_report import PNG, _assert_self_contained, _images, _invoke, _narrow_images
@@ -46,15 +46,18 @@ def test_the_page_leads_with_the_verdict_and_shows_three_figures(generalist: Est
 def test_the_cards_speak_plain_words_first_and_the_numbers_gigsim_estimate_prints(
         generalist: Estimate) -> None:
     cards = key_cards(generalist)
-    assert [card.label for card in cards] == [
-        "A typical month", "Each hour you set aside", "A job you know", "Months with no income",
-        "Failing onboarding"]
+    lines = [line.strip() for line in verdict_lines(generalist, for_page=True)[1:-1]]
+    # one card a line of the verdict, in its order: what an applicant can expect first
+    assert [card.label for card in cards] == [line.split(": ")[0] for line in lines]
+    assert cards[0].label == "What an applicant can expect"
     statistics = re.compile(r"\bP\d0\b|CI|pooled|replication|median|interval", re.I)
-    for card in cards:
-        assert not statistics.search(card.value + " " + card.plain), card  # plain words
-    # the statistics stay, in the detail line, with the numbers `gigsim estimate` prints
+    for card, line in zip(cards, lines, strict=True):
+        assert card.value and card.plain, card  # a figure and plain words, first...
+        assert not statistics.search(card.value + " " + card.plain), card
+        # ...then the verdict's own line, statistics and all, as the detail
+        assert line.endswith(card.detail[1:]) and card.detail[0].upper() == card.detail[0]
     details = " ".join(card.detail for card in cards)
-    for word in ("Median; P10", "95% CI", "pooled over every worker-month", "replication"):
+    for word in ("median; P10", "95% CI", "pooled over every worker-month", "replications"):
         assert word in details
     number = re.compile(r"\d[\d,.]*\d|\d")
     printed = " ".join(verdict_lines(generalist))
@@ -125,3 +128,14 @@ def test_the_page_fits_a_phone_and_its_figures_text_is_readable(
     path.write_text(build_worker_page(generalist), encoding="utf-8")
     seen = layout(chromium, path, width, tmp_path / f"worker-{width}.png")
     assert_fits(seen, width, figures=3, dpi=WORKER_DPI)
+
+
+def test_the_onboarding_card_says_what_a_paid_assessment_pays() -> None:
+    est = estimate_profile("specialist", hours_per_week=10, months=2, replications=2, seed=4,
+                           overrides={"workers.specialists.assessment.paid": True,
+                                      "workers.specialists.assessment.pay_per_hour": 20})
+    card = next(c for c in key_cards(est) if c.label == "Chance of failing onboarding")
+    assert est.failed_applicants > 0
+    paid = money(est.failed_income_usd, cents=True)
+    assert f"are paid for it ({paid}) and nothing after" in card.plain
+    assert "unpaid" not in card.plain and f"who are paid {paid}" in card.detail
