@@ -112,6 +112,16 @@ def onboarded_hours(records: Records) -> pd.Series:
     return pd.Series(length).groupby(w["worker"][onboarded]).sum()
 
 
+def months_on_platform(worker_months: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``worker_months`` with onboarded time (``available_h > 0``).
+
+    These are the months every income figure is over (``M`` in docs/model.md, section 10): an
+    applicant's months before onboarding, or after failing the assessment, have a row (their
+    unpaid hours count) but no hours available for work, so they are not months with no income.
+    """
+    return worker_months[worker_months["available_h"] > 0]
+
+
 # worker_months_table reads the spells this many at a time, which bounds its scratch memory
 MONTHS_CHUNK = 1 << 19
 

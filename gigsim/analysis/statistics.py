@@ -21,6 +21,7 @@ from scipy import stats
 from gigsim.analysis.metrics import (
     exit_within_year,
     latencies_table,
+    months_on_platform,
     onboarded_hours,
     project_fills_table,
     worker_months_table,
@@ -124,7 +125,7 @@ def replication_metrics(records: Records) -> dict[str, float]:
     paid_h = float(paid_hours(all_months).sum())
     unpaid_h = float(all_months["unpaid_h"].sum())
     total_income = float(all_months["income_usd"].sum())
-    months = all_months[all_months["available_h"] > 0]
+    months = months_on_platform(all_months)
     income = months["income_usd"].to_numpy()
     latencies = latencies_table(records)
     done = latencies.loc[~latencies["censored"], "latency_h"].to_numpy()

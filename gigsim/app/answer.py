@@ -12,17 +12,18 @@ When the estimate changes what it reports, this is the module to change.
 
 from __future__ import annotations
 
-import io
 import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 from gigsim.analysis.results import Results
 from gigsim.app.inputs import Params, Role
+from gigsim.presentation.cards import Card, key_cards
 from gigsim.presentation.figures.estimate import estimate_figures
+from gigsim.presentation.report import for_both_widths
 from gigsim.presentation.verdict import (
     based_on,
     days,
@@ -37,17 +38,21 @@ from gigsim.presentation.verdict import (
 from gigsim.scenario import load_scenario
 from gigsim.studies.estimate import Estimate, estimate
 
-FIGURE_DPI = 80
+FIGURE_DPI = 80  # the wide figures are shown at the size they are drawn: 7 in, 560 px
 # the estimate's figures the page shows, with the words that stand for each one (alt text)
 FIGURES = ("income_fan", "zero_income", "drought_survival")
 
 
 @dataclass(frozen=True)
 class Figure:
-    """A figure of the answer: PNG bytes and the text that stands for it (``alt``)."""
+    """A figure of the answer: PNGs for a wide screen and a phone, and words (``alt``).
+
+    ``narrow_png`` is the same figure drawn narrow, for a phone's width.
+    """
 
     name: str
     png: bytes
+    narrow_png: bytes
     alt: str
 
 
@@ -82,32 +87,33 @@ def compute(folder: Path, role: Role, params: Params,
     if numbers is not None:
         numbers(Answer(params=params, role_label=role.label, estimate=slim, figures=(),
                        elapsed_s=time.perf_counter() - started))
-    drawn = estimate_figures(est)
-    figures = tuple(Figure(name, _png(drawn[name]), _alt(name, est)) for name in FIGURES)
+    drawn = for_both_widths(lambda: estimate_figures(est, FIGURES), dpi=FIGURE_DPI)
+    figures = tuple(Figure(name, drawn[name][1], drawn[name][2], _alt(name, est))
+                    for name in FIGURES)
     return Answer(params=params, role_label=role.label, estimate=slim, figures=figures,
                   elapsed_s=time.perf_counter() - started)
 
 
-def _png(figure: Any) -> bytes:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=FIGURE_DPI)
-    return buffer.getvalue()
-
-
 def _alt(name: str, est: Estimate) -> str:
-    """What a figure shows, in words, for those who cannot see it."""
-    monthly = est.monthly
+    """What a figure shows, in words, for those who cannot see it.
+
+    The charts by month show the rows the text shows (``Estimate.periods``): months, or
+    quarters where a single month's interval is wider than its mean.
+    """
+    table, how = est.periods
+    by = "month" if how == "month by month" else "quarter"
+    pooled = "" if by == "month" else " (a single month's interval was wider than its mean)"
     if name == "income_fan":
-        medians = [v for v in monthly["p50_usd"] if not math.isnan(v)]
+        medians = [v for v in table["p50_usd"] if not math.isnan(v)]
         span = (f"the median runs from {money(min(medians))} to {money(max(medians))}"
                 if medians else "no income data")
-        return (f"Fan chart of monthly income by month since applying, months 1 to"
+        return (f"Fan chart of monthly income by {by} since applying{pooled}, months 1 to"
                 f" {est.months}, with the P10–P90 band: {span}.")
     if name == "zero_income":
-        shares = [v for v in monthly["zero_share"] if not math.isnan(v)]
+        shares = [v for v in table["zero_share"] if not math.isnan(v)]
         span = f"from {pct(min(shares))} to {pct(max(shares))}" if shares else "no data"
-        return (f"Bar chart of the chance of a month with no income, by month since applying,"
-                f" with 95% intervals: {span}.")
+        return (f"Bar chart of the chance of a month with no income, by {by} since"
+                f" applying{pooled}, with 95% intervals: {span}.")
     drought = est.drought
     return ("Drought curve: the share of idle spells between projects lasting longer than"
             f" each number of days, over {drought.n} spells; median"
@@ -115,25 +121,19 @@ def _alt(name: str, est: Estimate) -> str:
 
 
 @dataclass(frozen=True)
-class KeyFigure:
-    """One line of the estimate's verdict, split at its label: ``label: text``."""
-
-    label: str
-    text: str
-
-
-@dataclass(frozen=True)
 class Verdict:
     """The estimate's verdict for a reference wage, in the parts the page lays out.
 
-    ``heading`` and ``meaning`` are the verdict's first and last lines, ``figures`` the lines
-    between; ``details`` who is followed and how the cohort differs from the market;
-    ``warning`` the estimate's warning about too few replications, if any.
+    ``heading`` and ``meaning`` are the verdict's first and last lines, ``cards`` its key
+    figures in plain words with the statistics in a detail line
+    (:func:`gigsim.presentation.cards.key_cards`, as on the worker's page); ``details`` who is
+    followed and how the cohort differs from the market; ``warning`` the estimate's warning
+    about too few replications, if any.
     """
 
     heading: str
     meaning: str
-    figures: tuple[KeyFigure, ...]
+    cards: tuple[Card, ...]
     details: tuple[str, ...]
     based_on: str
     warning: str | None
@@ -150,11 +150,8 @@ def with_reference(answer: Answer, reference_wage_usd: float) -> Estimate:
 def verdict(answer: Answer, reference_wage_usd: float) -> Verdict:
     """The verdict of ``answer`` against a job paying ``reference_wage_usd`` (0: none)."""
     est = with_reference(answer, reference_wage_usd)
-    lines = [line.strip() for line in verdict_lines(est, for_page=True)]
-    said = meaning(est)
-    assert lines[-1] == said, "the verdict ends with its meaning"
-    figures = tuple(KeyFigure(*line.split(": ", 1)) for line in lines[1:-1])
-    return Verdict(heading=lines[0], meaning=said, figures=figures,
+    heading = verdict_lines(est, for_page=True)[0].strip()
+    return Verdict(heading=heading, meaning=meaning(est), cards=key_cards(est),
                    details=(who_is_followed(est, for_page=True),
                             market_sentence(est, for_page=True)),
                    based_on=f"{based_on(est)}; scenario {est.scenario.name}. Intervals are 95%.",

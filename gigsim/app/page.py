@@ -1,6 +1,9 @@
 """The page: its layout, style and the one small script it needs, all served by the app itself.
 
-One column under 600 px, two (the question beside the answer) above. Every control is a
+Two columns from 960 px (the question beside the answer, whose charts are then shown at the
+560 px they are drawn); one column below, the answer first, with its verdict kept in a bar at
+the bottom of the screen while the reader is down at the inputs, so that a change is seen as
+it lands. Below 600 px the charts are the ones drawn for a phone's width. Every control is a
 native form control with a visible label, so the page works with the keyboard alone and with
 a screen reader; the hours are a native range input (a Shiny input binding below), which the
 arrow keys move. Colours are black, greys and one blue that stays distinct from grey in
@@ -27,7 +30,9 @@ HOURS_SLIDER_MAX = 80
 STYLE = """
 :root { --ink: #111; --muted: #444; --line: #999; --accent: #0b4f8a; --paper: #fff; }
 * { box-sizing: border-box; }
-html, body { max-width: 100%; overflow-x: hidden; margin: 0; }
+/* clip, not hidden: hidden makes the body a scroll container, and the verdict's bar below
+   would no longer stick to the screen */
+html, body { max-width: 100%; overflow-x: clip; margin: 0; }
 body { color: var(--ink); background: var(--paper); line-height: 1.4;
   font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans",
   sans-serif; }
@@ -43,9 +48,26 @@ code { font-size: .95em; }
 .gigsim-app { max-width: 72rem; margin: 0 auto; padding: 1rem; }
 .gigsim-app h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
 .gigsim-app h2 { font-size: 1.2rem; margin: 0 0 .5rem; }
-.gigsim-grid { display: grid; grid-template-columns: minmax(15rem, 21rem) minmax(0, 1fr);
-  gap: 1.5rem; align-items: start; }
-@media (max-width: 600px) { .gigsim-grid { grid-template-columns: minmax(0, 1fr); } }
+.gigsim-grid { display: grid; grid-template-columns: minmax(0, 1fr); gap: 1.5rem;
+  align-items: start; }
+/* one column, the answer first, below the width at which the answer's column holds a chart
+   at the 560 px it is drawn */
+.gigsim-results { order: -1; }
+.gigsim-jump { margin: 0 0 .75rem; }
+@media (min-width: 60rem) {
+  .gigsim-grid { grid-template-columns: 21rem minmax(0, 1fr); }
+  .gigsim-results { order: 0; }
+  .gigsim-jump { display: none; }
+}
+/* the verdict in sight at the bottom of a narrow screen while the verdict itself is not */
+.gigsim-pinned { display: none; }
+@media (max-width: 59.99rem) {
+  .gigsim-verdict-hidden .gigsim-pinned { display: block; position: sticky; bottom: 0;
+    background: var(--paper); border-top: 3px solid var(--accent); padding: .5rem 1rem;
+    margin: 0 -1rem; font-size: .95rem; box-shadow: 0 -2px 6px rgba(0, 0, 0, .15); }
+  .gigsim-pinned p { margin: .15rem 0; }
+  .gigsim-pinned-doing { color: var(--muted); }
+}
 .gigsim-inputs { border: 1px solid var(--line); border-radius: .4rem; padding: 1rem; }
 .gigsim-inputs .form-group, .gigsim-inputs .shiny-input-container { width: 100% !important;
   margin-bottom: .9rem; }
@@ -66,10 +88,12 @@ details.gigsim-platform summary { font-weight: 600; cursor: pointer; margin-bott
   margin: 0; }
 .gigsim-figure dt { font-weight: 600; font-size: .9rem; }
 .gigsim-figure dd { margin: 0; font-size: .95rem; }
+.gigsim-figure dd.gigsim-value { font-size: 1.45rem; font-weight: 700; }
+.gigsim-figure dd.gigsim-card-detail { font-size: .8rem; color: var(--muted); margin-top: .35rem; }
 .gigsim-heading { font-size: 1rem; margin: 0 0 .5rem; }
 .gigsim-warning { border: 2px dashed var(--ink); padding: .4rem .6rem; }
 .gigsim-detail { font-size: .9rem; }
-/* one chart a row, no wider than drawn (560 px): side by side their labels were too small */
+/* one chart a row, no wider than drawn (560 px); below 600 px the chart drawn for a phone */
 .gigsim-charts { display: grid; grid-template-columns: minmax(0, 1fr); gap: 1rem; }
 .gigsim-charts figure { margin: 0; }
 .gigsim-charts img { width: 100%; max-width: 35rem; height: auto; display: block;
@@ -104,6 +128,20 @@ SCRIPT = """
     getRatePolicy: function () { return { policy: "debounce", delay: 200 }; }
   });
   Shiny.inputBindings.register(binding, "gigsim.range");
+  // the bar with the verdict shows (narrow screens, CSS) while the verdict is out of sight
+  function verdictInSight() {
+    var verdict = document.getElementById("verdict");
+    var hidden = false;
+    if (verdict) {
+      var box = verdict.getBoundingClientRect();
+      hidden = box.bottom < 0 || box.top > window.innerHeight;
+    }
+    document.body.classList.toggle("gigsim-verdict-hidden", hidden);
+  }
+  window.addEventListener("scroll", verdictInSight, { passive: true });
+  window.addEventListener("resize", verdictInSight);
+  $(document).on("shiny:value", function () { window.setTimeout(verdictInSight, 0); });
+  verdictInSight();
 })();
 """
 
@@ -217,6 +255,7 @@ def page(roles: dict[str, Role], default: Role) -> TagList:
                        " (the same as ", tags.code("gigsim estimate"), ")."),
             ),
             tags.div({"class": "gigsim-grid"}, question_panel(roles, default), answer_panel()),
+            tags.div({"class": "gigsim-pinned", "aria-hidden": "true"}, ui.output_ui("pinned")),
         ),
         tags.script(SCRIPT),
     )

@@ -31,7 +31,7 @@ from gigsim.app.inputs import (
 )
 from gigsim.app.page import page
 from gigsim.app.pool import Busy, Cancelled, EstimatePool, Job
-from gigsim.app.view import answer_view
+from gigsim.app.view import answer_view, pinned_view
 from gigsim.errors import GigsimError
 from gigsim.studies.estimate import PROFILES
 
@@ -191,30 +191,46 @@ def _server(pool: EstimatePool, roles: dict[str, Role]) -> Any:
                 text = f"{text} {error}".strip()
             return _message(text)
 
+        def doing() -> tuple[str, tuple[int, int] | None]:
+            """What is being computed, in words, and the replications done and in all."""
+            job = job_v.get()
+            if job is None:
+                return status_v.get(), None
+            reactive.invalidate_later(POLL_S)
+            done, total = pool.progress(job)
+            return (f"Computing: {done} of {total} replications done…" if done < total
+                    else "Drawing the figures…"), (done, total)
+
+        def reference() -> float:
+            try:
+                return check_reference_wage(input.reference())
+            except InputError:
+                return 0.0
+
+        def stale(shown: Answer) -> bool:
+            return bool(message_v.get()) or shown.params != asked_v.get()
+
         @render.ui
         def status() -> Tag | str:
-            job = job_v.get()
-            if job is not None:
-                reactive.invalidate_later(POLL_S)
-                done, total = pool.progress(job)
-                doing = (f" Computing: {done} of {total} replications done…" if done < total
-                         else " Drawing the figures…")
-                return tags.span(
-                    tags.progress({"max": str(total), "value": str(done),
-                                   "aria-label": "replications done"}), doing)
-            return tags.span(status_v.get())
+            text, counts = doing()
+            if counts is None:
+                return tags.span(text)
+            done, total = counts
+            return tags.span(tags.progress({"max": str(total), "value": str(done),
+                                            "aria-label": "replications done"}), " " + text)
 
         @render.ui
         def answer() -> Tag | str:
             shown = answer_v.get()
             if shown is None:
                 return tags.p("Computing the first answer…")
-            try:
-                wage = check_reference_wage(input.reference())
-            except InputError:
-                wage = 0.0
-            stale = bool(message_v.get()) or shown.params != asked_v.get()
-            return answer_view(shown, wage, stale=stale)
+            return answer_view(shown, reference(), stale=stale(shown))
+
+        @render.ui
+        def pinned() -> Tag | str:
+            shown = answer_v.get()
+            return pinned_view(shown, reference(), doing()[0],
+                               stale=shown is not None and stale(shown))
 
         session.on_ended(drop_job)
 

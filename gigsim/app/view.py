@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import base64
-
 from htmltools import Tag, tags
 
-from gigsim.app.answer import Answer, verdict
+from gigsim.app.answer import FIGURES, Answer, Figure, verdict
 from gigsim.app.inputs import MAX_REPLICATIONS
+from gigsim.presentation.cards import Card
+from gigsim.presentation.report import PHONE_MEDIA, data_uri
+
+BY_PERIOD = FIGURES[:2]  # the charts by month, which show quarters where months are noise
 
 
 def question_text(answer: Answer) -> str:
@@ -25,21 +27,39 @@ def question_text(answer: Answer) -> str:
     return text + "."
 
 
+def _chart(answer: Answer, chart: Figure) -> Tag:
+    """A chart as a ``<picture>``: drawn narrow for a phone, wide otherwise."""
+    caption: Tag | str = ""
+    table_how = answer.estimate.periods[1]
+    if chart.name in BY_PERIOD and table_how != "month by month":
+        caption = tags.figcaption({"class": "gigsim-help"}, f"{table_how.capitalize()}.")
+    return tags.figure(
+        tags.picture(
+            tags.source(media=PHONE_MEDIA, srcset=data_uri(chart.narrow_png)),
+            tags.img(src=data_uri(chart.png), alt=chart.alt, **{"data-figure": chart.name}),
+        ),
+        caption,
+    )
+
+
+def cards_view(cards: tuple[Card, ...]) -> Tag:
+    """The key figures as cards: the figure, plain words, then the statistics, smaller."""
+    return tags.dl(
+        {"class": "gigsim-figures"},
+        *(tags.div({"class": "gigsim-figure"}, tags.dt(card.label),
+                   tags.dd({"class": "gigsim-value"}, card.value),
+                   tags.dd({"class": "gigsim-plain"}, card.plain),
+                   tags.dd({"class": "gigsim-card-detail"}, card.detail))
+          for card in cards),
+    )
+
+
 def answer_view(answer: Answer, reference_wage_usd: float, stale: bool = False) -> Tag:
     """The answer to show; ``stale`` dims it while the answer to newer inputs is computed."""
     read = verdict(answer, reference_wage_usd)
-    figures = tags.dl(
-        {"class": "gigsim-figures"},
-        *(tags.div({"class": "gigsim-figure"}, tags.dt(figure.label),
-                   tags.dd(figure.text))
-          for figure in read.figures),
-    )
     charts = tags.div(
         {"class": "gigsim-charts"},
-        *(tags.figure(
-            tags.img(src="data:image/png;base64," + base64.b64encode(chart.png).decode("ascii"),
-                     alt=chart.alt, **{"data-figure": chart.name}))
-          for chart in answer.figures),
+        *(_chart(answer, chart) for chart in answer.figures),
         "" if answer.figures else tags.p({"class": "gigsim-drawing"}, "Drawing the figures…"),
     )
     more = ("" if answer.params.replications < MAX_REPLICATIONS else
@@ -52,9 +72,26 @@ def answer_view(answer: Answer, reference_wage_usd: float, stale: bool = False) 
         tags.p({"class": "gigsim-question"}, question_text(answer)),
         tags.p({"class": "gigsim-verdict", "id": "verdict"}, read.meaning),
         tags.p({"class": "gigsim-warning"}, read.warning) if read.warning else "",
+        tags.p({"class": "gigsim-jump"}, tags.a({"href": "#question-heading"},
+                                                "Change the question ↓")),
         tags.h3({"class": "gigsim-heading"}, read.heading),
-        figures,
+        cards_view(read.cards),
         charts,
         *(tags.p({"class": "gigsim-detail"}, detail) for detail in read.details),
         tags.p({"class": "gigsim-based-on"}, read.based_on + more),
+    )
+
+
+def pinned_view(answer: Answer | None, reference_wage_usd: float, doing: str,
+                stale: bool) -> Tag | str:
+    """The verdict in a bar kept in sight on a narrow screen while the inputs are changed.
+
+    ``doing`` says what is being computed, if anything.
+    """
+    if answer is None:
+        return ""
+    said = verdict(answer, reference_wage_usd).meaning
+    return tags.div(
+        tags.p({"class": "gigsim-pinned-doing"}, doing) if doing else "",
+        tags.p({"class": "gigsim-pinned-verdict" + (" gigsim-stale" if stale else "")}, said),
     )

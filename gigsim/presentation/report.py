@@ -12,7 +12,7 @@ import base64
 import html
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,12 @@ from gigsim.presentation.glossary import entry as glossary_entry
 from gigsim.presentation.glossary import format_value
 
 REPORT_NAME = "report.html"
+REPORT_DPI = 100
+WORKER_DPI = 80  # the worker's page is mailed around: modest images
+NARROW_DPI_FACTOR = 1.5  # a figure for a phone is drawn denser (its screen is)
+# A page shows the figures drawn narrow below this width (a phone held upright); the run
+# report's, the worker's page's and gigsim app's charts switch at the same width as their text.
+PHONE_MEDIA = "(max-width: 599px)"
 FILES = ("summary.json", "manifest.json", "scenario.toml")
 TABLES = ("worker_months", "spells", "latencies", "workers")
 # columns read back from CSV as booleans
@@ -38,9 +44,11 @@ FIGURE_CAPTIONS: dict[str, str] = {
     "income_ecdf": "The same months as a cumulative distribution: the share of worker-months"
                    " earning at most x, all replications pooled.",
     "income_fan": "Monthly income by month since joining, for workers who applied during the"
-                  " window, pooled over workers and replications: the band runs from the 10th"
-                  " to the 90th percentile, the line is the median. Month 1 is the month of"
-                  " the run in which the worker applied.",
+                  " window, over their months on the platform (as the histogram: a month"
+                  " spent waiting for the assessment, or after failing it, is left out),"
+                  " pooled over workers and replications: the band runs from the 10th to the"
+                  " 90th percentile, the line is the median, the dashed line the mean. Month 1"
+                  " is the month of the run in which the worker applied.",
     "idle_share": "How the share of available hours spent idle (between projects) varies"
                   " across workers, one value per worker. The median worker's share differs"
                   " from the table's idle share, which takes all hours together (so workers"
@@ -69,13 +77,34 @@ th, td { text-align: left; padding: 0.3rem 0.5rem; border-bottom: 1px solid #eee
          vertical-align: top; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 figure { margin: 1.5rem 0; }
-figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+figure img { display: block; width: 100%; height: auto; border: 1px solid #eee; }
+.worker figure img { max-width: 35rem; }  /* the worker's page: drawn 560 px wide, no wider */
 figcaption { color: #444; font-size: 0.9rem; }
 pre { background: #f6f8fa; padding: 0.8rem; overflow-x: auto; font-size: 0.82rem;
       white-space: pre-wrap; overflow-wrap: anywhere; }
-.verdict { background: #f3f7fb; border-left: 4px solid #2b6cb0; padding: 0.6rem 1rem; }
+.verdict { background: #f3f7fb; border-left: 4px solid #2b6cb0; padding: 0.6rem 1rem;
+           font-size: 1.1rem; }
 .verdict p { margin: 0.3rem 0; }
 .warning { color: #9c4221; font-weight: 600; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr));
+         gap: 0.75rem; margin: 1rem 0; padding: 0; }
+.card { border: 1px solid #ccc; border-radius: 0.4rem; padding: 0.6rem 0.8rem; margin: 0; }
+.card dt { font-weight: 600; font-size: 0.9rem; }
+.card dd { margin: 0; }
+.card .value { font-size: 1.45rem; font-weight: 700; }
+.card .detail { font-size: 0.8rem; color: #555; margin-top: 0.35rem; }
+/* on a phone a table's rows stack, each cell on a line of its own, named */
+@media (max-width: 599px) {
+  body { margin: 1rem auto; }
+  h1 { font-size: 1.3rem; }
+  table.stack thead { display: none; }
+  table.stack tr { display: block; border-bottom: 1px solid #ddd; padding: 0.4rem 0; }
+  table.stack td { display: block; border: 0; padding: 0.1rem 0; text-align: left;
+                   white-space: normal; }
+  table.stack td:first-child { font-weight: 600; }
+  table.stack td[data-label]::before { content: attr(data-label) ": "; color: #555; }
+  table.stack code { overflow-wrap: anywhere; }
+}
 """
 
 
@@ -118,6 +147,7 @@ def read_table(folder: str | Path, name: str) -> pd.DataFrame:
 
 
 def _summary_rows(summary: Mapping[str, Any]) -> str:
+    level = summary.get("confidence_level", 0.95)
     rows = []
     for metric, entry in summary.get("metrics", {}).items():
         low, high = entry.get("ci_low"), entry.get("ci_high")
@@ -126,8 +156,8 @@ def _summary_rows(summary: Mapping[str, Any]) -> str:
         plain = glossary_entry(metric)
         rows.append(
             f"<tr><td>{html.escape(plain.label)}</td>"
-            f"<td class=\"num\">{format_value(metric, entry.get('mean'))}</td>"
-            f"<td class=\"num\">{interval}</td>"
+            f"<td class=\"num\" data-label=\"mean\">{format_value(metric, entry.get('mean'))}"
+            f"</td><td class=\"num\" data-label=\"{level:.0%} interval\">{interval}</td>"
             f"<td>{html.escape(plain.meaning)}</td></tr>")
     return "\n".join(rows)
 
@@ -135,27 +165,58 @@ def _summary_rows(summary: Mapping[str, Any]) -> str:
 def _glossary_rows(summary: Mapping[str, Any]) -> str:
     return "\n".join(
         f"<tr><td>{html.escape(glossary_entry(metric).label)}</td>"
-        f"<td><code>{html.escape(metric)}</code></td>"
+        f"<td data-label=\"column\"><code>{html.escape(metric)}</code></td>"
         f"<td>{html.escape(str(entry.get('description', '')))}</td></tr>"
         for metric, entry in summary.get("metrics", {}).items())
 
 
-def figure_png(figure: Any, dpi: int = 100) -> bytes:
+def figure_png(figure: Any, dpi: float = 100) -> bytes:
     """A matplotlib figure as PNG bytes."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
 
 
-def _figure_block(stem: str, figure: Any, caption: str | None = None, dpi: int = 100) -> str:
-    """A figure as an HTML ``<figure>``: the PNG as a ``data:`` URI, its title as alt text.
+def data_uri(png: bytes) -> str:
+    """PNG bytes as a ``data:`` URI."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def for_both_widths(draw: Callable[[], Mapping[str, Any]], names: Sequence[str] | None = None,
+                    dpi: float = REPORT_DPI) -> dict[str, tuple[Any, bytes, bytes]]:
+    """The figures ``names`` of ``draw()`` (default: all), drawn for a wide screen and a phone.
+
+    Each name gets the wide figure, its PNG at ``dpi`` and the PNG of the same figure drawn
+    narrow (:func:`gigsim.presentation.figures.base.narrow`) at :data:`NARROW_DPI_FACTOR` ×
+    ``dpi``, so that it stays sharp on a phone's denser screen. A page shows the narrow one
+    below :data:`PHONE_MEDIA` (:func:`picture_html`): a figure drawn 7 inches wide and shown
+    360 pixels wide has text of about 7 pixels.
+    """
+    from gigsim.presentation.figures.base import narrow
+
+    wide = draw()
+    with narrow():
+        slim = draw()
+    return {name: (wide[name], figure_png(wide[name], dpi),
+                   figure_png(slim[name], dpi * NARROW_DPI_FACTOR))
+            for name in (wide if names is None else names)}
+
+
+def picture_html(wide_png: bytes, narrow_png: bytes, alt: str, attributes: str = "") -> str:
+    """A ``<picture>``: the narrow PNG on a phone (:data:`PHONE_MEDIA`), else the wide one."""
+    return (f"<picture><source media=\"{PHONE_MEDIA}\" srcset=\"{data_uri(narrow_png)}\">"
+            f"<img src=\"{data_uri(wide_png)}\" alt=\"{html.escape(alt)}\"{attributes}>"
+            "</picture>")
+
+
+def _figure_block(stem: str, figure: Any, wide_png: bytes, narrow_png: bytes,
+                  caption: str | None = None) -> str:
+    """A figure as an HTML ``<figure>``: its PNGs as ``data:`` URIs, its title as alt text.
 
     ``caption`` (default: the title) goes beneath.
     """
-    data = base64.b64encode(figure_png(figure, dpi=dpi)).decode("ascii")
     title = figure.axes[0].get_title().replace("\n", " ") if figure.axes else stem
-    return (f"<figure id=\"{stem}\"><img src=\"data:image/png;base64,{data}\""
-            f" alt=\"{html.escape(title)}\">"
+    return (f"<figure id=\"{stem}\">{picture_html(wide_png, narrow_png, title)}"
             f"<figcaption>{html.escape(title if caption is None else caption)}</figcaption>"
             "</figure>")
 
@@ -176,10 +237,10 @@ def build_report(folder: str | Path, tables: Mapping[str, pd.DataFrame] | None =
     given = dict(tables or {})
     frames = {name: given[name] if name in given else read_table(path, name)
               for name in TABLES}
-    figures = results_figures(frames)
+    figures = for_both_widths(lambda: results_figures(frames), dpi=REPORT_DPI)
     name = str(summary.get("scenario", manifest.get("scenario", path.name)))
-    blocks = [_figure_block(stem, figure, FIGURE_CAPTIONS.get(stem))
-              for stem, figure in figures.items()]
+    blocks = [_figure_block(stem, *drawn, caption=FIGURE_CAPTIONS.get(stem))
+              for stem, drawn in figures.items()]
     level = summary.get("confidence_level", 0.95)
     warning = replications_warning(int(summary.get("replications", 0) or 0)) or ""
     meta = (f"{manifest.get('replications', '?')} replication(s), seed {manifest.get('seed', '?')},"
@@ -201,7 +262,7 @@ def build_report(folder: str | Path, tables: Mapping[str, pd.DataFrame] | None =
 {level:.0%} interval across replications (shares stay within 0–100%, money and durations at 0
 or more). Durations are in days.</p>
 {f'<p class="warning">{html.escape(warning)}</p>' if warning else ''}
-<table>
+<table class="stack">
 <thead><tr><th>figure</th><th>mean</th><th>{level:.0%} interval</th><th>what it is</th></tr>
 </thead>
 <tbody>
@@ -213,7 +274,7 @@ or more). Durations are in days.</p>
 <h2>Glossary</h2>
 <p>The same figures under their column names in <code>summary.json</code> and the tables
 (hours there, days here). Definitions: docs/model.md, section 10.</p>
-<table>
+<table class="stack">
 <thead><tr><th>figure</th><th>column</th><th>definition</th></tr></thead>
 <tbody>
 {_glossary_rows(summary)}
@@ -239,14 +300,17 @@ def write_report(folder: str | Path, tables: Mapping[str, pd.DataFrame] | None =
 
 
 WORKER_FIGURES = ("income_fan", "zero_income", "drought_survival")
+# where a single month's interval is wider than its mean, the charts (as the table) show quarters
+BY_PERIOD = (" Months are pooled to quarters where a single month's interval is wider than its"
+             " mean, as in the table below; the title says which.")
 WORKER_CAPTIONS: dict[str, str] = {
-    "income_fan": "Monthly income by month since applying, over the months on the platform of"
-                  " those who passed onboarding, pooled over workers and replications: the band"
-                  " runs from the 10th to the 90th percentile, the line is the median, the"
-                  " dashed line the mean.",
-    "zero_income": "The chance of a month with no income, by month since applying: each"
-                   " replication's share of worker-months with nothing, averaged, with its 95%"
-                   " interval.",
+    "income_fan": "Monthly income since applying, over the months on the platform of those who"
+                  " passed onboarding, pooled over workers and replications: the band runs"
+                  " from the 10th to the 90th percentile, the line is the median, the dashed"
+                  " line the mean." + BY_PERIOD,
+    "zero_income": "The chance of a month with no income since applying: each replication's"
+                   " share of worker-months with nothing, averaged, with its 95% interval."
+                   + BY_PERIOD,
     "drought_survival": "Droughts: the share of idle spells (from onboarding or a project's end"
                         " to the next project) lasting longer than x days (Kaplan–Meier, all"
                         " replications pooled); spells still running at the end, or ended by"
@@ -254,29 +318,41 @@ WORKER_CAPTIONS: dict[str, str] = {
 }
 
 
+def cards_html(estimate: Any) -> str:
+    """The estimate's key figures as cards (:func:`gigsim.presentation.cards.key_cards`)."""
+    from gigsim.presentation.cards import key_cards
+
+    return "\n".join(
+        f"<div class=\"card\"><dt>{html.escape(card.label)}</dt>"
+        f"<dd class=\"value\">{html.escape(card.value)}</dd>"
+        f"<dd class=\"plain\">{html.escape(card.plain)}</dd>"
+        f"<dd class=\"detail\">{html.escape(card.detail)}</dd></div>"
+        for card in key_cards(estimate))
+
+
 def build_worker_page(estimate: Any) -> str:
     """The worker's page of an :class:`~gigsim.studies.estimate.Estimate`: one HTML file.
 
-    The verdict (the lines ``gigsim estimate`` prints first, worded for a page), who was
-    followed, then the fan chart by month, the chance of no income by month and the drought
-    curve, each a PNG embedded as a ``data:`` URI, and the month-by-month table with its
-    intervals.
+    The verdict's heading and what it means, the key figures as cards (plain words first, the
+    statistics in a detail line), who was followed, then the fan chart, the chance of no
+    income and the drought curve (PNGs embedded as ``data:`` URIs, drawn for a wide screen
+    and for a phone), and everything ``gigsim estimate`` prints, worded for a page.
     """
     from gigsim.presentation.figures.estimate import estimate_figures
     from gigsim.presentation.verdict import (
         market_sentence,
+        meaning,
         render,
         verdict_lines,
         warning,
         who_is_followed,
     )
 
-    title, *lines = verdict_lines(estimate, for_page=True)
-    figures = estimate_figures(estimate)
-    blocks = [_figure_block(stem, figures[stem], WORKER_CAPTIONS[stem], dpi=80)
+    title = verdict_lines(estimate, for_page=True)[0]
+    figures = for_both_widths(lambda: estimate_figures(estimate, WORKER_FIGURES), dpi=WORKER_DPI)
+    blocks = [_figure_block(stem, *figures[stem], caption=WORKER_CAPTIONS[stem])
               for stem in WORKER_FIGURES]
     warned = warning(estimate, for_page=True)
-    verdict = "\n".join(f"<p>{html.escape(line.strip())}</p>" for line in lines)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -285,12 +361,15 @@ def build_worker_page(estimate: Any) -> str:
 <title>gigsim: {html.escape(title)}</title>
 <style>{STYLE}</style>
 </head>
-<body>
+<body class="worker">
 <h1>{html.escape(title)}</h1>
 {f'<p class="warning">{html.escape(warned)}</p>' if warned else ''}
 <section class="verdict" id="verdict">
-{verdict}
+<p>{html.escape(meaning(estimate))}</p>
 </section>
+<dl class="cards" id="cards">
+{cards_html(estimate)}
+</dl>
 <p>{html.escape(who_is_followed(estimate, for_page=True))}</p>
 <p>{html.escape(market_sentence(estimate, for_page=True))}</p>
 <h2>Month by month</h2>

@@ -9,10 +9,22 @@ from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
+from htmltools import tags
 
 from gigsim.app.answer import FIGURES, Answer, compute, verdict, with_reference
+from gigsim.app.inputs import (
+    DEFAULT_HOURS_PER_WEEK,
+    DEFAULT_MONTHS,
+    DEFAULT_REFERENCE_WAGE_USD,
+    FIRST_REPLICATIONS,
+    check_params,
+    list_roles,
+)
+from gigsim.app.server import default_role
 from gigsim.app.view import answer_view, question_text
 from gigsim.cli import main
+from gigsim.presentation.cards import key_cards
+from gigsim.presentation.report import PHONE_MEDIA
 from gigsim.presentation.verdict import (
     based_on,
     estimate_dict,
@@ -54,23 +66,44 @@ def test_another_reference_wage_reads_the_same_run_as_gigsim_estimate_does(
     assert without_timing(estimate_dict(with_reference(answer, 22.5))) == cli
     read = verdict(answer, 22.5)
     assert read.meaning == cli["verdict"]["meaning"]  # type: ignore[index]
-    shown = [read.heading, *(f"{f.label}: {f.text}" for f in read.figures), read.meaning]
     est = with_reference(answer, 22.5)
-    # the estimate's own lines, in the words it has for a page...
-    assert shown == [line.strip() for line in verdict_lines(est, for_page=True)]
+    # the estimate's own heading and meaning, and the cards of the worker's page...
+    assert read.heading == verdict_lines(est, for_page=True)[0].strip()
+    assert read.cards == key_cards(est)
     assert list(read.details) == [who_is_followed(est, True), market_sentence(est, True)]
-    assert not any("--" in line for line in [*shown, *read.details])
-    # ...quoting every number that `gigsim estimate` prints and --json holds, in order
+    shown = [read.heading, read.meaning, *(c.value + " " + c.plain + " " + c.detail
+                                           for c in read.cards), *read.details]
+    assert not any("--" in line for line in shown)
+    # ...quoting the numbers that `gigsim estimate` prints and --json holds
     printed = CliRunner().invoke(main, [*ESTIMATE[:-1], "--reference-wage", "22.5"])
     assert printed.exit_code == 0, printed.output
-    terminal = printed.stdout.splitlines()[1:len(shown) + 1]  # after the warning line
-    assert terminal[0].startswith("Verdict for") and terminal[-1].strip() == read.meaning
     texts = cli["verdict"]["text"]  # type: ignore[index]
+    terminal = printed.stdout.splitlines()[1:len(texts) + 1]  # after the warning line
     assert [line.strip() for line in terminal] == [line.strip() for line in texts]
-    number = re.compile(r"\d[\d,.]*")
-    for said, line in zip(shown, terminal, strict=True):
-        assert number.findall(said) == number.findall(line), (said, line)
-    assert sum(said != line.strip() for said, line in zip(shown, terminal, strict=True)) == 1
+    assert terminal[-1].strip() == read.meaning
+    number = re.compile(r"\d[\d,.]*\d|\d")
+    said = set(number.findall(" ".join(terminal)))
+    for card in read.cards:
+        assert set(number.findall(card.value + " " + card.detail)) <= said, card
+    assert "$22.50/h" in " ".join(card.detail for card in read.cards)
+
+
+def test_the_app_and_gigsim_estimate_give_the_same_answer_to_the_same_question() -> None:
+    # the page's first answer, with the page's own defaults...
+    roles = list_roles(SCENARIOS)
+    role = default_role(roles)
+    params = check_params(roles, role.key, DEFAULT_HOURS_PER_WEEK, DEFAULT_MONTHS,
+                          FIRST_REPLICATIONS)
+    page = compute(SCENARIOS, role, params)
+    # ...and the command's, asked the same question with its own defaults for the rest
+    result = CliRunner().invoke(main, [
+        "estimate", "--profile", "generalist", "--hours-per-week", f"{DEFAULT_HOURS_PER_WEEK:g}",
+        "--months", str(DEFAULT_MONTHS), "--json"])
+    assert result.exit_code == 0, result.output
+    command = json.loads(result.stdout)
+    assert command["replications"] == page.estimate.replications == FIRST_REPLICATIONS
+    assert without_timing(estimate_dict(page.estimate)) == without_timing(command)
+    assert verdict(page, DEFAULT_REFERENCE_WAGE_USD).meaning == command["verdict"]["meaning"]
 
 
 def test_platform_inputs_are_the_scenarios_keys_as_set_from_the_command_line() -> None:
@@ -85,7 +118,7 @@ def test_platform_inputs_are_the_scenarios_keys_as_set_from_the_command_line() -
 def test_the_verdict_in_parts(answer: Answer) -> None:
     read = verdict(answer, 15)
     assert read.heading.startswith("Verdict for 10 h a week in the generalists group")
-    assert [figure.label for figure in read.figures] == [
+    assert [card.label for card in read.cards] == [
         "What an applicant can expect", "Reference job", "Chance of failing onboarding",
         "Typical month once onboarded", "Income per hour set aside once onboarded",
         "Chance of a month with nothing once onboarded"]
@@ -102,7 +135,7 @@ def test_the_verdict_in_parts(answer: Answer) -> None:
     assert read.based_on == f"{based_on(est)}; scenario {est.scenario.name}. Intervals are 95%."
     assert len(read.details) == 2 and read.details[0].startswith("Followed:")
     hidden = verdict(answer, 0)
-    assert "Reference job" not in [figure.label for figure in hidden.figures]
+    assert "Reference job" not in [card.label for card in hidden.cards]
     assert "job" not in hidden.meaning
 
 
@@ -115,9 +148,13 @@ def test_figures_are_pngs_with_words_for_those_who_cannot_see_them(answer: Answe
     assert [figure.name for figure in answer.figures] == list(FIGURES)
     for figure in answer.figures:
         assert figure.png.startswith(b"\x89PNG\r\n\x1a\n")
+        assert figure.narrow_png.startswith(b"\x89PNG\r\n\x1a\n")  # drawn for a phone too
+        assert figure.narrow_png != figure.png
     fan, zero, drought = (figure.alt for figure in answer.figures)
-    assert "months 1 to 3" in fan and "median runs from $" in fan
-    assert "chance of a month with no income" in zero
+    by = "month" if answer.estimate.periods[1] == "month by month" else "quarter"
+    assert f"by {by} since applying" in fan and "months 1 to 3" in fan
+    assert "median runs from $" in fan
+    assert "chance of a month with no income" in zero and f"by {by}" in zero
     assert f"over {answer.estimate.drought.n} spells" in drought
     median = drought.rsplit("; median ", 1)[1].removesuffix(".")  # as gigsim estimate says it
     assert f"Droughts (idle between projects): median {median}," in render(answer.estimate)
@@ -129,8 +166,11 @@ def test_the_view_shows_the_question_the_verdict_and_every_figure(answer: Answer
     assert "Generalist (bundled profile): 10 h a week, followed for 3 month(s)" in html
     assert verdict(answer, 15).meaning in html
     assert html.count("<img") == len(FIGURES)
+    assert html.count(f'<source media="{PHONE_MEDIA}"') == len(FIGURES)
     for figure in answer.figures:
-        assert f'alt="{figure.alt}"' in html
+        assert str(tags.img(alt=figure.alt))[len("<img "):-len("/>")] in html  # alt="…"
+    for card in verdict(answer, 15).cards:
+        assert str(tags.dd(card.plain))[4:-5] in html and str(tags.dd(card.detail))[4:-5] in html
     assert "gigsim-stale" not in html
     assert 'aria-busy="true"' in str(answer_view(answer, 15, stale=True))
 

@@ -16,7 +16,9 @@ from typing import Any
 import pytest
 from _chromium import FLAGS, chromium_or_skip, unavailable
 
+from gigsim.app.answer import FIGURE_DPI
 from gigsim.app.inputs import FIRST_REPLICATIONS, MAX_MONTHS
+from gigsim.presentation.report import NARROW_DPI_FACTOR
 from gigsim.scenario import load_scenario
 
 from .conftest import Server
@@ -190,20 +192,63 @@ def test_an_out_of_range_value_gets_a_message_not_a_traceback(
     page.close()
 
 
-def test_a_phone_width_gets_one_column_and_no_horizontal_scroll(
+# each chart as shown: its width (CSS px), the width of the PNG chosen, and which one it is
+CHARTS = """els => els.map(e => ({shown: e.clientWidth, drawn: e.naturalWidth,
+                                  narrow: e.currentSrc !== e.src}))"""
+
+
+def chart_text_px(chart: dict[str, Any]) -> float:
+    """CSS pixels that 10 pt of a chart's text takes as shown (its text is 10 pt or more)."""
+    dpi = FIGURE_DPI * (NARROW_DPI_FACTOR if chart["narrow"] else 1)
+    return 10 / 72 * chart["shown"] / (chart["drawn"] / dpi)
+
+
+@pytest.mark.parametrize("width", [390, 1000, 1280])
+def test_chart_text_is_readable_at_every_width(browser: Browser, server: Server,
+                                               tmp_path: Path, width: int) -> None:
+    page, console = open_page(browser, server, width=width, height=844)
+    figures(page)
+    charts = page.eval_on_selector_all("img[data-figure]", CHARTS)
+    assert len(charts) == 3
+    for chart in charts:
+        assert chart["narrow"] == (width < 600), chart  # drawn for a phone on a phone
+        assert chart_text_px(chart) >= 10, (width, chart)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(page, tmp_path, f"app-{width}px")
+    assert console.errors == []
+    page.close()
+
+
+def test_a_phone_width_gets_the_answer_first_and_keeps_it_in_sight(
         browser: Browser, server: Server, tmp_path: Path) -> None:
     page, console = open_page(browser, server, width=390, height=844)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.evaluate("document.body.scrollWidth") <= 390
     question = page.locator(".gigsim-inputs").bounding_box()
     answer = page.locator(".gigsim-results").bounding_box()
-    assert question is not None and answer is not None
-    assert answer["y"] >= question["y"] + question["height"], "not one column"
+    verdict = page.locator("#verdict").bounding_box()
+    assert question is not None and answer is not None and verdict is not None
+    assert question["y"] >= answer["y"] + answer["height"], "not one column, answer first"
+    assert verdict["y"] + verdict["height"] <= 844, "the verdict is below the fold"
     assert answer["x"] + answer["width"] <= 390 and question["x"] + question["width"] <= 390
     widest = page.eval_on_selector_all(
         "img[data-figure]", "els => Math.max(...els.map(e => e.getBoundingClientRect().right))")
     assert widest <= 390
+    assert not page.locator(".gigsim-pinned").is_visible()  # the verdict itself is in sight
     screenshot(page, tmp_path, "app-390px")
+    # down at the inputs, a change is seen as it lands: the verdict is kept in a bar
+    page.click(".gigsim-jump a")
+    page.wait_for_function("() => document.querySelector('#verdict')"
+                           ".getBoundingClientRect().bottom < 0")
+    before = page.inner_text("#verdict")
+    after = settle_after(page, lambda: page.fill("#hours", "25"), before)
+    bar = page.locator(".gigsim-pinned")
+    assert bar.is_visible()
+    assert bar.locator(".gigsim-pinned-verdict").inner_text().strip() == after
+    box = bar.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 844 + 1  # at the bottom of the screen
+    assert page.locator("#hours").is_visible()
+    screenshot(page, tmp_path, "app-390px-pinned")
     assert console.errors == []
     page.close()
 

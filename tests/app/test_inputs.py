@@ -29,7 +29,8 @@ def test_roles_are_the_groups_of_the_folder_with_profiles_first() -> None:
     keys = list(found)
     assert keys[:2] == [GENERALIST, SPECIALIST]
     assert set(keys) == {GENERALIST, SPECIALIST, "platform.toml/generalists",
-                         PLATFORM_SPECIALISTS}
+                         PLATFORM_SPECIALISTS, "realistic.toml/generalists",
+                         "realistic.toml/specialists"}
     assert found[GENERALIST].label == "Generalist (bundled profile)"
     # a key names a file inside the folder, never a path
     assert all("/" not in role.file and role.file.endswith(".toml") for role in found.values())

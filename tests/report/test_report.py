@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from gigsim.cli import main
-from gigsim.presentation.report import FIGURE_CAPTIONS, build_report
+from gigsim.presentation.report import FIGURE_CAPTIONS, PHONE_MEDIA, build_report
 
 from .conftest import ROOT
 
@@ -31,8 +31,15 @@ def _assert_self_contained(page: str) -> None:
 
 
 def _images(page: str) -> list[bytes]:
+    """The figures drawn for a wide screen (``<img src>``)."""
     return [base64.b64decode(data) for data in
-            re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)]
+            re.findall(r' src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)]
+
+
+def _narrow_images(page: str) -> list[bytes]:
+    """The figures drawn for a phone (``<source srcset>``)."""
+    return [base64.b64decode(data) for data in
+            re.findall(r' srcset="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)]
 
 
 def test_run_report_writes_a_self_contained_page(csv_folder: Path) -> None:
@@ -45,17 +52,24 @@ def test_run_report_writes_a_self_contained_page(csv_folder: Path) -> None:
                  "Glossary", "Scenario as run", "Manifest", "[[workers]]", "gigsim_version"):
         assert text in page, text
     # the summary's intervals are shown under a plain label: the mean and both bounds, ≥ 0
-    assert re.search(r"<td>Mean monthly income</td><td class=\"num\">\$[\d,]+</td>"
-                     r"<td class=\"num\">\$[\d,]+ – \$[\d,]+</td>", page)
+    assert re.search(r"<td>Mean monthly income</td><td class=\"num\"[^>]*>\$[\d,]+</td>"
+                     r"<td class=\"num\"[^>]*>\$[\d,]+ – \$[\d,]+</td>", page)
     # code names appear only in the glossary, which maps each label to its column
     table, glossary = page.split("<h2>Glossary</h2>")[0], page.split("<h2>Glossary</h2>")[1]
     assert "income_p10_usd" not in table and "latency_mean_h" not in table
-    assert "<td>Monthly income, 10th percentile</td><td><code>income_p10_usd</code>" in glossary
+    assert re.search(r"<td>Monthly income, 10th percentile</td><td[^>]*><code>income_p10_usd"
+                     r"</code>", glossary)
     # durations in days, never hours
-    assert re.search(r"<td>Wait for the next project, median</td><td class=\"num\">[\d.,]+"
-                     r" days</td>", page)
+    assert re.search(r"<td>Wait for the next project, median</td><td class=\"num\"[^>]*>"
+                     r"[\d.,]+ days</td>", page)
     assert not re.search(r"\d h</td>", table)
     assert not any(p.name.startswith(".") for p in csv_folder.iterdir())  # no staging left
+    # each figure is drawn twice: for a wide screen, and narrow for a phone (<source>)
+    narrow = _narrow_images(page)
+    assert len(narrow) == len(images) and all(n.startswith(PNG) for n in narrow)
+    assert page.count(f'<source media="{PHONE_MEDIA}"') == len(images)
+    # on a phone the table's rows stack, each number named by its column
+    assert 'data-label="95% interval"' in page and "table.stack" in page
 
 
 def test_report_command_on_csv_and_parquet_folders(csv_folder: Path, parquet_folder: Path,

@@ -19,11 +19,14 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import _chromium
 import numpy as np
 import pytest
 from matplotlib import image
+
+from gigsim.presentation.report import NARROW_DPI_FACTOR, REPORT_DPI
 
 FLAGS = (*_chromium.FLAGS, "--hide-scrollbars")
 
@@ -107,6 +110,65 @@ def test_report_renders_its_figures_in_chromium(chromium: str, csv_folder: Path,
     keep = os.environ.get("GIGSIM_KEEP_SCREENSHOT")
     if keep:
         shutil.copy(shot, keep)
+
+
+# How a page looks in a window of a phone's width: the command line's Chromium will not open a
+# window narrower than 500 px, so these checks go through Playwright, which sets the viewport.
+LAYOUT = """() => ({
+  window_width: window.innerWidth,
+  page_width: document.documentElement.scrollWidth,
+  // the widest right edge of any table cell: a table wider than the window hides columns
+  cells_right: Math.max(0, ...Array.from(document.querySelectorAll("td, th"),
+                                         c => c.getBoundingClientRect().right)),
+  // each figure as shown: its width (CSS px), the width of the PNG chosen, and which it is
+  figures: Array.from(document.images, i => ({
+    shown: i.clientWidth, drawn: i.naturalWidth, decoded: i.complete && i.naturalWidth > 0,
+    narrow: i.currentSrc !== i.src })),
+})"""
+
+
+def layout(chromium: str, path: Path, width: int, shot: Path | None = None) -> dict[str, Any]:
+    """What :data:`LAYOUT` sees of the page at ``path`` in a window ``width`` pixels wide."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - the dev extra installs it
+        _chromium.unavailable("playwright is not installed: pip install -e '.[dev]'")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium,
+                                             args=list(_chromium.FLAGS))
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.goto(path.as_uri())
+        page.wait_for_load_state("load")
+        seen: dict[str, Any] = page.evaluate(LAYOUT)
+        if shot is not None:
+            page.screenshot(path=str(shot), full_page=True)
+        browser.close()
+    return seen
+
+
+def text_px(figure: dict[str, Any], dpi: float) -> float:
+    """CSS pixels that 10 pt of a figure's text takes as shown (its text is 10 pt or more)."""
+    drawn_in = figure["drawn"] / dpi
+    return 10 / 72 * figure["shown"] / drawn_in
+
+
+def assert_fits(seen: dict[str, Any], width: int, figures: int, dpi: float) -> None:
+    """Nothing to scroll sideways, every figure decoded, its text 10 px or more as shown."""
+    assert seen["window_width"] == width, seen
+    assert seen["page_width"] <= width, seen
+    assert seen["cells_right"] <= width, seen
+    assert len(seen["figures"]) == figures, seen
+    for figure in seen["figures"]:
+        assert figure["decoded"] and figure["narrow"] == (width < 600), (width, figure)
+        shown_dpi = dpi * (NARROW_DPI_FACTOR if figure["narrow"] else 1)
+        assert text_px(figure, shown_dpi) >= 10, (width, figure)
+
+
+@pytest.mark.parametrize("width", [390, 1000, 1280])
+def test_report_fits_a_phone_and_its_figures_text_is_readable(
+        chromium: str, csv_folder: Path, tmp_path: Path, width: int) -> None:
+    seen = layout(chromium, csv_folder / "report.html", width, tmp_path / f"report-{width}.png")
+    assert_fits(seen, width, figures=6, dpi=REPORT_DPI)
 
 
 def test_the_probe_sees_a_broken_image(chromium: str, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from gigsim.analysis.metrics import months_on_platform
 from gigsim.presentation.figures.base import ecdf_figure
 from gigsim.scenario.units import HOURS_PER_DAY
 
@@ -18,7 +19,7 @@ def income_ecdf_figure(worker_months: Mapping[str, pd.DataFrame]) -> Figure:
 
     Only months with onboarded time (``available_h > 0``) count, as in the summary metrics.
     """
-    samples = {name: table.loc[table["available_h"] > 0, "income_usd"].to_numpy()
+    samples = {name: months_on_platform(table)["income_usd"].to_numpy()
                for name, table in worker_months.items()}
     return ecdf_figure(samples, xlabel="monthly income (USD)",
                        title="Monthly income per worker-month",

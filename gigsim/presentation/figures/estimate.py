@@ -7,17 +7,22 @@ Built from an :class:`~gigsim.studies.estimate.Estimate`'s tables with the drawi
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from gigsim.presentation.figures.base import (
     MONTH_SINCE_APPLYING,
+    MONTHS_SINCE_APPLYING,
     interval_bars,
-    month_ticks,
+    legend_below,
     new_figure,
+    period_axis,
     set_title,
+    set_xlabel,
 )
 from gigsim.presentation.figures.run import (
     fan_chart_figure,
@@ -29,52 +34,64 @@ if TYPE_CHECKING:
     from gigsim.studies.estimate import Estimate
 
 
-def zero_income_figure(monthly: pd.DataFrame) -> Figure:
+def zero_income_figure(monthly: pd.DataFrame, title: str = "Chance of a month with no income"
+                       " (mean over replications)") -> Figure:
     """The chance of a month with no income, by month since applying, with 95% intervals.
 
-    ``monthly`` is :attr:`gigsim.studies.estimate.Estimate.monthly`: ``zero_share`` is the mean over
-    replications of each replication's share of worker-months with no income, and
-    ``zero_ci_low``–``zero_ci_high`` its interval (within [0, 1]).
+    ``monthly`` is :attr:`gigsim.studies.estimate.Estimate.monthly` or ``quarterly``:
+    ``zero_share`` is the mean over replications of each replication's share of worker-months
+    with no income, and ``zero_ci_low``–``zero_ci_high`` its interval (within [0, 1]). A row
+    that spans several months (``months``) is a bar as wide as they are, ticked "1–3".
     """
-    figure = new_figure(7.0, 4.0)
+    figure = new_figure()
     axes = figure.add_subplot()
-    month = monthly["month"].to_numpy(dtype=float)
+    month = period_axis(axes, monthly)
+    count = (monthly["months"].to_numpy(dtype=float) if "months" in monthly
+             else np.ones(len(monthly)))
     share = monthly["zero_share"].to_numpy(dtype=float) * 100
     low = monthly["zero_ci_low"].to_numpy(dtype=float) * 100
     high = monthly["zero_ci_high"].to_numpy(dtype=float) * 100
-    axes.bar(month, share, color="C3", alpha=0.8, label="share of months with no income")
+    axes.bar(month, share, width=0.8 * count, color="C3", alpha=0.8,
+             label="share of months with no income")
     interval_bars(axes, month, share, low, high, color="k", label="95% interval")
-    axes.set_xlabel(MONTH_SINCE_APPLYING)
+    set_xlabel(axes, MONTHS_SINCE_APPLYING if (count > 1).any() else MONTH_SINCE_APPLYING)
     axes.set_ylabel("months with no income (%)")
-    set_title(axes, "Chance of a month with no income (mean over replications)")
+    set_title(axes, title)
     axes.set_ylim(0, 100)
-    month_ticks(axes, month)
-    axes.legend(fontsize="small")
     axes.grid(True, axis="y", alpha=0.3)
+    legend_below(axes)
     return figure
 
 
-def estimate_figures(estimate: Estimate) -> dict[str, Figure]:
-    """The figures of a :class:`~gigsim.studies.estimate.Estimate`, by name.
+def estimate_figures(estimate: Estimate, names: Sequence[str] | None = None
+                     ) -> dict[str, Figure]:
+    """The figures of a :class:`~gigsim.studies.estimate.Estimate`, by name (``names``: those).
 
     ``income_fan`` (income by month since applying), ``zero_income`` (the chance of a month
     with nothing, by month), ``drought_survival`` (the length of idle spells, in days),
     ``first_pay_survival`` (the wait from applying to the first paid hour) and
-    ``income_histogram`` (every month of the cohort's onboarded workers).
+    ``income_histogram`` (every month of the cohort's onboarded workers). The first two show
+    the rows the text does (:attr:`~gigsim.studies.estimate.Estimate.periods`): months, or
+    quarters where a single month's interval is wider than its mean, and say which.
     """
-    months = estimate.cohort_months
-    return {
-        "income_fan": fan_chart_figure(
-            estimate.monthly, title="Monthly income by month since applying\n(P10, median"
-            " and P90 pooled over workers and replications)"),
-        "zero_income": zero_income_figure(estimate.monthly),
-        "drought_survival": survival_figure(
+    table, how = estimate.periods
+    by = "month" if how == "month by month" else "quarter"
+    pooled = "" if by == "month" else "; single months were too noisy"
+    draw: dict[str, Callable[[], Figure]] = {
+        "income_fan": lambda: fan_chart_figure(
+            table, title=f"Monthly income by {by} since applying\n(P10, median and P90 pooled"
+            f" over workers and replications{pooled})"),
+        "zero_income": lambda: zero_income_figure(
+            table, title=f"Chance of a month with no income, by {by} (mean over"
+            f" replications{pooled})"),
+        "drought_survival": lambda: survival_figure(
             {"idle spells": estimate.drought},
             title="Droughts after joining: idle spells between projects (Kaplan–Meier)",
             unit="days", what="drought"),
-        "first_pay_survival": survival_figure(
+        "first_pay_survival": lambda: survival_figure(
             {"onboarded applicants": estimate.first_pay},
             title="Wait from applying to the first paid hour (Kaplan–Meier)",
             what="wait for the first paid hour"),
-        "income_histogram": income_histogram_figure(months),
+        "income_histogram": lambda: income_histogram_figure(estimate.cohort_months),
     }
+    return {name: draw[name]() for name in (draw if names is None else names)}

@@ -9,14 +9,18 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from gigsim.analysis import survival
+from gigsim.analysis.metrics import months_on_platform
 from gigsim.analysis.survival import Survival
 from gigsim.presentation.figures.base import (
     MONTH_SINCE_APPLYING,
+    MONTHS_SINCE_APPLYING,
     evenly,
     interval_bars,
-    month_ticks,
+    legend_below,
     new_figure,
+    period_axis,
     set_title,
+    set_xlabel,
 )
 from gigsim.presentation.figures.comparison import income_ecdf_figure
 from gigsim.scenario.units import HOURS_PER_DAY, HOURS_PER_MONTH, HOURS_PER_WEEK
@@ -24,10 +28,6 @@ from gigsim.scenario.units import HOURS_PER_DAY, HOURS_PER_MONTH, HOURS_PER_WEEK
 # Censoring marks beyond this many on one curve are thinned evenly: past a few hundred they
 # merge into a bar and slow the drawing down.
 MAX_CENSOR_MARKS = 300
-
-
-def _onboarded_months(worker_months: pd.DataFrame) -> pd.DataFrame:
-    return worker_months[worker_months["available_h"] > 0]
 
 
 def zero_share_by_replication(months: pd.DataFrame) -> float:
@@ -46,7 +46,7 @@ def income_histogram_figure(worker_months: pd.DataFrame, bins: int = 40) -> Figu
     the title gives their share as the summary's ``zero_income_share`` defines it: the mean
     over replications of each replication's share (:func:`zero_share_by_replication`).
     """
-    months = _onboarded_months(worker_months)
+    months = months_on_platform(worker_months)
     income = months["income_usd"].to_numpy(dtype=float)
     figure = new_figure()
     axes = figure.add_subplot()
@@ -59,26 +59,30 @@ def income_histogram_figure(worker_months: pd.DataFrame, bins: int = 40) -> Figu
              label="no income")
     share = zero_share_by_replication(months)
     text = "n/a" if np.isnan(share) else f"{share:.1%}"
-    axes.set_xlabel("monthly income (USD)")
+    set_xlabel(axes, "monthly income (USD)")
     axes.set_ylabel("worker-months (all replications)")
     set_title(axes, f"Monthly income per worker-month: {text} with none (mean over"
                    " replications)", fontsize=11)
-    axes.legend()
     axes.grid(True, alpha=0.3)
+    legend_below(axes)
     return figure
 
 
 def fan_chart_figure(monthly: pd.DataFrame, title: str = "Monthly income by month since"
-                     " applying", xlabel: str = MONTH_SINCE_APPLYING) -> Figure:
+                     " applying", xlabel: str | None = None) -> Figure:
     """A fan chart: the P10–P90 band of monthly income by month, and the median as a line.
 
     ``monthly`` has columns ``month``, ``p10_usd``, ``p50_usd`` and ``p90_usd`` (the shape of
     :attr:`gigsim.studies.estimate.Estimate.monthly`), one row per month; with ``mean_usd`` the
     mean is drawn too, and with ``mean_ci_low_usd``/``mean_ci_high_usd`` its 95% interval.
+    Rows that span several months (``months``, as in ``Estimate.quarterly``) are drawn at their
+    middle and ticked "1–3". ``xlabel`` defaults to months since applying. The legend goes below
+    the axes, clear of the data.
     """
     figure = new_figure()
     axes = figure.add_subplot()
-    month = monthly["month"].to_numpy(dtype=float)
+    month = period_axis(axes, monthly)
+    pooled = "months" in monthly and bool((monthly["months"] > 1).any())
     axes.fill_between(month, monthly["p10_usd"].to_numpy(dtype=float),
                       monthly["p90_usd"].to_numpy(dtype=float), color="C0", alpha=0.25,
                       label="P10–P90", step=None)
@@ -91,13 +95,14 @@ def fan_chart_figure(monthly: pd.DataFrame, title: str = "Monthly income by mont
             interval_bars(axes, month, mean, monthly["mean_ci_low_usd"],
                           monthly["mean_ci_high_usd"], color="C1",
                           label="mean: 95% interval (over replications)")
-    axes.set_xlabel(xlabel)
+    if xlabel is None:
+        xlabel = MONTHS_SINCE_APPLYING if pooled else MONTH_SINCE_APPLYING
+    set_xlabel(axes, xlabel)
     axes.set_ylabel("monthly income (USD)")
     set_title(axes, title)
     axes.set_ylim(bottom=0)
-    month_ticks(axes, month)
-    axes.legend()
     axes.grid(True, alpha=0.3)
+    legend_below(axes)
     return figure
 
 
@@ -107,10 +112,12 @@ def months_since_joining(worker_months: pd.DataFrame, workers: pd.DataFrame) -> 
     Month 1 is the month of the run in which the worker applied (months of the run are
     730.5 h from the end of the warm-up, so a worker who applied late in one has a short first
     month). P10, P50, P90 and mean of ``income_usd`` per month, pooled over workers and
-    replications, over the months in which the worker was on the platform.
+    replications, over the months with onboarded time (:func:`months_on_platform`, as the
+    histogram, the ECDF and the summary): a month spent waiting for the assessment, or after
+    failing it, is not a month with no income.
     """
     joined = workers.loc[workers["joined_h"] >= 0, ["replication", "worker_id", "joined_h"]]
-    rows = worker_months.merge(joined, on=["replication", "worker_id"])
+    rows = months_on_platform(worker_months).merge(joined, on=["replication", "worker_id"])
     rows = rows.assign(since=rows["month"] - np.floor(rows["joined_h"] / HOURS_PER_MONTH) + 1)
     grouped = rows.groupby("since")["income_usd"]
     out = pd.DataFrame({
@@ -137,7 +144,7 @@ def idle_share_figure(worker_months: pd.DataFrame, bins: int = 40) -> Figure:
     One value per worker and replication: Σ idle_h / Σ available_h over their months with
     onboarded time.
     """
-    months = _onboarded_months(worker_months)
+    months = months_on_platform(worker_months)
     sums = months.groupby(["replication", "worker_id"])[["idle_h", "available_h"]].sum()
     share = (sums["idle_h"] / sums["available_h"]).to_numpy(dtype=float) * 100
     by_replication = months.groupby("replication")[["idle_h", "available_h"]].sum()
@@ -150,11 +157,11 @@ def idle_share_figure(worker_months: pd.DataFrame, bins: int = 40) -> Figure:
                      label=f"median worker: {np.median(share):.1f}% of their hours")
         axes.axvline(overall, color="C3", linestyle=":",
                      label=f"all hours together: {overall:.1f}% (the table's idle share)")
-        axes.legend(fontsize="small")
-    axes.set_xlabel("idle share of the worker's available hours (%)")
+    set_xlabel(axes, "idle share of the worker's available hours (%)")
     axes.set_ylabel("workers (all replications)")
     set_title(axes, "Idle time across workers: one value per worker")
     axes.grid(True, alpha=0.3)
+    legend_below(axes)
     return figure
 
 
@@ -189,13 +196,13 @@ def survival_figure(curves: Mapping[str, Survival], title: str, unit: str = "day
         axes.plot(marks / scale, curve.at(marks), linestyle="none", marker="+", color=color,
                   markersize=6, alpha=0.7)
     axes.plot([], [], linestyle="none", marker="+", color="0.3", label="censored (still running)")
-    axes.set_xlabel(f"{what} ({unit})")
+    set_xlabel(axes, f"{what} ({unit})")
     axes.set_ylabel(f"share with {what} longer than x")
     set_title(axes, title)
     axes.set_ylim(0, 1.02)
     axes.set_xlim(left=0)
     axes.grid(True, alpha=0.3)
-    axes.legend(fontsize="small")
+    legend_below(axes)
     return figure
 
 
