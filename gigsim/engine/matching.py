@@ -428,7 +428,8 @@ class Matching:
         working = np.flatnonzero(wf.phase[ids] == _WORKING)
         who = ids[working]  # on one project or several: the terms are per assignment
         _, parts, index = self._work_parts(WorkerIdx(who), wf.assignment[who], until[working])
-        owner = working[index]  # an assignment on a shared queue may be in several parts
+        # an assignment on a shared queue may be in several parts (an empty index: one each)
+        owner = working[index] if len(index) else working
         for piece in parts:
             length = piece.finish - piece.begin
             share = np.clip((piece.finish - np.maximum(piece.begin, since[owner[piece.which]]))

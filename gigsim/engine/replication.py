@@ -410,8 +410,7 @@ class Replication(Departures, Sharing, Qualifications):
         wf.t_patience[who] = math.inf
         wf.seeking[who] = False
         wf.t_ready[who] = math.inf
-        shared = projects.shared[p] if self.any_shared else False
-        if np.any(shared):  # the team's shares change with every join
+        if self.any_shared and projects.shared[p].any():  # the team's level changes
             self._join_shared(who, np.broadcast_to(p, len(who)), start)
         elif isinstance(p, np.ndarray):
             for w, q in zip(who.tolist(), p.tolist(), strict=True):

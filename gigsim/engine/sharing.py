@@ -23,6 +23,7 @@ from gigsim.engine.records import SpellKind
 from gigsim.engine.work import Piece, Terms, pieces, spell_blocks, water_level
 from gigsim.engine.workforce import WorkerIdx, Workforce
 
+_WHOLE = np.zeros(0, dtype=np.int64)  # _work_parts' index when every assignment is one part
 _CHUNK = 512  # members whose work is worked out at once (a members × levels matrix)
 
 
@@ -77,7 +78,8 @@ class Sharing:
 
         Returns the terms, the pieces and, for each part, its index into ``rows``: an
         assignment on a shared queue is split at the window's month boundaries, and its work
-        is worked out from the project's levels (each other assignment is one part).
+        is worked out from the project's levels. When every assignment is one part (none on a
+        shared queue), the index is ``_WHOLE``: the parts are the rows, in order.
         """
         a, wf = self.assignments, self.wf
         terms = self.projects.terms(a.project[rows])
@@ -85,7 +87,7 @@ class Sharing:
         start = a.start[rows]
         shared = self.projects.shared[terms.project] if self.any_shared else None
         if shared is None or not shared.any():
-            return terms, pieces(terms, available, start, end), np.arange(len(rows))
+            return terms, pieces(terms, available, start, end), _WHOLE
         # part k of a shared row runs between consecutive month edges inside it
         edges = self.month_edges
         inside = (edges[None, :] > start[:, None]) & (edges[None, :] < end[:, None]) \
@@ -136,7 +138,7 @@ class Sharing:
         """Write the spells of ``who``'s assignments ``rows`` up to ``end``; credit the income."""
         wf = self.wf
         terms, parts, index = self._work_parts(who, rows, end)
-        split = len(index) > len(rows)  # a worker may be in a piece more than once
+        split = index is not _WHOLE  # a worker may be in a piece more than once
         workers = who[index] if split else who
         available = wf.available_h_per_h[workers]
         self.spells.add_block(spell_blocks(terms, parts, workers, available, censored_at))
