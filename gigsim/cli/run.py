@@ -42,6 +42,7 @@ from gigsim.studies.precision import (
 )
 from gigsim.studies.runner import simulate
 from gigsim.studies.sizing import check_size
+from gigsim.studies.warmup import check_pilot
 
 
 @click.command()
@@ -55,6 +56,7 @@ def validate(scenario: str, sets: tuple[str, ...]) -> None:
 def _validate(path: str, sets: tuple[str, ...]) -> None:
     scenario = load(path, sets)
     check_size(scenario)  # validates, but would it fit in memory?
+    check_pilot(scenario)
     sim = scenario.simulation
     click.echo(
         f"{path}: ok — scenario {scenario.name!r}, {len(scenario.workers)} worker group(s),"
@@ -144,6 +146,7 @@ def _run(path: str, replications: int | None, seed: int | None, jobs: int,
     if precision is None and (metrics is not None or design.max_replications is not None):
         raise GigsimError("--precision-metrics and --max-replications apply only with"
                           ' --precision (or replications = "auto" in the scenario)')
+    check_pilot(scenario)
     target = Path(out) if out is not None else Path("results") / scenario.name
     check_target(target, force, fmt)  # type: ignore[arg-type]  # fail before simulating
     if precision is not None:
