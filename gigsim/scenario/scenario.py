@@ -51,7 +51,7 @@ class SimulationSettings:
             raise s.error("warmup", f"{error.message}, or \"auto\"") from None
         auto = s.data.get("replications") == AUTO
         if isinstance(s.data.get("replications"), str) and not auto:
-            raise s.error("replications", f"expected a whole number or \"auto\","
+            raise s.error("replications", f"expected a number (whole, at least 1) or \"auto\","
                                           f" got {s.data['replications']!r}")
         replications = (AUTO_MINIMUM_REPLICATIONS if auto and s.string("replications")
                         else s.count("replications", 1, positive=True))
