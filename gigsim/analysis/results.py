@@ -48,9 +48,9 @@ class Results:
     timings: dict[str, float] = field(default_factory=dict)
     # What the study chose for itself, by name ("replications", "warmup"): objects with
     # ``to_dict()`` and ``describe()`` (see gigsim.studies.precision and gigsim.studies.warmup)
-    choices: Mapping[str, Any] = field(default_factory=dict)
+    choices: Mapping[str, Any] = field(default_factory=dict, compare=False)
     # The summary metrics of each replication, when the study computed them already
-    per_replication: pd.DataFrame | None = field(default=None, repr=False)
+    per_replication: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     @property
     def replications(self) -> int:
