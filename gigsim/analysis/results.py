@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import pandas as pd
 
@@ -45,6 +46,11 @@ class Results:
     seed: int
     records: list[Records]
     timings: dict[str, float] = field(default_factory=dict)
+    # What the study chose for itself, by name ("replications", "warmup"): objects with
+    # ``to_dict()`` and ``describe()`` (see gigsim.studies.precision and gigsim.studies.warmup)
+    choices: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    # The summary metrics of each replication, when the study computed them already
+    per_replication: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     @property
     def replications(self) -> int:
@@ -91,4 +97,10 @@ class Results:
 
     @cached_property
     def _summary(self) -> Summary:
+        if self.per_replication is not None:
+            return Summary(self.per_replication)
         return Summary.from_records(self.records)
+
+    def choices_dict(self) -> dict[str, Any]:
+        """How the replications and the warm-up were chosen, JSON-ready (empty if given)."""
+        return {name: choice.to_dict() for name, choice in self.choices.items()}

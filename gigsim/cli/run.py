@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import click
 from gigsim.analysis.results import TABLES, Results
 from gigsim.analysis.statistics import replications_warning
 from gigsim.cli.common import (
+    at_least,
     check_run_options,
     force_option,
     jobs_option,
@@ -26,11 +28,21 @@ from gigsim.cli.common import (
     set_option,
     user_errors,
 )
+from gigsim.errors import GigsimError
 from gigsim.files import check_target, default_format
 from gigsim.presentation.output import DEFAULT_TABLES, choose_tables, write_results
 from gigsim.scenario.units import format_duration
+from gigsim.studies.precision import (
+    DEFAULT_MAX_REPLICATIONS,
+    DEFAULT_METRICS,
+    MIN_ROUNDS,
+    ROUND_SIZE,
+    check_metrics,
+    parse_precision,
+)
 from gigsim.studies.runner import simulate
 from gigsim.studies.sizing import check_size
+from gigsim.studies.warmup import check_pilot
 
 
 @click.command()
@@ -44,12 +56,18 @@ def validate(scenario: str, sets: tuple[str, ...]) -> None:
 def _validate(path: str, sets: tuple[str, ...]) -> None:
     scenario = load(path, sets)
     check_size(scenario)  # validates, but would it fit in memory?
+    check_pilot(scenario)
     sim = scenario.simulation
     click.echo(
         f"{path}: ok — scenario {scenario.name!r}, {len(scenario.workers)} worker group(s),"
         f" {len(scenario.projects)} project generator(s), horizon"
-        f" {format_duration(sim.horizon_h)} after {format_duration(sim.warmup_h)} warm-up,"
-        f" {sim.replications} replication(s), policy {scenario.dispatch.policy!r}"
+        f" {format_duration(sim.horizon_h)} after"
+        + (" an automatic warm-up" if sim.warmup_auto else f" {format_duration(sim.warmup_h)}"
+           " warm-up")
+        + (" (chosen by MSER-5 from a pilot)" if sim.warmup_auto else "") + ", "
+        + (f"replications by precision {100 * sim.precision:g}%" if sim.precision is not None
+           else f"{sim.replications} replication(s)")
+        + f", policy {scenario.dispatch.policy!r}"
     )
 
 
@@ -68,6 +86,20 @@ def _validate(path: str, sets: tuple[str, ...]) -> None:
 @click.option("--format", "fmt", type=click.Choice(["auto", "csv", "parquet"]),
               default="auto", show_default=True,
               help="Table file format; auto is Parquet where pyarrow is installed, else CSV.")
+@click.option("--precision", "precision", metavar="SHARE",
+              help="Run replications in rounds of 5 (at least 2) until every target metric's"
+                   " 95% interval has a half-width within SHARE of its mean (e.g. 5% or 0.05);"
+                   " for a metric that is a share, within that many percentage points. Instead"
+                   " of -r; the scenario's replications = \"auto\" does the same.")
+@click.option("--precision-metrics", "precision_metrics", metavar="NAME,…",
+              help="Target metrics of --precision (default: "
+                   + ",".join(DEFAULT_METRICS) + ").")
+@click.option("--max-replications", "max_replications", type=int, metavar="N",
+              help=f"Stop --precision here, saying which target fell short and by how much"
+                   f" (default: {DEFAULT_MAX_REPLICATIONS}).")
+@click.option("--warmup", "warmup", metavar="DURATION|auto",
+              help="Warm-up (default: the scenario's); auto chooses it by MSER-5 on the weekly"
+                   " series of a pilot run (docs/model.md).")
 @force_option
 @quiet_option
 @click.option("--report", is_flag=True,
@@ -75,26 +107,56 @@ def _validate(path: str, sets: tuple[str, ...]) -> None:
                    " (and the tables it is drawn from).")
 def run(scenario: str, replications: int | None, seed: int | None, jobs: int,
         sets: tuple[str, ...], out: str | None, tables: str, fmt: str, force: bool,
-        quiet: bool, report: bool) -> None:
+        quiet: bool, report: bool, precision: str | None, precision_metrics: str | None,
+        max_replications: int | None, warmup: str | None) -> None:
     """Simulate SCENARIO and write a results folder."""
     user_errors(_run)(scenario, replications, seed, jobs, sets, out, fmt, force, quiet, report,
-                      tables)
+                      tables, Design(precision, precision_metrics, max_replications, warmup))
+
+
+@dataclass(frozen=True)
+class Design:
+    """How many replications and which warm-up ``gigsim run`` was asked for, as typed."""
+
+    precision: str | None = None
+    precision_metrics: str | None = None
+    max_replications: int | None = None
+    warmup: str | None = None
 
 
 def _run(path: str, replications: int | None, seed: int | None, jobs: int,
          sets: tuple[str, ...], out: str | None, fmt: str, force: bool, quiet: bool,
-         report: bool = False, tables: str = "default") -> None:
+         report: bool = False, tables: str = "default", design: Design = Design()) -> None:
     started = time.perf_counter()
     check_run_options(replications, seed, jobs)  # before the progress bar prints
+    precision = None if design.precision is None else parse_precision(design.precision)
+    if precision is not None and replications is not None:
+        raise GigsimError("--precision and --replications: give one of them, not both")
+    metrics = None if design.precision_metrics is None else check_metrics(
+        [n.strip() for n in design.precision_metrics.split(",") if n.strip()],
+        "--precision-metrics")
+    at_least("--max-replications", design.max_replications, ROUND_SIZE * MIN_ROUNDS)
     names = choose_tables(tables, report)  # a bad --tables is refused before anything runs
     fmt = default_format() if fmt == "auto" else fmt
+    if design.warmup is not None:
+        sets = (*sets, f"simulation.warmup={design.warmup}")
     scenario = load(path, sets)
+    if replications is None and precision is None:
+        precision = scenario.simulation.precision
+    if precision is None and (metrics is not None or design.max_replications is not None):
+        raise GigsimError("--precision-metrics and --max-replications apply only with"
+                          ' --precision (or replications = "auto" in the scenario)')
+    check_pilot(scenario)
     target = Path(out) if out is not None else Path("results") / scenario.name
     check_target(target, force, fmt)  # type: ignore[arg-type]  # fail before simulating
-    count = scenario.simulation.replications if replications is None else replications
+    if precision is not None:
+        count = design.max_replications or DEFAULT_MAX_REPLICATIONS
+    else:
+        count = scenario.simulation.replications if replications is None else replications
     with progress(count, quiet) as bar:
         results = simulate(scenario, replications=replications, seed=seed, jobs=jobs,
-                           progress=bar.update)
+                           progress=bar.update, precision=precision, precision_metrics=metrics,
+                           max_replications=design.max_replications if precision else None)
     written = write_results(results, target, fmt=fmt, force=force,  # type: ignore[arg-type]
                             manifest={"overrides": parse_sets(sets), "command": sys.argv[1:]},
                             report=report, tables=tables)
@@ -128,7 +190,8 @@ def brief_summary(results: Results) -> str:
     lines = [
         f"{sc.name}: {results.replications} replication(s), seed {results.seed},"
         f" {format_duration(sc.simulation.horizon_h)} after"
-        f" {format_duration(sc.simulation.warmup_h)} warm-up",
+        f" {format_duration(sc.simulation.warmup_h)} warm-up"
+        + (" (chosen by MSER-5)" if "warmup" in results.choices else ""),
         "",
         f"  monthly income, mean         {_fmt(t, 'income_mean_usd', '${:,.0f}')}",
         f"  monthly income, P10/P50/P90  {_fmt(t, 'income_p10_usd', '${:,.0f}')} / "
@@ -148,7 +211,17 @@ def brief_summary(results: Results) -> str:
         " worker-months)",
     ]
     lines += [w for w in [replications_warning(results.replications)] if w]
-    return "\n".join(lines)
+    return "\n".join(lines + choices_lines(results))
+
+
+def choices_lines(results: Results) -> list[str]:
+    """What the run chose for itself: the warm-up, and the replications by precision."""
+    lines: list[str] = []
+    for name in ("warmup", "replications"):
+        if name in results.choices:
+            described = results.choices[name].describe()
+            lines += [""] + ([described] if isinstance(described, str) else list(described))
+    return lines
 
 
 COMMANDS = (run, validate)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,27 +16,67 @@ from gigsim.scenario.projects import ProjectGenerator
 from gigsim.scenario.schema import MAX_SEED, Section, did_you_mean, read_toml
 from gigsim.scenario.workers import WorkerGroup
 
+# With ``replications = "auto"``: the precision asked when the file gives none, and the count a
+# study that does not choose by precision runs (the sequential rule's minimum: two rounds of 5).
+DEFAULT_PRECISION = 0.05
+AUTO_MINIMUM_REPLICATIONS = 10
+AUTO = "auto"
+
 
 @dataclass(frozen=True)
 class SimulationSettings:
-    """The scenario's ``[simulation]`` table: how long, how many replications, which seed."""
+    """The scenario's ``[simulation]`` table: how long, how many replications, which seed.
+
+    ``precision`` is set when ``replications = "auto"``: the half-width asked of each target
+    metric's 95% interval (a share of its mean; percentage points for a share), and
+    ``replications`` is then the rule's minimum. ``warmup_auto`` is ``warmup = "auto"``: the
+    warm-up is chosen from a pilot run (``warmup_h`` is 0 until it is).
+    """
 
     horizon_h: float
     warmup_h: float
     replications: int
     seed: int
+    precision: float | None = None
+    warmup_auto: bool = False
 
     @classmethod
     def from_section(cls, s: Section) -> SimulationSettings:
         """Read the ``[simulation]`` table."""
-        out = cls(
-            horizon_h=s.duration("horizon", positive=True),
-            warmup_h=s.duration("warmup", 0),
-            replications=s.count("replications", 1, positive=True),
-            seed=s.count("seed", 0, maximum=MAX_SEED),
-        )
+        horizon_h = s.duration("horizon", positive=True)
+        warmup_auto = s.data.get("warmup") == AUTO
+        try:
+            warmup_h = 0.0 if warmup_auto and s.string("warmup") else s.duration("warmup", 0)
+        except ScenarioError as error:
+            raise s.error("warmup", f"{error.message}, or \"auto\"") from None
+        auto = s.data.get("replications") == AUTO
+        if isinstance(s.data.get("replications"), str) and not auto:
+            raise s.error("replications", f"expected a number (whole, at least 1) or \"auto\","
+                                          f" got {s.data['replications']!r}")
+        replications = (AUTO_MINIMUM_REPLICATIONS if auto and s.string("replications")
+                        else s.count("replications", 1, positive=True))
+        precision = None
+        if s.has("precision"):
+            if not auto:
+                raise s.error("precision", 'applies only with replications = "auto"'
+                                           f" (replications is {s.data.get('replications', 1)!r})")
+            precision = check_precision(s.number("precision"),
+                                        lambda message: s.error("precision", message))
+        elif auto:
+            precision = DEFAULT_PRECISION
+        out = cls(horizon_h=horizon_h, warmup_h=warmup_h, replications=replications,
+                  seed=s.count("seed", 0, maximum=MAX_SEED), precision=precision,
+                  warmup_auto=warmup_auto)
         s.finish()
         return out
+
+
+def check_precision(value: float, error: Callable[[str], Exception]) -> float:
+    """Refuse a precision outside (0, 1): a half-width as a share of the mean, or in points."""
+    if not 0 < value < 1:
+        raise error(f"expected a share between 0 and 1 (0.05 or 5% asks for a half-width of"
+                    f" 5% of the mean), got {value:g}")
+    return value
 
 
 @dataclass(frozen=True)

@@ -190,6 +190,10 @@ def cohort_scenario(scenario: Scenario, group: str, hours_per_week: float, month
     The horizon becomes ``months`` months. ``None`` takes :func:`default_sizes`.
     """
     find_group(scenario, group)
+    if scenario.simulation.warmup_auto:  # the cohort applies at the warm-up's end
+        raise GigsimError(f"{scenario.blame('simulation.warmup')}: simulation.warmup ="
+                          ' "auto" is not taken by an estimate yet; give the warm-up as a'
+                          ' duration (gigsim run --warmup auto prints the one it would choose)')
     names = [g.name for g in scenario.workers]
     check_inputs(hours_per_week, months)
     default_scale, default_cohort = default_sizes(scenario, group)

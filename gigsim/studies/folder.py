@@ -40,11 +40,16 @@ class Folder:
 
 
 def scenario_as_run(scenario: Scenario, seed: int, replications: int) -> dict[str, Any]:
-    """``scenario``'s data (the file with its overrides) with the seed and replications used."""
+    """``scenario``'s data (the file with its overrides) with the seed and replications used.
+
+    A count chosen by precision is written as that count, so that running the file again
+    repeats the run; a warm-up chosen from a pilot is already in the data, as weeks.
+    """
     data = json.loads(json.dumps(dict(scenario.data)))  # a deep, plain copy
     simulation = data.setdefault("simulation", {})
     simulation["seed"] = seed
     simulation["replications"] = replications
+    simulation.pop("precision", None)  # the count chosen by precision is the count as run
     return data
 
 
@@ -55,12 +60,14 @@ def results_folder(results: Results, tables: Sequence[str]) -> Folder:
         return lambda: getattr(results, name)
 
     scenario = results.scenario
+    # how the replications and the warm-up were chosen, when the study chose them
+    chosen = {f"{name}_chosen": value for name, value in results.choices_dict().items()}
     return Folder(
         tables={name: table(name) for name in tables},
-        summary={"scenario": scenario.name, **results.summary().to_dict()},
+        summary={"scenario": scenario.name, **results.summary().to_dict(), **chosen},
         scenarios={"scenario": scenario_as_run(scenario, results.seed, results.replications)},
         manifest={"scenario": scenario.name, "scenario_file": scenario.source,
-                  "seed": results.seed, "replications": results.replications},
+                  "seed": results.seed, "replications": results.replications, **chosen},
         timings=dict(results.timings),
         events=int(sum(r.events for r in results.records)),
     )

@@ -11,10 +11,10 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from queue import SimpleQueue
 from typing import TYPE_CHECKING
 
@@ -25,7 +25,10 @@ from gigsim.scenario import Scenario
 from gigsim.studies.sizing import check_size
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from gigsim.analysis.results import Results
+    from gigsim.studies.precision import Decision, MetricCheck, PrecisionGoal
 
 Progress = Callable[[int], None]
 
@@ -101,36 +104,155 @@ def _check_count(name: str, value: int, minimum: int) -> int:
 
 
 def simulate(scenario: Scenario, replications: int | None = None, seed: int | None = None,
-             jobs: int = 1, progress: Progress | None = None) -> Results:
+             jobs: int = 1, progress: Progress | None = None, *,
+             precision: float | None = None, precision_metrics: Sequence[str] | None = None,
+             max_replications: int | None = None) -> Results:
     """Simulate ``scenario`` and return its :class:`~gigsim.analysis.results.Results`.
 
     ``replications`` and ``seed`` default to the scenario's ``[simulation]`` values. ``jobs``
     processes run the replications (0 means one per core); the results are the same, bit for
     bit, whatever the number. ``progress`` is called with the number of replications finished
     each time one finishes. The engine (:mod:`gigsim.engine`) runs each replication.
+
+    With ``precision`` (or the scenario's ``replications = "auto"``, when ``replications`` is
+    not given), replications run in rounds until each of ``precision_metrics`` (default
+    :data:`~gigsim.studies.precision.DEFAULT_METRICS`) has a 95% interval whose half-width is
+    within ``precision`` of its mean (in absolute terms for a share), or ``max_replications``
+    (default 200) have run (:mod:`gigsim.studies.precision`). With the scenario's
+    ``warmup = "auto"``, a pilot run chooses the warm-up first (:mod:`gigsim.studies.warmup`).
+    How both were chosen is in ``Results.choices``.
     """
     stop_if_reimported()
-    replications = _check_count(
-        "replications", scenario.simulation.replications if replications is None
-        else replications, 1)
-    seed = _check_count("seed", scenario.simulation.seed if seed is None else seed, 0)
+    sim = scenario.simulation
+    if replications is not None and precision is not None:
+        raise GigsimError("give either replications or precision, not both")
+    if precision is None and replications is None and sim.precision is not None:
+        precision = sim.precision
+    if precision is None and (precision_metrics is not None or max_replications is not None):
+        raise GigsimError("precision metrics and max replications apply only with a precision"
+                          ' (or replications = "auto" in the scenario)')
+    seed = _check_count("seed", sim.seed if seed is None else seed, 0)
     requested_jobs = _check_count("jobs", jobs, 0)
-    check_size(scenario, replications)  # before anything is allocated
+    goal = None
+    if precision is None:
+        replications = _check_count(
+            "replications", sim.replications if replications is None else replications, 1)
+        check_size(scenario, replications)  # before anything is allocated
+    else:
+        from gigsim.studies.precision import (
+            DEFAULT_MAX_REPLICATIONS,
+            DEFAULT_METRICS,
+            PrecisionGoal,
+            check_metrics,
+        )
+
+        goal = PrecisionGoal(
+            precision,
+            metrics=(DEFAULT_METRICS if precision_metrics is None
+                     else check_metrics(tuple(precision_metrics))),
+            max_replications=_check_count(
+                "max replications", DEFAULT_MAX_REPLICATIONS if max_replications is None
+                else max_replications, 1))
+        check_size(scenario, goal.round_size * goal.min_rounds)
     jobs = requested_jobs or (os.cpu_count() or 1)
-    jobs = min(jobs, replications)
     started = time.perf_counter()
-    if jobs == 1:
+    choices: dict[str, object] = {}
+
+    per_replication = None
+    with process_pool(jobs) as pool:  # one pool for the pilot and every round
+
+        def run(chosen: Scenario, indices: Sequence[int], report: bool = True
+                ) -> list[Records]:
+            return run_indices(chosen, seed, indices, jobs, requested_jobs,
+                               progress if report else None, pool)
+
+        if sim.warmup_auto:
+            from gigsim.studies.warmup import choose_warmup
+
+            choice = choose_warmup(scenario, seed, lambda pilot, indices: run(
+                pilot, indices, report=False))
+            scenario = scenario.with_overrides({"simulation.warmup": choice.warmup})
+            choices["warmup"] = choice
+        if goal is None:
+            assert replications is not None
+            records = run(scenario, range(replications))
+        else:
+            records, per_replication, decision = _run_by_precision(scenario, goal, run)
+            choices["replications"] = decision
+    elapsed = time.perf_counter() - started
+    results_type = _import_results()
+    return results_type(scenario, seed, records, {"simulate_s": elapsed, "jobs": float(jobs)},
+                        choices=choices, per_replication=per_replication)
+
+
+def _run_by_precision(scenario: Scenario, goal: PrecisionGoal,
+                      run: Callable[[Scenario, Sequence[int]], list[Records]]
+                      ) -> tuple[list[Records], pd.DataFrame, Decision]:
+    """Run rounds of replications until ``goal`` is met (:func:`run_by_precision`)."""
+    import pandas as pd
+
+    from gigsim.analysis.statistics import METRICS, replication_metrics
+    from gigsim.studies.precision import check_metric, run_by_precision
+
+    records: list[Records] = []
+    rows: list[dict[str, float]] = []
+
+    def run_round(indices: range) -> None:
+        check_size(scenario, indices.stop)
+        new = run(scenario, indices)
+        records.extend(new)
+        rows.extend(replication_metrics(r) for r in new)
+
+    def assess() -> list[MetricCheck]:
+        return [check_metric(name, [row[name] for row in rows], goal.precision)
+                for name in goal.metrics]
+
+    decision = run_by_precision(goal, run_round, assess)
+    frame = pd.DataFrame(rows, columns=list(METRICS))
+    frame.index = pd.Index([r.replication for r in records], name="replication")
+    return records, frame, decision
+
+
+@contextmanager
+def process_pool(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
+    """A pool of ``jobs − 1`` worker processes for several runs in turn (None for one job).
+
+    Its processes start at the first replication handed out and serve every later run, so a
+    study that runs in rounds pays for their start once.
+    """
+    if jobs <= 1:
+        yield None
+        return
+    # 'spawn': each worker is a fresh interpreter that imports only gigsim.studies.runner and
+    # the engine (numpy; not pandas or scipy), whatever threads the caller has running.
+    pool = ProcessPoolExecutor(max_workers=jobs - 1,
+                               mp_context=multiprocessing.get_context("spawn"))
+    try:
+        yield pool
+    finally:
+        # Not waiting for the workers to exit (about 0.3 s): every result is in by now, or a
+        # replication failed and the ones not yet started are dropped.
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def run_indices(scenario: Scenario, seed: int, indices: Sequence[int], jobs: int,
+                requested_jobs: int, progress: Progress | None,
+                pool: ProcessPoolExecutor | None = None) -> list[Records]:
+    """Replications ``indices`` of ``scenario`` (seed stream k for replication k), in order.
+
+    On ``jobs`` processes (no more than there are replications), using ``pool`` when given;
+    the records are the same whatever the number.
+    """
+    jobs = min(jobs, len(indices))
+    if jobs <= 1:
         records = []
-        for index in range(replications):
+        for index in indices:
             records.append(run_replication(scenario, seed, index))
             if progress is not None:
                 progress(1)
-    else:
-        with watch_for_reimport(f"simulate(jobs={requested_jobs})", "jobs=1"):
-            records = _run_in_processes(scenario, seed, replications, jobs, progress)
-    elapsed = time.perf_counter() - started
-    results_type = _import_results()
-    return results_type(scenario, seed, records, {"simulate_s": elapsed, "jobs": float(jobs)})
+        return records
+    with watch_for_reimport(f"simulate(jobs={requested_jobs})", "jobs=1"):
+        return _run_in_processes(scenario, seed, indices, jobs, progress, pool)
 
 
 @contextmanager
@@ -163,8 +285,9 @@ def stop_workers(pool: ProcessPoolExecutor) -> None:
         process.terminate()
 
 
-def _run_in_processes(scenario: Scenario, seed: int, replications: int, jobs: int,
-                      progress: Progress | None) -> list[Records]:
+def _run_in_processes(scenario: Scenario, seed: int, indices: Sequence[int], jobs: int,
+                      progress: Progress | None,
+                      shared: ProcessPoolExecutor | None = None) -> list[Records]:
     """Run the replications on ``jobs`` processes: this one and ``jobs - 1`` started ones.
 
     Each started process has one replication at a time, and is given the next as soon as it
@@ -172,16 +295,22 @@ def _run_in_processes(scenario: Scenario, seed: int, replications: int, jobs: in
     this process takes replications from the other end of the list meanwhile. Which process
     runs which replication changes nothing in the records. A started process leaves its
     records in a file of a temporary folder (see :func:`_run_to_file`), which this one reads
-    between its own replications.
+    between its own replications. ``shared`` is a pool already started (:func:`process_pool`),
+    left running for the next run; without it, one is started and shut down here.
     """
-    todo = deque(range(replications))
-    finished: SimpleQueue[tuple[int, Future[str]]] = SimpleQueue()
     folder = tempfile.mkdtemp(prefix="gigsim-")
+    with process_pool(jobs) if shared is None else nullcontext(shared) as pool:
+        assert pool is not None
+        return _hand_out(scenario, seed, indices, jobs, progress, pool, folder)
+
+
+def _hand_out(scenario: Scenario, seed: int, indices: Sequence[int], jobs: int,
+              progress: Progress | None, pool: ProcessPoolExecutor, folder: str
+              ) -> list[Records]:
+    """:func:`_run_in_processes` on ``pool``; the temporary ``folder`` is removed at the end."""
+    todo = deque(indices)
+    finished: SimpleQueue[tuple[int, Future[str]]] = SimpleQueue()
     lock = threading.RLock()  # a future already done runs its callback in the submitting thread
-    # 'spawn': each worker is a fresh interpreter that imports only gigsim.studies.runner and the
-    # engine (numpy; not pandas or scipy), whatever threads the caller has running.
-    pool = ProcessPoolExecutor(max_workers=jobs - 1,
-                               mp_context=multiprocessing.get_context("spawn"))
 
     stopping = threading.Event()  # no more submits: the pool is being shut down
 
@@ -200,7 +329,7 @@ def _run_in_processes(scenario: Scenario, seed: int, replications: int, jobs: in
     records: dict[int, Records] = {}
 
     def collect(block: bool) -> None:
-        while not finished.empty() or (block and len(records) < replications):
+        while not finished.empty() or (block and len(records) < len(indices)):
             index, future = finished.get()
             path = future.result()  # raises a worker's exception here
             with open(path, "rb") as handle:
@@ -232,11 +361,8 @@ def _run_in_processes(scenario: Scenario, seed: int, replications: int, jobs: in
     finally:
         with lock:
             stopping.set()
-        # Not waiting for the workers to exit (about 0.3 s): every result is in by now, or a
-        # replication failed and the ones not yet started are dropped.
-        pool.shutdown(wait=False, cancel_futures=True)
         shutil.rmtree(folder, ignore_errors=True)
-    return [records[index] for index in range(replications)]
+    return [records[index] for index in indices]
 
 
 def _run_to_file(scenario: Scenario, seed: int, index: int, folder: str) -> str:

@@ -1,0 +1,104 @@
+"""``gigsim run --precision`` and ``--warmup auto``: what they print, record and refuse."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from ._support import MINIMAL_TOML, assert_ok, assert_one_line_error, invoke
+
+# The minimal scenario over 8 weeks: each replication takes a few hundredths of a second.
+SHORT = ("--set", 'simulation.horizon="8w"', "--tables", "worker_months", "--format", "csv")
+
+
+def test_same_seed_gives_the_same_replications_with_one_and_two_jobs(
+        write_toml: Callable[[str], Path], tmp_path: Path) -> None:
+    path = write_toml(MINIMAL_TOML)
+    summaries = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"jobs{jobs}"
+        result = invoke("run", path, *SHORT, "--precision", "10%", "-j", jobs, "--out", out)
+        assert_ok(result)
+        summary = json.loads((out / "summary.json").read_text())
+        manifest = json.loads((out / "manifest.json").read_text())
+        assert manifest["replications"] == summary["replications"]
+        assert manifest["replications_chosen"] == summary["replications_chosen"]
+        summaries.append(summary)
+        assert "replications chosen by precision 10%:" in result.stdout
+    assert summaries[0] == summaries[1]
+    chosen = summaries[0]["replications_chosen"]
+    assert chosen["replications"] >= 15  # more than the minimum: several rounds decided it
+    assert chosen["replications"] % 5 == 0 and chosen["rounds"] == chosen["replications"] // 5
+    assert chosen["stopped"] == "precision met"
+    assert all(target["met"] for target in chosen["targets"])
+    # the scenario as run repeats the run with the count chosen
+    scenario = (tmp_path / "jobs1" / "scenario.toml").read_text()
+    assert f"replications = {chosen['replications']}" in scenario
+
+
+def test_a_scenario_asks_for_precision_and_the_maximum_stops_it(
+        write_toml: Callable[[str], Path], tmp_path: Path) -> None:
+    text = MINIMAL_TOML.replace("replications = 1", 'replications = "auto"\nprecision = 0.01')
+    out = tmp_path / "out"
+    result = invoke("run", write_toml(text), *SHORT, "--max-replications", "12",
+                    "--precision-metrics", "income_mean_usd", "--out", out)
+    assert_ok(result)
+    chosen = json.loads((out / "summary.json").read_text())["replications_chosen"]
+    assert chosen["replications"] == 12 and chosen["stopped"] == "max replications reached"
+    assert chosen["metrics"] == ["income_mean_usd"]
+    assert "SHORT  income_mean_usd" in result.stdout and "short by" in result.stdout
+
+
+@pytest.mark.parametrize("args, fragments", [
+    (("--precision", "0"), ("--precision", "between 0 and 100%")),
+    (("--precision", "150%"), ("--precision", "150%")),
+    (("--precision", "five"), ("--precision", "'five'")),
+    (("--precision", "5%", "--precision-metrics", "income_mean"),
+     ("--precision-metrics", "unknown metric `income_mean`", "income_mean_usd")),
+    (("--precision", "5%", "--max-replications", "3"), ("--max-replications", "at least 10")),
+    (("--precision", "5%", "-r", "4"), ("--precision", "--replications", "not both")),
+    (("--precision-metrics", "income_mean_usd"), ("--precision-metrics", "only with")),
+    (("--set", 'simulation.replications="auto"', "--set", "simulation.precision=0"),
+     ("simulation.precision", "between 0 and 1")),
+    (("--set", 'simulation.replications="auto"', "--set", "simulation.precision=1.5"),
+     ("simulation.precision", "got 1.5")),
+    (("--set", "simulation.precision=0.05"), ("simulation.precision", 'replications = "auto"')),
+    (("--set", 'simulation.replications="many"'), ("simulation.replications", '"auto"')),
+    (("--warmup", "soon"), ("simulation.warmup", '"auto"')),
+    (("--warmup", "auto", "--set", 'simulation.horizon="4w"'),
+     ("simulation.warmup", "at least 10 weeks")),
+])
+def test_bad_precision_input_is_one_line_and_exit_2(
+        write_toml: Callable[[str], Path], tmp_path: Path, no_simulation: None,
+        args: tuple[str, ...], fragments: tuple[str, ...]) -> None:
+    result = invoke("run", write_toml(MINIMAL_TOML), *args, "--out", tmp_path / "out")
+    assert_one_line_error(result, *fragments)
+
+
+def test_warmup_auto_says_the_warmup_chosen_and_records_the_series(
+        write_toml: Callable[[str], Path], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = invoke("run", write_toml(MINIMAL_TOML), "--warmup", "auto", "--set",
+                    'simulation.horizon="12w"', "--tables", "worker_months", "--format", "csv",
+                    "--out", out)
+    assert_ok(result)
+    chosen = json.loads((out / "manifest.json").read_text())["warmup_chosen"]
+    weeks = chosen["warmup_weeks"]
+    assert weeks == max(chosen["truncation_weeks"].values())
+    assert set(chosen["series"]) == {"workers", "seats_filled", "income_usd"}
+    assert all(len(s["weekly"]) == 24 for s in chosen["series"].values())  # two horizons
+    assert f"warm-up {weeks} week(s), chosen by MSER-5" in result.stdout
+    assert f'warmup = "{weeks}w"' in (out / "scenario.toml").read_text()
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["warmup_chosen"]["warmup_weeks"] == weeks
+
+
+def test_an_estimate_refuses_an_automatic_warmup_in_one_line(
+        write_toml: Callable[[str], Path]) -> None:
+    # the cohort applies at the end of the warm-up, which is not known before the pilot
+    result = invoke("estimate", "--scenario", write_toml(MINIMAL_TOML), "--group", "raters",
+                    "--set", 'simulation.warmup="auto"')
+    assert_one_line_error(result, "simulation.warmup", "not taken by an estimate")
