@@ -106,7 +106,7 @@ class Need:
             if whole else math.nan
 
 
-def _dense(rows: pd.DataFrame, keys: pd.MultiIndex, months: int) -> np.ndarray:
+def _dense(rows: pd.DataFrame, keys: pd.Index, months: int) -> np.ndarray:
     """Income of each (replication, worker) of ``keys`` × month, NaN where ``rows`` has none."""
     out = np.full((len(keys), months), np.nan)
     if len(rows):
