@@ -138,31 +138,65 @@ def _longest_run(below: np.ndarray) -> np.ndarray:
     return longest
 
 
-def need_figures(est: Estimate, monthly_need_usd: float) -> Need:
-    """The :class:`Need` of ``est`` for ``monthly_need_usd`` dollars a month."""
-    check_need(monthly_need_usd)
-    need = float(monthly_need_usd)
-    months, reps = est.months, est.replications
+@dataclass(frozen=True)
+class NeedData:
+    """What a :class:`Need` is read from, for any need: a few arrays, without the tables.
+
+    ``applicant``: every applicant × month followed, $0 where there is no row (failing
+    onboarding, leaving); ``platform``: every onboarded worker × month, NaN off the platform
+    (``available_h`` 0 or no row). ``*_rep``: each row's replication; ``left``: whether each
+    onboarded worker left within the months followed.
+    """
+
+    months: int
+    replications: int
+    applicant: np.ndarray
+    applicant_rep: np.ndarray
+    platform: np.ndarray
+    platform_rep: np.ndarray
+    left: np.ndarray
+
+
+def need_data(est: Estimate) -> NeedData:
+    """The :class:`NeedData` of ``est``, read off its tables (``est.results``)."""
+    months = est.months
     workers = est.cohort_workers
     every = workers.set_index(["replication", "worker_id"]).index
-    applicant = np.nan_to_num(_dense(est.results.worker_months, every, months))
-    applicant_rep = workers["replication"].to_numpy(dtype=int)
     onboarded = workers[workers["onboarded_h"].notna()]
     keys = onboarded.set_index(["replication", "worker_id"]).index
-    on = est.cohort_months
-    platform = _dense(on, keys, months)  # NaN off the platform
-    month_rep = on["replication"].to_numpy(dtype=int)
-    incomes = on["income_usd"].to_numpy(dtype=float)
+    return NeedData(
+        months=months, replications=est.replications,
+        applicant=np.nan_to_num(_dense(est.results.worker_months, every, months)),
+        applicant_rep=workers["replication"].to_numpy(dtype=int),
+        platform=_dense(est.cohort_months, keys, months),
+        platform_rep=onboarded["replication"].to_numpy(dtype=int),
+        left=onboarded["left_h"].to_numpy(dtype=float) < months * HOURS_PER_MONTH)
 
-    top = max(float(incomes.max()) if len(incomes) else 0.0, float(applicant.max(initial=0.0)))
-    marks = [need] + ([est.reference_monthly_usd] if est.reference_wage_usd > 0 else [])
+
+def need_figures(est: Estimate, monthly_need_usd: float) -> Need:
+    """The :class:`Need` of ``est`` for ``monthly_need_usd`` dollars a month."""
+    return need_from(need_data(est), monthly_need_usd, est.reference_monthly_usd)
+
+
+def need_from(data: NeedData, monthly_need_usd: float,
+              reference_monthly_usd: float = math.nan) -> Need:
+    """The :class:`Need` for ``monthly_need_usd`` from ``data``; the reference month marked."""
+    check_need(monthly_need_usd)
+    need = float(monthly_need_usd)
+    months, reps = data.months, data.replications
+    applicant, platform = data.applicant, data.platform
+    on = ~np.isnan(platform)
+    incomes = platform[on]
+    month_rep = np.broadcast_to(data.platform_rep[:, None], platform.shape)[on]
+
+    top = max(float(incomes.max(initial=0.0)), float(applicant.max(initial=0.0)))
+    marks = [need] + ([reference_monthly_usd] if math.isfinite(reference_monthly_usd) else [])
     levels = np.unique(np.concatenate([np.linspace(0, max(top, need) * 1.02, CURVE_STEPS),
                                        marks]))
     columns: dict[str, Any] = {"usd": levels}
-    applicant_values = applicant.ravel()
-    applicant_reps = np.repeat(applicant_rep, months)
     for name, values, rep in (("onboarded", incomes, month_rep),
-                              ("applicant", applicant_values, applicant_reps)):
+                              ("applicant", applicant.ravel(),
+                               np.repeat(data.applicant_rep, months))):
         per_rep = _shares(values, rep, reps, levels)
         bands = [share_interval(per_rep[:, i]) for i in range(len(levels))]
         columns[f"{name}_share"], columns[f"{name}_low"], columns[f"{name}_high"] = (
@@ -171,12 +205,9 @@ def need_figures(est: Estimate, monthly_need_usd: float) -> Need:
     at_need = curve[curve["usd"] == need].iloc[0]
 
     reached = platform >= need  # False off the platform (NaN ≥ x is False)
-    below = platform < need
-    _, p50, p90 = pooled_percentiles(_longest_run(below), (0, 50, 90))
-    first = np.where(reached.any(axis=1), reached.argmax(axis=1) + 1, months).astype(float)
+    _, p50, p90 = pooled_percentiles(_longest_run(platform < need), (0, 50, 90))
     never = ~reached.any(axis=1)
-    left = onboarded["left_h"].to_numpy(dtype=float) < months * HOURS_PER_MONTH
-    left_without = never & left
+    first = np.where(never, months, reached.argmax(axis=1) + 1).astype(float)
     return Need(
         monthly_need_usd=need,
         applicant_share=(float(at_need["applicant_share"]), float(at_need["applicant_low"]),
@@ -186,10 +217,11 @@ def need_figures(est: Estimate, monthly_need_usd: float) -> Need:
                          float(at_need["onboarded_high"])),
         onboarded_months=len(incomes),
         longest_below=(p50, p90),
-        onboarded=len(keys),
+        onboarded=len(platform),
         first_reach=kaplan_meier(first, never),
-        never_counts={"reached": int((~never).sum()), "left_without": int(left_without.sum()),
-                      "waiting": int((never & ~left).sum())},
+        never_counts={"reached": int((~never).sum()),
+                      "left_without": int((never & data.left).sum()),
+                      "waiting": int((never & ~data.left).sum())},
         exceedance=curve,
     )
 
