@@ -60,7 +60,7 @@ def need_view(answer: Answer, reference_wage_usd: float, monthly_need_usd: float
     if monthly_need_usd is None or sentence is None:
         return ""
     return tags.section(
-        {"class": "gigsim-need", "id": "need"},
+        {"class": "gigsim-need", "id": "need-answer"},
         tags.h3({"class": "gigsim-heading"}, "What you need a month"),
         tags.p({"class": "gigsim-need-text"}, sentence),
         tags.div({"class": "gigsim-charts"},

@@ -31,7 +31,9 @@ FIRST = ("the month since applying (1 = the month of applying) of each onboarded
 
 
 def _share(value: tuple[float, float, float]) -> str:
-    return with_ci(value, "{:.0f}%", 100)
+    """A share with its interval; alone where every replication had the same (0% or 100%)."""
+    mean, low, high = value
+    return pct(mean) if low == high == mean else with_ci(value, "{:.0f}%", 100)
 
 
 def _point(point: HoursPoint, who: str) -> str:

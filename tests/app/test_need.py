@@ -47,9 +47,9 @@ def test_the_need_is_read_as_gigsim_estimate_reads_it(answer: Answer, usd: float
 
 def test_without_a_need_nothing_is_said_and_the_answer_pickles(answer: Answer) -> None:
     assert verdict(answer, 15).need is None
-    assert 'id="need"' not in str(answer_view(answer, 15))
+    assert 'id="need-answer"' not in str(answer_view(answer, 15))
     shown = str(answer_view(answer, 15, monthly_need_usd=300))
-    assert 'id="need"' in shown and 'data-figure="exceedance"' in shown
+    assert 'id="need-answer"' in shown and 'data-figure="exceedance"' in shown
     again = pickle.loads(pickle.dumps(answer))  # the pool sends it from a worker process
     assert need_dict(with_reference(again, 15, 300)) == need_dict(with_reference(answer, 15, 300))
 
