@@ -23,6 +23,7 @@ from gigsim.analysis.results import Results
 from gigsim.app.inputs import Params, Role
 from gigsim.presentation.cards import Card, key_cards
 from gigsim.presentation.figures.estimate import estimate_figures
+from gigsim.presentation.need import need_sentence
 from gigsim.presentation.report import for_both_widths
 from gigsim.presentation.verdict import (
     based_on,
@@ -37,6 +38,7 @@ from gigsim.presentation.verdict import (
 )
 from gigsim.scenario import load_scenario
 from gigsim.studies.estimate import Estimate, estimate
+from gigsim.studies.need import NeedData, need_data, need_from
 
 FIGURE_DPI = 80  # the wide figures are shown at the size they are drawn: 7 in, 560 px
 # the estimate's figures the page shows, with the words that stand for each one (alt text)
@@ -65,6 +67,7 @@ class Answer:
     estimate: Estimate
     figures: tuple[Figure, ...]
     elapsed_s: float
+    need_data: NeedData | None = None  # what any monthly need is read from (studies.need)
 
 
 def compute(folder: Path, role: Role, params: Params,
@@ -84,14 +87,15 @@ def compute(folder: Path, role: Role, params: Params,
     # The tables stay behind: the verdict, the monthly rows and the curves are all the page
     # reads, and they are fields of the estimate.
     slim = replace(est, results=cast(Results, None))
+    need = need_data(est)
     if numbers is not None:
         numbers(Answer(params=params, role_label=role.label, estimate=slim, figures=(),
-                       elapsed_s=time.perf_counter() - started))
+                       elapsed_s=time.perf_counter() - started, need_data=need))
     drawn = for_both_widths(lambda: estimate_figures(est, FIGURES), dpi=FIGURE_DPI)
     figures = tuple(Figure(name, drawn[name][1], drawn[name][2], _alt(name, est))
                     for name in FIGURES)
     return Answer(params=params, role_label=role.label, estimate=slim, figures=figures,
-                  elapsed_s=time.perf_counter() - started)
+                  elapsed_s=time.perf_counter() - started, need_data=need)
 
 
 def _alt(name: str, est: Estimate) -> str:
@@ -137,22 +141,60 @@ class Verdict:
     details: tuple[str, ...]
     based_on: str
     warning: str | None
+    need: str | None = None  # how often a month reaches the need; None without one
 
 
-def with_reference(answer: Answer, reference_wage_usd: float) -> Estimate:
+def with_reference(answer: Answer, reference_wage_usd: float,
+                   monthly_need_usd: float | None = None) -> Estimate:
     """The answer's estimate, read against a job paying ``reference_wage_usd`` (0: none).
 
-    The reference wage changes only how the estimate is read, not what was simulated.
+    The reference wage and the monthly need change only how the estimate is read, not what
+    was simulated: the need is read off :attr:`Answer.need_data` (None: no need).
     """
-    return replace(answer.estimate, reference_wage_usd=float(reference_wage_usd))
+    est = replace(answer.estimate, reference_wage_usd=float(reference_wage_usd))
+    if monthly_need_usd is None or answer.need_data is None:
+        return est
+    return replace(est, need=need_from(answer.need_data, monthly_need_usd,
+                                       est.reference_monthly_usd))
 
 
-def verdict(answer: Answer, reference_wage_usd: float) -> Verdict:
-    """The verdict of ``answer`` against a job paying ``reference_wage_usd`` (0: none)."""
-    est = with_reference(answer, reference_wage_usd)
+NEED_FIGURES: dict[tuple[int, float, float], tuple[Answer, Figure]] = {}
+NEED_FIGURES_KEPT = 32
+
+
+def need_figure(answer: Answer, reference_wage_usd: float, monthly_need_usd: float) -> Figure:
+    """The exceedance curve for a need, drawn for both widths; the last few are kept."""
+    key = (id(answer), float(reference_wage_usd), float(monthly_need_usd))
+    if key in NEED_FIGURES:
+        return NEED_FIGURES[key][1]
+    est = with_reference(answer, reference_wage_usd, monthly_need_usd)
+    need = est.need
+    assert need is not None
+    drawn = for_both_widths(lambda: estimate_figures(est, ("exceedance",)), dpi=FIGURE_DPI)
+    p50 = need.exceedance["onboarded_share"]
+    alt = (f"Curve of the share of months with at least each income, once onboarded and for"
+           f" an applicant, with 95% bands, from {pct(float(p50.iloc[0]))} at $0; the need,"
+           f" {money(need.monthly_need_usd)}, is reached in"
+           f" {pct(need.onboarded_share[0])} of an onboarded worker's months and"
+           f" {pct(need.applicant_share[0])} of an applicant's.")
+    figure = Figure("exceedance", drawn["exceedance"][1], drawn["exceedance"][2], alt)
+    while len(NEED_FIGURES) >= NEED_FIGURES_KEPT:
+        NEED_FIGURES.pop(next(iter(NEED_FIGURES)))
+    NEED_FIGURES[key] = (answer, figure)  # the answer kept with it: its id stays its own
+    return figure
+
+
+def verdict(answer: Answer, reference_wage_usd: float,
+            monthly_need_usd: float | None = None) -> Verdict:
+    """The verdict of ``answer`` against a job paying ``reference_wage_usd`` (0: none).
+
+    With ``monthly_need_usd``, ``need`` says how often a month reaches it.
+    """
+    est = with_reference(answer, reference_wage_usd, monthly_need_usd)
     heading = verdict_lines(est, for_page=True)[0].strip()
     return Verdict(heading=heading, meaning=meaning(est), cards=key_cards(est),
                    details=(who_is_followed(est, for_page=True),
                             market_sentence(est, for_page=True)),
                    based_on=f"{based_on(est)}; scenario {est.scenario.name}. Intervals are 95%.",
-                   warning=warning(est, for_page=True))
+                   warning=warning(est, for_page=True),
+                   need=None if est.need is None else need_sentence(est, for_page=True))

@@ -20,6 +20,7 @@ from gigsim.studies.estimate import DEFAULT_REPLICATIONS, PROFILES
 
 MAX_MONTHS = 24
 MAX_REFERENCE_WAGE_USD = 1000.0
+MAX_MONTHLY_NEED_USD = 1_000_000.0
 # The launch rate may go from a twentieth to twenty times the scenario's: beyond that the market
 # is either empty or so large that a run no longer takes seconds.
 LAUNCH_RATE_FACTOR = 20.0
@@ -197,3 +198,14 @@ def check_reference_wage(value: Any) -> float:
         raise InputError(f"Reference wage: must be from 0 (none) to"
                          f" {MAX_REFERENCE_WAGE_USD:g} USD an hour, got {wage:g}")
     return wage
+
+
+def check_monthly_need(value: Any) -> float | None:
+    """What the worker needs a month in USD, from 0 to :data:`MAX_MONTHLY_NEED_USD`; empty: none."""
+    if value is None or value == "":
+        return None
+    need = _number("What you need a month", value)
+    if not 0 <= need <= MAX_MONTHLY_NEED_USD:
+        raise InputError(f"What you need a month: must be from 0 to"
+                         f" {MAX_MONTHLY_NEED_USD:,.0f} USD, got {need:g}")
+    return need

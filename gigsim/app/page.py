@@ -12,6 +12,8 @@ grey-scale print; nothing is said by colour alone.
 
 from __future__ import annotations
 
+from typing import cast
+
 from htmltools import Tag, TagList, tags
 from shiny import ui
 
@@ -20,6 +22,7 @@ from gigsim.app.inputs import (
     DEFAULT_MONTHS,
     DEFAULT_REFERENCE_WAGE_USD,
     FIRST_REPLICATIONS,
+    MAX_MONTHLY_NEED_USD,
     MAX_MONTHS,
     MAX_REFERENCE_WAGE_USD,
     Role,
@@ -93,6 +96,8 @@ details.gigsim-platform summary { font-weight: 600; cursor: pointer; margin-bott
 .gigsim-heading { font-size: 1rem; margin: 0 0 .5rem; }
 .gigsim-warning { border: 2px dashed var(--ink); padding: .4rem .6rem; }
 .gigsim-detail { font-size: .9rem; }
+.gigsim-need { margin: 0 0 1rem; }
+.gigsim-need-text { border-left: .4rem solid var(--line); padding-left: .9rem; }
 /* one chart a row, no wider than drawn (560 px); below 600 px the chart drawn for a phone */
 .gigsim-charts { display: grid; grid-template-columns: minmax(0, 1fr); gap: 1rem; }
 .gigsim-charts figure { margin: 0; }
@@ -194,6 +199,12 @@ def question_panel(roles: dict[str, Role], default: Role) -> Tag:
                    "reference-help"),
         _help("reference-help", "A job you know, paying this for the same hours every week;"
                                 " 0 leaves it out."),
+        # empty at first: no value attribute (None), so the answer has no need until one is given
+        _described(ui.input_numeric("need", "What you need a month (USD)",
+                                    cast(float, None), min=0,
+                                    max=MAX_MONTHLY_NEED_USD, step=50), "need-help"),
+        _help("need-help", "What a month must bring in to live on: the answer then says how"
+                           " often a month reaches it. Leave it empty to skip."),
         tags.details(
             {"class": "gigsim-platform"},
             tags.summary("About the platform"),

@@ -25,6 +25,7 @@ from gigsim.app.inputs import (
     InputError,
     Params,
     Role,
+    check_monthly_need,
     check_params,
     check_reference_wage,
     list_roles,
@@ -187,6 +188,7 @@ def _server(pool: EstimatePool, roles: dict[str, Role]) -> Any:
             text = message_v.get()
             try:
                 check_reference_wage(input.reference())
+                check_monthly_need(input.need())
             except InputError as error:
                 text = f"{text} {error}".strip()
             return _message(text)
@@ -207,6 +209,12 @@ def _server(pool: EstimatePool, roles: dict[str, Role]) -> Any:
             except InputError:
                 return 0.0
 
+        def need() -> float | None:
+            try:
+                return check_monthly_need(input.need())
+            except InputError:
+                return None
+
         def stale(shown: Answer) -> bool:
             return bool(message_v.get()) or shown.params != asked_v.get()
 
@@ -224,7 +232,7 @@ def _server(pool: EstimatePool, roles: dict[str, Role]) -> Any:
             shown = answer_v.get()
             if shown is None:
                 return tags.p("Computing the first answer…")
-            return answer_view(shown, reference(), stale=stale(shown))
+            return answer_view(shown, reference(), stale=stale(shown), monthly_need_usd=need())
 
         @render.ui
         def pinned() -> Tag | str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from htmltools import Tag, tags
 
-from gigsim.app.answer import FIGURES, Answer, Figure, verdict
+from gigsim.app.answer import FIGURES, Answer, Figure, need_figure, verdict
 from gigsim.app.inputs import MAX_REPLICATIONS
 from gigsim.presentation.cards import Card
 from gigsim.presentation.report import PHONE_MEDIA, data_uri
@@ -54,9 +54,27 @@ def cards_view(cards: tuple[Card, ...]) -> Tag:
     )
 
 
-def answer_view(answer: Answer, reference_wage_usd: float, stale: bool = False) -> Tag:
-    """The answer to show; ``stale`` dims it while the answer to newer inputs is computed."""
-    read = verdict(answer, reference_wage_usd)
+def need_view(answer: Answer, reference_wage_usd: float, monthly_need_usd: float | None,
+              sentence: str | None) -> Tag | str:
+    """What you need a month: the verdict's sentence and the exceedance curve; none without."""
+    if monthly_need_usd is None or sentence is None:
+        return ""
+    return tags.section(
+        {"class": "gigsim-need", "id": "need-answer"},
+        tags.h3({"class": "gigsim-heading"}, "What you need a month"),
+        tags.p({"class": "gigsim-need-text"}, sentence),
+        tags.div({"class": "gigsim-charts"},
+                 _chart(answer, need_figure(answer, reference_wage_usd, monthly_need_usd))),
+    )
+
+
+def answer_view(answer: Answer, reference_wage_usd: float, stale: bool = False,
+                monthly_need_usd: float | None = None) -> Tag:
+    """The answer to show; ``stale`` dims it while the answer to newer inputs is computed.
+
+    ``monthly_need_usd`` adds what you need a month (:func:`need_view`).
+    """
+    read = verdict(answer, reference_wage_usd, monthly_need_usd)
     charts = tags.div(
         {"class": "gigsim-charts"},
         *(_chart(answer, chart) for chart in answer.figures),
@@ -76,6 +94,7 @@ def answer_view(answer: Answer, reference_wage_usd: float, stale: bool = False) 
                                                 "Change the question ↓")),
         tags.h3({"class": "gigsim-heading"}, read.heading),
         cards_view(read.cards),
+        need_view(answer, reference_wage_usd, monthly_need_usd, read.need),
         charts,
         *(tags.p({"class": "gigsim-detail"}, detail) for detail in read.details),
         tags.p({"class": "gigsim-based-on"}, read.based_on + more),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from gigsim.studies.estimate import (
     estimate,
     load_profile,
 )
+from gigsim.studies.need import HOURS_GRID, check_need, hours_for_need, hours_values
 
 
 @click.command(name="estimate")
@@ -59,6 +61,15 @@ from gigsim.studies.estimate import (
               show_default=True, metavar="USD",
               help="The hourly wage of a job to compare with, paid for the same hours;"
                    " 0 hides the comparison.")
+@click.option("--monthly-need", type=float, metavar="USD",
+              help="What you need a month: adds how often a month reaches it (for an applicant"
+                   " and once onboarded), the longest run of months below it and the wait for"
+                   " the first month that reaches it.")
+@click.option("--need-hours", is_flag=True,
+              help="With --monthly-need, also find the weekly hours at which half of the"
+                   f" months reach it: runs the estimate again at each of"
+                   f" {', '.join(f'{h:g}' for h in HOURS_GRID)} h a week (same seeds), so it"
+                   f" takes up to {len(HOURS_GRID)} times as long.")
 @click.option("--stay", is_flag=True,
               help="Follow applicants who never quit, instead of ones who behave like the"
                    " group (its patience and leave hazard).")
@@ -69,7 +80,8 @@ from gigsim.studies.estimate import (
 def estimate_command(profile: str | None, scenario_path: str | None, group: str | None,
                      hours_per_week: float, months: int, replications: int, seed: int | None,
                      jobs: int, sets: tuple[str, ...], cohort: int | None,
-                     market_scale: float | None, reference_wage: float, stay: bool,
+                     market_scale: float | None, reference_wage: float,
+                     monthly_need: float | None, need_hours: bool, stay: bool,
                      report_path: str | None, force: bool, as_json: bool) -> None:
     """What an applicant who joins today can expect over their first months.
 
@@ -86,20 +98,27 @@ def estimate_command(profile: str | None, scenario_path: str | None, group: str 
       gigsim estimate --profile generalist --hours-per-week 10
       gigsim estimate --profile specialist --hours-per-week 10 --report specialist.html
       gigsim estimate --profile specialist --months 24 --stay --json
+      gigsim estimate --profile generalist --monthly-need 1500 --need-hours
       gigsim estimate --scenario scenarios/platform.toml --group specialists
     """  # noqa: D301  (\b is click's mark for a paragraph it must not rewrap)
     user_errors(_estimate)(profile, scenario_path, group, hours_per_week, months,
                            replications, seed, jobs, sets, cohort, market_scale,
-                           reference_wage, stay, report_path, force, as_json)
+                           reference_wage, monthly_need, need_hours, stay, report_path,
+                           force, as_json)
 
 
 def _estimate(profile: str | None, scenario_path: str | None, group: str | None,
               hours_per_week: float, months: int, replications: int, seed: int | None,
               jobs: int, sets: tuple[str, ...], cohort: int | None,
-              market_scale: float | None, reference_wage: float, stay: bool,
+              market_scale: float | None, reference_wage: float,
+              monthly_need: float | None, need_hours: bool, stay: bool,
               report_path: str | None, force: bool, as_json: bool) -> None:
     check_inputs(hours_per_week, months)
     check_reference_wage(reference_wage)
+    if monthly_need is not None:
+        check_need(monthly_need)
+    elif need_hours:
+        raise GigsimError("--need-hours: goes with --monthly-need USD, the need to reach")
     if report_path is not None:
         target = Path(report_path)
         if target.exists() and not force:
@@ -126,7 +145,14 @@ def _estimate(profile: str | None, scenario_path: str | None, group: str | None,
     with progress(replications, as_json) as bar:
         result = estimate(scenario, group, hours_per_week, months, replications=replications,
                           seed=seed, jobs=jobs, cohort=cohort, market_scale=market_scale,
-                          progress=bar.update, reference_wage_usd=reference_wage, stay=stay)
+                          progress=bar.update, reference_wage_usd=reference_wage, stay=stay,
+                          monthly_need_usd=monthly_need)
+    if need_hours and result.need is not None:
+        others = len(hours_values(hours_per_week)) - 1
+        with progress(replications * others, as_json) as bar:
+            search = hours_for_need(scenario, group, result.need.monthly_need_usd, result,
+                                    jobs=jobs, progress=bar.update)
+        result = dataclasses.replace(result, need=dataclasses.replace(result.need, hours=search))
     if report_path is not None:
         from gigsim.presentation.report import write_worker_page
 

@@ -352,6 +352,7 @@ def build_worker_page(estimate: Any) -> str:
     figures = for_both_widths(lambda: estimate_figures(estimate, WORKER_FIGURES), dpi=WORKER_DPI)
     blocks = [_figure_block(stem, *figures[stem], caption=WORKER_CAPTIONS[stem])
               for stem in WORKER_FIGURES]
+    need = need_section(estimate)
     warned = warning(estimate, for_page=True)
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -372,7 +373,7 @@ def build_worker_page(estimate: Any) -> str:
 </dl>
 <p>{html.escape(who_is_followed(estimate, for_page=True))}</p>
 <p>{html.escape(market_sentence(estimate, for_page=True))}</p>
-<h2>Month by month</h2>
+{need}<h2>Month by month</h2>
 {chr(10).join(blocks)}
 <h2>Every number</h2>
 <pre>{html.escape(render(estimate, for_page=True))}</pre>
@@ -381,6 +382,30 @@ docs/model.md, "A worker's estimate".</p>
 </body>
 </html>
 """
+
+
+NEED_CAPTION = ("The share of months with an income of at least $x, for each x: the blue line"
+                " over the months on the platform of those onboarded, the orange one over every"
+                " applicant's months followed ($0 after failing onboarding or leaving); each a"
+                " mean over replications of each replication's share, the band its 95%"
+                " interval. The solid line marks what you need, the dotted one what the"
+                " reference job pays for the same hours in a month.")
+
+
+def need_section(estimate: Any) -> str:
+    """The worker's page's "What you need a month" section; empty without a monthly need."""
+    if estimate.need is None:
+        return ""
+    from gigsim.presentation.figures.estimate import estimate_figures
+    from gigsim.presentation.need import need_details, need_sentence
+
+    drawn = for_both_widths(lambda: estimate_figures(estimate, ("exceedance",)),
+                            dpi=WORKER_DPI)
+    return (f"<section id=\"need\"><h2>What you need a month</h2>\n"
+            f"<p>{html.escape(need_sentence(estimate, for_page=True))}</p>\n"
+            f"<p>{html.escape(need_details(estimate))}</p>\n"
+            f"{_figure_block('exceedance', *drawn['exceedance'], caption=NEED_CAPTION)}"
+            "</section>\n")
 
 
 def write_worker_page(estimate: Any, out: str | Path) -> Path:

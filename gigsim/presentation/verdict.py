@@ -182,6 +182,10 @@ def verdict_lines(est: Estimate, for_page: bool = False) -> list[str]:
         lines.append(f"  Once onboarded: no applicant was onboarded within the {est.months}"
                      " month(s), so there are no months on the platform to describe.")
     lines.append(f"  {meaning(est)}")
+    if est.need is not None:
+        from gigsim.presentation.need import need_sentence  # it reads this module's helpers
+
+        lines.append(f"  {need_sentence(est, for_page)}")
     return lines
 
 
@@ -268,6 +272,10 @@ def render(est: Estimate, for_page: bool = False) -> str:
         f" the platform for {pct(est.longest_drought_left)}).",
         "",
     ]
+    if est.need is not None:
+        from gigsim.presentation.need import need_details
+
+        lines[-1:-1] = [need_details(est)]
     table, how = est.periods
     unit = "month" if how == "month by month" else "months"
     lines += [
@@ -345,6 +353,8 @@ def first_paid_hour(est: Estimate) -> str:
 
 def estimate_dict(est: Estimate) -> dict[str, Any]:
     """The estimate as JSON-ready data (NaN as None): the verdict first, then the details."""
+    from gigsim.presentation.need import need_dict
+
     p10, p50, p90 = est.income_percentiles
     counts = est.first_pay_counts
     left = est.leavers
@@ -450,6 +460,7 @@ def estimate_dict(est: Estimate) -> dict[str, Any]:
             "realised_per_paid_hour": _interval(est.paid_wage_usd),
             "wage_per_hour_worked": _interval(est.effective_wage_usd),
         },
+        "monthly_need": need_dict(est),
         "elapsed_s": json_number(est.elapsed_s),
     }
 

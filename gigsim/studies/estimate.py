@@ -25,6 +25,7 @@ quit. See docs/model.md, "A worker's estimate", for every definition.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Callable, Mapping
@@ -61,6 +62,7 @@ from gigsim.studies.cohort import (  # re-exported: the estimate's public names
     load_profile,
     market_scenario,
 )
+from gigsim.studies.need import Need, check_need, need_figures
 from gigsim.studies.runner import Progress, simulate
 
 __all__ = ["MAX_MONTHS", "PROFILES", "Estimate", "bundled_scenarios_dir", "check_inputs",
@@ -134,6 +136,7 @@ class Estimate:
     market: dict[str, Any]  # the group's months in the same simulation: every tenure, own hours
     results: Results = field(repr=False)
     elapsed_s: float = math.nan
+    need: Need | None = None  # how often a month reaches ``--monthly-need`` (studies.need)
 
     @property
     def hours_set_aside_per_month(self) -> float:
@@ -212,7 +215,7 @@ def estimate(scenario: Scenario, group: str, hours_per_week: float = 20.0, month
              cohort: int | None = None, market_scale: float | None = None,
              progress: Progress | None = None,
              reference_wage_usd: float = DEFAULT_REFERENCE_WAGE_USD,
-             stay: bool = False) -> Estimate:
+             stay: bool = False, monthly_need_usd: float | None = None) -> Estimate:
     """Follow a cohort of ``group`` applicants with ``hours_per_week`` for ``months`` months.
 
     ``seed`` defaults to the scenario's. ``replications`` independent runs of ``cohort``
@@ -220,19 +223,25 @@ def estimate(scenario: Scenario, group: str, hours_per_week: float = 20.0, month
     default to :func:`gigsim.studies.cohort.default_sizes`. ``reference_wage_usd`` is the hourly
     wage of the job the verdict compares with (0 hides it). ``stay`` follows applicants who never
     quit instead of ones who behave like the group. ``progress`` is called with 1 after each
-    replication.
+    replication. ``monthly_need_usd`` adds :attr:`Estimate.need`, how often a month reaches
+    it (:func:`gigsim.studies.need.need_figures`).
     """
     started = time.perf_counter()
     check_reference_wage(reference_wage_usd)
+    if monthly_need_usd is not None:
+        check_need(monthly_need_usd)
     default_scale, default_cohort = default_sizes(scenario, group)
     market_scale = default_scale if market_scale is None else market_scale
     cohort = default_cohort if cohort is None else cohort
     run, cohort_group = cohort_scenario(scenario, group, hours_per_week, months, cohort,
                                         market_scale, stay=stay)
     results = simulate(run, replications=replications, seed=seed, jobs=jobs, progress=progress)
-    return summarise(results, group, cohort_group, hours_per_week, months, cohort,
-                     market_scale, started, reference_wage_usd=float(reference_wage_usd),
-                     stay=stay)
+    found = summarise(results, group, cohort_group, hours_per_week, months, cohort,
+                      market_scale, started, reference_wage_usd=float(reference_wage_usd),
+                      stay=stay)
+    if monthly_need_usd is None:
+        return found
+    return dataclasses.replace(found, need=need_figures(found, monthly_need_usd))
 
 
 def estimate_profile(profile: str, hours_per_week: float = 20.0, months: int = 12,

@@ -63,6 +63,45 @@ def zero_income_figure(monthly: pd.DataFrame, title: str = "Chance of a month wi
     return figure
 
 
+def exceedance_figure(curve: pd.DataFrame, need_usd: float | None = None,
+                      reference_usd: float | None = None,
+                      title: str = "How likely is a month of at least $x?") -> Figure:
+    """The share of months with income of at least $x, against x, with 95% bands.
+
+    ``curve`` is :attr:`gigsim.studies.need.Need.exceedance`: ``onboarded_share`` (of the
+    onboarded workers' months on the platform) and ``applicant_share`` (of every applicant's
+    months followed, $0 after failing onboarding or leaving), each a mean over replications
+    with ``*_low``–``*_high`` its 95% interval. ``need_usd`` and ``reference_usd`` (what the
+    reference job pays a month) are marked when given and not NaN.
+    """
+    figure = new_figure()
+    axes = figure.add_subplot()
+    usd = curve["usd"].to_numpy(dtype=float)
+    for who, colour, label in (("onboarded", "C0", "once onboarded (months on the platform)"),
+                               ("applicant", "C1", "an applicant (failing onboarding"
+                                                   " included)")):
+        share = curve[f"{who}_share"].to_numpy(dtype=float) * 100
+        low = curve[f"{who}_low"].to_numpy(dtype=float) * 100
+        high = curve[f"{who}_high"].to_numpy(dtype=float) * 100
+        axes.fill_between(usd, np.nan_to_num(low, nan=share[0]),
+                          np.nan_to_num(high, nan=share[0]), step="post", color=colour,
+                          alpha=0.2, linewidth=0)
+        axes.step(usd, share, where="post", color=colour, label=f"{label}, 95% band")
+    for value, style, label in ((need_usd, "-", "what you need"),
+                                (reference_usd, ":", "the reference job's month")):
+        if value is not None and np.isfinite(value):
+            axes.axvline(value, color="k", linestyle=style, linewidth=1.2,
+                         label=f"{label}: ${value:,.0f}")
+    set_xlabel(axes, "income in a month, at least ($)")
+    axes.set_ylabel("months with at least that much (%)")
+    axes.set_ylim(0, 100)
+    axes.set_xlim(0, float(usd.max()) if len(usd) else 1.0)
+    axes.grid(True, alpha=0.3)
+    set_title(axes, title)
+    legend_below(axes)
+    return figure
+
+
 def estimate_figures(estimate: Estimate, names: Sequence[str] | None = None
                      ) -> dict[str, Figure]:
     """The figures of a :class:`~gigsim.studies.estimate.Estimate`, by name (``names``: those).
@@ -72,7 +111,9 @@ def estimate_figures(estimate: Estimate, names: Sequence[str] | None = None
     ``first_pay_survival`` (the wait from applying to the first paid hour) and
     ``income_histogram`` (every month of the cohort's onboarded workers). The first two show
     the rows the text does (:attr:`~gigsim.studies.estimate.Estimate.periods`): months, or
-    quarters where a single month's interval is wider than its mean, and say which.
+    quarters where a single month's interval is wider than its mean, and say which. With a
+    monthly need (:attr:`~gigsim.studies.estimate.Estimate.need`), ``exceedance`` too: the share
+    of months with at least $x (:func:`exceedance_figure`).
     """
     table, how = estimate.periods
     by = "month" if how == "month by month" else "quarter"
@@ -94,4 +135,10 @@ def estimate_figures(estimate: Estimate, names: Sequence[str] | None = None
             what="wait for the first paid hour"),
         "income_histogram": lambda: income_histogram_figure(estimate.cohort_months),
     }
+    if estimate.need is not None:
+        need = estimate.need
+        draw["exceedance"] = lambda: exceedance_figure(
+            need.exceedance, need.monthly_need_usd, estimate.reference_monthly_usd,
+            title="How likely is a month of at least $x? (share of months, mean over"
+                  " replications)")
     return {name: draw[name]() for name in (draw if names is None else names)}
