@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
 
-from gigsim.analysis.statistics import METRICS
+from gigsim.analysis.applicants import ALL_METRICS as METRICS
+from gigsim.analysis.applicants import APPLICANT_METRICS
 from gigsim.cli import main
 from gigsim.scenario.policies import policy_names
 from gigsim.studies.comparison import TABLE_COLUMNS, TERMINAL_METRICS
@@ -92,8 +93,11 @@ def test_comparison_csv_is_the_tidy_table(compared: tuple[Path, Result]) -> None
     assert list(table.columns) == list(TABLE_COLUMNS)
     assert table["variant"].drop_duplicates().tolist() == ["base", "rand", "d"]
     assert table["metric"].drop_duplicates().tolist() == list(METRICS)
+    assert table["group"].drop_duplicates().tolist() == ["all", "generalists", "specialists"]
     long = pd.read_csv(out / "per_replication.csv")
-    assert len(long) == 3 * 3 * len(METRICS)
+    assert len(long) == 3 * 3 * (len(METRICS) + 2 * len(APPLICANT_METRICS))
+    table = table[table["group"] == "all"]
+    long = long[long["group"] == "all"]
     income = long[(long["metric"] == "income_mean_usd") & (long["variant"] == "rand")]
     row = table[(table["metric"] == "income_mean_usd") & (table["variant"] == "rand")].iloc[0]
     assert row["mean"] == pytest.approx(income["value"].mean())
