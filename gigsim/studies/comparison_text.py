@@ -145,10 +145,14 @@ def sentence(rows: Rows, metrics: Sequence[str], group: str, variant: str,
     worker-month on the platform rises beyond its interval while income per applicant does
     not, the sentence says so: the rise comes from who is left, not from what applicants earn.
     """
+    per_month = rows.get(("income_mean_usd", group, variant))
+    per_applicant = rows.get(("applicant_income_usd", group, variant))
+    survivors = (per_month is not None and per_applicant is not None
+                 and _beyond(per_month) > 0 and _beyond(per_applicant) <= 0)
     better, worse = [], []
     for metric in metrics:
         row = rows.get((metric, group, variant))
-        if row is None or metric not in BETTER:
+        if row is None or metric not in BETTER or (survivors and metric == "income_mean_usd"):
             continue
         side = _beyond(row) * BETTER[metric]
         if side > 0:
@@ -166,10 +170,7 @@ def sentence(rows: Rows, metrics: Sequence[str], group: str, variant: str,
         if worse:
             parts.append("worse: " + ", ".join(worse))
         text += "; ".join(parts)
-    per_month = rows.get(("income_mean_usd", group, variant))
-    per_applicant = rows.get(("applicant_income_usd", group, variant))
-    if per_month is not None and per_applicant is not None and _beyond(per_month) > 0 \
-            and _beyond(per_applicant) <= 0:
+    if survivors and per_month is not None and per_applicant is not None:
         verb = "falls" if _beyond(per_applicant) < 0 else "does not rise beyond its interval"
         shown = format_metric("income_mean_usd", per_month["diff_vs_first"], True)
         own = format_metric("applicant_income_usd", per_applicant["diff_vs_first"], True)

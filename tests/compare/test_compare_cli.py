@@ -135,6 +135,12 @@ def test_terminal_table(compared: tuple[Path, Result]) -> None:
     assert "vs base [95% CI]" in text
     assert "pairing saves" in text
     assert f"results in {out}/" in text
+    # one sentence per variant and group under the table, and what the shares divide by
+    assert "reading (differences whose 95% interval excludes 0, against base):" in text
+    for variant in ("rand", "d"):
+        for who in ("all applicants", "generalists", "specialists"):
+            assert f"\n  {variant} vs base, {who}: " in text, (variant, who)
+    assert "applicants per replication (base, mean): all " in text
     table = pd.read_csv(out / "comparison.csv")
     assert set(table["metric"]) == set(METRICS)
 
@@ -224,3 +230,13 @@ def test_bad_options(tmp_path: Path, no_simulation: None) -> None:
     result = invoke(*compare_args(out, "rand:dispatch.policy=random"), "--set", "nope")
     assert_one_line_error(result, "--set", "KEY=VALUE")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_by_none_pools_every_applicant(tmp_path: Path) -> None:
+    out = tmp_path / "pooled"
+    result = invoke(*compare_args(out, "rand:dispatch.policy=random", replications=2),
+                    "--by", "none")
+    assert_ok(result)
+    table = pd.read_csv(out / "comparison.csv")
+    assert set(table["group"]) == {"all"}
+    assert "generalists" not in result.stdout
