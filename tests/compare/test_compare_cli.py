@@ -20,7 +20,8 @@ from ._support import PLATFORM, SMALL_PLATFORM_SETS
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 CSV_FILES = {"comparison.csv", "per_replication.csv", "summary.json", "manifest.json",
-             "scenario.toml", "variants.toml", "income_ecdf.png", "latency_ecdf.png"}
+             "scenario.toml", "variants.toml", "income_ecdf.png", "latency_ecdf.png",
+             "differences.png"}
 DELAY_VARIANT = 'd:dispatch.delay={dist="exponential", mean="2d"},dispatch.policy=random'
 
 
@@ -83,7 +84,7 @@ def test_compare_writes_the_folder(compared: tuple[Path, Result]) -> None:
     out, _ = compared
     assert {p.name for p in out.iterdir()} == CSV_FILES
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]  # no staging left
-    for png in ("income_ecdf.png", "latency_ecdf.png"):
+    for png in ("income_ecdf.png", "latency_ecdf.png", "differences.png"):
         assert (out / png).read_bytes().startswith(PNG_SIGNATURE)
 
 

@@ -78,7 +78,7 @@ def test_one_key_gives_lines_and_parquet_works(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == str(tmp_path / "out")
     assert len(pd.read_parquet(tmp_path / "out" / "points.parquet")) == 3
-    assert (tmp_path / "out" / "lines_income_mean_usd.png").is_file()
+    assert (tmp_path / "out" / "lines_applicant_income_usd.png").is_file()  # the default
 
 
 def test_a_sample_sweep_runs(tmp_path: Path) -> None:
