@@ -124,13 +124,14 @@ def applicants_table(records: Records, months: int | None = None) -> pd.DataFram
     return pd.DataFrame({
         "replication": records.replication,
         "worker_id": ids,
-        "group": pd.Categorical.from_codes(group, categories=list(records.group_names)),
+        "group": pd.Categorical.from_codes(group, categories=pd.Index(records.group_names)),
         "joined_h": since[cohort],
         "income_usd": per_month.sum(axis=1),
         "zero_months": (per_month <= 0).sum(axis=1),
         "months": months,
         "stayed": stayed,
-        "exit_cause": pd.Categorical.from_codes(cause, categories=list(LEAVE_CAUSES.values())),
+        "exit_cause": pd.Categorical.from_codes(cause.astype(np.int64),
+                                                categories=pd.Index(LEAVE_CAUSES.values())),
     })
 
 

@@ -272,7 +272,7 @@ class Comparison:
         For ``all``, the applicant metrics and the worker-month metrics; for a worker group,
         the applicant metrics of its applicants.
         """
-        applicants = self._applicants[variant].xs(group, level="group")
+        applicants = pd.DataFrame(self._applicants[variant].xs(group, level="group"))
         if group != ALL:
             return applicants
         worker_months = self.results[variant].summary().per_replication

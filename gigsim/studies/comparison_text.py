@@ -73,12 +73,22 @@ def shown_description(metric: str) -> str:
 
 def with_interval(metric: str, mean: float, low: float, high: float,
                   difference: bool = False) -> str:
-    """``mean [low, high]`` as :func:`format_metric` prints them (no interval when unknown)."""
+    """``mean [low, high]`` as :func:`format_metric` prints them (no interval when unknown).
+
+    A bound of a difference that is not 0 but rounds to it keeps its sign (``−0.0 pp``), so
+    that an interval that excludes 0 is seen to.
+    """
     text = format_metric(metric, mean, difference)
     if math.isnan(low):
         return text
-    return (f"{text} [{format_metric(metric, low, difference)},"
-            f" {format_metric(metric, high, difference)}]")
+    return f"{text} [{_bound(metric, low, difference)}, {_bound(metric, high, difference)}]"
+
+
+def _bound(metric: str, value: float, difference: bool) -> str:
+    text = format_metric(metric, value, difference)
+    if difference and value != 0 and text[0] not in "+−":
+        return ("−" if value < 0 else "+") + text
+    return text
 
 
 Rows = Mapping[tuple[str, str, str], Mapping[str, Any]]  # (metric, group, variant) -> row
@@ -96,7 +106,7 @@ def format_table(rows: Rows, metrics: Sequence[str], groups: Sequence[str],
         lines += ["", f"{metric}: {shown_description(metric)}"]
         head = ("variant", "group", f"mean [{level:.0%} CI]", f"vs {reference} [{level:.0%} CI]",
                 "pairing saves")
-        table = [head]
+        table: list[tuple[str, ...]] = [head]
         for group in groups:
             for name in variants:
                 row = rows.get((metric, group, name))
@@ -143,7 +153,8 @@ def sentence(rows: Rows, metrics: Sequence[str], group: str, variant: str,
     A metric counts when its paired 95% interval lies wholly on one side of 0; better or
     worse by :data:`~gigsim.analysis.applicants.BETTER`. For all applicants, when income per
     worker-month on the platform rises beyond its interval while income per applicant does
-    not, the sentence says so: the rise comes from who is left, not from what applicants earn.
+    not, the sentence says so, and, when fewer applicants stay beyond its interval, that the
+    months of those who left no longer count.
     """
     per_month = rows.get(("income_mean_usd", group, variant))
     per_applicant = rows.get(("applicant_income_usd", group, variant))
@@ -175,8 +186,15 @@ def sentence(rows: Rows, metrics: Sequence[str], group: str, variant: str,
         shown = format_metric("income_mean_usd", per_month["diff_vs_first"], True)
         own = format_metric("applicant_income_usd", per_applicant["diff_vs_first"], True)
         text += (f"; income per worker-month on the platform shows {shown}, but income per"
-                 f" applicant {verb} ({own}):"
-                 " the rise comes from the months of those who left no longer counting")
+                 f" applicant {verb} ({own}): ")
+        stay = rows.get(("applicant_stay_share", group, variant))
+        if stay is not None and _beyond(stay) < 0:
+            fewer = format_metric("applicant_stay_share", stay["diff_vs_first"], True)
+            text += (f"fewer applicants stay ({fewer}), and the months of those who left no"
+                     " longer count per worker-month")
+        else:
+            text += ("per worker-month figures average over whoever is on the platform, of"
+                     " every tenure, not over the people who applied")
     return text + "."
 
 

@@ -235,4 +235,8 @@ def test_a_policy_that_pushes_people_out_does_not_look_better(tmp_path: Path) ->
                     if line.strip().startswith("best vs longest-idle, all applicants"))
     assert "worse: applicants still on the platform" in sentence
     assert "applicants leaving out of impatience +" in sentence
-    assert "the rise comes from the months of those who left no longer counting" in sentence
+    assert "income per worker-month on the platform shows +$" in sentence
+    assert ("but income per applicant does not rise beyond its interval" in sentence
+            or "but income per applicant falls" in sentence)
+    assert "fewer applicants stay (−" in sentence
+    assert "the months of those who left no longer count per worker-month" in sentence
