@@ -18,8 +18,9 @@ Every function here is pure: it reads :class:`~gigsim.engine.records.Records`.
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -227,19 +228,62 @@ def applicant_metrics_by_group(records: Records, months: int | None = None
     return out
 
 
-def applicant_summary(records: Sequence[Records], months: int | None = None) -> pd.DataFrame:
+def applicant_summary(records: Sequence[Records], months: int | None = None,
+                      worker_months: bool = False) -> pd.DataFrame:
     """Per replication and group: every applicant metric (index ``group``, ``replication``).
 
-    The group ``"all"`` pools every applicant; then one block per worker group.
+    The group ``"all"`` pools every applicant; then one block per worker group. With
+    ``worker_months``, each worker group's block also has the worker-month metrics of its
+    workers alone (:func:`worker_month_metrics_by_group`; NaN in the ``all`` block, whose
+    worker-month metrics are the run's summary).
     """
     frames = []
     for rec in records:
+        by_group = worker_month_metrics_by_group(rec) if worker_months else {}
         for group, values in applicant_metrics_by_group(rec, months).items():
-            frames.append({"group": group, "replication": rec.replication, **values})
-    frame = pd.DataFrame(frames, columns=["group", "replication", *APPLICANT_METRICS])
+            frames.append({"group": group, "replication": rec.replication, **values,
+                           **by_group.get(group, {})})
+    columns = [*APPLICANT_METRICS, *(METRICS if worker_months else ())]
+    frame = pd.DataFrame(frames, columns=["group", "replication", *columns])
     return frame.set_index(["group", "replication"])
 
 
 def sweep_metrics(records: Records) -> dict[str, float]:
     """What a sweep's run keeps: the pooled applicant metrics and every worker-month metric."""
     return {**applicant_metrics_by_group(records)[ALL], **replication_metrics(records)}
+
+
+# Worker-month metrics that describe projects, not workers: the same for every group.
+PROJECT_METRICS = ("fill_latency_mean_h", "unfilled_seat_h")
+
+
+def records_of_group(records: Records, group: str) -> Records:
+    """``records`` seen from one worker group: its workers' spells and latencies only.
+
+    The worker rows stay (tables index them by worker id), but the onboarding of other
+    groups' workers is blanked, so that exits within a year count this group's alone.
+    """
+    index = records.group_names.index(group)
+    of_worker = np.asarray(records.workers["group"], dtype=np.int64)
+    mine = of_worker == index
+
+    def keep(columns: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        rows = mine[np.asarray(columns["worker"], dtype=np.int64)]
+        return {name: np.asarray(values)[rows] for name, values in columns.items()}
+
+    workers = dict(records.workers)
+    workers["onboarded"] = np.where(mine, records.workers["onboarded"], np.nan)
+    return dataclasses.replace(records, spells=keep(records.spells),
+                               latencies=keep(records.latencies), workers=workers)
+
+
+def worker_month_metrics_by_group(records: Records) -> dict[str, dict[str, float]]:
+    """:func:`~gigsim.analysis.statistics.replication_metrics` of each worker group's records.
+
+    The project metrics (:data:`PROJECT_METRICS`) are NaN: they are not a group's.
+    """
+    out = {}
+    for group in records.group_names:
+        values = replication_metrics(records_of_group(records, group))
+        out[group] = {**values, **{name: math.nan for name in PROJECT_METRICS}}
+    return out

@@ -9,9 +9,9 @@ variant's mean with an interval within the metric's possible range
 variant with its t interval and the share of variance that pairing removed.
 
 Its metrics are the outcomes per applicant (:mod:`gigsim.analysis.applicants`), which follow
-everyone who applied whatever became of them, pooled (group ``all``) and, with ``by_group``,
-per worker group; and the worker-month metrics of ``gigsim run``
-(:data:`~gigsim.analysis.statistics.METRICS`), pooled only.
+everyone who applied whatever became of them, and the worker-month metrics of ``gigsim run``
+(:data:`~gigsim.analysis.statistics.METRICS`): pooled (group ``all``) and, with ``by_group``,
+per worker group (the project metrics pooled only).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from gigsim.analysis.applicants import (
     ALL,
     ALL_METRICS,
     APPLICANT_METRICS,
+    PROJECT_METRICS,
     applicant_summary,
     follow_up_months,
 )
@@ -143,8 +144,11 @@ class VariantSummary:
     events: int = 0
 
     @classmethod
-    def of(cls, results: Results) -> VariantSummary:
-        """Keep what a comparison needs of ``results`` (its records can then be freed)."""
+    def of(cls, results: Results, by_group: bool = False) -> VariantSummary:
+        """Keep what a comparison needs of ``results`` (its records can then be freed).
+
+        ``by_group``: keep each worker group's worker-month metrics too.
+        """
         kept, latencies = [], []
         for records in results.records:  # one replication's table at a time: a tenth the peak
             months = metrics.worker_months_table(records)
@@ -153,7 +157,8 @@ class VariantSummary:
             latencies.append(metrics.latencies_table(records)[["latency_h", "censored"]])
         return cls(results.scenario, results.seed, results.replications, results.summary(),
                    pd.concat(kept, ignore_index=True),
-                   pd.concat(latencies, ignore_index=True), applicant_summary(results.records),
+                   pd.concat(latencies, ignore_index=True),
+                   applicant_summary(results.records, worker_months=by_group),
                    dict(results.timings), variant_events(results))
 
     def summary(self) -> Summary:
@@ -164,11 +169,15 @@ class VariantSummary:
 VariantResults = Results | VariantSummary
 
 
-def variant_applicants(results: VariantResults) -> pd.DataFrame:
-    """A variant's applicant metrics by group and replication (index: group, replication)."""
+def variant_applicants(results: VariantResults, by_group: bool = False) -> pd.DataFrame:
+    """A variant's applicant metrics by group and replication (index: group, replication).
+
+    ``by_group``: with each worker group's worker-month metrics (computed for full results;
+    a :class:`VariantSummary` has them if it was made so).
+    """
     if isinstance(results, VariantSummary):
         return results.applicants
-    return applicant_summary(results.records)
+    return applicant_summary(results.records, worker_months=by_group)
 
 
 def variant_events(results: VariantResults) -> int:
@@ -200,11 +209,12 @@ def compare(scenario: Scenario, variants: Mapping[str, VariantSpec],
                  for name, spec in with_base(variants).items()}
     replications = scenario.simulation.replications if replications is None else replications
     seed = scenario.simulation.seed if seed is None else seed
+    split = len(scenario.workers) > 1 if by_group is None else by_group
     results: dict[str, VariantResults] = {}
     for name, variant in scenarios.items():
         run = simulate(variant, replications=replications, seed=seed, jobs=jobs,
                        progress=progress)
-        results[name] = run if keep_tables else VariantSummary.of(run)
+        results[name] = run if keep_tables else VariantSummary.of(run, by_group=split)
         del run
     return Comparison(scenario, results, overrides, by_group)
 
@@ -264,22 +274,26 @@ class Comparison:
 
     @cached_property
     def _applicants(self) -> dict[str, pd.DataFrame]:
-        return {name: variant_applicants(r) for name, r in self.results.items()}
+        split = len(self.groups) > 1
+        return {name: variant_applicants(r, split) for name, r in self.results.items()}
 
     def values(self, variant: str, group: str = ALL) -> pd.DataFrame:
         """One row per replication, one column per metric, for ``variant`` and ``group``.
 
         For ``all``, the applicant metrics and the worker-month metrics; for a worker group,
-        the applicant metrics of its applicants.
+        those of its applicants and workers alone (the project metrics are not a group's).
         """
         applicants = pd.DataFrame(self._applicants[variant].xs(group, level="group"))
         if group != ALL:
             return applicants
         worker_months = self.results[variant].summary().per_replication
-        return applicants.join(worker_months, how="outer")
+        return applicants[list(APPLICANT_METRICS)].join(worker_months, how="outer")
 
     def _metrics(self, group: str) -> tuple[str, ...]:
-        return tuple(ALL_METRICS) if group == ALL else tuple(APPLICANT_METRICS)
+        if group == ALL:
+            return tuple(ALL_METRICS)
+        columns = set(self.values(self.reference, group).columns)
+        return tuple(m for m in ALL_METRICS if m in columns and m not in PROJECT_METRICS)
 
     @cached_property
     def per_replication(self) -> pd.DataFrame:
@@ -307,8 +321,9 @@ class Comparison:
     def table(self) -> pd.DataFrame:
         """The tidy comparison: one row per metric, group and variant (:data:`TABLE_COLUMNS`).
 
-        Group ``all`` has every metric; each worker group (with :attr:`groups`) the applicant
-        metrics of its applicants, paired replication by replication as the pooled ones.
+        Group ``all`` has every metric; each worker group (with :attr:`groups`) every metric
+        but the project ones, of its applicants and workers alone, paired replication by
+        replication as the pooled ones.
 
         ``mean``, ``ci_low`` and ``ci_high`` are the variant's mean across replications and its
         95% interval (:func:`gigsim.analysis.statistics.metric_interval`: shares in [0, 1], money
@@ -349,7 +364,7 @@ class Comparison:
         """A JSON-ready form of :attr:`table` and :attr:`per_replication`, by metric and variant.
 
         ``metrics[m]["variants"]`` holds the pooled rows (group ``all``);
-        ``metrics[m]["groups"][g]`` the same for each worker group, for the applicant metrics.
+        ``metrics[m]["groups"][g]`` the same for each worker group (not the project metrics).
         """
         table = self._rows()
         metrics: dict[str, Any] = {}

@@ -12,7 +12,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from gigsim.analysis.applicants import ALL, ALL_METRICS, APPLICANT_METRICS, BETTER
+from gigsim.analysis.applicants import ALL, ALL_METRICS, BETTER
 from gigsim.scenario.units import duration_for_person
 
 # What a sentence calls a metric (the column names stay in the table above it).
@@ -98,7 +98,7 @@ def format_table(rows: Rows, metrics: Sequence[str], groups: Sequence[str],
                  variants: Sequence[str], level: float) -> list[str]:
     """The lines of the table: per metric, a row per group and variant (mean, vs first, saved).
 
-    Rows missing from ``rows`` (worker-month metrics have no per-group rows) are skipped.
+    Rows missing from ``rows`` (the project metrics have no per-group rows) are skipped.
     """
     reference = variants[0]
     lines: list[str] = []
@@ -151,7 +151,7 @@ def sentence(rows: Rows, metrics: Sequence[str], group: str, variant: str,
     """What ``variant`` improves and worsens against ``reference`` for ``group``'s applicants.
 
     A metric counts when its paired 95% interval lies wholly on one side of 0; better or
-    worse by :data:`~gigsim.analysis.applicants.BETTER`. For all applicants, when income per
+    worse by :data:`~gigsim.analysis.applicants.BETTER`. When income per
     worker-month on the platform rises beyond its interval while income per applicant does
     not, the sentence says so, and, when fewer applicants stay beyond its interval, that the
     months of those who left no longer count.
@@ -205,6 +205,5 @@ def reading(rows: Rows, metrics: Sequence[str], groups: Sequence[str],
     lines = ["", f"reading (differences whose 95% interval excludes 0, against {reference}):"]
     for variant in variants[1:]:
         for group in groups:
-            shown = [m for m in metrics if group == ALL or m in APPLICANT_METRICS]
-            lines.append("  " + sentence(rows, shown, group, variant, reference))
+            lines.append("  " + sentence(rows, metrics, group, variant, reference))
     return lines

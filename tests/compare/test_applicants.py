@@ -14,6 +14,7 @@ from _records import Recorder
 import gigsim
 from gigsim.analysis.applicants import (
     APPLICANT_METRICS,
+    PROJECT_METRICS,
     applicant_metrics_by_group,
     applicants_table,
     follow_up_months,
@@ -162,6 +163,22 @@ def test_groups_partition_the_applicants(policy_comparison: Comparison) -> None:
     table = policy_comparison.table.set_index(["metric", "group", "variant"])
     row = table.loc[("applicant_income_usd", "specialists", "random")]
     assert row["diff_vs_first"] == pytest.approx((diff["random"] - diff["longest-idle"]).mean())
+
+
+def test_a_groups_worker_month_metrics_are_its_workers_alone(
+        policy_comparison: Comparison) -> None:
+    """income_mean_usd of a group: the mean income over its worker-months with onboarded
+    time, from the worker_months table by hand; project metrics are not a group's."""
+    months = policy_comparison.results["random"].worker_months  # type: ignore[union-attr]
+    months = months[months["available_h"] > 0]
+    for group in ("generalists", "specialists"):
+        mine = months[months["group"] == group]
+        by_hand = mine.groupby("replication")["income_usd"].mean()
+        values = policy_comparison.values("random", group)
+        np.testing.assert_allclose(values["income_mean_usd"], by_hand, rtol=1e-9)
+        assert values[list(PROJECT_METRICS)].isna().all().all()
+    table = policy_comparison.table
+    assert not table[(table["group"] != "all") & table["metric"].isin(PROJECT_METRICS)].size
 
 
 def test_intervals_stay_within_what_is_possible(policy_comparison: Comparison) -> None:

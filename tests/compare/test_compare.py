@@ -11,7 +11,7 @@ import pytest
 from scipy import stats
 
 import gigsim
-from gigsim.analysis.applicants import ALL_METRICS, APPLICANT_METRICS
+from gigsim.analysis.applicants import ALL_METRICS, PROJECT_METRICS
 from gigsim.analysis.statistics import METRICS, metric_interval, paired_difference
 from gigsim.errors import GigsimError
 from gigsim.scenario.policies import policy_names
@@ -73,9 +73,9 @@ def pooled(table: pd.DataFrame) -> pd.DataFrame:
 def test_table_shape(policy_comparison: Comparison) -> None:
     table = policy_comparison.table
     assert list(table.columns) == list(TABLE_COLUMNS)
-    # all: every metric; each of the two worker groups: the applicant metrics
+    # all: every metric; each of the two worker groups: every one but the project metrics
     assert policy_comparison.groups == ("all", "generalists", "specialists")
-    assert len(table) == 2 * (len(ALL_METRICS) + 2 * len(APPLICANT_METRICS))
+    assert len(table) == 2 * (len(ALL_METRICS) + 2 * (len(ALL_METRICS) - len(PROJECT_METRICS)))
     assert pooled(table)["metric"].drop_duplicates().tolist() == list(ALL_METRICS)
     reference = table[table["variant"] == "longest-idle"]
     assert reference[list(TABLE_COLUMNS[6:])].isna().all().all()
@@ -112,7 +112,7 @@ def test_per_replication_table(policy_comparison: Comparison) -> None:
     long = policy_comparison.per_replication
     assert list(long.columns) == ["variant", "group", "replication", "metric", "value",
                                   "diff_vs_first"]
-    assert len(long) == 2 * 8 * (len(ALL_METRICS) + 2 * len(APPLICANT_METRICS))
+    assert len(long) == 2 * 8 * (len(ALL_METRICS) + 2 * (len(ALL_METRICS) - len(PROJECT_METRICS)))
     wide = pooled(long).pivot_table(index=["variant", "replication"], columns="metric",
                                     values="value", dropna=False)
     for name in policy_comparison.variants:

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from gigsim.analysis.applicants import ALL_METRICS as METRICS
-from gigsim.analysis.applicants import APPLICANT_METRICS
+from gigsim.analysis.applicants import PROJECT_METRICS
 from gigsim.cli import main
 from gigsim.scenario.policies import policy_names
 from gigsim.studies.comparison import TABLE_COLUMNS, TERMINAL_METRICS
@@ -96,7 +96,7 @@ def test_comparison_csv_is_the_tidy_table(compared: tuple[Path, Result]) -> None
     assert table["metric"].drop_duplicates().tolist() == list(METRICS)
     assert table["group"].drop_duplicates().tolist() == ["all", "generalists", "specialists"]
     long = pd.read_csv(out / "per_replication.csv")
-    assert len(long) == 3 * 3 * (len(METRICS) + 2 * len(APPLICANT_METRICS))
+    assert len(long) == 3 * 3 * (len(METRICS) + 2 * (len(METRICS) - len(PROJECT_METRICS)))
     table = table[table["group"] == "all"]
     long = long[long["group"] == "all"]
     income = long[(long["metric"] == "income_mean_usd") & (long["variant"] == "rand")]
