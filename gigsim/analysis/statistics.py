@@ -189,12 +189,13 @@ SHARE, NONNEGATIVE, REAL = "share", "nonnegative", "real"
 def metric_kind(metric: str) -> str:
     """The kind of a summary metric: ``"share"`` (in [0, 1]), ``"nonnegative"`` or ``"real"``.
 
-    Shares are the metrics named ``*_share``, the Gini coefficient and the wage ratio; money
-    (``*_usd``) and durations (``*_h``) are non-negative; anything else is real.
+    Shares are the metrics named ``*_share``, the Gini coefficients (``*_gini``) and the wage
+    ratio; money (``*_usd``), durations (``*_h``) and counts (``*_count``) are non-negative;
+    anything else is real.
     """
-    if metric.endswith("_share") or metric in ("income_gini", "effective_to_paid_wage"):
+    if metric.endswith(("_share", "_gini")) or metric == "effective_to_paid_wage":
         return SHARE
-    if metric.endswith(("_usd", "_h")):
+    if metric.endswith(("_usd", "_h", "_count")):
         return NONNEGATIVE
     return REAL
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, NoReturn, TypeVar
 
 import click
@@ -49,20 +49,24 @@ def on_terminal() -> bool:
         return False
 
 
-def parse_metrics(text: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
-    """Read ``--metrics NAME,…`` (or ``all``) into metric names; ``default`` when not given."""
+def parse_metrics(text: str | None, default: tuple[str, ...],
+                  known: Mapping[str, str] = METRICS) -> tuple[str, ...]:
+    """Read ``--metrics NAME,…`` (or ``all``) into metric names; ``default`` when not given.
+
+    ``known`` are the metrics the command has (``run``'s summary metrics unless it says).
+    """
     if text is None:
         return default
     if text.strip() == "all":
-        return tuple(METRICS)
+        return tuple(known)
     names = tuple(name.strip() for name in text.split(",") if name.strip())
     if not names:
         raise GigsimError("--metrics: expected NAME[,NAME…] or all, e.g."
                           " --metrics income_mean_usd,latency_mean_h")
     for name in names:
-        if name not in METRICS:
-            raise GigsimError(f"--metrics: unknown metric `{name}`{did_you_mean(name, METRICS)};"
-                              f" known: {', '.join(METRICS)}, or all")
+        if name not in known:
+            raise GigsimError(f"--metrics: unknown metric `{name}`{did_you_mean(name, known)};"
+                              f" known: {', '.join(known)}, or all")
     return names
 
 

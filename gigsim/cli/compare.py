@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from gigsim.analysis.statistics import METRICS
+from gigsim.analysis.applicants import ALL_METRICS
 from gigsim.cli.common import (
     check_run_options,
     figure_format_option,
@@ -52,10 +52,13 @@ from gigsim.studies.variants import SYNTAX, parse_variants
 @force_option
 @quiet_option
 @metrics_option(TERMINAL_METRICS, "comparison.csv")
+@click.option("--by", "by", type=click.Choice(["group", "none"]), default=None,
+              help="Split the per-applicant metrics by worker group (group), or pool every"
+                   " applicant only (none); default: group when the scenario has several.")
 def compare_command(scenario: str, variants: tuple[str, ...], replications: int | None,
                     seed: int | None, jobs: int, sets: tuple[str, ...], out: str | None,
                     fmt: str, figure_format: str, force: bool, quiet: bool,
-                    metrics: str | None) -> None:
+                    metrics: str | None, by: str | None) -> None:
     """Compare variants of SCENARIO on the same random numbers.
 
     Every variant is SCENARIO (with any --set) changed by its own keys, and runs with the same
@@ -63,7 +66,9 @@ def compare_command(scenario: str, variants: tuple[str, ...], replications: int 
     workers (common random numbers). Variants are reported in the order given and the first
     is the reference: each metric gets every variant's mean with a 95% confidence interval,
     the paired difference from the first with its 95% interval, and the share of the variance
-    of that difference that pairing removed.
+    of that difference that pairing removed. The default metrics follow the applicants of a
+    window from applying, whatever became of them (per applicant, by worker group, with exits);
+    under the table, one sentence per variant says what it improves and what it worsens.
 
     With a single --variant, the scenario as it is is added first, named base; with two or
     more, they are compared as given (add --variant base: to include the scenario as it is).
@@ -75,15 +80,16 @@ def compare_command(scenario: str, variants: tuple[str, ...], replications: int 
           --variant notice:projects.rating.notice.probability=1.0
     """  # noqa: D301  (\b is click's mark for a paragraph it must not rewrap)
     user_errors(_compare)(scenario, variants, replications, seed, jobs, sets, out, fmt, force,
-                          quiet, metrics, figure_format)
+                          quiet, metrics, figure_format, by)
 
 
 def _compare(path: str, texts: tuple[str, ...], replications: int | None, seed: int | None,
              jobs: int, sets: tuple[str, ...], out: str | None, fmt: str, force: bool,
-             quiet: bool, metrics: str | None = None, figure_format: str = "png") -> None:
+             quiet: bool, metrics: str | None = None, figure_format: str = "png",
+             by: str | None = None) -> None:
     started = time.perf_counter()
     check_run_options(replications, seed, jobs)  # before the progress bar prints
-    shown = parse_metrics(metrics, TERMINAL_METRICS)
+    shown = parse_metrics(metrics, TERMINAL_METRICS, ALL_METRICS)
     if not texts:
         raise GigsimError(f"give at least one --variant {SYNTAX},"
                           " e.g. --variant rand:dispatch.policy=random")
@@ -95,16 +101,18 @@ def _compare(path: str, texts: tuple[str, ...], replications: int | None, seed: 
     count = scenario.simulation.replications if replications is None else replications
     with progress(count * len(scenarios), quiet) as bar:
         comparison = compare_variants(scenario, variants, replications=replications, seed=seed,
-                                      jobs=jobs, progress=bar.update, keep_tables=False)
+                                      jobs=jobs, progress=bar.update, keep_tables=False,
+                                      by_group=None if by is None else by == "group")
     written = write_comparison(comparison, target, fmt=fmt, force=force,  # type: ignore[arg-type]
                                manifest={"overrides": parse_sets(sets),
                                          "command": sys.argv[1:]},
                                figure_format=figure_format)  # type: ignore[arg-type]
     if not quiet:
         click.echo(comparison.format(shown))
-        if len(shown) < len(METRICS):
-            click.echo(f"\n{len(shown)} of {len(METRICS)} metrics shown; comparison.{fmt} has"
-                       " them all (--metrics all, or --metrics NAME,… to choose)")
+        if len(shown) < len(ALL_METRICS):
+            click.echo(f"\n{len(shown)} of {len(ALL_METRICS)} metrics shown; comparison.{fmt}"
+                       " has them all, the per-worker-month ones of `gigsim run` among them"
+                       " (--metrics all, or --metrics NAME,… to choose)")
         click.echo(f"\n{len(scenarios)} variants × {comparison.replications} replication(s) in"
                    f" {time.perf_counter() - started:.1f} s; results in {written}/")
     else:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 import pandas as pd
 
+from gigsim.analysis.applicants import ALL_METRICS
 from gigsim.analysis.statistics import replications_warning
 from gigsim.cli.common import (
     at_least,
@@ -213,7 +214,7 @@ def _sweep(path: str, sensitivity: bool, jobs: int, scheduler: str | None,
     _check_sets(fixed, sensitivity)
     spec = _load(path, sensitivity, fixed, replications, seed, n)
     if metrics is not None:
-        spec = dataclasses.replace(spec, metrics=parse_metrics(metrics, spec.metrics))
+        spec = dataclasses.replace(spec, metrics=parse_metrics(metrics, spec.metrics, ALL_METRICS))
     if sensitivity and spec.kind != "sensitivity":
         raise GigsimError(f"{path}: has no [sensitivity] table; gigsim sweep runs its"
                           f" [{spec.kind}]")

@@ -142,8 +142,8 @@ def write_comparison(comparison: Comparison, out: str | Path, fmt: Format = "csv
                      figure_format: FigureFormat = "png") -> Path:
     """Write a comparison's folder (:meth:`~gigsim.studies.comparison.Comparison.folder`).
 
-    With its figures, ``income_ecdf.png`` and ``latency_ecdf.png`` (or ``.svg``, ``.pdf``:
-    ``figure_format``); written atomically by :func:`write_folder`.
+    With its figures, ``income_ecdf.png``, ``latency_ecdf.png`` and ``differences.png`` (or
+    ``.svg``, ``.pdf``: ``figure_format``); written atomically by :func:`write_folder`.
     """
 
     def figures() -> dict[str, Figure]:
@@ -153,9 +153,10 @@ def write_comparison(comparison: Comparison, out: str | Path, fmt: Format = "csv
         results = comparison.results
         drawn = comparison_figures(
             {name: r.worker_months for name, r in results.items()},
-            {name: r.latencies for name, r in results.items()})
-        for figure in drawn.values():
-            keep_lines_apart(figure)
+            {name: r.latencies for name, r in results.items()},
+            comparison.table, comparison.reference)
+        for stem in ("income_ecdf", "latency_ecdf"):
+            keep_lines_apart(drawn[stem])
         return drawn
 
     return write_folder(comparison.folder(), out, fmt, force, manifest, figures=figures,

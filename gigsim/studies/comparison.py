@@ -7,6 +7,11 @@ free of most of the noise that separates two replications. :class:`Comparison` r
 variant's mean with an interval within the metric's possible range
 (:func:`gigsim.analysis.statistics.metric_interval`), and the paired difference against the first
 variant with its t interval and the share of variance that pairing removed.
+
+Its metrics are the outcomes per applicant (:mod:`gigsim.analysis.applicants`), which follow
+everyone who applied whatever became of them, and the worker-month metrics of ``gigsim run``
+(:data:`~gigsim.analysis.statistics.METRICS`): pooled (group ``all``) and, with ``by_group``,
+per worker group (the project metrics pooled only).
 """
 
 from __future__ import annotations
@@ -20,9 +25,16 @@ from typing import Any
 import pandas as pd
 
 from gigsim.analysis import metrics
+from gigsim.analysis.applicants import (
+    ALL,
+    ALL_METRICS,
+    APPLICANT_METRICS,
+    PROJECT_METRICS,
+    applicant_summary,
+    follow_up_months,
+)
 from gigsim.analysis.results import Results
 from gigsim.analysis.statistics import (
-    METRICS,
     Summary,
     json_number,
     metric_interval,
@@ -32,7 +44,13 @@ from gigsim.analysis.statistics import (
 from gigsim.errors import GigsimError, ScenarioError
 from gigsim.files import json_ready
 from gigsim.scenario import Scenario
-from gigsim.scenario.units import duration_for_person, format_duration
+from gigsim.scenario.units import HOURS_PER_MONTH, format_duration
+from gigsim.studies.comparison_text import (  # noqa: F401  (format_metric: re-exported)
+    format_metric,
+    format_table,
+    reading,
+    shown_description,
+)
 from gigsim.studies.folder import Folder, scenario_as_run
 from gigsim.studies.runner import Progress, simulate
 from gigsim.studies.variants import check_variant_name
@@ -43,12 +61,17 @@ FIXED_KEYS = ("simulation.seed", "simulation.replications")
 
 VariantSpec = Mapping[str, Any] | Scenario
 
-# What the terminal shows by default; the files keep every metric (--metrics chooses).
-TERMINAL_METRICS = ("income_mean_usd", "zero_income_share", "idle_share", "latency_mean_h",
-                    "effective_wage_usd")
+# What the terminal shows by default: outcomes per applicant, who is pushed out and how equal.
+# The files keep every metric (--metrics chooses), the worker-month ones among them.
+TERMINAL_METRICS = (
+    "applicant_income_usd", "applicant_stay_share", "applicant_zero_month_share",
+    "applicant_latency_median_h", "applicant_exit_failed_assessment_share",
+    "applicant_exit_impatience_share", "applicant_exit_hazard_share",
+    "applicant_never_paid_share", "applicant_income_gini", "applicant_bottom20_income_usd",
+)
 
 TABLE_COLUMNS = (
-    "variant", "metric", "mean", "ci_low", "ci_high", "diff_vs_first", "diff_ci_low",
+    "variant", "group", "metric", "mean", "ci_low", "ci_high", "diff_vs_first", "diff_ci_low",
     "diff_ci_high", "paired_var", "unpaired_var", "variance_reduction",
 )
 
@@ -102,7 +125,8 @@ def resolve_variants(scenario: Scenario, variants: Mapping[str, VariantSpec]
 class VariantSummary:
     """What a comparison keeps of a variant's run when it does not keep every table.
 
-    The per-replication summary metrics, and what its figures draw: the onboarded worker-months
+    The per-replication summary metrics and applicant metrics by group, and what its figures
+    draw: the onboarded worker-months
     (``available_h > 0``) with their ``available_h`` and ``income_usd``, the rows and columns
     of ``worker_months`` the income figure reads, and reassignment latencies with their
     censoring flags. A
@@ -115,12 +139,16 @@ class VariantSummary:
     summary_of_run: Summary = field(repr=False)
     worker_months: pd.DataFrame = field(repr=False)  # available_h > 0: available_h, income_usd
     latencies: pd.DataFrame = field(repr=False)  # latency_h, censored
+    applicants: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     timings: dict[str, float] = field(default_factory=dict)
     events: int = 0
 
     @classmethod
-    def of(cls, results: Results) -> VariantSummary:
-        """Keep what a comparison needs of ``results`` (its records can then be freed)."""
+    def of(cls, results: Results, by_group: bool = False) -> VariantSummary:
+        """Keep what a comparison needs of ``results`` (its records can then be freed).
+
+        ``by_group``: keep each worker group's worker-month metrics too.
+        """
         kept, latencies = [], []
         for records in results.records:  # one replication's table at a time: a tenth the peak
             months = metrics.worker_months_table(records)
@@ -129,8 +157,9 @@ class VariantSummary:
             latencies.append(metrics.latencies_table(records)[["latency_h", "censored"]])
         return cls(results.scenario, results.seed, results.replications, results.summary(),
                    pd.concat(kept, ignore_index=True),
-                   pd.concat(latencies, ignore_index=True), dict(results.timings),
-                   variant_events(results))
+                   pd.concat(latencies, ignore_index=True),
+                   applicant_summary(results.records, worker_months=by_group),
+                   dict(results.timings), variant_events(results))
 
     def summary(self) -> Summary:
         """The summary metrics with 95% confidence intervals across replications."""
@@ -138,6 +167,17 @@ class VariantSummary:
 
 
 VariantResults = Results | VariantSummary
+
+
+def variant_applicants(results: VariantResults, by_group: bool = False) -> pd.DataFrame:
+    """A variant's applicant metrics by group and replication (index: group, replication).
+
+    ``by_group``: with each worker group's worker-month metrics (computed for full results;
+    a :class:`VariantSummary` has them if it was made so).
+    """
+    if isinstance(results, VariantSummary):
+        return results.applicants
+    return applicant_summary(results.records, worker_months=by_group)
 
 
 def variant_events(results: VariantResults) -> int:
@@ -149,7 +189,8 @@ def variant_events(results: VariantResults) -> int:
 
 def compare(scenario: Scenario, variants: Mapping[str, VariantSpec],
             replications: int | None = None, seed: int | None = None, jobs: int = 1,
-            progress: Progress | None = None, keep_tables: bool = True) -> Comparison:
+            progress: Progress | None = None, keep_tables: bool = True,
+            by_group: bool | None = None) -> Comparison:
     """Simulate every variant of ``scenario`` on the same seeds and compare them.
 
     ``variants`` maps names to dotted-key overrides of ``scenario`` (``{}`` for the scenario as
@@ -160,19 +201,22 @@ def compare(scenario: Scenario, variants: Mapping[str, VariantSpec],
     (``progress`` counts replications over all variants). With ``keep_tables=False`` each
     variant keeps only its summary and what the figures draw (:class:`VariantSummary`), so
     memory holds one variant's full run at a time (``gigsim compare`` does this).
+    ``by_group`` splits the applicant metrics by worker group (default: when the scenario has
+    more than one).
     """
     scenarios = resolve_variants(scenario, variants)
     overrides = {name: None if isinstance(spec, Scenario) else dict(spec)
                  for name, spec in with_base(variants).items()}
     replications = scenario.simulation.replications if replications is None else replications
     seed = scenario.simulation.seed if seed is None else seed
+    split = len(scenario.workers) > 1 if by_group is None else by_group
     results: dict[str, VariantResults] = {}
     for name, variant in scenarios.items():
         run = simulate(variant, replications=replications, seed=seed, jobs=jobs,
                        progress=progress)
-        results[name] = run if keep_tables else VariantSummary.of(run)
+        results[name] = run if keep_tables else VariantSummary.of(run, by_group=split)
         del run
-    return Comparison(scenario, results, overrides)
+    return Comparison(scenario, results, overrides, by_group)
 
 
 @dataclass
@@ -181,12 +225,14 @@ class Comparison:
 
     ``results`` holds each variant's :class:`~gigsim.analysis.results.Results` in order, the first
     being the reference; ``overrides`` the overrides each was built with (None for a variant given
-    as a scenario).
+    as a scenario); ``by_group`` whether the applicant metrics are split by worker group too
+    (None: when the scenario has more than one).
     """
 
     scenario: Scenario
     results: Mapping[str, VariantResults]
     overrides: Mapping[str, Mapping[str, Any] | None] = field(default_factory=dict)
+    by_group: bool | None = None
 
     def __post_init__(self) -> None:
         if not self.results:
@@ -220,33 +266,64 @@ class Comparison:
         """Each variant's overrides, JSON-ready (null for a variant given as a scenario)."""
         return {name: json_ready(self.overrides.get(name)) for name in self.variants}
 
-    def values(self, variant: str) -> pd.DataFrame:
-        """One row per replication, one column per metric, for ``variant``."""
-        return self.results[variant].summary().per_replication
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """``all``, then each worker group when the comparison is split by group."""
+        split = len(self.scenario.workers) > 1 if self.by_group is None else self.by_group
+        return (ALL, *(g.name for g in self.scenario.workers)) if split else (ALL,)
+
+    @cached_property
+    def _applicants(self) -> dict[str, pd.DataFrame]:
+        split = len(self.groups) > 1
+        return {name: variant_applicants(r, split) for name, r in self.results.items()}
+
+    def values(self, variant: str, group: str = ALL) -> pd.DataFrame:
+        """One row per replication, one column per metric, for ``variant`` and ``group``.
+
+        For ``all``, the applicant metrics and the worker-month metrics; for a worker group,
+        those of its applicants and workers alone (the project metrics are not a group's).
+        """
+        applicants = pd.DataFrame(self._applicants[variant].xs(group, level="group"))
+        if group != ALL:
+            return applicants
+        worker_months = self.results[variant].summary().per_replication
+        return applicants[list(APPLICANT_METRICS)].join(worker_months, how="outer")
+
+    def _metrics(self, group: str) -> tuple[str, ...]:
+        if group == ALL:
+            return tuple(ALL_METRICS)
+        columns = set(self.values(self.reference, group).columns)
+        return tuple(m for m in ALL_METRICS if m in columns and m not in PROJECT_METRICS)
 
     @cached_property
     def per_replication(self) -> pd.DataFrame:
-        """A long table: variant, replication, metric, value and diff_vs_first.
+        """A long table: variant, group, replication, metric, value and diff_vs_first.
 
         ``diff_vs_first`` is the value minus the first variant's in the same replication.
         """
-        first = self.values(self.reference)
         frames = []
-        for metric in METRICS:
-            for name in self.variants:
-                values = self.values(name)[metric]
-                frames.append(pd.DataFrame({
-                    "variant": name,
-                    "replication": values.index.to_numpy(),
-                    "metric": metric,
-                    "value": values.to_numpy(),
-                    "diff_vs_first": (values - first[metric]).to_numpy(),
-                }))
+        for group in self.groups:
+            first = self.values(self.reference, group)
+            for metric in self._metrics(group):
+                for name in self.variants:
+                    values = self.values(name, group)[metric]
+                    frames.append(pd.DataFrame({
+                        "variant": name,
+                        "group": group,
+                        "replication": values.index.to_numpy(),
+                        "metric": metric,
+                        "value": values.to_numpy(),
+                        "diff_vs_first": (values - first[metric]).to_numpy(),
+                    }))
         return pd.concat(frames, ignore_index=True)
 
     @cached_property
     def table(self) -> pd.DataFrame:
-        """The tidy comparison: one row per metric and variant (columns :data:`TABLE_COLUMNS`).
+        """The tidy comparison: one row per metric, group and variant (:data:`TABLE_COLUMNS`).
+
+        Group ``all`` has every metric; each worker group (with :attr:`groups`) every metric
+        but the project ones, of its applicants and workers alone, paired replication by
+        replication as the pooled ones.
 
         ``mean``, ``ci_low`` and ``ci_high`` are the variant's mean across replications and its
         95% interval (:func:`gigsim.analysis.statistics.metric_interval`: shares in [0, 1], money
@@ -257,51 +334,65 @@ class Comparison:
         variance would be with independent seeds; and ``variance_reduction`` =
         1 − paired_var / unpaired_var.
         """
-        first = self.values(self.reference)
         rows = []
-        for metric in METRICS:
-            for name in self.variants:
-                values = self.values(name)[metric].to_numpy()
-                mean, low, high = metric_interval(metric, values.tolist(), CONFIDENCE_LEVEL)
-                row: dict[str, Any] = {"variant": name, "metric": metric, "mean": mean,
-                                       "ci_low": low, "ci_high": high}
-                if name == self.reference:
-                    row.update({c: math.nan for c in TABLE_COLUMNS[5:]})
-                else:
-                    d = paired_difference(first[metric].to_numpy(), values, CONFIDENCE_LEVEL)
-                    row.update(diff_vs_first=d.mean, diff_ci_low=d.ci_low,
-                               diff_ci_high=d.ci_high, paired_var=d.paired_var,
-                               unpaired_var=d.unpaired_var,
-                               variance_reduction=d.variance_reduction)
-                rows.append(row)
+        for group in self.groups:
+            first = self.values(self.reference, group)
+            for metric in self._metrics(group):
+                for name in self.variants:
+                    values = self.values(name, group)[metric].to_numpy()
+                    mean, low, high = metric_interval(metric, values.tolist(), CONFIDENCE_LEVEL)
+                    row: dict[str, Any] = {"variant": name, "group": group, "metric": metric,
+                                           "mean": mean, "ci_low": low, "ci_high": high}
+                    if name == self.reference:
+                        row.update({c: math.nan for c in TABLE_COLUMNS[6:]})
+                    else:
+                        d = paired_difference(first[metric].to_numpy(), values,
+                                              CONFIDENCE_LEVEL)
+                        row.update(diff_vs_first=d.mean, diff_ci_low=d.ci_low,
+                                   diff_ci_high=d.ci_high, paired_var=d.paired_var,
+                                   unpaired_var=d.unpaired_var,
+                                   variance_reduction=d.variance_reduction)
+                    rows.append(row)
         return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
 
-    def _rows(self) -> dict[tuple[str, str], dict[Any, Any]]:
-        """The rows of :attr:`table` by (metric, variant)."""
-        return {(row["metric"], row["variant"]): row
+    def _rows(self) -> dict[tuple[str, str, str], dict[Any, Any]]:
+        """The rows of :attr:`table` by (metric, group, variant)."""
+        return {(row["metric"], row["group"], row["variant"]): row
                 for row in self.table.to_dict(orient="records")}
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready form of :attr:`table` and :attr:`per_replication`, by metric and variant."""
+        """A JSON-ready form of :attr:`table` and :attr:`per_replication`, by metric and variant.
+
+        ``metrics[m]["variants"]`` holds the pooled rows (group ``all``);
+        ``metrics[m]["groups"][g]`` the same for each worker group (not the project metrics).
+        """
         table = self._rows()
         metrics: dict[str, Any] = {}
-        for metric, description in METRICS.items():
-            by_variant = {}
-            for name in self.variants:
-                row = table[metric, name]
-                entry: dict[str, Any] = {c: json_number(row[c]) for c in TABLE_COLUMNS[2:]}
-                entry["per_replication"] = [json_number(v)
-                                            for v in self.values(name)[metric]]
-                by_variant[name] = entry
-            metrics[metric] = {"description": description, "variants": by_variant}
+        for metric, description in ALL_METRICS.items():
+            groups: dict[str, Any] = {}
+            for group in self.groups:
+                if metric not in self._metrics(group):
+                    continue
+                by_variant = {}
+                for name in self.variants:
+                    row = table[metric, group, name]
+                    entry: dict[str, Any] = {c: json_number(row[c]) for c in TABLE_COLUMNS[3:]}
+                    entry["per_replication"] = [json_number(v)
+                                                for v in self.values(name, group)[metric]]
+                    by_variant[name] = entry
+                groups[group] = by_variant
+            metrics[metric] = {"description": description, "variants": groups[ALL],
+                               "groups": {g: v for g, v in groups.items() if g != ALL}}
         return {
             "scenario": self.scenario.name,
             "seed": self.seed,
             "replications": self.replications,
             "confidence_level": CONFIDENCE_LEVEL,
             "reference": self.reference,
+            "groups": list(self.groups),
             "variants": self.variant_overrides(),
             "metrics": metrics,
+            "reading": reading(table, TERMINAL_METRICS, self.groups, self.variants)[2:],
         }
 
     def folder(self) -> Folder:
@@ -341,94 +432,37 @@ class Comparison:
         return self.format()
 
     def format(self, metrics: Sequence[str] | None = None) -> str:
-        """A readable table: per metric, each variant's mean and its difference from the first.
+        """A readable table and its reading, one sentence per variant and group under it.
+
+        Per metric, each group's and variant's mean and its difference from the first.
 
         ``metrics`` names the metrics to show, in order (default: all of them).
         """
-        chosen = tuple(METRICS) if metrics is None else tuple(metrics)
+        chosen = tuple(ALL_METRICS) if metrics is None else tuple(metrics)
         for metric in chosen:
-            if metric not in METRICS:
-                raise GigsimError(f"unknown metric {metric!r} (known: {', '.join(METRICS)})")
+            if metric not in ALL_METRICS:
+                raise GigsimError(f"unknown metric {metric!r} (known: {', '.join(ALL_METRICS)})")
         sim = self.scenario.simulation
+        months = follow_up_months(sim.horizon_h)
+        counts = self.table[(self.table["metric"] == "applicant_count")
+                            & (self.table["variant"] == self.reference)]
+        applicants = ", ".join(f"{row.group} {row.mean:,.0f}" for row in counts.itertuples())
         lines = [
             f"{self.scenario.name}: {len(self.variants)} variants × {self.replications}"
             f" replication(s), {format_duration(sim.horizon_h)} after"
             f" {format_duration(sim.warmup_h)} warm-up, seed {self.seed} for every variant",
             f"differences are against {self.reference!r}, replication by replication"
             " (common random numbers)",
+            f"applicants: everyone who applied in the first"
+            f" {max(sim.horizon_h / HOURS_PER_MONTH - months, 0.0):.1f} months after the"
+            f" warm-up, each followed {months} month(s) from applying; applicants per"
+            f" replication ({self.reference}, mean): {applicants}",
         ]
         lines += [w for w in [replications_warning(self.replications)] if w]
-        table = self._rows()
-        for metric in chosen:
-            lines += ["", f"{metric}: {shown_description(metric)}"]
-            rows = [("variant", f"mean [{CONFIDENCE_LEVEL:.0%} CI]",
-                     f"vs {self.reference} [{CONFIDENCE_LEVEL:.0%} CI]", "pairing saves")]
-            for name in self.variants:
-                row = table[metric, name]
-                rows.append((
-                    name,
-                    _with_interval(metric, row["mean"], row["ci_low"], row["ci_high"]),
-                    "" if name == self.reference else _with_interval(
-                        metric, row["diff_vs_first"], row["diff_ci_low"], row["diff_ci_high"],
-                        difference=True),
-                    "" if name == self.reference or math.isnan(row["variance_reduction"])
-                    else f"{row['variance_reduction']:.1%}",
-                ))
-            widths = [max(len(r[i]) for r in rows) for i in range(4)]
-            for r in rows:
-                lines.append("  " + "  ".join(text.ljust(w) if i < 3 else text.rjust(w)
-                                              for i, (text, w) in enumerate(zip(r, widths,
-                                                                                 strict=True))
-                                              ).rstrip())
+        rows = self._rows()
+        lines += format_table(rows, chosen, self.groups, self.variants, CONFIDENCE_LEVEL)
+        lines += reading(rows, chosen, self.groups, self.variants)
         lines += ["", "pairing saves: 1 − var(per-replication differences) / (var(first) +"
                   " var(variant)),", "the share of a difference's variance removed by running"
                   " the variants on the same seeds"]
         return "\n".join(lines)
-
-
-def format_metric(metric: str, value: float, difference: bool = False) -> str:
-    """A metric's value for the terminal: dollars, percent (pp for differences), or a number.
-
-    Each metric has one precision wherever it is printed: dollars to the cent, shares to a
-    tenth of a percent, durations in days to a tenth (hours to a tenth under a day, as
-    :func:`~gigsim.scenario.units.duration_for_person`), seat-hours whole, ratios to three
-    decimals. Seat-hours are bare numbers; the metric's description names the unit.
-    """
-    if math.isnan(value):
-        return "n/a"
-    size = abs(value)
-    if metric.endswith("_usd"):
-        text = f"${size:,.2f}"
-    elif metric.endswith("_share"):
-        text = f"{100 * size:.1f}{' pp' if difference else '%'}"
-    elif metric.endswith("_seat_h"):
-        text = f"{size:,.0f}"
-    elif metric.endswith("_h"):
-        text = duration_for_person(size)
-    else:
-        text = f"{size:.3f}"
-    if not any(c in "123456789" for c in text):  # rounds to zero: no sign
-        return text
-    return ("−" if value < 0 else "+" if difference else "") + text
-
-
-def shown_description(metric: str) -> str:
-    """A metric's description as printed beside values formatted by :func:`format_metric`.
-
-    Durations are stored in hours (the ``_h`` columns) but printed in days, so the unit the
-    description names is the printed one.
-    """
-    description = METRICS[metric]
-    if metric.endswith("_h") and not metric.endswith("_seat_h"):
-        description = description.replace("(hours)", "(days; hours under a day; the tables"
-                                                     " keep hours)")
-    return description
-
-
-def _with_interval(metric: str, mean: float, low: float, high: float,
-                   difference: bool = False) -> str:
-    text = format_metric(metric, mean, difference)
-    if math.isnan(low):
-        return text
-    return (f"{text} [{format_metric(metric, low, difference)},"
-            f" {format_metric(metric, high, difference)}]")

@@ -31,8 +31,8 @@ def _files(tmp_path: Path) -> dict[str, str]:
 
 COMMANDS = {
     "compare": (["compare", SMALL, "-r", "1", "--variant", "r:dispatch.policy=random"],
-                ["income_ecdf", "latency_ecdf"]),
-    "sweep": (["sweep", "SWEEP", "--jobs", "1"], ["lines_income_mean_usd"]),
+                ["income_ecdf", "latency_ecdf", "differences"]),
+    "sweep": (["sweep", "SWEEP", "--jobs", "1"], ["lines_applicant_income_usd"]),
     "fit": (["fit", LOG, "--column", "lifetime_d", "--censored", "running"],
             ["survival", "qq"]),
     "calibrate": (["calibrate", "CALIBRATION", "--jobs", "1"], ["objective", "targets"]),

@@ -11,6 +11,7 @@ import pytest
 from scipy import stats
 
 import gigsim
+from gigsim.analysis.applicants import ALL_METRICS, PROJECT_METRICS
 from gigsim.analysis.statistics import METRICS, metric_interval, paired_difference
 from gigsim.errors import GigsimError
 from gigsim.scenario.policies import policy_names
@@ -44,7 +45,7 @@ def test_pairing_reduces_the_variance_of_differences(policy_comparison: Comparis
                                                      metric: str) -> None:
     """Measured on seed 11, 8 replications: variance reduction 0.9999 for income_mean_usd,
     0.9997 for idle_share and 0.89 for latency_mean_h (longest-idle against random)."""
-    row = policy_comparison.table.set_index(["metric", "variant"]).loc[(metric, "random")]
+    row = pooled(policy_comparison.table).set_index(["metric", "variant"]).loc[(metric, "random")]
     assert row["paired_var"] < row["unpaired_var"]
     assert row["variance_reduction"] > 0.5
 
@@ -53,7 +54,7 @@ def test_variants_run_as_simulate_would(policy_comparison: Comparison,
                                         small_platform: gigsim.Scenario) -> None:
     alone = gigsim.simulate(small_platform.with_overrides({"dispatch.policy": "random"}),
                             replications=8, seed=11)
-    pd.testing.assert_frame_equal(policy_comparison.values("random"),
+    pd.testing.assert_frame_equal(policy_comparison.values("random")[list(METRICS)],
                                   alone.summary().per_replication)
     assert policy_comparison.seed == 11
     assert policy_comparison.replications == 8
@@ -64,13 +65,20 @@ def test_variants_run_as_simulate_would(policy_comparison: Comparison,
 # --- the tidy table, checked against scipy ---------------------------------------------------
 
 
+def pooled(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of every applicant pooled (group ``all``)."""
+    return table[table["group"] == "all"]
+
+
 def test_table_shape(policy_comparison: Comparison) -> None:
     table = policy_comparison.table
     assert list(table.columns) == list(TABLE_COLUMNS)
-    assert len(table) == 2 * len(METRICS)
-    assert table["metric"].drop_duplicates().tolist() == list(METRICS)
+    # all: every metric; each of the two worker groups: every one but the project metrics
+    assert policy_comparison.groups == ("all", "generalists", "specialists")
+    assert len(table) == 2 * (len(ALL_METRICS) + 2 * (len(ALL_METRICS) - len(PROJECT_METRICS)))
+    assert pooled(table)["metric"].drop_duplicates().tolist() == list(ALL_METRICS)
     reference = table[table["variant"] == "longest-idle"]
-    assert reference[list(TABLE_COLUMNS[5:])].isna().all().all()
+    assert reference[list(TABLE_COLUMNS[6:])].isna().all().all()
 
 
 @pytest.mark.parametrize("metric", ["income_mean_usd", "idle_share", "latency_p90_h",
@@ -79,7 +87,7 @@ def test_table_intervals_match_scipy(policy_comparison: Comparison, metric: str)
     a = policy_comparison.values("longest-idle")[metric].to_numpy()
     b = policy_comparison.values("random")[metric].to_numpy()
     assert not (np.isnan(a).any() or np.isnan(b).any())
-    table = policy_comparison.table.set_index(["metric", "variant"])
+    table = pooled(policy_comparison.table).set_index(["metric", "variant"])
     for name, x in (("longest-idle", a), ("random", b)):
         row = table.loc[(metric, name)]
         # bounded by the metric's kind (shares in [0, 1], money and durations ≥ 0)
@@ -102,15 +110,17 @@ def test_table_intervals_match_scipy(policy_comparison: Comparison, metric: str)
 
 def test_per_replication_table(policy_comparison: Comparison) -> None:
     long = policy_comparison.per_replication
-    assert list(long.columns) == ["variant", "replication", "metric", "value", "diff_vs_first"]
-    assert len(long) == 2 * 8 * len(METRICS)
-    wide = long.pivot_table(index=["variant", "replication"], columns="metric", values="value",
-                            dropna=False)
+    assert list(long.columns) == ["variant", "group", "replication", "metric", "value",
+                                  "diff_vs_first"]
+    assert len(long) == 2 * 8 * (len(ALL_METRICS) + 2 * (len(ALL_METRICS) - len(PROJECT_METRICS)))
+    wide = pooled(long).pivot_table(index=["variant", "replication"], columns="metric",
+                                    values="value", dropna=False)
     for name in policy_comparison.variants:
         values = policy_comparison.values(name)
-        np.testing.assert_allclose(wide.loc[name][list(METRICS)].to_numpy(),
+        np.testing.assert_allclose(wide.loc[name][list(values.columns)].to_numpy(),
                                    values.to_numpy(), equal_nan=True)
-    income = long[long["metric"] == "income_mean_usd"].set_index(["variant", "replication"])
+    income = long[(long["group"] == "all") & (long["metric"] == "income_mean_usd")].set_index(
+        ["variant", "replication"])
     np.testing.assert_allclose(
         income.loc["random", "diff_vs_first"],
         income.loc["random", "value"] - income.loc["longest-idle", "value"])
@@ -121,12 +131,12 @@ def test_to_dict_is_json_ready(policy_comparison: Comparison) -> None:
     data = json.loads(json.dumps(policy_comparison.to_dict(), allow_nan=False))
     assert data["reference"] == "longest-idle"
     assert data["variants"] == {"longest-idle": {}, "random": {"dispatch.policy": "random"}}
-    assert list(data["metrics"]) == list(METRICS)
+    assert list(data["metrics"]) == list(ALL_METRICS)
     income = data["metrics"]["income_mean_usd"]
     assert income["description"] == METRICS["income_mean_usd"]
     assert len(income["variants"]["random"]["per_replication"]) == 8
     assert income["variants"]["longest-idle"]["diff_vs_first"] is None
-    row = policy_comparison.table.set_index(["metric", "variant"]).loc[
+    row = pooled(policy_comparison.table).set_index(["metric", "variant"]).loc[
         ("income_mean_usd", "random")]
     assert income["variants"]["random"]["diff_ci_low"] == pytest.approx(row["diff_ci_low"])
 

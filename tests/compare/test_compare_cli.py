@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
 
-from gigsim.analysis.statistics import METRICS
+from gigsim.analysis.applicants import ALL_METRICS as METRICS
+from gigsim.analysis.applicants import PROJECT_METRICS
 from gigsim.cli import main
 from gigsim.scenario.policies import policy_names
 from gigsim.studies.comparison import TABLE_COLUMNS, TERMINAL_METRICS
@@ -19,7 +20,8 @@ from ._support import PLATFORM, SMALL_PLATFORM_SETS
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 CSV_FILES = {"comparison.csv", "per_replication.csv", "summary.json", "manifest.json",
-             "scenario.toml", "variants.toml", "income_ecdf.png", "latency_ecdf.png"}
+             "scenario.toml", "variants.toml", "income_ecdf.png", "latency_ecdf.png",
+             "differences.png"}
 DELAY_VARIANT = 'd:dispatch.delay={dist="exponential", mean="2d"},dispatch.policy=random'
 
 
@@ -82,7 +84,7 @@ def test_compare_writes_the_folder(compared: tuple[Path, Result]) -> None:
     out, _ = compared
     assert {p.name for p in out.iterdir()} == CSV_FILES
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]  # no staging left
-    for png in ("income_ecdf.png", "latency_ecdf.png"):
+    for png in ("income_ecdf.png", "latency_ecdf.png", "differences.png"):
         assert (out / png).read_bytes().startswith(PNG_SIGNATURE)
 
 
@@ -92,8 +94,11 @@ def test_comparison_csv_is_the_tidy_table(compared: tuple[Path, Result]) -> None
     assert list(table.columns) == list(TABLE_COLUMNS)
     assert table["variant"].drop_duplicates().tolist() == ["base", "rand", "d"]
     assert table["metric"].drop_duplicates().tolist() == list(METRICS)
+    assert table["group"].drop_duplicates().tolist() == ["all", "generalists", "specialists"]
     long = pd.read_csv(out / "per_replication.csv")
-    assert len(long) == 3 * 3 * len(METRICS)
+    assert len(long) == 3 * 3 * (len(METRICS) + 2 * (len(METRICS) - len(PROJECT_METRICS)))
+    table = table[table["group"] == "all"]
+    long = long[long["group"] == "all"]
     income = long[(long["metric"] == "income_mean_usd") & (long["variant"] == "rand")]
     row = table[(table["metric"] == "income_mean_usd") & (table["variant"] == "rand")].iloc[0]
     assert row["mean"] == pytest.approx(income["value"].mean())
@@ -131,6 +136,12 @@ def test_terminal_table(compared: tuple[Path, Result]) -> None:
     assert "vs base [95% CI]" in text
     assert "pairing saves" in text
     assert f"results in {out}/" in text
+    # one sentence per variant and group under the table, and what the shares divide by
+    assert "reading (differences whose 95% interval excludes 0, against base):" in text
+    for variant in ("rand", "d"):
+        for who in ("all applicants", "generalists", "specialists"):
+            assert f"\n  {variant} vs base, {who}: " in text, (variant, who)
+    assert "applicants per replication (base, mean): all " in text
     table = pd.read_csv(out / "comparison.csv")
     assert set(table["metric"]) == set(METRICS)
 
@@ -220,3 +231,13 @@ def test_bad_options(tmp_path: Path, no_simulation: None) -> None:
     result = invoke(*compare_args(out, "rand:dispatch.policy=random"), "--set", "nope")
     assert_one_line_error(result, "--set", "KEY=VALUE")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_by_none_pools_every_applicant(tmp_path: Path) -> None:
+    out = tmp_path / "pooled"
+    result = invoke(*compare_args(out, "rand:dispatch.policy=random", replications=2),
+                    "--by", "none")
+    assert_ok(result)
+    table = pd.read_csv(out / "comparison.csv")
+    assert set(table["group"]) == {"all"}
+    assert "generalists" not in result.stdout

@@ -5,14 +5,27 @@ from __future__ import annotations
 import json
 import sys
 import time
+import tomllib
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from gigsim.analysis.statistics import METRICS, nonnegative_interval
+import gigsim
+from gigsim.analysis.applicants import ALL_METRICS as METRICS
+from gigsim.analysis.statistics import nonnegative_interval
 
-from ._support import assert_one_line_error, grid_text, invoke, snapshot, sweep_text, write
+from ._support import (
+    GENERALIST,
+    TINY_SET,
+    assert_one_line_error,
+    grid_text,
+    invoke,
+    snapshot,
+    sweep_text,
+    write,
+)
 
 KEYS = ["projects.rating.arrivals_per_week", "projects.rating.notice.probability"]
 
@@ -65,7 +78,7 @@ def test_one_key_gives_lines_and_parquet_works(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == str(tmp_path / "out")
     assert len(pd.read_parquet(tmp_path / "out" / "points.parquet")) == 3
-    assert (tmp_path / "out" / "lines_income_mean_usd.png").is_file()
+    assert (tmp_path / "out" / "lines_applicant_income_usd.png").is_file()  # the default
 
 
 def test_a_sample_sweep_runs(tmp_path: Path) -> None:
@@ -169,3 +182,24 @@ def test_set_on_the_command_line_is_part_of_the_sweep(tmp_path: Path,
     result = invoke("sweep", path, "--set", 'simulation.horizon="10w"', "--out", out,
                     "--resume")
     assert_one_line_error(result, "holds a different sweep")
+
+
+def test_runs_keep_the_applicant_metrics_and_show_them_by_default(tmp_path: Path) -> None:
+    """A sweep file that names no metrics shows the per-applicant ones, and each run's values
+    are what a comparison of the same scenario and replication gives."""
+    from gigsim.analysis.applicants import applicant_summary
+    from gigsim.studies.sweep.spec import DEFAULT_METRICS
+
+    text = sweep_text('[grid]\n"projects.rating.arrivals_per_week" = [0.5]\n', replications=2)
+    result = invoke("sweep", write(tmp_path, text), "--jobs", "1", "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert all(metric.startswith("applicant_") for metric in DEFAULT_METRICS)
+    assert all(metric in result.stdout for metric in DEFAULT_METRICS)
+    runs = pd.read_csv(tmp_path / "out" / "runs.csv")
+    scenario = gigsim.load_scenario(
+        GENERALIST, overrides={**tomllib.loads(TINY_SET)["set"],
+                               "projects.rating.arrivals_per_week": 0.5})
+    alone = gigsim.simulate(scenario, replications=2, seed=5)
+    expected = applicant_summary(alone.records).xs("all", level="group")
+    for metric in DEFAULT_METRICS:
+        np.testing.assert_allclose(runs[metric], expected[metric], rtol=1e-9)

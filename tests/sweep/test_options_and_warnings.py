@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gigsim.analysis.statistics import METRICS, MIN_REPLICATIONS, replications_warning
+from gigsim.analysis.applicants import ALL_METRICS as METRICS
+from gigsim.analysis.statistics import MIN_REPLICATIONS, replications_warning
 from gigsim.studies.sweep.sensitivity import index_warnings
 
 from ._support import GENERALIST, assert_one_line_error, grid_text, invoke, sweep_text, write

@@ -10,7 +10,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from gigsim.analysis.metrics import months_on_platform
-from gigsim.presentation.figures.base import ecdf_figure
+from gigsim.presentation.figures.base import ecdf_figure, new_figure
 from gigsim.scenario.units import HOURS_PER_DAY
 
 
@@ -42,16 +42,64 @@ def latency_ecdf_figure(latencies: Mapping[str, pd.DataFrame]) -> Figure:
                        ylabel="share of releases reassigned within x")
 
 
+# The panels of the differences figure: metric, what its axis says, and the factor to it.
+DIFFERENCE_PANELS = (
+    ("applicant_income_usd", "income per applicant\nper month followed (USD)", 1.0),
+    ("applicant_stay_share", "applicants still on the\nplatform at the end (pp)", 100.0),
+    ("applicant_exit_impatience_share", "applicants who left\nout of impatience (pp)", 100.0),
+    ("applicant_never_paid_share", "applicants never paid\nin the months followed (pp)", 100.0),
+)
+
+
+def differences_figure(table: pd.DataFrame, reference: str) -> Figure:
+    """Paired differences against ``reference`` with 95% intervals, per group and variant.
+
+    ``table`` is :attr:`~gigsim.studies.comparison.Comparison.table`. One panel per metric of
+    :data:`DIFFERENCE_PANELS` (the outcomes per applicant); in each, a row per worker group
+    (``all`` first) and variant, its mean difference as a point and its interval as a bar, and
+    a line at 0: a bar that does not cross it is a difference beyond its interval.
+    """
+    figure = new_figure(9.0, 2.0 + 0.35 * len(table[["group", "variant"]].drop_duplicates()))
+    axes = figure.subplots(1, len(DIFFERENCE_PANELS), sharey=True)
+    others = table[table["variant"] != reference]
+    labels: list[str] = []
+    for ax, (metric, label, factor) in zip(axes, DIFFERENCE_PANELS, strict=True):
+        rows = others[others["metric"] == metric]
+        labels = [f"{r.variant} · {r.group}" for r in rows.itertuples()]
+        y = np.arange(len(rows))[::-1]
+        mean = rows["diff_vs_first"].to_numpy(dtype=float) * factor
+        low = rows["diff_ci_low"].to_numpy(dtype=float) * factor
+        high = rows["diff_ci_high"].to_numpy(dtype=float) * factor
+        beyond = (low > 0) | (high < 0)
+        ax.errorbar(mean, y, xerr=np.nan_to_num(np.vstack([mean - low, high - mean])),
+                    fmt="none", ecolor="#555", capsize=3)
+        ax.scatter(mean, y, c=np.where(beyond, "#c0392b", "#7f8c8d"), zorder=3, s=18)
+        ax.axvline(0, color="black", linewidth=0.8)
+        ax.set_title(label, fontsize=8)
+        ax.set_yticks(np.arange(len(rows))[::-1], labels, fontsize=8)
+        ax.tick_params(axis="x", labelsize=8)
+    figure.suptitle(f"Differences against {reference}, replication by replication, with 95%"
+                    " intervals (red: the interval excludes 0)", fontsize=9)
+    return figure
+
+
 def comparison_figures(worker_months: Mapping[str, pd.DataFrame],
-                       latencies: Mapping[str, pd.DataFrame]) -> dict[str, Figure]:
+                       latencies: Mapping[str, pd.DataFrame],
+                       table: pd.DataFrame | None = None,
+                       reference: str | None = None) -> dict[str, Figure]:
     """The figures of a comparison, by file stem: ``income_ecdf`` and ``latency_ecdf``.
 
-    Both take one table per variant, in the order the lines should be drawn.
+    Both take one table per variant, in the order the lines should be drawn. Given the
+    comparison's ``table`` and ``reference``, also ``differences`` (:func:`differences_figure`),
+    when there is a variant besides the reference.
     """
-    return {
+    figures = {
         "income_ecdf": income_ecdf_figure(worker_months),
         "latency_ecdf": latency_ecdf_figure(latencies),
     }
+    if table is not None and reference is not None and (table["variant"] != reference).any():
+        figures["differences"] = differences_figure(table, reference)
+    return figures
 
 
 LINE_STYLES = ("-", "--", ":", "-.")

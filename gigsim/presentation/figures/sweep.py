@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def _metric_label(metric: str) -> str:
-    from gigsim.analysis.statistics import METRICS
+    from gigsim.analysis.applicants import ALL_METRICS as METRICS
 
     return METRICS.get(metric, metric)
 

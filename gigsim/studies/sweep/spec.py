@@ -31,7 +31,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from gigsim.analysis.statistics import METRICS
+from gigsim.analysis.applicants import ALL_METRICS as METRICS
 from gigsim.errors import ScenarioError
 from gigsim.files import json_ready
 from gigsim.scenario import SCENARIO_TABLES, SWEEP_DESIGNS, Scenario, load_scenario
@@ -49,7 +49,10 @@ from gigsim.studies.sweep.design import (
 )
 
 Kind = Literal["grid", "sample", "sensitivity"]
-DEFAULT_METRICS = ("income_mean_usd", "zero_income_share", "latency_mean_h", "idle_share")
+# Outcomes per applicant, which cannot reward pushing people out (docs/model.md, "Outcomes per
+# applicant"); the per-worker-month metrics stay in the tables and can be named.
+DEFAULT_METRICS = ("applicant_income_usd", "applicant_stay_share", "applicant_zero_month_share",
+                   "applicant_latency_median_h")
 # The top-level keys of a sweep file (what --set must not be given).
 SWEEP_KEYS = ("name", "description", "scenario", "replications", "seed",
               "common_random_numbers", "metrics", "set", *SWEEP_DESIGNS)

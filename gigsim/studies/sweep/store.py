@@ -29,7 +29,7 @@ from typing import Any
 
 import pandas as pd
 
-from gigsim.analysis.statistics import METRICS
+from gigsim.analysis.applicants import ALL_METRICS as METRICS
 from gigsim.errors import GigsimError
 from gigsim.files import (
     Format,

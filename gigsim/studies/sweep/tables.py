@@ -1,7 +1,7 @@
 """A sweep's tidy tables, built from its finished runs.
 
 ``runs``: one row per (point, replication) with the swept keys as columns and every summary
-metric (:data:`gigsim.analysis.statistics.METRICS`). ``points``: one row per point with each
+metric (:data:`gigsim.analysis.applicants.ALL_METRICS`). ``points``: one row per point with each
 metric's mean across replications and its 95% interval (``<metric>``, ``<metric>_ci_low``,
 ``<metric>_ci_high``), as :func:`gigsim.analysis.statistics.metric_interval` computes them (shares
 in [0, 1], money and durations ≥ 0). Rows are in point and replication order, whatever order the
@@ -15,7 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from gigsim.analysis.statistics import METRICS, metric_interval
+from gigsim.analysis.applicants import ALL_METRICS as METRICS
+from gigsim.analysis.statistics import metric_interval
 from gigsim.studies.sweep.spec import SweepSpec
 
 RUN_ID_COLUMNS = ("point", "replication", "seed")

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from gigsim.analysis.applicants import sweep_metrics
 from gigsim.analysis.results import TABLES
-from gigsim.analysis.statistics import replication_metrics
 from gigsim.engine import run_replication
 from gigsim.scenario import Scenario
 
@@ -59,7 +59,7 @@ def run_task(task: RunTask) -> RunOutcome:
     """Simulate one run and summarise it."""
     started = time.perf_counter()
     records = run_replication(task.scenario, task.seed, task.replication)
-    metrics = replication_metrics(records)
+    metrics = sweep_metrics(records)
     tables = ({name: build(records) for name, build in TABLES.items()} if task.keep_tables
               else None)
     return RunOutcome(task.point, task.replication, task.seed, metrics,
