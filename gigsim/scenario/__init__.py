@@ -16,6 +16,7 @@ from gigsim.scenario.scenario import (
     apply_overrides,
     load_scenario,
     parse_value,
+    refuse_automatic_warmup,
     refuse_sweep_file,
 )
 
@@ -27,5 +28,6 @@ __all__ = [
     "apply_overrides",
     "load_scenario",
     "parse_value",
+    "refuse_automatic_warmup",
     "refuse_sweep_file",
 ]

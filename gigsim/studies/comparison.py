@@ -43,7 +43,7 @@ from gigsim.analysis.statistics import (
 )
 from gigsim.errors import GigsimError, ScenarioError
 from gigsim.files import json_ready
-from gigsim.scenario import Scenario
+from gigsim.scenario import Scenario, refuse_automatic_warmup
 from gigsim.scenario.units import HOURS_PER_MONTH, format_duration
 from gigsim.studies.comparison_text import (  # noqa: F401  (format_metric: re-exported)
     format_metric,
@@ -205,6 +205,8 @@ def compare(scenario: Scenario, variants: Mapping[str, VariantSpec],
     more than one).
     """
     scenarios = resolve_variants(scenario, variants)
+    for variant in scenarios.values():
+        refuse_automatic_warmup(variant, "gigsim compare")
     overrides = {name: None if isinstance(spec, Scenario) else dict(spec)
                  for name, spec in with_base(variants).items()}
     replications = scenario.simulation.replications if replications is None else replications

@@ -47,6 +47,7 @@ HUGE_PAY = broken('pay_per_hour = { dist = "uniform", low = 15, high = 18 }',
                   "pay_per_hour = 1e308")
 HUGE_RATE = broken("arrivals_per_week = 2", "arrivals_per_week = 9999999999")
 BAD_TOML = MINIMAL_TOML + "\n[dispatch\n"
+WARMUP_AUTO = broken('warmup = "1w"', 'warmup = "auto"')
 # the work model's keys (issue 19)
 BOTH_SUPPLIES = broken("hours_per_week_per_seat = 20\n",
                        "hours_per_week_per_seat = 20\ntask_supply = 200\n")
@@ -180,6 +181,14 @@ CASES += [
          ("{sweep}", "this is a sweep file")),
     Case("estimate-set", "estimate", ("--set", "projects.rating.arrivals_per_week=-1"),
          ("--set", "projects.rating.arrivals_per_week", "must be positive")),
+    Case("compare-warmup-auto", "compare", ("{mini}", "--variant", "a:", *OUT),
+         ("{mini}", "simulation.warmup", "gigsim run only, not by gigsim compare"),
+         mini=WARMUP_AUTO),
+    Case("compare-variant-warmup-auto", "compare",
+         ("{mini}", "--variant", "a:", "--variant", "b:simulation.warmup=auto", *OUT),
+         ("--set", "simulation.warmup", "not by gigsim compare")),
+    Case("sweep-warmup-auto", "sweep", ("{sweep}", "--set", "simulation.warmup=auto", *OUT),
+         ("--set", "simulation.warmup", "not by gigsim sweep")),
     Case("run-set-client", "run", ("{mini}", "--set", "clients.acme.lifetime=0", *OUT),
          ("--set", "clients.acme.lifetime", "positive"), mini=CLIENT_LIFETIME.replace(
              "lifetime = 6", 'lifetime = "6mo"')),

@@ -34,7 +34,13 @@ import numpy as np
 from gigsim.analysis.applicants import ALL_METRICS as METRICS
 from gigsim.errors import ScenarioError
 from gigsim.files import json_ready
-from gigsim.scenario import SCENARIO_TABLES, SWEEP_DESIGNS, Scenario, load_scenario
+from gigsim.scenario import (
+    SCENARIO_TABLES,
+    SWEEP_DESIGNS,
+    Scenario,
+    load_scenario,
+    refuse_automatic_warmup,
+)
 from gigsim.scenario.schema import MAX_SEED, Section, merge_tables, read_toml
 from gigsim.studies.sizing import available_memory, check_size
 from gigsim.studies.sweep.design import (
@@ -189,6 +195,7 @@ def sweep_from_dict(data: Mapping[str, Any], source: str, folder: Path,
     if cli_set:
         base = base.with_overrides(cli_set)  # errors name --set
         fixed = {**fixed, **cli_set}
+    refuse_automatic_warmup(base, "gigsim sweep")
     replications = root.count("replications", base.simulation.replications, positive=True)
     seed = root.count("seed", base.simulation.seed, maximum=MAX_SEED)
     designs = [table for table in SWEEP_DESIGNS if root.has(table)]
