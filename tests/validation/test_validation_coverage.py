@@ -14,6 +14,7 @@ improbably low under that law (P < 1e-3), which catches intervals that are too n
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from _validation_support import per_replication_ratio, scenario
 from scipy import stats
 
@@ -32,6 +33,7 @@ def _poisson_min_mean(n: int, mean: float) -> float:
     return n - float(np.sum((n - k) * stats.poisson.pmf(k, mean)))
 
 
+@pytest.mark.slow  # run by .ci/run after make test (make test-slow)
 def test_t_intervals_cover_the_true_utilisation_at_their_nominal_rate() -> None:
     theory = _poisson_min_mean(N_WORKERS, LOAD) / N_WORKERS
     run = scenario(workers=N_WORKERS, arrivals_per_week=LOAD, seats=1,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
 from _validation_support import assert_positive, per_replication_ratio, scenario
 
 import gigsim
@@ -83,6 +84,7 @@ def test_more_projects_per_week_means_less_idle_time() -> None:
                     "idle share at 2 projects/week minus at 3 projects/week")
 
 
+@pytest.mark.slow  # run by .ci/run after make test (make test-slow)
 def test_longer_lifetimes_mean_fewer_reassignments() -> None:
     # Reassignments counted as releases from a project end in the window, per worker.
     seed = 502
@@ -117,6 +119,7 @@ def test_pre_assignment_on_notice_shortens_latency() -> None:
                     "mean latency without minus with pre-assignment (loaded market)")
 
 
+@pytest.mark.slow  # run by .ci/run after make test (make test-slow)
 def test_notice_with_pre_assignment_shortens_latency_when_seats_wait() -> None:
     # With seats waiting, a week's notice and pre-assignment turn a latency D into
     # max(0, D - 1 week); without notice it stays D. The comparison is made where seats wait on

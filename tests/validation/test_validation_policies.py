@@ -132,6 +132,7 @@ def test_gini_helper() -> None:
 # --- dispatcher options -------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # run by .ci/run after make test (make test-slow)
 def test_pre_assignment_on_notice_shortens_latency_when_seats_wait() -> None:
     # Every project ends with a week's notice; seats are always waiting. With pre-assignment a
     # worker's delay D starts at the notice and the latency is max(0, D - notice); without, it
@@ -146,6 +147,7 @@ def test_pre_assignment_on_notice_shortens_latency_when_seats_wait() -> None:
                     "mean latency without minus with pre-assignment (ample seats)")
 
 
+@pytest.mark.slow  # run by .ci/run after make test (make test-slow)
 def test_longer_dispatch_delay_lengthens_latency() -> None:
     seed = 602
     short = _run(_ample(delay={"dist": "exponential", "mean": "1d"}), seed)
@@ -163,6 +165,7 @@ def test_longer_dispatch_delay_lengthens_latency() -> None:
     pytest.param({"dist": "uniform", "low": 10, "high": 30}, id="hours-10-to-30"),
     pytest.param(20, id="hours-20"),
 ])
+@pytest.mark.slow  # run by .ci/run after make test (make test-slow)
 def test_least_earned_spreads_income_more_evenly_than_random(hours_per_week: Any) -> None:
     seed = 603
     random = _run(_scarce("random", hours_per_week), seed)
@@ -188,6 +191,7 @@ def _specialist_share(results: gigsim.Results) -> np.ndarray:
     return (special / total).reindex(range(results.replications)).to_numpy()
 
 
+@pytest.mark.slow  # run by .ci/run after make test (make test-slow)
 def test_skill_aware_keeps_specialists_for_specialist_work() -> None:
     skill = _specialist_share(_two_skill_run("skill-aware"))
     fcfs = _specialist_share(_two_skill_run("longest-idle"))
@@ -197,6 +201,7 @@ def test_skill_aware_keeps_specialists_for_specialist_work() -> None:
                                   " skill-aware minus longest-idle")
 
 
+@pytest.mark.slow  # run by .ci/run after make test (make test-slow)
 def test_changing_only_the_policy_keeps_the_projects() -> None:
     runs = {policy: _two_skill_run(policy) for policy in POLICIES}
     reference = runs["longest-idle"]

@@ -112,6 +112,7 @@ def _poisson_min_mean(n: int, mean: float) -> float:
     return n - float(np.sum((n - k) * stats.poisson.pmf(k, mean)))
 
 
+@pytest.mark.slow  # run by .ci/run after make test (make test-slow)
 def test_single_seat_utilisation_is_expected_min_of_workers_and_poisson(
         single_seat_results: gigsim.Results) -> None:
     """worked_h / available_h == E[min(N, X)] / N, X ~ Poisson(lambda / mu)."""
@@ -133,6 +134,7 @@ def test_single_seat_utilisation_is_expected_min_of_workers_and_poisson(
     assert_matches_theory(utilisation, theory, "utilisation E[min(N,X)]/N")
 
 
+@pytest.mark.slow  # run by .ci/run after make test (make test-slow)
 def test_single_seat_open_seats_obey_littles_law(single_seat_results: gigsim.Results) -> None:
     """Unfilled seat-hours per project × launch rate == E[(X - N)^+], the mean open seats.
 
@@ -189,6 +191,7 @@ def ample_results() -> gigsim.Results:
     return gigsim.simulate(_ample(), replications=20, seed=201, jobs=1)
 
 
+@pytest.mark.slow  # run by .ci/run after make test (make test-slow)
 def test_ample_seats_idle_share_is_delay_over_cycle(ample_results: gigsim.Results) -> None:
     """idle_h / available_h == E[D] / (E[L] + E[D]) = 0.3."""
     idle_share = ample_results.summary().per_replication["idle_share"].to_numpy()
@@ -199,6 +202,7 @@ def test_ample_seats_idle_share_is_delay_over_cycle(ample_results: gigsim.Result
                           "idle share E[D]/(E[L]+E[D])")
 
 
+@pytest.mark.slow  # run by .ci/run after make test (make test-slow)
 def test_ample_seats_latency_is_the_dispatch_delay(ample_results: gigsim.Results) -> None:
     """Reassignment latencies are i.i.d. Exp(E[D]): mean per replication and KS on all."""
     latencies = ample_results.latencies

@@ -16,6 +16,7 @@ import math
 from typing import Any
 
 import numpy as np
+import pytest
 from _validation_support import assert_matches_theory
 
 import gigsim
@@ -78,6 +79,7 @@ PATIENCE_H = 4 * DAY
 DELAY_MEAN_H = 3 * DAY
 
 
+@pytest.mark.slow  # run by .ci/run after make test (make test-slow)
 def test_patience_ends_the_idle_spells_longer_than_it() -> None:
     run = _ample(workers={"count": 50, "arrivals_per_week": 20, "patience": "4d"},
                  dispatch={"delay": {"dist": "exponential", "mean": "3d"}})
@@ -114,6 +116,7 @@ def test_patience_ends_the_idle_spells_longer_than_it() -> None:
 LEAVE_RATE = 0.7
 
 
+@pytest.mark.slow  # run by .ci/run after make test (make test-slow)
 def test_hazard_exit_within_a_year_is_one_minus_e_to_the_minus_rate() -> None:
     run = _ample(workers={"count": 200, "leave_rate_per_year": LEAVE_RATE},
                  dispatch={"delay": {"dist": "exponential", "mean": "3d"}},
@@ -166,6 +169,7 @@ def test_seasonal_launches_follow_the_factors() -> None:
 TRAINING_H = 10.0
 
 
+@pytest.mark.slow  # run by .ci/run after make test (make test-slow)
 def test_training_share_of_available_time_is_renewal_reward() -> None:
     run = _ample(workers={"count": 50}, dispatch={"delay": {"dist": "exponential", "mean": "3d"}},
                  projects={"training": {"hours": TRAINING_H, "paid_probability": 0.5}})
@@ -189,6 +193,7 @@ def test_training_share_of_available_time_is_renewal_reward() -> None:
 PASS_PROBABILITY = 0.35
 
 
+@pytest.mark.slow  # run by .ci/run after make test (make test-slow)
 def test_assessment_passes_its_share_after_its_wait() -> None:
     run = _ample(workers={"count": 100, "arrivals_per_week": 30,
                           "assessment": {"hours": 2, "pass_probability": PASS_PROBABILITY,
@@ -221,6 +226,7 @@ def test_assessment_passes_its_share_after_its_wait() -> None:
 NOTICE_P, NOTICE_H = 0.5, 3 * DAY
 
 
+@pytest.mark.slow  # run by .ci/run after make test (make test-slow)
 def test_notice_lengthens_assignments_by_the_notice_of_those_that_take_workers() -> None:
     run = _ample(workers={"count": 50},
                  dispatch={"delay": {"dist": "exponential", "mean": "3d"},
@@ -248,6 +254,7 @@ def test_notice_lengthens_assignments_by_the_notice_of_those_that_take_workers()
 CHECKING_PER_DAY = 0.5
 
 
+@pytest.mark.slow  # run by .ci/run after make test (make test-slow)
 def test_unpaid_share_is_checking_time_over_working_time() -> None:
     run = _ample(workers={"count": 50, "checking_hours_per_day": CHECKING_PER_DAY},
                  dispatch={"delay": {"dist": "exponential", "mean": "3d"}})
