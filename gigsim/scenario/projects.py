@@ -10,6 +10,7 @@ from gigsim.randomness import poisson_times
 from gigsim.scenario.dists import Distribution
 from gigsim.scenario.schema import Section, closest, lowest_value
 from gigsim.scenario.units import HOURS_PER_WEEK
+from gigsim.scenario.workers import paid_test_terms
 
 
 @dataclass(frozen=True)
@@ -69,15 +70,7 @@ class Qualification:
     @classmethod
     def from_section(cls, s: Section) -> Qualification:
         """Read a ``qualification`` table."""
-        paid = s.boolean("paid", False)
-        out = cls(
-            hours=s.number("hours", positive=True),
-            paid=paid,
-            pay_per_hour=s.number("pay_per_hour", 0.0, non_negative=True),
-            pass_probability=s.probability("pass_probability"),
-        )
-        if paid and out.pay_per_hour <= 0:
-            raise s.error("pay_per_hour", "a paid qualification needs a positive pay_per_hour")
+        out = cls(s.number("hours", positive=True), *paid_test_terms(s, "qualification"))
         s.finish()
         return out
 

@@ -24,18 +24,24 @@ class Assessment:
     @classmethod
     def from_section(cls, s: Section) -> Assessment:
         """Read an ``assessment`` table."""
-        paid = s.boolean("paid", False)
-        out = cls(
-            hours=s.number("hours", non_negative=True),
-            paid=paid,
-            pay_per_hour=s.number("pay_per_hour", 0.0, non_negative=True),
-            pass_probability=s.probability("pass_probability"),
-            wait_h=s.duration("wait", 0),
-        )
-        if paid and out.pay_per_hour <= 0:
-            raise s.error("pay_per_hour", "a paid assessment needs a positive pay_per_hour")
+        hours = s.number("hours", non_negative=True)
+        paid, pay_per_hour, pass_probability = paid_test_terms(s, "assessment")
+        out = cls(hours, paid, pay_per_hour, pass_probability, wait_h=s.duration("wait", 0))
         s.finish()
         return out
+
+
+def paid_test_terms(s: Section, what: str) -> tuple[bool, float, float]:
+    """A test's ``paid``, ``pay_per_hour`` and ``pass_probability``; a paid one needs a pay.
+
+    Read alike for an assessment and a project's qualification (``what`` names it).
+    """
+    paid = s.boolean("paid", False)
+    pay_per_hour = s.number("pay_per_hour", 0.0, non_negative=True)
+    pass_probability = s.probability("pass_probability")
+    if paid and pay_per_hour <= 0:
+        raise s.error("pay_per_hour", f"a paid {what} needs a positive pay_per_hour")
+    return paid, pay_per_hour, pass_probability
 
 
 @dataclass(frozen=True)
