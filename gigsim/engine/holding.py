@@ -23,7 +23,8 @@ here:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 
 import numpy as np
 
@@ -33,6 +34,7 @@ from gigsim.engine.records import Phase, ReleaseCause
 from gigsim.engine.timeline import Timeline
 from gigsim.engine.work import idle_block
 from gigsim.engine.workforce import WorkerIdx, Workforce
+from gigsim.scenario.units import HOURS_PER_WEEK
 
 _IDLE, _WORKING, _LEFT = int(Phase.IDLE), int(Phase.WORKING), int(Phase.LEFT)
 SPARE_SHARE = 1e-9  # hours to spare below this share of the worker's are none (rounding)
@@ -81,6 +83,22 @@ class Holding:
         self.spells.add_block(idle_block(
             who, wf.available_h_per_h[who], wf.checking_h_per_h[who], wf.t_spell[who], end,
             censored, self.on_projects[who] if self.several else None))
+
+    def _worker_rows(self) -> np.ndarray:
+        """The records' workers table: one row per worker (the first rows), its own hours."""
+        wf, n = self.wf, self.wf.n_people
+        return np.column_stack([
+            np.arange(n, dtype=float), wf.group[:n], wf.t_joined[:n], wf.t_onboarded[:n],
+            wf.t_left[:n], wf.leave_cause[:n], self.hours_h_per_h * HOURS_PER_WEEK,
+            wf.quality[:n]])
+
+    def _by_worker(self, rows: Mapping[str, np.ndarray]) -> Mapping[str, np.ndarray]:
+        """Recorded rows with the rows of other slots given to their workers."""
+        if not self.several:
+            return rows
+        worker = self.wf.owner[rows["worker"].astype(np.int64)].astype(float)
+        worker.setflags(write=False)
+        return MappingProxyType({**rows, "worker": worker})
 
     def _slots_of(self, row: int) -> np.ndarray:
         """Every row of ``row``'s worker (its own alone when it has one slot)."""

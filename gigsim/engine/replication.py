@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -49,7 +48,7 @@ from gigsim.engine.workforce import NO_PROJECT, WorkerIdx, skill_index, workforc
 from gigsim.randomness import Streams, replication_seed
 from gigsim.scenario import Scenario
 from gigsim.scenario.dists import Constant
-from gigsim.scenario.units import HOURS_PER_MONTH, HOURS_PER_WEEK
+from gigsim.scenario.units import HOURS_PER_MONTH
 
 _IDLE, _WORKING, _LEFT = int(Phase.IDLE), int(Phase.WORKING), int(Phase.LEFT)
 
@@ -479,24 +478,14 @@ class Replication(Departures, Sharing, Qualifications, Holding):
 
     def _records(self) -> Records:
         sim = self.scenario.simulation
-        wf = self.wf
-        n = wf.n_people  # the workers' own rows come first
-        workers = np.column_stack([
-            np.arange(n, dtype=float), wf.group[:n], wf.t_joined[:n], wf.t_onboarded[:n],
-            wf.t_left[:n], wf.leave_cause[:n], self.hours_h_per_h * HOURS_PER_WEEK,
-            wf.quality[:n]])
-        spells, latencies = self.spells.columns(), self.latencies.columns()
-        if self.several:  # rows of other slots are their workers'
-            spells, latencies = (
-                MappingProxyType({**rows, "worker": wf.owner[rows["worker"].astype(np.int64)]
-                                  .astype(float)}) for rows in (spells, latencies))
         projects = np.array(self.projects.rows(), dtype=float).reshape(-1, len(PROJECT_COLUMNS))
         return Records(
             replication=self.replication, warmup_h=sim.warmup_h, horizon_h=sim.horizon_h,
             group_names=tuple(g.name for g in self.scenario.workers),
             generator_names=tuple(g.name for g in self.scenario.projects),
-            spells=spells, latencies=latencies,
-            workers=named_columns(workers, WORKER_COLUMNS),
+            spells=self._by_worker(self.spells.columns()),
+            latencies=self._by_worker(self.latencies.columns()),
+            workers=named_columns(self._worker_rows(), WORKER_COLUMNS),
             projects=named_columns(projects, PROJECT_COLUMNS),
             events=self.events,
             client_names=tuple(c.name for c in self.scenario.clients))
