@@ -21,8 +21,8 @@ from gigsim.engine.records import (
 
 # Columns the work model added at the end of the spell and project rows (issue 19), with the
 # values they take where a hand-built row leaves them out: no qualification, no client, a
-# queue per seat.
-TRAILING_DEFAULTS = {"paid_qualification_h": 0.0, "unpaid_qualification_h": 0.0,
+# queue per seat; and the slot of a latency row (a worker's first: it holds one project).
+TRAILING_DEFAULTS = {"slot": 0.0, "paid_qualification_h": 0.0, "unpaid_qualification_h": 0.0,
                      "client": -1.0, "ended_by_client": 0.0,
                      "task_supply_h_per_week": float("nan"), "qualification_h": 0.0}
 

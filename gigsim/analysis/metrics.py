@@ -195,7 +195,8 @@ def latencies_table(records: Records) -> pd.DataFrame:
     """One row per release (project end or onboarding) inside the observation window.
 
     ``latency_h`` runs to the start of the next assignment; where the worker left or the run
-    ended first, it runs to that moment and ``censored`` is true.
+    ended first, it runs to that moment and ``censored`` is true. A worker who may hold several
+    projects has a row per slot and release (``slot``: 0 for the first, docs/model.md §4).
     """
     lat = records.latencies
     keep = (lat["released"] >= records.warmup_h) & (lat["released"] < records.end_h)
@@ -207,6 +208,7 @@ def latencies_table(records: Records) -> pd.DataFrame:
         "latency_h": lat["latency_h"][keep],
         "censored": lat["censored"][keep].astype(bool),
         "cause": _categorical(cause, list(RELEASE_CAUSES.values())),
+        "slot": lat["slot"][keep].astype(np.int64),
     })
 
 

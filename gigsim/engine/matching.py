@@ -58,12 +58,16 @@ class Matching:
     lotteries: dict[str, SlotDraws]
     income: IncomeLog | None
     barred: np.ndarray | None  # (worker, generator): failed its qualification; None: no tests
+    filtered: bool  # who may join a project depends on the worker (tests, other slots)
 
     # the methods of Replication these call
     _wake: Callable[[int], None]
     _start_assignments: Callable[[WorkerIdx, int | np.ndarray, float | np.ndarray], None]
     _work_parts: Callable[[WorkerIdx, np.ndarray, np.ndarray],
                           tuple[Terms, list[Piece], np.ndarray]]
+    _holds: Callable[[np.ndarray, int], np.ndarray]
+    several: bool
+    siblings: np.ndarray
 
     def _match_ahead(self, now: float) -> None:
         """Offer, each at its own time, the workers whose delays end before the next event.
@@ -75,7 +79,7 @@ class Matching:
         """
         horizon = min(self.env.peek(), self.end_h)
         self.hazard_before = math.inf
-        if self.barred is None and self._match_ahead_in_blocks(now, horizon):
+        if not self.filtered and self._match_ahead_in_blocks(now, horizon):
             return
         cursor = now
         while any(self.open_lists.values()):
@@ -187,8 +191,9 @@ class Matching:
         # consecutive workers with the same one skill take the first open project's seats
         # as a block: the same matches as one by one, since they see the same open list
         masks = wf.skills[who]
-        # with qualification tests each worker sees the open projects it is not barred from
-        single = (wf.n_skills[who] == 1) & (self.barred is None)
+        # with qualification tests or several slots each worker sees the open projects it
+        # may join
+        single = (wf.n_skills[who] == 1) & (not self.filtered)
         breaks = np.flatnonzero(np.r_[True, (masks[1:] != masks[:-1]) | ~single[1:]
                                       | ~single[:-1], True])
         run_end = np.repeat(breaks[1:], np.diff(breaks))
@@ -203,6 +208,9 @@ class Matching:
                 take = min(int(self.projects.open_seats[p]), int(run_end[i]) - i)
                 self._match(who[i: i + take], p, now)
                 i += take
+                continue
+            if not wf.seeking[w]:  # another slot of its worker took the hours it sought with
+                i += 1
                 continue
             firsts = [p for bit in self._bits(int(wf.skills[w]))
                       if (p := self._first_open(bit, now, w)) is not None]
@@ -232,7 +240,8 @@ class Matching:
     def _first_open(self, skill: int, now: float, worker: int | None = None) -> int | None:
         """The first project on the skill's open list that has not ended by now.
 
-        With ``worker``, the first that worker is not barred from (a failed qualification).
+        With ``worker``, the first that worker may join: not barred from (a failed
+        qualification), not held by another slot of its worker.
         """
         plist = self.open_lists.get(skill)
         while plist:
@@ -242,11 +251,18 @@ class Matching:
             del plist[p]  # ends at this instant: its own end closes it
         else:
             return None
-        if worker is None or self.barred is None:
+        if worker is None or not self.filtered:
             return p
-        barred, projects = self.barred[worker], self.projects
-        return next((q for q in plist if projects.end[q] > now
-                     and not barred[projects.generator[q]]), None)
+        one = np.array([worker])
+        return next((q for q in plist if self.projects.end[q] > now
+                     and not self._excluded(one, q)[0]), None)
+
+    def _excluded(self, workers: np.ndarray, p: int) -> np.ndarray:
+        """Which of ``workers`` may not join ``p``: barred, or another of their slots holds it."""
+        out = self._holds(workers, p)
+        if self.barred is not None:
+            out |= self.barred[workers, self.projects.generator[p]]
+        return out
 
     def _fill(self, p: int, now: float) -> None:
         """Rule 2: fill ``p``'s open seats from its skill's pool, in the policy's order."""
@@ -262,13 +278,18 @@ class Matching:
                 self._match(chosen, p, now)
             return
         pool = self.wf.pool(1 << skill, now)
-        if self.barred is not None:
-            pool = pool[~self.barred[pool, projects.generator[p]]]
+        if self.filtered:
+            pool = pool[~self._excluded(pool, p)]
         if len(pool) == 0:
             return
         count = min(int(projects.open_seats[p]), len(pool))
         keys = self._keys(pool, now, skill, view)
-        order = first_ranked(keys, (self.wf.t_ready[pool], pool.astype(float)), count)
+        if self.several:  # one seat a worker: the first of its slots in the order
+            order = first_ranked(keys, (self.wf.t_ready[pool], pool.astype(float)), len(pool))
+            _, first = np.unique(self.wf.owner[pool[order]], return_index=True)
+            order = order[np.sort(first)[:count]]
+        else:
+            order = first_ranked(keys, (self.wf.t_ready[pool], pool.astype(float)), count)
         self._match(pool[order], p, now)
 
     def _keys(self, workers: np.ndarray, now: float, skill: int, view: ProjectView
@@ -402,6 +423,16 @@ class Matching:
 
     def _column(self, name: str, ids: np.ndarray) -> np.ndarray:
         wf = self.wf
+        if name == "worker":
+            return wf.owner[ids]
+        if name == "projects_held":
+            if not self.several:
+                return (wf.phase[ids] == _WORKING).astype(np.int64)
+            rows = self.siblings[wf.owner[ids]]
+            return ((rows >= 0) & (wf.phase[rows] == _WORKING)).sum(axis=1)
+        if name == "earned_usd" and self.several:  # the worker's, over its slots
+            rows = self.siblings[wf.owner[ids]]
+            return np.where(rows >= 0, wf.earned_usd[rows], 0.0).sum(axis=1)
         if name == "idle_since":
             return wf.t_idle_since[ids]
         if name == "ready_at":
@@ -424,12 +455,21 @@ class Matching:
         wf = self.wf
         until = wf.t_ready[ids]
         since = until - window_h
-        total = self.income.recent(ids, since, until)
-        working = np.flatnonzero(wf.phase[ids] == _WORKING)
-        who = ids[working]  # on one project or several: the terms are per assignment
-        _, parts, index = self._work_parts(WorkerIdx(who), wf.assignment[who], until[working])
+        if self.several:  # the worker's income: every slot's
+            rows = self.siblings[wf.owner[ids]]
+            of, column = np.nonzero(rows >= 0)
+            rows = rows[of, column]
+            total = np.zeros(len(ids))
+            np.add.at(total, of, self.income.recent(rows, since[of], until[of]))
+        else:
+            of, rows = np.arange(len(ids)), ids
+            total = self.income.recent(ids, since, until)
+        working = np.flatnonzero(wf.phase[rows] == _WORKING)
+        who = rows[working]  # on one project or several: the terms are per assignment
+        _, parts, index = self._work_parts(WorkerIdx(who), wf.assignment[who],
+                                           until[of[working]])
         # an assignment on a shared queue may be in several parts (an empty index: one each)
-        owner = working[index] if len(index) else working
+        owner = of[working[index] if len(index) else working]
         for piece in parts:
             length = piece.finish - piece.begin
             share = np.clip((piece.finish - np.maximum(piece.begin, since[owner[piece.which]]))

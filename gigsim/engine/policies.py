@@ -79,8 +79,22 @@ class Candidates:
 
     @cached_property
     def earned_usd(self) -> np.ndarray:
-        """Income from spells closed so far."""
+        """Income from spells closed so far (the worker's, over all its projects)."""
         return self._column("earned_usd")
+
+    @cached_property
+    def worker(self) -> np.ndarray:
+        """The worker each candidate is a slot of (its id in the tables).
+
+        ``ids`` are rows, one per slot; they equal these for workers who hold one project at
+        most.
+        """
+        return self._column("worker")
+
+    @cached_property
+    def projects_held(self) -> np.ndarray:
+        """How many projects each candidate's worker holds now."""
+        return self._column("projects_held")
 
     @cached_property
     def lottery(self) -> np.ndarray:

@@ -46,6 +46,7 @@ class Qualifications:
     _release: Callable[[WorkerIdx, float, ReleaseCause], None]
     _void: Callable[[WorkerIdx], None]
     _schedule_wake: Callable[[float], None]
+    _slots_of: Callable[[int], np.ndarray]
 
     def _plan_tests(self, scenario: Scenario, streams: Streams) -> None:
         """Set up the tests' state: none when no generator has a qualification."""
@@ -104,7 +105,7 @@ class Qualifications:
         if projects.shared[p]:
             self._reshare(p, at)
         generator = int(projects.generator[p])
-        self.barred[worker, generator] = True
+        self.barred[self._slots_of(worker), generator] = True  # every slot of its worker
         r = int(wf.reserved[worker])
         if r != NO_PROJECT and projects.generator[r] == generator:
             # a seat reserved on the same generator's project (pre-assignment) is void: the

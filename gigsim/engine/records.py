@@ -24,6 +24,7 @@ class SpellKind(IntEnum):
     TRAINING = 2
     WORK = 3
     QUALIFICATION = 4  # a project's qualification test, at the start of an assignment
+    SPARE = 5  # hours a worker on projects has to spare (idle hours, not a drought)
 
 
 class ReleaseCause(IntEnum):
@@ -33,6 +34,7 @@ class ReleaseCause(IntEnum):
     END_WITHOUT_NOTICE = 1
     END_WITH_NOTICE = 2
     FAILED_QUALIFICATION = 3  # failed a project's qualification test, and released
+    SPARE_HOURS = 4  # a free slot of a worker on other projects, with hours to spare
 
 
 class Phase(IntEnum):
@@ -60,7 +62,7 @@ SPELL_COLUMNS = (
     "paid_qualification_h", "unpaid_qualification_h",
 )
 _SPELL_INDEX = {name: i for i, name in enumerate(SPELL_COLUMNS)}
-LATENCY_COLUMNS = ("worker", "released", "latency_h", "censored", "cause")
+LATENCY_COLUMNS = ("worker", "released", "latency_h", "censored", "cause", "slot")
 WORKER_COLUMNS = (
     "worker", "group", "joined", "onboarded", "left", "leave_cause", "hours_per_week", "quality",
 )

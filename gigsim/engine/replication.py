@@ -23,6 +23,7 @@ from gigsim.engine.applicants import plan_applicants
 from gigsim.engine.assignments import Assignments
 from gigsim.engine.blocks import BlockRows, named_columns
 from gigsim.engine.departures import Departures
+from gigsim.engine.holding import Holding
 from gigsim.engine.income import IncomeLog
 from gigsim.engine.policies import (
     build_array_policy,
@@ -43,17 +44,16 @@ from gigsim.engine.records import (
 from gigsim.engine.sharing import Levels, Sharing
 from gigsim.engine.slots import SlotDraws
 from gigsim.engine.timeline import Timeline
-from gigsim.engine.work import idle_block
 from gigsim.engine.workforce import NO_PROJECT, WorkerIdx, skill_index, workforce_from_applicants
 from gigsim.randomness import Streams, replication_seed
 from gigsim.scenario import Scenario
 from gigsim.scenario.dists import Constant
-from gigsim.scenario.units import HOURS_PER_MONTH, HOURS_PER_WEEK
+from gigsim.scenario.units import HOURS_PER_MONTH
 
 _IDLE, _WORKING, _LEFT = int(Phase.IDLE), int(Phase.WORKING), int(Phase.LEFT)
 
 
-class Replication(Departures, Sharing, Qualifications):
+class Replication(Departures, Sharing, Qualifications, Holding):
     """Runs one replication and returns its :class:`~gigsim.engine.records.Records`."""
 
     def __init__(self, scenario: Scenario, seed: int, replication: int) -> None:
@@ -111,7 +111,10 @@ class Replication(Departures, Sharing, Qualifications):
         self.key_fixed = bool(getattr(self.policy, "key_fixed", False))
         self.blocks = self.key_fixed and self.rounds_h == 0
         self._plan_tests(scenario, self.streams)
-        if self.barred is not None:  # pools filtered per generator: not kept ranked
+        # pools filtered per generator (failed tests) or per worker (projects its other slots
+        # hold): not kept ranked, nor matched in blocks
+        self.filtered = self.barred is not None or wf.n_workers > wf.n_people
+        if self.filtered:
             self.key_fixed = self.blocks = False
         self.ranked: dict[int, RankedPool] = {}
         self.events = 0
@@ -120,6 +123,7 @@ class Replication(Departures, Sharing, Qualifications):
         first = np.flatnonzero(wf.seeking)  # applicants who will be onboarded
         self._start_delays(WorkerIdx(first), wf.t_onboarded[first])
         self.leave_line.push(wf.t_gone()[first], first)
+        self._plan_slots()
 
     # --- running ------------------------------------------------------------------------------
 
@@ -183,6 +187,8 @@ class Replication(Departures, Sharing, Qualifications):
             wf = self.wf
             team = np.array(sorted(self.teams[p]), dtype=np.int64)
             starting = team[~wf.seeking[team] & (wf.reserved[team] == NO_PROJECT)]
+            if self.several:  # a worker with several slots seeks through its free ones
+                starting = starting[~self.multi[starting]]
             self._start_delays(WorkerIdx(starting), np.full(len(starting), now),
                                until=self.projects.end[p])
             self._offer_ready(WorkerIdx(starting), now)
@@ -224,6 +230,11 @@ class Replication(Departures, Sharing, Qualifications):
         idle = self._move_reserved(team, has, now) if has.any() else team
         wf.phase[idle] = _IDLE
         wf.t_spell[idle] = now
+        if self.several and self.multi[idle].any():  # their workers' free slots, put right
+            multi = self.multi[idle]
+            self.leave_line.push(wf.t_hazard[idle[multi]], idle[multi])
+            self._rebalance(wf.owner[idle[multi]], now)
+            idle = idle[~multi]
         wf.t_patience[idle] = now + wf.patience_h[idle]
         self.leave_line.push(np.minimum(wf.t_patience[idle], wf.t_hazard[idle]), idle)
         fresh = idle[~wf.seeking[idle]]
@@ -335,9 +346,7 @@ class Replication(Departures, Sharing, Qualifications):
             return
         at = np.minimum(wf.t_patience[due], wf.t_hazard[due])
         impatient = wf.t_patience[due] <= wf.t_hazard[due]
-        self.spells.add_block(idle_block(
-            due, wf.available_h_per_h[due], wf.checking_h_per_h[due], wf.t_spell[due], at,
-            censored=False))
+        self._idle_rows(due, at, censored=False)
         self._mark_left(WorkerIdx(due), at, np.where(impatient, float(LeaveCause.IMPATIENCE),
                                                      float(LeaveCause.HAZARD)))
 
@@ -362,7 +371,8 @@ class Replication(Departures, Sharing, Qualifications):
         at = at[open_] if isinstance(at, np.ndarray) else np.full(int(open_.sum()), at)
         self.latencies.add_block(np.column_stack((
             who[open_], released[open_], at - released[open_],
-            np.full(int(open_.sum()), float(censored)), wf.release_cause[who][open_])))
+            np.full(int(open_.sum()), float(censored)), wf.release_cause[who][open_],
+            wf.slot[who][open_])))
         wf.t_released[who] = np.nan
 
     def _start_delays(self, who: WorkerIdx, now: np.ndarray,
@@ -398,11 +408,11 @@ class Replication(Departures, Sharing, Qualifications):
         if (wf.assignment[who] >= 0).any():
             raise RuntimeError("an assignment starts for a worker who holds one")
         start = now if isinstance(now, np.ndarray) else np.full(len(who), now)
-        self.spells.add_block(idle_block(
-            who, wf.available_h_per_h[who], wf.checking_h_per_h[who], wf.t_spell[who], start,
-            censored=False))
+        self._idle_rows(who, start, censored=False)
         self._latency_rows(who, start, censored=False)
         rows = self.assignments.open(who, p, start)
+        if self.several:
+            self._commit(who, p)
         wf.phase[who] = _WORKING
         wf.project[who] = p
         wf.assignment[who] = rows
@@ -430,6 +440,10 @@ class Replication(Departures, Sharing, Qualifications):
             moving = WorkerIdx(who[sel])
             self._start_delays(moving, start[sel], until=projects.end[wf.project[moving]])
             self._offer_ready(moving, float(start[sel][0]))
+        if self.several and self.multi[who].any():
+            multi = self.multi[who]
+            for t in np.unique(start[multi]).tolist():
+                self._rebalance(wf.owner[who[multi & (start == t)]], t)
 
     def _close_assignments(self, who: WorkerIdx, now: float | np.ndarray, censored: bool
                            ) -> None:
@@ -454,9 +468,7 @@ class Replication(Departures, Sharing, Qualifications):
         wf = self.wf
         self._settle(now, inclusive=False)  # nothing happens at the end instant itself
         idle = np.flatnonzero(wf.phase == _IDLE)
-        self.spells.add_block(idle_block(
-            idle, wf.available_h_per_h[idle], wf.checking_h_per_h[idle], wf.t_spell[idle],
-            np.full(len(idle), now), censored=True))
+        self._idle_rows(idle, np.full(len(idle), now), censored=True)
         self._latency_rows(idle, now, censored=True)
         for p in sorted(self.teams):
             team = np.array(sorted(self.teams[p]), dtype=np.int64)
@@ -466,17 +478,14 @@ class Replication(Departures, Sharing, Qualifications):
 
     def _records(self) -> Records:
         sim = self.scenario.simulation
-        wf = self.wf
-        workers = np.column_stack([
-            np.arange(wf.n_workers, dtype=float), wf.group, wf.t_joined, wf.t_onboarded,
-            wf.t_left, wf.leave_cause, wf.available_h_per_h * HOURS_PER_WEEK, wf.quality])
         projects = np.array(self.projects.rows(), dtype=float).reshape(-1, len(PROJECT_COLUMNS))
         return Records(
             replication=self.replication, warmup_h=sim.warmup_h, horizon_h=sim.horizon_h,
             group_names=tuple(g.name for g in self.scenario.workers),
             generator_names=tuple(g.name for g in self.scenario.projects),
-            spells=self.spells.columns(), latencies=self.latencies.columns(),
-            workers=named_columns(workers, WORKER_COLUMNS),
+            spells=self._by_worker(self.spells.columns()),
+            latencies=self._by_worker(self.latencies.columns()),
+            workers=named_columns(self._worker_rows(), WORKER_COLUMNS),
             projects=named_columns(projects, PROJECT_COLUMNS),
             events=self.events,
             client_names=tuple(c.name for c in self.scenario.clients))

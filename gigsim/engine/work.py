@@ -158,12 +158,19 @@ def spell_blocks(terms: Terms, parts: list[Piece], workers: np.ndarray, availabl
 
 
 def idle_block(workers: np.ndarray, available: np.ndarray, checking: np.ndarray,
-               start: np.ndarray, end: np.ndarray, censored: bool) -> np.ndarray:
-    """The idle spell rows ``[start, end]`` of ``workers``, leaving out those of zero length."""
+               start: np.ndarray, end: np.ndarray, censored: bool,
+               spare: np.ndarray | None = None) -> np.ndarray:
+    """The idle spell rows ``[start, end]`` of ``workers``, leaving out those of zero length.
+
+    Rows of no hours (a free slot of a worker whose spare hours another slot holds) are left
+    out too. ``spare`` marks the spells of workers who hold projects meanwhile: kind ``SPARE``.
+    """
     duration = end - start
-    keep = duration > 0
+    keep = (duration > 0) & (available > 0)
     d = duration[keep]
     idle = available[keep] * d
-    return spell_rows(int(keep.sum()), worker=workers[keep], kind=float(SpellKind.IDLE),
+    kind = float(SpellKind.IDLE) if spare is None else np.where(
+        spare[keep], float(SpellKind.SPARE), float(SpellKind.IDLE))
+    return spell_rows(int(keep.sum()), worker=workers[keep], kind=kind,
                       start=start[keep], end=end[keep], project=-1, censored=censored,
                       available_h=idle, idle_h=idle, checking_h=checking[keep] * d)

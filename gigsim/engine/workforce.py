@@ -76,11 +76,20 @@ class Workforce:
     n_delays: np.ndarray  # int32: delays drawn so far (the slot of the next one)
     n_offers: np.ndarray  # int32: entries into the pool so far (a delay, or a void
     # reservation)
+    # a worker who may hold several projects is one row per slot (docs/engine.md): rows
+    # 0..n_people-1 are the workers themselves (their first slot), the other slots follow
+    owner: np.ndarray  # int64: the worker a row is a slot of (its own id for the first)
+    slot: np.ndarray  # int8: which of its worker's slots (0: the first)
 
     @property
     def n_workers(self) -> int:
-        """How many workers (every applicant of the replication)."""
+        """How many rows: every applicant's first slot, then the other slots."""
         return len(self.group)
+
+    @property
+    def n_people(self) -> int:
+        """How many workers (every applicant of the replication)."""
+        return int(np.count_nonzero(self.slot == 0))
 
     def pool(self, skill_bit: int, now: float) -> WorkerIdx:
         """The pool of one skill at ``now``: seeking, ready by ``now``, not gone (ids, sorted).
@@ -97,7 +106,7 @@ class Workforce:
     def holders(self, skill_bit: int, now: float) -> int:
         """Onboarded workers on the platform at ``now`` with the skill."""
         return int(np.count_nonzero((self.t_onboarded <= now) & np.isnan(self.t_left)
-                                    & ((self.skills & skill_bit) != 0)))
+                                    & ((self.skills & skill_bit) != 0) & (self.slot == 0)))
 
     def check(self) -> None:
         """Every field has one entry per worker (the schema is closed)."""
@@ -155,9 +164,34 @@ def workforce_from_applicants(scenario: Scenario, applicants: Applicants,
         earned_usd=np.array(a.assessment_usd, dtype=float),
         n_delays=np.zeros(n, dtype=np.int32),
         n_offers=np.zeros(n, dtype=np.int32),
+        owner=np.arange(n, dtype=np.int64),
+        slot=np.zeros(n, dtype=np.int8),
     )
+    most = np.array([g.max_projects for g in scenario.workers], dtype=np.int64)
+    if n and (most > 1).any():
+        wf = with_slots(wf, most[group] - 1)
     wf.check()
     return wf
+
+
+def with_slots(wf: Workforce, extra: np.ndarray) -> Workforce:
+    """``wf`` with ``extra[i]`` more rows for worker ``i``: its other slots, appended.
+
+    An other slot starts as the first does (free, seeking from onboarding, with its own
+    latency observation), holding none of the worker's hours, with the worker's traits,
+    patience and stay (docs/engine.md, Several projects at once).
+    """
+    owner = np.repeat(np.arange(len(extra)), extra)
+    slot = np.concatenate([np.arange(1, k + 1) for k in extra.tolist()]).astype(np.int8)
+    given: dict[str, np.ndarray] = {
+        "owner": owner, "slot": slot, "available_h_per_h": np.zeros(len(owner)),
+        "earned_usd": np.zeros(len(owner))}
+    columns = {}
+    for f in fields(wf):
+        old = getattr(wf, f.name)
+        new = given.get(f.name, old[owner])
+        columns[f.name] = np.concatenate([old, new.astype(old.dtype)])
+    return Workforce(**columns)
 
 
 __all__ = [

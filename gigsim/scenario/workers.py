@@ -59,6 +59,7 @@ class WorkerGroup:
     leave_rate_per_year: float
     assessment: Assessment | None
     joins_at_h: float = 0.0  # when the ``count`` applicants join (a cohort joining later)
+    max_projects: int = 1  # the most projects a worker holds at once
 
     @classmethod
     def from_section(cls, s: Section) -> WorkerGroup:
@@ -75,6 +76,7 @@ class WorkerGroup:
             leave_rate_per_year=s.number("leave_rate_per_year", 0.0, non_negative=True),
             assessment=s.optional_section("assessment", Assessment.from_section),
             joins_at_h=s.duration("joins_at", 0),
+            max_projects=s.count("max_projects", 1, positive=True, maximum=64),
         )
         if group.count == 0 and group.arrivals_per_week == 0:
             raise s.error("count", "a group needs a positive count or arrivals_per_week")

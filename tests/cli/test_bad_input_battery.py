@@ -68,6 +68,8 @@ TEST_NO_HOURS = broken("hours_per_week_per_seat = 20\n",
 TEST_PAID_FREE = broken("hours_per_week_per_seat = 20\n",
                         "hours_per_week_per_seat = 20\n"
                         "qualification = { hours = 2, paid = true, pass_probability = 0.5 }\n")
+NO_PROJECTS_AT_ONCE = broken("count = 30", "count = 30\nmax_projects = 0")
+HALF_A_PROJECT = broken("count = 30", "count = 30\nmax_projects = 1.5")
 CLIENT_LIFETIME = UNKNOWN_CLIENT.replace('name = "acne"\nlifetime = "6mo"',
                                          'name = "acme"\nlifetime = 6')
 
@@ -122,6 +124,12 @@ for command in SCENARIO_COMMANDS:
         Case(f"{command}-test-paid", command, ("{mini}", *out),
              ("{mini}", "projects.rating.qualification.pay_per_hour", "positive"),
              mini=TEST_PAID_FREE),
+        Case(f"{command}-max-projects-0", command, ("{mini}", *out),
+             ("{mini}", "workers.raters.max_projects", "must be positive, got 0"),
+             mini=NO_PROJECTS_AT_ONCE),
+        Case(f"{command}-max-projects-1.5", command, ("{mini}", *out),
+             ("{mini}", "workers.raters.max_projects", "whole number, got 1.5"),
+             mini=HALF_A_PROJECT),
     ]
 CASES += [
     Case("run-replications", "run", ("{mini}", "-r", "0", *OUT), ("--replications",

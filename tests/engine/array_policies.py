@@ -57,3 +57,21 @@ class NoKey(_Base):
 
     def priority(self, worker: Any, now: float) -> float:
         return 0.0
+
+
+class FewestProjectsFirst(_Base):
+    """The candidate whose worker holds the fewest projects first."""
+
+    reads_income = False
+
+    def key(self, candidates: Any, project: Any) -> np.ndarray:
+        return candidates.projects_held.astype(float)
+
+
+class MostProjectsFirst(_Base):
+    """The candidate whose worker holds the most projects first."""
+
+    reads_income = False
+
+    def key(self, candidates: Any, project: Any) -> np.ndarray:
+        return -candidates.projects_held.astype(float)

@@ -3,17 +3,21 @@
 The random scenarios of ``test_engine_invariants`` (every policy, rounds, pre-assignment,
 notice, sparse phases, training, assessments, patience, hazard), with, on each generator at
 random, a task queue the team shares (``task_supply``), a client that ends its projects
-together (``[[clients]]``), and a qualification test. Checked on the tables only:
+together (``[[clients]]``), and a qualification test; and on each worker group at random,
+several projects at once (``max_projects``). Checked on the tables only:
 
-- each worker's spells still tile their stay, and hours worked never exceed hours available,
-  per spell and per worker-month;
-- a project never holds more workers than seats;
+- each worker's spells still tile their stay (a worker who may hold several projects: its
+  spells overlap, and their hours available add up to its hours over its stay, once each), and
+  hours worked never exceed hours available, per spell and per worker-month;
+- a project never holds more workers than seats, and a worker never holds more projects than
+  its ``max_projects``;
 - on a shared queue, the hours of every work spell are the integral over it of the member's
   water-filling share of the supply (sparse or not) among the whole team at each time
   (members training or taking the test included), so the team's work never exceeds the
   supply;
 - qualification spells come first in an assignment, are paid at the test's rate, and a
-  worker released for failing one never again has a spell on that generator's projects;
+  worker released for failing one never again starts on that generator's projects (another
+  of its slots may have started on one at that same instant, before the failure);
 - a client's loss ends every live project of that client at that instant.
 """
 
@@ -62,6 +66,9 @@ def work_model_data(draw: st.DrawFn) -> dict[str, Any]:
                                     "pass_probability": draw(st.floats(0.0, 1.0))}
     if clients:
         data["clients"] = clients
+    for group in data["workers"]:
+        if draw(st.booleans()):
+            group["max_projects"] = draw(st.integers(2, 3))
     return data
 
 
@@ -105,7 +112,8 @@ def test_the_work_model_keeps_every_invariant() -> None:
     check()
     print(dict(seen))
     for what in ("shared work spells", "teams of two or more sharing", "qualification spells",
-                 "failed qualifications", "client losses", "client losses ending two or more"):
+                 "failed qualifications", "client losses", "client losses ending two or more",
+                 "workers on two projects at once", "spare spells"):
         assert seen[what] >= 10, (what, dict(seen))
 
 
@@ -116,7 +124,12 @@ def check_work_model(data: dict[str, Any]) -> Counter[str]:
     horizon = results.scenario.simulation.horizon_h
     spells, projects = results.spells, results.projects.set_index("project_id")
     workers = results.workers.set_index("worker_id")
-    assert_spells_tile(spells, workers, horizon)
+    most = {g["name"]: g.get("max_projects", 1) for g in data["workers"]}
+    several = workers["group"].astype(str).map(most) > 1
+    assert_spells_tile(spells[~spells["worker_id"].isin(workers.index[several])],
+                       workers[~several], horizon)
+    seen.update(assert_hours_tile(spells, workers[several], horizon,
+                                  workers.loc[several, "group"].astype(str).map(most)))
     months = results.worker_months
     assert (months["worked_h"] <= months["available_h"] + TOLERANCE_H).all()
     assert (spells["worked_h"] <= spells["available_h"] + TOLERANCE_H).all()
@@ -124,7 +137,6 @@ def check_work_model(data: dict[str, Any]) -> Counter[str]:
     kind = spells["kind"].astype(str)
     on = spells[spells["project_id"] >= 0]
     assert kind[spells["project_id"] >= 0].isin(["qualification", "training", "work"]).all()
-    rate = workers["hours_per_week"] / 168.0
     by_name = {g["name"]: g for g in data["projects"]}
     for project_id, own in on.groupby("project_id"):
         project = projects.loc[project_id]
@@ -151,7 +163,9 @@ def check_work_model(data: dict[str, Any]) -> Counter[str]:
             for lo, hi in itertools.pairwise(bounds):
                 members = _members_at(own, (lo + hi) / 2)
                 ids = list(members["worker_id"])
-                shares = water_fill(rate.loc[ids].to_numpy(), supply)
+                # each member's hours on the project: its spell's available hours per hour
+                caps = members["available_h"] / (members["end_h"] - members["start_h"])
+                shares = water_fill(caps.to_numpy(), supply)
                 expected += shares[ids.index(spell["worker_id"])] * (hi - lo)
                 seen["teams of two or more sharing"] += len(ids) >= 2
             assert close(spell["worked_h"], expected), (project_id, spell, expected)
@@ -171,9 +185,10 @@ def check_work_model(data: dict[str, Any]) -> Counter[str]:
     failed = results.latencies[results.latencies["cause"].astype(str) == "failed_qualification"]
     seen["failed qualifications"] += len(failed)
     generator_of = projects["generator"].astype(str)
+    starts = assignment_starts(on)
     for _, row in failed.iterrows():
-        later = on[(on["worker_id"] == row["worker_id"])
-                   & (on["start_h"] >= row["released_h"] - TOLERANCE_H)]
+        later = starts[(starts["worker_id"] == row["worker_id"])
+                       & (starts["start_h"] > row["released_h"] + TOLERANCE_H)]
         earlier = on[(on["worker_id"] == row["worker_id"])
                      & close(on["end_h"], row["released_h"])
                      & (on["kind"].astype(str) == "qualification")]
@@ -190,6 +205,45 @@ def check_work_model(data: dict[str, Any]) -> Counter[str]:
         seen["client losses"] += 1
         seen["client losses ending two or more"] += len(live) >= 2
     assert (projects.loc[projects["client"].isna(), "end_cause"].astype(str) == "lifetime").all()
+    return seen
+
+
+def assignment_starts(on: pd.DataFrame) -> pd.DataFrame:
+    """The spells on projects that start an assignment: no spell of the same worker on the
+    same project ends where they start (a shared queue's spells split at month edges)."""
+    ends = set(zip(on["worker_id"], on["project_id"], on["end_h"].round(6), strict=True))
+    first = [(w, p, round(s, 6)) not in ends
+             for w, p, s in zip(on["worker_id"], on["project_id"], on["start_h"], strict=True)]
+    return on[np.array(first, dtype=bool)]
+
+
+def assert_hours_tile(spells: pd.DataFrame, workers: pd.DataFrame, horizon: float,
+                      most: pd.Series) -> Counter[str]:
+    """Workers who may hold several projects: their spells cover their stay; their hours
+    available add up to their hours over it (each hour once); they hold at most ``most``
+    projects at any time."""
+    seen: Counter[str] = Counter()
+    by_worker = dict(tuple(spells.groupby("worker_id", sort=False)))
+    for worker_id, row in workers.iterrows():
+        start = max(row["joined_h"], 0.0)
+        end = horizon if np.isnan(row["left_h"]) else min(row["left_h"], horizon)
+        own = by_worker.get(worker_id)
+        if own is None:
+            assert end - start <= TOLERANCE_H, (worker_id, start, end)
+            continue
+        assert close(own["start_h"].min(), start) and close(own["end_h"].max(), end), worker_id
+        assessing = own["kind"].astype(str) == "assessment"
+        onboarded = own.loc[~assessing, "start_h"].min() if (~assessing).any() else end
+        expected = row["hours_per_week"] / 168.0 * (end - onboarded)
+        assert close(own.loc[~assessing, "available_h"].sum(), expected), (worker_id, expected)
+        seen["spare spells"] += int((own["kind"].astype(str) == "spare").sum())
+        on = own[own["project_id"] >= 0]
+        times = np.unique(np.r_[on["start_h"].to_numpy(), on["end_h"].to_numpy()])
+        held = 0
+        for lo, hi in itertools.pairwise(times):
+            held = _members_at(on, (lo + hi) / 2)["project_id"].nunique()
+            assert held <= most.loc[worker_id], (worker_id, lo, held)
+            seen["workers on two projects at once"] += held >= 2
     return seen
 
 

@@ -278,7 +278,9 @@ def test_latencies_keep_releases_inside_the_window() -> None:
     assert table["cause"].tolist() == ["end_without_notice", "end_with_notice",
                                        "end_without_notice"]
     assert list(table["cause"].cat.categories) == [
-        "onboarded", "end_without_notice", "end_with_notice", "failed_qualification"]
+        "onboarded", "end_without_notice", "end_with_notice", "failed_qualification",
+        "spare_hours"]
+    assert table["slot"].tolist() == [0, 0, 0]  # workers who hold one project at most
 
 
 # --- projects and workers ------------------------------------------------------------------------

@@ -108,7 +108,7 @@ def test_results_tables(small: Scenario) -> None:
         assert table.index.equals(pd.RangeIndex(len(table)))
     spells = results.spells
     assert list(spells["kind"].cat.categories) == ["assessment", "idle", "training", "work",
-                                                    "qualification"]
+                                                    "qualification", "spare"]
     assert list(results.worker_months["group"].cat.categories) == ["g"]
     assert results.summary() is results.summary()
 

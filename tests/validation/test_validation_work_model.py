@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
 from _validation_support import assert_matches_theory
 
 import gigsim
@@ -120,3 +121,60 @@ def test_a_share_one_minus_p_of_tests_fail_and_none_twice() -> None:
     assert_matches_theory(failures / completed, 1 - p, "share of completed tests failed")
     per_worker = failed.groupby(["replication", "worker_id"]).size()
     assert per_worker.max() == 1  # one generator: barred after the first failure
+
+
+# --- several projects at once: each slot an independent on/off chain ---------------------------
+#
+# Workers of 40 h a week with max_projects = 2; seats supply 20 h a week each, so the first
+# project takes 20 h and leaves 20 to spare, and each slot always has hours to seek with.
+# Four-seat projects arrive at 50 a week and live Exp(mean L = 4 weeks): about 200 are alive
+# with 800 seats for at most 400 slots, so a slot whose delay ends always finds an open seat
+# (on a project its other slot does not hold), whose remaining life is Exp(L) by
+# memorylessness. A slot's delay is Exp(mean D = 4 weeks). Each slot is then an alternating
+# renewal process, on for Exp(L), off for Exp(D), independent of the other slot:
+# - the worked share of hours available is 2 × 20 × L/(L+D) / 40 = L/(L+D) = 1/2;
+# - a month of T = 730.5 h has no work when both slots are off throughout it; one slot, in
+#   its stationary state, is off throughout with probability D/(L+D) × exp(-T/D), so the
+#   share of worker-months with no work is that squared: (0.5 × e^{-730.5/672})² = 0.02853.
+# The warm-up (20 weeks) is 10 of the chain's time constants LD/(L+D) = 2 weeks.
+
+SLOT_L_H = SLOT_D_H = 4 * WEEK
+MONTH_H = 730.5
+
+
+@pytest.mark.slow  # run by .ci/run after make test (make test-slow)
+def test_two_slots_are_independent_on_off_chains() -> None:
+    run = gigsim.Scenario.from_dict({
+        "name": "two-slots",
+        "simulation": {"horizon": "1y", "warmup": "20w", "replications": 1, "seed": 0},
+        "workers": [{"name": "w", "count": 200, "skills": ["g"], "hours_per_week": 40,
+                     "max_projects": 2}],
+        "projects": [{"name": "p", "requires": "g", "pay_per_hour": 15, "seats": 4,
+                      "arrivals_per_week": 50, "hours_per_week_per_seat": 20,
+                      "lifetime": {"dist": "exponential", "mean": "4w"}}],
+        "dispatch": {"delay": {"dist": "exponential", "mean": "4w"}},
+    })
+    results = gigsim.simulate(run, replications=16, seed=19)
+    months = results.worker_months
+    assert len(months) == 16 * 200 * 12
+    sums = months.groupby("replication")[["worked_h", "available_h"]].sum()
+    on = SLOT_L_H / (SLOT_L_H + SLOT_D_H)
+    assert_matches_theory((sums["worked_h"] / sums["available_h"]).to_numpy(), on,
+                          "worked share L/(L+D)")
+    nothing = (months["worked_h"] == 0).groupby(months["replication"]).mean()
+    one_slot = (1 - on) * np.exp(-MONTH_H / SLOT_D_H)
+    assert_matches_theory(nothing.to_numpy(), one_slot ** 2, "months with no work, squared")
+    # the spells of one worker overlap; every hour is counted once, in the slot holding it
+    spells = results.spells
+    assert np.allclose(spells.groupby("replication")["available_h"].sum(),
+                       200 * 40 / WEEK * 8766.0, rtol=1e-9)
+    # each slot's latency is its own delay, Exp(D), whichever slot: the exponential mean's
+    # maximum-likelihood estimate with the waits the run's end cut short (time waited over
+    # waits seen to end)
+    latencies = results.latencies
+    released = latencies[latencies["cause"].astype(str) == "end_without_notice"]
+    assert set(released["slot"]) == {0, 1}
+    for slot in (0, 1):
+        mine = released[released["slot"] == slot].groupby("replication")
+        estimate = mine["latency_h"].sum() / mine["censored"].apply(lambda c: (~c).sum())
+        assert_matches_theory(estimate.to_numpy(), SLOT_D_H, f"slot {slot}'s latency E[D]")
