@@ -154,10 +154,14 @@ def sentence(rows: Rows, metrics: Sequence[str], group: str, variant: str,
     worse by :data:`~gigsim.analysis.applicants.BETTER`. When income per
     worker-month on the platform rises beyond its interval while income per applicant does
     not, the sentence says so, and, when fewer applicants stay beyond its interval, that the
-    months of those who left no longer count.
+    months of those who left no longer count. A group with no applicant in the cohort says so
+    and gives its income per worker-month alone.
     """
     per_month = rows.get(("income_mean_usd", group, variant))
     per_applicant = rows.get(("applicant_income_usd", group, variant))
+    count = rows.get(("applicant_count", group, reference))
+    if count is not None and count["mean"] == 0:
+        return _without_applicants(group, variant, reference, per_month)
     survivors = (per_month is not None and per_applicant is not None
                  and _beyond(per_month) > 0 and _beyond(per_applicant) <= 0)
     better, worse = [], []
@@ -195,6 +199,24 @@ def sentence(rows: Rows, metrics: Sequence[str], group: str, variant: str,
         else:
             text += ("per worker-month figures average over whoever is on the platform, of"
                      " every tenure, not over the people who applied")
+    return text + "."
+
+
+def _without_applicants(group: str, variant: str, reference: str,
+                        per_month: Mapping[str, Any] | None) -> str:
+    """The sentence of a group none of whose workers applied in the window.
+
+    Such a group (all there at the start, say) has no per-applicant figures, only its months
+    on the platform.
+    """
+    text = (f"{variant} vs {reference}, {group}: no applicant of this group in the cohort (none"
+            " joined in the window), so no per-applicant figure")
+    if per_month is not None and not math.isnan(per_month["diff_vs_first"]):
+        change = with_interval("income_mean_usd", per_month["diff_vs_first"],
+                               per_month["diff_ci_low"], per_month["diff_ci_high"],
+                               difference=True)
+        verdict = "" if _beyond(per_month) else ", not beyond its interval"
+        text += f"; its income per worker-month on the platform {change}{verdict}"
     return text + "."
 
 
