@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from gigsim.analysis.metrics import LEAVE_CAUSES
-from gigsim.analysis.statistics import METRICS, gini, replication_metrics
+from gigsim.analysis.statistics import METRICS, gini, metric_interval, replication_metrics
 from gigsim.analysis.survival import kaplan_meier
 from gigsim.engine.records import LeaveCause, Records
 from gigsim.scenario.units import HOURS_PER_MONTH
@@ -246,6 +246,22 @@ def applicant_summary(records: Sequence[Records], months: int | None = None,
     columns = [*APPLICANT_METRICS, *(METRICS if worker_months else ())]
     frame = pd.DataFrame(frames, columns=["group", "replication", *columns])
     return frame.set_index(["group", "replication"])
+
+
+def applicant_intervals(records: Sequence[Records], level: float = 0.95) -> pd.DataFrame:
+    """Every applicant metric of the pooled cohort: its mean over replications and interval.
+
+    One row per metric of :data:`APPLICANT_METRICS` (columns ``mean``, ``ci_low``,
+    ``ci_high``, ``description``), computed as ``gigsim compare`` does for group ``all``
+    (:func:`~gigsim.analysis.statistics.metric_interval`: shares in [0, 1], money ≥ 0).
+    """
+    values = applicant_summary(records).xs(ALL, level="group")
+    rows = {}
+    for metric, description in APPLICANT_METRICS.items():
+        mean, low, high = metric_interval(metric, values[metric].to_numpy(), level)
+        rows[metric] = {"mean": mean, "ci_low": low, "ci_high": high,
+                        "description": description}
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 
 def sweep_metrics(records: Records) -> dict[str, float]:
