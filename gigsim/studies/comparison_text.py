@@ -9,6 +9,7 @@ worsens beyond its 95% interval, computed from the same table.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -142,8 +143,17 @@ def _beyond(row: Mapping[str, Any]) -> int:
 
 
 def _change(metric: str, row: Mapping[str, Any]) -> str:
-    return (f"{LABELS.get(metric, metric)}"
-            f" {format_metric(metric, row['diff_vs_first'], difference=True)}")
+    """``label ±difference``, as a reading names a change.
+
+    A difference beyond its interval that rounds to 0 at the metric's precision gets two
+    significant digits, so that the sentence never calls "0.000" a change.
+    """
+    value = row["diff_vs_first"]
+    text = format_metric(metric, value, difference=True)
+    if value != 0 and not any(c in "123456789" for c in text):
+        digits = f"{abs(value) * (100 if metric.endswith('_share') else 1):.2g}"
+        text = ("−" if value < 0 else "+") + re.sub(r"[\d.,]+", digits, text, count=1)
+    return f"{LABELS.get(metric, metric)} {text}"
 
 
 def sentence(rows: Rows, metrics: Sequence[str], group: str, variant: str,

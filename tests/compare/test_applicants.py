@@ -305,3 +305,14 @@ def test_a_policy_that_pushes_people_out_does_not_look_better(tmp_path: Path) ->
     gain = format_metric("income_mean_usd", row("income_mean_usd", "incumbents")["diff_vs_first"],
                          difference=True)
     assert f"its income per worker-month on the platform {gain} [" in incumbents
+
+
+def test_a_change_that_rounds_to_zero_is_never_read_as_zero() -> None:
+    """A difference beyond its interval but under the metric's precision (a Gini moving by
+    −0.0003, read "0.000" before) gets two significant digits in the reading."""
+    from gigsim.studies.comparison_text import sentence
+
+    row = {"diff_vs_first": -0.00031, "diff_ci_low": -0.0005, "diff_ci_high": -0.0001}
+    rows = {("applicant_income_gini", "all", "b"): row}
+    text = sentence(rows, ["applicant_income_gini"], "all", "b", "a")
+    assert text == "b vs a, all applicants: better: Gini of income across applicants −0.00031."
