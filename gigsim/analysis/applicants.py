@@ -266,7 +266,19 @@ def applicant_intervals(records: Sequence[Records], level: float = 0.95) -> pd.D
 
 def sweep_metrics(records: Records) -> dict[str, float]:
     """What a sweep's run keeps: the pooled applicant metrics and every worker-month metric."""
-    return {**applicant_metrics_by_group(records)[ALL], **replication_metrics(records)}
+    return sweep_metrics_by_group(records)[0]
+
+
+def sweep_metrics_by_group(records: Records
+                           ) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """:func:`sweep_metrics`, and each worker group's applicant metrics when there are several.
+
+    The groups come from the same cohort at no further cost; a sweep keeps the worker-month
+    metrics pooled only (``gigsim compare`` has them by group).
+    """
+    by_group = applicant_metrics_by_group(records)
+    pooled = {**by_group.pop(ALL), **replication_metrics(records)}
+    return pooled, (by_group if len(records.group_names) > 1 else {})
 
 
 # Worker-month metrics that describe projects, not workers: the same for every group.

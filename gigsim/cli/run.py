@@ -191,7 +191,7 @@ def applicant_lines(results: Results) -> list[str]:
     months = follow_up_months(sim.horizon_h)
     span = f"{months} month{'s' if months != 1 else ''}"
     window = max(sim.horizon_h / HOURS_PER_MONTH - months, 0.0)
-    count = a.loc["applicant_count", "mean"]
+    count = float(a["mean"].astype(float)["applicant_count"])
     if not count > 0:
         return ["  per applicant: nobody applied in the window (the first"
                 f" {window:.1f} months after the warm-up), so there is no per-applicant figure"]

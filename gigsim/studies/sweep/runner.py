@@ -32,7 +32,13 @@ from gigsim.studies.runner import stop_if_reimported
 from gigsim.studies.sweep.backends import Backend, SerialBackend
 from gigsim.studies.sweep.spec import SweepSpec
 from gigsim.studies.sweep.store import SweepStore
-from gigsim.studies.sweep.tables import points_table, runs_table
+from gigsim.studies.sweep.tables import (
+    group_names,
+    points_by_group_table,
+    points_table,
+    runs_by_group_table,
+    runs_table,
+)
 from gigsim.studies.sweep.task import RunOutcome, RunTask
 
 if TYPE_CHECKING:
@@ -50,7 +56,8 @@ class SweepResult:
     """A finished sweep: its tables, where they are, and what this call computed.
 
     ``runs`` has one row per (point, replication), ``points`` one per point with means and 95%
-    intervals; ``indices`` holds the sensitivity indices of a ``[sensitivity]`` sweep.
+    intervals; ``indices`` holds the sensitivity indices of a ``[sensitivity]`` sweep;
+    ``points_by_group`` the applicant metrics per point and worker group, when split by group.
     """
 
     spec: SweepSpec
@@ -62,6 +69,7 @@ class SweepResult:
     indices: pd.DataFrame | None = None
     files: list[str] = field(default_factory=list)
     manifest: dict[str, Any] = field(default_factory=dict)
+    points_by_group: pd.DataFrame | None = None
 
 
 def run_sweep(spec: SweepSpec, out: str | Path, *, backend: Backend | None = None,
@@ -70,7 +78,8 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, backend: Backend | None = Non
               progress: Progress | None = None,
               on_run: Callable[[RunOutcome], None] | None = None,
               manifest: Mapping[str, Any] | None = None,
-              figure_format: FigureFormat = "png") -> SweepResult:
+              figure_format: FigureFormat = "png",
+              by_group: bool | None = None) -> SweepResult:
     """Run every missing run of ``spec`` into the folder ``out`` and write its tables.
 
     ``backend`` defaults to this process. ``resume`` continues a folder of the same sweep,
@@ -78,7 +87,9 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, backend: Backend | None = Non
     ``keep_tables`` also saves each run's tables under ``out/tables/``. ``figures`` draws the
     figures saved beside the tables (:func:`gigsim.presentation.sweep_figures.sweep_figures`
     draws those of ``gigsim sweep``; none without it), as PNG or ``figure_format`` (``"svg"``,
-    ``"pdf"``). ``on_run`` is called
+    ``"pdf"``). ``by_group`` also writes ``runs_by_group`` and ``points_by_group`` (the
+    applicant metrics per worker group; default: when the base scenario has several groups;
+    every run keeps its groups either way). ``on_run`` is called
     with each outcome once it is persisted. Raises :class:`~gigsim.errors.GigsimError`, before
     anything in ``out`` changes, when the folder or the backend will not do.
     """
@@ -105,20 +116,28 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, backend: Backend | None = Non
                 on_run(outcome)
         description = backend.describe()
     return write_outputs(store, fmt, figures, started, computed, len(finished), description,
-                         manifest, figure_format)
+                         manifest, figure_format, by_group)
 
 
 def write_outputs(store: SweepStore, fmt: Format, figures: Figures | None, started: float,
                   computed: int,
                   reused: int, backend: Mapping[str, Any],
                   manifest: Mapping[str, Any] | None = None,
-                  figure_format: FigureFormat = "png") -> SweepResult:
+                  figure_format: FigureFormat = "png",
+                  by_group: bool | None = None) -> SweepResult:
     """Build the tables from the part files and write them, the figures and the manifest."""
     spec = store.spec
     parts = store.load_runs()
     runs = runs_table(spec, parts)
     points = points_table(spec, runs)
     files = [store.write_frame(runs, "runs", fmt), store.write_frame(points, "points", fmt)]
+    split = bool(group_names(spec)) if by_group is None else by_group and bool(group_names(spec))
+    points_by_group = None
+    if split:
+        runs_by_group = runs_by_group_table(spec, parts)
+        points_by_group = points_by_group_table(spec, runs_by_group)
+        files += [store.write_frame(runs_by_group, "runs_by_group", fmt),
+                  store.write_frame(points_by_group, "points_by_group", fmt)]
     indices = None
     if spec.kind == "sensitivity":
         indices = sensitivity_indices(spec, points)
@@ -138,6 +157,7 @@ def write_outputs(store: SweepStore, fmt: Format, figures: Figures | None, start
         "scenario_file": spec.base.source,
         "set": dict(spec.fixed),
         "keys": list(spec.keys),
+        "by_group": list(group_names(spec)) if split else [],
         "points": len(spec.points),
         "replications": spec.replications,
         "runs": spec.runs,
@@ -161,7 +181,7 @@ def write_outputs(store: SweepStore, fmt: Format, figures: Figures | None, start
     }
     write_json(store.out / "manifest.json", record)
     return SweepResult(spec, store.out, runs, points, computed, reused, indices,
-                       [*files, "manifest.json"], record)
+                       [*files, "manifest.json"], record, points_by_group)
 
 
 def sensitivity_indices(spec: SweepSpec, points: pd.DataFrame) -> pd.DataFrame:
