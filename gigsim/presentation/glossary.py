@@ -28,8 +28,9 @@ class Entry:
 _AVG = "; one value per replication, averaged over replications"
 _POOLED = "pooled over the replication's worker-months with time on the platform" + _AVG
 
-_COHORT = ("; the cohort: everyone who applied in the window, each followed the same months from"
-           " applying (12, or half the horizon)" + _AVG)
+# The cohort (everyone who applied in the window, followed the same months from applying) is
+# described once where these are shown, not in every row.
+_COHORT = _AVG
 # The outcomes per applicant (gigsim.analysis.applicants): label, unit, what it divides by.
 _APPLICANT_ENTRIES: dict[str, tuple[str, str, str]] = {
     "applicant_income_usd": ("Income per applicant, a month", "usd",

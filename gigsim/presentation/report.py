@@ -176,8 +176,9 @@ def _applicant_section(summary: Mapping[str, Any], level: float) -> str:
                 " per-applicant figure.</p>")
     return f"""<h3>Per applicant</h3>
 <p>The {count:,.0f} people a replication (mean) who applied in the window, each followed
-{months} month(s) from applying, whatever became of them: leavers and failed assessments count $0
-after they go. Each figure divides by these applicants (or by applicants × months followed).</p>
+{months} month{"" if months == 1 else "s"} from applying, whatever became of them: leavers and
+failed assessments count $0 after they go. Each figure divides by these applicants (or by
+applicants × months followed).</p>
 <table class="stack">
 <thead><tr><th>figure</th><th>mean</th><th>{level:.0%} interval</th><th>what it is</th></tr>
 </thead>
