@@ -317,8 +317,8 @@ def _by_group(spec: SweepSpec, result: SweepResult) -> list[str]:
 COMMANDS = (sweep_command, sensitivity_command)
 
 
-def _figures(spec: SweepSpec, points: pd.DataFrame,
-             indices: pd.DataFrame | None) -> dict[str, Figure]:
+def _figures(spec: SweepSpec, points: pd.DataFrame, indices: pd.DataFrame | None,
+             points_by_group: pd.DataFrame | None = None) -> dict[str, Figure]:
     from gigsim.presentation.figures.sweep import folder_figures  # matplotlib on demand
 
-    return folder_figures(spec, points, indices)
+    return folder_figures(spec, points, indices, points_by_group)

@@ -13,6 +13,7 @@ import pytest
 import gigsim
 from gigsim.analysis.applicants import APPLICANT_METRICS
 from gigsim.studies.comparison import compare
+from gigsim.studies.sweep.spec import DEFAULT_METRICS
 
 from ._support import ROOT, invoke, sweep_text, write
 
@@ -63,6 +64,11 @@ def test_two_groups_are_split_by_default(by_group: tuple[Path, str]) -> None:
         assert income == pytest.approx(run.applicant_income_usd * run.applicant_count)
     assert split["applicant_count"].min() > 0
     assert "per applicant, by worker group" in stdout
+    # one swept key: a line per group for each per-applicant metric shown
+    drawn = {name for name in manifest["files"] if name.startswith("lines_by_group_")}
+    assert drawn == {f"lines_by_group_{m}.png" for m in DEFAULT_METRICS
+                     if m in APPLICANT_METRICS}
+    assert drawn and all((out / name).stat().st_size > 0 for name in drawn)
     for group in GROUPS:
         assert f"random {group} " in " ".join(stdout.split())
 
@@ -110,6 +116,7 @@ def test_by_none_pools_only(tmp_path: Path) -> None:
                     "--by", "none")
     assert result.exit_code == 0, (result.output, result.exception)
     assert not (tmp_path / "out" / "runs_by_group.csv").exists()
+    assert not list((tmp_path / "out").glob("lines_by_group_*"))
     assert "by worker group" not in result.stdout
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["by_group"] == []

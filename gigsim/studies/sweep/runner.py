@@ -46,9 +46,10 @@ if TYPE_CHECKING:
 
 # progress(done, total): runs finished in this call and runs this call has to do
 Progress = Callable[[int, int], None]
-# figures(spec, points, indices): the figures of a finished sweep by file stem, drawn by the
-# caller (gigsim.presentation.sweep_figures.sweep_figures), since a study draws nothing itself
-Figures = Callable[["SweepSpec", pd.DataFrame, "pd.DataFrame | None"], Mapping[str, "Figure"]]
+# figures(spec, points, indices[, points_by_group]): the figures of a finished sweep by file
+# stem, drawn by the caller (gigsim.presentation.figures.sweep.folder_figures), since a study
+# draws nothing itself; points_by_group is passed only when the sweep is split by group
+Figures = Callable[..., Mapping[str, "Figure"]]
 
 
 @dataclass
@@ -146,7 +147,9 @@ def write_outputs(store: SweepStore, fmt: Format, figures: Figures | None, start
                      tomli_w.dumps(scenario_as_run(spec.base, spec.seed, spec.replications)))
     files.append("scenario.toml")
     if figures is not None:
-        files += _write_figures(store, figures(spec, points, indices), figure_format)
+        drawn = (figures(spec, points, indices) if points_by_group is None
+                 else figures(spec, points, indices, points_by_group))
+        files += _write_figures(store, drawn, figure_format)
     record = {
         "gigsim_version": gigsim_version(),
         "sweep": spec.name,
