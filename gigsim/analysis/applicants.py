@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from gigsim.analysis.metrics import LEAVE_CAUSES
-from gigsim.analysis.statistics import METRICS, gini, replication_metrics
+from gigsim.analysis.statistics import METRICS, gini, metric_interval, replication_metrics
 from gigsim.analysis.survival import kaplan_meier
 from gigsim.engine.records import LeaveCause, Records
 from gigsim.scenario.units import HOURS_PER_MONTH
@@ -248,9 +248,37 @@ def applicant_summary(records: Sequence[Records], months: int | None = None,
     return frame.set_index(["group", "replication"])
 
 
+def applicant_intervals(records: Sequence[Records], level: float = 0.95) -> pd.DataFrame:
+    """Every applicant metric of the pooled cohort: its mean over replications and interval.
+
+    One row per metric of :data:`APPLICANT_METRICS` (columns ``mean``, ``ci_low``,
+    ``ci_high``, ``description``), computed as ``gigsim compare`` does for group ``all``
+    (:func:`~gigsim.analysis.statistics.metric_interval`: shares in [0, 1], money ≥ 0).
+    """
+    values = applicant_summary(records).xs(ALL, level="group")
+    rows = {}
+    for metric, description in APPLICANT_METRICS.items():
+        mean, low, high = metric_interval(metric, values[metric].to_numpy(), level)
+        rows[metric] = {"mean": mean, "ci_low": low, "ci_high": high,
+                        "description": description}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
 def sweep_metrics(records: Records) -> dict[str, float]:
     """What a sweep's run keeps: the pooled applicant metrics and every worker-month metric."""
-    return {**applicant_metrics_by_group(records)[ALL], **replication_metrics(records)}
+    return sweep_metrics_by_group(records)[0]
+
+
+def sweep_metrics_by_group(records: Records
+                           ) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """:func:`sweep_metrics`, and each worker group's applicant metrics when there are several.
+
+    The groups come from the same cohort at no further cost; a sweep keeps the worker-month
+    metrics pooled only (``gigsim compare`` has them by group).
+    """
+    by_group = applicant_metrics_by_group(records)
+    pooled = {**by_group.pop(ALL), **replication_metrics(records)}
+    return pooled, (by_group if len(records.group_names) > 1 else {})
 
 
 # Worker-month metrics that describe projects, not workers: the same for every group.

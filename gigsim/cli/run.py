@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from gigsim.analysis.applicants import applicant_intervals, follow_up_months
 from gigsim.analysis.results import TABLES, Results
 from gigsim.analysis.statistics import replications_warning
 from gigsim.cli.common import (
@@ -31,7 +32,7 @@ from gigsim.cli.common import (
 from gigsim.errors import GigsimError
 from gigsim.files import check_target, default_format
 from gigsim.presentation.output import DEFAULT_TABLES, choose_tables, write_results
-from gigsim.scenario.units import format_duration
+from gigsim.scenario.units import HOURS_PER_MONTH, format_duration
 from gigsim.studies.precision import (
     DEFAULT_MAX_REPLICATIONS,
     DEFAULT_METRICS,
@@ -183,8 +184,45 @@ def _fmt(summary_table: Any, metric: str, pattern: str, scale: float = 1.0) -> s
     return text
 
 
+def applicant_lines(results: Results) -> list[str]:
+    """The outcomes per applicant, each with what it divides by (the cohort of compare)."""
+    a = applicant_intervals(results.records)
+    sim = results.scenario.simulation
+    months = follow_up_months(sim.horizon_h)
+    span = f"{months} month{'s' if months != 1 else ''}"
+    window = max(sim.horizon_h / HOURS_PER_MONTH - months, 0.0)
+    count = float(a["mean"].astype(float)["applicant_count"])
+    if not count > 0:
+        return ["  per applicant: nobody applied in the window (the first"
+                f" {window:.1f} months after the warm-up), so there is no per-applicant figure"]
+    per_month = f"÷ (applicants × {span})"
+
+    def row(label: str, metric: str, pattern: str, divides: str, scale: float = 1.0) -> str:
+        return f"  {label:<29}{_fmt(a, metric, pattern, scale)}  {divides}"
+
+    return [
+        f"  per applicant: the {count:,.0f} people a replication (mean) who applied in the first"
+        f" {window:.1f} months after the warm-up,",
+        f"  each followed {span} from applying; leavers and failed assessments count $0 after"
+        " they go",
+        row("income per applicant, month", "applicant_income_usd", "${:,.0f}",
+            f"their income {per_month}"),
+        row("still on the platform", "applicant_stay_share", "{:.1f}%",
+            f"÷ applicants, at the end of their {span}", 100),
+        row("applicant-months, no income", "applicant_zero_month_share", "{:.1f}%",
+            f"{per_month}, counted from applying", 100),
+        row("never paid", "applicant_never_paid_share", "{:.1f}%", "÷ applicants", 100),
+        row("failed the assessment", "applicant_exit_failed_assessment_share", "{:.1f}%",
+            "÷ applicants", 100),
+        row("income Gini, applicants", "applicant_income_gini", "{:.3f}",
+            "0 = all earn the same, 1 = one earns all; $0 included"),
+        row("poorest fifth, income/month", "applicant_bottom20_income_usd", "${:,.0f}",
+            f"mean of the ⌈n/5⌉ lowest incomes ÷ {span}"),
+    ]
+
+
 def brief_summary(results: Results) -> str:
-    """A short, readable summary of the headline metrics."""
+    """A short, readable summary: outcomes per applicant, then per worker-month."""
     t = results.summary().table
     sc = results.scenario
     lines = [
@@ -193,6 +231,11 @@ def brief_summary(results: Results) -> str:
         f" {format_duration(sc.simulation.warmup_h)} warm-up"
         + (" (chosen by MSER-5)" if "warmup" in results.choices else ""),
         "",
+        *applicant_lines(results),
+        "",
+        "  per worker-month on the platform: ÷ the worker-months (or hours) of those on the"
+        " platform,",
+        "  so the months of those who left no longer count",
         f"  monthly income, mean         {_fmt(t, 'income_mean_usd', '${:,.0f}')}",
         f"  monthly income, P10/P50/P90  {_fmt(t, 'income_p10_usd', '${:,.0f}')} / "
         f"{_fmt(t, 'income_p50_usd', '${:,.0f}')} / {_fmt(t, 'income_p90_usd', '${:,.0f}')}",

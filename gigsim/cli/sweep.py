@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 import pandas as pd
 
-from gigsim.analysis.applicants import ALL_METRICS
+from gigsim.analysis.applicants import ALL_METRICS, APPLICANT_METRICS
 from gigsim.analysis.statistics import replications_warning
 from gigsim.cli.common import (
     at_least,
@@ -80,6 +80,10 @@ def _sweep_options(command: Any) -> Any:
                           " metric."),
         set_option,
         quiet_option,
+        click.option("--by", "by", type=click.Choice(["group", "none"]), default=None,
+                     help="Also give the per-applicant metrics per worker group (group:"
+                          " runs_by_group and points_by_group, and a table per group here), or"
+                          " pooled only (none); default: group when the scenario has several."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -203,7 +207,7 @@ def _sweep(path: str, sensitivity: bool, jobs: int, scheduler: str | None,
            scheduler_timeout: float, out: str | None, resume: bool, force: bool, fmt: str,
            keep_tables: bool, sets: tuple[str, ...], quiet: bool, replications: int | None,
            seed: int | None, metrics: str | None, n: int | None,
-           figure_format: str = "png") -> None:
+           figure_format: str = "png", by: str | None = None) -> None:
     started = time.perf_counter()
     at_least("--jobs", jobs, 0)
     positive("--scheduler-timeout", scheduler_timeout)
@@ -227,7 +231,8 @@ def _sweep(path: str, sensitivity: bool, jobs: int, scheduler: str | None,
                            fmt=fmt, keep_tables=keep_tables,  # type: ignore[arg-type]
                            progress=bar, figures=_figures,
                            figure_format=figure_format,  # type: ignore[arg-type]
-                           manifest={"command": sys.argv[1:], "cli_set": fixed})
+                           manifest={"command": sys.argv[1:], "cli_set": fixed},
+                           by_group=None if by is None else by == "group")
     except KeyboardInterrupt:
         bar.close()
         saved = len(SweepStore(target, spec).state().finished & SweepStore(
@@ -285,14 +290,35 @@ def _report(spec: SweepSpec, result: SweepResult) -> str:
     if len(result.points) > 30:
         text += (f"\n… {len(result.points) - 30} more points in"
                  f" points.{result.files[1].split('.')[-1]}")
-    return "\n".join(["means per point (95% intervals in points table):", text, *warning])
+    return "\n".join(["means per point (95% intervals in points table):", text,
+                      *_by_group(spec, result), *warning])
+
+
+def _by_group(spec: SweepSpec, result: SweepResult) -> list[str]:
+    """The per-applicant metrics shown, per point and worker group (empty when not split)."""
+    table = result.points_by_group
+    shown = [m for m in spec.metrics if m in APPLICANT_METRICS]
+    if table is None or not shown:
+        return []
+    frame = table[["point", *spec.keys, "group", *shown]].head(30 * 4).copy()
+    for metric in shown:
+        frame[metric] = [format_metric(metric, float(v)) for v in frame[metric]]
+    for parameter in spec.parameters:
+        if parameter.unit == "duration" and parameter.key in frame:
+            frame[parameter.key] = [duration_for_person(float(v)) for v in frame[parameter.key]]
+    with pd.option_context("display.width", 160, "display.max_columns", 20):
+        text = frame.to_string(index=False)
+    if len(table) > len(frame):
+        text += f"\n… {len(table) - len(frame)} more rows in points_by_group"
+    return ["", "per applicant, by worker group (each group's applicants alone; 95% intervals"
+                " in points_by_group):", text]
 
 
 COMMANDS = (sweep_command, sensitivity_command)
 
 
-def _figures(spec: SweepSpec, points: pd.DataFrame,
-             indices: pd.DataFrame | None) -> dict[str, Figure]:
+def _figures(spec: SweepSpec, points: pd.DataFrame, indices: pd.DataFrame | None,
+             points_by_group: pd.DataFrame | None = None) -> dict[str, Figure]:
     from gigsim.presentation.figures.sweep import folder_figures  # matplotlib on demand
 
-    return folder_figures(spec, points, indices)
+    return folder_figures(spec, points, indices, points_by_group)

@@ -21,12 +21,51 @@ class Entry:
     """A metric as people read it: ``label``, ``unit`` (how it is shown) and ``meaning``."""
 
     label: str
-    unit: str  # "usd", "usd_per_h", "share", "days", "seat_days" or "ratio"
+    unit: str  # "usd", "usd_per_h", "share", "days", "seat_days", "count" or "ratio"
     meaning: str
 
 
 _AVG = "; one value per replication, averaged over replications"
 _POOLED = "pooled over the replication's worker-months with time on the platform" + _AVG
+
+# The cohort (everyone who applied in the window, followed the same months from applying) is
+# described once where these are shown, not in every row.
+_COHORT = _AVG
+# The outcomes per applicant (gigsim.analysis.applicants): label, unit, what it divides by.
+_APPLICANT_ENTRIES: dict[str, tuple[str, str, str]] = {
+    "applicant_income_usd": ("Income per applicant, a month", "usd",
+                             "the cohort's income over its months followed ÷ (applicants ×"
+                             " months followed); leavers and failed assessments count $0 after"
+                             " they go"),
+    "applicant_stay_share": ("Applicants still on the platform", "share",
+                             "applicants still on the platform at the end of their follow-up"
+                             " ÷ applicants"),
+    "applicant_zero_month_share": ("Applicant-months with no income", "share",
+                                   "months followed with no income ÷ (applicants × months"
+                                   " followed), counted from applying, months after leaving"
+                                   " included"),
+    "applicant_latency_median_h": ("Applicants' wait for the next project, median", "days",
+                                   "the cohort's releases in their follow-up; Kaplan–Meier, so"
+                                   " waits still open or ended by leaving count as censored"),
+    "applicant_exit_failed_assessment_share": ("Applicants who failed the assessment", "share",
+                                               "÷ applicants, within their follow-up"),
+    "applicant_exit_impatience_share": ("Applicants who left out of impatience", "share",
+                                        "an idle spell longer than their patience; ÷"
+                                        " applicants, within their follow-up"),
+    "applicant_exit_hazard_share": ("Applicants who left by the leave hazard", "share",
+                                    "÷ applicants, within their follow-up"),
+    "applicant_never_paid_share": ("Applicants never paid", "share",
+                                   "applicants with no income in their months followed ÷"
+                                   " applicants"),
+    "applicant_income_gini": ("Inequality of income across applicants (Gini)", "ratio",
+                              "0 = every applicant earns the same over the months followed, 1 ="
+                              " one earns all; applicants with $0 included"),
+    "applicant_bottom20_income_usd": ("Income a month of the poorest fifth of applicants",
+                                      "usd", "the mean income of the ⌈n/5⌉ lowest-earning"
+                                      " applicants ÷ months followed"),
+    "applicant_count": ("Applicants followed", "count",
+                        "what the per-applicant figures divide by, per replication"),
+}
 
 GLOSSARY: dict[str, Entry] = {
     "income_mean_usd": Entry("Mean monthly income", "usd",
@@ -80,6 +119,8 @@ GLOSSARY: dict[str, Entry] = {
     "below_threshold_share": Entry("Workers under $500 a month", "share",
                                    "share of workers on the platform a month or more whose"
                                    " income per month there is under $500" + _AVG),
+    **{name: Entry(label, unit, meaning + _COHORT)
+       for name, (label, unit, meaning) in _APPLICANT_ENTRIES.items()},
     "fill_latency_mean_h": Entry("Wait to fill a seat, mean", "days",
                                  "from a seat opening to its filling, per filled seat" + _AVG),
     "unfilled_seat_h": Entry("Unfilled seat time", "seat_days",
@@ -105,6 +146,8 @@ def format_value(metric: str, value: float | None) -> str:
         return f"${value:,.2f}/h"
     if unit == "days":
         return f"{value / HOURS_PER_DAY:,.1f} days"
+    if unit == "count":
+        return f"{value:,.0f}"
     if unit == "seat_days":
         return f"{value / HOURS_PER_DAY:,.0f} seat-days"
     return f"{value:.3f}"

@@ -150,6 +150,8 @@ def _summary_rows(summary: Mapping[str, Any]) -> str:
     level = summary.get("confidence_level", 0.95)
     rows = []
     for metric, entry in summary.get("metrics", {}).items():
+        if metric == "applicant_count":  # said in the paragraph above the table
+            continue
         low, high = entry.get("ci_low"), entry.get("ci_high")
         interval = ("n/a" if low is None or high is None
                     else f"{format_value(metric, low)} – {format_value(metric, high)}")
@@ -160,6 +162,30 @@ def _summary_rows(summary: Mapping[str, Any]) -> str:
             f"</td><td class=\"num\" data-label=\"{level:.0%} interval\">{interval}</td>"
             f"<td>{html.escape(plain.meaning)}</td></tr>")
     return "\n".join(rows)
+
+
+def _applicant_section(summary: Mapping[str, Any], level: float) -> str:
+    """The outcomes per applicant, before the per-worker-month figures (empty if not saved)."""
+    applicants = summary.get("applicants")
+    if not applicants:
+        return ""
+    months = applicants.get("follow_up_months", "?")
+    count = applicants.get("metrics", {}).get("applicant_count", {}).get("mean") or 0
+    if not count > 0:
+        return ("<h3>Per applicant</h3>\n<p>Nobody applied in the window, so there is no"
+                " per-applicant figure.</p>")
+    return f"""<h3>Per applicant</h3>
+<p>The {count:,.0f} people a replication (mean) who applied in the window, each followed
+{months} month{"" if months == 1 else "s"} from applying, whatever became of them: leavers and
+failed assessments count $0 after they go. Each figure divides by these applicants (or by
+applicants × months followed).</p>
+<table class="stack">
+<thead><tr><th>figure</th><th>mean</th><th>{level:.0%} interval</th><th>what it is</th></tr>
+</thead>
+<tbody>
+{_summary_rows(applicants)}
+</tbody>
+</table>"""
 
 
 def _glossary_rows(summary: Mapping[str, Any]) -> str:
@@ -262,6 +288,10 @@ def build_report(folder: str | Path, tables: Mapping[str, pd.DataFrame] | None =
 {level:.0%} interval across replications (shares stay within 0–100%, money and durations at 0
 or more). Durations are in days.</p>
 {f'<p class="warning">{html.escape(warning)}</p>' if warning else ''}
+{_applicant_section(summary, level)}
+<h3>Per worker-month on the platform</h3>
+<p>Each divides by the worker-months (or hours) of those on the platform, so the months of those
+who left no longer count.</p>
 <table class="stack">
 <thead><tr><th>figure</th><th>mean</th><th>{level:.0%} interval</th><th>what it is</th></tr>
 </thead>

@@ -9,6 +9,7 @@ worsens beyond its 95% interval, computed from the same table.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -142,8 +143,17 @@ def _beyond(row: Mapping[str, Any]) -> int:
 
 
 def _change(metric: str, row: Mapping[str, Any]) -> str:
-    return (f"{LABELS.get(metric, metric)}"
-            f" {format_metric(metric, row['diff_vs_first'], difference=True)}")
+    """``label ±difference``, as a reading names a change.
+
+    A difference beyond its interval that rounds to 0 at the metric's precision gets two
+    significant digits, so that the sentence never calls "0.000" a change.
+    """
+    value = row["diff_vs_first"]
+    text = format_metric(metric, value, difference=True)
+    if value != 0 and not any(c in "123456789" for c in text):
+        digits = f"{abs(value) * (100 if metric.endswith('_share') else 1):.2g}"
+        text = ("−" if value < 0 else "+") + re.sub(r"[\d.,]+", digits, text, count=1)
+    return f"{LABELS.get(metric, metric)} {text}"
 
 
 def sentence(rows: Rows, metrics: Sequence[str], group: str, variant: str,
@@ -154,10 +164,14 @@ def sentence(rows: Rows, metrics: Sequence[str], group: str, variant: str,
     worse by :data:`~gigsim.analysis.applicants.BETTER`. When income per
     worker-month on the platform rises beyond its interval while income per applicant does
     not, the sentence says so, and, when fewer applicants stay beyond its interval, that the
-    months of those who left no longer count.
+    months of those who left no longer count. A group with no applicant in the cohort says so
+    and gives its income per worker-month alone.
     """
     per_month = rows.get(("income_mean_usd", group, variant))
     per_applicant = rows.get(("applicant_income_usd", group, variant))
+    count = rows.get(("applicant_count", group, reference))
+    if count is not None and count["mean"] == 0:
+        return _without_applicants(group, variant, reference, per_month)
     survivors = (per_month is not None and per_applicant is not None
                  and _beyond(per_month) > 0 and _beyond(per_applicant) <= 0)
     better, worse = [], []
@@ -195,6 +209,24 @@ def sentence(rows: Rows, metrics: Sequence[str], group: str, variant: str,
         else:
             text += ("per worker-month figures average over whoever is on the platform, of"
                      " every tenure, not over the people who applied")
+    return text + "."
+
+
+def _without_applicants(group: str, variant: str, reference: str,
+                        per_month: Mapping[str, Any] | None) -> str:
+    """The sentence of a group none of whose workers applied in the window.
+
+    Such a group (all there at the start, say) has no per-applicant figures, only its months
+    on the platform.
+    """
+    text = (f"{variant} vs {reference}, {group}: no applicant of this group in the cohort (none"
+            " joined in the window), so no per-applicant figure")
+    if per_month is not None and not math.isnan(per_month["diff_vs_first"]):
+        change = with_interval("income_mean_usd", per_month["diff_vs_first"],
+                               per_month["diff_ci_low"], per_month["diff_ci_high"],
+                               difference=True)
+        verdict = "" if _beyond(per_month) else ", not beyond its interval"
+        text += f"; its income per worker-month on the platform {change}{verdict}"
     return text + "."
 
 

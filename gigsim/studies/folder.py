@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from gigsim.analysis.applicants import applicant_intervals, follow_up_months
+from gigsim.analysis.statistics import json_number
 from gigsim.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -53,6 +55,19 @@ def scenario_as_run(scenario: Scenario, seed: int, replications: int) -> dict[st
     return data
 
 
+def applicants_dict(results: Results) -> dict[str, Any]:
+    """The outcomes per applicant of ``summary.json``: the cohort and each metric's interval."""
+    table = applicant_intervals(results.records)
+    return {
+        "follow_up_months": follow_up_months(results.scenario.simulation.horizon_h),
+        "metrics": {metric: {"mean": json_number(row["mean"]),
+                             "ci_low": json_number(row["ci_low"]),
+                             "ci_high": json_number(row["ci_high"]),
+                             "description": row["description"]}
+                    for metric, row in table.iterrows()},
+    }
+
+
 def results_folder(results: Results, tables: Sequence[str]) -> Folder:
     """The folder of one scenario's run (``gigsim run``): the named tables and its summary."""
 
@@ -64,7 +79,8 @@ def results_folder(results: Results, tables: Sequence[str]) -> Folder:
     chosen = {f"{name}_chosen": value for name, value in results.choices_dict().items()}
     return Folder(
         tables={name: table(name) for name in tables},
-        summary={"scenario": scenario.name, **results.summary().to_dict(), **chosen},
+        summary={"scenario": scenario.name, **results.summary().to_dict(),
+                 "applicants": applicants_dict(results), **chosen},
         scenarios={"scenario": scenario_as_run(scenario, results.seed, results.replications)},
         manifest={"scenario": scenario.name, "scenario_file": scenario.source,
                   "seed": results.seed, "replications": results.replications, **chosen},

@@ -4,6 +4,7 @@ that pushes people out seen as such."""
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,12 @@ from gigsim.analysis.applicants import (
 from gigsim.analysis.statistics import SHARE, metric_kind
 from gigsim.engine.records import LeaveCause, SpellKind
 from gigsim.scenario.units import HOURS_PER_MONTH as M
-from gigsim.studies.comparison import Comparison, compare
+from gigsim.studies.comparison import (
+    TERMINAL_METRICS,
+    Comparison,
+    compare,
+    format_metric,
+)
 
 WORK, IDLE, ASSESSMENT = int(SpellKind.WORK), int(SpellKind.IDLE), int(SpellKind.ASSESSMENT)
 W = 100.0  # warm-up (h)
@@ -193,7 +199,7 @@ def test_intervals_stay_within_what_is_possible(policy_comparison: Comparison) -
 
 CONCENTRATED = """
 name = "concentrated"
-description = "Scarce work and short patience: a policy that serves the same workers first"
+description = "Scarce work; incumbents rated above every newcomer; newcomers with short patience"
 
 [simulation]
 horizon = "8mo"
@@ -201,20 +207,27 @@ warmup = "8w"
 replications = 8
 seed = 5
 
-[[workers]]
-name = "workers"
-count = 300
+[[workers]]                # there from the start, rated above any newcomer, never leave
+name = "incumbents"
+count = 120
+skills = ["generalist"]
+hours_per_week = 20
+quality = { dist = "uniform", low = 0.8, high = 1 }
+
+[[workers]]                # the applicants: rated lower, leave after about four idle weeks
+name = "newcomers"
+count = 200
 arrivals_per_week = 15
 skills = ["generalist"]
 hours_per_week = 20
-quality = { dist = "uniform", low = 0, high = 1 }
+quality = { dist = "uniform", low = 0, high = 0.8 }
 patience = { dist = "lognormal", median = "4w", sigma = 0.3 }
 
-[[projects]]
+[[projects]]               # about 140 seats open at a time for 320 workers and more
 name = "work"
 requires = "generalist"
-arrivals_per_week = 1
-seats = 40
+arrivals_per_week = 4
+seats = 10
 lifetime = { dist = "lognormal", median = "3w", sigma = 0.5 }
 pay_per_hour = 20
 hours_per_week_per_seat = 20
@@ -225,13 +238,27 @@ delay = { dist = "exponential", mean = "1d" }
 """
 
 
+def _table_row(text: str, metric: str, variant: str, group: str) -> str:
+    """The line of ``metric``'s block in the formatted table for ``variant`` and ``group``."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"{metric}: "))
+    block = lines[start + 2:next(i for i in range(start + 1, len(lines)) if not lines[i])]
+    return next(line for line in block if line.split()[:2] == [variant, group])
+
+
+def _sentence(text: str, variant: str, who: str) -> str:
+    return next(line.strip() for line in text.splitlines()
+                if line.strip().startswith(f"{variant} vs longest-idle, {who}:"))
+
+
 def test_a_policy_that_pushes_people_out_does_not_look_better(tmp_path: Path) -> None:
-    """best-rated always serves the same workers first; with scarce work and short patience
-    the others wait past their patience and leave.
+    """best-rated always serves the incumbents first (rated above every newcomer); with scarce
+    work and short patience the newcomers wait past their patience and leave.
 
     Per worker-month on the platform, income rises (the leavers' months are gone); per
-    applicant it does not, exits rise, and the reading says so. Measured on seed 5, 8
-    replications: +$86 per worker-month, +13 pp impatient exits [+8, +18], −$4 per applicant.
+    applicant it falls beyond its interval, exits rise, and the default table and the reading
+    say so. Measured on seed 5, 8 replications: +$210 per worker-month [+$197, +$223],
+    −$89 per applicant [−$113, −$66], +22.4 pp impatient exits [+19.1, +25.6].
     """
     path = tmp_path / "concentrated.toml"
     path.write_text(CONCENTRATED, encoding="utf-8")
@@ -240,20 +267,52 @@ def test_a_policy_that_pushes_people_out_does_not_look_better(tmp_path: Path) ->
                          keep_tables=False)
     table = comparison.table.set_index(["metric", "group", "variant"])
 
-    def row(metric: str) -> pd.Series:
-        return table.loc[(metric, "all", "best")]
+    def row(metric: str, group: str = "all") -> pd.Series:
+        return table.loc[(metric, group, "best")]
 
-    assert row("income_mean_usd")["diff_ci_low"] > 0
+    # the policy concentrates work: the incumbents are idle less, their months earn more
+    assert row("idle_share", "incumbents")["diff_ci_high"] < 0
+    assert row("income_mean_usd", "incumbents")["diff_ci_low"] > 0
+    # and pushes the newcomers out: more leave, fewer stay, more are never paid
     assert row("applicant_exit_impatience_share")["diff_ci_low"] > 0
     assert row("applicant_stay_share")["diff_ci_high"] < 0
-    assert row("applicant_income_usd")["diff_ci_low"] <= 0
-    text = comparison.format()
-    sentence = next(line for line in text.splitlines()
-                    if line.strip().startswith("best vs longest-idle, all applicants"))
-    assert "worse: applicants still on the platform" in sentence
+    assert row("applicant_never_paid_share")["diff_ci_low"] > 0
+    # per worker-month it looks better; per applicant it is worse, beyond both intervals
+    assert row("income_mean_usd")["diff_ci_low"] > 0
+    assert row("applicant_income_usd")["diff_ci_high"] < 0
+
+    text = comparison.format(TERMINAL_METRICS)  # what gigsim compare prints by default
+    income = _table_row(text, "applicant_income_usd", "best", "all")
+    fall = format_metric("applicant_income_usd", row("applicant_income_usd")["diff_vs_first"],
+                         difference=True)
+    assert re.search(rf"{re.escape(fall)} \[−\$[\d,.]+, −\$[\d,.]+\]", income), income
+    exits = _table_row(text, "applicant_exit_impatience_share", "best", "all")
+    assert re.search(r" \+[\d.]+ pp \[\+[\d.]+ pp, \+[\d.]+ pp\]", exits), exits
+    sentence = _sentence(text, "best", "all applicants")
+    assert f"worse: income per applicant per month followed {fall}" in sentence
+    assert "applicants still on the platform at the end of follow-up −" in sentence
     assert "applicants leaving out of impatience +" in sentence
-    assert "income per worker-month on the platform shows +$" in sentence
-    assert ("but income per applicant does not rise beyond its interval" in sentence
-            or "but income per applicant falls" in sentence)
+    shown = format_metric("income_mean_usd", row("income_mean_usd")["diff_vs_first"], True)
+    assert (f"income per worker-month on the platform shows {shown}, but income per applicant"
+            f" falls ({fall})") in sentence
     assert "fewer applicants stay (−" in sentence
     assert "the months of those who left no longer count per worker-month" in sentence
+    assert "better:" not in sentence  # nothing per applicant improves
+    # the incumbents applied before the window: no per-applicant claim about them
+    incumbents = _sentence(text, "best", "incumbents")
+    assert "no applicant of this group in the cohort" in incumbents
+    assert "income per applicant" not in incumbents
+    gain = format_metric("income_mean_usd", row("income_mean_usd", "incumbents")["diff_vs_first"],
+                         difference=True)
+    assert f"its income per worker-month on the platform {gain} [" in incumbents
+
+
+def test_a_change_that_rounds_to_zero_is_never_read_as_zero() -> None:
+    """A difference beyond its interval but under the metric's precision (a Gini moving by
+    −0.0003, read "0.000" before) gets two significant digits in the reading."""
+    from gigsim.studies.comparison_text import sentence
+
+    row = {"diff_vs_first": -0.00031, "diff_ci_low": -0.0005, "diff_ci_high": -0.0001}
+    rows = {("applicant_income_gini", "all", "b"): row}
+    text = sentence(rows, ["applicant_income_gini"], "all", "b", "a")
+    assert text == "b vs a, all applicants: better: Gini of income across applicants −0.00031."

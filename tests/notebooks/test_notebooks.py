@@ -39,8 +39,12 @@ PRINTED: dict[str, tuple[str, ...]] = {
         "advertised up to $45.00/h", "income per hour set aside $"),
     "02_policy_tuning.ipynb": (
         "projects identical across all 5 policies: True", "made fewer matches than",
-        "random vs longest-idle:", "skill-aware vs longest-idle:", "notice vs no-notice:",
-        "Reading it:", "- A week's notice with pre-assignment", "this notebook took"),
+        "Per applicant: the ", "random vs longest-idle, per applicant:",
+        "random vs longest-idle, per worker-month on the platform:",
+        "skill-aware vs longest-idle, per applicant:", "notice vs no-notice:",
+        "Reading it, per applicant:", "The reading gigsim compare prints under its default table:",
+        "Reading it, per worker-month beside per applicant:",
+        "- A week's notice with pre-assignment", "this notebook took"),
     "03_scenario_sweep.ipynb": (
         "launches a week, averaged over the 4 notice shares:", "Reading it:",
         "- Going from 0.125 to 1 launches a week", "- Notice ",
@@ -130,10 +134,43 @@ def _differences(text: str) -> list[tuple[str, str, str]]:
     return found
 
 
+def _reference_value(text: str, label: str) -> str:
+    """The longest-idle column (the first) of ``label``'s row in the first table that has it."""
+    shown = label if len(label) <= 50 else label[:47] + "..."  # pandas' longest index text
+    line = next(x for x in text.splitlines() if x.startswith(shown + " "))
+    return re.split(r"\s{2,}", line[len(shown):].strip())[0]
+
+
+def _named(line: str, phrase: str) -> set[str]:
+    """The policies a reading line names after ``phrase`` (up to the next ';', ' than' or '.')."""
+    match = re.search(rf"{phrase} under (.+?)(?:;| than |\.$)", line)
+    return set(match[1].split(", ")) if match else set()
+
+
+def _check_reading(reading: list[str], label: str, words: dict[str, str], text: str) -> None:
+    """A ``- label: …`` line names every policy under the word its interval gave it, and the
+    reference's value as the table above prints it (a stale figure fails here)."""
+    line = next(x for x in reading if x.startswith(f"- {label}:"))
+    by_word: dict[str, set[str]] = {}
+    for policy, word in words.items():
+        by_word.setdefault(word, set()).add(policy)
+    if set(by_word) == {"not defined"}:
+        assert "not defined in this run" in line, line
+        return
+    assert f"({_reference_value(text, label)})" in line, (line, _reference_value(text, label))
+    if not by_word.keys() & {"higher", "lower"}:
+        assert "no policy differs detectably" in line, line
+        return
+    for word, phrase in (("higher", "higher"), ("lower", "lower"),
+                         ("no detectable difference", "not detectably different"),
+                         ("identical", "identical"), ("not defined", "not defined")):
+        assert _named(line, phrase) == by_word.get(word, set()), (word, line)
+
+
 def _check_policy_text(text: str) -> None:
     """02: each summary and reading sentence says what the differences above it say."""
     differences = _differences(text)
-    assert len(differences) == 4 * 11 + 4 * 2 + 3 * 6  # every one of them read
+    assert len(differences) == 4 * (8 + 11) + 4 * 2 + 3 * 8  # every one of them read
     blocks: dict[str, dict[str, str]] = {}
     for heading, what, word in differences:
         blocks.setdefault(heading, {})[what] = word
@@ -143,7 +180,7 @@ def _check_policy_text(text: str) -> None:
             heading = line[:-1]
         elif line.startswith("  → "):
             summaries[heading] = line
-    assert {h for h in blocks if not h.endswith("per applicant")} <= set(summaries)
+    assert {h for h in blocks if not h.endswith("totals over the run")} <= set(summaries)
     for heading, words in blocks.items():
         if heading not in summaries:
             continue
@@ -154,35 +191,26 @@ def _check_policy_text(text: str) -> None:
         else:
             expected = f"  → differs on {moved} of {defined} measures"
         assert summaries[heading].startswith(expected), (heading, summaries[heading])
-    policies = {h.split(" vs ")[0]: w for h, w in blocks.items() if h.endswith("vs longest-idle")}
-    assert set(policies) == {"random", "best-rated", "least-earned", "skill-aware"}
-    reading = text[text.index("Reading it:"):].splitlines()
+
+    def of(kind: str) -> dict[str, dict[str, str]]:
+        return {h.split(" vs ")[0]: w for h, w in blocks.items()
+                if h.endswith(f"vs longest-idle, {kind}")}
+
+    policies, applicants = of("per worker-month on the platform"), of("per applicant")
+    totals = of("totals over the run")
+    assert set(policies) == set(applicants) == set(totals) == {
+        "random", "best-rated", "least-earned", "skill-aware"}
+    reading = text[text.index("Reading it, per applicant:"):].splitlines()
+    for label in ("Income per applicant, a month", "Applicants still on the platform",
+                  "Applicants never paid", "Inequality of income across applicants (Gini)",
+                  "Income a month of the poorest fifth of applicants"):
+        _check_reading(reading, label, {p: w[label] for p, w in applicants.items()}, text)
     for label in ("Mean monthly income", "Inequality of income (Gini)",
                   "Workers under $500 a month", "Wait for the next project, median",
                   "Gone within 12 months"):
-        line = next(x for x in reading if x.startswith(f"- {label}:"))
-        up = sorted(p for p, w in policies.items() if w[label] == "higher")
-        down = sorted(p for p, w in policies.items() if w[label] == "lower")
-        if all(w[label] == "not defined" for w in policies.values()):
-            assert "not defined in this run" in line, line
-        elif not up and not down:
-            assert "no policy" in line, line
-        else:
-            for policy in up + down:
-                assert policy in line, (policy, line)
-            assert ("higher under" in line) == bool(up) or label == "Mean monthly income", line
-    compared = {"higher": "higher than under", "lower": "lower than under",
-                "no detectable difference": "not detectably different from",
-                "identical": "the same as under"}
-    per_applicant = {h.split(" vs ")[0]: w for h, w in blocks.items()
-                     if h.endswith("per applicant")}
-    assert set(per_applicant) == set(policies)
-    for policy, words in per_applicant.items():
-        line = next(x for x in reading if x.startswith(f"- {policy}: all income paid is"))
-        assert (f"all income paid is {compared[words['All income paid over the run']]}"
-                in line), line
-        assert (f"worker-months on the platform are"
-                f" {compared[words['Worker-months on the platform']]}" in line), line
+        _check_reading(reading, label, {p: w[label] for p, w in policies.items()}, text)
+    _check_compare_reading(text, applicants)
+    _check_side_by_side(text, policies, applicants, totals)
     verbs = {"lower": "shortens", "higher": "lengthens",
              "no detectable difference": "does not detectably change",
              "identical": "does not change"}
@@ -193,6 +221,70 @@ def _check_policy_text(text: str) -> None:
             f" {verbs[blocks['notice-no-preassign vs no-notice'][mean_wait]]}") in text
     assert (f"- Pre-assignment itself, notice held fixed:"
             f" {verbs[blocks['notice vs notice-no-preassign'][mean_wait]]}") in text
+
+
+def _check_compare_reading(text: str, applicants: dict[str, dict[str, str]]) -> None:
+    """gigsim compare's sentence for all applicants names, as better or worse, exactly the
+    per-applicant metrics whose printed interval excludes 0 (among those the notebook prints)."""
+    from gigsim.analysis.applicants import BETTER
+    from gigsim.presentation.glossary import entry
+    from gigsim.studies.comparison_text import LABELS
+
+    printed = {entry(m).label: m for m in LABELS if m.startswith("applicant_")}
+    for policy, words in applicants.items():
+        line = next(x for x in text.splitlines()
+                    if x.startswith(f"- {policy} vs longest-idle, all applicants: "))
+        better = line.split("better: ")[1].split("; worse:")[0] if "better: " in line else ""
+        worse = line.split("worse: ")[1] if "worse: " in line else ""
+        for label, word in words.items():
+            metric = printed[label]
+            side = {"higher": 1, "lower": -1}.get(word, 0) * BETTER[metric]
+            named = LABELS[metric] + " "
+            assert (named in better) == (side > 0), (policy, label, word, line)
+            assert (named in worse.split("; income per worker-month")[0]) == (side < 0), (
+                policy, label, word, line)
+
+
+def _check_side_by_side(text: str, policies: dict[str, dict[str, str]],
+                        applicants: dict[str, dict[str, str]],
+                        totals: dict[str, dict[str, str]]) -> None:
+    """Income per worker-month beside income per applicant: the words and the differences as
+    printed above, and the conclusion only where they support it."""
+    compared = {"higher": "higher than under", "lower": "lower than under",
+                "no detectable difference": "not detectably different from",
+                "identical": "the same as under"}
+    moved = {"higher": "rises", "lower": "falls",
+             "no detectable difference": "does not change detectably",
+             "identical": "does not change"}
+    printed: dict[tuple[str, str], str] = {}  # (heading, what) -> "mean, 95% CI low to high"
+    heading = ""
+    for line in text.splitlines():
+        if line and not line[0].isspace() and line.endswith(":"):
+            heading = line[:-1]
+        if match := DIFFERENCE.match(line):
+            printed[heading, match["what"]] = (f"{match['mean']}, 95% CI {match['low']} to"
+                                               f" {match['high']}")
+    for policy in policies:
+        line = next(x for x in text.splitlines() if x.startswith(f"- {policy}: all income paid"))
+        words = totals[policy]
+        assert (f"all income paid is {compared[words['All income paid over the run']]}"
+                in line), line
+        assert (f"worker-months on the platform are"
+                f" {compared[words['Worker-months on the platform']]}" in line), line
+        per_month = policies[policy]["Mean monthly income"]
+        per_applicant = applicants[policy]["Income per applicant, a month"]
+        month_diff = printed.get((f"{policy} vs longest-idle, per worker-month on the platform",
+                                  "Mean monthly income"))
+        applicant_diff = printed.get((f"{policy} vs longest-idle, per applicant",
+                                      "Income per applicant, a month"))
+        if month_diff:
+            assert f"Income per worker-month {moved[per_month]} ({month_diff})" in line, line
+        if applicant_diff:
+            assert f"income per applicant {moved[per_applicant]} ({applicant_diff})" in line, line
+        concluded = "the rise per worker-month is not more income for the people who applied"
+        assert (concluded in line) == (per_month == "higher" and per_applicant != "higher"), line
+        fewer = applicants[policy]["Applicants still on the platform"] == "lower"
+        assert ("fewer of them stay" in line) == (concluded in line and fewer), line
 
 
 def _check_sweep_text(text: str) -> None:
@@ -278,3 +370,22 @@ def test_notebook_runs(path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
                                      resources={"metadata": {"path": str(path.parent)}})
     client.execute()
     _check_outputs(path, notebook)
+    if path.name in SAME_SKELETON:  # the saved text was printed by the code as it is now
+        saved = _text(nbformat.read(path, as_version=4))
+        fresh = _text(notebook)
+        assert _skeleton(saved) == _skeleton(fresh), (
+            f"{path.name}: the saved outputs were not printed by the notebook's code as it is;"
+            " execute it again (notebooks/README.md)")
+
+
+# notebooks whose small run prints the same differences, headings and readings as the full one
+SAME_SKELETON = {"02_policy_tuning.ipynb"}
+
+
+def _skeleton(text: str) -> list[str]:
+    """What a notebook printed, without its numbers and words: each difference's heading and
+    label, and the first words of each reading line."""
+    out = [f"{heading} / {what}" for heading, what, _ in _differences(text)]
+    out += [" ".join(line.split()[:4]) for line in text.splitlines()
+            if line.startswith("- ") and "on every measure" not in line]
+    return out

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from gigsim.analysis.applicants import APPLICANT_METRICS
 from gigsim.presentation.figures.base import new_figure, set_title
 from gigsim.scenario.units import HOURS_PER_DAY
 
@@ -172,15 +173,22 @@ def sensitivity_figure(indices: pd.DataFrame, metric: str) -> Figure:
     return figure
 
 
-def folder_figures(spec: SweepSpec, points: pd.DataFrame,
-                   indices: pd.DataFrame | None) -> dict[str, Figure]:
+def folder_figures(spec: SweepSpec, points: pd.DataFrame, indices: pd.DataFrame | None,
+                   points_by_group: pd.DataFrame | None = None) -> dict[str, Figure]:
     """The figures ``gigsim sweep`` saves in a sweep's folder, by file stem.
 
     :func:`sweep_figures` of the spec's keys and metrics, and for a ``[sensitivity]`` sweep a
-    :func:`sensitivity_figure` of each metric whose indices are not all NaN. Pass it to
-    :func:`gigsim.studies.sweep.run_sweep` as ``figures``.
+    :func:`sensitivity_figure` of each metric whose indices are not all NaN. Split by group
+    (``points_by_group``) with one swept key, also ``lines_by_group_<metric>``, a line per
+    worker group, for each per-applicant metric shown (a grid of two keys keeps its pooled
+    heatmaps). Pass it to :func:`gigsim.studies.sweep.run_sweep` as ``figures``.
     """
     drawn = sweep_figures(points, list(spec.keys), list(spec.metrics), grid=spec.kind == "grid")
+    if points_by_group is not None and len(spec.keys) == 1:
+        for metric in spec.metrics:
+            if metric in APPLICANT_METRICS:
+                drawn[f"lines_by_group_{metric}"] = sweep_lines_figure(
+                    points_by_group, spec.keys[0], metric, by="group")
     if indices is not None:
         for metric in spec.metrics:
             values = indices.loc[indices["metric"] == metric, "value"].to_numpy(dtype=float)

@@ -32,7 +32,13 @@ from gigsim.studies.runner import stop_if_reimported
 from gigsim.studies.sweep.backends import Backend, SerialBackend
 from gigsim.studies.sweep.spec import SweepSpec
 from gigsim.studies.sweep.store import SweepStore
-from gigsim.studies.sweep.tables import points_table, runs_table
+from gigsim.studies.sweep.tables import (
+    group_names,
+    points_by_group_table,
+    points_table,
+    runs_by_group_table,
+    runs_table,
+)
 from gigsim.studies.sweep.task import RunOutcome, RunTask
 
 if TYPE_CHECKING:
@@ -40,9 +46,10 @@ if TYPE_CHECKING:
 
 # progress(done, total): runs finished in this call and runs this call has to do
 Progress = Callable[[int, int], None]
-# figures(spec, points, indices): the figures of a finished sweep by file stem, drawn by the
-# caller (gigsim.presentation.sweep_figures.sweep_figures), since a study draws nothing itself
-Figures = Callable[["SweepSpec", pd.DataFrame, "pd.DataFrame | None"], Mapping[str, "Figure"]]
+# figures(spec, points, indices[, points_by_group]): the figures of a finished sweep by file
+# stem, drawn by the caller (gigsim.presentation.figures.sweep.folder_figures), since a study
+# draws nothing itself; points_by_group is passed only when the sweep is split by group
+Figures = Callable[..., Mapping[str, "Figure"]]
 
 
 @dataclass
@@ -50,7 +57,8 @@ class SweepResult:
     """A finished sweep: its tables, where they are, and what this call computed.
 
     ``runs`` has one row per (point, replication), ``points`` one per point with means and 95%
-    intervals; ``indices`` holds the sensitivity indices of a ``[sensitivity]`` sweep.
+    intervals; ``indices`` holds the sensitivity indices of a ``[sensitivity]`` sweep;
+    ``points_by_group`` the applicant metrics per point and worker group, when split by group.
     """
 
     spec: SweepSpec
@@ -62,6 +70,7 @@ class SweepResult:
     indices: pd.DataFrame | None = None
     files: list[str] = field(default_factory=list)
     manifest: dict[str, Any] = field(default_factory=dict)
+    points_by_group: pd.DataFrame | None = None
 
 
 def run_sweep(spec: SweepSpec, out: str | Path, *, backend: Backend | None = None,
@@ -70,7 +79,8 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, backend: Backend | None = Non
               progress: Progress | None = None,
               on_run: Callable[[RunOutcome], None] | None = None,
               manifest: Mapping[str, Any] | None = None,
-              figure_format: FigureFormat = "png") -> SweepResult:
+              figure_format: FigureFormat = "png",
+              by_group: bool | None = None) -> SweepResult:
     """Run every missing run of ``spec`` into the folder ``out`` and write its tables.
 
     ``backend`` defaults to this process. ``resume`` continues a folder of the same sweep,
@@ -78,7 +88,9 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, backend: Backend | None = Non
     ``keep_tables`` also saves each run's tables under ``out/tables/``. ``figures`` draws the
     figures saved beside the tables (:func:`gigsim.presentation.sweep_figures.sweep_figures`
     draws those of ``gigsim sweep``; none without it), as PNG or ``figure_format`` (``"svg"``,
-    ``"pdf"``). ``on_run`` is called
+    ``"pdf"``). ``by_group`` also writes ``runs_by_group`` and ``points_by_group`` (the
+    applicant metrics per worker group; default: when the base scenario has several groups;
+    every run keeps its groups either way). ``on_run`` is called
     with each outcome once it is persisted. Raises :class:`~gigsim.errors.GigsimError`, before
     anything in ``out`` changes, when the folder or the backend will not do.
     """
@@ -105,20 +117,28 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, backend: Backend | None = Non
                 on_run(outcome)
         description = backend.describe()
     return write_outputs(store, fmt, figures, started, computed, len(finished), description,
-                         manifest, figure_format)
+                         manifest, figure_format, by_group)
 
 
 def write_outputs(store: SweepStore, fmt: Format, figures: Figures | None, started: float,
                   computed: int,
                   reused: int, backend: Mapping[str, Any],
                   manifest: Mapping[str, Any] | None = None,
-                  figure_format: FigureFormat = "png") -> SweepResult:
+                  figure_format: FigureFormat = "png",
+                  by_group: bool | None = None) -> SweepResult:
     """Build the tables from the part files and write them, the figures and the manifest."""
     spec = store.spec
     parts = store.load_runs()
     runs = runs_table(spec, parts)
     points = points_table(spec, runs)
     files = [store.write_frame(runs, "runs", fmt), store.write_frame(points, "points", fmt)]
+    split = bool(group_names(spec)) if by_group is None else by_group and bool(group_names(spec))
+    points_by_group = None
+    if split:
+        runs_by_group = runs_by_group_table(spec, parts)
+        points_by_group = points_by_group_table(spec, runs_by_group)
+        files += [store.write_frame(runs_by_group, "runs_by_group", fmt),
+                  store.write_frame(points_by_group, "points_by_group", fmt)]
     indices = None
     if spec.kind == "sensitivity":
         indices = sensitivity_indices(spec, points)
@@ -127,7 +147,9 @@ def write_outputs(store: SweepStore, fmt: Format, figures: Figures | None, start
                      tomli_w.dumps(scenario_as_run(spec.base, spec.seed, spec.replications)))
     files.append("scenario.toml")
     if figures is not None:
-        files += _write_figures(store, figures(spec, points, indices), figure_format)
+        drawn = (figures(spec, points, indices) if points_by_group is None
+                 else figures(spec, points, indices, points_by_group))
+        files += _write_figures(store, drawn, figure_format)
     record = {
         "gigsim_version": gigsim_version(),
         "sweep": spec.name,
@@ -138,6 +160,7 @@ def write_outputs(store: SweepStore, fmt: Format, figures: Figures | None, start
         "scenario_file": spec.base.source,
         "set": dict(spec.fixed),
         "keys": list(spec.keys),
+        "by_group": list(group_names(spec)) if split else [],
         "points": len(spec.points),
         "replications": spec.replications,
         "runs": spec.runs,
@@ -161,7 +184,7 @@ def write_outputs(store: SweepStore, fmt: Format, figures: Figures | None, start
     }
     write_json(store.out / "manifest.json", record)
     return SweepResult(spec, store.out, runs, points, computed, reused, indices,
-                       [*files, "manifest.json"], record)
+                       [*files, "manifest.json"], record, points_by_group)
 
 
 def sensitivity_indices(spec: SweepSpec, points: pd.DataFrame) -> pd.DataFrame:

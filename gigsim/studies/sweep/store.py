@@ -30,6 +30,7 @@ from typing import Any
 import pandas as pd
 
 from gigsim.analysis.applicants import ALL_METRICS as METRICS
+from gigsim.analysis.applicants import APPLICANT_METRICS
 from gigsim.errors import GigsimError
 from gigsim.files import (
     Format,
@@ -181,6 +182,7 @@ class SweepStore:
             "simulate_s": outcome.simulate_s,
             "events": outcome.events,
             "metrics": dict(outcome.metrics),
+            "groups": {group: dict(values) for group, values in outcome.groups.items()},
         })
 
     def load_runs(self) -> list[dict[str, Any]]:
@@ -194,6 +196,9 @@ class SweepStore:
             data = json.loads(path.read_text(encoding="utf-8"))
             data["metrics"] = {name: math.nan if data["metrics"].get(name) is None
                                else float(data["metrics"][name]) for name in METRICS}
+            data["groups"] = {group: {name: math.nan if values.get(name) is None
+                                      else float(values[name]) for name in APPLICANT_METRICS}
+                              for group, values in data.get("groups", {}).items()}
             parts.append(data)
         parts.sort(key=lambda d: (d["point"], d["replication"]))
         return parts

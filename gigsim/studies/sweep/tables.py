@@ -6,16 +6,22 @@ metric's mean across replications and its 95% interval (``<metric>``, ``<metric>
 ``<metric>_ci_high``), as :func:`gigsim.analysis.statistics.metric_interval` computes them (shares
 in [0, 1], money and durations ≥ 0). Rows are in point and replication order, whatever order the
 runs finished in, so the tables are the same whichever backend ran them.
+
+Split by worker group (a scenario with several): ``runs_by_group``, one row per point,
+replication and group, and ``points_by_group``, one row per point and group, with the
+applicant metrics (:data:`gigsim.analysis.applicants.APPLICANT_METRICS`) of each group's
+applicants alone, in the same form.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
 from gigsim.analysis.applicants import ALL_METRICS as METRICS
+from gigsim.analysis.applicants import APPLICANT_METRICS
 from gigsim.analysis.statistics import metric_interval
 from gigsim.studies.sweep.spec import SweepSpec
 
@@ -40,13 +46,50 @@ def points_table(spec: SweepSpec, runs: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for point in spec.points:
         row: dict[str, Any] = {"point": point.index, **point.columns}
-        frame = by_point.get(point.index)
-        row["replications"] = 0 if frame is None else len(frame)
-        for metric in METRICS:
-            values = [] if frame is None else frame[metric].tolist()
-            mean, low, high = metric_interval(metric, values)
-            row[metric] = mean
-            row[f"{metric}_ci_low"] = low
-            row[f"{metric}_ci_high"] = high
-        rows.append(row)
+        rows.append(_with_means(row, by_point.get(point.index), METRICS))
+    return pd.DataFrame(rows)
+
+
+def _with_means(row: dict[str, Any], frame: pd.DataFrame | None,
+                metrics: Iterable[str]) -> dict[str, Any]:
+    row["replications"] = 0 if frame is None else len(frame)
+    for metric in metrics:
+        values = [] if frame is None else frame[metric].tolist()
+        mean, low, high = metric_interval(metric, values)
+        row[metric] = mean
+        row[f"{metric}_ci_low"] = low
+        row[f"{metric}_ci_high"] = high
+    return row
+
+
+def group_names(spec: SweepSpec) -> tuple[str, ...]:
+    """The worker groups a split by group shows: the base scenario's, when it has several."""
+    names = tuple(group.name for group in spec.base.workers)
+    return names if len(names) > 1 else ()
+
+
+def runs_by_group_table(spec: SweepSpec, parts: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """One row per finished run and worker group, with that group's applicant metrics.
+
+    Columns: the run's ids, the keys, ``group``, then the metrics of the group's applicants
+    alone (NaN for a run saved without its groups).
+    """
+    columns = {p.index: p.columns for p in spec.points}
+    rows = [{"point": part["point"], "replication": part["replication"], "seed": part["seed"],
+             **columns[part["point"]], "group": group,
+             **part.get("groups", {}).get(group, {})}
+            for part in parts for group in group_names(spec)]
+    frame = pd.DataFrame(rows, columns=[*RUN_ID_COLUMNS, *spec.keys, "group",
+                                        *APPLICANT_METRICS])
+    return frame.astype({"point": "int64", "replication": "int64", "seed": "int64"})
+
+
+def points_by_group_table(spec: SweepSpec, runs: pd.DataFrame) -> pd.DataFrame:
+    """One row per point and worker group: each applicant metric's mean and 95% interval."""
+    by_key = {key: frame for key, frame in runs.groupby(["point", "group"], sort=False)}
+    rows = []
+    for point in spec.points:
+        for group in group_names(spec):
+            row: dict[str, Any] = {"point": point.index, **point.columns, "group": group}
+            rows.append(_with_means(row, by_key.get((point.index, group)), APPLICANT_METRICS))
     return pd.DataFrame(rows)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from gigsim.analysis.applicants import sweep_metrics
+from gigsim.analysis.applicants import sweep_metrics_by_group
 from gigsim.analysis.results import TABLES
 from gigsim.engine import run_replication
 from gigsim.scenario import Scenario
@@ -48,6 +48,8 @@ class RunOutcome:
     simulate_s: float
     events: int
     tables: Mapping[str, pd.DataFrame] | None = field(default=None, repr=False)
+    # each worker group's applicant metrics, when the scenario has several groups
+    groups: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
     @property
     def key(self) -> tuple[int, int]:
@@ -59,8 +61,8 @@ def run_task(task: RunTask) -> RunOutcome:
     """Simulate one run and summarise it."""
     started = time.perf_counter()
     records = run_replication(task.scenario, task.seed, task.replication)
-    metrics = sweep_metrics(records)
+    metrics, groups = sweep_metrics_by_group(records)
     tables = ({name: build(records) for name, build in TABLES.items()} if task.keep_tables
               else None)
     return RunOutcome(task.point, task.replication, task.seed, metrics,
-                      time.perf_counter() - started, records.events, tables)
+                      time.perf_counter() - started, records.events, tables, groups)
