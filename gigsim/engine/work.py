@@ -5,8 +5,9 @@ qualification test and training (each at the worker's availability: ``hours / a`
 hours), work at full task supply until the sparse phase, and work in the sparse phase.
 :func:`pieces` works them out for many assignments at once (on one project or several: the
 terms are arrays, one entry per assignment), :func:`spell_blocks` as the rows the records
-store. On a project whose team shares one queue, an assignment is written in segments, one
-per share of the queue (``from_``): :func:`water_fill` gives the shares.
+store. On a project whose team shares one queue, an assignment is written in parts split at
+the window's month boundaries (``from_``), its work the integral of the member's share over the
+project's water levels (:func:`water_level`; :mod:`gigsim.engine.sharing`).
 """
 
 from __future__ import annotations
