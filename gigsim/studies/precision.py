@@ -16,11 +16,13 @@ far (:func:`check_metric` on per-replication values, or paired differences in a 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 import numpy as np
 
+from gigsim.analysis.applicants import ALL_METRICS
 from gigsim.analysis.statistics import METRICS, SHARE, metric_interval, metric_kind
 from gigsim.errors import GigsimError
 from gigsim.scenario.schema import did_you_mean
@@ -57,7 +59,7 @@ class PrecisionGoal:
             raise GigsimError(f"max replications: must be at least {minimum} (the rule's"
                               f" {self.min_rounds} rounds of {self.round_size}),"
                               f" got {self.max_replications}")
-        check_metrics(self.metrics)
+        check_metrics(self.metrics, known=ALL_METRICS)
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready form."""
@@ -66,14 +68,20 @@ class PrecisionGoal:
                 "min_rounds": self.min_rounds}
 
 
-def check_metrics(names: Sequence[str], option: str = "precision metrics") -> tuple[str, ...]:
-    """Refuse an empty list or an unknown summary metric, naming the known ones."""
+def check_metrics(names: Sequence[str], option: str = "precision metrics",
+                  known: Mapping[str, str] = METRICS,
+                  example: Sequence[str] = DEFAULT_METRICS) -> tuple[str, ...]:
+    """Refuse an empty list or a metric not in ``known``, naming the known ones.
+
+    ``known`` is what the study computes per replication: ``gigsim run``'s summary metrics by
+    default; a comparison or a sweep knows the per-applicant ones too.
+    """
     if not names:
-        raise GigsimError(f"{option}: expected NAME[,NAME…], e.g. {','.join(DEFAULT_METRICS)}")
+        raise GigsimError(f"{option}: expected NAME[,NAME…], e.g. {','.join(example)}")
     for name in names:
-        if name not in METRICS:
-            raise GigsimError(f"{option}: unknown metric `{name}`{did_you_mean(name, METRICS)};"
-                              f" known: {', '.join(METRICS)}")
+        if name not in known:
+            raise GigsimError(f"{option}: unknown metric `{name}`{did_you_mean(name, known)};"
+                              f" known: {', '.join(known)}")
     return tuple(names)
 
 
@@ -219,6 +227,17 @@ def needed(check: MetricCheck, precision: float) -> int:
     return math.ceil(check.n * ratio ** 2)
 
 
+class Check(Protocol):
+    """A target checked on the replications run so far: met or not."""
+
+    @property
+    def met(self) -> bool:
+        """Whether the target reached what was asked."""
+
+
+CheckT = TypeVar("CheckT", bound=Check)
+
+
 def run_by_precision(goal: PrecisionGoal, run_round: Callable[[range], None],
                      assess: Callable[[], Sequence[MetricCheck]]) -> Decision:
     """Run rounds until ``goal`` is met or its maximum reached; the :class:`Decision` taken.
@@ -226,6 +245,15 @@ def run_by_precision(goal: PrecisionGoal, run_round: Callable[[range], None],
     ``run_round(range(start, stop))`` runs replications ``start`` … ``stop − 1`` (seed streams
     of the same numbers); ``assess()`` checks the targets on every replication run so far.
     The last round is cut short so that no more than ``goal.max_replications`` run.
+    """
+    return Decision(goal, *run_rounds(goal, run_round, assess))
+
+
+def run_rounds(goal: PrecisionGoal, run_round: Callable[[range], None],
+               assess: Callable[[], Sequence[CheckT]]) -> tuple[int, int, tuple[CheckT, ...]]:
+    """:func:`run_by_precision`'s loop for any kind of check: (replications, rounds, checks).
+
+    A comparison checks paired differences (:mod:`gigsim.studies.paired_precision`).
     """
     done = rounds = 0
     while True:
@@ -238,4 +266,4 @@ def run_by_precision(goal: PrecisionGoal, run_round: Callable[[range], None],
             break
         if done >= goal.max_replications:
             break
-    return Decision(goal, done, rounds, checks)
+    return done, rounds, checks
