@@ -25,10 +25,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from gigsim.analysis.statistics import SHARE, metric_kind, paired_difference
-from gigsim.studies.precision import STOPPED_MAX, STOPPED_MET, PrecisionGoal
+from gigsim.studies.precision import (
+    APPLICANT_DEFAULT_METRICS,
+    STOPPED_MAX,
+    STOPPED_MET,
+    PrecisionGoal,
+)
 
 # The per-applicant counterparts of run's headline income and share of months with no income.
-COMPARE_METRICS = ("applicant_income_usd", "applicant_zero_month_share")
+COMPARE_METRICS = APPLICANT_DEFAULT_METRICS
 NARROW = "narrow"
 CLEAR = "clear of 0"
 SHORT = "short"

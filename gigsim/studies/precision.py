@@ -32,6 +32,8 @@ MIN_ROUNDS = 2  # with ROUND_SIZE, Law's advice of at least 10 replications befo
 DEFAULT_MAX_REPLICATIONS = 200
 # The headline income metric and the share of months with no income.
 DEFAULT_METRICS = ("income_mean_usd", "zero_income_share")
+# Their per-applicant counterparts: the targets of a comparison and of a sweep's points.
+APPLICANT_DEFAULT_METRICS = ("applicant_income_usd", "applicant_zero_month_share")
 STOPPED_MET = "precision met"
 STOPPED_MAX = "max replications reached"
 
@@ -257,13 +259,24 @@ def run_rounds(goal: PrecisionGoal, run_round: Callable[[range], None],
     """
     done = rounds = 0
     while True:
-        count = min(goal.round_size, goal.max_replications - done)
-        run_round(range(done, done + count))
-        done += count
+        indices = next_round(goal, done)
+        run_round(indices)
+        done = indices.stop
         rounds += 1
         checks = tuple(assess())
-        if rounds >= goal.min_rounds and all(check.met for check in checks):
-            break
-        if done >= goal.max_replications:
-            break
-    return done, rounds, checks
+        if stops(goal, rounds, done, checks):
+            return done, rounds, checks
+
+
+def next_round(goal: PrecisionGoal, done: int) -> range:
+    """The replications of the round after ``done`` have run: cut to the maximum."""
+    return range(done, done + min(goal.round_size, goal.max_replications - done))
+
+
+def stops(goal: PrecisionGoal, rounds: int, done: int, checks: Sequence[Check]) -> bool:
+    """Whether the rule stops after ``rounds`` rounds (``done`` replications) so checked.
+
+    After at least ``goal.min_rounds`` rounds with every target met, or at the maximum.
+    """
+    met = rounds >= goal.min_rounds and all(check.met for check in checks)
+    return met or done >= goal.max_replications

@@ -17,6 +17,7 @@ import pandas as pd
 
 from gigsim.analysis.applicants import ALL_METRICS as METRICS
 from gigsim.analysis.statistics import metric_interval
+from gigsim.studies.precision import Decision
 from gigsim.studies.sweep.spec import SweepSpec
 
 RUN_ID_COLUMNS = ("point", "replication", "seed")
@@ -31,10 +32,14 @@ def runs_table(spec: SweepSpec, parts: Sequence[Mapping[str, Any]]) -> pd.DataFr
     return frame.astype({"point": "int64", "replication": "int64", "seed": "int64"})
 
 
-def points_table(spec: SweepSpec, runs: pd.DataFrame) -> pd.DataFrame:
+def points_table(spec: SweepSpec, runs: pd.DataFrame,
+                 decisions: Mapping[int, Decision] | None = None) -> pd.DataFrame:
     """One row per point: the swept keys, the replications finished, every metric's mean.
 
     Each mean comes with its 95% interval across replications, bounded by the metric's kind.
+    With ``decisions`` (a sweep by precision), ``replications`` is what each point needed and
+    ``precision_met`` says whether every target met the precision there (False: stopped at the
+    maximum).
     """
     by_point = {point: frame for point, frame in runs.groupby("point", sort=True)}
     rows = []
@@ -42,6 +47,8 @@ def points_table(spec: SweepSpec, runs: pd.DataFrame) -> pd.DataFrame:
         row: dict[str, Any] = {"point": point.index, **point.columns}
         frame = by_point.get(point.index)
         row["replications"] = 0 if frame is None else len(frame)
+        if decisions is not None:
+            row["precision_met"] = decisions[point.index].met
         for metric in METRICS:
             values = [] if frame is None else frame[metric].tolist()
             mean, low, high = metric_interval(metric, values)
