@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
@@ -280,3 +280,21 @@ def stops(goal: PrecisionGoal, rounds: int, done: int, checks: Sequence[Check]) 
     """
     met = rounds >= goal.min_rounds and all(check.met for check in checks)
     return met or done >= goal.max_replications
+
+
+def replications_phrase(count: int, chosen: Mapping[str, Any] | None = None) -> str:
+    """One phrase for what stands behind every interval: the count, and any precision asked.
+
+    ``chosen`` is :meth:`Decision.to_dict` (``replications_chosen`` of a ``summary.json``), or
+    None when the count was given.
+    """
+    head = f"{count} replication(s)"
+    if not chosen:
+        return f"{head} (as given; no precision asked)"
+    asked = f"chosen by precision {100 * float(chosen['precision']):g}%"
+    targets = list(chosen.get("targets", []))
+    short = [t["metric"] for t in targets if not t.get("met")]
+    if not short:
+        return f"{head}, {asked}: met for every target ({', '.join(chosen['metrics'])})"
+    return (f"{head}, {asked}: not met for {', '.join(short)} (stopped at the maximum,"
+            f" {chosen['max_replications']})")
