@@ -159,3 +159,15 @@ def test_bad_precision_input_is_one_line_and_exit_2(
     base = [a for a in compare_args(tmp_path / "out", "rand:dispatch.policy=random")
             if a not in ("-r", "3")]
     assert_one_line_error(invoke(*base, *args), *fragments)
+
+
+def test_a_scenario_asking_for_replications_auto_is_compared_by_precision(
+        tmp_path: Path) -> None:
+    out = tmp_path / "cmp"
+    args = [a for a in compare_args(out, "rand:dispatch.policy=random") if a not in ("-r", "3")]
+    result = invoke(*args, "--set", 'simulation.replications="auto"', "--set",
+                    "simulation.precision=0.5", "--max-replications", "15")
+    assert_ok(result)
+    chosen = json.loads((out / "summary.json").read_text())["replications_chosen"]
+    assert chosen["precision"] == 0.5 and chosen["max_replications"] == 15
+    assert "chosen by precision 50%" in result.stdout

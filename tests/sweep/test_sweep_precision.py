@@ -106,3 +106,16 @@ def test_precision_and_replications_on_the_command_line_are_one_line(tmp_path: P
     result = invoke("sweep", write(tmp_path, sweep_text(POINTS)), "--precision", "5%",
                     "-r", "3", "--out", tmp_path / "out")
     assert_one_line_error(result, "--precision", "--replications", "not both")
+
+
+def test_a_base_scenario_asking_for_replications_auto_makes_a_sweep_by_precision(
+        tmp_path: Path) -> None:
+    auto = '"simulation.replications" = "auto"\n"simulation.precision" = 0.2\n'
+    text = _text("").replace("[set]\n", "[set]\n" + auto, 1)
+    spec = load_sweep(write(tmp_path, text))
+    assert spec.goal is not None and spec.goal.precision == 0.2
+    assert spec.replications == spec.goal.max_replications == 200
+    assert spec.resolved()["precision"]["precision"] == 0.2  # in the digest
+    # a count in the sweep file wins over the scenario's "auto"
+    counted = load_sweep(write(tmp_path, "replications = 3\n" + text, "counted.toml"))
+    assert counted.goal is None and counted.replications == 3
