@@ -116,7 +116,8 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, backend: Backend | None = Non
                 save(outcome)
         else:
             saved = {(part["point"], part["replication"]): part["metrics"]
-                     for part in store.load_runs()}
+                     for part in store.load_runs()
+                     if (part["point"], part["replication"]) in finished}  # with its tables
             decisions = run_points_by_precision(spec, backend, saved, save, keep_tables)
         description = backend.describe()
     return write_outputs(store, fmt, figures, started, computed, len(finished), description,
