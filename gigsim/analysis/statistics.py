@@ -397,8 +397,10 @@ class Summary:
         }
 
     def __str__(self) -> str:
-        """Every metric's mean, interval and meaning, one line each, after any warning."""
-        lines = [w for w in [replications_warning(len(self.per_replication))] if w]
+        """Every metric's mean, interval and meaning, one line each, after the replications."""
+        count = len(self.per_replication)
+        lines = [f"means over {count} replication(s), with 95% intervals across them",
+                 *[w for w in [replications_warning(count)] if w]]
         for name, row in self.table.iterrows():
             ci = ("" if math.isnan(row["ci_low"])
                   else f"  [{row['ci_low']:.4g}, {row['ci_high']:.4g}]")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, NoReturn, TypeVar
 
 import click
@@ -14,6 +15,13 @@ from gigsim.errors import GigsimError
 from gigsim.files import FIGURE_FORMATS
 from gigsim.scenario import Scenario, load_scenario
 from gigsim.scenario.schema import did_you_mean
+from gigsim.studies.precision import (
+    DEFAULT_MAX_REPLICATIONS,
+    MIN_ROUNDS,
+    ROUND_SIZE,
+    check_metrics,
+    parse_precision,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -158,3 +166,73 @@ class NoBar:
 
     def update(self, n: int) -> None:
         """Do nothing."""
+
+
+def precision_options(default_metrics: Sequence[str], of: str) -> Callable[[F], F]:
+    """``--precision``, ``--precision-metrics`` and ``--max-replications``, as ``run`` has them.
+
+    ``of`` says what each target's interval is of, e.g. "every variant's paired difference
+    from the first" and what its half-width is a share of.
+    """
+    options = [
+        click.option("--precision", "precision", metavar="SHARE",
+                     help=f"Run replications in rounds of {ROUND_SIZE} (at least {MIN_ROUNDS})"
+                          f" until {of}; for a metric that is a share, within that many"
+                          " percentage points. Instead of -r; the scenario's replications ="
+                          ' "auto" does the same.'),
+        click.option("--precision-metrics", "precision_metrics", metavar="NAME,…",
+                     help="Target metrics of --precision (default: "
+                          + ",".join(default_metrics) + ")."),
+        click.option("--max-replications", "max_replications", type=int, metavar="N",
+                     help="Stop --precision here, saying which target fell short and by how"
+                          f" much (default: {DEFAULT_MAX_REPLICATIONS})."),
+    ]
+
+    def decorate(command: F) -> F:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+@dataclass(frozen=True)
+class PrecisionAsked:
+    """What ``--precision``, ``--precision-metrics`` and ``--max-replications`` asked, read."""
+
+    precision: float | None = None
+    metrics: tuple[str, ...] | None = None
+    max_replications: int | None = None
+
+
+def read_precision(precision: str | None, metrics: str | None, max_replications: int | None,
+                   replications: int | None, known: Mapping[str, str],
+                   example: Sequence[str]) -> PrecisionAsked:
+    """Read and check the precision options before anything runs; refuse -r with them.
+
+    Whether ``--precision-metrics`` and ``--max-replications`` come with a precision is
+    checked once the scenario is read (its ``replications = "auto"`` asks for one too).
+    """
+    share = None if precision is None else parse_precision(precision)
+    if share is not None and replications is not None:
+        raise GigsimError("--precision and --replications: give one of them, not both")
+    names = None if metrics is None else check_metrics(
+        [n.strip() for n in metrics.split(",") if n.strip()], "--precision-metrics", known,
+        example)
+    at_least("--max-replications", max_replications, ROUND_SIZE * MIN_ROUNDS)
+    return PrecisionAsked(share, names, max_replications)
+
+
+def precision_or_scenario(asked: PrecisionAsked, replications: int | None,
+                          scenario_precision: float | None) -> float | None:
+    """The precision to run by: the option's, else the scenario's ``replications = "auto"``.
+
+    Refuses ``--precision-metrics`` or ``--max-replications`` without either.
+    """
+    precision = asked.precision
+    if precision is None and replications is None:
+        precision = scenario_precision
+    if precision is None and (asked.metrics is not None or asked.max_replications is not None):
+        raise GigsimError("--precision-metrics and --max-replications apply only with"
+                          ' --precision (or replications = "auto" in the scenario)')
+    return precision

@@ -19,8 +19,11 @@ from gigsim.cli.common import (
     metrics_option,
     parse_metrics,
     parse_sets,
+    precision_options,
+    precision_or_scenario,
     progress,
     quiet_option,
+    read_precision,
     replications_option,
     scenario_argument,
     seed_option,
@@ -32,6 +35,8 @@ from gigsim.files import check_target
 from gigsim.presentation.output import write_comparison
 from gigsim.studies.comparison import TERMINAL_METRICS, resolve_variants
 from gigsim.studies.comparison import compare as compare_variants
+from gigsim.studies.paired_precision import COMPARE_METRICS
+from gigsim.studies.precision import DEFAULT_MAX_REPLICATIONS
 from gigsim.studies.variants import SYNTAX, parse_variants
 
 
@@ -55,10 +60,15 @@ from gigsim.studies.variants import SYNTAX, parse_variants
 @click.option("--by", "by", type=click.Choice(["group", "none"]), default=None,
               help="Split the per-applicant metrics by worker group (group), or pool every"
                    " applicant only (none); default: group when the scenario has several.")
+@precision_options(COMPARE_METRICS, "every variant's paired difference from the first has a"
+                   " 95% interval with a half-width within SHARE of the first variant's mean"
+                   " (e.g. 5% or 0.05), or an interval clear of 0 by that margin (pooled over"
+                   " groups)")
 def compare_command(scenario: str, variants: tuple[str, ...], replications: int | None,
                     seed: int | None, jobs: int, sets: tuple[str, ...], out: str | None,
                     fmt: str, figure_format: str, force: bool, quiet: bool,
-                    metrics: str | None, by: str | None) -> None:
+                    metrics: str | None, by: str | None, precision: str | None,
+                    precision_metrics: str | None, max_replications: int | None) -> None:
     """Compare variants of SCENARIO on the same random numbers.
 
     Every variant is SCENARIO (with any --set) changed by its own keys, and runs with the same
@@ -73,6 +83,10 @@ def compare_command(scenario: str, variants: tuple[str, ...], replications: int 
     With a single --variant, the scenario as it is is added first, named base; with two or
     more, they are compared as given (add --variant base: to include the scenario as it is).
 
+    With --precision, every variant runs the same rounds of replications until each
+    variant's difference from the first is narrow enough or clearly not 0; the output says
+    which, per variant and target, and how many replications it took (docs/model.md).
+
     \b
     Example:
       gigsim compare scenarios/platform.toml -r 20 --variant base:
@@ -80,15 +94,19 @@ def compare_command(scenario: str, variants: tuple[str, ...], replications: int 
           --variant notice:projects.rating.notice.probability=1.0
     """  # noqa: D301  (\b is click's mark for a paragraph it must not rewrap)
     user_errors(_compare)(scenario, variants, replications, seed, jobs, sets, out, fmt, force,
-                          quiet, metrics, figure_format, by)
+                          quiet, metrics, figure_format, by,
+                          (precision, precision_metrics, max_replications))
 
 
 def _compare(path: str, texts: tuple[str, ...], replications: int | None, seed: int | None,
              jobs: int, sets: tuple[str, ...], out: str | None, fmt: str, force: bool,
              quiet: bool, metrics: str | None = None, figure_format: str = "png",
-             by: str | None = None) -> None:
+             by: str | None = None,
+             precision_given: tuple[str | None, str | None, int | None] = (None, None, None)
+             ) -> None:
     started = time.perf_counter()
     check_run_options(replications, seed, jobs)  # before the progress bar prints
+    asked = read_precision(*precision_given, replications, ALL_METRICS, COMPARE_METRICS)
     shown = parse_metrics(metrics, TERMINAL_METRICS, ALL_METRICS)
     if not texts:
         raise GigsimError(f"give at least one --variant {SYNTAX},"
@@ -98,11 +116,15 @@ def _compare(path: str, texts: tuple[str, ...], replications: int | None, seed: 
     scenarios = resolve_variants(scenario, variants)  # every variant is valid before running
     target = Path(out) if out is not None else Path("results") / f"{scenario.name}-compare"
     check_target(target, force, fmt)  # type: ignore[arg-type]  # fail before simulating
-    count = scenario.simulation.replications if replications is None else replications
+    precision = precision_or_scenario(asked, replications, scenario.simulation.precision)
+    count = (asked.max_replications or DEFAULT_MAX_REPLICATIONS if precision is not None
+             else scenario.simulation.replications if replications is None else replications)
     with progress(count * len(scenarios), quiet) as bar:
         comparison = compare_variants(scenario, variants, replications=replications, seed=seed,
                                       jobs=jobs, progress=bar.update, keep_tables=False,
-                                      by_group=None if by is None else by == "group")
+                                      by_group=None if by is None else by == "group",
+                                      precision=precision, precision_metrics=asked.metrics,
+                                      max_replications=asked.max_replications)
     written = write_comparison(comparison, target, fmt=fmt, force=force,  # type: ignore[arg-type]
                                manifest={"overrides": parse_sets(sets),
                                          "command": sys.argv[1:]},

@@ -40,6 +40,7 @@ from gigsim.studies.precision import (
     ROUND_SIZE,
     check_metrics,
     parse_precision,
+    replications_phrase,
 )
 from gigsim.studies.runner import simulate
 from gigsim.studies.sizing import check_size
@@ -225,8 +226,10 @@ def brief_summary(results: Results) -> str:
     """A short, readable summary: outcomes per applicant, then per worker-month."""
     t = results.summary().table
     sc = results.scenario
+    decision = results.choices.get("replications")
+    chosen = None if decision is None else decision.to_dict()
     lines = [
-        f"{sc.name}: {results.replications} replication(s), seed {results.seed},"
+        f"{sc.name}: {replications_phrase(results.replications, chosen)}, seed {results.seed},"
         f" {format_duration(sc.simulation.horizon_h)} after"
         f" {format_duration(sc.simulation.warmup_h)} warm-up"
         + (" (chosen by MSER-5)" if "warmup" in results.choices else ""),

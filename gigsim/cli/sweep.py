@@ -23,6 +23,7 @@ from gigsim.cli.common import (
     parse_metrics,
     parse_sets,
     positive,
+    precision_options,
     quiet_option,
     set_option,
     user_errors,
@@ -32,7 +33,9 @@ from gigsim.scenario import parse_value
 from gigsim.scenario.schema import read_toml
 from gigsim.scenario.units import duration_for_person
 from gigsim.studies.comparison import format_metric
+from gigsim.studies.precision import APPLICANT_DEFAULT_METRICS, parse_precision
 from gigsim.studies.sweep.backends import DEFAULT_CONNECT_TIMEOUT_S, make_backend
+from gigsim.studies.sweep.rounds import precision_phrase
 from gigsim.studies.sweep.runner import SweepResult, run_sweep, undefined_metrics
 from gigsim.studies.sweep.sensitivity import index_warnings
 from gigsim.studies.sweep.spec import DEFAULT_METRICS, SWEEP_KEYS, SweepSpec, load_sweep
@@ -87,7 +90,10 @@ def _sweep_options(command: Any) -> Any:
     ]
     for option in reversed(options):
         command = option(command)
-    return command
+    return precision_options(
+        APPLICANT_DEFAULT_METRICS, "every target metric's 95% interval at each point has a"
+        " half-width within SHARE of that point's mean (e.g. 5% or 0.05), each point on its"
+        " own")(command)
 
 
 @click.command(name="sweep")
@@ -102,6 +108,9 @@ def sweep_command(sweep_file: str, **options: Any) -> None:
     replication), points.csv (per point: each metric's mean and 95% interval), figures
     (a heatmap per metric for a 2-key grid, lines with confidence bands for one key) and
     manifest.json. The same seed gives the same tables whatever the backend and --jobs.
+    With --precision (or replications = "auto" in the sweep file), each point runs rounds of
+    replications until its own intervals are narrow enough; points.csv says how many each
+    point needed (replications) and whether it got there (precision_met).
 
     \b
     Examples:
@@ -163,7 +172,9 @@ class _Bar:
 
 # What a user may reach for with --set that is a key of the sweep file, not of the scenario.
 _SWEEP_KEY_OPTIONS = {"replications": "--replications", "seed": "--seed",
-                      "sensitivity.n": "--n", "metrics": "--metrics"}
+                      "sensitivity.n": "--n", "metrics": "--metrics",
+                      "precision": "--precision", "precision_metrics": "--precision-metrics",
+                      "max_replications": "--max-replications"}
 
 
 def _check_sets(fixed: dict[str, Any], sensitivity: bool) -> None:
@@ -182,12 +193,24 @@ def _check_sets(fixed: dict[str, Any], sensitivity: bool) -> None:
 
 
 def _load(path: str, sensitivity: bool, fixed: dict[str, Any], replications: int | None,
-          seed: int | None, n: int | None) -> SweepSpec:
+          seed: int | None, n: int | None, precision: tuple[Any, Any, Any] = (None, None, None)
+          ) -> SweepSpec:
     """The sweep file with the command line's changes; their errors name the option."""
     changes: dict[str, Any] = {}
     given: dict[str, str] = {}
     if replications is not None:
         changes["replications"], given["replications"] = replications, "--replications"
+    share, metrics, maximum = precision
+    if share is not None:
+        if replications is not None:
+            raise GigsimError("--precision and --replications: give one of them, not both")
+        changes["precision"], given["precision"] = parse_precision(share), "--precision"
+        changes["replications"] = "auto"  # as a sweep file asks for it
+    if metrics is not None:
+        changes["precision_metrics"] = [m.strip() for m in metrics.split(",") if m.strip()]
+        given["precision_metrics"] = "--precision-metrics"
+    if maximum is not None:
+        changes["max_replications"], given["max_replications"] = maximum, "--max-replications"
     if seed is not None:
         changes["seed"], given["seed"] = seed, "--seed"
     if n is not None:
@@ -207,7 +230,8 @@ def _sweep(path: str, sensitivity: bool, jobs: int, scheduler: str | None,
            scheduler_timeout: float, out: str | None, resume: bool, force: bool, fmt: str,
            keep_tables: bool, sets: tuple[str, ...], quiet: bool, replications: int | None,
            seed: int | None, metrics: str | None, n: int | None,
-           figure_format: str = "png", by: str | None = None) -> None:
+            figure_format: str = "png", by: str | None = None, precision: str | None = None,
+            precision_metrics: str | None = None, max_replications: int | None = None) -> None:
     started = time.perf_counter()
     at_least("--jobs", jobs, 0)
     positive("--scheduler-timeout", scheduler_timeout)
@@ -216,7 +240,8 @@ def _sweep(path: str, sensitivity: bool, jobs: int, scheduler: str | None,
     at_least("--n", n, 1)
     fixed = {key: parse_value(value) for key, value in parse_sets(sets).items()}
     _check_sets(fixed, sensitivity)
-    spec = _load(path, sensitivity, fixed, replications, seed, n)
+    spec = _load(path, sensitivity, fixed, replications, seed, n,
+                 (precision, precision_metrics, max_replications))
     if metrics is not None:
         spec = dataclasses.replace(spec, metrics=parse_metrics(metrics, spec.metrics, ALL_METRICS))
     if sensitivity and spec.kind != "sensitivity":
@@ -250,7 +275,7 @@ def _sweep(path: str, sensitivity: bool, jobs: int, scheduler: str | None,
           else "this process" if where["kind"] == "serial"
           else f"{where['workers']} processes")
     reused = f", {result.reused} reused from before" if result.reused else ""
-    click.echo(f"\n{spec.runs} runs ({result.computed} computed on {on}{reused}) in"
+    click.echo(f"\n{result.manifest['runs']} runs ({result.computed} computed on {on}{reused}) in"
                f" {time.perf_counter() - started:.1f} s; results in {result.folder}/")
 
 
@@ -260,6 +285,11 @@ def _report(spec: SweepSpec, result: SweepResult) -> str:
     Either ends with the warning about too few replications per point, if any, as ``run``'s.
     """
     warning = [w for w in [replications_warning(spec.replications)] if w]
+    if result.decisions:
+        chosen = precision_phrase(spec, result.decisions)
+    else:
+        chosen = (f"{spec.replications} replication(s) at every point (as given; no precision"
+                  " asked)")
     if result.indices is not None:
         lines = []
         for metric in spec.metrics:
@@ -276,11 +306,14 @@ def _report(spec: SweepSpec, result: SweepResult) -> str:
                          f" {', '.join(missing)})")
         assert spec.sensitivity is not None
         lines += ["", *index_warnings(result.indices, spec.sensitivity.method,
-                                      spec.sensitivity.n), *warning]
+                                      spec.sensitivity.n), chosen, *warning]
         return "\n".join(line for line in lines).rstrip()
-    shown = result.points[["point", *spec.keys, *spec.metrics]].head(30).copy()
+    counts = ["replications"] + (["precision_met"] if result.decisions else [])
+    shown = result.points[["point", *spec.keys, *spec.metrics, *counts]].head(30).copy()
     for metric in spec.metrics:  # one precision per metric, as compare prints it
         shown[metric] = [format_metric(metric, float(v)) for v in shown[metric]]
+    if result.decisions:
+        shown["precision_met"] = ["met" if met else "SHORT" for met in shown["precision_met"]]
     for parameter in spec.parameters:  # a sampled duration is hours in the tables, days here
         if parameter.unit == "duration" and parameter.key in shown:
             shown[parameter.key] = [duration_for_person(float(v)) for v in shown[parameter.key]]
@@ -290,7 +323,8 @@ def _report(spec: SweepSpec, result: SweepResult) -> str:
     if len(result.points) > 30:
         text += (f"\n… {len(result.points) - 30} more points in"
                  f" points.{result.files[1].split('.')[-1]}")
-    return "\n".join(["means per point (95% intervals in points table):", text,
+    return "\n".join(["means per point over its replications (95% intervals in the points"
+                      " table):", text, chosen,
                       *_by_group(spec, result), *warning])
 
 

@@ -23,6 +23,7 @@ from gigsim.errors import GigsimError
 from gigsim.files import write_atomically
 from gigsim.presentation.glossary import entry as glossary_entry
 from gigsim.presentation.glossary import format_value
+from gigsim.studies.precision import replications_phrase
 
 REPORT_NAME = "report.html"
 REPORT_DPI = 100
@@ -32,6 +33,12 @@ NARROW_DPI_FACTOR = 1.5  # a figure for a phone is drawn denser (its screen is)
 # report's, the worker's page's and gigsim app's charts switch at the same width as their text.
 PHONE_MEDIA = "(max-width: 599px)"
 FILES = ("summary.json", "manifest.json", "scenario.toml")
+WARMUP_CAPTION = ("The warm-up was chosen from the output (warmup = \"auto\"): a pilot of {pilot}"
+                  " replications from an empty platform, not counted among the replications,"
+                  " gave three weekly series (each week's average, averaged over the pilot);"
+                  " MSER-5 cut each where its transient sinks into its noise, and the largest"
+                  " cut, {weeks} week(s), is the warm-up (shaded): every figure above is"
+                  " measured after it.")
 TABLES = ("worker_months", "spells", "latencies", "workers")
 # columns read back from CSV as booleans
 BOOLEAN_COLUMNS = ("censored", "left_truncated", "notice", "training_paid")
@@ -267,9 +274,18 @@ def build_report(folder: str | Path, tables: Mapping[str, pd.DataFrame] | None =
     name = str(summary.get("scenario", manifest.get("scenario", path.name)))
     blocks = [_figure_block(stem, *drawn, caption=FIGURE_CAPTIONS.get(stem))
               for stem, drawn in figures.items()]
+    if summary.get("warmup_chosen"):
+        from gigsim.presentation.figures.warmup import warmup_figure
+
+        chosen = summary["warmup_chosen"]
+        drawn = for_both_widths(lambda: {"warmup": warmup_figure(chosen)}, dpi=REPORT_DPI)
+        blocks.append(_figure_block("warmup", *drawn["warmup"], caption=WARMUP_CAPTION.format(
+            weeks=chosen["warmup_weeks"], pilot=chosen.get("pilot_replications", "?"))))
     level = summary.get("confidence_level", 0.95)
     warning = replications_warning(int(summary.get("replications", 0) or 0)) or ""
-    meta = (f"{manifest.get('replications', '?')} replication(s), seed {manifest.get('seed', '?')},"
+    behind = replications_phrase(int(summary.get("replications", 0) or 0),
+                                 summary.get("replications_chosen"))
+    meta = (f"{behind}, seed {manifest.get('seed', '?')},"
             f" gigsim {manifest.get('gigsim_version', '?')},"
             f" created {manifest.get('created_utc', '?')}")
     return f"""<!DOCTYPE html>
@@ -286,7 +302,7 @@ def build_report(folder: str | Path, tables: Mapping[str, pd.DataFrame] | None =
 <h2>Summary</h2>
 <p>Each figure is computed for each replication and then averaged over replications, with its
 {level:.0%} interval across replications (shares stay within 0–100%, money and durations at 0
-or more). Durations are in days.</p>
+or more). Durations are in days. Behind every interval: {html.escape(behind)}.</p>
 {f'<p class="warning">{html.escape(warning)}</p>' if warning else ''}
 {_applicant_section(summary, level)}
 <h3>Per worker-month on the platform</h3>

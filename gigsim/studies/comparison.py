@@ -27,18 +27,14 @@ from typing import Any
 
 import pandas as pd
 
-from gigsim.analysis import metrics
 from gigsim.analysis.applicants import (
     ALL,
     ALL_METRICS,
     APPLICANT_METRICS,
     PROJECT_METRICS,
-    applicant_summary,
     follow_up_months,
 )
-from gigsim.analysis.results import Results
 from gigsim.analysis.statistics import (
-    Summary,
     json_number,
     metric_interval,
     paired_difference,
@@ -56,6 +52,12 @@ from gigsim.studies.comparison_text import (  # noqa: F401  (format_metric: re-e
 )
 from gigsim.studies.folder import Folder, scenario_as_run
 from gigsim.studies.runner import Progress, simulate
+from gigsim.studies.variant_summary import (
+    VariantResults,
+    VariantSummary,
+    variant_applicants,
+    variant_events,
+)
 from gigsim.studies.variants import check_variant_name
 
 BASE = "base"  # the name of the scenario as it is, when compare adds it
@@ -75,8 +77,11 @@ TERMINAL_METRICS = (
 
 TABLE_COLUMNS = (
     "variant", "group", "metric", "mean", "ci_low", "ci_high", "diff_vs_first", "diff_ci_low",
-    "diff_ci_high", "paired_var", "unpaired_var", "variance_reduction",
+    "diff_ci_high", "paired_var", "unpaired_var", "variance_reduction", "replications",
+    "precision",
 )
+NUMBER_COLUMNS = TABLE_COLUMNS[3:12]  # mean … variance_reduction
+DIFFERENCE_COLUMNS = TABLE_COLUMNS[6:12]  # NaN on the first variant's own rows
 
 
 def with_base(variants: Mapping[str, VariantSpec]) -> dict[str, VariantSpec]:
@@ -124,76 +129,12 @@ def resolve_variants(scenario: Scenario, variants: Mapping[str, VariantSpec]
     return out
 
 
-@dataclass
-class VariantSummary:
-    """What a comparison keeps of a variant's run when it does not keep every table.
-
-    The per-replication summary metrics and applicant metrics by group, and what its figures
-    draw: the onboarded worker-months
-    (``available_h > 0``) with their ``available_h`` and ``income_usd``, the rows and columns
-    of ``worker_months`` the income figure reads, and reassignment latencies with their
-    censoring flags. A
-    variant's full tables run to hundreds of megabytes on a big scenario; these to a few.
-    """
-
-    scenario: Scenario
-    seed: int
-    replications: int
-    summary_of_run: Summary = field(repr=False)
-    worker_months: pd.DataFrame = field(repr=False)  # available_h > 0: available_h, income_usd
-    latencies: pd.DataFrame = field(repr=False)  # latency_h, censored
-    applicants: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
-    timings: dict[str, float] = field(default_factory=dict)
-    events: int = 0
-
-    @classmethod
-    def of(cls, results: Results, by_group: bool = False) -> VariantSummary:
-        """Keep what a comparison needs of ``results`` (its records can then be freed).
-
-        ``by_group``: keep each worker group's worker-month metrics too.
-        """
-        kept, latencies = [], []
-        for records in results.records:  # one replication's table at a time: a tenth the peak
-            months = metrics.worker_months_table(records)
-            kept.append(months.loc[months["available_h"] > 0, ["available_h", "income_usd"]])
-            del months
-            latencies.append(metrics.latencies_table(records)[["latency_h", "censored"]])
-        return cls(results.scenario, results.seed, results.replications, results.summary(),
-                   pd.concat(kept, ignore_index=True),
-                   pd.concat(latencies, ignore_index=True),
-                   applicant_summary(results.records, worker_months=by_group),
-                   dict(results.timings), variant_events(results))
-
-    def summary(self) -> Summary:
-        """The summary metrics with 95% confidence intervals across replications."""
-        return self.summary_of_run
-
-
-VariantResults = Results | VariantSummary
-
-
-def variant_applicants(results: VariantResults, by_group: bool = False) -> pd.DataFrame:
-    """A variant's applicant metrics by group and replication (index: group, replication).
-
-    ``by_group``: with each worker group's worker-month metrics (computed for full results;
-    a :class:`VariantSummary` has them if it was made so).
-    """
-    if isinstance(results, VariantSummary):
-        return results.applicants
-    return applicant_summary(results.records, worker_months=by_group)
-
-
-def variant_events(results: VariantResults) -> int:
-    """How many events a variant's run processed."""
-    if isinstance(results, VariantSummary):
-        return results.events
-    return int(sum(r.events for r in results.records))
-
-
 def compare(scenario: Scenario, variants: Mapping[str, VariantSpec],
             replications: int | None = None, seed: int | None = None, jobs: int = 1,
             progress: Progress | None = None, keep_tables: bool = True,
-            by_group: bool | None = None) -> Comparison:
+            by_group: bool | None = None, *, precision: float | None = None,
+            precision_metrics: Sequence[str] | None = None,
+            max_replications: int | None = None) -> Comparison:
     """Simulate every variant of ``scenario`` on the same seeds and compare them.
 
     ``variants`` maps names to dotted-key overrides of ``scenario`` (``{}`` for the scenario as
@@ -206,15 +147,34 @@ def compare(scenario: Scenario, variants: Mapping[str, VariantSpec],
     memory holds one variant's full run at a time (``gigsim compare`` does this).
     ``by_group`` splits the applicant metrics by worker group (default: when the scenario has
     more than one).
+
+    With ``precision`` (or the scenario's ``replications = "auto"``, when ``replications`` is
+    not given), every variant runs the same rounds of replications until each variant's paired
+    difference from the first, on each of ``precision_metrics`` (default
+    :data:`~gigsim.studies.paired_precision.COMPARE_METRICS`), has a 95% half-width within
+    ``precision`` of the first variant's mean (percentage points for a share) or an interval
+    clear of 0 by that margin, or ``max_replications`` (default 200) have run
+    (:mod:`gigsim.studies.paired_precision`); ``Comparison.choices`` says how it went.
     """
     scenarios = resolve_variants(scenario, variants)
     for variant in scenarios.values():
         refuse_automatic_warmup(variant, "gigsim compare")
     overrides = {name: None if isinstance(spec, Scenario) else dict(spec)
                  for name, spec in with_base(variants).items()}
-    replications = scenario.simulation.replications if replications is None else replications
+    if replications is not None and precision is not None:
+        raise GigsimError("give either replications or precision, not both")
+    if replications is None and precision is None:
+        precision = scenario.simulation.precision
     seed = scenario.simulation.seed if seed is None else seed
     split = len(scenario.workers) > 1 if by_group is None else by_group
+    if precision is not None:
+        return _compare_by_precision(scenario, scenarios, seed, jobs, progress, keep_tables,
+                                     split, overrides, by_group, precision, precision_metrics,
+                                     max_replications)
+    if precision_metrics is not None or max_replications is not None:
+        raise GigsimError("precision metrics and max replications apply only with a precision"
+                          ' (or replications = "auto" in the scenario)')
+    replications = scenario.simulation.replications if replications is None else replications
     results: dict[str, VariantResults] = {}
     for name, variant in scenarios.items():
         run = simulate(variant, replications=replications, seed=seed, jobs=jobs,
@@ -239,6 +199,30 @@ def release_freed_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
+def _compare_by_precision(scenario: Scenario, scenarios: Mapping[str, Scenario], seed: int,
+                          jobs: int, progress: Progress | None, keep_tables: bool, split: bool,
+                          overrides: Mapping[str, Mapping[str, Any] | None],
+                          by_group: bool | None, precision: float,
+                          precision_metrics: Sequence[str] | None,
+                          max_replications: int | None) -> Comparison:
+    import os
+
+    from gigsim.studies.comparison_rounds import compare_by_precision  # it imports this module
+    from gigsim.studies.paired_precision import COMPARE_METRICS
+    from gigsim.studies.precision import DEFAULT_MAX_REPLICATIONS, PrecisionGoal, check_metrics
+
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 0:
+        raise GigsimError(f"jobs must be a whole number of at least 0, got {jobs!r}")
+    goal = PrecisionGoal(
+        precision,
+        metrics=COMPARE_METRICS if precision_metrics is None else check_metrics(
+            tuple(precision_metrics), known=ALL_METRICS, example=COMPARE_METRICS),
+        max_replications=DEFAULT_MAX_REPLICATIONS if max_replications is None
+        else max_replications)
+    return compare_by_precision(scenario, scenarios, seed, goal, jobs or (os.cpu_count() or 1),
+                                jobs, progress, keep_tables, split, overrides, by_group)
+
+
 @dataclass
 class Comparison:
     """Variants of one scenario simulated on the same seeds, and how they differ.
@@ -253,6 +237,9 @@ class Comparison:
     results: Mapping[str, VariantResults]
     overrides: Mapping[str, Mapping[str, Any] | None] = field(default_factory=dict)
     by_group: bool | None = None
+    # How the replications were chosen, when by precision ("replications": a
+    # gigsim.studies.paired_precision.PairedDecision, with to_dict() and describe())
+    choices: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.results:
@@ -352,8 +339,14 @@ class Comparison:
         interval ``diff_ci_low``–``diff_ci_high``; ``paired_var``, the variance of the
         per-replication differences; ``unpaired_var`` = var(first) + var(variant), what that
         variance would be with independent seeds; and ``variance_reduction`` =
-        1 − paired_var / unpaired_var.
+        1 − paired_var / unpaired_var. ``replications``: how many stand behind every row;
+        ``precision``: with ``--precision``, on each target metric's pooled rows of the other
+        variants, which condition the difference met (``narrow``, ``clear of 0``) or
+        ``short``; empty elsewhere.
         """
+        decision = self.choices.get("replications")
+        conditions = {} if decision is None else {
+            (check.variant, check.metric): check.condition for check in decision.checks}
         rows = []
         for group in self.groups:
             first = self.values(self.reference, group)
@@ -364,7 +357,7 @@ class Comparison:
                     row: dict[str, Any] = {"variant": name, "group": group, "metric": metric,
                                            "mean": mean, "ci_low": low, "ci_high": high}
                     if name == self.reference:
-                        row.update({c: math.nan for c in TABLE_COLUMNS[6:]})
+                        row.update({c: math.nan for c in DIFFERENCE_COLUMNS})
                     else:
                         d = paired_difference(first[metric].to_numpy(), values,
                                               CONFIDENCE_LEVEL)
@@ -372,6 +365,9 @@ class Comparison:
                                    diff_ci_high=d.ci_high, paired_var=d.paired_var,
                                    unpaired_var=d.unpaired_var,
                                    variance_reduction=d.variance_reduction)
+                    row.update(replications=self.replications,
+                               precision=conditions.get((name, metric), "")
+                               if group == ALL else "")
                     rows.append(row)
         return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
 
@@ -396,7 +392,7 @@ class Comparison:
                 by_variant = {}
                 for name in self.variants:
                     row = table[metric, group, name]
-                    entry: dict[str, Any] = {c: json_number(row[c]) for c in TABLE_COLUMNS[3:]}
+                    entry: dict[str, Any] = {c: json_number(row[c]) for c in NUMBER_COLUMNS}
                     entry["per_replication"] = [json_number(v)
                                                 for v in self.values(name, group)[metric]]
                     by_variant[name] = entry
@@ -413,7 +409,25 @@ class Comparison:
             "variants": self.variant_overrides(),
             "metrics": metrics,
             "reading": reading(table, TERMINAL_METRICS, self.groups, self.variants)[2:],
+            **self.choices_dict(),
         }
+
+    def choices_dict(self) -> dict[str, Any]:
+        """``replications_chosen``, JSON-ready, when the replications were chosen by precision."""
+        return {f"{name}_chosen": choice.to_dict() for name, choice in self.choices.items()}
+
+    def replications_phrase(self) -> str:
+        """How many replications stand behind every interval, and whether a precision was met."""
+        decision = self.choices.get("replications")
+        count = f"{self.replications} replication(s) per variant"
+        if decision is None:
+            return f"{count} (as given; no precision asked)"
+        asked = f"{100 * decision.goal.precision:g}%"
+        if decision.met:
+            return f"{count}, chosen by precision {asked}: met for every variant"
+        short = sorted({c.variant for c in decision.checks if not c.met})
+        return (f"{count}, chosen by precision {asked}: not met for {', '.join(short)}"
+                f" (stopped at {decision.goal.max_replications})")
 
     def folder(self) -> Folder:
         """What ``gigsim compare`` writes: the tables, :meth:`to_dict`, every scenario as run.
@@ -442,6 +456,7 @@ class Comparison:
                 "variants": list(self.variants),
                 "reference": self.reference,
                 "variant_overrides": self.variant_overrides(),
+                **self.choices_dict(),
             },
             timings=timings,
             events=sum(variant_events(r) for r in self.results.values()),
@@ -468,8 +483,8 @@ class Comparison:
                             & (self.table["variant"] == self.reference)]
         applicants = ", ".join(f"{row.group} {row.mean:,.0f}" for row in counts.itertuples())
         lines = [
-            f"{self.scenario.name}: {len(self.variants)} variants × {self.replications}"
-            f" replication(s), {format_duration(sim.horizon_h)} after"
+            f"{self.scenario.name}: {len(self.variants)} variants × {self.replications_phrase()},"
+            f" {format_duration(sim.horizon_h)} after"
             f" {format_duration(sim.warmup_h)} warm-up, seed {self.seed} for every variant",
             f"differences are against {self.reference!r}, replication by replication"
             " (common random numbers)",
@@ -485,4 +500,6 @@ class Comparison:
         lines += ["", "pairing saves: 1 − var(per-replication differences) / (var(first) +"
                   " var(variant)),", "the share of a difference's variance removed by running"
                   " the variants on the same seeds"]
+        if "replications" in self.choices:
+            lines += ["", *self.choices["replications"].describe()]
         return "\n".join(lines)

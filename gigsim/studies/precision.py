@@ -16,11 +16,13 @@ far (:func:`check_metric` on per-replication values, or paired differences in a 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
+from gigsim.analysis.applicants import ALL_METRICS
 from gigsim.analysis.statistics import METRICS, SHARE, metric_interval, metric_kind
 from gigsim.errors import GigsimError
 from gigsim.scenario.schema import did_you_mean
@@ -30,6 +32,8 @@ MIN_ROUNDS = 2  # with ROUND_SIZE, Law's advice of at least 10 replications befo
 DEFAULT_MAX_REPLICATIONS = 200
 # The headline income metric and the share of months with no income.
 DEFAULT_METRICS = ("income_mean_usd", "zero_income_share")
+# Their per-applicant counterparts: the targets of a comparison and of a sweep's points.
+APPLICANT_DEFAULT_METRICS = ("applicant_income_usd", "applicant_zero_month_share")
 STOPPED_MET = "precision met"
 STOPPED_MAX = "max replications reached"
 
@@ -57,7 +61,7 @@ class PrecisionGoal:
             raise GigsimError(f"max replications: must be at least {minimum} (the rule's"
                               f" {self.min_rounds} rounds of {self.round_size}),"
                               f" got {self.max_replications}")
-        check_metrics(self.metrics)
+        check_metrics(self.metrics, known=ALL_METRICS)
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready form."""
@@ -66,14 +70,20 @@ class PrecisionGoal:
                 "min_rounds": self.min_rounds}
 
 
-def check_metrics(names: Sequence[str], option: str = "precision metrics") -> tuple[str, ...]:
-    """Refuse an empty list or an unknown summary metric, naming the known ones."""
+def check_metrics(names: Sequence[str], option: str = "precision metrics",
+                  known: Mapping[str, str] = METRICS,
+                  example: Sequence[str] = DEFAULT_METRICS) -> tuple[str, ...]:
+    """Refuse an empty list or a metric not in ``known``, naming the known ones.
+
+    ``known`` is what the study computes per replication: ``gigsim run``'s summary metrics by
+    default; a comparison or a sweep knows the per-applicant ones too.
+    """
     if not names:
-        raise GigsimError(f"{option}: expected NAME[,NAME…], e.g. {','.join(DEFAULT_METRICS)}")
+        raise GigsimError(f"{option}: expected NAME[,NAME…], e.g. {','.join(example)}")
     for name in names:
-        if name not in METRICS:
-            raise GigsimError(f"{option}: unknown metric `{name}`{did_you_mean(name, METRICS)};"
-                              f" known: {', '.join(METRICS)}")
+        if name not in known:
+            raise GigsimError(f"{option}: unknown metric `{name}`{did_you_mean(name, known)};"
+                              f" known: {', '.join(known)}")
     return tuple(names)
 
 
@@ -219,6 +229,17 @@ def needed(check: MetricCheck, precision: float) -> int:
     return math.ceil(check.n * ratio ** 2)
 
 
+class Check(Protocol):
+    """A target checked on the replications run so far: met or not."""
+
+    @property
+    def met(self) -> bool:
+        """Whether the target reached what was asked."""
+
+
+CheckT = TypeVar("CheckT", bound=Check)
+
+
 def run_by_precision(goal: PrecisionGoal, run_round: Callable[[range], None],
                      assess: Callable[[], Sequence[MetricCheck]]) -> Decision:
     """Run rounds until ``goal`` is met or its maximum reached; the :class:`Decision` taken.
@@ -227,15 +248,53 @@ def run_by_precision(goal: PrecisionGoal, run_round: Callable[[range], None],
     of the same numbers); ``assess()`` checks the targets on every replication run so far.
     The last round is cut short so that no more than ``goal.max_replications`` run.
     """
+    return Decision(goal, *run_rounds(goal, run_round, assess))
+
+
+def run_rounds(goal: PrecisionGoal, run_round: Callable[[range], None],
+               assess: Callable[[], Sequence[CheckT]]) -> tuple[int, int, tuple[CheckT, ...]]:
+    """:func:`run_by_precision`'s loop for any kind of check: (replications, rounds, checks).
+
+    A comparison checks paired differences (:mod:`gigsim.studies.paired_precision`).
+    """
     done = rounds = 0
     while True:
-        count = min(goal.round_size, goal.max_replications - done)
-        run_round(range(done, done + count))
-        done += count
+        indices = next_round(goal, done)
+        run_round(indices)
+        done = indices.stop
         rounds += 1
         checks = tuple(assess())
-        if rounds >= goal.min_rounds and all(check.met for check in checks):
-            break
-        if done >= goal.max_replications:
-            break
-    return Decision(goal, done, rounds, checks)
+        if stops(goal, rounds, done, checks):
+            return done, rounds, checks
+
+
+def next_round(goal: PrecisionGoal, done: int) -> range:
+    """The replications of the round after ``done`` have run: cut to the maximum."""
+    return range(done, done + min(goal.round_size, goal.max_replications - done))
+
+
+def stops(goal: PrecisionGoal, rounds: int, done: int, checks: Sequence[Check]) -> bool:
+    """Whether the rule stops after ``rounds`` rounds (``done`` replications) so checked.
+
+    After at least ``goal.min_rounds`` rounds with every target met, or at the maximum.
+    """
+    met = rounds >= goal.min_rounds and all(check.met for check in checks)
+    return met or done >= goal.max_replications
+
+
+def replications_phrase(count: int, chosen: Mapping[str, Any] | None = None) -> str:
+    """One phrase for what stands behind every interval: the count, and any precision asked.
+
+    ``chosen`` is :meth:`Decision.to_dict` (``replications_chosen`` of a ``summary.json``), or
+    None when the count was given.
+    """
+    head = f"{count} replication(s)"
+    if not chosen:
+        return f"{head} (as given; no precision asked)"
+    asked = f"chosen by precision {100 * float(chosen['precision']):g}%"
+    targets = list(chosen.get("targets", []))
+    short = [t["metric"] for t in targets if not t.get("met")]
+    if not short:
+        return f"{head}, {asked}: met for every target ({', '.join(chosen['metrics'])})"
+    return (f"{head}, {asked}: not met for {', '.join(short)} (stopped at the maximum,"
+            f" {chosen['max_replications']})")

@@ -153,7 +153,8 @@ def test_resolved_scenario_validates_and_reruns_to_same_tables(
 
 def test_run_prints_summary_and_results_path(small_run: tuple[Path, Result]) -> None:
     out, result = small_run
-    assert f"generalist: 2 replication(s), seed {SMALL_SEED}" in result.stdout
+    assert (f"generalist: 2 replication(s) (as given; no precision asked), seed {SMALL_SEED}"
+            in result.stdout)
     assert "monthly income" in result.stdout
     assert f"results in {out}" in result.stdout
     assert "Traceback" not in result.output

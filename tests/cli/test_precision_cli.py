@@ -28,6 +28,9 @@ def test_same_seed_gives_the_same_replications_with_one_and_two_jobs(
         assert manifest["replications_chosen"] == summary["replications_chosen"]
         summaries.append(summary)
         assert "replications chosen by precision 10%:" in result.stdout
+        # the summary's first line says what stands behind its intervals
+        assert (f"{summary['replications']} replication(s), chosen by precision 10%: met for"
+                " every target (income_mean_usd, zero_income_share), seed" in result.stdout)
     assert summaries[0] == summaries[1]
     chosen = summaries[0]["replications_chosen"]
     assert chosen["replications"] >= 15  # more than the minimum: several rounds decided it
@@ -50,6 +53,8 @@ def test_a_scenario_asks_for_precision_and_the_maximum_stops_it(
     assert chosen["replications"] == 12 and chosen["stopped"] == "max replications reached"
     assert chosen["metrics"] == ["income_mean_usd"]
     assert "SHORT  income_mean_usd" in result.stdout and "short by" in result.stdout
+    assert ("12 replication(s), chosen by precision 1%: not met for income_mean_usd (stopped"
+            " at the maximum, 12), seed" in result.stdout)
 
 
 @pytest.mark.parametrize("args, fragments", [
@@ -102,3 +107,24 @@ def test_an_estimate_refuses_an_automatic_warmup_in_one_line(
     result = invoke("estimate", "--scenario", write_toml(MINIMAL_TOML), "--group", "raters",
                     "--set", 'simulation.warmup="auto"')
     assert_one_line_error(result, "simulation.warmup", "not taken by an estimate")
+
+
+def test_the_report_says_what_stands_behind_its_intervals_and_draws_the_warmup(
+        write_toml: Callable[[str], Path], tmp_path: Path) -> None:
+    out = tmp_path / "auto"
+    result = invoke("run", write_toml(MINIMAL_TOML), "--warmup", "auto", "--precision", "10%",
+                    "--set", 'simulation.horizon="12w"', "--format", "csv", "--report",
+                    "--out", out)
+    assert_ok(result)
+    summary = json.loads((out / "summary.json").read_text())
+    page = (out / "report.html").read_text()
+    assert (f"Behind every interval: {summary['replications']} replication(s), chosen by"
+            " precision 10%: met for every target" in page)
+    assert '<figure id="warmup">' in page
+    weeks = summary["warmup_chosen"]["warmup_weeks"]
+    assert f"the largest cut, {weeks} week(s), is the warm-up (shaded)" in page
+    plain = tmp_path / "plain"
+    assert_ok(invoke("run", write_toml(MINIMAL_TOML), *SHORT, "--report", "--out", plain))
+    page = (plain / "report.html").read_text()
+    assert "Behind every interval: 1 replication(s) (as given; no precision asked)." in page
+    assert 'id="warmup"' not in page

@@ -15,7 +15,13 @@ from gigsim.analysis.applicants import ALL_METRICS, PROJECT_METRICS
 from gigsim.analysis.statistics import METRICS, metric_interval, paired_difference
 from gigsim.errors import GigsimError
 from gigsim.scenario.policies import policy_names
-from gigsim.studies.comparison import TABLE_COLUMNS, Comparison, compare, resolve_variants
+from gigsim.studies.comparison import (
+    DIFFERENCE_COLUMNS,
+    TABLE_COLUMNS,
+    Comparison,
+    compare,
+    resolve_variants,
+)
 
 # --- common random numbers -----------------------------------------------------------------
 
@@ -78,7 +84,9 @@ def test_table_shape(policy_comparison: Comparison) -> None:
     assert len(table) == 2 * (len(ALL_METRICS) + 2 * (len(ALL_METRICS) - len(PROJECT_METRICS)))
     assert pooled(table)["metric"].drop_duplicates().tolist() == list(ALL_METRICS)
     reference = table[table["variant"] == "longest-idle"]
-    assert reference[list(TABLE_COLUMNS[6:])].isna().all().all()
+    assert reference[list(DIFFERENCE_COLUMNS)].isna().all().all()
+    # replications given, not chosen: every row says how many, none a precision met
+    assert (table["replications"] == 8).all() and (table["precision"] == "").all()
 
 
 @pytest.mark.parametrize("metric", ["income_mean_usd", "idle_share", "latency_p90_h",

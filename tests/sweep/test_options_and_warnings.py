@@ -118,8 +118,10 @@ def test_the_sweep_table_prints_each_metric_with_one_precision(tmp_path: Path) -
     assert result.exit_code == 0, result.output
     rows = [line.split() for line in result.stdout.splitlines()[2:8]]
     assert len(rows) == 6, result.stdout  # the grid's six points: all() of none would pass
-    assert all(row[-2].endswith("%") and row[-1].startswith("$") for row in rows), rows
-    assert all(len(row[-2].split(".")[1]) == 2 for row in rows)  # "12.3%": one decimal
+    # the metrics, then the replications behind each point's means
+    assert all(row[-3].endswith("%") and row[-2].startswith("$") for row in rows), rows
+    assert all(len(row[-3].split(".")[1]) == 2 for row in rows)  # "12.3%": one decimal
+    assert all(row[-1] == "1" for row in rows)
     assert {p.name for p in out.glob("heatmap_*.png")} == {
         "heatmap_zero_income_share.png", "heatmap_income_mean_usd.png"}
 
@@ -131,7 +133,9 @@ def test_few_replications_per_point_get_the_warning_run_and_estimate_give(
     assert warning is not None and "(-r)" in warning
     result = invoke("sweep", path, "-r", "1", "--jobs", "1", "--out", tmp_path / "few")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[8] == warning  # under the table's six points
+    lines = result.stdout.splitlines()
+    assert lines[8] == "1 replication(s) at every point (as given; no precision asked)"
+    assert lines[9] == warning  # under the table's six points and what stands behind them
     result = invoke("sensitivity", write(tmp_path, sweep_text(SOBOL, replications=1), "s.toml"),
                     "--n", "2", "--jobs", "1", "--out", tmp_path / "indices")
     assert result.exit_code == 0, result.output

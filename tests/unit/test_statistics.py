@@ -232,7 +232,8 @@ def test_summary_to_dict_is_json_ready(small_results: Any) -> None:
 
 def test_summary_str_lists_every_metric(small_results: Any) -> None:
     text = str(small_results.summary())
-    warning, *lines = text.splitlines()  # 4 replications: below MIN_REPLICATIONS
+    behind, warning, *lines = text.splitlines()  # 4 replications: below MIN_REPLICATIONS
+    assert behind == "means over 4 replication(s), with 95% intervals across them"
     assert warning == replications_warning(4)
     assert len(lines) == len(METRICS)
     for line, name in zip(lines, METRICS, strict=True):

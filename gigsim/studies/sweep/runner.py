@@ -28,8 +28,10 @@ from gigsim.files import (
     write_json,
 )
 from gigsim.studies.folder import scenario_as_run
+from gigsim.studies.precision import Decision
 from gigsim.studies.runner import stop_if_reimported
 from gigsim.studies.sweep.backends import Backend, SerialBackend
+from gigsim.studies.sweep.rounds import decisions_dict, run_points_by_precision
 from gigsim.studies.sweep.spec import SweepSpec
 from gigsim.studies.sweep.store import SweepStore
 from gigsim.studies.sweep.tables import (
@@ -71,6 +73,8 @@ class SweepResult:
     files: list[str] = field(default_factory=list)
     manifest: dict[str, Any] = field(default_factory=dict)
     points_by_group: pd.DataFrame | None = None
+    # With a precision: each point's decision (gigsim.studies.precision.Decision), by index
+    decisions: dict[int, Decision] = field(default_factory=dict)
 
 
 def run_sweep(spec: SweepSpec, out: str | Path, *, backend: Backend | None = None,
@@ -100,24 +104,36 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, backend: Backend | None = Non
     state = store.check(resume, force, fmt)
     backend = backend if backend is not None else SerialBackend()
     computed = 0
+    decisions: dict[int, Decision] | None = None
     with backend:  # connecting may fail: still nothing changed
         finished = store.open(state, force)
         tasks = [RunTask(point.index, replication, spec.run_seed(point.index), point.scenario,
                          keep_tables)
                  for point in spec.points for replication in range(spec.replications)
                  if (point.index, replication) not in finished]
-        if progress is not None:
+        if progress is not None:  # with a precision, the most there can be
             progress(0, len(tasks))
-        for outcome in backend.run(tasks):
+
+        def save(outcome: RunOutcome) -> None:
+            nonlocal computed
             store.save(outcome, fmt)
             computed += 1
             if progress is not None:
                 progress(computed, len(tasks))
             if on_run is not None:
                 on_run(outcome)
+
+        if spec.goal is None:
+            for outcome in backend.run(tasks):
+                save(outcome)
+        else:
+            saved = {(part["point"], part["replication"]): part["metrics"]
+                     for part in store.load_runs()
+                     if (part["point"], part["replication"]) in finished}  # with its tables
+            decisions = run_points_by_precision(spec, backend, saved, save, keep_tables)
         description = backend.describe()
     return write_outputs(store, fmt, figures, started, computed, len(finished), description,
-                         manifest, figure_format, by_group)
+                         manifest, figure_format, by_group, decisions)
 
 
 def write_outputs(store: SweepStore, fmt: Format, figures: Figures | None, started: float,
@@ -125,12 +141,18 @@ def write_outputs(store: SweepStore, fmt: Format, figures: Figures | None, start
                   reused: int, backend: Mapping[str, Any],
                   manifest: Mapping[str, Any] | None = None,
                   figure_format: FigureFormat = "png",
-                  by_group: bool | None = None) -> SweepResult:
-    """Build the tables from the part files and write them, the figures and the manifest."""
+                  by_group: bool | None = None,
+                  decisions: Mapping[int, Decision] | None = None) -> SweepResult:
+    """Build the tables from the part files and write them, the figures and the manifest.
+
+    With ``decisions`` (a sweep by precision), each point's runs are those its rule chose.
+    """
     spec = store.spec
     parts = store.load_runs()
+    if decisions is not None:
+        parts = [p for p in parts if p["replication"] < decisions[p["point"]].replications]
     runs = runs_table(spec, parts)
-    points = points_table(spec, runs)
+    points = points_table(spec, runs, decisions)
     files = [store.write_frame(runs, "runs", fmt), store.write_frame(points, "points", fmt)]
     split = bool(group_names(spec)) if by_group is None else by_group and bool(group_names(spec))
     points_by_group = None
@@ -162,8 +184,10 @@ def write_outputs(store: SweepStore, fmt: Format, figures: Figures | None, start
         "keys": list(spec.keys),
         "by_group": list(group_names(spec)) if split else [],
         "points": len(spec.points),
-        "replications": spec.replications,
-        "runs": spec.runs,
+        "replications": spec.replications if decisions is None else None,
+        **({} if decisions is None
+           else {"replications_chosen": decisions_dict(spec, decisions)}),
+        "runs": spec.runs if decisions is None else len(parts),
         "runs_finished": len(parts),
         "runs_computed_now": computed,
         "runs_reused": reused,
@@ -184,7 +208,8 @@ def write_outputs(store: SweepStore, fmt: Format, figures: Figures | None, start
     }
     write_json(store.out / "manifest.json", record)
     return SweepResult(spec, store.out, runs, points, computed, reused, indices,
-                       [*files, "manifest.json"], record, points_by_group)
+                       [*files, "manifest.json"], record, points_by_group,
+                       dict(decisions or {}))
 
 
 def sensitivity_indices(spec: SweepSpec, points: pd.DataFrame) -> pd.DataFrame:

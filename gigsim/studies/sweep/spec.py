@@ -32,7 +32,7 @@ from typing import Any, Literal
 import numpy as np
 
 from gigsim.analysis.applicants import ALL_METRICS as METRICS
-from gigsim.errors import ScenarioError
+from gigsim.errors import GigsimError, ScenarioError
 from gigsim.files import json_ready
 from gigsim.scenario import (
     SCENARIO_TABLES,
@@ -41,7 +41,14 @@ from gigsim.scenario import (
     load_scenario,
     refuse_automatic_warmup,
 )
+from gigsim.scenario.scenario import AUTO, DEFAULT_PRECISION
 from gigsim.scenario.schema import MAX_SEED, Section, merge_tables, read_toml
+from gigsim.studies.precision import (
+    APPLICANT_DEFAULT_METRICS,
+    DEFAULT_MAX_REPLICATIONS,
+    PrecisionGoal,
+    check_metrics,
+)
 from gigsim.studies.sizing import available_memory, check_size
 from gigsim.studies.sweep.design import (
     SAMPLE_METHODS,
@@ -61,7 +68,8 @@ DEFAULT_METRICS = ("applicant_income_usd", "applicant_stay_share", "applicant_ze
                    "applicant_latency_median_h")
 # The top-level keys of a sweep file (what --set must not be given).
 SWEEP_KEYS = ("name", "description", "scenario", "replications", "seed",
-              "common_random_numbers", "metrics", "set", *SWEEP_DESIGNS)
+              "common_random_numbers", "metrics", "set", "precision", "precision_metrics",
+              "max_replications", *SWEEP_DESIGNS)
 SPEC_VERSION = 1  # bump when the meaning of a resolved spec changes
 
 
@@ -121,10 +129,13 @@ class SweepSpec:
     sensitivity: SensitivitySettings | None = None
     design: np.ndarray | None = field(default=None, repr=False, compare=False)
     text: str = field(default="", repr=False, compare=False)
+    # With a precision, each point runs rounds until its targets are met (replications is
+    # then the most a point may run: the goal's max_replications)
+    goal: PrecisionGoal | None = None
 
     @property
     def runs(self) -> int:
-        """How many runs: points × replications."""
+        """How many runs: points × replications (with a precision, the most there can be)."""
         return len(self.points) * self.replications
 
     def run_seed(self, point: int) -> int:
@@ -143,6 +154,8 @@ class SweepSpec:
             "replications": self.replications,
             "seed": self.seed,
             "common_random_numbers": self.common_random_numbers,
+            # only when asked, so that the digest of a sweep without one is as it was
+            **({} if self.goal is None else {"precision": self.goal.to_dict()}),
         }
 
     def digest(self) -> str:
@@ -196,7 +209,9 @@ def sweep_from_dict(data: Mapping[str, Any], source: str, folder: Path,
         base = base.with_overrides(cli_set)  # errors name --set
         fixed = {**fixed, **cli_set}
     refuse_automatic_warmup(base, "gigsim sweep")
-    replications = root.count("replications", base.simulation.replications, positive=True)
+    goal = _precision_goal(root, base, source)
+    replications = (goal.max_replications if goal is not None
+                    else root.count("replications", base.simulation.replications, positive=True))
     seed = root.count("seed", base.simulation.seed, maximum=MAX_SEED)
     designs = [table for table in SWEEP_DESIGNS if root.has(table)]
     if len(designs) != 1:
@@ -251,7 +266,38 @@ def sweep_from_dict(data: Mapping[str, Any], source: str, folder: Path,
                      points=points, replications=replications, seed=seed,
                      common_random_numbers=common, metrics=tuple(metrics),
                      parameters=parameters, sample_method=sample_method,
-                     sensitivity=sensitivity, design=design, text=text)
+                     sensitivity=sensitivity, design=design, text=text, goal=goal)
+
+
+def _precision_goal(root: Section, base: Scenario, source: str) -> PrecisionGoal | None:
+    """The goal of ``replications = "auto"`` (or the base scenario's, when the file gives none).
+
+    As in a scenario: ``precision`` (default 0.05) applies only then, and so do
+    ``precision_metrics`` and ``max_replications``.
+    """
+    auto = (root.data.get("replications") == AUTO
+            or (not root.has("replications") and base.simulation.precision is not None))
+    if not auto:
+        for key in ("precision", "precision_metrics", "max_replications"):
+            if root.has(key):
+                raise ScenarioError(source, key, 'applies only with replications = "auto"'
+                                    f" (replications is {root.data.get('replications', 1)!r})")
+        return None
+    if root.has("replications"):
+        root.string("replications")  # "auto", read
+    precision = (root.number("precision") if root.has("precision")
+                 else base.simulation.precision or DEFAULT_PRECISION)
+    try:
+        metrics = check_metrics(root.strings("precision_metrics",
+                                             list(APPLICANT_DEFAULT_METRICS)),
+                                "precision_metrics", METRICS, APPLICANT_DEFAULT_METRICS)
+        return PrecisionGoal(float(precision), metrics, max_replications=root.count(
+            "max_replications", DEFAULT_MAX_REPLICATIONS, positive=True))
+    except GigsimError as error:  # "max replications: …" names the key in words
+        named, _, message = str(error).partition(": ")
+        key = named.replace(" ", "_")
+        raise ScenarioError(source, key if key in SWEEP_KEYS else "precision", message
+                            ) from None
 
 
 def _method(name: str) -> SampleMethod:

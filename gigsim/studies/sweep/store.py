@@ -124,6 +124,10 @@ class SweepStore:
                 f" {self.digest[:12]}); --resume needs the same sweep file, scenario and --set;"
                 " use --force to replace it, or --out elsewhere")
         if not resume:
+            if self.spec.goal is not None:  # how many runs it needs is known only by running
+                raise GigsimError(f"{self.out}: already holds this sweep ({done} runs saved);"
+                                  " use --resume to finish it or rewrite its tables, or --force"
+                                  " to run it again")
             if done == self.spec.runs:
                 raise GigsimError(f"{self.out}: already holds this sweep, finished; use"
                                   " --resume to rewrite its tables from the saved runs, or"

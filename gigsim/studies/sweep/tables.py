@@ -23,6 +23,7 @@ import pandas as pd
 from gigsim.analysis.applicants import ALL_METRICS as METRICS
 from gigsim.analysis.applicants import APPLICANT_METRICS
 from gigsim.analysis.statistics import metric_interval
+from gigsim.studies.precision import Decision
 from gigsim.studies.sweep.spec import SweepSpec
 
 RUN_ID_COLUMNS = ("point", "replication", "seed")
@@ -37,22 +38,28 @@ def runs_table(spec: SweepSpec, parts: Sequence[Mapping[str, Any]]) -> pd.DataFr
     return frame.astype({"point": "int64", "replication": "int64", "seed": "int64"})
 
 
-def points_table(spec: SweepSpec, runs: pd.DataFrame) -> pd.DataFrame:
+def points_table(spec: SweepSpec, runs: pd.DataFrame,
+                 decisions: Mapping[int, Decision] | None = None) -> pd.DataFrame:
     """One row per point: the swept keys, the replications finished, every metric's mean.
 
     Each mean comes with its 95% interval across replications, bounded by the metric's kind.
+    With ``decisions`` (a sweep by precision), ``replications`` is what each point needed and
+    ``precision_met`` says whether every target met the precision there (False: stopped at the
+    maximum).
     """
     by_point = {point: frame for point, frame in runs.groupby("point", sort=True)}
     rows = []
     for point in spec.points:
         row: dict[str, Any] = {"point": point.index, **point.columns}
-        rows.append(_with_means(row, by_point.get(point.index), METRICS))
+        extra = {} if decisions is None else {"precision_met": decisions[point.index].met}
+        rows.append(_with_means(row, by_point.get(point.index), METRICS, extra))
     return pd.DataFrame(rows)
 
 
-def _with_means(row: dict[str, Any], frame: pd.DataFrame | None,
-                metrics: Iterable[str]) -> dict[str, Any]:
+def _with_means(row: dict[str, Any], frame: pd.DataFrame | None, metrics: Iterable[str],
+                extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
     row["replications"] = 0 if frame is None else len(frame)
+    row.update(extra or {})
     for metric in metrics:
         values = [] if frame is None else frame[metric].tolist()
         mean, low, high = metric_interval(metric, values)

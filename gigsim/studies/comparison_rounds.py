@@ -1,0 +1,85 @@
+"""Running a comparison in rounds until its paired differences are precise enough.
+
+Each round runs the same replications (seed streams ``k``) of every variant, so the variants
+stay paired; after each round :mod:`gigsim.studies.paired_precision` checks every variant's
+difference from the first. One pool of processes serves every round and variant, and the
+count and every result are the same whatever the number of processes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from gigsim.analysis.applicants import ALL
+from gigsim.analysis.results import Results
+from gigsim.scenario import Scenario
+from gigsim.studies.comparison import Comparison, VariantResults, VariantSummary
+from gigsim.studies.paired_precision import (
+    DifferenceCheck,
+    PairedDecision,
+    check_differences,
+)
+from gigsim.studies.precision import PrecisionGoal, run_rounds
+from gigsim.studies.runner import Progress, process_pool, run_indices, stop_if_reimported
+from gigsim.studies.sizing import check_size
+
+
+def compare_by_precision(scenario: Scenario, scenarios: Mapping[str, Scenario], seed: int,
+                         goal: PrecisionGoal, jobs: int, requested_jobs: int,
+                         progress: Progress | None, keep_tables: bool, split: bool,
+                         overrides: Mapping[str, Mapping[str, Any] | None],
+                         by_group: bool | None) -> Comparison:
+    """Run every variant of ``scenarios`` in rounds until ``goal`` is met (or its maximum).
+
+    ``scenario`` is the comparison's base scenario; ``overrides`` and ``by_group`` are as for
+    :class:`~gigsim.studies.comparison.Comparison`. With ``keep_tables`` each variant keeps its
+    records, else a :class:`~gigsim.studies.comparison.VariantSummary` per round, merged.
+    """
+    stop_if_reimported()  # a started process re-running an unguarded script stops here
+    for variant in scenarios.values():
+        check_size(variant, goal.round_size * goal.min_rounds)
+    records: dict[str, list[Any]] = {name: [] for name in scenarios}
+    summaries: dict[str, list[VariantSummary]] = {name: [] for name in scenarios}
+    simulate_s: dict[str, float] = dict.fromkeys(scenarios, 0.0)
+    reference = next(iter(scenarios))
+
+    def current() -> Comparison:
+        results: dict[str, VariantResults] = {}
+        for name, variant in scenarios.items():
+            if keep_tables:
+                results[name] = Results(variant, seed, records[name],
+                                        {"simulate_s": simulate_s[name], "jobs": float(jobs)})
+            else:
+                results[name] = VariantSummary.merge(summaries[name])
+        return Comparison(scenario, results, overrides, by_group)
+
+    with process_pool(jobs) as pool:
+
+        def run_round(indices: range) -> None:
+            for name, variant in scenarios.items():
+                check_size(variant, indices.stop if keep_tables else len(indices))
+                started = time.perf_counter()
+                new = run_indices(variant, seed, indices, jobs, requested_jobs, progress, pool)
+                elapsed = time.perf_counter() - started
+                simulate_s[name] += elapsed
+                if keep_tables:
+                    records[name].extend(new)
+                else:  # one round of one variant's records in memory at a time
+                    part = Results(variant, seed, new, {"simulate_s": elapsed,
+                                                        "jobs": float(jobs)})
+                    summaries[name].append(VariantSummary.of(part, by_group=split))
+                    del part, new
+
+        def assess() -> Sequence[DifferenceCheck]:
+            comparison = current()
+            values = {name: {m: comparison.values(name, ALL)[m].to_numpy() for m in goal.metrics}
+                      for name in comparison.variants}
+            return check_differences(values, goal)
+
+        replications, rounds, checks = run_rounds(goal, run_round, assess)
+    comparison = current()
+    comparison.choices = {"replications": PairedDecision(goal, replications, rounds, checks,
+                                                         reference)}
+    return comparison
