@@ -83,7 +83,8 @@ def compute(folder: Path, role: Role, params: Params,
     scenario = load_scenario(folder / role.file)
     scenario = scenario.with_overrides(params.overrides(role, scenario))
     est = estimate(scenario, role.group, params.hours_per_week, params.months,
-                   replications=params.replications, progress=progress)
+                   replications=params.replications, progress=progress,
+                   max_projects=params.max_projects)
     # The tables stay behind: the verdict, the monthly rows and the curves are all the page
     # reads, and they are fields of the estimate.
     slim = replace(est, results=cast(Results, None))

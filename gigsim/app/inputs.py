@@ -32,6 +32,9 @@ MAX_REPLICATIONS = 64
 DEFAULT_HOURS_PER_WEEK = 10.0
 DEFAULT_MONTHS = 12
 DEFAULT_REFERENCE_WAGE_USD = 15
+# Projects at once: up to this many (or the role's own max_projects, if more), which keeps a run
+# within seconds; the scenario file itself allows up to MAX_PROJECTS.
+MAX_PROJECTS_AT_ONCE = 8
 
 
 class InputError(GigsimError):
@@ -55,6 +58,12 @@ class Role:
     launches_per_week: float
     notice_share: float
     notice_durations: tuple[str, ...]  # each generator's notice duration, as an override value
+    max_projects: int = 1  # the group's own: how many projects a worker holds at once
+
+    @property
+    def most_projects(self) -> int:
+        """The most projects at once the page takes for this role."""
+        return max(MAX_PROJECTS_AT_ONCE, self.max_projects)
 
 
 def list_roles(folder: Path) -> dict[str, Role]:
@@ -98,14 +107,16 @@ def _role(scenario: Scenario, file: str, group_name: str, label: str) -> Role | 
     durations = tuple(f"{g.notice.duration_h!r}h" if g.notice else "1w" for g in gens)
     return Role(key=f"{file}/{group_name}", file=file, group=group_name, label=label,
                 generators=tuple(g.name for g in gens), launches_per_week=launches,
-                notice_share=notice, notice_durations=durations)
+                notice_share=notice, notice_durations=durations,
+                max_projects=group.max_projects)
 
 
 @dataclass(frozen=True)
 class Params:
     """One question, checked: everything a computation depends on, so a key for the cache.
 
-    ``launches_per_week`` and ``notice_share`` are ``None`` for the scenario's own values.
+    ``launches_per_week``, ``notice_share`` and ``max_projects`` (the projects a worker holds
+    at once, ``gigsim estimate --projects``) are ``None`` for the scenario's own values.
     The reference wage is not here: it changes how the answer is read, not what is simulated.
     """
 
@@ -115,6 +126,7 @@ class Params:
     replications: int
     launches_per_week: float | None = None
     notice_share: float | None = None
+    max_projects: int | None = None
 
     def overrides(self, role: Role, scenario: Scenario) -> dict[str, Any]:
         """The overrides (``--set`` keys) this question makes of ``role``'s ``scenario``."""
@@ -145,11 +157,11 @@ def _number(name: str, value: Any) -> float:
 
 def check_params(roles: dict[str, Role], role: Any, hours_per_week: Any, months: Any,
                  replications: Any, launches_per_week: Any = None,
-                 notice_percent: Any = None) -> Params:
+                 notice_percent: Any = None, projects: Any = None) -> Params:
     """The page's raw values as :class:`Params`, or :class:`InputError` naming the first bad one.
 
-    The notice share comes as a percentage. A launch rate or notice share equal to the role's
-    default is stored as ``None``, so that
+    The notice share comes as a percentage. A launch rate, notice share or number of projects
+    at once equal to the role's default is stored as ``None``, so that
     the default question and the same question asked explicitly share a cache entry.
     """
     if not isinstance(role, str) or role not in roles:
@@ -187,8 +199,16 @@ def check_params(roles: dict[str, Role], role: Any, hours_per_week: Any, months:
         notice = percent / 100
         if math.isclose(notice, found.notice_share):
             notice = None
+    at_once: int | None = None
+    if projects is not None:
+        count = _number("Projects at once", projects)
+        if count != int(count) or not 1 <= count <= found.most_projects:
+            raise InputError(f"Projects at once: must be a whole number from 1 to"
+                             f" {found.most_projects}, got {count:g}")
+        at_once = None if count == found.max_projects else int(count)
     return Params(role=role, hours_per_week=hours, months=int(month_count),
-                  replications=int(reps), launches_per_week=launches, notice_share=notice)
+                  replications=int(reps), launches_per_week=launches, notice_share=notice,
+                  max_projects=at_once)
 
 
 def check_reference_wage(value: Any) -> float:

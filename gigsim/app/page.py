@@ -180,7 +180,7 @@ def _described(control: Tag, help_id: str) -> Tag:
 
 
 def question_panel(roles: dict[str, Role], default: Role) -> Tag:
-    """The inputs: role, hours, months, reference wage and, folded, the platform."""
+    """The inputs: role, hours, projects at once, months, reference wage, the platform folded."""
     return tags.section(
         {"class": "gigsim-inputs", "aria-labelledby": "question-heading"},
         tags.h2({"id": "question-heading"}, "Your question"),
@@ -189,6 +189,12 @@ def question_panel(roles: dict[str, Role], default: Role) -> Tag:
         _help("role-help", "The kind of work: the bundled generalist and specialist profiles,"
                            " or a worker group of another scenario file."),
         hours_input(),
+        _described(ui.input_numeric("projects", "Projects at once", default.max_projects,
+                                    min=1, max=default.most_projects, step=1),
+                   "projects-help"),
+        _help("projects-help", "How many projects you would hold at the same time. Your hours"
+                               " go to the first project you join, and what it leaves spare"
+                               " to the next (the role's own figure is filled in)."),
         _described(ui.input_numeric("months", f"Months to follow (1 to {MAX_MONTHS})",
                                     DEFAULT_MONTHS, min=1, max=MAX_MONTHS, step=1),
                    "months-help"),

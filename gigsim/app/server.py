@@ -124,18 +124,22 @@ def _server(pool: EstimatePool, roles: dict[str, Role]) -> Any:
         def _question() -> None:
             role_key = input.role()
             clicks = input.more()
+            projects = input.projects()  # an empty field (None) is not the role's default
             raw = dict(hours=input.hours(), months=input.months(),
+                       projects="" if projects is None else projects,
                        launches=input.launches(), notice=input.notice())
             role = roles.get(role_key)
             if role is not None and state["role"] not in (None, role_key):
-                # a new role brings its own platform defaults: ignore the old role's values
-                raw["launches"] = raw["notice"] = None
+                # a new role brings its own defaults: ignore the old role's values
+                raw["launches"] = raw["notice"] = raw["projects"] = None
                 ui.update_numeric("launches", value=round(role.launches_per_week, 4))
                 ui.update_numeric("notice", value=round(role.notice_share * 100, 2))
+                ui.update_numeric("projects", value=role.max_projects, max=role.most_projects)
             state["role"] = role_key
             try:
                 base = check_params(roles, role_key, raw["hours"], raw["months"],
-                                    FIRST_REPLICATIONS, raw["launches"], raw["notice"])
+                                    FIRST_REPLICATIONS, raw["launches"], raw["notice"],
+                                    raw["projects"])
             except InputError as error:
                 message_v.set(str(error))
                 drop_job()

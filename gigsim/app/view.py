@@ -15,7 +15,9 @@ BY_PERIOD = FIGURES[:2]  # the charts by month, which show quarters where months
 def question_text(answer: Answer) -> str:
     """The question an answer is for, in words: role, hours, months and any platform change."""
     params = answer.params
-    text = (f"{answer.role_label}: {params.hours_per_week:g} h a week, followed for"
+    at_once = answer.estimate.max_projects
+    projects = f" on up to {at_once} projects at once" if at_once > 1 else ""
+    text = (f"{answer.role_label}: {params.hours_per_week:g} h a week{projects}, followed for"
             f" {params.months} month(s) from applying")
     changes = []
     if params.launches_per_week is not None:

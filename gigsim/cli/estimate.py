@@ -21,11 +21,12 @@ from gigsim.cli.common import (
 from gigsim.errors import GigsimError
 from gigsim.presentation.verdict import estimate_dict, render
 from gigsim.scenario import load_scenario
-from gigsim.studies.cohort import check_market_scale
+from gigsim.studies.cohort import check_market_scale, check_projects
 from gigsim.studies.estimate import (
     DEFAULT_REFERENCE_WAGE_USD,
     DEFAULT_REPLICATIONS,
     MAX_MONTHS,
+    MAX_PROJECTS,
     PROFILES,
     check_inputs,
     check_reference_wage,
@@ -46,6 +47,10 @@ from gigsim.studies.need import HOURS_GRID, check_need, hours_for_need, hours_va
               help="The applicant's weekly availability, in hours.")
 @click.option("--months", type=int, default=12, show_default=True,
               help=f"Months to follow the applicant for, 1 to {MAX_MONTHS}.")
+@click.option("--projects", metavar="N",
+              help="Projects the applicant holds at once, 1 to"
+                   f" {MAX_PROJECTS} (default: the group's max_projects): the hours go to the"
+                   " first project joined, what it leaves spare to the next.")
 @click.option("--replications", "-r", type=int, default=DEFAULT_REPLICATIONS,
               show_default=True, help="Independent runs of the market and the cohort.")
 @seed_option
@@ -78,8 +83,9 @@ from gigsim.studies.need import HOURS_GRID, check_need, hours_for_need, hours_va
 @click.option("--force", is_flag=True, help="Replace the --report file if it exists.")
 @click.option("--json", "as_json", is_flag=True, help="Print the same as JSON data.")
 def estimate_command(profile: str | None, scenario_path: str | None, group: str | None,
-                     hours_per_week: float, months: int, replications: int, seed: int | None,
-                     jobs: int, sets: tuple[str, ...], cohort: int | None,
+                     hours_per_week: float, months: int, projects: str | None,
+                     replications: int, seed: int | None, jobs: int, sets: tuple[str, ...],
+                     cohort: int | None,
                      market_scale: float | None, reference_wage: float,
                      monthly_need: float | None, need_hours: bool, stay: bool,
                      report_path: str | None, force: bool, as_json: bool) -> None:
@@ -101,19 +107,20 @@ def estimate_command(profile: str | None, scenario_path: str | None, group: str 
       gigsim estimate --profile generalist --monthly-need 1500 --need-hours
       gigsim estimate --scenario scenarios/platform.toml --group specialists
     """  # noqa: D301  (\b is click's mark for a paragraph it must not rewrap)
-    user_errors(_estimate)(profile, scenario_path, group, hours_per_week, months,
+    user_errors(_estimate)(profile, scenario_path, group, hours_per_week, months, projects,
                            replications, seed, jobs, sets, cohort, market_scale,
                            reference_wage, monthly_need, need_hours, stay, report_path,
                            force, as_json)
 
 
 def _estimate(profile: str | None, scenario_path: str | None, group: str | None,
-              hours_per_week: float, months: int, replications: int, seed: int | None,
-              jobs: int, sets: tuple[str, ...], cohort: int | None,
+              hours_per_week: float, months: int, projects: str | None, replications: int,
+              seed: int | None, jobs: int, sets: tuple[str, ...], cohort: int | None,
               market_scale: float | None, reference_wage: float,
               monthly_need: float | None, need_hours: bool, stay: bool,
               report_path: str | None, force: bool, as_json: bool) -> None:
     check_inputs(hours_per_week, months)
+    max_projects = None if projects is None else parse_projects(projects)
     check_reference_wage(reference_wage)
     if monthly_need is not None:
         check_need(monthly_need)
@@ -141,12 +148,12 @@ def _estimate(profile: str | None, scenario_path: str | None, group: str | None,
             raise GigsimError("--group goes with --scenario; a --profile names its own group")
         scenario, group = load_profile(profile or "generalist", overrides)
     cohort_scenario(scenario, group, hours_per_week, months, cohort, market_scale,
-                    stay=stay)  # fail early
+                    stay=stay, max_projects=max_projects)  # fail early
     with progress(replications, as_json) as bar:
         result = estimate(scenario, group, hours_per_week, months, replications=replications,
                           seed=seed, jobs=jobs, cohort=cohort, market_scale=market_scale,
                           progress=bar.update, reference_wage_usd=reference_wage, stay=stay,
-                          monthly_need_usd=monthly_need)
+                          monthly_need_usd=monthly_need, max_projects=max_projects)
     if need_hours and result.need is not None:
         others = len(hours_values(hours_per_week)) - 1
         with progress(replications * others, as_json) as bar:
@@ -161,6 +168,15 @@ def _estimate(profile: str | None, scenario_path: str | None, group: str | None,
         click.echo(json.dumps(estimate_dict(result), indent=2, allow_nan=False))
     else:
         click.echo(render(result))
+
+
+def parse_projects(text: str) -> int:
+    """``--projects N`` as a whole number, or one line saying what was expected."""
+    try:
+        value: int | str = int(text.strip())
+    except ValueError:
+        value = text  # refused below, as given
+    return check_projects(value)
 
 
 COMMANDS = (estimate_command,)

@@ -19,6 +19,7 @@ import numpy as np
 
 from gigsim.analysis.statistics import replications_warning
 from gigsim.files import json_number
+from gigsim.presentation.wording import days, money, pct, with_ci
 from gigsim.scenario.units import HOURS_PER_DAY, HOURS_PER_MONTH
 from gigsim.studies.estimate import DEFAULT_REFERENCE_WAGE_USD, WEEKS_PER_MONTH
 
@@ -41,43 +42,24 @@ APPLICANT = ("the income of all {applicants} applicants over the {months} month(
 # what the income per month followed divides by, said wherever it appears
 MONTHS_FOLLOWED = ("months followed are counted to the hour from applying to leaving or the"
                    " end, the wait to be onboarded included")
+# what a drought is when a worker may hold several projects at once
+SPARE_IS_NO_DROUGHT = ("a drought is a time with no project at all; hours to spare while on"
+                       " a project are not one")
 
 
-def pct(value: float) -> str:
-    """A share as a whole percentage, ``n/a`` for NaN."""
-    return "n/a" if math.isnan(value) else f"{value:.0%}"
+def workload(est: Estimate) -> str:
+    """The weekly hours, and the projects held at once where that may be more than one."""
+    hours = f"{est.hours_per_week:g} h a week"
+    if est.max_projects == 1:
+        return hours
+    return f"{hours} on up to {est.max_projects} projects at once"
 
 
-def money(value: float, cents: bool = False) -> str:
-    """Dollars, whole or with cents, ``n/a`` for NaN."""
-    if math.isnan(value):
-        return "n/a"
-    return f"${value:,.2f}" if cents else f"${value:,.0f}"
-
-
-def with_ci(value: Interval, fmt: str, scale: float = 1.0) -> str:
-    """``mean (95% CI low–high)`` in ``fmt``; the interval left out when it is unknown."""
-    mean, low, high = (v * scale for v in value)
-    if math.isnan(mean):
-        return "n/a"
-    text = fmt.format(mean)
-    if not math.isnan(low):
-        text += f" (95% CI {fmt.format(low)}–{fmt.format(high)})"
-    return text
-
-
-def days(hours: float, beyond_h: float = math.nan) -> str:
-    """A duration a person reads: in days, or in hours under a day; ``n/a`` for NaN.
-
-    A Kaplan–Meier quantile beyond the data (NaN, with ``beyond_h`` the longest duration seen)
-    says so: "longer than …".
-    """
-    if math.isnan(hours):
-        return "n/a" if math.isnan(beyond_h) else f"longer than {days(beyond_h)}"
-    if hours < HOURS_PER_DAY - 0.5:  # what would print as 24 h reads as a day
-        return "0 h" if hours == 0 else f"{hours:.1f} h" if hours < 10 else f"{hours:.0f} h"
-    whole = round(hours / HOURS_PER_DAY)
-    return "1 day" if whole == 1 else f"{whole} days"
+def _drought_words(est: Estimate) -> str:
+    """What the droughts are, in brackets after the word."""
+    if est.max_projects == 1:
+        return "idle between projects"
+    return SPARE_IS_NO_DROUGHT
 
 
 def _versus(ratio: float, job: str) -> str:
@@ -106,7 +88,7 @@ def meaning(est: Estimate) -> str:
     It leads with what an applicant can expect, failing onboarding included, then what those
     onboarded earn and how steadily.
     """
-    hours = f"{est.hours_per_week:g} h a week"
+    hours = workload(est)
     applicant_month = est.income_per_applicant_month[0]
     if not est.onboarded:
         paid = (f"pays an applicant about {money(applicant_month)} a month, for the assessment"
@@ -151,7 +133,7 @@ def verdict_lines(est: Estimate, for_page: bool = False) -> list[str]:
     """
     set_aside = est.hours_set_aside_per_month
     lines = [
-        f"Verdict for {est.hours_per_week:g} h a week in the {est.group} group, the first"
+        f"Verdict for {workload(est)} in the {est.group} group, the first"
         f" {est.months} month(s) after applying:",
         f"  What an applicant can expect: {with_ci(est.income_per_applicant_month, '${:,.0f}')}"
         f" a month, {with_ci(est.income_per_applicant_hour, '${:.2f}')} per hour set aside:"
@@ -262,7 +244,7 @@ def render(est: Estimate, for_page: bool = False) -> str:
         f"{WAGE_PER_HOUR_WORKED} (income ÷ hours worked, paid or unpaid: assessment, unpaid"
         f" training, looking for work): {with_ci(est.effective_wage_usd, '${:.2f}')}.",
         first_paid_hour(est),
-        f"Droughts (idle between projects): median {days(drought.median, drought.longest_h)},"
+        f"Droughts ({_drought_words(est)}): median {days(drought.median, drought.longest_h)},"
         f" P90 {days(drought.quantile(0.9), drought.longest_h)} (Kaplan–Meier over"
         f" {drought.n} spells, {pct(drought.n_censored / drought.n if drought.n else math.nan)}"
         " still running at the end or ended by leaving).",
@@ -401,6 +383,7 @@ def estimate_dict(est: Estimate) -> dict[str, Any]:
         "scenario_file": est.scenario.source,
         "group": est.group,
         "hours_per_week": est.hours_per_week,
+        "max_projects": est.max_projects,
         "months": est.months,
         "replications": est.replications,
         "seed": est.seed,
@@ -437,7 +420,8 @@ def estimate_dict(est: Estimate) -> dict[str, Any]:
             "definition": "an idle spell: from onboarding or a project's end to the start"
                           " of the next project; Kaplan-Meier over every spell of the"
                           " cohort, spells still running at the end or ended by leaving"
-                          " censored",
+                          " censored" + ("" if est.max_projects == 1
+                                         else f"; {SPARE_IS_NO_DROUGHT}"),
             "median_days": json_number(drought.median / HOURS_PER_DAY),
             "p90_days": json_number(drought.quantile(0.9) / HOURS_PER_DAY),
             "spells": drought.n,

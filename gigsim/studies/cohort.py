@@ -36,6 +36,7 @@ COHORT_SHARE = 0.02
 # drawn as 1), so below it the generator's launches are scaled instead (docs/model.md).
 MIN_SCALED_SEATS = 20.0
 MAX_MONTHS = 120
+MAX_PROJECTS = 64  # the most a scenario's ``max_projects`` may be (docs/model.md, §3)
 COHORT = "cohort"  # the cohort's group name (a suffix is added if the scenario uses it)
 
 
@@ -121,6 +122,15 @@ def check_inputs(hours_per_week: float, months: int) -> None:
                           f" got {months!r}")
 
 
+def check_projects(max_projects: object) -> int:
+    """``max_projects`` if it is a whole number from 1 to :data:`MAX_PROJECTS`, else an error."""
+    if (isinstance(max_projects, bool) or not isinstance(max_projects, int)
+            or not 1 <= max_projects <= MAX_PROJECTS):
+        raise GigsimError(f"--projects: must be a whole number from 1 to {MAX_PROJECTS}"
+                          f" (projects held at once), got {max_projects!r}")
+    return max_projects
+
+
 def check_reference_wage(reference_wage_usd: float) -> None:
     """Refuse a reference wage that is not a finite number of dollars, 0 or more."""
     if not (isinstance(reference_wage_usd, int | float) and reference_wage_usd >= 0
@@ -181,13 +191,16 @@ def market_scenario(scenario: Scenario, months: int, market_scale: float) -> Sce
 
 def cohort_scenario(scenario: Scenario, group: str, hours_per_week: float, months: int,
                     cohort: int | None = None, market_scale: float | None = None,
-                    stay: bool = False) -> tuple[Scenario, str]:
+                    stay: bool = False, max_projects: int | None = None
+                    ) -> tuple[Scenario, str]:
     """``scenario`` with a cohort cloned from ``group``, and the cohort group's name.
 
     The cohort: ``cohort`` applicants of ``group`` with ``hours_per_week`` each, applying at the
     end of the warm-up, with the group's patience and leave hazard, or with neither when
-    ``stay`` (people who never quit). The market: :func:`market_scenario` at ``market_scale``.
-    The horizon becomes ``months`` months. ``None`` takes :func:`default_sizes`.
+    ``stay`` (people who never quit), each holding up to ``max_projects`` projects at once
+    (``None``: the group's own ``max_projects``). The market: :func:`market_scenario` at
+    ``market_scale``. The horizon becomes ``months`` months. ``None`` takes
+    :func:`default_sizes`.
     """
     find_group(scenario, group)
     if scenario.simulation.warmup_auto:  # the cohort applies at the warm-up's end
@@ -196,6 +209,8 @@ def cohort_scenario(scenario: Scenario, group: str, hours_per_week: float, month
                           ' duration (gigsim run --warmup auto prints the one it would choose)')
     names = [g.name for g in scenario.workers]
     check_inputs(hours_per_week, months)
+    if max_projects is not None:
+        check_projects(max_projects)
     default_scale, default_cohort = default_sizes(scenario, group)
     market_scale = default_scale if market_scale is None else market_scale
     cohort = default_cohort if cohort is None else cohort
@@ -210,6 +225,8 @@ def cohort_scenario(scenario: Scenario, group: str, hours_per_week: float, month
     clone = copy.deepcopy(dict(source))
     clone.update(name=name, count=cohort, arrivals_per_week=0, hours_per_week=hours_per_week,
                  joins_at=f"{scenario.simulation.warmup_h!r}h")
+    if max_projects is not None:
+        clone["max_projects"] = max_projects
     if stay:
         clone["leave_rate_per_year"] = 0
         clone.pop("patience", None)

@@ -53,9 +53,11 @@ from gigsim.scenario import Scenario
 from gigsim.scenario.units import HOURS_PER_MONTH, HOURS_PER_WEEK
 from gigsim.studies.cohort import (  # re-exported: the estimate's public names
     MAX_MONTHS,
+    MAX_PROJECTS,
     PROFILES,
     bundled_scenarios_dir,
     check_inputs,
+    check_projects,
     check_reference_wage,
     cohort_scenario,
     default_sizes,
@@ -65,9 +67,9 @@ from gigsim.studies.cohort import (  # re-exported: the estimate's public names
 from gigsim.studies.need import Need, check_need, need_figures
 from gigsim.studies.runner import Progress, simulate
 
-__all__ = ["MAX_MONTHS", "PROFILES", "Estimate", "bundled_scenarios_dir", "check_inputs",
-           "check_reference_wage", "cohort_scenario", "default_sizes", "estimate",
-           "estimate_profile", "load_profile", "market_scenario"]
+__all__ = ["MAX_MONTHS", "MAX_PROJECTS", "PROFILES", "Estimate", "bundled_scenarios_dir",
+           "check_inputs", "check_projects", "check_reference_wage", "cohort_scenario",
+           "default_sizes", "estimate", "estimate_profile", "load_profile", "market_scenario"]
 
 DEFAULT_REPLICATIONS = 16
 DEFAULT_REFERENCE_WAGE_USD = 15.0
@@ -154,6 +156,12 @@ class Estimate:
         return mean * scale, low * scale, high * scale
 
     @property
+    def max_projects(self) -> int:
+        """The most projects each of the cohort holds at once (``--projects``; 1 by default)."""
+        return int(next(g.max_projects for g in self.scenario.workers
+                        if g.name == self.cohort_group))
+
+    @property
     def assessment(self) -> Any:
         """The cohort's assessment (:class:`gigsim.scenario.workers.Assessment`), or None."""
         return next(g.assessment for g in self.scenario.workers if g.name == self.cohort_group)
@@ -215,7 +223,8 @@ def estimate(scenario: Scenario, group: str, hours_per_week: float = 20.0, month
              cohort: int | None = None, market_scale: float | None = None,
              progress: Progress | None = None,
              reference_wage_usd: float = DEFAULT_REFERENCE_WAGE_USD,
-             stay: bool = False, monthly_need_usd: float | None = None) -> Estimate:
+             stay: bool = False, monthly_need_usd: float | None = None,
+             max_projects: int | None = None) -> Estimate:
     """Follow a cohort of ``group`` applicants with ``hours_per_week`` for ``months`` months.
 
     ``seed`` defaults to the scenario's. ``replications`` independent runs of ``cohort``
@@ -224,7 +233,8 @@ def estimate(scenario: Scenario, group: str, hours_per_week: float = 20.0, month
     wage of the job the verdict compares with (0 hides it). ``stay`` follows applicants who never
     quit instead of ones who behave like the group. ``progress`` is called with 1 after each
     replication. ``monthly_need_usd`` adds :attr:`Estimate.need`, how often a month reaches
-    it (:func:`gigsim.studies.need.need_figures`).
+    it (:func:`gigsim.studies.need.need_figures`). ``max_projects`` is how many projects each
+    applicant holds at once (default: the group's own ``max_projects``).
     """
     started = time.perf_counter()
     check_reference_wage(reference_wage_usd)
@@ -234,7 +244,7 @@ def estimate(scenario: Scenario, group: str, hours_per_week: float = 20.0, month
     market_scale = default_scale if market_scale is None else market_scale
     cohort = default_cohort if cohort is None else cohort
     run, cohort_group = cohort_scenario(scenario, group, hours_per_week, months, cohort,
-                                        market_scale, stay=stay)
+                                        market_scale, stay=stay, max_projects=max_projects)
     results = simulate(run, replications=replications, seed=seed, jobs=jobs, progress=progress)
     found = summarise(results, group, cohort_group, hours_per_week, months, cohort,
                       market_scale, started, reference_wage_usd=float(reference_wage_usd),

@@ -237,10 +237,10 @@ def hours_for_need(scenario: Any, group: str, monthly_need_usd: float, est: Esti
                    **options: Any) -> HoursSearch:
     """The need's shares at each of :func:`hours_values`, from estimates with ``est``'s seed.
 
-    Every run has the same scenario, market, cohort size, months, replications and seed as
-    ``est`` (common random numbers): only the weekly hours change. ``est`` itself is the point
-    at its own hours. ``options`` go to :func:`gigsim.studies.estimate.estimate` (``jobs``,
-    ``progress``).
+    Every run has the same scenario, market, cohort size, projects at once, months,
+    replications and seed as ``est`` (common random numbers): only the weekly hours change.
+    ``est`` itself is the point at its own hours. ``options`` go to
+    :func:`gigsim.studies.estimate.estimate` (``jobs``, ``progress``).
     """
     from gigsim.studies.estimate import estimate
 
@@ -250,7 +250,8 @@ def hours_for_need(scenario: Any, group: str, monthly_need_usd: float, est: Esti
         run = est if hours == est.hours_per_week else estimate(
             scenario, group, hours, est.months, replications=est.replications, seed=est.seed,
             cohort=est.cohort, market_scale=est.market_scale,
-            reference_wage_usd=est.reference_wage_usd, stay=est.stay, **options)
+            reference_wage_usd=est.reference_wage_usd, stay=est.stay,
+            max_projects=est.max_projects, **options)
         need = need_figures(run, monthly_need_usd)
         points.append(HoursPoint(hours, need.applicant_share, need.onboarded_share))
     return HoursSearch(float(monthly_need_usd), float(max_hours), points)

@@ -20,8 +20,12 @@ def roles() -> dict[str, Role]:
 
 def question(role: str = GENERALIST, hours: float = 10, months: int = 2,
              replications: int = 2, **platform: float) -> tuple[Role, Params]:
-    """A checked question (two months, two replications by default: well under a second)."""
+    """A checked question (two months, two replications by default: well under a second).
+
+    ``platform`` may give ``launches``, ``notice`` (a percentage) and ``projects`` (at once).
+    """
     found = roles()
     params = check_params(found, role, hours, months, replications,
-                          platform.get("launches"), platform.get("notice"))
+                          platform.get("launches"), platform.get("notice"),
+                          platform.get("projects"))
     return found[role], params

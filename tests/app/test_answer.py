@@ -115,6 +115,18 @@ def test_platform_inputs_are_the_scenarios_keys_as_set_from_the_command_line() -
         "--set", "projects.rating.notice.probability=1.0")
 
 
+def test_projects_at_once_are_the_estimates_projects_option() -> None:
+    role, params = question(GENERALIST, hours=10, months=3, replications=3, projects=2)
+    assert params.max_projects == 2
+    got = compute(SCENARIOS, role, params)
+    assert got.estimate.max_projects == 2
+    assert without_timing(estimate_dict(got.estimate)) == estimate_json("--projects", "2")
+    assert verdict(got, 15).heading.startswith(
+        "Verdict for 10 h a week on up to 2 projects at once in the generalists group")
+    assert "Generalist (bundled profile): 10 h a week on up to 2 projects at once, followed" \
+        " for 3 month(s)" in question_text(got)
+
+
 def test_the_verdict_in_parts(answer: Answer) -> None:
     read = verdict(answer, 15)
     assert read.heading.startswith("Verdict for 10 h a week in the generalists group")

@@ -17,7 +17,7 @@ import pytest
 from _chromium import FLAGS, chromium_or_skip, unavailable
 
 from gigsim.app.answer import FIGURE_DPI
-from gigsim.app.inputs import FIRST_REPLICATIONS, MAX_MONTHS
+from gigsim.app.inputs import FIRST_REPLICATIONS, MAX_MONTHS, MAX_PROJECTS_AT_ONCE
 from gigsim.presentation.report import NARROW_DPI_FACTOR
 from gigsim.scenario import load_scenario
 
@@ -302,5 +302,44 @@ def test_changing_the_role_brings_its_own_platform_defaults(browser: Browser,
         "Verdict for 10 h a week in the specialists group")
     # the new role's defaults are its scenario's own: the question names no change
     assert "(with" not in page.inner_text(".gigsim-question")
+    assert console.errors == []
+    page.close()
+
+
+@pytest.mark.parametrize("width", [390, 1000, 1280])
+def test_projects_at_once_change_the_verdict_and_a_bad_value_gets_a_message(
+        browser: Browser, server: Server, tmp_path: Path, width: int) -> None:
+    page, console = open_page(browser, server, width=width, height=844)
+    assert page.input_value("#projects") == "1"  # the role's own max_projects
+    assert page.locator("#projects").is_visible()
+    before = page.inner_text("#verdict")
+    after = settle_after(page, lambda: (page.fill("#projects", "2"),
+                                        page.press("#projects", "Tab")), before)
+    assert after.startswith("As a side income, 10 h a week on up to 2 projects at once here")
+    assert page.inner_text(".gigsim-heading").startswith(
+        "Verdict for 10 h a week on up to 2 projects at once in the generalists group")
+    assert "10 h a week on up to 2 projects at once, followed for 12 month(s)" in \
+        page.inner_text(".gigsim-question")
+    assert len(figures(page)) == 3
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(page, tmp_path, f"app-projects-{width}px")
+    for typed, expected in [("", "Projects at once: enter a number"), ("0", "got 0"),
+                            ("1.5", "Projects at once: must be a whole number from 1 to"
+                                    f" {MAX_PROJECTS_AT_ONCE}, got 1.5")]:
+        page.fill("#projects", typed)
+        page.press("#projects", "Tab")
+        page.wait_for_function("e => document.querySelector('[role=alert]').innerText"
+                               ".includes(e)", arg=expected)
+        assert page.query_selector(".gigsim-stale") is not None  # the answer on show, dimmed
+    message = page.inner_text("[role=alert]")
+    assert len(message.strip().splitlines()) == 1
+    screenshot(page, tmp_path, f"app-projects-bad-{width}px")
+    # another role brings its own value back, and the message goes
+    page.select_option("#role", "specialist.toml/specialists")
+    page.wait_for_function("() => document.querySelector('#projects').value === '1'"
+                           " && !document.querySelector('.gigsim-message')")
+    page.wait_for_function(SETTLED)
+    assert page.inner_text(".gigsim-heading").startswith(
+        "Verdict for 10 h a week in the specialists group")
     assert console.errors == []
     page.close()

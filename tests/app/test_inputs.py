@@ -9,6 +9,7 @@ import pytest
 
 from gigsim.app.inputs import (
     MAX_MONTHS,
+    MAX_PROJECTS_AT_ONCE,
     MAX_REPLICATIONS,
     InputError,
     check_params,
@@ -101,17 +102,44 @@ def test_platform_values_equal_to_the_defaults_share_the_defaults_key() -> None:
     ("launches", "", "Project launches a week: enter a number"),
     ("notice", 101, "Project ends with notice: must be from 0% to 100%"),
     ("notice", -1, "Project ends with notice"),
+    ("projects", 0, f"Projects at once: must be a whole number from 1 to {MAX_PROJECTS_AT_ONCE}"),
+    ("projects", 1.5, "Projects at once: must be a whole number"),
+    ("projects", -2, "got -2"),
+    ("projects", MAX_PROJECTS_AT_ONCE + 1, f"got {MAX_PROJECTS_AT_ONCE + 1}"),
+    ("projects", "", "Projects at once: enter a number"),
+    ("projects", "two", "Projects at once: enter a number"),
 ])
 def test_a_bad_value_gets_a_message_naming_the_input(field: str, value: object,
                                                      fragment: str) -> None:
     values: dict[str, object] = {"role": GENERALIST, "hours": 10, "months": 12,
-                                 "replications": 8, "launches": None, "notice": None}
+                                 "replications": 8, "launches": None, "notice": None,
+                                 "projects": None}
     values[field] = value
     with pytest.raises(InputError) as error:
         check_params(roles(), values["role"], values["hours"], values["months"],
-                     values["replications"], values["launches"], values["notice"])
+                     values["replications"], values["launches"], values["notice"],
+                     values["projects"])
     assert fragment in str(error.value)
     assert "\n" not in str(error.value)
+
+
+def test_projects_at_once_default_to_the_roles_own(tmp_path: Path) -> None:
+    found = roles()
+    assert found[GENERALIST].max_projects == 1
+    assert check_params(found, GENERALIST, 10, 12, 8, projects=1) == \
+        check_params(found, GENERALIST, 10, 12, 8)  # the role's own: the default's cache key
+    assert check_params(found, GENERALIST, 10, 12, 8, projects="3").max_projects == 3
+    # a group that allows two: 2 is its default, 1 a change of it
+    text = (SCENARIOS / "generalist.toml").read_text(encoding="utf-8")
+    assert text.count('name = "generalists"\n') == 1
+    (tmp_path / "two.toml").write_text(
+        text.replace('name = "generalists"\n', 'name = "generalists"\nmax_projects = 2\n'),
+        encoding="utf-8")
+    two = list_roles(tmp_path)
+    key = "two.toml/generalists"
+    assert two[key].max_projects == 2
+    assert check_params(two, key, 10, 12, 8, projects=2).max_projects is None
+    assert check_params(two, key, 10, 12, 8, projects=1).max_projects == 1
 
 
 def test_the_week_itself_is_the_most_hours() -> None:
