@@ -67,7 +67,8 @@ FIGURE_CAPTIONS: dict[str, str] = {
                         " seen. The table's median is each replication's median, averaged; the"
                         " table's mean counts completed waits only.",
     "drought_survival": "Droughts: the share of idle spells (from a project's end or onboarding"
-                        " to the next project) lasting longer than x days (Kaplan–Meier, all"
+                        " to the next project; for a worker who holds several projects, times"
+                        " with none) lasting longer than x days (Kaplan–Meier, all"
                         " replications pooled). Spells still running at the end, or ended by"
                         " the worker leaving, are censored (+); spells begun in the warm-up are"
                         " left out.",
@@ -358,7 +359,7 @@ WORKER_CAPTIONS: dict[str, str] = {
                    " share of worker-months with nothing, averaged, with its 95% interval."
                    + BY_PERIOD,
     "drought_survival": "Droughts: the share of idle spells (from onboarding or a project's end"
-                        " to the next project) lasting longer than x days (Kaplan–Meier, all"
+                        " to the next project; on several projects, times with none) lasting longer than x days (Kaplan–Meier, all"
                         " replications pooled); spells still running at the end, or ended by"
                         " leaving, are censored (+).",
 }
