@@ -359,8 +359,9 @@ WORKER_CAPTIONS: dict[str, str] = {
                    " share of worker-months with nothing, averaged, with its 95% interval."
                    + BY_PERIOD,
     "drought_survival": "Droughts: the share of idle spells (from onboarding or a project's end"
-                        " to the next project; on several projects, times with none) lasting longer than x days (Kaplan–Meier, all"
-                        " replications pooled); spells still running at the end, or ended by"
+                        " to the next project; on several projects, times with none) lasting"
+                        " longer than x days (Kaplan–Meier, all replications pooled); spells"
+                        " still running at the end, or ended by"
                         " leaving, are censored (+).",
 }
 
