@@ -260,8 +260,11 @@ class Matching:
                      and not self._excluded(one, q)[0]), None)
 
     def _excluded(self, workers: np.ndarray, p: int) -> np.ndarray:
-        """Which of ``workers`` may not join ``p``: barred, another of their slots holds it,
-        or its pay is below their floor (a refusal, counted once per worker and project)."""
+        """Which of ``workers`` may not join ``p``.
+
+        Barred from its generator, another of their slots holds it, or its pay is below their
+        floor (a refusal, counted once per worker and project).
+        """
         out = self._holds(workers, p)
         if self.barred is not None:
             out |= self.barred[workers, self.projects.generator[p]]
