@@ -286,6 +286,8 @@ def workers_table(records: Records) -> pd.DataFrame:
         "leave_cause": _categorical(cause, list(LEAVE_CAUSES.values())),
         "hours_per_week": wk["hours_per_week"][keep],
         "quality": wk["quality"][keep],
+        "minimum_pay_per_hour": wk["minimum_pay_per_hour"][keep],
+        "refusals": wk["refusals"][keep].astype(np.int64),
     })
 
 

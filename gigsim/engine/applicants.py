@@ -41,6 +41,7 @@ class Applicants:
     left: np.ndarray
     cause: np.ndarray
     assessment_usd: np.ndarray  # paid for the assessment (credited at onboarding)
+    minimum_pay: np.ndarray  # the least pay per hour the worker takes a seat for (0: any)
 
 
 def plan_applicants(scenario: Scenario, streams: Streams, end_h: float
@@ -53,7 +54,7 @@ def plan_applicants(scenario: Scenario, streams: Streams, end_h: float
     """
     columns: dict[str, list[np.ndarray]] = {key: [] for key in (
         "joined", "group", "hours", "quality", "patience", "hazard", "passes", "wait",
-        "assessed", "assessment_h", "paid", "pay")}
+        "assessed", "assessment_h", "paid", "pay", "floor")}
     for index, group in enumerate(scenario.workers):
         # one stream per attribute: a longer horizon or a new key leaves other draws alone
         def rng(attribute: str, name: str = group.name) -> np.random.Generator:
@@ -81,6 +82,8 @@ def plan_applicants(scenario: Scenario, streams: Streams, end_h: float
             ("assessment_h", np.full(n, assessment.hours if assessment is not None else 0.0)),
             ("paid", np.full(n, assessment is not None and assessment.paid)),
             ("pay", np.full(n, assessment.pay_per_hour if assessment is not None else 0.0)),
+            ("floor", group.minimum_pay_per_hour.sample(rng("minimum_pay_per_hour"), n)
+             if group.minimum_pay_per_hour is not None else np.zeros(n)),
         ):
             columns[key].append(np.asarray(values))
     joined_all = np.concatenate(columns["joined"]) if columns["joined"] else np.empty(0)
@@ -121,5 +124,6 @@ def plan_applicants(scenario: Scenario, streams: Streams, end_h: float
         quality=c["quality"], patience_h=c["patience"], hazard_h=hazard,
         onboarded=np.where(onboard, np.where(assessed, result_at, joined), _NAN),
         left=left, cause=cause, assessment_usd=np.where(onboard & assessed, income, 0.0),
+        minimum_pay=np.maximum(c["floor"], 0.0),
     )
     return applicants, rows

@@ -53,6 +53,7 @@ class Holding:
     multi: np.ndarray  # bool per row: its worker has several slots
     hours_h_per_h: np.ndarray  # each worker's hours (per clock hour), as drawn
     on_projects: np.ndarray  # bool per row: a free row's spell is spare hours (worker on some)
+    refusals: set[tuple[int, int]]  # (worker, project) pairs refused for the pay
 
     # the methods of Replication these call
     _start_delays: Callable[..., None]
@@ -87,10 +88,12 @@ class Holding:
     def _worker_rows(self) -> np.ndarray:
         """The records' workers table: one row per worker (the first rows), its own hours."""
         wf, n = self.wf, self.wf.n_people
+        refused = np.bincount(np.fromiter((w for w, _ in self.refusals), dtype=np.int64,
+                                          count=len(self.refusals)), minlength=n)
         return np.column_stack([
             np.arange(n, dtype=float), wf.group[:n], wf.t_joined[:n], wf.t_onboarded[:n],
             wf.t_left[:n], wf.leave_cause[:n], self.hours_h_per_h * HOURS_PER_WEEK,
-            wf.quality[:n]])
+            wf.quality[:n], wf.minimum_pay[:n], refused])
 
     def _by_worker(self, rows: Mapping[str, np.ndarray]) -> Mapping[str, np.ndarray]:
         """Recorded rows with the rows of other slots given to their workers."""

@@ -58,7 +58,9 @@ class Matching:
     lotteries: dict[str, SlotDraws]
     income: IncomeLog | None
     barred: np.ndarray | None  # (worker, generator): failed its qualification; None: no tests
-    filtered: bool  # who may join a project depends on the worker (tests, other slots)
+    filtered: bool  # who may join a project depends on the worker (tests, slots, floors)
+    floors: bool  # some worker refuses seats paying less than its minimum_pay
+    refusals: set[tuple[int, int]]  # (worker, project) pairs refused for the pay
 
     # the methods of Replication these call
     _wake: Callable[[int], None]
@@ -258,10 +260,20 @@ class Matching:
                      and not self._excluded(one, q)[0]), None)
 
     def _excluded(self, workers: np.ndarray, p: int) -> np.ndarray:
-        """Which of ``workers`` may not join ``p``: barred, or another of their slots holds it."""
+        """Which of ``workers`` may not join ``p``.
+
+        Barred from its generator, another of their slots holds it, or its pay is below their
+        floor (a refusal, counted once per worker and project).
+        """
         out = self._holds(workers, p)
         if self.barred is not None:
             out |= self.barred[workers, self.projects.generator[p]]
+        if self.floors:
+            low = self.wf.minimum_pay[workers] > self.projects.pay_per_hour[p]
+            refusing = workers[low & ~out]
+            self.refusals.update(zip(self.wf.owner[refusing].tolist(),
+                                     [p] * len(refusing), strict=True))
+            out |= low
         return out
 
     def _fill(self, p: int, now: float) -> None:

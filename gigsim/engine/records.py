@@ -65,6 +65,7 @@ _SPELL_INDEX = {name: i for i, name in enumerate(SPELL_COLUMNS)}
 LATENCY_COLUMNS = ("worker", "released", "latency_h", "censored", "cause", "slot")
 WORKER_COLUMNS = (
     "worker", "group", "joined", "onboarded", "left", "leave_cause", "hours_per_week", "quality",
+    "minimum_pay_per_hour", "refusals",
 )
 PROJECT_COLUMNS = (
     "project", "generator", "launch", "end", "seats", "notice", "notice_at", "pay_per_hour",

@@ -112,8 +112,10 @@ class Replication(Departures, Sharing, Qualifications, Holding):
         self.blocks = self.key_fixed and self.rounds_h == 0
         self._plan_tests(scenario, self.streams)
         # pools filtered per generator (failed tests) or per worker (projects its other slots
-        # hold): not kept ranked, nor matched in blocks
-        self.filtered = self.barred is not None or wf.n_workers > wf.n_people
+        # hold, pay below its floor): not kept ranked, nor matched in blocks
+        self.floors = bool((wf.minimum_pay > 0).any())  # some worker refuses low pay
+        self.refusals: set[tuple[int, int]] = set()  # (worker, project) refused for its pay
+        self.filtered = self.barred is not None or wf.n_workers > wf.n_people or self.floors
         if self.filtered:
             self.key_fixed = self.blocks = False
         self.ranked: dict[int, RankedPool] = {}

@@ -54,6 +54,7 @@ class Workforce:
     available_h_per_h: np.ndarray  # availability per clock hour
     checking_h_per_h: np.ndarray  # unpaid checking time per idle clock hour
     quality: np.ndarray
+    minimum_pay: np.ndarray  # the least pay per hour it takes a seat for (0: any)
     patience_h: np.ndarray  # inf: never leaves for impatience
     t_joined: np.ndarray
     t_onboarded: np.ndarray  # NaN: never
@@ -144,6 +145,7 @@ def workforce_from_applicants(scenario: Scenario, applicants: Applicants,
         available_h_per_h=np.asarray(a.hours_per_week) / HOURS_PER_WEEK,
         checking_h_per_h=checking[group] if n else np.zeros(0),
         quality=np.asarray(a.quality, dtype=float),
+        minimum_pay=np.asarray(a.minimum_pay, dtype=float),
         patience_h=patience,
         t_joined=np.asarray(a.joined, dtype=float),
         t_onboarded=onboarded,

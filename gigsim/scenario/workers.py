@@ -60,6 +60,8 @@ class WorkerGroup:
     assessment: Assessment | None
     joins_at_h: float = 0.0  # when the ``count`` applicants join (a cohort joining later)
     max_projects: int = 1  # the most projects a worker holds at once
+    # the least pay per hour a worker takes a seat for (one draw per worker; None: any)
+    minimum_pay_per_hour: Distribution | None = None
 
     @classmethod
     def from_section(cls, s: Section) -> WorkerGroup:
@@ -77,6 +79,7 @@ class WorkerGroup:
             assessment=s.optional_section("assessment", Assessment.from_section),
             joins_at_h=s.duration("joins_at", 0),
             max_projects=s.count("max_projects", 1, positive=True, maximum=64),
+            minimum_pay_per_hour=s.optional_dist("minimum_pay_per_hour", "number"),
         )
         if group.count == 0 and group.arrivals_per_week == 0:
             raise s.error("count", "a group needs a positive count or arrivals_per_week")

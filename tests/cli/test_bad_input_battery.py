@@ -70,6 +70,7 @@ TEST_PAID_FREE = broken("hours_per_week_per_seat = 20\n",
                         "qualification = { hours = 2, paid = true, pass_probability = 0.5 }\n")
 NO_PROJECTS_AT_ONCE = broken("count = 30", "count = 30\nmax_projects = 0")
 HALF_A_PROJECT = broken("count = 30", "count = 30\nmax_projects = 1.5")
+NEGATIVE_FLOOR = broken("count = 30", "count = 30\nminimum_pay_per_hour = -5")
 CLIENT_LIFETIME = UNKNOWN_CLIENT.replace('name = "acne"\nlifetime = "6mo"',
                                          'name = "acme"\nlifetime = 6')
 
@@ -130,6 +131,9 @@ for command in SCENARIO_COMMANDS:
         Case(f"{command}-max-projects-1.5", command, ("{mini}", *out),
              ("{mini}", "workers.raters.max_projects", "whole number, got 1.5"),
              mini=HALF_A_PROJECT),
+        Case(f"{command}-negative-floor", command, ("{mini}", *out),
+             ("{mini}", "workers.raters.minimum_pay_per_hour", "negative"),
+             mini=NEGATIVE_FLOOR),
     ]
 CASES += [
     Case("run-replications", "run", ("{mini}", "-r", "0", *OUT), ("--replications",
