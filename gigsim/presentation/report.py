@@ -56,6 +56,12 @@ FIGURE_CAPTIONS: dict[str, str] = {
                   " pooled over workers and replications: the band runs from the 10th to the"
                   " 90th percentile, the line is the median, the dashed line the mean. Month 1"
                   " is the month of the run in which the worker applied.",
+    "cash_flow_fan": "Money received by month since joining, under the scenario's pay"
+                     " schedule: the same workers and months as the chart above, drawn on the"
+                     " same scale, with the money arriving in each month in place of the money"
+                     " earned (band: 10th to 90th percentile, line: median, dashed: mean)."
+                     " Pay lags earnings, so the first months carry less; money paid after"
+                     " a worker left is in the tables but not in these months.",
     "idle_share": "How the share of available hours spent idle (between projects) varies"
                   " across workers, one value per worker. The median worker's share differs"
                   " from the table's idle share, which takes all hours together (so workers"
