@@ -242,10 +242,13 @@ def with_accounts(workers: pd.DataFrame, records: Records, pay: PaySchedule) -> 
     """``workers`` with each worker's ``forfeited_usd`` and ``unpaid_at_end_usd`` (whole run).
 
     ``forfeited_usd``: lost on leaving, a balance below the minimum at the end of the period of
-    leaving; ``unpaid_at_end_usd``: earned but not yet settled when the run ended (carried
-    below the minimum, or earned in a period still open).
+    leaving; ``unpaid_at_end_usd``: earned but not received by the end of the run (carried
+    below the minimum, earned in a period still open, or paid after the end by the lag).
     """
     settled = settle(records, pay)
+    late = settled.paid_at >= records.end_h
+    due = np.bincount(settled.worker[late], weights=settled.usd[late],
+                      minlength=len(settled.held_usd))
     who = workers["worker_id"].to_numpy(np.int64)
     return workers.assign(forfeited_usd=settled.forfeited_usd[who],
-                          unpaid_at_end_usd=settled.held_usd[who])
+                          unpaid_at_end_usd=(settled.held_usd + due)[who])
