@@ -167,17 +167,17 @@ def payments_table(records: Records, pay: PaySchedule) -> pd.DataFrame:
     })
 
 
-def with_received(worker_months: pd.DataFrame, records: Records, pay: PaySchedule
-                  ) -> pd.DataFrame:
+def with_received(worker_months: pd.DataFrame, records: Records, pay: PaySchedule,
+                  settled: Settlement | None = None) -> pd.DataFrame:
     """``worker_months`` with ``received_usd``: the money arriving in each worker-month.
 
     The payments of :func:`payments_table`, by the month they arrive in. A payment that
     arrives after its worker left (the last period's, paid on the schedule) gets a row of its
     own, with no hours and no income (``available_h = 0``), so that the column adds up to every
-    payment in the window.
+    payment in the window. ``settled`` is :func:`settle`'s answer, when the caller has it.
     """
     n_months = int(max(1, np.ceil(records.horizon_h / HOURS_PER_MONTH)))
-    settled = settle(records, pay)
+    settled = settle(records, pay) if settled is None else settled
     keep = _in_window(records, settled.paid_at)
     month = np.minimum(np.floor((settled.paid_at[keep] - records.warmup_h)
                                 / HOURS_PER_MONTH).astype(np.int64), n_months - 1)
@@ -215,12 +215,13 @@ def pay_metrics(records: Records, pay: PaySchedule, all_months: pd.DataFrame
                 ) -> dict[str, float]:
     """The summary metrics of a pay schedule for one replication (docs/model.md §10).
 
-    ``all_months`` is the replication's worker-months with ``received_usd``
-    (:func:`with_received`).
+    ``all_months`` is the replication's worker-months without ``received_usd``
+    (:func:`~gigsim.analysis.metrics.worker_months_table`).
     """
+    settled = settle(records, pay)
+    all_months = with_received(all_months, records, pay, settled)
     months = all_months[all_months["available_h"] > 0]
     received = months["received_usd"].to_numpy()
-    settled = settle(records, pay)
     closed = _in_window(records, settled.settled_at)
     earned = float(settled.earned_usd[closed].sum())
     return {

@@ -26,7 +26,7 @@ from gigsim.analysis.metrics import (
     project_fills_table,
     worker_months_table,
 )
-from gigsim.analysis.payments import PAY_METRICS, pay_metrics, with_received
+from gigsim.analysis.payments import PAY_METRICS, pay_metrics
 from gigsim.analysis.survival import kaplan_meier, latency_durations
 from gigsim.engine.records import Records
 from gigsim.files import json_number
@@ -145,8 +145,7 @@ def replication_metrics(records: Records, pay: PaySchedule | None = None) -> dic
     fills = project_fills_table(records)
     filled = fills["seats_filled"].to_numpy()
     fill_latency_sum_h = float(np.nansum(fills["fill_latency_mean_h"].to_numpy() * filled))
-    paid = {} if pay is None else pay_metrics(records, pay, with_received(all_months, records,
-                                                                          pay))
+    paid = {} if pay is None else pay_metrics(records, pay, all_months)
     return {
         "income_mean_usd": float(income.mean()) if has_months else math.nan,
         "income_p10_usd": float(np.percentile(income, 10)) if has_months else math.nan,

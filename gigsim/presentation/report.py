@@ -56,12 +56,6 @@ FIGURE_CAPTIONS: dict[str, str] = {
                   " pooled over workers and replications: the band runs from the 10th to the"
                   " 90th percentile, the line is the median, the dashed line the mean. Month 1"
                   " is the month of the run in which the worker applied.",
-    "cash_flow_fan": "Money received by month since joining, under the scenario's pay"
-                     " schedule: the same workers and months as the chart above, drawn on the"
-                     " same scale, with the money arriving in each month in place of the money"
-                     " earned (band: 10th to 90th percentile, line: median, dashed: mean)."
-                     " Pay lags earnings, so the first months carry less; money paid after"
-                     " a worker left is in the tables but not in these months.",
     "idle_share": "How the share of available hours spent idle (between projects) varies"
                   " across workers, one value per worker. The median worker's share differs"
                   " from the table's idle share, which takes all hours together (so workers"
@@ -77,6 +71,15 @@ FIGURE_CAPTIONS: dict[str, str] = {
                         " replications pooled). Spells still running at the end, or ended by"
                         " the worker leaving, are censored (+); spells begun in the warm-up are"
                         " left out.",
+}
+# Drawn only with a pay schedule ([pay]): right after the income fan chart.
+PAY_FIGURE_CAPTIONS: dict[str, str] = {
+    "cash_flow_fan": "Money received by month since joining, under the scenario's pay"
+                     " schedule: the same workers and months as the chart above, drawn on the"
+                     " same scale, with the money arriving in each month in place of the money"
+                     " earned (band: 10th to 90th percentile, line: median, dashed: mean)."
+                     " Pay lags earnings, so the first months carry less; money paid after"
+                     " a worker left is in the tables but not in these months.",
 }
 
 STYLE = """
@@ -278,7 +281,8 @@ def build_report(folder: str | Path, tables: Mapping[str, pd.DataFrame] | None =
               for name in TABLES}
     figures = for_both_widths(lambda: results_figures(frames), dpi=REPORT_DPI)
     name = str(summary.get("scenario", manifest.get("scenario", path.name)))
-    blocks = [_figure_block(stem, *drawn, caption=FIGURE_CAPTIONS.get(stem))
+    captions = {**FIGURE_CAPTIONS, **PAY_FIGURE_CAPTIONS}
+    blocks = [_figure_block(stem, *drawn, caption=captions.get(stem))
               for stem, drawn in figures.items()]
     if summary.get("warmup_chosen"):
         from gigsim.presentation.figures.warmup import warmup_figure

@@ -120,8 +120,7 @@ def test_received_by_month_adds_up_to_the_payments_in_the_window() -> None:
 
 def test_pay_metrics_by_hand() -> None:
     records = hand_records()
-    months = with_received(worker_months_table(records), records, PAY)
-    metrics = pay_metrics(records, PAY, months)
+    metrics = pay_metrics(records, PAY, worker_months_table(records))
     # months with time on the platform: W0 m0, W0 m1, W2 m0 have money; W3 m1, W4 m1, W5 m0 not
     assert metrics["no_money_arriving_share"] == pytest.approx(3 / 6)
     # accounts closed in the window: W1 (at 336 h, $64 of $400 lost), W2 and W5 (nothing lost)
