@@ -284,7 +284,7 @@ def pay_lines(results: Results) -> list[str]:
         f"  {'months no money arrived':<29}"
         f"{_fmt(t, 'no_money_arriving_share', '{:.1f}%', 100)} ({schedule})",
         f"  {'leavers: earnings forfeited':<29}{forfeited}"
-        + (" (no leaver's account closed in the window)" if forfeited == "n/a" else
+        + (" (no leaver with earnings settled in the window)" if forfeited == "n/a" else
            " ÷ what they earned (below the minimum when they left)"),
     ]
 
