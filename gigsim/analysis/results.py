@@ -9,10 +9,11 @@ from typing import Any
 
 import pandas as pd
 
-from gigsim.analysis import metrics
+from gigsim.analysis import metrics, payments
 from gigsim.analysis.statistics import Summary
 from gigsim.engine.records import Records
 from gigsim.scenario import Scenario
+from gigsim.scenario.pay import PaySchedule
 
 TABLES: dict[str, Callable[[Records], pd.DataFrame]] = {
     "worker_months": metrics.worker_months_table,
@@ -22,6 +23,26 @@ TABLES: dict[str, Callable[[Records], pd.DataFrame]] = {
     "project_fills": metrics.project_fills_table,
     "workers": metrics.workers_table,
 }
+
+
+
+
+def tables_for(pay: PaySchedule | None) -> dict[str, Callable[[Records], pd.DataFrame]]:
+    """The tables of a run under the pay schedule ``pay``, by name, each built from records.
+
+    Without one (money received as it is earned), :data:`TABLES` as they are. With one,
+    ``worker_months`` gains ``received_usd``, ``workers`` gains ``forfeited_usd`` and
+    ``unpaid_at_end_usd``, and ``payments`` is added (:mod:`gigsim.analysis.payments`).
+    """
+    if pay is None:
+        return TABLES
+    return {
+        **TABLES,
+        "worker_months": lambda r: payments.with_received(metrics.worker_months_table(r), r,
+                                                          pay),
+        "workers": lambda r: payments.with_accounts(metrics.workers_table(r), r, pay),
+        "payments": lambda r: payments.payments_table(r, pay),
+    }
 
 
 def _concat(records: list[Records], build: Callable[[Records], pd.DataFrame]) -> pd.DataFrame:
@@ -39,7 +60,8 @@ class Results:
     """What :func:`gigsim.simulate` returns: per-replication records and the tables built on them.
 
     Tables are pandas DataFrames built on first use: ``worker_months``, ``spells``,
-    ``latencies``, ``projects``, ``project_fills`` and ``workers``.
+    ``latencies``, ``projects``, ``project_fills`` and ``workers``, and ``payments`` when the
+    scenario has a pay schedule (:func:`tables_for`).
     """
 
     scenario: Scenario
@@ -57,9 +79,14 @@ class Results:
         """How many replications were run."""
         return len(self.records)
 
+    @property
+    def table_names(self) -> tuple[str, ...]:
+        """The tables this run has: :data:`TABLES`, and ``payments`` with a pay schedule."""
+        return tuple(tables_for(self.scenario.pay))
+
     def table(self, name: str) -> pd.DataFrame:
-        """The table called ``name`` (one of :data:`TABLES`)."""
-        return _concat(self.records, TABLES[name])
+        """The table called ``name`` (one of :attr:`table_names`)."""
+        return _concat(self.records, tables_for(self.scenario.pay)[name])
 
     @cached_property
     def worker_months(self) -> pd.DataFrame:
@@ -91,6 +118,11 @@ class Results:
         """One row per worker."""
         return self.table("workers")
 
+    @cached_property
+    def payments(self) -> pd.DataFrame:
+        """One row per payment in the window; only with a pay schedule (else a KeyError)."""
+        return self.table("payments")
+
     def summary(self) -> Summary:
         """The summary metrics with 95% confidence intervals across replications."""
         return self._summary
@@ -99,7 +131,7 @@ class Results:
     def _summary(self) -> Summary:
         if self.per_replication is not None:
             return Summary(self.per_replication)
-        return Summary.from_records(self.records)
+        return Summary.from_records(self.records, self.scenario.pay)
 
     def choices_dict(self) -> dict[str, Any]:
         """How the replications and the warm-up were chosen, JSON-ready (empty if given)."""

@@ -26,9 +26,11 @@ from gigsim.analysis.metrics import (
     project_fills_table,
     worker_months_table,
 )
+from gigsim.analysis.payments import PAY_METRICS, pay_metrics
 from gigsim.analysis.survival import kaplan_meier, latency_durations
 from gigsim.engine.records import Records
 from gigsim.files import json_number
+from gigsim.scenario.pay import PaySchedule
 from gigsim.scenario.units import HOURS_PER_MONTH
 
 # A worker whose income per onboarded month is below this counts in below_threshold_share.
@@ -117,8 +119,13 @@ def worker_monthly_income(records: Records, months: pd.DataFrame) -> pd.Series:
     return income / (onboarded_h / HOURS_PER_MONTH)
 
 
-def replication_metrics(records: Records) -> dict[str, float]:
-    """Every summary metric for one replication."""
+def metric_names(pay: PaySchedule | None = None) -> list[str]:
+    """The summary metrics, in order: :data:`METRICS`, and with a pay schedule its own."""
+    return list(METRICS) + (list(PAY_METRICS) if pay is not None else [])
+
+
+def replication_metrics(records: Records, pay: PaySchedule | None = None) -> dict[str, float]:
+    """Every summary metric for one replication (and, with ``pay``, the pay schedule's)."""
     all_months = worker_months_table(records)
     # hours and wages count every month, so that unpaid assessments of applicants who fail
     # count as unpaid work; the income distribution is over months with onboarded time
@@ -138,6 +145,7 @@ def replication_metrics(records: Records) -> dict[str, float]:
     fills = project_fills_table(records)
     filled = fills["seats_filled"].to_numpy()
     fill_latency_sum_h = float(np.nansum(fills["fill_latency_mean_h"].to_numpy() * filled))
+    paid = {} if pay is None else pay_metrics(records, pay, all_months)
     return {
         "income_mean_usd": float(income.mean()) if has_months else math.nan,
         "income_p10_usd": float(np.percentile(income, 10)) if has_months else math.nan,
@@ -165,6 +173,7 @@ def replication_metrics(records: Records) -> dict[str, float]:
         else math.nan,
         "fill_latency_mean_h": _ratio(fill_latency_sum_h, float(filled.sum())),
         "unfilled_seat_h": float(fills["unfilled_seat_h"].sum()) if len(fills) else math.nan,
+        **paid,
     }
 
 
@@ -354,10 +363,11 @@ class Summary:
     per_replication: pd.DataFrame  # one row per replication, one column per metric
 
     @classmethod
-    def from_records(cls, records: Sequence[Records]) -> Summary:
-        """Compute the metrics of every replication."""
-        rows = [replication_metrics(r) for r in records]
-        frame = pd.DataFrame(rows, columns=list(METRICS))
+    def from_records(cls, records: Sequence[Records], pay: PaySchedule | None = None
+                     ) -> Summary:
+        """Compute the metrics of every replication (with ``pay``, the schedule's too)."""
+        rows = [replication_metrics(r, pay) for r in records]
+        frame = pd.DataFrame(rows, columns=metric_names(pay))
         frame.index = pd.Index([r.replication for r in records], name="replication")
         return cls(frame)
 
@@ -368,11 +378,17 @@ class Summary:
         The interval's method depends on the kind of metric (:func:`metric_interval`).
         """
         rows = []
-        for name, description in METRICS.items():
+        for name, description in self.metrics.items():
             mean, low, high = metric_interval(name, self.per_replication[name].tolist())
             rows.append({"metric": name, "mean": mean, "ci_low": low, "ci_high": high,
                          "description": description})
         return pd.DataFrame(rows).set_index("metric")
+
+    @property
+    def metrics(self) -> dict[str, str]:
+        """The metrics it holds and what each means: :data:`METRICS`, then any of the pay's."""
+        return {**METRICS, **{name: description for name, description in PAY_METRICS.items()
+                              if name in self.per_replication.columns}}
 
     def __getitem__(self, metric: str) -> float:
         """The mean of ``metric`` across replications."""
@@ -389,10 +405,10 @@ class Summary:
                     "mean": json_number(table.loc[name, "mean"]),
                     "ci_low": json_number(table.loc[name, "ci_low"]),
                     "ci_high": json_number(table.loc[name, "ci_high"]),
-                    "description": METRICS[name],
+                    "description": description,
                     "per_replication": [json_number(v) for v in self.per_replication[name]],
                 }
-                for name in METRICS
+                for name, description in self.metrics.items()
             },
         }
 

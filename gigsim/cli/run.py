@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from gigsim.analysis.applicants import applicant_intervals, follow_up_months
-from gigsim.analysis.results import TABLES, Results
+from gigsim.analysis.results import TABLES, Results, tables_for
 from gigsim.analysis.statistics import replications_warning
 from gigsim.cli.common import (
     at_least,
@@ -31,7 +31,12 @@ from gigsim.cli.common import (
 )
 from gigsim.errors import GigsimError
 from gigsim.files import check_target, default_format
-from gigsim.presentation.output import DEFAULT_TABLES, choose_tables, write_results
+from gigsim.presentation.output import (
+    DEFAULT_TABLES,
+    PAYMENTS,
+    choose_tables,
+    write_results,
+)
 from gigsim.scenario.units import HOURS_PER_MONTH, format_duration
 from gigsim.studies.precision import (
     DEFAULT_MAX_REPLICATIONS,
@@ -70,6 +75,7 @@ def _validate(path: str, sets: tuple[str, ...]) -> None:
         + (f"replications by precision {100 * sim.precision:g}%" if sim.precision is not None
            else f"{sim.replications} replication(s)")
         + f", policy {scenario.dispatch.policy!r}"
+        + ("" if scenario.pay is None else f", paid every {format_duration(scenario.pay.every_h)}")
     )
 
 
@@ -138,11 +144,14 @@ def _run(path: str, replications: int | None, seed: int | None, jobs: int,
         [n.strip() for n in design.precision_metrics.split(",") if n.strip()],
         "--precision-metrics")
     at_least("--max-replications", design.max_replications, ROUND_SIZE * MIN_ROUNDS)
-    names = choose_tables(tables, report)  # a bad --tables is refused before anything runs
+    # a bad --tables is refused before anything runs; payments once the scenario is read
+    choose_tables(tables, report, (*TABLES, PAYMENTS))
     fmt = default_format() if fmt == "auto" else fmt
     if design.warmup is not None:
         sets = (*sets, f"simulation.warmup={design.warmup}")
     scenario = load(path, sets)
+    available = tuple(tables_for(scenario.pay))
+    names = choose_tables(tables, report, available)  # payments need a pay schedule
     if replications is None and precision is None:
         precision = scenario.simulation.precision
     if precision is None and (metrics is not None or design.max_replications is not None):
@@ -166,7 +175,7 @@ def _run(path: str, replications: int | None, seed: int | None, jobs: int,
         click.echo(brief_summary(results))
         click.echo(f"\n{results.replications} replication(s) in"
                    f" {time.perf_counter() - started:.1f} s; results in {written}/")
-        left = [name for name in TABLES if name not in names]
+        left = [name for name in available if name not in names]
         click.echo(f"tables ({fmt}): {', '.join(names)}"
                    + (f"; --tables all adds {' and '.join(left)}" if left else ""))
     else:
@@ -243,6 +252,7 @@ def brief_summary(results: Results) -> str:
         f"  monthly income, P10/P50/P90  {_fmt(t, 'income_p10_usd', '${:,.0f}')} / "
         f"{_fmt(t, 'income_p50_usd', '${:,.0f}')} / {_fmt(t, 'income_p90_usd', '${:,.0f}')}",
         f"  months with no income        {_fmt(t, 'zero_income_share', '{:.1f}%', 100)}",
+        *pay_lines(results),
         f"  idle share of available time {_fmt(t, 'idle_share', '{:.1f}%', 100)}",
         f"  reassignment latency, median {_fmt(t, 'latency_median_h', '{:.1f} d', 1 / 24)}"
         " (Kaplan–Meier)",
@@ -258,6 +268,25 @@ def brief_summary(results: Results) -> str:
     ]
     lines += [w for w in [replications_warning(results.replications)] if w]
     return "\n".join(lines + choices_lines(results))
+
+
+def pay_lines(results: Results) -> list[str]:
+    """With a pay schedule: the months no money arrived, and what leavers forfeited."""
+    pay = results.scenario.pay
+    if pay is None:
+        return []
+    t = results.summary().table
+    schedule = (f"paid every {format_duration(pay.every_h)}"
+                + (f", {format_duration(pay.lag_h)} after the period" if pay.lag_h else "")
+                + (f", at least ${pay.minimum_usd:,.2f}" if pay.minimum_usd else ""))
+    forfeited = _fmt(t, "forfeited_share", "{:.1f}%", 100)
+    return [
+        f"  {'months no money arrived':<29}"
+        f"{_fmt(t, 'no_money_arriving_share', '{:.1f}%', 100)} ({schedule})",
+        f"  {'leavers: earnings forfeited':<29}{forfeited}"
+        + (" (no leaver with earnings settled in the window)" if forfeited == "n/a" else
+           " ÷ what they earned (below the minimum when they left)"),
+    ]
 
 
 def choices_lines(results: Results) -> list[str]:

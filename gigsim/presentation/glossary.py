@@ -125,6 +125,14 @@ GLOSSARY: dict[str, Entry] = {
                                  "from a seat opening to its filling, per filled seat" + _AVG),
     "unfilled_seat_h": Entry("Unfilled seat time", "seat_days",
                              "seat-days that open seats stayed empty, over all projects" + _AVG),
+    # with a pay schedule ([pay]) only
+    "no_money_arriving_share": Entry("Months with no money arriving", "share",
+                                     "share of worker-months in which no payment arrived,"
+                                     " on the pay schedule; " + _POOLED),
+    "forfeited_share": Entry("Leavers' earnings forfeited", "share",
+                             "money forfeited (a balance below the payout minimum when they"
+                             " left) ÷ money earned, all leavers whose account closed in the"
+                             " window together" + _AVG),
 }
 
 

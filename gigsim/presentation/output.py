@@ -43,19 +43,22 @@ DEFAULT_TABLES = ("worker_months", "latencies", "projects", "project_fills")
 # What report.html is drawn from: a folder with a report carries them, so that
 # `gigsim report FOLDER` can draw it again.
 REPORT_TABLES = ("worker_months", "spells", "latencies", "workers")
+# With a pay schedule ([pay]): one row per payment, written by default beside worker_months.
+PAYMENTS = "payments"
 
 
-def choose_tables(choice: str | Sequence[str] | None, report: bool = False) -> tuple[str, ...]:
-    """The tables to write, in :data:`~gigsim.analysis.results.TABLES` order.
+def choose_tables(choice: str | Sequence[str] | None, report: bool = False,
+                  available: Sequence[str] = tuple(TABLES)) -> tuple[str, ...]:
+    """The tables to write, in the order of ``available`` (the run's tables).
 
-    ``choice`` is ``"default"`` (or None: :data:`DEFAULT_TABLES`), ``"all"``, or names (a
-    sequence, or a comma-separated string) of tables. With ``report``, the tables the report
-    is drawn from are added.
+    ``choice`` is ``"default"`` (or None: :data:`DEFAULT_TABLES`, and ``payments`` where the
+    run has a pay schedule), ``"all"``, or names (a sequence, or a comma-separated string) of
+    tables. With ``report``, the tables the report is drawn from are added.
     """
     if choice is None or choice == "default":
-        names: set[str] = set(DEFAULT_TABLES)
+        names: set[str] = set(DEFAULT_TABLES) | ({PAYMENTS} & set(available))
     elif choice == "all":
-        names = set(TABLES)
+        names = set(available)
     else:
         given = choice.split(",") if isinstance(choice, str) else list(choice)
         names = {name.strip() for name in given if name.strip()}
@@ -63,12 +66,16 @@ def choose_tables(choice: str | Sequence[str] | None, report: bool = False) -> t
             raise GigsimError("--tables: expected default, all, or table names such as"
                               " worker_months,latencies")
         for name in sorted(names):
-            if name not in TABLES:
-                raise GigsimError(f"--tables: unknown table `{name}`{did_you_mean(name, TABLES)};"
-                                  f" known: {', '.join(TABLES)}, or default, or all")
+            if name == PAYMENTS and name not in available:
+                raise GigsimError("--tables: payments needs a pay schedule ([pay] in the"
+                                  " scenario); without one, money is received as it is earned")
+            if name not in available:
+                raise GigsimError(f"--tables: unknown table `{name}`"
+                                  f"{did_you_mean(name, available)};"
+                                  f" known: {', '.join(available)}, or default, or all")
     if report:
         names |= set(REPORT_TABLES)
-    return tuple(name for name in TABLES if name in names)
+    return tuple(name for name in available if name in names)
 
 
 def write_folder(folder: Folder, out: str | Path, fmt: Format = "csv", force: bool = False,
@@ -125,7 +132,7 @@ def write_results(results: Results, out: str | Path, fmt: Format = "csv", force:
     With ``report``, also ``report.html`` (:mod:`gigsim.presentation.report`) and the tables
     it is drawn from. Written atomically by :func:`write_folder`.
     """
-    names = choose_tables(tables, report)
+    names = choose_tables(tables, report, results.table_names)
 
     def add_report(staging: Path) -> None:
         from gigsim.presentation.report import write_report  # matplotlib on demand

@@ -73,6 +73,15 @@ FIGURE_CAPTIONS: dict[str, str] = {
                         " the worker leaving, are censored (+); spells begun in the warm-up are"
                         " left out.",
 }
+# Drawn only with a pay schedule ([pay]): right after the income fan chart.
+PAY_FIGURE_CAPTIONS: dict[str, str] = {
+    "cash_flow_fan": "Money received by month since joining, under the scenario's pay"
+                     " schedule: the same workers and months as the chart above, drawn on the"
+                     " same scale, with the money arriving in each month in place of the money"
+                     " earned (band: 10th to 90th percentile, line: median, dashed: mean)."
+                     " Pay lags earnings, so the first months carry less; money paid after"
+                     " a worker left is in the tables but not in these months.",
+}
 
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto;
@@ -273,7 +282,8 @@ def build_report(folder: str | Path, tables: Mapping[str, pd.DataFrame] | None =
               for name in TABLES}
     figures = for_both_widths(lambda: results_figures(frames), dpi=REPORT_DPI)
     name = str(summary.get("scenario", manifest.get("scenario", path.name)))
-    blocks = [_figure_block(stem, *drawn, caption=FIGURE_CAPTIONS.get(stem))
+    captions = {**FIGURE_CAPTIONS, **PAY_FIGURE_CAPTIONS}
+    blocks = [_figure_block(stem, *drawn, caption=captions.get(stem))
               for stem, drawn in figures.items()]
     if summary.get("warmup_chosen"):
         from gigsim.presentation.figures.warmup import warmup_figure

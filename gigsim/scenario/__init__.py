@@ -3,11 +3,13 @@
 A scenario file (TOML) becomes a :class:`Scenario` of frozen settings: the worker groups
 (:mod:`~gigsim.scenario.workers`), the project generators (:mod:`~gigsim.scenario.projects`),
 the dispatch settings and the policy it names (:mod:`~gigsim.scenario.dispatch`,
-:mod:`~gigsim.scenario.policies`), with durations (:mod:`~gigsim.scenario.units`) and
-distributions (:mod:`~gigsim.scenario.dists`) read by :mod:`~gigsim.scenario.schema`. This
-layer imports no engine: everything above it reads scenarios, nothing here runs them.
+:mod:`~gigsim.scenario.policies`), the pay schedule (:mod:`~gigsim.scenario.pay`), with
+durations (:mod:`~gigsim.scenario.units`) and distributions (:mod:`~gigsim.scenario.dists`)
+read by :mod:`~gigsim.scenario.schema`. This layer imports no engine: everything above it
+reads scenarios, nothing here runs them.
 """
 
+from gigsim.scenario.pay import PaySchedule
 from gigsim.scenario.scenario import (
     SCENARIO_TABLES,
     SWEEP_DESIGNS,
@@ -23,6 +25,7 @@ from gigsim.scenario.scenario import (
 __all__ = [
     "SCENARIO_TABLES",
     "SWEEP_DESIGNS",
+    "PaySchedule",
     "Scenario",
     "SimulationSettings",
     "apply_overrides",

@@ -12,6 +12,7 @@ from typing import Any
 from gigsim.errors import ScenarioError
 from gigsim.scenario.clients import Client
 from gigsim.scenario.dispatch import DispatchSettings
+from gigsim.scenario.pay import PaySchedule
 from gigsim.scenario.projects import ProjectGenerator
 from gigsim.scenario.schema import MAX_SEED, Section, did_you_mean, read_toml
 from gigsim.scenario.workers import WorkerGroup
@@ -95,6 +96,8 @@ class Scenario:
     # about them, such as the size check's, are blamed on --set
     overridden: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
     clients: tuple[Client, ...] = ()  # [[clients]]: none unless the file has some
+    # [pay]: the default platform's pay schedule; None: money is received as it is earned
+    pay: PaySchedule | None = None
 
     def blame(self, key: str) -> str:
         """Where to say ``key`` came from: ``--set`` if an override wrote it, else the file."""
@@ -116,6 +119,7 @@ class Scenario:
         dispatch = DispatchSettings.from_section(root.section("dispatch"))
         clients = (tuple(Client.from_section(s) for s in root.sections("clients"))
                    if root.has("clients") else ())
+        pay = root.optional_section("pay", PaySchedule.from_section)
         root.finish()
         skills = {skill for group in workers for skill in group.skills}
         for gen in projects:
@@ -134,7 +138,7 @@ class Scenario:
                     f" (clients: {known})",
                 )
         return cls(name, description, simulation, workers, projects, dispatch, source, data,
-                   overridden, clients)
+                   overridden, clients, pay)
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
         """A copy with dotted-key overrides applied and validated again.

@@ -191,7 +191,7 @@ def _run_by_precision(scenario: Scenario, goal: PrecisionGoal,
     """Run rounds of replications until ``goal`` is met (:func:`run_by_precision`)."""
     import pandas as pd
 
-    from gigsim.analysis.statistics import METRICS, replication_metrics
+    from gigsim.analysis.statistics import metric_names, replication_metrics
     from gigsim.studies.precision import check_metric, run_by_precision
 
     records: list[Records] = []
@@ -201,14 +201,14 @@ def _run_by_precision(scenario: Scenario, goal: PrecisionGoal,
         check_size(scenario, indices.stop)
         new = run(scenario, indices)
         records.extend(new)
-        rows.extend(replication_metrics(r) for r in new)
+        rows.extend(replication_metrics(r, scenario.pay) for r in new)
 
     def assess() -> list[MetricCheck]:
         return [check_metric(name, [row[name] for row in rows], goal.precision)
                 for name in goal.metrics]
 
     decision = run_by_precision(goal, run_round, assess)
-    frame = pd.DataFrame(rows, columns=list(METRICS))
+    frame = pd.DataFrame(rows, columns=metric_names(scenario.pay))
     frame.index = pd.Index([r.replication for r in records], name="replication")
     return records, frame, decision
 

@@ -73,6 +73,11 @@ HALF_A_PROJECT = broken("count = 30", "count = 30\nmax_projects = 1.5")
 NEGATIVE_FLOOR = broken("count = 30", "count = 30\nminimum_pay_per_hour = -5")
 CLIENT_LIFETIME = UNKNOWN_CLIENT.replace('name = "acne"\nlifetime = "6mo"',
                                          'name = "acme"\nlifetime = 6')
+# the pay schedule (issue 22 item 2)
+PAY_EVERY_0 = MINIMAL_TOML + '\n[pay]\nevery = 0\n'
+PAY_LAG_NEGATIVE = MINIMAL_TOML + '\n[pay]\nevery = "1w"\nlag = "-3d"\n'
+PAY_MINIMUM_NEGATIVE = MINIMAL_TOML + '\n[pay]\nevery = "1w"\nminimum_usd = -10\n'
+PAY_TYPO = MINIMAL_TOML + '\n[pay]\nevery = "1w"\nminimum = 10\n'
 
 SCENARIO_COMMANDS = ("run", "validate")
 OUT = ("--out", "{out}")
@@ -134,12 +139,29 @@ for command in SCENARIO_COMMANDS:
         Case(f"{command}-negative-floor", command, ("{mini}", *out),
              ("{mini}", "workers.raters.minimum_pay_per_hour", "negative"),
              mini=NEGATIVE_FLOOR),
+        Case(f"{command}-pay-every-0", command, ("{mini}", *out),
+             ("{mini}", "pay.every", "must be a positive duration, got 0"), mini=PAY_EVERY_0),
+        Case(f"{command}-pay-lag-negative", command, ("{mini}", *out),
+             ("{mini}", "pay.lag", "zero or a positive duration", "'-3d'"),
+             mini=PAY_LAG_NEGATIVE),
+        Case(f"{command}-pay-minimum-negative", command, ("{mini}", *out),
+             ("{mini}", "pay.minimum_usd", "must be zero or positive, got -10"),
+             mini=PAY_MINIMUM_NEGATIVE),
+        Case(f"{command}-pay-typo", command, ("{mini}", *out),
+             ("{mini}", "pay.minimum", "did you mean `minimum_usd`?"), mini=PAY_TYPO),
+        Case(f"{command}-set-pay-every", command, ("{mini}", "--set", "pay.every=12h", *out),
+             ("--set", "pay.every", "at least 1d", "'12h'")),
+        Case(f"{command}-set-pay-lag", command,
+             ("{mini}", "--set", "pay.every=2w", "--set", "pay.lag=-1", *out),
+             ("--set", "pay.lag", "zero or a positive duration", "got -1")),
     ]
 CASES += [
     Case("run-replications", "run", ("{mini}", "-r", "0", *OUT), ("--replications",
                                                                    "at least 1")),
     Case("run-tables", "run", ("{mini}", "--tables", "spels", *OUT),
          ("--tables", "did you mean `spells`?")),
+    Case("run-tables-payments", "run", ("{mini}", "--tables", "payments", *OUT),
+         ("--tables", "payments needs a pay schedule ([pay]", "received as it is earned")),
     Case("compare-no-variant", "compare", ("{mini}", *OUT), ("give at least one --variant",)),
     Case("compare-variant-typo", "compare", ("{mini}", "--variant", "x:dispatch.polcy=random",
                                              *OUT),

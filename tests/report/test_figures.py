@@ -15,6 +15,7 @@ from gigsim.analysis.statistics import METRICS
 from gigsim.analysis.survival import kaplan_meier
 from gigsim.presentation.figures import base, run, sweep
 from gigsim.presentation.figures.estimate import estimate_figures
+from gigsim.presentation.output import REPORT_TABLES
 from gigsim.presentation.verdict import render
 from gigsim.studies.estimate import Estimate, estimate_profile
 
@@ -232,3 +233,21 @@ def test_figures_survive_empty_tables(small_results: gigsim.Results, empty: str)
     tables[empty] = tables[empty].iloc[0:0]
     for figure in run.results_figures(tables).values():
         figure.canvas.draw()
+
+
+def test_a_pay_schedule_draws_the_cash_flow_fan_on_the_income_fan_scale(
+        small_results: gigsim.Results) -> None:
+    paid = gigsim.Results(small_results.scenario.with_overrides(
+        {"pay.every": "2w", "pay.lag": "1w", "pay.minimum_usd": 50}), small_results.seed,
+        small_results.records)
+    figures = run.results_figures({name: getattr(paid, name) for name in REPORT_TABLES})
+    names = list(figures)
+    assert names.index("cash_flow_fan") == names.index("income_fan") + 1
+    income, cash = figures["income_fan"].axes[0], figures["cash_flow_fan"].axes[0]
+    assert income.get_ylim() == cash.get_ylim()
+    assert "received" in cash.get_ylabel() and "received" in cash.get_title()
+    # the median line is the money arriving by month since joining, not the money earned
+    months = run.months_since_joining(paid.worker_months, paid.workers, "received_usd")
+    assert np.allclose(cash.lines[0].get_ydata(), months["p50_usd"])
+    assert "cash_flow_fan" not in run.results_figures(
+        {name: getattr(small_results, name) for name in REPORT_TABLES})

@@ -69,7 +69,8 @@ def income_histogram_figure(worker_months: pd.DataFrame, bins: int = 40) -> Figu
 
 
 def fan_chart_figure(monthly: pd.DataFrame, title: str = "Monthly income by month since"
-                     " applying", xlabel: str | None = None) -> Figure:
+                     " applying", xlabel: str | None = None,
+                     ylabel: str = "monthly income (USD)") -> Figure:
     """A fan chart: the P10–P90 band of monthly income by month, and the median as a line.
 
     ``monthly`` has columns ``month``, ``p10_usd``, ``p50_usd`` and ``p90_usd`` (the shape of
@@ -98,7 +99,7 @@ def fan_chart_figure(monthly: pd.DataFrame, title: str = "Monthly income by mont
     if xlabel is None:
         xlabel = MONTHS_SINCE_APPLYING if pooled else MONTH_SINCE_APPLYING
     set_xlabel(axes, xlabel)
-    axes.set_ylabel("monthly income (USD)")
+    axes.set_ylabel(ylabel)
     set_title(axes, title)
     axes.set_ylim(bottom=0)
     axes.grid(True, alpha=0.3)
@@ -106,8 +107,12 @@ def fan_chart_figure(monthly: pd.DataFrame, title: str = "Monthly income by mont
     return figure
 
 
-def months_since_joining(worker_months: pd.DataFrame, workers: pd.DataFrame) -> pd.DataFrame:
+def months_since_joining(worker_months: pd.DataFrame, workers: pd.DataFrame,
+                         column: str = "income_usd") -> pd.DataFrame:
     """Monthly income by month since joining, for workers who joined inside the window.
+
+    ``column`` is what is summed by month: ``income_usd`` (earned) or, under a pay schedule,
+    ``received_usd`` (money arriving), over the same worker-months.
 
     Month 1 is the month of the run in which the worker applied (months of the run are
     730.5 h from the end of the warm-up, so a worker who applied late in one has a short first
@@ -119,7 +124,7 @@ def months_since_joining(worker_months: pd.DataFrame, workers: pd.DataFrame) -> 
     joined = workers.loc[workers["joined_h"] >= 0, ["replication", "worker_id", "joined_h"]]
     rows = months_on_platform(worker_months).merge(joined, on=["replication", "worker_id"])
     rows = rows.assign(since=rows["month"] - np.floor(rows["joined_h"] / HOURS_PER_MONTH) + 1)
-    grouped = rows.groupby("since")["income_usd"]
+    grouped = rows.groupby("since")[column]
     out = pd.DataFrame({
         "month": grouped.size().index.to_numpy(dtype=int),
         "p10_usd": grouped.quantile(0.1).to_numpy(),
@@ -136,6 +141,25 @@ def income_fan_figure(worker_months: pd.DataFrame, workers: pd.DataFrame) -> Fig
     return fan_chart_figure(months_since_joining(worker_months, workers),
                             title="Monthly income by month since joining",
                             xlabel="month since joining (1 = the month of applying)")
+
+
+def cash_flow_fan_figure(worker_months: pd.DataFrame, workers: pd.DataFrame) -> Figure:
+    """Fan chart of the money arriving by month since joining, under a pay schedule.
+
+    The same workers and worker-months as :func:`income_fan_figure`, with ``received_usd`` in
+    place of ``income_usd``: what reaches the worker's account in each month.
+    """
+    return fan_chart_figure(months_since_joining(worker_months, workers, "received_usd"),
+                            title="Money received by month since joining",
+                            xlabel="month since joining (1 = the month of applying)",
+                            ylabel="money received in the month (USD)")
+
+
+def _same_scale(first: Figure, second: Figure) -> None:
+    """Give two charts the same y axis, so that one reads against the other."""
+    top = max(first.axes[0].get_ylim()[1], second.axes[0].get_ylim()[1])
+    for figure in (first, second):
+        figure.axes[0].set_ylim(0, top)
 
 
 def idle_share_figure(worker_months: pd.DataFrame, bins: int = 40) -> Figure:
@@ -233,14 +257,20 @@ def drought_survival_figure(spells: pd.DataFrame, workers: pd.DataFrame | None =
 def results_figures(tables: Mapping[str, pd.DataFrame]) -> dict[str, Figure]:
     """The figures of a results folder, by file stem, from its tables.
 
-    ``tables`` holds ``worker_months``, ``spells``, ``latencies`` and ``workers``.
+    ``tables`` holds ``worker_months``, ``spells``, ``latencies`` and ``workers``. With
+    ``received_usd`` in ``worker_months`` (a pay schedule), the cash-flow fan chart follows
+    the income one, both on the same scale.
     """
     months = tables["worker_months"]
     workers = tables["workers"]
+    fans = {"income_fan": income_fan_figure(months, workers)}
+    if "received_usd" in months:  # a pay schedule: the money arriving, on the same scale
+        fans["cash_flow_fan"] = cash_flow_fan_figure(months, workers)
+        _same_scale(fans["income_fan"], fans["cash_flow_fan"])
     return {
         "income_histogram": income_histogram_figure(months),
         "income_ecdf": income_ecdf_figure({"all workers": months}),
-        "income_fan": income_fan_figure(months, workers),
+        **fans,
         "idle_share": idle_share_figure(months),
         "latency_survival": latency_survival_figure(tables["latencies"]),
         "drought_survival": drought_survival_figure(tables["spells"], workers),
