@@ -32,6 +32,7 @@ from gigsim.presentation.verdict import (
     meaning,
     money,
     pct,
+    replications_sentence,
     verdict_lines,
     warning,
     who_is_followed,
@@ -196,6 +197,7 @@ def verdict(answer: Answer, reference_wage_usd: float,
     return Verdict(heading=heading, meaning=meaning(est), cards=key_cards(est),
                    details=(who_is_followed(est, for_page=True),
                             market_sentence(est, for_page=True)),
-                   based_on=f"{based_on(est)}; scenario {est.scenario.name}. Intervals are 95%.",
+                   based_on=(f"{based_on(est)}; scenario {est.scenario.name}. Intervals are 95%:"
+                             f" {replications_sentence(est, for_page=True)}."),
                    warning=warning(est, for_page=True),
                    need=None if est.need is None else need_sentence(est, for_page=True))
