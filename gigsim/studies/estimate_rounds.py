@@ -234,14 +234,14 @@ def precision_phrase(count: int, decision: EstimateDecision | None,
                      checks: Sequence[MetricCheck], for_page: bool = False) -> str:
     """What stands behind the verdict's intervals, in the words of ``gigsim run``'s summary.
 
-    ``decision`` is None when the count was given (``-r``; always on a page); ``checks`` are
-    then the headline figures' intervals on that count, said as they are.
+    ``decision`` is None when the count was fixed (``-r``; the app); ``checks`` are then the
+    headline figures' intervals on that count, said as they came out. ``for_page`` says in
+    words what the terminal names by option (``--time-budget``, ``-r N``).
     """
     head = f"{count} replication(s)"
     figures = "; ".join(f"{HEADLINES[c.metric]} {_plus_minus(c)}" for c in checks)
     if decision is None:
-        given = "as on this page" if for_page else "as given"
-        return f"{head} ({given}; no precision asked): {figures}"
+        return f"{head} (a fixed count; no precision asked): {figures}"
     goal = decision.estimate_goal
     asked = f"chosen by precision {100 * goal.precision:g}%"
     if decision.met:
@@ -251,9 +251,12 @@ def precision_phrase(count: int, decision: EstimateDecision | None,
         f"{HEADLINES[c.metric]} {_plus_minus(c)}, about {needed(c, goal.precision)}"
         " replications would do" for c in short)
     if decision.stopped == STOPPED_TIME:
-        why = (f"stopped at the time budget, {goal.time_budget_s:g} s (--time-budget), so"
-               f" another machine or --jobs may stop elsewhere; -r {count} repeats these"
-               " numbers")
+        budget, again = ((f"{goal.time_budget_s:g} s", f"the same {count} replications repeat")
+                         if for_page else
+                         (f"{goal.time_budget_s:g} s (--time-budget)", f"-r {count} repeats"))
+        why = (f"stopped at the time budget, {budget}, so another machine or number of"
+               f" processes may stop elsewhere; {again} these numbers")
     else:
-        why = f"stopped at the maximum, {goal.max_replications} (--max-replications)"
+        option = "" if for_page else " (--max-replications)"
+        why = f"stopped at the maximum, {goal.max_replications}{option}"
     return f"{head}, {asked}: not met for {gaps}; {why}"
