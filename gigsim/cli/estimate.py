@@ -69,7 +69,8 @@ from gigsim.studies.precision import MIN_ROUNDS, ROUND_SIZE, parse_precision
 @click.option("--time-budget", "time_budget", metavar="SECONDS",
               help=f"Wall time for the rounds of --precision (default"
                    f" {DEFAULT_TIME_BUDGET_S:g}s; e.g. 30, 2m; none for no budget). Checked"
-                   " between rounds: no round starts that would end past it. A stop on time"
+                   " between rounds, after the first 2: no round starts that, at the pace of"
+                   " the last, would end past it. A stop on time"
                    " depends on the machine and --jobs; the verdict then gives the -r N that"
                    " repeats its numbers.")
 @click.option("--max-replications", "max_replications", type=int, metavar="N",
@@ -127,6 +128,8 @@ def estimate_command(profile: str | None, scenario_path: str | None, group: str 
       gigsim estimate --profile generalist --hours-per-week 10
       gigsim estimate --profile specialist --hours-per-week 10 --report specialist.html
       gigsim estimate --profile specialist --months 24 --stay --json
+      gigsim estimate --profile generalist --precision 5% --time-budget 2m
+      gigsim estimate --profile generalist -r 16          # a fixed count
       gigsim estimate --profile generalist --monthly-need 1500 --need-hours
       gigsim estimate --scenario scenarios/platform.toml --group specialists
     """  # noqa: D301  (\b is click's mark for a paragraph it must not rewrap)

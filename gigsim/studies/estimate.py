@@ -18,6 +18,8 @@ presentation's (:mod:`gigsim.presentation.verdict`)::
     est.monthly                             # one row per month, with intervals
     est.drought.median                      # hours; estimate_dict(est)["drought_curve"] to plot
 
+Without ``replications``, the count is chosen by precision on the verdict's two leading figures,
+within a time budget (:mod:`gigsim.studies.estimate_rounds`; :attr:`Estimate.choice`).
 By default the cohort behaves like the group it is cloned from (patience and leave hazard), so
 that it describes the same people as ``gigsim run``; ``stay=True`` follows applicants who never
 quit. See docs/model.md, "A worker's estimate", for every definition.

@@ -224,10 +224,15 @@ def simulate_by_precision(run: Scenario, cohort_group: str, hours_per_week: floa
     return results, EstimateDecision(goal, done, rounds, checks, timed_out)
 
 
-def _plus_minus(check: MetricCheck) -> str:
+def _plus_minus(check: MetricCheck, asked: float | None = None) -> str:
+    """``±9.9% of its mean``; a figure short of ``asked`` never reads as the target itself."""
     if math.isnan(check.half_width):
         return "no interval"
-    return f"±{100 * check.achieved:.1f}% of its mean"
+    digits = 1
+    while (asked is not None and not check.met and digits < 4
+           and round(100 * check.achieved, digits) <= round(100 * asked, digits)):
+        digits += 1
+    return f"±{100 * check.achieved:.{digits}f}% of its mean"
 
 
 def precision_phrase(count: int, decision: EstimateDecision | None,
@@ -248,7 +253,8 @@ def precision_phrase(count: int, decision: EstimateDecision | None,
         return f"{head}, {asked}: met for both headline figures ({figures})"
     short = [c for c in decision.checks if not c.met]
     gaps = "; ".join(
-        f"{HEADLINES[c.metric]} {_plus_minus(c)}, about {needed(c, goal.precision)}"
+        f"{HEADLINES[c.metric]} {_plus_minus(c, goal.precision)}, about"
+        f" {needed(c, goal.precision)}"
         " replications would do" for c in short)
     if decision.stopped == STOPPED_TIME:
         budget, again = ((f"{goal.time_budget_s:g} s", f"the same {count} replications repeat")
