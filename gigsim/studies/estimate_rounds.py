@@ -235,6 +235,11 @@ def _plus_minus(check: MetricCheck, asked: float | None = None) -> str:
     return f"±{100 * check.achieved:.{digits}f}% of its mean"
 
 
+def headline_widths(checks: Sequence[MetricCheck]) -> str:
+    """Each headline figure's half-width: ``what an applicant can expect a month ±9.9% of …``."""
+    return "; ".join(f"{HEADLINES[c.metric]} {_plus_minus(c)}" for c in checks)
+
+
 def precision_phrase(count: int, decision: EstimateDecision | None,
                      checks: Sequence[MetricCheck], for_page: bool = False) -> str:
     """What stands behind the verdict's intervals, in the words of ``gigsim run``'s summary.
@@ -244,7 +249,7 @@ def precision_phrase(count: int, decision: EstimateDecision | None,
     words what the terminal names by option (``--time-budget``, ``-r N``).
     """
     head = f"{count} replication(s)"
-    figures = "; ".join(f"{HEADLINES[c.metric]} {_plus_minus(c)}" for c in checks)
+    figures = headline_widths(checks)
     if decision is None:
         return f"{head} (a fixed count; no precision asked): {figures}"
     goal = decision.estimate_goal

@@ -30,10 +30,10 @@ from gigsim.presentation.verdict import (
     estimate_dict,
     market_sentence,
     render,
-    replications_sentence,
     verdict_lines,
     who_is_followed,
 )
+from gigsim.studies.estimate_rounds import headline_widths
 
 from ._support import GENERALIST, SCENARIOS, question
 
@@ -108,8 +108,11 @@ def test_the_app_and_gigsim_estimate_give_the_same_answer_to_the_same_question()
     assert verdict(page, DEFAULT_REFERENCE_WAGE_USD).meaning == command["verdict"]["meaning"]
     # the page says what its intervals rest on: the fixed count and how wide the headline two are
     said = verdict(page, DEFAULT_REFERENCE_WAGE_USD).based_on
-    assert f"{FIRST_REPLICATIONS} replication(s) (a fixed count; no precision asked)" in said
-    assert command["verdict"]["replications"]["text"] in said
+    assert said.startswith(f"{FIRST_REPLICATIONS} replication(s) × ")
+    assert ("on this fixed count (no precision asked): what an applicant can expect a month ±"
+            in said)
+    widths = command["verdict"]["replications"]["text"].split("no precision asked): ")[1]
+    assert widths in said
     assert command["verdict"]["replications"]["chosen_by_precision"] is False
 
 
@@ -151,8 +154,9 @@ def test_the_verdict_in_parts(answer: Answer) -> None:
     est = answer.estimate
     printed = render(est).splitlines()[-1]
     assert printed == f"{based_on(est)}; {est.elapsed_s:.1f} s."
-    assert read.based_on == (f"{based_on(est)}; scenario {est.scenario.name}. Intervals are 95%:"
-                             f" {replications_sentence(est, for_page=True)}.")
+    assert read.based_on == (f"{based_on(est)}; scenario {est.scenario.name}. Intervals are 95%;"
+                             " on this fixed count (no precision asked):"
+                             f" {headline_widths(est.headline_checks)}.")
     assert len(read.details) == 2 and read.details[0].startswith("Followed:")
     hidden = verdict(answer, 0)
     assert "Reference job" not in [card.label for card in hidden.cards]
