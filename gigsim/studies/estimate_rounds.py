@@ -190,6 +190,9 @@ def simulate_by_precision(run: Scenario, cohort_group: str, hours_per_week: floa
     """
     stop_if_reimported()
     seed = run.simulation.seed if seed is None else seed
+    for name, value in (("seed", seed), ("jobs", jobs)):  # as simulate() refuses them
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise GigsimError(f"{name} must be a whole number of at least 0, got {value!r}")
     requested_jobs = jobs
     jobs = jobs or (os.cpu_count() or 1)
     check_size(run, goal.round_size * goal.min_rounds)

@@ -167,4 +167,6 @@ def test_the_python_api_refuses_what_the_command_refuses() -> None:
         estimate_profile("generalist", time_budget_s=0, **QUICK)
     with pytest.raises(GigsimError, match="precision"):
         estimate_profile("generalist", precision=1.5, **QUICK)
+    with pytest.raises(GigsimError, match="jobs"):
+        estimate_profile("generalist", jobs=-1, **QUICK)
     assert parse_time_budget("2m") == 120 and parse_time_budget("none") is None
