@@ -38,6 +38,7 @@ from gigsim.presentation.verdict import (
 )
 from gigsim.scenario import load_scenario
 from gigsim.studies.estimate import Estimate, estimate
+from gigsim.studies.estimate_rounds import headline_widths
 from gigsim.studies.need import NeedData, need_data, need_from
 
 FIGURE_DPI = 80  # the wide figures are shown at the size they are drawn: 7 in, 560 px
@@ -196,6 +197,8 @@ def verdict(answer: Answer, reference_wage_usd: float,
     return Verdict(heading=heading, meaning=meaning(est), cards=key_cards(est),
                    details=(who_is_followed(est, for_page=True),
                             market_sentence(est, for_page=True)),
-                   based_on=f"{based_on(est)}; scenario {est.scenario.name}. Intervals are 95%.",
+                   based_on=(f"{based_on(est)}; scenario {est.scenario.name}. Intervals are 95%;"
+                             f" on this fixed count (no precision asked):"
+                             f" {headline_widths(est.headline_checks)}."),
                    warning=warning(est, for_page=True),
                    need=None if est.need is None else need_sentence(est, for_page=True))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -23,8 +24,10 @@ from gigsim.presentation.verdict import estimate_dict, render
 from gigsim.scenario import load_scenario
 from gigsim.studies.cohort import check_market_scale, check_projects
 from gigsim.studies.estimate import (
+    DEFAULT_MAX_REPLICATIONS,
+    DEFAULT_PRECISION,
     DEFAULT_REFERENCE_WAGE_USD,
-    DEFAULT_REPLICATIONS,
+    DEFAULT_TIME_BUDGET_S,
     MAX_MONTHS,
     MAX_PROJECTS,
     PROFILES,
@@ -34,7 +37,9 @@ from gigsim.studies.estimate import (
     estimate,
     load_profile,
 )
+from gigsim.studies.estimate_rounds import parse_time_budget
 from gigsim.studies.need import HOURS_GRID, check_need, hours_for_need, hours_values
+from gigsim.studies.precision import MIN_ROUNDS, ROUND_SIZE, parse_precision
 
 
 @click.command(name="estimate")
@@ -51,8 +56,26 @@ from gigsim.studies.need import HOURS_GRID, check_need, hours_for_need, hours_va
               help="Projects the applicant holds at once, 1 to"
                    f" {MAX_PROJECTS} (default: the group's max_projects): the hours go to the"
                    " first project joined, what it leaves spare to the next.")
-@click.option("--replications", "-r", type=int, default=DEFAULT_REPLICATIONS,
-              show_default=True, help="Independent runs of the market and the cohort.")
+@click.option("--replications", "-r", type=int,
+              help="Independent runs of the market and the cohort, exactly this many (no"
+                   " precision). Default: chosen by --precision.")
+@click.option("--precision", metavar="SHARE",
+              help=f"Without -r, run replications in rounds of {ROUND_SIZE} (at least"
+                   f" {MIN_ROUNDS}) until the verdict's two headline figures, what an applicant"
+                   " can expect a month and the income per hour set aside once onboarded,"
+                   " each have a 95% interval whose half-width is within this share of its"
+                   f" mean (default {100 * DEFAULT_PRECISION:g}%), or --max-replications or"
+                   " --time-budget runs out; the verdict says which.")
+@click.option("--time-budget", "time_budget", metavar="SECONDS",
+              help=f"Wall time for the rounds of --precision (default"
+                   f" {DEFAULT_TIME_BUDGET_S:g}s; e.g. 30, 2m; none for no budget). Checked"
+                   " between rounds, after the first 2: no round starts that, at the pace of"
+                   " the last, would end past it. A stop on time"
+                   " depends on the machine and --jobs; the verdict then gives the -r N that"
+                   " repeats its numbers.")
+@click.option("--max-replications", "max_replications", type=int, metavar="N",
+              help=f"The most replications --precision runs (default"
+                   f" {DEFAULT_MAX_REPLICATIONS}).")
 @seed_option
 @jobs_option
 @set_option
@@ -84,8 +107,9 @@ from gigsim.studies.need import HOURS_GRID, check_need, hours_for_need, hours_va
 @click.option("--json", "as_json", is_flag=True, help="Print the same as JSON data.")
 def estimate_command(profile: str | None, scenario_path: str | None, group: str | None,
                      hours_per_week: float, months: int, projects: str | None,
-                     replications: int, seed: int | None, jobs: int, sets: tuple[str, ...],
-                     cohort: int | None,
+                     replications: int | None, precision: str | None, time_budget: str | None,
+                     max_replications: int | None, seed: int | None, jobs: int,
+                     sets: tuple[str, ...], cohort: int | None,
                      market_scale: float | None, reference_wage: float,
                      monthly_need: float | None, need_hours: bool, stay: bool,
                      report_path: str | None, force: bool, as_json: bool) -> None:
@@ -104,17 +128,48 @@ def estimate_command(profile: str | None, scenario_path: str | None, group: str 
       gigsim estimate --profile generalist --hours-per-week 10
       gigsim estimate --profile specialist --hours-per-week 10 --report specialist.html
       gigsim estimate --profile specialist --months 24 --stay --json
+      gigsim estimate --profile generalist --precision 5% --time-budget 2m
+      gigsim estimate --profile generalist -r 16          # a fixed count
       gigsim estimate --profile generalist --monthly-need 1500 --need-hours
       gigsim estimate --scenario scenarios/platform.toml --group specialists
     """  # noqa: D301  (\b is click's mark for a paragraph it must not rewrap)
     user_errors(_estimate)(profile, scenario_path, group, hours_per_week, months, projects,
-                           replications, seed, jobs, sets, cohort, market_scale,
+                           Replications(replications, precision, time_budget, max_replications),
+                           seed, jobs, sets, cohort, market_scale,
                            reference_wage, monthly_need, need_hours, stay, report_path,
                            force, as_json)
 
 
+@dataclasses.dataclass(frozen=True)
+class Replications:
+    """How many replications ``gigsim estimate`` was asked for, as typed."""
+
+    count: int | None
+    precision: str | None
+    time_budget: str | None
+    max_replications: int | None
+
+    def options(self) -> dict[str, Any]:
+        """``estimate()``'s keywords for them: a count, or the precision rule's settings."""
+        if self.count is not None:
+            given = [name for name, value in (("--precision", self.precision),
+                                              ("--time-budget", self.time_budget),
+                                              ("--max-replications", self.max_replications))
+                     if value is not None]
+            if given:
+                raise GigsimError(f"{given[0]}: applies only when the replications are chosen"
+                                  " by precision, not with -r/--replications")
+            return {"replications": self.count}
+        at_least("--max-replications", self.max_replications, ROUND_SIZE * MIN_ROUNDS)
+        return {"precision": (DEFAULT_PRECISION if self.precision is None
+                              else parse_precision(self.precision)),
+                "time_budget_s": (DEFAULT_TIME_BUDGET_S if self.time_budget is None
+                                  else parse_time_budget(self.time_budget)),
+                "max_replications": self.max_replications or DEFAULT_MAX_REPLICATIONS}
+
+
 def _estimate(profile: str | None, scenario_path: str | None, group: str | None,
-              hours_per_week: float, months: int, projects: str | None, replications: int,
+              hours_per_week: float, months: int, projects: str | None, asked: Replications,
               seed: int | None, jobs: int, sets: tuple[str, ...], cohort: int | None,
               market_scale: float | None, reference_wage: float,
               monthly_need: float | None, need_hours: bool, stay: bool,
@@ -132,7 +187,8 @@ def _estimate(profile: str | None, scenario_path: str | None, group: str | None,
             raise GigsimError(f"--report: {target} exists; give --force to replace it")
         if not target.parent.is_dir():
             raise GigsimError(f"--report: no folder {target.parent} to write {target.name} in")
-    check_run_options(replications, seed, jobs)  # before the progress bar prints
+    check_run_options(asked.count, seed, jobs)  # before the progress bar prints
+    how_many = asked.options()
     at_least("--cohort", cohort, 1)
     if market_scale is not None:
         check_market_scale(market_scale)
@@ -149,14 +205,15 @@ def _estimate(profile: str | None, scenario_path: str | None, group: str | None,
         scenario, group = load_profile(profile or "generalist", overrides)
     cohort_scenario(scenario, group, hours_per_week, months, cohort, market_scale,
                     stay=stay, max_projects=max_projects)  # fail early
-    with progress(replications, as_json) as bar:
-        result = estimate(scenario, group, hours_per_week, months, replications=replications,
-                          seed=seed, jobs=jobs, cohort=cohort, market_scale=market_scale,
-                          progress=bar.update, reference_wage_usd=reference_wage, stay=stay,
-                          monthly_need_usd=monthly_need, max_projects=max_projects)
+    with progress(asked.count or how_many["max_replications"], as_json) as bar:
+        result = estimate(scenario, group, hours_per_week, months, seed=seed, jobs=jobs,
+                          cohort=cohort, market_scale=market_scale, progress=bar.update,
+                          reference_wage_usd=reference_wage, stay=stay,
+                          monthly_need_usd=monthly_need, max_projects=max_projects,
+                          **how_many)
     if need_hours and result.need is not None:
         others = len(hours_values(hours_per_week)) - 1
-        with progress(replications * others, as_json) as bar:
+        with progress(result.replications * others, as_json) as bar:
             search = hours_for_need(scenario, group, result.need.monthly_need_usd, result,
                                     jobs=jobs, progress=bar.update)
         result = dataclasses.replace(result, need=dataclasses.replace(result.need, hours=search))

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from gigsim.presentation.verdict import money, pct, verdict_lines
+from gigsim.presentation.verdict import BEHIND, money, pct, verdict_lines
 
 if TYPE_CHECKING:
     from gigsim.studies.estimate import Estimate
@@ -117,6 +117,8 @@ def key_cards(est: Estimate) -> tuple[Card, ...]:
     cards = []
     for line in verdict_lines(est, for_page=True)[1:-1]:
         label, _, text = line.strip().partition(": ")
+        if label == BEHIND:  # not a figure: the page says it with what the answer rests on
+            continue
         value, plain = PLAIN[label](est) if label in PLAIN else ("", "")
         cards.append(Card(label=label, value=value, plain=plain,
                           detail=text[:1].upper() + text[1:]))

@@ -22,6 +22,7 @@ from gigsim.files import json_number
 from gigsim.presentation.wording import days, money, pct, with_ci
 from gigsim.scenario.units import HOURS_PER_DAY, HOURS_PER_MONTH
 from gigsim.studies.estimate import DEFAULT_REFERENCE_WAGE_USD, WEEKS_PER_MONTH
+from gigsim.studies.estimate_rounds import precision_phrase
 
 if TYPE_CHECKING:
     from gigsim.analysis.survival import Survival
@@ -45,6 +46,8 @@ MONTHS_FOLLOWED = ("months followed are counted to the hour from applying to lea
 # what a drought is when a worker may hold several projects at once
 SPARE_IS_NO_DROUGHT = ("a drought is a time with no project at all; hours to spare while on"
                        " a project are not one")
+# the verdict's line on what stands behind its intervals (a page says it under the cards)
+BEHIND = "Behind the intervals"
 
 
 def workload(est: Estimate) -> str:
@@ -163,12 +166,23 @@ def verdict_lines(est: Estimate, for_page: bool = False) -> list[str]:
     else:
         lines.append(f"  Once onboarded: no applicant was onboarded within the {est.months}"
                      " month(s), so there are no months on the platform to describe.")
+    lines.append(f"  {BEHIND}: {replications_sentence(est, for_page)}.")
     lines.append(f"  {meaning(est)}")
     if est.need is not None:
         from gigsim.presentation.need import need_sentence  # it reads this module's helpers
 
         lines.append(f"  {need_sentence(est, for_page)}")
     return lines
+
+
+def replications_sentence(est: Estimate, for_page: bool = False) -> str:
+    """How many replications stand behind the intervals, and the precision of the headline two.
+
+    ``N replication(s), chosen by precision 10%: met for both headline figures (…)``, or not
+    met and why it stopped (the time budget, with the ``-r N`` that repeats the numbers, or the
+    maximum); for a count given, each headline figure's half-width as it came out.
+    """
+    return precision_phrase(est.replications, est.choice, est.headline_checks, for_page)
 
 
 def warning(est: Estimate, for_page: bool = False) -> str | None:
@@ -354,6 +368,15 @@ def estimate_dict(est: Estimate) -> dict[str, Any]:
                                                hours=est.hours_set_aside_per_month),
                 "averaged_over": "replications: each replication's ratio, then their mean",
             },
+            "replications": {
+                "text": replications_sentence(est), "count": est.replications,
+                "chosen_by_precision": est.choice is not None,
+                "precision": None if est.choice is None else est.choice.goal.precision,
+                "met": None if est.choice is None else est.choice.met,
+                "stopped": None if est.choice is None else est.choice.stopped,
+                "targets": [check.to_dict() for check in est.headline_checks],
+                "half_width_of": "each figure's 95% interval as printed: (ci_high − ci_low) ÷ 2",
+            },
             "reference_wage_usd": est.reference_wage_usd or None,
             "reference_monthly_usd": json_number(est.reference_monthly_usd),
             "fail_onboarding_share": {**_interval(est.fail_share),
@@ -379,6 +402,7 @@ def estimate_dict(est: Estimate) -> dict[str, Any]:
             },
         },
         "warning": est.warning,
+        "replications_chosen": None if est.choice is None else est.choice.to_dict(),
         "scenario": est.scenario.name,
         "scenario_file": est.scenario.source,
         "group": est.group,

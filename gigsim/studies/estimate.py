@@ -18,6 +18,8 @@ presentation's (:mod:`gigsim.presentation.verdict`)::
     est.monthly                             # one row per month, with intervals
     est.drought.median                      # hours; estimate_dict(est)["drought_curve"] to plot
 
+Without ``replications``, the count is chosen by precision on the verdict's two leading figures,
+within a time budget (:mod:`gigsim.studies.estimate_rounds`; :attr:`Estimate.choice`).
 By default the cohort behaves like the group it is cloned from (patience and leave hazard), so
 that it describes the same people as ``gigsim run``; ``stay=True`` follows applicants who never
 quit. See docs/model.md, "A worker's estimate", for every definition.
@@ -49,6 +51,7 @@ from gigsim.analysis.survival import (
     longest_idle_spells,
     pooled_percentiles,
 )
+from gigsim.errors import GigsimError
 from gigsim.scenario import Scenario
 from gigsim.scenario.units import HOURS_PER_MONTH, HOURS_PER_WEEK
 from gigsim.studies.cohort import (  # re-exported: the estimate's public names
@@ -64,14 +67,26 @@ from gigsim.studies.cohort import (  # re-exported: the estimate's public names
     load_profile,
     market_scenario,
 )
+from gigsim.studies.estimate_rounds import (
+    DEFAULT_PRECISION,
+    DEFAULT_TIME_BUDGET_S,
+    HEADLINES,
+    EstimateDecision,
+    EstimateGoal,
+    headline_rates,
+    simulate_by_precision,
+)
 from gigsim.studies.need import Need, check_need, need_figures
+from gigsim.studies.offered_pay import advertised_pay, projects_pay
+from gigsim.studies.precision import DEFAULT_MAX_REPLICATIONS, MetricCheck
 from gigsim.studies.runner import Progress, simulate
 
-__all__ = ["MAX_MONTHS", "MAX_PROJECTS", "PROFILES", "Estimate", "bundled_scenarios_dir",
+__all__ = ["DEFAULT_MAX_REPLICATIONS", "DEFAULT_PRECISION", "DEFAULT_TIME_BUDGET_S",
+           "MAX_MONTHS", "MAX_PROJECTS", "PROFILES", "Estimate", "advertised_pay",
+           "bundled_scenarios_dir",
            "check_inputs", "check_projects", "check_reference_wage", "cohort_scenario",
            "default_sizes", "estimate", "estimate_profile", "load_profile", "market_scenario"]
 
-DEFAULT_REPLICATIONS = 16
 DEFAULT_REFERENCE_WAGE_USD = 15.0
 WEEKS_PER_MONTH = HOURS_PER_MONTH / HOURS_PER_WEEK  # 4.348: a month is 730.5 h
 
@@ -139,6 +154,8 @@ class Estimate:
     results: Results = field(repr=False)
     elapsed_s: float = math.nan
     need: Need | None = None  # how often a month reaches ``--monthly-need`` (studies.need)
+    # how the replications were chosen by precision (studies.estimate_rounds); None: given
+    choice: EstimateDecision | None = None
 
     @property
     def hours_set_aside_per_month(self) -> float:
@@ -154,6 +171,22 @@ class Estimate:
         scale = self.hours_set_aside_per_month
         mean, low, high = self.income_per_applicant_hour
         return mean * scale, low * scale, high * scale
+
+    @property
+    def headline_checks(self) -> tuple[MetricCheck, ...]:
+        """The verdict's headline figures' intervals, each with its half-width.
+
+        The precision rule's own checks when it chose the count; else the intervals of the
+        count given, held to :data:`DEFAULT_PRECISION` only as a gauge.
+        """
+        if self.choice is not None:
+            return self.choice.checks
+        precision = DEFAULT_PRECISION
+        figures = zip(HEADLINES, (self.income_per_applicant_month, self.income_per_hour_set_aside),
+                      strict=True)
+        return tuple(MetricCheck(name, self.replications, mean, low, high,
+                                 precision * abs(mean), True)
+                     for name, (mean, low, high) in figures)
 
     @property
     def max_projects(self) -> int:
@@ -219,17 +252,24 @@ class Estimate:
 
 
 def estimate(scenario: Scenario, group: str, hours_per_week: float = 20.0, months: int = 12,
-             replications: int = DEFAULT_REPLICATIONS, seed: int | None = None, jobs: int = 1,
+             replications: int | None = None, seed: int | None = None, jobs: int = 1,
              cohort: int | None = None, market_scale: float | None = None,
              progress: Progress | None = None,
              reference_wage_usd: float = DEFAULT_REFERENCE_WAGE_USD,
              stay: bool = False, monthly_need_usd: float | None = None,
-             max_projects: int | None = None) -> Estimate:
+             max_projects: int | None = None, *, precision: float | None = None,
+             time_budget_s: float | None = DEFAULT_TIME_BUDGET_S,
+             max_replications: int | None = None) -> Estimate:
     """Follow a cohort of ``group`` applicants with ``hours_per_week`` for ``months`` months.
 
-    ``seed`` defaults to the scenario's. ``replications`` independent runs of ``cohort``
-    applicants each; ``market_scale`` shrinks the market around them (1 = as written); both
-    default to :func:`gigsim.studies.cohort.default_sizes`. ``reference_wage_usd`` is the hourly
+    ``seed`` defaults to the scenario's. Independent runs of ``cohort`` applicants each:
+    ``replications`` of them, or, without it, as many as the precision rule chooses
+    (:mod:`gigsim.studies.estimate_rounds`): rounds of 5 until the verdict's two headline
+    figures have 95% half-widths within ``precision`` (default 10%) of their means, or
+    ``max_replications`` (default 200) have run, or ``time_budget_s`` seconds (default 60;
+    None: no budget) are spent; :attr:`Estimate.choice` says which. ``market_scale`` shrinks
+    the market around them (1 = as written); it and ``cohort`` default to
+    :func:`gigsim.studies.cohort.default_sizes`. ``reference_wage_usd`` is the hourly
     wage of the job the verdict compares with (0 hides it). ``stay`` follows applicants who never
     quit instead of ones who behave like the group. ``progress`` is called with 1 after each
     replication. ``monthly_need_usd`` adds :attr:`Estimate.need`, how often a month reaches
@@ -240,15 +280,32 @@ def estimate(scenario: Scenario, group: str, hours_per_week: float = 20.0, month
     check_reference_wage(reference_wage_usd)
     if monthly_need_usd is not None:
         check_need(monthly_need_usd)
+    goal = None
+    if replications is not None:
+        if precision is not None or max_replications is not None:
+            raise GigsimError("give either replications or precision (and max replications),"
+                              " not both")
+    else:
+        goal = EstimateGoal(DEFAULT_PRECISION if precision is None else precision,
+                            max_replications=(DEFAULT_MAX_REPLICATIONS if max_replications
+                                              is None else max_replications),
+                            time_budget_s=time_budget_s)
     default_scale, default_cohort = default_sizes(scenario, group)
     market_scale = default_scale if market_scale is None else market_scale
     cohort = default_cohort if cohort is None else cohort
     run, cohort_group = cohort_scenario(scenario, group, hours_per_week, months, cohort,
                                         market_scale, stay=stay, max_projects=max_projects)
-    results = simulate(run, replications=replications, seed=seed, jobs=jobs, progress=progress)
+    choice = None
+    if goal is None:
+        results = simulate(run, replications=replications, seed=seed, jobs=jobs,
+                           progress=progress)
+    else:
+        results, choice = simulate_by_precision(run, cohort_group, hours_per_week, months, goal,
+                                                seed, jobs, progress)
     found = summarise(results, group, cohort_group, hours_per_week, months, cohort,
                       market_scale, started, reference_wage_usd=float(reference_wage_usd),
                       stay=stay)
+    found = dataclasses.replace(found, choice=choice)
     if monthly_need_usd is None:
         return found
     return dataclasses.replace(found, need=need_figures(found, monthly_need_usd))
@@ -362,22 +419,9 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
                         "waiting": int((never & ~left_unpaid).sum())}
     paid_by_replication = pd.Series(~never, index=keys).groupby(level="replication").mean()
 
-    # what an applicant can expect: every applicant, whatever became of them, for every hour
-    # of the weeks followed
-    applicant_income = _rows_of(results.worker_months, _keys(applicants)).groupby(
-        "replication")["income_usd"].sum()
-    applicant_count = applicants.groupby("replication").size()
-    per_applicant_hour = [
-        float(applicant_income.get(r, 0.0))
-        / (applicant_count[r] * hours_per_week * follow_h / HOURS_PER_WEEK)
-        if applicant_count.get(r, 0) else math.nan for r in range(reps)]
-
-    # income per hour set aside: weekly hours over the weeks from applying to leaving (or end)
-    on_platform_h = (end_at - start)
-    time_on = pd.Series(on_platform_h, index=keys).groupby(level="replication").sum()
-    income = all_rows.groupby("replication")["income_usd"].sum()
-    per_hour = [(float(income.get(r, 0.0)) / (time_on[r] / HOURS_PER_WEEK * hours_per_week))
-                if time_on.get(r, 0) > 0 else math.nan for r in range(reps)]
+    # the verdict's headline rates, as the rounds of a precision run read them
+    per_applicant_hour, per_hour = headline_rates(results, cohort_group, hours_per_week, months,
+                                                  range(reps))
 
     periods = [range(m, min(m + 3, months)) for m in range(0, months, 3)]
     durations = idle_spells(spells, workers)
@@ -460,33 +504,3 @@ def market_figures(results: Results, group: str) -> dict[str, Any]:
                                                       _zero_share)),
         "worker_months": len(rows),
     }
-
-
-def _generators(scenario: Scenario, group: str) -> list[Any]:
-    skills = next(g.skills for g in scenario.workers if g.name == group)
-    return [g for g in scenario.projects if g.requires in skills]
-
-
-def _seat_weighted(gens: list[Any], value: Callable[[Any], float]) -> float:
-    if not gens:
-        return math.nan
-    weights = np.array([g.arrivals_per_week * g.seats.mean for g in gens])
-    return float(np.sum(weights * np.array([value(g) for g in gens])) / np.sum(weights))
-
-
-def projects_pay(scenario: Scenario, group: str) -> float:
-    """The mean ``pay_per_hour`` of the generators whose projects ``group`` can take.
-
-    Weighted by each generator's launch rate times its mean seats, the share of seats it
-    offers. This is the pay the simulation draws, not an advertised rate.
-    """
-    return _seat_weighted(_generators(scenario, group), lambda g: g.pay_per_hour.mean)
-
-
-def advertised_pay(scenario: Scenario, group: str) -> float:
-    """The advertised rate (``advertised_pay_per_hour``) of the generators ``group`` can take.
-
-    Seat-weighted over the generators that give one; NaN when none does.
-    """
-    gens = [g for g in _generators(scenario, group) if g.advertised_pay_per_hour is not None]
-    return _seat_weighted(gens, lambda g: g.advertised_pay_per_hour)

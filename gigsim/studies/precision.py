@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 import numpy as np
 
@@ -51,6 +51,8 @@ class PrecisionGoal:
     max_replications: int = DEFAULT_MAX_REPLICATIONS
     round_size: int = ROUND_SIZE
     min_rounds: int = MIN_ROUNDS
+    # the metrics a study can aim at; an estimate aims at its verdict's own figures
+    known_metrics: ClassVar[Mapping[str, str]] = ALL_METRICS
 
     def __post_init__(self) -> None:
         if not 0 < self.precision < 1:
@@ -61,7 +63,7 @@ class PrecisionGoal:
             raise GigsimError(f"max replications: must be at least {minimum} (the rule's"
                               f" {self.min_rounds} rounds of {self.round_size}),"
                               f" got {self.max_replications}")
-        check_metrics(self.metrics, known=ALL_METRICS)
+        check_metrics(self.metrics, known=self.known_metrics)
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready form."""

@@ -33,6 +33,7 @@ from gigsim.presentation.verdict import (
     verdict_lines,
     who_is_followed,
 )
+from gigsim.studies.estimate_rounds import headline_widths
 
 from ._support import GENERALIST, SCENARIOS, question
 
@@ -95,15 +96,24 @@ def test_the_app_and_gigsim_estimate_give_the_same_answer_to_the_same_question()
     params = check_params(roles, role.key, DEFAULT_HOURS_PER_WEEK, DEFAULT_MONTHS,
                           FIRST_REPLICATIONS)
     page = compute(SCENARIOS, role, params)
-    # ...and the command's, asked the same question with its own defaults for the rest
+    # ...and the command's, asked the same question and the page's fixed count (its own
+    # default chooses the count by precision, up to a minute; the page keeps its answer fast)
     result = CliRunner().invoke(main, [
         "estimate", "--profile", "generalist", "--hours-per-week", f"{DEFAULT_HOURS_PER_WEEK:g}",
-        "--months", str(DEFAULT_MONTHS), "--json"])
+        "--months", str(DEFAULT_MONTHS), "-r", str(FIRST_REPLICATIONS), "--json"])
     assert result.exit_code == 0, result.output
     command = json.loads(result.stdout)
     assert command["replications"] == page.estimate.replications == FIRST_REPLICATIONS
     assert without_timing(estimate_dict(page.estimate)) == without_timing(command)
     assert verdict(page, DEFAULT_REFERENCE_WAGE_USD).meaning == command["verdict"]["meaning"]
+    # the page says what its intervals rest on: the fixed count and how wide the headline two are
+    said = verdict(page, DEFAULT_REFERENCE_WAGE_USD).based_on
+    assert said.startswith(f"{FIRST_REPLICATIONS} replication(s) × ")
+    assert ("on this fixed count (no precision asked): what an applicant can expect a month ±"
+            in said)
+    widths = command["verdict"]["replications"]["text"].split("no precision asked): ")[1]
+    assert widths in said
+    assert command["verdict"]["replications"]["chosen_by_precision"] is False
 
 
 def test_platform_inputs_are_the_scenarios_keys_as_set_from_the_command_line() -> None:
@@ -144,7 +154,9 @@ def test_the_verdict_in_parts(answer: Answer) -> None:
     est = answer.estimate
     printed = render(est).splitlines()[-1]
     assert printed == f"{based_on(est)}; {est.elapsed_s:.1f} s."
-    assert read.based_on == f"{based_on(est)}; scenario {est.scenario.name}. Intervals are 95%."
+    assert read.based_on == (f"{based_on(est)}; scenario {est.scenario.name}. Intervals are 95%;"
+                             " on this fixed count (no precision asked):"
+                             f" {headline_widths(est.headline_checks)}.")
     assert len(read.details) == 2 and read.details[0].startswith("Followed:")
     hidden = verdict(answer, 0)
     assert "Reference job" not in [card.label for card in hidden.cards]

@@ -96,7 +96,7 @@ def test_the_verdict_leads_with_what_an_applicant_can_expect(specialist_10h: Est
     assert labels == ["What an applicant can expect", "Reference job",
                       "Chance of failing onboarding", "Typical month once onboarded",
                       "Income per hour set aside once onboarded",
-                      "Chance of a month with nothing once onboarded"]
+                      "Chance of a month with nothing once onboarded", "Behind the intervals"]
     ratio = np.mean(per_hour) / 15
     said = meaning(est)
     assert said.startswith(f"As a side income, {HOURS} h a week here earns an applicant about"
