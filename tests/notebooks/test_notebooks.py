@@ -76,12 +76,16 @@ def _outputs(notebook: Any) -> list[Any]:
 
 
 def _text(notebook: Any) -> str:
+    """The notebook's printed text. A kernel may send one printed line in several stream
+    messages (it flushes on a timer, so a busy machine splits lines where an idle one does
+    not): stream texts are joined as printed, other outputs on lines of their own."""
     parts = []
     for output in _outputs(notebook):
         if output.get("output_type") == "stream":
             parts.append(output.get("text", ""))
-        parts.append(output.get("data", {}).get("text/plain", ""))
-    return "\n".join(parts)
+        else:
+            parts.append("\n" + output.get("data", {}).get("text/plain", "") + "\n")
+    return "".join(parts)
 
 
 def _pictures(notebook: Any) -> int:
@@ -389,3 +393,16 @@ def _skeleton(text: str) -> list[str]:
     out += [" ".join(line.split()[:4]) for line in text.splitlines()
             if line.startswith("- ") and "on every measure" not in line]
     return out
+
+
+def test_printed_lines_split_across_stream_messages_read_whole() -> None:
+    # a busy kernel sent one print in three messages, around a table shown between prints
+    cell = nbformat.v4.new_code_cell(outputs=[
+        nbformat.v4.new_output("stream", name="stdout", text="-"),
+        nbformat.v4.new_output("stream", name="stdout", text=" random vs longest-idle, all"),
+        nbformat.v4.new_output("stream", name="stdout", text=" applicants: none.\n"),
+        nbformat.v4.new_output("execute_result", data={"text/plain": "a table"}),
+        nbformat.v4.new_output("stream", name="stdout", text="next\n")])
+    lines = _text(nbformat.v4.new_notebook(cells=[cell])).splitlines()
+    assert "- random vs longest-idle, all applicants: none." in lines
+    assert "a table" in lines and "next" in lines
