@@ -30,6 +30,7 @@ from gigsim.studies.precision import (
     STOPPED_MAX,
     STOPPED_MET,
     PrecisionGoal,
+    within,
 )
 
 # The per-applicant counterparts of run's headline income and share of months with no income.
@@ -67,7 +68,7 @@ class DifferenceCheck:
     @property
     def narrow(self) -> bool:
         """Whether the half-width is within what was asked."""
-        return not math.isnan(self.half_width) and self.half_width <= self.allowed
+        return within(self.ci_low, self.ci_high, self.allowed)
 
     @property
     def clear(self) -> bool:

@@ -103,6 +103,12 @@ def parse_precision(text: str, option: str = "--precision") -> float:
     return value
 
 
+def within(ci_low: float, ci_high: float, allowed: float) -> bool:
+    """Whether an interval's half-width is within ``allowed`` (never with no interval)."""
+    half_width = (ci_high - ci_low) / 2
+    return not math.isnan(half_width) and half_width <= allowed
+
+
 @dataclass(frozen=True)
 class MetricCheck:
     """One target metric against the precision asked, on the replications run so far.
@@ -129,7 +135,7 @@ class MetricCheck:
     @property
     def met(self) -> bool:
         """Whether the half-width is within what was asked (never with no interval)."""
-        return not math.isnan(self.half_width) and self.half_width <= self.allowed
+        return within(self.ci_low, self.ci_high, self.allowed)
 
     @property
     def achieved(self) -> float:
