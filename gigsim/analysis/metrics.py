@@ -288,6 +288,8 @@ def workers_table(records: Records) -> pd.DataFrame:
         "quality": wk["quality"][keep],
         "minimum_pay_per_hour": wk["minimum_pay_per_hour"][keep],
         "refusals": wk["refusals"][keep].astype(np.int64),
+        "reservation_wage": wk["reservation_wage"][keep],
+        "returns": wk["returns"][keep].astype(np.int64),
     })
 
 
