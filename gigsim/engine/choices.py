@@ -24,6 +24,7 @@ from functools import partial
 from typing import Any
 
 import numpy as np
+import simpy
 
 from gigsim.engine.blocks import BlockRows
 from gigsim.engine.income import IncomeLog
@@ -43,6 +44,20 @@ def _sample(dist: Distribution, rng: np.random.Generator, size: int) -> np.ndarr
     return np.asarray(dist.sample(rng, size))
 
 
+class _Watched(Timeline):
+    """A timeline whose pushes are also handed to ``watch`` (the same entries)."""
+
+    def __init__(self, base: Timeline, watch: Callable[[np.ndarray, np.ndarray], None]) -> None:
+        super().__init__()
+        self.__dict__.update(base.__dict__)
+        self.watch = watch
+
+    def push(self, times: np.ndarray, workers: np.ndarray) -> None:
+        """Add entries, and hand them to ``watch``."""
+        super().push(times, workers)
+        self.watch(times, workers)
+
+
 class Choices:
     """Reservation-wage reviews and returns, on the state a replication keeps."""
 
@@ -58,7 +73,9 @@ class Choices:
     on_projects: np.ndarray
 
     # the methods of Replication these call
+    env: simpy.Environment
     _event: Callable[[], float]
+    _settle: Callable[[float, bool], None]
     _hazard: Callable[[int, LeaveCause], None]
     _idle_rows: Callable[[np.ndarray, np.ndarray, bool], None]
     _mark_left: Callable[[WorkerIdx, np.ndarray, float | np.ndarray], None]
@@ -99,6 +116,16 @@ class Choices:
                     SlotDraws(self.streams, f"workers.{group.name}.return.after",
                               partial(_sample, group.comeback.after), n))
         self.comebacks = bool(self.back_draws)
+        if self.comebacks:
+            # a departure that may end in a return is settled at its own time (a timeout at the
+            # earliest; idle departures are otherwise settled at the next event, and the return
+            # could fall before it)
+            self.watch_line = Timeline()
+            self.watch_at = math.inf
+            self.watch_token = 0
+            self.leave_line = _Watched(self.leave_line, self._watch)
+            idle = np.flatnonzero(wf.phase == _IDLE)
+            self._watch(wf.t_gone()[idle], idle)
         self.reviews = bool((~np.isnan(self.wage)).any())
         self.review_at = math.inf
         self.review_token = 0
@@ -193,6 +220,33 @@ class Choices:
             self._hazard(row, cause)
 
     # --- returns ------------------------------------------------------------------------------
+
+    def _watch(self, times: np.ndarray, who: np.ndarray) -> None:
+        """Idle departures of ``who`` (rows) ``times`` that may end in a return are watched."""
+        wf = self.wf
+        mine = self.back_probability[wf.owner[who]] > 0
+        if mine.any():
+            self.watch_line.push(times[mine], who[mine])
+            self._schedule_watch()
+
+    def _schedule_watch(self) -> None:
+        at = self.watch_line.first_valid(
+            lambda times, who: (self.wf.phase[who] == _IDLE)
+            & (np.minimum(self.wf.t_patience[who], self.wf.t_hazard[who]) == times))
+        if at < self.watch_at and at < self.end_h:
+            self.watch_token += 1
+            self.watch_at = at
+            self._at(at, partial(self._watched, self.watch_token))
+
+    def _watched(self, token: int) -> None:
+        """Idle workers due to leave now leave now (not an event: nothing else changes)."""
+        if token != self.watch_token:
+            return
+        self.watch_at = math.inf
+        now = float(self.env.now)
+        self.watch_line.pop_due(now, inclusive=True)
+        self._settle(now, True)
+        self._schedule_watch()
 
     def _plan_returns(self, who: np.ndarray, at: np.ndarray, cause: float | np.ndarray) -> None:
         """Those of ``who`` leaving ``at`` for ``cause`` who come back: when (a timeout each)."""
