@@ -47,6 +47,28 @@ def away_within(records: Records) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(a["left"]), np.asarray(a["back"])
 
 
+def away_at(records: Records, workers: np.ndarray, at: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each of ``workers`` was away at ``at`` (absolute, one each), and why it left.
+
+    Away: an absence with ``left <= at < back``. The cause is that departure's (NaN if not away).
+    """
+    away = np.zeros(len(workers), dtype=bool)
+    cause = np.full(len(workers), np.nan)
+    a = records.absences
+    if not len(a.get("worker", ())) or not len(workers):
+        return away, cause
+    positions: dict[int, list[int]] = {}
+    for k, w in enumerate(workers.tolist()):
+        positions.setdefault(int(w), []).append(k)
+    for w, left, back, why in zip(a["worker"].tolist(), a["left"].tolist(),
+                                  a["back"].tolist(), a["cause"].tolist(), strict=True):
+        for k in positions.get(int(w), ()):
+            if left <= at[k] < back:
+                away[k], cause[k] = True, why
+    return away, cause
+
+
 def ended_by_leaving(idle: pd.DataFrame, absences: pd.DataFrame | None) -> np.ndarray:
     """Which idle spells (``replication``, ``worker_id``, ``end_h``) ended in an absence."""
     if absences is None or absences.empty or idle.empty:
@@ -58,4 +80,4 @@ def ended_by_leaving(idle: pd.DataFrame, absences: pd.DataFrame | None) -> np.nd
     return np.asarray(mine.isin(keys))
 
 
-__all__ = ["ABSENCES", "absences_table", "away_within", "ended_by_leaving"]
+__all__ = ["ABSENCES", "absences_table", "away_at", "away_within", "ended_by_leaving"]
