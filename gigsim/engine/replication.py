@@ -26,9 +26,7 @@ from gigsim.engine.choices import Choices
 from gigsim.engine.departures import Departures
 from gigsim.engine.holding import Holding
 from gigsim.engine.income import IncomeLog
-from gigsim.engine.policies import (
-    build_array_policy,
-)
+from gigsim.engine.policies import build_array_policy
 from gigsim.engine.pool import RankedPool
 from gigsim.engine.projects import ProjectTable, plan_projects
 from gigsim.engine.qualification import Qualifications
