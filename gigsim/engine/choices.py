@@ -31,7 +31,7 @@ from gigsim.engine.income import IncomeLog
 from gigsim.engine.records import ABSENCE_COLUMNS, LeaveCause, Phase, ReleaseCause
 from gigsim.engine.slots import SlotDraws
 from gigsim.engine.timeline import Timeline
-from gigsim.engine.workforce import WorkerIdx, Workforce
+from gigsim.engine.workforce import NO_PROJECT, WorkerIdx, Workforce
 from gigsim.randomness import Streams
 from gigsim.scenario import Scenario
 from gigsim.scenario.dists import Distribution
@@ -137,6 +137,7 @@ class Choices:
         self.review_line = Timeline()
         reviewed = np.flatnonzero(~np.isnan(self.wage) & ~np.isnan(self.t_stay))
         self._next_reviews(reviewed, self.t_stay[reviewed] + self.review_every[reviewed])
+        self._schedule_review()
 
     # --- reviews ------------------------------------------------------------------------------
 
@@ -145,7 +146,6 @@ class Choices:
         at = np.where(at < self.end_h, at, math.inf)
         self.t_review[who] = at
         self.review_line.push(at, who)
-        self._schedule_review()
 
     def _current(self, times: np.ndarray, who: np.ndarray) -> np.ndarray:
         """Which timeline entries are ``who``'s next review, on the platform."""
@@ -159,26 +159,72 @@ class Choices:
             self._at(at, partial(self._reviews, self.review_token))
 
     def _reviews(self, token: int) -> None:
-        """The reviews due now: those earning less than their reservation wage leave."""
+        """The reviews due now, and those after them before the next event, as a block.
+
+        Until the next event nothing changes a seat, so every review before it is decided at
+        its own time, at once: a worker who passes is reviewed next ``review_every`` later, one
+        who holds no seat and fails leaves at its review. The block stops at the first worker
+        holding a seat who fails: that departure frees seats, an event of its own (handled
+        now if due now, or else at a timeout then). A worker idle at its review whose patience
+        or hazard comes first is not reviewed: it leaves then.
+        """
         if token != self.review_token:
             return
         self.review_at = math.inf
         now = self._event()
-        times, who = self.review_line.pop_due(now, inclusive=True)
-        due = np.unique(who[self._current(times, who)])
-        if len(due):
-            since = np.maximum(now - self.review_window[due], self.t_stay[due])
-            set_aside = self.hours_h_per_h[due] * (now - since)
-            low = self._income_over(due, since, now) < self.wage[due] * set_aside
-            self._leave(due[low], now, LeaveCause.LOW_EARNINGS)
-            staying = due[~low]
-            self.t_review[due[low]] = math.inf
-            self._next_reviews(staying, now + self.review_every[staying])
-            self._schedule_wake(now)
+        horizon = min(self.env.peek(), self.end_h)
+        wf = self.wf
+        while True:
+            times, who = self.review_line.pop_due(now, inclusive=True)
+            if horizon > now:
+                later_t, later_w = self.review_line.pop_due(horizon, inclusive=False)
+                times, who = np.r_[times, later_t], np.r_[who, later_w].astype(np.int64)
+            current = self._current(times, who)
+            times, who = times[current], who[current]
+            if len(who) == 0:
+                break
+            order = np.lexsort((who, times))
+            times, who = times[order], who[order]
+            holds = self._holding(who)
+            first = np.minimum(wf.t_patience[who], wf.t_hazard[who])  # an idle one's own
+            reviewed = holds | (first > times)
+            self.t_review[who[~reviewed]] = math.inf
+            times, who, holds = times[reviewed], who[reviewed], holds[reviewed]
+            since = np.maximum(times - self.review_window[who], self.t_stay[who])
+            set_aside = self.hours_h_per_h[who] * (times - since)
+            low = self._income_over(who, since, times) < self.wage[who] * set_aside
+            seat = np.flatnonzero(low & holds)
+            stop = int(seat[0]) if len(seat) else len(who)
+            if stop < len(who) and times[stop] > now:
+                self.review_line.push(times[stop:], who[stop:])  # still to come, as they were
+            done = slice(0, stop)
+            leaving, at = who[done][low[done]], times[done][low[done]]
+            self.t_review[leaving] = math.inf
+            self._leave_idle(leaving, at)
+            staying = who[done][~low[done]]
+            self._next_reviews(staying, times[done][~low[done]] + self.review_every[staying])
+            if stop < len(who) and times[stop] <= now:  # a seat holder failing now: an event
+                self.t_review[who[stop]] = math.inf
+                self._leave_seats(int(who[stop]), now)
+                if stop + 1 < len(who):
+                    self.review_line.push(times[stop + 1:], who[stop + 1:])
+                break
+            if stop < len(who):
+                break
+        self._schedule_wake(now)
         self._schedule_review()
 
-    def _income_over(self, who: np.ndarray, since: np.ndarray, until: float) -> np.ndarray:
-        """Income of each of ``who`` (workers, every slot) over ``(since, until]``.
+    def _holding(self, who: np.ndarray) -> np.ndarray:
+        """Which of ``who`` (workers) hold a seat on some slot (or a reservation)."""
+        wf = self.wf
+        if not self.several:
+            return wf.phase[who] == _WORKING
+        rows = self.siblings[who]
+        return ((rows >= 0) & (wf.phase[np.maximum(rows, 0)] == _WORKING)).any(axis=1)
+
+    def _income_over(self, who: np.ndarray, since: np.ndarray, until: np.ndarray
+                     ) -> np.ndarray:
+        """Income of each of ``who`` (workers, every slot) over ``(since, until]`` (one each).
 
         Closed spells from the income log; an assignment still on, its pieces up to ``until``.
         """
@@ -191,13 +237,13 @@ class Choices:
         else:
             of, rows = np.arange(len(who)), who
         total = np.zeros(len(who))
-        np.add.at(total, of, self.income.recent(rows, since[of], until))
+        np.add.at(total, of, self.income.recent(rows, since[of], until[of]))
         working = np.flatnonzero(wf.phase[rows] == _WORKING)
         if len(working) == 0:
             return total
         on = rows[working]
         _, parts, index = self._work_parts(WorkerIdx(on), wf.assignment[on],
-                                           np.full(len(on), until))
+                                           until[of[working]])
         owner = of[working[index] if len(index) else working]
         for piece in parts:
             length = piece.finish - piece.begin
@@ -206,18 +252,31 @@ class Choices:
             np.add.at(total, owner[piece.which], piece.income_usd * share)
         return total
 
-    def _leave(self, who: np.ndarray, now: float, cause: LeaveCause) -> None:
-        """``who`` (workers) leave at ``now``: free slots as idle workers, seats as a hazard."""
+    def _rows_of(self, who: np.ndarray) -> np.ndarray:
+        """Every row of each of ``who`` (workers), in order."""
+        if not self.several or len(who) == 0:
+            return who
+        return np.concatenate([self._slots_of(int(w)) for w in who.tolist()])
+
+    def _leave_idle(self, who: np.ndarray, at: np.ndarray) -> None:
+        """``who`` (workers holding no seat) leave for low earnings, each ``at`` its time."""
         if len(who) == 0:
             return
+        rows = self._rows_of(who)
+        order = np.argsort(who)
+        when = at[order[np.searchsorted(who, self.wf.owner[rows], sorter=order)]]
+        self._idle_rows(rows, when, False)
+        self._mark_left(WorkerIdx(rows), when, float(LeaveCause.LOW_EARNINGS))
+
+    def _leave_seats(self, worker: int, now: float) -> None:
+        """``worker`` leaves now: its free slots as an idle worker, then its seats as a hazard."""
         wf = self.wf
-        rows = (np.concatenate([self._slots_of(int(w)) for w in who.tolist()]) if self.several
-                else who)
+        rows = self._rows_of(np.array([worker]))
         free = rows[wf.phase[rows] == _IDLE]  # first: none of them takes a seat freed now
         self._idle_rows(free, np.full(len(free), now), False)
-        self._mark_left(WorkerIdx(free), np.full(len(free), now), float(cause))
+        self._mark_left(WorkerIdx(free), np.full(len(free), now), float(LeaveCause.LOW_EARNINGS))
         for row in rows[wf.phase[rows] == _WORKING].tolist():
-            self._hazard(row, cause)
+            self._hazard(row, LeaveCause.LOW_EARNINGS)
 
     # --- returns ------------------------------------------------------------------------------
 
@@ -279,6 +338,7 @@ class Choices:
         self.absences.add_block(np.array([[person, wf.t_left[person], wf.leave_cause[person],
                                            now]]))
         wf.phase[rows] = _IDLE
+        wf.reserved[rows] = NO_PROJECT  # a reservation held when it left went with it
         wf.t_spell[rows] = now
         wf.t_left[rows] = math.nan
         wf.leave_cause[rows] = float(LeaveCause.STILL_HERE)
@@ -294,6 +354,7 @@ class Choices:
         self.t_stay[person] = now
         if self.reviews and not math.isnan(self.wage[person]):
             self._next_reviews(np.array([person]), np.array([now + self.review_every[person]]))
+            self._schedule_review()
         self._offer_ready(WorkerIdx(rows), now)
         self._schedule_wake(now)
 
