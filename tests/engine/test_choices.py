@@ -126,3 +126,27 @@ def test_two_slots_holding_seats_leave_together_by_the_hazard() -> None:
     work = records.spells["project"] >= 0
     assert (records.spells["end"][work] <= wk["left"][0]).all()
     assert int(work.sum()) >= 2
+
+
+def test_a_worker_back_after_leaving_with_a_reservation_holds_none() -> None:
+    # Projects end with notice and workers reserve their next seat meanwhile (pre-assignment);
+    # a reservation wage above the pay makes every reviewed worker leave, reservations
+    # included, and each comes back a day later. Before the fix, the reservation held when
+    # leaving came back with the worker, and its next departure released a seat of a project
+    # long ended (KeyError).
+    scenario = Scenario.from_dict({
+        "name": "reserved", "simulation": {"horizon": "30w", "warmup": 0, "replications": 1,
+                                           "seed": 3},
+        "workers": [{"name": "w", "count": 40, "skills": ["g"], "hours_per_week": 20,
+                     "reservation_wage": 30, "review_every": "1w", "review_window": "1w",
+                     "return": {"probability": 1, "after": "1d"}}],
+        "projects": [{"name": "p", "requires": "g", "arrivals_per_week": 30, "seats": 2,
+                      "lifetime": {"dist": "exponential", "mean": "4d"}, "pay_per_hour": 15,
+                      "hours_per_week_per_seat": 20,
+                      "notice": {"probability": 1, "duration": "3d"}}],
+        "dispatch": {"delay": "1h", "pre_assign_on_notice": True},
+    })
+    for seed in range(4):
+        records = run(scenario.with_overrides({"simulation.seed": seed}))
+        check_stays(records)
+        assert records.workers["returns"].sum() > 100
