@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from gigsim.analysis.absences import away_at
 from gigsim.analysis.metrics import LEAVE_CAUSES
 from gigsim.analysis.statistics import METRICS, gini, metric_interval, replication_metrics
 from gigsim.analysis.survival import kaplan_meier
@@ -121,6 +122,11 @@ def applicants_table(records: Records, months: int | None = None) -> pd.DataFram
     stayed = ~(left <= joined[cohort] + follow_h)  # NaN (still here) stays
     cause = np.where(stayed, int(LeaveCause.STILL_HERE),
                      np.asarray(wk["leave_cause"], dtype=np.int64)[cohort])
+    # a worker away at the end of the follow-up (``return``) has not stayed: its cause is that
+    # absence's departure
+    away, why = away_at(records, ids, joined[cohort] + follow_h)
+    stayed &= ~away
+    cause = np.where(away, np.nan_to_num(why), cause)
     group = np.asarray(wk["group"], dtype=np.int64)[cohort]
     return pd.DataFrame({
         "replication": records.replication,

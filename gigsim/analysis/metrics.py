@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from gigsim.analysis.absences import away_at
 from gigsim.engine.records import LeaveCause, Records, ReleaseCause, SpellKind
 from gigsim.scenario.units import HOURS_PER_MONTH, HOURS_PER_YEAR
 
@@ -288,6 +289,8 @@ def workers_table(records: Records) -> pd.DataFrame:
         "quality": wk["quality"][keep],
         "minimum_pay_per_hour": wk["minimum_pay_per_hour"][keep],
         "refusals": wk["refusals"][keep].astype(np.int64),
+        "reservation_wage": wk["reservation_wage"][keep],
+        "returns": wk["returns"][keep].astype(np.int64),
     })
 
 
@@ -295,9 +298,14 @@ def exit_within_year(records: Records) -> tuple[int, int]:
     """Count workers who left within a year of onboarding: ``(left, at_risk)``.
 
     At risk are those onboarded a year or more before the end of the run (warm-up included).
+    Gone: not on the platform a year after onboarding, by the last departure before then or
+    away then (an absence, ``return``).
     """
     wk = records.workers
     onboarded = wk["onboarded"]
     at_risk = ~np.isnan(onboarded) & (onboarded <= records.end_h - HOURS_PER_YEAR)
     left = at_risk & (wk["left"] - onboarded < HOURS_PER_YEAR)
+    if len(records.absences.get("worker", ())):
+        ids = np.flatnonzero(at_risk & ~left)
+        left[ids] = away_at(records, ids, onboarded[ids] + HOURS_PER_YEAR)[0]
     return int(left.sum()), int(at_risk.sum())

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from gigsim.analysis import metrics, payments
+from gigsim.analysis.absences import ABSENCES, absences_table
 from gigsim.analysis.statistics import Summary
 from gigsim.engine.records import Records
 from gigsim.scenario import Scenario
@@ -27,13 +28,17 @@ TABLES: dict[str, Callable[[Records], pd.DataFrame]] = {
 
 
 
-def tables_for(pay: PaySchedule | None) -> dict[str, Callable[[Records], pd.DataFrame]]:
+def tables_for(pay: PaySchedule | None, returns: bool = False
+               ) -> dict[str, Callable[[Records], pd.DataFrame]]:
     """The tables of a run under the pay schedule ``pay``, by name, each built from records.
 
     Without one (money received as it is earned), :data:`TABLES` as they are. With one,
     ``worker_months`` gains ``received_usd``, ``workers`` gains ``forfeited_usd`` and
     ``unpaid_at_end_usd``, and ``payments`` is added (:mod:`gigsim.analysis.payments`).
+    With ``returns`` (a worker group has ``return``), ``absences`` is added.
     """
+    if returns:
+        return {**tables_for(pay), ABSENCES: absences_table}
     if pay is None:
         return TABLES
     return {
@@ -53,6 +58,11 @@ def _concat(records: list[Records], build: Callable[[Records], pd.DataFrame]) ->
             frame[column] = pd.Categorical(frame[column],
                                            categories=frames[0][column].cat.categories)
     return frame
+
+
+def has_returns(scenario: Scenario) -> bool:
+    """Whether a worker group of ``scenario`` gives ``return`` (workers may come back)."""
+    return any(group.comeback is not None for group in scenario.workers)
 
 
 @dataclass
@@ -82,11 +92,12 @@ class Results:
     @property
     def table_names(self) -> tuple[str, ...]:
         """The tables this run has: :data:`TABLES`, and ``payments`` with a pay schedule."""
-        return tuple(tables_for(self.scenario.pay))
+        return tuple(tables_for(self.scenario.pay, has_returns(self.scenario)))
 
     def table(self, name: str) -> pd.DataFrame:
         """The table called ``name`` (one of :attr:`table_names`)."""
-        return _concat(self.records, tables_for(self.scenario.pay)[name])
+        return _concat(self.records, tables_for(self.scenario.pay,
+                                                has_returns(self.scenario))[name])
 
     @cached_property
     def worker_months(self) -> pd.DataFrame:
@@ -117,6 +128,11 @@ class Results:
     def workers(self) -> pd.DataFrame:
         """One row per worker."""
         return self.table("workers")
+
+    @cached_property
+    def absences(self) -> pd.DataFrame:
+        """One row per absence (left, then back) overlapping the window; empty without one."""
+        return _concat(self.records, absences_table)
 
     @cached_property
     def payments(self) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from gigsim.analysis.absences import away_within
 from gigsim.engine.records import Records, SpellKind
 from gigsim.scenario.units import HOURS_PER_WEEK
 
@@ -54,8 +55,10 @@ def weekly_series(records: Records) -> dict[str, np.ndarray]:
     seat = np.isin(s["kind"], [int(kind) for kind in _SEAT_KINDS])
     length = s["end"] - s["start"]
     rate = np.where(length > 0, s["income_usd"] / np.where(length > 0, length, 1.0), 0.0)
+    away_from, away_to = away_within(records)  # absences: not on the platform
     return {
-        "workers": covered(wk["joined"], wk["left"], edges) / HOURS_PER_WEEK,
+        "workers": (covered(wk["joined"], wk["left"], edges)
+                    - covered(away_from, away_to, edges)) / HOURS_PER_WEEK,
         "seats_filled": covered(s["start"][seat], s["end"][seat], edges) / HOURS_PER_WEEK,
         "income_usd": covered(s["start"], s["end"], edges, rate),
     }

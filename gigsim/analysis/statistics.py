@@ -138,7 +138,8 @@ def replication_metrics(records: Records, pay: PaySchedule | None = None) -> dic
     done = latencies.loc[~latencies["censored"], "latency_h"].to_numpy()
     by_worker = months.groupby("worker_id", sort=True)
     per_worker = by_worker[["worked_h", "paid_training_h", "available_h"]].sum()
-    changes = by_worker["income_usd"].diff().abs().dropna()
+    # consecutive calendar months only: months on either side of an absence are not compared
+    changes = by_worker["income_usd"].diff().abs()[by_worker["month"].diff() == 1]
     left, at_risk = exit_within_year(records)
     has_months = len(income) > 0
     monthly = worker_monthly_income(records, months).to_numpy()

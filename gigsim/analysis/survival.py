@@ -23,6 +23,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import stats
 
+from gigsim.analysis.absences import ended_by_leaving
 from gigsim.files import json_number
 
 CONFIDENCE_LEVEL = 0.95
@@ -140,13 +141,16 @@ def kaplan_meier(durations: ArrayLike, censored: ArrayLike,
     return Survival(times, survival, low, high, np.sort(x[flags]), len(x))
 
 
-def idle_spells(spells: pd.DataFrame, workers: pd.DataFrame | None = None) -> pd.DataFrame:
+def idle_spells(spells: pd.DataFrame, workers: pd.DataFrame | None = None,
+                absences: pd.DataFrame | None = None) -> pd.DataFrame:
     """Idle spells as right-censored durations: ``worker_id``, ``duration_h``, ``censored``.
 
     A spell is censored when the run ended during it (the table's ``censored``; also the
     column ``running``), and also, when ``workers`` is given, when it ended because the worker
     left the platform (the column ``left``): the spell ended without a next project, so the
-    drought was not seen to end. ``censored`` is ``running | left``. Spells that began in the
+    drought was not seen to end; so does a spell ending in an absence (``absences``: the
+    worker left and came back later, :mod:`gigsim.analysis.absences`). ``censored`` is
+    ``running | left``. Spells that began in the
     warm-up (``left_truncated``) are left out, since their start was not observed; every other
     spell is kept, censored or not.
     """
@@ -166,7 +170,8 @@ def idle_spells(spells: pd.DataFrame, workers: pd.DataFrame | None = None) -> pd
         end = (idle["end_h"]).to_numpy()
         keys = pd.MultiIndex.from_arrays([out["replication"], out["worker_id"]])
         left_at = left.reindex(keys).to_numpy(dtype=float)
-        out["left"] = ~running & np.isclose(end, left_at, rtol=0, atol=1e-9)
+        out["left"] = ~running & (np.isclose(end, left_at, rtol=0, atol=1e-9)
+                                  | ended_by_leaving(idle, absences))
         out["censored"] = running | out["left"].to_numpy()
     return out
 

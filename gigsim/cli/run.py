@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from gigsim.analysis.applicants import applicant_intervals, follow_up_months
-from gigsim.analysis.results import TABLES, Results, tables_for
+from gigsim.analysis.results import TABLES, Results, has_returns, tables_for
 from gigsim.analysis.statistics import replications_warning
 from gigsim.cli.common import (
     at_least,
@@ -32,6 +32,7 @@ from gigsim.cli.common import (
 from gigsim.errors import GigsimError
 from gigsim.files import check_target, default_format
 from gigsim.presentation.output import (
+    ABSENCES,
     DEFAULT_TABLES,
     PAYMENTS,
     choose_tables,
@@ -145,12 +146,12 @@ def _run(path: str, replications: int | None, seed: int | None, jobs: int,
         "--precision-metrics")
     at_least("--max-replications", design.max_replications, ROUND_SIZE * MIN_ROUNDS)
     # a bad --tables is refused before anything runs; payments once the scenario is read
-    choose_tables(tables, report, (*TABLES, PAYMENTS))
+    choose_tables(tables, report, (*TABLES, PAYMENTS, ABSENCES))
     fmt = default_format() if fmt == "auto" else fmt
     if design.warmup is not None:
         sets = (*sets, f"simulation.warmup={design.warmup}")
     scenario = load(path, sets)
-    available = tuple(tables_for(scenario.pay))
+    available = tuple(tables_for(scenario.pay, has_returns(scenario)))
     names = choose_tables(tables, report, available)  # payments need a pay schedule
     if replications is None and precision is None:
         precision = scenario.simulation.precision

@@ -71,7 +71,9 @@ class Departures(Matching):
     def _schedule_departures(self, time_h: float) -> None:
         self.departure_token += 1
         self.departure_at = time_h
-        self._at(time_h, partial(self._departures, self.departure_token))
+        # a departure at the time being handled, that the clock passed by a rounding step (a
+        # worker's slots leaving together): now
+        self._at(max(time_h, self.env.now), partial(self._departures, self.departure_token))
 
     def _departures(self, token: int) -> None:
         """The departures due now, and those after them before the next event, as a block."""

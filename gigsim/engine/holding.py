@@ -59,6 +59,7 @@ class Holding:
     _start_delays: Callable[..., None]
     _offer_ready: Callable[[WorkerIdx, float], None]
     _latency_rows: Callable[[np.ndarray, np.ndarray | float, bool], None]
+    _choice_columns: Callable[[], tuple[np.ndarray, np.ndarray]]
 
     def _plan_slots(self) -> None:
         """The workers' slots as the workforce was built (one row each: nothing to do)."""
@@ -93,7 +94,7 @@ class Holding:
         return np.column_stack([
             np.arange(n, dtype=float), wf.group[:n], wf.t_joined[:n], wf.t_onboarded[:n],
             wf.t_left[:n], wf.leave_cause[:n], self.hours_h_per_h * HOURS_PER_WEEK,
-            wf.quality[:n], wf.minimum_pay[:n], refused])
+            wf.quality[:n], wf.minimum_pay[:n], refused, *self._choice_columns()])
 
     def _by_worker(self, rows: Mapping[str, np.ndarray]) -> Mapping[str, np.ndarray]:
         """Recorded rows with the rows of other slots given to their workers."""

@@ -21,13 +21,35 @@ class IncomeLog:
         self.usd = np.zeros((n_workers, length))
         self.next_slot = np.zeros(n_workers, dtype=np.int64)
         self.length = length
+        self.keep_h = 0.0  # a spell is kept while it may end within this of a later one's end
+
+    def _grow(self) -> None:
+        """Twice as many slots per worker (the new ones empty)."""
+        extra = ((0, 0), (0, self.length))
+        self.begin = np.pad(self.begin, extra)
+        self.finish = np.pad(self.finish, extra, constant_values=-np.inf)
+        self.usd = np.pad(self.usd, extra)
+        self.length *= 2
 
     def add(self, workers: np.ndarray, begin: np.ndarray, finish: np.ndarray,
             usd: np.ndarray) -> None:
         """Record income ``usd`` earned evenly over ``[begin, finish]`` (one spell per worker)."""
         earned = usd > 0
+        if self.keep_h > 0 and len(np.unique(workers[earned])) < int(earned.sum()):
+            # a worker twice in one call (an assignment written in parts): a slot for each
+            first = np.zeros(len(workers), dtype=bool)
+            first[np.unique(workers, return_index=True)[1]] = True
+            self.add(workers[first], begin[first], finish[first], usd[first])
+            self.add(workers[~first], begin[~first], finish[~first], usd[~first])
+            return
         workers = workers[earned]
         slot = self.next_slot[workers] % self.length
+        # with ``keep_h`` (reviews read a window of income, docs/model.md §3), a spell that may
+        # still fall in a window is never overwritten: the ring grows instead
+        while self.keep_h > 0 and len(workers) and (
+                self.finish[workers, slot] > finish[earned] - self.keep_h).any():
+            self._grow()
+            slot = self.next_slot[workers] % self.length
         self.begin[workers, slot] = begin[earned]
         self.finish[workers, slot] = finish[earned]
         self.usd[workers, slot] = usd[earned]

@@ -35,6 +35,7 @@ class ReleaseCause(IntEnum):
     END_WITH_NOTICE = 2
     FAILED_QUALIFICATION = 3  # failed a project's qualification test, and released
     SPARE_HOURS = 4  # a free slot of a worker on other projects, with hours to spare
+    RETURNED = 5  # came back to the platform after an absence (``return``)
 
 
 class Phase(IntEnum):
@@ -53,6 +54,7 @@ class LeaveCause(IntEnum):
     FAILED_ASSESSMENT = 1
     IMPATIENCE = 2
     HAZARD = 3
+    LOW_EARNINGS = 4  # income per hour set aside below the reservation wage at a review
 
 
 SPELL_COLUMNS = (
@@ -65,8 +67,9 @@ _SPELL_INDEX = {name: i for i, name in enumerate(SPELL_COLUMNS)}
 LATENCY_COLUMNS = ("worker", "released", "latency_h", "censored", "cause", "slot")
 WORKER_COLUMNS = (
     "worker", "group", "joined", "onboarded", "left", "leave_cause", "hours_per_week", "quality",
-    "minimum_pay_per_hour", "refusals",
+    "minimum_pay_per_hour", "refusals", "reservation_wage", "returns",
 )
+ABSENCE_COLUMNS = ("worker", "left", "cause", "back")  # a departure followed by a return
 PROJECT_COLUMNS = (
     "project", "generator", "launch", "end", "seats", "notice", "notice_at", "pay_per_hour",
     "hours_per_week_per_seat", "training_h", "training_paid", "sparse_at",
@@ -105,6 +108,8 @@ class Records:
     events: int = 0
     meta: Mapping[str, float] = field(default_factory=dict)
     client_names: tuple[str, ...] = ()
+    # one row per absence that ended in a return (ABSENCE_COLUMNS; empty without ``return``)
+    absences: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def end_h(self) -> float:
@@ -113,11 +118,11 @@ class Records:
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
-        for name in ("spells", "latencies", "workers", "projects", "meta"):
+        for name in ("spells", "latencies", "workers", "projects", "meta", "absences"):
             state[name] = dict(state[name])
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
-        for name in ("spells", "latencies", "workers", "projects", "meta"):
+        for name in ("spells", "latencies", "workers", "projects", "meta", "absences"):
             state[name] = MappingProxyType(dict(state[name]))  # type: ignore[call-overload]
         self.__dict__.update(state)

@@ -22,12 +22,11 @@ import simpy
 from gigsim.engine.applicants import plan_applicants
 from gigsim.engine.assignments import Assignments
 from gigsim.engine.blocks import BlockRows, named_columns
+from gigsim.engine.choices import Choices
 from gigsim.engine.departures import Departures
 from gigsim.engine.holding import Holding
 from gigsim.engine.income import IncomeLog
-from gigsim.engine.policies import (
-    build_array_policy,
-)
+from gigsim.engine.policies import build_array_policy
 from gigsim.engine.pool import RankedPool
 from gigsim.engine.projects import ProjectTable, plan_projects
 from gigsim.engine.qualification import Qualifications
@@ -53,7 +52,7 @@ from gigsim.scenario.units import HOURS_PER_MONTH
 _IDLE, _WORKING, _LEFT = int(Phase.IDLE), int(Phase.WORKING), int(Phase.LEFT)
 
 
-class Replication(Departures, Sharing, Qualifications, Holding):
+class Replication(Departures, Sharing, Qualifications, Holding, Choices):
     """Runs one replication and returns its :class:`~gigsim.engine.records.Records`."""
 
     def __init__(self, scenario: Scenario, seed: int, replication: int) -> None:
@@ -126,6 +125,7 @@ class Replication(Departures, Sharing, Qualifications, Holding):
         self._start_delays(WorkerIdx(first), wf.t_onboarded[first])
         self.leave_line.push(wf.t_gone()[first], first)
         self._plan_slots()
+        self._plan_choices()
 
     # --- running ------------------------------------------------------------------------------
 
@@ -276,7 +276,7 @@ class Replication(Departures, Sharing, Qualifications, Holding):
         self._void(WorkerIdx(voided))
         return np.setdiff1d(team, moving)
 
-    def _hazard(self, worker: int) -> None:
+    def _hazard(self, worker: int, cause: LeaveCause = LeaveCause.HAZARD) -> None:
         """A worker holding a seat leaves by the hazard: its seats reopen where still open.
 
         :meth:`_departures` calls it for a departure whose assignment is still on.
@@ -290,7 +290,7 @@ class Replication(Departures, Sharing, Qualifications, Holding):
         if self.projects.shared[p]:
             self._reshare(p, now)
         r = int(wf.reserved[worker])
-        self._mark_left(who, np.array([now]), float(LeaveCause.HAZARD))
+        self._mark_left(who, np.array([now]), float(cause))
         if self.projects.accepting[p]:
             self._open_seats(p, 1, now)
         if r != NO_PROJECT:
@@ -362,6 +362,8 @@ class Replication(Departures, Sharing, Qualifications, Holding):
         wf.t_patience[who] = math.inf
         wf.t_left[who] = at
         wf.leave_cause[who] = cause
+        if self.comebacks:
+            self._plan_returns(who, at, cause)
 
     def _latency_rows(self, who: np.ndarray, at: np.ndarray | float, censored: bool) -> None:
         """Close the open latency observations of ``who`` at ``at``."""
@@ -490,7 +492,8 @@ class Replication(Departures, Sharing, Qualifications, Holding):
             workers=named_columns(self._worker_rows(), WORKER_COLUMNS),
             projects=named_columns(projects, PROJECT_COLUMNS),
             events=self.events,
-            client_names=tuple(c.name for c in self.scenario.clients))
+            client_names=tuple(c.name for c in self.scenario.clients),
+            absences=self.absences.columns())
 
 
 def run_replication(scenario: Scenario, seed: int, replication: int) -> Records:

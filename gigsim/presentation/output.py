@@ -45,6 +45,9 @@ DEFAULT_TABLES = ("worker_months", "latencies", "projects", "project_fills")
 REPORT_TABLES = ("worker_months", "spells", "latencies", "workers")
 # With a pay schedule ([pay]): one row per payment, written by default beside worker_months.
 PAYMENTS = "payments"
+# With ``return`` in a worker group: one row per absence, written by default (the report's
+# drought curve reads it: an idle spell ending in an absence is censored).
+ABSENCES = "absences"
 
 
 def choose_tables(choice: str | Sequence[str] | None, report: bool = False,
@@ -56,7 +59,7 @@ def choose_tables(choice: str | Sequence[str] | None, report: bool = False,
     tables. With ``report``, the tables the report is drawn from are added.
     """
     if choice is None or choice == "default":
-        names: set[str] = set(DEFAULT_TABLES) | ({PAYMENTS} & set(available))
+        names: set[str] = set(DEFAULT_TABLES) | ({PAYMENTS, ABSENCES} & set(available))
     elif choice == "all":
         names = set(available)
     else:
@@ -74,7 +77,7 @@ def choose_tables(choice: str | Sequence[str] | None, report: bool = False,
                                   f"{did_you_mean(name, available)};"
                                   f" known: {', '.join(available)}, or default, or all")
     if report:
-        names |= set(REPORT_TABLES)
+        names |= set(REPORT_TABLES) | ({ABSENCES} & set(available))
     return tuple(name for name in available if name in names)
 
 

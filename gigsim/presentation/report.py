@@ -280,6 +280,9 @@ def build_report(folder: str | Path, tables: Mapping[str, pd.DataFrame] | None =
     given = dict(tables or {})
     frames = {name: given[name] if name in given else read_table(path, name)
               for name in TABLES}
+    if "absences" in given or _table_path(path, "absences") is not None:  # workers came back
+        frames["absences"] = (given["absences"] if "absences" in given
+                              else read_table(path, "absences"))
     figures = for_both_widths(lambda: results_figures(frames), dpi=REPORT_DPI)
     name = str(summary.get("scenario", manifest.get("scenario", path.name)))
     captions = {**FIGURE_CAPTIONS, **PAY_FIGURE_CAPTIONS}

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from gigsim.errors import ScenarioError
+from gigsim.scenario.choices import check_reviews
 from gigsim.scenario.clients import Client
 from gigsim.scenario.dispatch import DispatchSettings
 from gigsim.scenario.pay import PaySchedule
@@ -121,6 +122,7 @@ class Scenario:
                    if root.has("clients") else ())
         pay = root.optional_section("pay", PaySchedule.from_section)
         root.finish()
+        check_reviews(workers, simulation.horizon_h, root)
         skills = {skill for group in workers for skill in group.skills}
         for gen in projects:
             if gen.requires not in skills:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gigsim.scenario.choices import Comeback, Reservation
 from gigsim.scenario.dists import Constant, Distribution
 from gigsim.scenario.schema import Section, lowest_value
 from gigsim.scenario.units import HOURS_PER_WEEK, HOURS_PER_YEAR
@@ -62,6 +63,8 @@ class WorkerGroup:
     max_projects: int = 1  # the most projects a worker holds at once
     # the least pay per hour a worker takes a seat for (one draw per worker; None: any)
     minimum_pay_per_hour: Distribution | None = None
+    reservation: Reservation | None = None  # a reservation wage, reviewed (None: never)
+    comeback: Comeback | None = None  # ``return``: leavers may come back (None: never)
 
     @classmethod
     def from_section(cls, s: Section) -> WorkerGroup:
@@ -80,6 +83,8 @@ class WorkerGroup:
             joins_at_h=s.duration("joins_at", 0),
             max_projects=s.count("max_projects", 1, positive=True, maximum=64),
             minimum_pay_per_hour=s.optional_dist("minimum_pay_per_hour", "number"),
+            reservation=Reservation.from_group(s),
+            comeback=s.optional_section("return", Comeback.from_section),
         )
         if group.count == 0 and group.arrivals_per_week == 0:
             raise s.error("count", "a group needs a positive count or arrivals_per_week")

@@ -424,7 +424,7 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
                                                   range(reps))
 
     periods = [range(m, min(m + 3, months)) for m in range(0, months, 3)]
-    durations = idle_spells(spells, workers)
+    durations = idle_spells(spells, workers, results.absences)
     longest = longest_idle_spells(durations).set_index(["replication", "worker_id"])
     longest_h = longest["duration_h"].reindex(keys, fill_value=0.0).to_numpy(dtype=float)
     running = longest["running"].reindex(keys, fill_value=False).to_numpy(dtype=bool)

@@ -78,6 +78,17 @@ PAY_EVERY_0 = MINIMAL_TOML + '\n[pay]\nevery = 0\n'
 PAY_LAG_NEGATIVE = MINIMAL_TOML + '\n[pay]\nevery = "1w"\nlag = "-3d"\n'
 PAY_MINIMUM_NEGATIVE = MINIMAL_TOML + '\n[pay]\nevery = "1w"\nminimum_usd = -10\n'
 PAY_TYPO = MINIMAL_TOML + '\n[pay]\nevery = "1w"\nminimum = 10\n'
+# workers' choices (issue 22 item 3): a reservation wage reviewed, and return
+REVIEW_LONG = broken("count = 30", 'count = 30\nreservation_wage = 12\nreview_every = "8w"\n'
+                     'review_window = "4w"')
+REVIEW_WINDOW_0 = broken("count = 30", 'count = 30\nreservation_wage = 12\n'
+                         'review_every = "1w"\nreview_window = 0')
+REVIEW_EVERY_0 = broken("count = 30", 'count = 30\nreservation_wage = 12\n'
+                        'review_every = "0d"\nreview_window = "4w"')
+RESERVATION_PARTLY = broken("count = 30", 'count = 30\nreservation_wage = 12\n'
+                            'review_window = "4w"')
+RETURN_PROBABILITY = broken("count = 30", 'count = 30\n'
+                            'return = { probability = 1.5, after = "2w" }')
 
 SCENARIO_COMMANDS = ("run", "validate")
 OUT = ("--out", "{out}")
@@ -149,6 +160,22 @@ for command in SCENARIO_COMMANDS:
              mini=PAY_MINIMUM_NEGATIVE),
         Case(f"{command}-pay-typo", command, ("{mini}", *out),
              ("{mini}", "pay.minimum", "did you mean `minimum_usd`?"), mini=PAY_TYPO),
+        Case(f"{command}-review-longer-than-horizon", command, ("{mini}", *out),
+             ("{mini}", "workers.raters.review_every", "never comes within the horizon"),
+             mini=REVIEW_LONG),
+        Case(f"{command}-review-window-0", command, ("{mini}", *out),
+             ("{mini}", "workers.raters.review_window", "must be a positive duration, got 0"),
+             mini=REVIEW_WINDOW_0),
+        Case(f"{command}-review-every-0", command, ("{mini}", *out),
+             ("{mini}", "workers.raters.review_every", "must be a positive duration"),
+             mini=REVIEW_EVERY_0),
+        Case(f"{command}-reservation-partly", command, ("{mini}", *out),
+             ("{mini}", "workers.raters.review_every", "together",
+              "reservation_wage, review_window given without review_every"),
+             mini=RESERVATION_PARTLY),
+        Case(f"{command}-return-probability", command, ("{mini}", *out),
+             ("{mini}", "workers.raters.return.probability", "[0, 1]", "1.5"),
+             mini=RETURN_PROBABILITY),
         Case(f"{command}-set-pay-every", command, ("{mini}", "--set", "pay.every=12h", *out),
              ("--set", "pay.every", "at least 1d", "'12h'")),
         Case(f"{command}-set-pay-lag", command,

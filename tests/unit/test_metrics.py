@@ -279,7 +279,7 @@ def test_latencies_keep_releases_inside_the_window() -> None:
                                        "end_without_notice"]
     assert list(table["cause"].cat.categories) == [
         "onboarded", "end_without_notice", "end_with_notice", "failed_qualification",
-        "spare_hours"]
+        "spare_hours", "returned"]
     assert table["slot"].tolist() == [0, 0, 0]  # workers who hold one project at most
 
 

@@ -239,15 +239,15 @@ def latency_survival_figure(latencies: pd.DataFrame) -> Figure:
                            what="reassignment latency")
 
 
-def drought_survival_figure(spells: pd.DataFrame, workers: pd.DataFrame | None = None
-                            ) -> Figure:
+def drought_survival_figure(spells: pd.DataFrame, workers: pd.DataFrame | None = None,
+                            absences: pd.DataFrame | None = None) -> Figure:
     """Kaplan–Meier curve of drought lengths (idle spells) in days, censoring marked.
 
     Idle spells still running at the end of the run, or ended by the worker leaving, are
     censored (:func:`gigsim.analysis.survival.idle_spells`); spells begun in the warm-up are left
     out.
     """
-    durations = survival.idle_spells(spells, workers)
+    durations = survival.idle_spells(spells, workers, absences)
     curve = survival.kaplan_meier(durations["duration_h"], durations["censored"])
     return survival_figure({"idle spells": curve}, title="Droughts: idle spells between"
                            " projects (Kaplan–Meier, all replications pooled)", unit="days",
@@ -273,5 +273,6 @@ def results_figures(tables: Mapping[str, pd.DataFrame]) -> dict[str, Figure]:
         **fans,
         "idle_share": idle_share_figure(months),
         "latency_survival": latency_survival_figure(tables["latencies"]),
-        "drought_survival": drought_survival_figure(tables["spells"], workers),
+        "drought_survival": drought_survival_figure(tables["spells"], workers,
+                                                    tables.get("absences")),
     }
