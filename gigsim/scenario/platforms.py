@@ -20,7 +20,6 @@ from gigsim.scenario.projects import ProjectGenerator
 from gigsim.scenario.schema import Section, did_you_mean
 from gigsim.scenario.workers import WorkerGroup
 
-
 MAX_SLOTS = 127  # a worker's slots over all its platforms (platforms × max_projects)
 
 
