@@ -37,7 +37,6 @@ from gigsim.engine.workforce import WorkerIdx, Workforce
 from gigsim.scenario.units import HOURS_PER_WEEK
 
 _IDLE, _WORKING, _LEFT = int(Phase.IDLE), int(Phase.WORKING), int(Phase.LEFT)
-_ASSESSING = int(Phase.ASSESSING)
 SPARE_SHARE = 1e-9  # hours to spare below this share of the worker's are none (rounding)
 
 
@@ -125,7 +124,8 @@ class Holding:
 
         Each is given the hours its worker's other projects leave; it keeps those a seat of
         ``p`` supplies at full rate, or all of them on a shared queue or when it is its
-        worker's last free slot.
+        worker's last free slot (a slot on a platform whose result is still to come counts as
+        free; one on a platform that never onboards the worker does not).
         """
         wf, projects = self.wf, self.projects
         on = np.broadcast_to(p, len(who))
@@ -133,7 +133,7 @@ class Holding:
             row, q = int(who[k]), int(on[k])
             mine = self.siblings[wf.owner[row]]
             mine = mine[(mine >= 0) & (mine != row)]
-            mine = mine[wf.phase[mine] != _ASSESSING]  # on a platform not onboarding it yet
+            mine = mine[~np.isnan(wf.t_onboarded[mine])]  # on a platform never onboarding it
             holding = mine[wf.phase[mine] == _WORKING]
             cap = float(self.hours_h_per_h[wf.owner[row]] - wf.available_h_per_h[holding].sum())
             last = len(holding) == len(mine)
