@@ -125,7 +125,7 @@ def check_platforms(data: dict[str, Any]) -> Counter[str]:
             mid = (lo + hi) / 2
             held = own[(own["start_h"] < mid) & (own["end_h"] > mid)]["project_id"].nunique()
             assert held <= most, (worker_id, platform, lo, held)
-    for worker_id, own in on.groupby("worker_id"):
+    for _, own in on.groupby("worker_id"):
         platforms = own["platform"].astype(str)
         starts, ends = own["start_h"].to_numpy(), own["end_h"].to_numpy()
         a, b = (platforms == "A").to_numpy(), (platforms == "B").to_numpy()
