@@ -235,8 +235,8 @@ class Matching:
         projects = self.projects
         oldest = np.array([projects.oldest_open(p) for p in firsts])
         platform = int(self.wf.platform[worker])  # a slot's projects are on its platform
-        policy, name = self.policies[platform], self.policy_names[platform]
-        choose = getattr(policy, "project_key", None)
+        choose, name = getattr(self.policies[platform], "project_key", None), \
+            self.policy_names[platform]
         if choose is None:
             return firsts[int(np.argmin(oldest))]
         ids = np.array(firsts)
@@ -318,10 +318,7 @@ class Matching:
 
     def _keys(self, workers: np.ndarray, now: float, skill: int, view: ProjectView
               ) -> np.ndarray:
-        """The policy's keys for ``workers`` as candidates for ``view``, checked.
-
-        The policy is that of the platform of ``skill`` (a (platform, skill) pair).
-        """
+        """The keys of ``skill``'s platform's policy for ``workers`` on ``view``, checked."""
         platform = int(self.pair_platform[skill])
         return checked_key(self.policy_names[platform], view.id, self.policies[platform].key(
             self._candidates(workers, now, skill), view), len(workers))

@@ -27,6 +27,7 @@ import numpy as np
 import simpy
 
 from gigsim.engine.applicants import Applicants
+from gigsim.engine.policies import build_array_policy
 from gigsim.engine.projects import ProjectTable
 from gigsim.engine.records import SPELL_COLUMNS, Phase, ReleaseCause
 from gigsim.engine.slots import SlotDraws
@@ -139,7 +140,18 @@ class Platforms:
     lead: np.ndarray  # each worker's lead row (its hours and record at the start)
 
     env: simpy.Environment
+    streams: Streams
+    pairs: dict[tuple[str, str], int]
     projects: ProjectTable
+    pair_platform: np.ndarray
+    pre_assign_of: np.ndarray
+    all_rounds: bool
+    some_rounds: bool
+    round_pairs: int
+    policies: list[Any]
+    policy_names: list[str]
+    policy: Any
+    policy_name: str
     open_lists: dict[int, dict[int, None]]
     rounds_of: np.ndarray  # each platform's rounds_every (0: none)
 
@@ -152,6 +164,22 @@ class Platforms:
     _rebalance: Callable[[np.ndarray, float], None]
     _schedule_wake: Callable[[float], None]
     _slots_of: Callable[[int], np.ndarray]
+
+    def _plan_dispatch(self, scenario: Scenario) -> None:
+        """Each platform's policy, pre-assignment and rounds, and each pair's platform."""
+        platforms = scenario.platforms
+        names = [p.name for p in platforms]
+        self.pair_platform = np.array([names.index(p) for p, _ in self.pairs], dtype=np.int64)
+        self.pre_assign_of = np.array([p.dispatch.pre_assign_on_notice for p in platforms])
+        self.rounds_of = np.array([p.dispatch.rounds_every_h for p in platforms])
+        self.all_rounds = bool((self.rounds_of > 0).all())
+        self.some_rounds = bool((self.rounds_of > 0).any())
+        self.round_pairs = sum(1 << k for k, q in enumerate(self.pair_platform.tolist())
+                               if self.rounds_of[q] > 0)  # pairs matched in rounds only
+        self.policy_names = [p.dispatch.policy for p in platforms]
+        self.policies = [build_array_policy(p.dispatch, self.streams.get(
+            dispatch_stream(p.name, "policy"))) for p in platforms]
+        self.policy, self.policy_name = self.policies[0], self.policy_names[0]
 
     def _plan_onboardings(self) -> None:
         """An event for each platform onboarding a worker after its first, before the end."""

@@ -25,16 +25,7 @@ from gigsim.engine.blocks import BlockRows, named_columns
 from gigsim.engine.departures import Departures
 from gigsim.engine.holding import Holding
 from gigsim.engine.income import IncomeLog
-from gigsim.engine.platforms import (
-    Platforms,
-    cut_assessments,
-    delay_draws,
-    dispatch_stream,
-    spread_over_platforms,
-)
-from gigsim.engine.policies import (
-    build_array_policy,
-)
+from gigsim.engine.platforms import Platforms, cut_assessments, delay_draws, spread_over_platforms
 from gigsim.engine.pool import RankedPool
 from gigsim.engine.projects import ProjectTable, plan_projects
 from gigsim.engine.qualification import Qualifications
@@ -82,18 +73,7 @@ class Replication(Departures, Sharing, Qualifications, Holding, Platforms):
         self.lead = (spread_over_platforms(wf, scenario, applicants, self.pairs)
                      if len(platforms) > 1 else np.arange(wf.n_people))
         n = wf.n_workers
-        names = [p.name for p in platforms]
-        self.pair_platform = np.array([names.index(p) for p, _ in self.pairs], dtype=np.int64)
-        self.pre_assign_of = np.array([p.dispatch.pre_assign_on_notice for p in platforms])
-        self.rounds_of = np.array([p.dispatch.rounds_every_h for p in platforms])
-        self.all_rounds = bool((self.rounds_of > 0).all())
-        self.some_rounds = bool((self.rounds_of > 0).any())
-        self.round_pairs = sum(1 << k for k, q in enumerate(self.pair_platform.tolist())
-                               if self.rounds_of[q] > 0)  # pairs matched in rounds only
-        self.policy_names = [p.dispatch.policy for p in platforms]
-        self.policies = [build_array_policy(p.dispatch, self.streams.get(
-            dispatch_stream(p.name, "policy"))) for p in platforms]
-        self.policy, self.policy_name = self.policies[0], self.policy_names[0]
+        self._plan_dispatch(scenario)  # each platform's policy, pre-assignment and rounds
         self.income: IncomeLog | None = None
         if any(getattr(policy, "reads_income", True) for policy in self.policies):
             self.income = IncomeLog(n)
