@@ -22,12 +22,14 @@ from gigsim.engine.records import (
 # Columns the work model added at the end of the spell and project rows (issue 19), with the
 # values they take where a hand-built row leaves them out: no qualification, no client, a
 # queue per seat; the slot of a latency row (a worker's first: it holds one project); and a
-# worker's floor on pay (none), refusals (none), reservation wage (none: NaN) and returns (none).
+# worker's floor on pay (none), refusals (none), reservation wage (none: NaN) and returns
+# (none); the platform of a spell, latency or project (the first, the only one).
 TRAILING_DEFAULTS = {"slot": 0.0, "minimum_pay_per_hour": 0.0, "refusals": 0.0,
                      "reservation_wage": float("nan"), "returns": 0.0,
                      "paid_qualification_h": 0.0, "unpaid_qualification_h": 0.0,
                      "client": -1.0, "ended_by_client": 0.0,
-                     "task_supply_h_per_week": float("nan"), "qualification_h": 0.0}
+                     "task_supply_h_per_week": float("nan"), "qualification_h": 0.0,
+                     "platform": 0.0}
 
 
 def _padded(values: tuple[float, ...], names: tuple[str, ...]) -> tuple[float, ...]:

@@ -37,6 +37,29 @@ def _categorical(codes: np.ndarray, names: list[str]) -> pd.Categorical[str]:
     return pd.Categorical.from_codes(codes, categories=pd.Index(names))
 
 
+def several_platforms(records: Records) -> bool:
+    """Whether the records are of several platforms: the tables then say which (§9)."""
+    return len(records.platform_names) > 1
+
+
+def platform_income_columns(records: Records) -> list[str]:
+    """``worker_months``' income per platform, ``income_<platform>_usd`` (several only)."""
+    return [f"income_{name}_usd" for name in records.platform_names] \
+        if several_platforms(records) else []
+
+
+def _with_platform(records: Records, frame: pd.DataFrame, table: Any, keep: Any
+                   ) -> pd.DataFrame:
+    """``frame`` with a ``platform`` column from ``table``'s rows ``keep``.
+
+    Only with several platforms; code -1 (an idle spell's) is none.
+    """
+    if several_platforms(records):
+        codes = np.asarray(table["platform"])[keep].astype(np.int64)
+        frame["platform"] = _categorical(codes, list(records.platform_names))
+    return frame
+
+
 def _window(records: Records, hours: tuple[str, ...] = HOUR_COLUMNS,
             rows: slice = slice(None)) -> dict[str, Any]:
     """Spell records ``rows`` in the observation window, clipped, shifted and prorated.
@@ -98,7 +121,8 @@ def spells_table(records: Records) -> pd.DataFrame:
     }
     for name in HOUR_COLUMNS:
         columns[name] = w[name]
-    return pd.DataFrame(columns, copy=False)  # the arrays are new: no need to copy them
+    frame = pd.DataFrame(columns, copy=False)  # the arrays are new: no need to copy them
+    return _with_platform(records, frame, records.spells, w["keep"])
 
 
 def onboarded_hours(records: Records) -> pd.Series:
@@ -138,7 +162,7 @@ def worker_months_table(records: Records) -> pd.DataFrame:
     else:  # a worker-month may have spells in several chunks: add up its partial sums
         keys, inverse = np.unique(np.concatenate([k for k, _ in parts]), return_inverse=True)
         sums = {}
-        for name in HOUR_COLUMNS:  # a column at a time, freeing the parts as they are used
+        for name in (*HOUR_COLUMNS, *platform_income_columns(records)):  # a column at a time
             weights = np.concatenate([part.pop(name) for _, part in parts])
             sums[name] = np.bincount(inverse, weights=weights, minlength=len(keys))
     worker_id = keys // n_months
@@ -162,6 +186,7 @@ def worker_months_table(records: Records) -> pd.DataFrame:
         "checking_h": sums["checking_h"],
         "paid_qualification_h": sums["paid_qualification_h"],
         "unpaid_qualification_h": sums["unpaid_qualification_h"],
+        **{name: sums[name] for name in platform_income_columns(records)},
     }, copy=False)  # the arrays are new: no need to copy them
     return frame
 
@@ -189,6 +214,11 @@ def _month_sums(records: Records, lo: int, hi: int, n_months: int
         spread = _prorated(records, w, name)[row]
         spread *= share
         sums[name] = np.bincount(inverse, weights=spread, minlength=len(keys))
+    names = platform_income_columns(records)
+    platform = records.spells["platform"][w["rows"]][w["keep"]][row] if names else None
+    for k, name in enumerate(names):
+        spread = _prorated(records, w, "income_usd")[row] * share * (platform == k)
+        sums[name] = np.bincount(inverse, weights=spread, minlength=len(keys))
     return keys, sums
 
 
@@ -202,7 +232,7 @@ def latencies_table(records: Records) -> pd.DataFrame:
     lat = records.latencies
     keep = (lat["released"] >= records.warmup_h) & (lat["released"] < records.end_h)
     cause = lat["cause"][keep].astype(np.int64)
-    return pd.DataFrame({
+    frame = pd.DataFrame({
         "replication": records.replication,
         "worker_id": lat["worker"][keep].astype(np.int64),
         "released_h": lat["released"][keep] - records.warmup_h,
@@ -211,6 +241,7 @@ def latencies_table(records: Records) -> pd.DataFrame:
         "cause": _categorical(cause, list(RELEASE_CAUSES.values())),
         "slot": lat["slot"][keep].astype(np.int64),
     })
+    return _with_platform(records, frame, lat, keep)
 
 
 def _projects_in_window(records: Records) -> np.ndarray:
@@ -230,7 +261,7 @@ def projects_table(records: Records) -> pd.DataFrame:
     w = records.warmup_h
     generator = p["generator"][keep].astype(np.int64)
     notice = p["notice"][keep].astype(bool)
-    return pd.DataFrame({
+    frame = pd.DataFrame({
         "replication": records.replication,
         "project_id": p["project"][keep].astype(np.int64),
         "generator": _categorical(generator, list(records.generator_names)),
@@ -250,6 +281,7 @@ def projects_table(records: Records) -> pd.DataFrame:
         "end_cause": _categorical(p["ended_by_client"][keep].astype(np.int64),
                                   list(END_CAUSES)),
     })
+    return _with_platform(records, frame, p, keep)
 
 
 def project_fills_table(records: Records) -> pd.DataFrame:

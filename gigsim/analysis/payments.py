@@ -5,7 +5,10 @@ period is exact from the spells. The periods run from time 0 of the run, warm-up
 period's balance (earned in it, plus what was carried) is paid at the period's end plus the lag
 if it reaches the minimum, and carried otherwise. A worker who leaves has their balance settled
 at the end of the period in which they left: paid if it reaches the minimum, else forfeited
-(docs/model.md §5, "When the money arrives"). Nothing here touches a live simulation.
+(docs/model.md §5, "When the money arrives"). With several platforms each platform's schedule
+applies to the money earned on it (the spells' ``platform``), and a platform without one pays
+as it is earned: that money arrives in the month it is earned, with no payment rows (§5,
+"Several platforms"). Nothing here touches a live simulation.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from gigsim.engine.records import Records
-from gigsim.scenario.pay import DEFAULT_PLATFORM, PaySchedule
+from gigsim.scenario.pay import Pay, PaySchedule, schedules
 from gigsim.scenario.units import HOURS_PER_MONTH
 
 # period_earnings reads the spells this many at a time, which bounds its scratch memory
@@ -33,15 +36,17 @@ def closed_periods(end_h: float, every_h: float) -> int:
     return count
 
 
-def period_earnings(records: Records, every_h: float
+def period_earnings(records: Records, every_h: float, platform: int | None = None
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """What each worker earned in each pay period: ``(worker, period, usd)``, usd > 0.
 
     Sorted by worker, then period. A spell's income is spread evenly over its length and split
     at the period boundaries; a spell of length 0 puts its income in the period it starts in.
+    With ``platform``, the income earned on that platform only.
     """
     s = records.spells
-    earning = np.flatnonzero(s["income_usd"] > 0)
+    earning = np.flatnonzero((s["income_usd"] > 0) if platform is None
+                             else (s["income_usd"] > 0) & (s["platform"] == platform))
     n_periods = int(np.ceil(records.end_h / every_h)) + 1
     parts = []
     for lo in range(0, len(earning), SPELLS_CHUNK):
@@ -89,6 +94,7 @@ class Settlement:
     worker: np.ndarray
     paid_at: np.ndarray
     usd: np.ndarray
+    platform: np.ndarray  # each payment's platform code
     earned_usd: np.ndarray
     paid_usd: np.ndarray
     held_usd: np.ndarray
@@ -96,11 +102,31 @@ class Settlement:
     settled_at: np.ndarray
 
 
-def settle(records: Records, pay: PaySchedule) -> Settlement:
-    """Apply ``pay`` to a replication's earnings (docs/model.md §5, "When the money arrives")."""
+def settle(records: Records, pay: Pay) -> Settlement:
+    """Apply ``pay`` to a replication's earnings (docs/model.md §5, "When the money arrives").
+
+    With one schedule per platform, each to the money earned on its platform: the payments
+    of every platform, and per worker the sums over them (``earned_usd`` counts the platforms
+    with a schedule only; ``settled_at`` is the last platform's).
+    """
+    if isinstance(pay, PaySchedule):
+        return _settle(records, pay, None, 0)
+    parts = [_settle(records, schedule, k, k) for k, schedule in
+             enumerate(schedules(pay, len(records.platform_names))) if schedule is not None]
+    joined = {name: np.concatenate([getattr(part, name) for part in parts])
+              for name in ("worker", "paid_at", "usd", "platform")}
+    summed = {name: np.sum([getattr(part, name) for part in parts], axis=0)
+              for name in ("earned_usd", "paid_usd", "held_usd", "forfeited_usd")}
+    return Settlement(**joined, **summed,
+                      settled_at=np.fmax.reduce([part.settled_at for part in parts]))
+
+
+def _settle(records: Records, pay: PaySchedule, platform: int | None, code: int
+            ) -> Settlement:
+    """``pay`` applied to the money earned on ``platform`` (None: all); payments coded ``code``."""
     every, minimum = pay.every_h, pay.minimum_usd
     n_workers = len(records.workers["worker"])
-    worker, period, usd = period_earnings(records, every)
+    worker, period, usd = period_earnings(records, every, platform)
     closed = closed_periods(records.end_h, every)
     left = np.asarray(records.workers["left"], dtype=float)
     leaving = np.where(np.isnan(left), -1, np.floor(np.nan_to_num(left) / every)).astype(np.int64)
@@ -137,6 +163,7 @@ def settle(records: Records, pay: PaySchedule) -> Settlement:
                 np.concatenate(paid_usd) if paid_usd else np.zeros(0))
     return Settlement(
         worker=payments[0], paid_at=payments[1], usd=payments[2],
+        platform=np.full(len(payments[0]), code, dtype=np.int64),
         earned_usd=np.bincount(worker, weights=usd, minlength=n_workers),
         paid_usd=np.bincount(payments[0], weights=payments[2], minlength=n_workers),
         held_usd=held, forfeited_usd=forfeited, settled_at=settled_at)
@@ -146,7 +173,7 @@ def _in_window(records: Records, times: np.ndarray) -> np.ndarray:
     return (times >= records.warmup_h) & (times < records.end_h)
 
 
-def payments_table(records: Records, pay: PaySchedule) -> pd.DataFrame:
+def payments_table(records: Records, pay: Pay) -> pd.DataFrame:
     """One row per payment made inside the observation window, by worker, then time.
 
     ``paid_h`` is hours since the end of the warm-up. Payments made during the warm-up are
@@ -156,25 +183,27 @@ def payments_table(records: Records, pay: PaySchedule) -> pd.DataFrame:
     settled = settle(records, pay)
     keep = _in_window(records, settled.paid_at)
     worker, paid_at = settled.worker[keep], settled.paid_at[keep]
-    order = np.lexsort((paid_at, worker))
+    order = np.lexsort((settled.platform[keep], paid_at, worker))
     return pd.DataFrame({
         "replication": records.replication,
         "worker_id": worker[order].astype(np.int64),
-        "platform": pd.Categorical.from_codes(np.zeros(len(order), dtype=np.int64),
-                                              categories=pd.Index([DEFAULT_PLATFORM])),
+        "platform": pd.Categorical.from_codes(settled.platform[keep][order],
+                                              categories=pd.Index(list(records.platform_names))),
         "paid_h": paid_at[order] - records.warmup_h,
         "usd": settled.usd[keep][order],
     })
 
 
-def with_received(worker_months: pd.DataFrame, records: Records, pay: PaySchedule,
+def with_received(worker_months: pd.DataFrame, records: Records, pay: Pay,
                   settled: Settlement | None = None) -> pd.DataFrame:
     """``worker_months`` with ``received_usd``: the money arriving in each worker-month.
 
     The payments of :func:`payments_table`, by the month they arrive in. A payment that
     arrives after its worker left (the last period's, paid on the schedule) gets a row of its
     own, with no hours and no income (``available_h = 0``), so that the column adds up to every
-    payment in the window. ``settled`` is :func:`settle`'s answer, when the caller has it.
+    payment in the window. With several platforms, the money earned on a platform without a
+    schedule is received in the month it is earned (its ``income_<platform>_usd``).
+    ``settled`` is :func:`settle`'s answer, when the caller has it.
     """
     n_months = int(max(1, np.ceil(records.horizon_h / HOURS_PER_MONTH)))
     settled = settle(records, pay) if settled is None else settled
@@ -207,11 +236,15 @@ def with_received(worker_months: pd.DataFrame, records: Records, pay: PaySchedul
         at = np.minimum(np.searchsorted(paid_keys, keys), len(paid_keys) - 1)
         found = paid_keys[at] == keys
         column[found] = received[at[found]]
+    if not isinstance(pay, PaySchedule):  # platforms paying as earned
+        for name, schedule in zip(records.platform_names, pay, strict=True):
+            if schedule is None:
+                column += frame[f"income_{name}_usd"].to_numpy()
     frame.insert(list(frame.columns).index("income_usd") + 1, "received_usd", column)
     return frame
 
 
-def pay_metrics(records: Records, pay: PaySchedule, all_months: pd.DataFrame
+def pay_metrics(records: Records, pay: Pay, all_months: pd.DataFrame
                 ) -> dict[str, float]:
     """The summary metrics of a pay schedule for one replication (docs/model.md §10).
 
@@ -239,7 +272,7 @@ PAY_METRICS: dict[str, str] = {
 }
 
 
-def with_accounts(workers: pd.DataFrame, records: Records, pay: PaySchedule) -> pd.DataFrame:
+def with_accounts(workers: pd.DataFrame, records: Records, pay: Pay) -> pd.DataFrame:
     """``workers`` with each worker's ``forfeited_usd`` and ``unpaid_at_end_usd`` (whole run).
 
     ``forfeited_usd``: lost on leaving, a balance below the minimum at the end of the period of

@@ -14,7 +14,7 @@ from gigsim.analysis.absences import ABSENCES, absences_table
 from gigsim.analysis.statistics import Summary
 from gigsim.engine.records import Records
 from gigsim.scenario import Scenario
-from gigsim.scenario.pay import PaySchedule
+from gigsim.scenario.pay import Pay
 
 TABLES: dict[str, Callable[[Records], pd.DataFrame]] = {
     "worker_months": metrics.worker_months_table,
@@ -28,7 +28,7 @@ TABLES: dict[str, Callable[[Records], pd.DataFrame]] = {
 
 
 
-def tables_for(pay: PaySchedule | None, returns: bool = False
+def tables_for(pay: Pay | None, returns: bool = False
                ) -> dict[str, Callable[[Records], pd.DataFrame]]:
     """The tables of a run under the pay schedule ``pay``, by name, each built from records.
 
@@ -92,12 +92,12 @@ class Results:
     @property
     def table_names(self) -> tuple[str, ...]:
         """The tables this run has: :data:`TABLES`, and ``payments`` with a pay schedule."""
-        return tuple(tables_for(self.scenario.pay, has_returns(self.scenario)))
+        return tuple(tables_for(self.scenario.pay_schedules, has_returns(self.scenario)))
 
     def table(self, name: str) -> pd.DataFrame:
         """The table called ``name`` (one of :attr:`table_names`)."""
-        return _concat(self.records, tables_for(self.scenario.pay,
-                                                has_returns(self.scenario))[name])
+        tables = tables_for(self.scenario.pay_schedules, has_returns(self.scenario))
+        return _concat(self.records, tables[name])
 
     @cached_property
     def worker_months(self) -> pd.DataFrame:
@@ -147,7 +147,7 @@ class Results:
     def _summary(self) -> Summary:
         if self.per_replication is not None:
             return Summary(self.per_replication)
-        return Summary.from_records(self.records, self.scenario.pay)
+        return Summary.from_records(self.records, self.scenario.pay_schedules)
 
     def choices_dict(self) -> dict[str, Any]:
         """How the replications and the warm-up were chosen, JSON-ready (empty if given)."""

@@ -30,7 +30,7 @@ from gigsim.analysis.payments import PAY_METRICS, pay_metrics
 from gigsim.analysis.survival import kaplan_meier, latency_durations
 from gigsim.engine.records import Records
 from gigsim.files import json_number
-from gigsim.scenario.pay import PaySchedule
+from gigsim.scenario.pay import Pay
 from gigsim.scenario.units import HOURS_PER_MONTH
 
 # A worker whose income per onboarded month is below this counts in below_threshold_share.
@@ -119,12 +119,12 @@ def worker_monthly_income(records: Records, months: pd.DataFrame) -> pd.Series:
     return income / (onboarded_h / HOURS_PER_MONTH)
 
 
-def metric_names(pay: PaySchedule | None = None) -> list[str]:
+def metric_names(pay: Pay | None = None) -> list[str]:
     """The summary metrics, in order: :data:`METRICS`, and with a pay schedule its own."""
     return list(METRICS) + (list(PAY_METRICS) if pay is not None else [])
 
 
-def replication_metrics(records: Records, pay: PaySchedule | None = None) -> dict[str, float]:
+def replication_metrics(records: Records, pay: Pay | None = None) -> dict[str, float]:
     """Every summary metric for one replication (and, with ``pay``, the pay schedule's)."""
     all_months = worker_months_table(records)
     # hours and wages count every month, so that unpaid assessments of applicants who fail
@@ -364,7 +364,7 @@ class Summary:
     per_replication: pd.DataFrame  # one row per replication, one column per metric
 
     @classmethod
-    def from_records(cls, records: Sequence[Records], pay: PaySchedule | None = None
+    def from_records(cls, records: Sequence[Records], pay: Pay | None = None
                      ) -> Summary:
         """Compute the metrics of every replication (with ``pay``, the schedule's too)."""
         rows = [replication_metrics(r, pay) for r in records]

@@ -75,8 +75,11 @@ def _validate(path: str, sets: tuple[str, ...]) -> None:
         + (" (chosen by MSER-5 from a pilot)" if sim.warmup_auto else "") + ", "
         + (f"replications by precision {100 * sim.precision:g}%" if sim.precision is not None
            else f"{sim.replications} replication(s)")
-        + f", policy {scenario.dispatch.policy!r}"
-        + ("" if scenario.pay is None else f", paid every {format_duration(scenario.pay.every_h)}")
+        + ", " + "; ".join(
+            (f"{p.name}: " if len(scenario.platforms) > 1 else "")
+            + f"policy {p.dispatch.policy!r}"
+            + ("" if p.pay is None else f", paid every {format_duration(p.pay.every_h)}")
+            for p in scenario.platforms)
     )
 
 
@@ -151,7 +154,7 @@ def _run(path: str, replications: int | None, seed: int | None, jobs: int,
     if design.warmup is not None:
         sets = (*sets, f"simulation.warmup={design.warmup}")
     scenario = load(path, sets)
-    available = tuple(tables_for(scenario.pay, has_returns(scenario)))
+    available = tuple(tables_for(scenario.pay_schedules, has_returns(scenario)))
     names = choose_tables(tables, report, available)  # payments need a pay schedule
     if replications is None and precision is None:
         precision = scenario.simulation.precision
@@ -273,13 +276,17 @@ def brief_summary(results: Results) -> str:
 
 def pay_lines(results: Results) -> list[str]:
     """With a pay schedule: the months no money arrived, and what leavers forfeited."""
-    pay = results.scenario.pay
-    if pay is None:
+    if results.scenario.pay_schedules is None:
         return []
     t = results.summary().table
-    schedule = (f"paid every {format_duration(pay.every_h)}"
-                + (f", {format_duration(pay.lag_h)} after the period" if pay.lag_h else "")
-                + (f", at least ${pay.minimum_usd:,.2f}" if pay.minimum_usd else ""))
+    several = len(results.scenario.platforms) > 1
+    schedule = "; ".join(
+        (f"{p.name} " if several else "")
+        + ("paid as earned" if (pay := p.pay) is None else
+           f"paid every {format_duration(pay.every_h)}"
+           + (f", {format_duration(pay.lag_h)} after the period" if pay.lag_h else "")
+           + (f", at least ${pay.minimum_usd:,.2f}" if pay.minimum_usd else ""))
+        for p in results.scenario.platforms)
     forfeited = _fmt(t, "forfeited_share", "{:.1f}%", 100)
     return [
         f"  {'months no money arrived':<29}"

@@ -15,6 +15,7 @@ import numpy as np
 from gigsim.engine.records import LeaveCause, SpellKind, spell_rows
 from gigsim.randomness import Streams, poisson_times
 from gigsim.scenario import Scenario
+from gigsim.scenario.pay import DEFAULT_PLATFORM
 from gigsim.scenario.units import HOURS_PER_WEEK
 from gigsim.scenario.workers import MIN_HOURS_PER_WEEK
 
@@ -42,6 +43,10 @@ class Applicants:
     cause: np.ndarray
     assessment_usd: np.ndarray  # paid for the assessment (credited at onboarding)
     minimum_pay: np.ndarray  # the least pay per hour the worker takes a seat for (0: any)
+    # (applicant, platform): when onboarded on each of the scenario's platforms (NaN: never),
+    # and what its assessment paid (credited at that onboarding)
+    platform_onboarded: np.ndarray
+    platform_assessment_usd: np.ndarray
 
 
 def plan_applicants(scenario: Scenario, streams: Streams, end_h: float
@@ -52,9 +57,11 @@ def plan_applicants(scenario: Scenario, streams: Streams, end_h: float
     the assessment's wait; otherwise the result comes at the end of the wait, and failing ends
     the stay. Results at or after ``end_h`` never come: the spell is censored there.
     """
+    platforms = [p.name for p in scenario.platforms]
+    n_platforms = len(platforms)
     columns: dict[str, list[np.ndarray]] = {key: [] for key in (
         "joined", "group", "hours", "quality", "patience", "hazard", "passes", "wait",
-        "assessed", "assessment_h", "paid", "pay", "floor")}
+        "assessed", "assessment_h", "paid", "pay", "floor", "joins")}
     for index, group in enumerate(scenario.workers):
         # one stream per attribute: a longer horizon or a new key leaves other draws alone
         def rng(attribute: str, name: str = group.name) -> np.random.Generator:
@@ -64,7 +71,27 @@ def plan_applicants(scenario: Scenario, streams: Streams, end_h: float
                                  end_h)
         joined = np.concatenate([np.full(group.count, group.joins_at_h), arrivals])
         n = len(joined)
-        assessment = group.assessment
+        # per platform (columns in the scenario's order): joined, and its assessment's terms
+        per: dict[str, np.ndarray] = {
+            "joins": np.zeros((n, n_platforms), dtype=bool),
+            "passes": np.ones((n, n_platforms), dtype=bool),
+            "assessed": np.zeros((n, n_platforms), dtype=bool),
+            **{key: np.zeros((n, n_platforms)) for key in ("wait", "assessment_h", "pay")},
+            "paid": np.zeros((n, n_platforms), dtype=bool)}
+        for name in group.platforms or platforms:
+            k = platforms.index(name)
+            assessment = group.assessment_on(name)
+            per["joins"][:, k] = True
+            if assessment is None:
+                continue
+            # the default platform's draws are those of a scenario without [[platforms]]
+            stream = "assessment" if name == DEFAULT_PLATFORM else f"assessment.{name}"
+            per["passes"][:, k] = rng(stream).random(n) < assessment.pass_probability
+            per["assessed"][:, k] = True
+            per["wait"][:, k] = assessment.wait_h
+            per["assessment_h"][:, k] = assessment.hours
+            per["paid"][:, k] = assessment.paid
+            per["pay"][:, k] = assessment.pay_per_hour
         for key, values in (
             ("joined", joined),
             ("group", np.full(n, index)),
@@ -75,55 +102,62 @@ def plan_applicants(scenario: Scenario, streams: Streams, end_h: float
              if group.patience is not None else np.full(n, math.inf)),
             ("hazard", rng("leave").exponential(1.0 / group.leave_rate_per_h, n)
              if group.leave_rate_per_h > 0 else np.full(n, math.inf)),
-            ("passes", rng("assessment").random(n) < assessment.pass_probability
-             if assessment is not None else np.ones(n, dtype=bool)),
-            ("assessed", np.full(n, assessment is not None)),
-            ("wait", np.full(n, assessment.wait_h if assessment is not None else 0.0)),
-            ("assessment_h", np.full(n, assessment.hours if assessment is not None else 0.0)),
-            ("paid", np.full(n, assessment is not None and assessment.paid)),
-            ("pay", np.full(n, assessment.pay_per_hour if assessment is not None else 0.0)),
+            *per.items(),
             ("floor", group.minimum_pay_per_hour.sample(rng("minimum_pay_per_hour"), n)
              if group.minimum_pay_per_hour is not None else np.zeros(n)),
         ):
             columns[key].append(np.asarray(values))
     joined_all = np.concatenate(columns["joined"]) if columns["joined"] else np.empty(0)
     order = np.argsort(joined_all, kind="stable")  # groups in file order at equal times
-    c = {key: (np.concatenate(parts)[order] if parts else np.empty(0))
+    c = {key: (np.concatenate(parts)[order] if parts else np.empty((0, n_platforms)))
          for key, parts in columns.items()}
-    joined, wait, hazard = c["joined"], c["wait"], c["hazard"]
-    assessed = c["assessed"].astype(bool)
+    joined, hazard = c["joined"].reshape(-1), c["hazard"].reshape(-1)
+    wait = c["wait"]
+    assessed, joins = c["assessed"].astype(bool), c["joins"].astype(bool)
     n = len(joined)
-    hazard_first = assessed & (wait > 0) & (hazard <= wait) & (joined + hazard < end_h)
-    result_at = joined + wait
+    at = joined[:, None]
+    hazard_first = assessed & (wait > 0) & (hazard[:, None] <= wait) \
+        & (joined + hazard < end_h)[:, None]
+    result_at = at + wait
     unfinished = assessed & ~hazard_first & (result_at >= end_h)
     finished = assessed & ~hazard_first & ~unfinished
     passes = c["passes"].astype(bool)
-    onboard = ~assessed | (finished & passes)
+    onboard = joins & (~assessed | (finished & passes))
     failed = finished & ~passes
 
-    spell_end = np.where(hazard_first, joined + hazard, np.where(unfinished, end_h, result_at))
+    spell_end = np.where(hazard_first, at + hazard[:, None],
+                         np.where(unfinished, end_h, result_at))
     with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(wait > 0, np.minimum(1.0, (spell_end - joined) / wait), 1.0)
+        share = np.where(wait > 0, np.minimum(1.0, (spell_end - at) / wait), 1.0)
     hours = c["assessment_h"] * share
     paid = np.where(c["paid"].astype(bool), hours, 0.0)
     income = paid * c["pay"]
-    rows = spell_rows(
-        int(assessed.sum()), worker=np.flatnonzero(assessed), kind=_ASSESSMENT,
-        start=joined[assessed], end=spell_end[assessed], project=-1,
-        censored=unfinished[assessed], paid_assessment_h=paid[assessed],
-        unpaid_assessment_h=(hours - paid)[assessed], income_usd=income[assessed])
+    blocks = [spell_rows(
+        int(mine.sum()), worker=np.flatnonzero(mine), kind=_ASSESSMENT,
+        start=joined[mine], end=spell_end[mine, k], project=-1,
+        censored=unfinished[mine, k], paid_assessment_h=paid[mine, k],
+        unpaid_assessment_h=(hours - paid)[mine, k], income_usd=income[mine, k], platform=k)
+        for k in range(n_platforms) if (mine := assessed[:, k]).any() or k == 0]
+    rows = blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
 
+    on_platform = np.where(onboard, np.where(assessed, result_at, at), _NAN)
+    any_on = onboard.any(axis=1)
+    all_failed = ~any_on & (failed == joins).all(axis=1)
+    left_by_hazard = ~any_on & ~all_failed & hazard_first.any(axis=1)
     left = np.full(n, _NAN)
     cause = np.full(n, float(LeaveCause.STILL_HERE))
-    left[hazard_first] = (joined + hazard)[hazard_first]
-    cause[hazard_first] = float(LeaveCause.HAZARD)
-    left[failed] = result_at[failed]
-    cause[failed] = float(LeaveCause.FAILED_ASSESSMENT)
+    left[left_by_hazard] = (joined + hazard)[left_by_hazard]
+    cause[left_by_hazard] = float(LeaveCause.HAZARD)
+    left[all_failed] = np.where(failed, result_at, -np.inf).max(axis=1)[all_failed]
+    cause[all_failed] = float(LeaveCause.FAILED_ASSESSMENT)
+    first = np.full(n, _NAN)
+    first[any_on] = np.nanmin(on_platform[any_on], axis=1)
+    platform_usd = np.where(onboard & assessed, income, 0.0)
     applicants = Applicants(
         joined=joined, group=c["group"].astype(float), hours_per_week=c["hours"],
         quality=c["quality"], patience_h=c["patience"], hazard_h=hazard,
-        onboarded=np.where(onboard, np.where(assessed, result_at, joined), _NAN),
-        left=left, cause=cause, assessment_usd=np.where(onboard & assessed, income, 0.0),
-        minimum_pay=np.maximum(c["floor"], 0.0),
+        onboarded=first, left=left, cause=cause, assessment_usd=platform_usd.sum(axis=1),
+        minimum_pay=np.maximum(c["floor"], 0.0), platform_onboarded=on_platform,
+        platform_assessment_usd=platform_usd,
     )
     return applicants, rows

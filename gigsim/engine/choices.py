@@ -70,6 +70,7 @@ class Choices:
     several: bool
     siblings: np.ndarray
     hours_h_per_h: np.ndarray
+    lead: np.ndarray  # each worker's lead row (its hours and record)
     on_projects: np.ndarray
 
     # the methods of Replication these call
@@ -94,7 +95,7 @@ class Choices:
         self.review_every = np.full(n, math.inf)
         self.review_window = np.full(n, math.inf)
         self.t_review = np.full(n, math.inf)  # the next review (inf: none)
-        self.t_stay = wf.t_onboarded[:n].copy()  # start of the current stay
+        self.t_stay = wf.t_onboarded[self.lead].copy()  # start of the current stay
         self.returns = np.zeros(n, dtype=np.int64)
         self.n_away = np.zeros(n, dtype=np.int64)  # departures that may end in a return so far
         self.absences = BlockRows(ABSENCE_COLUMNS)
@@ -263,6 +264,7 @@ class Choices:
         if len(who) == 0:
             return
         rows = self._rows_of(who)
+        rows = rows[self.wf.phase[rows] == _IDLE]  # not a later platform's, still assessing
         order = np.argsort(who)
         when = at[order[np.searchsorted(who, self.wf.owner[rows], sorter=order)]]
         self._idle_rows(rows, when, False)
@@ -312,11 +314,11 @@ class Choices:
         wf = self.wf
         cause = np.broadcast_to(cause, len(who))
         at = np.broadcast_to(at, len(who))
-        mine = ((wf.slot[who] == 0) & np.isin(cause, _COMES_BACK)
+        mine = ((who == self.lead[wf.owner[who]]) & np.isin(cause, _COMES_BACK)
                 & (self.back_probability[wf.owner[who]] > 0))
         if not mine.any():
             return
-        people, left = who[mine], at[mine]
+        people, left = wf.owner[who[mine]], at[mine]  # the workers (a lead row each)
         k = self.n_away[people]
         self.n_away[people] += 1
         for g, (coin, after) in self.back_draws.items():
@@ -334,8 +336,11 @@ class Choices:
         """``person`` is back on the platform now, as at onboarding, without an assessment."""
         now = self._event()
         wf = self.wf
+        lead = int(self.lead[person])
         rows = np.sort(self._slots_of(person))
-        self.absences.add_block(np.array([[person, wf.t_left[person], wf.leave_cause[person],
+        # the platforms it was on when it left (a later one's result still to come was lost)
+        rows = rows[(wf.phase[rows] == _LEFT) & (wf.t_onboarded[rows] <= wf.t_left[lead])]
+        self.absences.add_block(np.array([[person, wf.t_left[lead], wf.leave_cause[lead],
                                            now]]))
         wf.phase[rows] = _IDLE
         wf.reserved[rows] = NO_PROJECT  # a reservation held when it left went with it
@@ -345,7 +350,7 @@ class Choices:
         wf.t_released[rows] = now
         wf.release_cause[rows] = ReleaseCause.RETURNED
         if self.several:  # the worker's hours on its first slot, as at onboarding
-            wf.available_h_per_h[rows] = np.where(rows == person, self.hours_h_per_h[person], 0.0)
+            wf.available_h_per_h[rows] = np.where(rows == lead, self.hours_h_per_h[person], 0.0)
             self.on_projects[rows] = False
         wf.t_patience[rows] = now + wf.patience_h[rows]
         self.leave_line.push(wf.t_gone()[rows], rows)

@@ -54,6 +54,7 @@ class Holding:
     hours_h_per_h: np.ndarray  # each worker's hours (per clock hour), as drawn
     on_projects: np.ndarray  # bool per row: a free row's spell is spare hours (worker on some)
     refusals: set[tuple[int, int]]  # (worker, project) pairs refused for the pay
+    lead: np.ndarray  # each worker's lead row: its hours at the start, its record
 
     # the methods of Replication these call
     _start_delays: Callable[..., None]
@@ -65,7 +66,7 @@ class Holding:
         """The workers' slots as the workforce was built (one row each: nothing to do)."""
         wf = self.wf
         n = wf.n_people
-        self.hours_h_per_h = wf.available_h_per_h[:n].copy()
+        self.hours_h_per_h = wf.available_h_per_h[self.lead].copy()
         self.several = wf.n_workers > n
         if not self.several:
             return
@@ -87,14 +88,14 @@ class Holding:
             censored, self.on_projects[who] if self.several else None))
 
     def _worker_rows(self) -> np.ndarray:
-        """The records' workers table: one row per worker (the first rows), its own hours."""
-        wf, n = self.wf, self.wf.n_people
+        """The records' workers table: one row per worker (its lead row), its own hours."""
+        wf, n, lead = self.wf, self.wf.n_people, self.lead
         refused = np.bincount(np.fromiter((w for w, _ in self.refusals), dtype=np.int64,
                                           count=len(self.refusals)), minlength=n)
         return np.column_stack([
-            np.arange(n, dtype=float), wf.group[:n], wf.t_joined[:n], wf.t_onboarded[:n],
-            wf.t_left[:n], wf.leave_cause[:n], self.hours_h_per_h * HOURS_PER_WEEK,
-            wf.quality[:n], wf.minimum_pay[:n], refused, *self._choice_columns()])
+            np.arange(n, dtype=float), wf.group[lead], wf.t_joined[lead], wf.t_onboarded[lead],
+            wf.t_left[lead], wf.leave_cause[lead], self.hours_h_per_h * HOURS_PER_WEEK,
+            wf.quality[lead], wf.minimum_pay[lead], refused, *self._choice_columns()])
 
     def _by_worker(self, rows: Mapping[str, np.ndarray]) -> Mapping[str, np.ndarray]:
         """Recorded rows with the rows of other slots given to their workers."""
@@ -124,7 +125,8 @@ class Holding:
 
         Each is given the hours its worker's other projects leave; it keeps those a seat of
         ``p`` supplies at full rate, or all of them on a shared queue or when it is its
-        worker's last free slot.
+        worker's last free slot (a slot on a platform whose result is still to come counts as
+        free; one on a platform that never onboards the worker does not).
         """
         wf, projects = self.wf, self.projects
         on = np.broadcast_to(p, len(who))
@@ -132,6 +134,7 @@ class Holding:
             row, q = int(who[k]), int(on[k])
             mine = self.siblings[wf.owner[row]]
             mine = mine[(mine >= 0) & (mine != row)]
+            mine = mine[~np.isnan(wf.t_onboarded[mine])]  # on a platform never onboarding it
             holding = mine[wf.phase[mine] == _WORKING]
             cap = float(self.hours_h_per_h[wf.owner[row]] - wf.available_h_per_h[holding].sum())
             last = len(holding) == len(mine)

@@ -45,7 +45,13 @@ class Matching:
     projects: ProjectTable
     policy: Any
     policy_name: str
-    rounds_h: float
+    policies: list[Any]  # each platform's policy
+    policy_names: list[str]
+    pair_platform: np.ndarray  # each (platform, skill) pair's platform
+    rounds_of: np.ndarray  # each platform's rounds_every (0: matches at once)
+    all_rounds: bool  # every platform matches in rounds only
+    some_rounds: bool
+    round_pairs: int  # bits of the pairs whose platform matches in rounds only
     skill_names: tuple[str, ...]
     open_lists: dict[int, dict[int, None]]  # skill -> projects with open seats, in order
     reservers: dict[int, dict[int, None]]
@@ -81,7 +87,8 @@ class Matching:
         """
         horizon = min(self.env.peek(), self.end_h)
         self.hazard_before = math.inf
-        if not self.filtered and self._match_ahead_in_blocks(now, horizon):
+        if not self.filtered and not self.some_rounds \
+                and self._match_ahead_in_blocks(now, horizon):
             return
         cursor = now
         while any(self.open_lists.values()):
@@ -146,7 +153,7 @@ class Matching:
         next delay end (:meth:`_schedule_wake`); the others are in the pool.
         """
         times, workers = self._pop_ready(now)
-        if len(workers) == 0 or self.rounds_h > 0 or not any(self.open_lists.values()):
+        if len(workers) == 0 or self.all_rounds or not any(self.open_lists.values()):
             return
         wf = self.wf
         current = (wf.skills[workers] & self._open_skill_mask(now)) != 0
@@ -185,9 +192,11 @@ class Matching:
         (:meth:`_match_ahead`) an idle worker's departure is not settled yet, and at an event
         one due now leaves before anyone is offered (:meth:`Replication._settle`).
         """
-        if self.rounds_h > 0 or not any(self.open_lists.values()) or len(who) == 0:
+        if self.all_rounds or not any(self.open_lists.values()) or len(who) == 0:
             return
         wf = self.wf
+        if self.some_rounds:  # slots on a platform matching in rounds wait for a round
+            who = WorkerIdx(who[self.rounds_of[wf.platform[who]] == 0])
         who = WorkerIdx(who[wf.seeking[who] & (wf.t_ready[who] <= now)
                             & (np.minimum(wf.t_patience[who], wf.t_hazard[who]) > now)])
         # consecutive workers with the same one skill take the first open project's seats
@@ -225,7 +234,9 @@ class Matching:
             return firsts[0]
         projects = self.projects
         oldest = np.array([projects.oldest_open(p) for p in firsts])
-        choose = getattr(self.policy, "project_key", None)
+        platform = int(self.wf.platform[worker])  # a slot's projects are on its platform
+        choose, name = getattr(self.policies[platform], "project_key", None), \
+            self.policy_names[platform]
         if choose is None:
             return firsts[int(np.argmin(oldest))]
         ids = np.array(firsts)
@@ -234,8 +245,9 @@ class Matching:
             ids=ids, requires=tuple(self.skill_names[s] for s in requires),
             launch=projects.launch[ids], pay_per_hour=projects.pay_per_hour[ids],
             oldest_open=oldest,
-            holders=np.array([self.wf.holders(1 << s, now) for s in requires]))
-        keys = checked_key(self.policy_name, firsts[0], choose(view, self._candidates(
+            holders=np.array([self.wf.holders(1 << s, now, len(self.policies) > 1)
+                              for s in requires]))
+        keys = checked_key(name, firsts[0], choose(view, self._candidates(
             np.array([worker]), now)), len(firsts), "project_key")
         return firsts[int(np.lexsort(keys.T[::-1])[0])]
 
@@ -306,8 +318,9 @@ class Matching:
 
     def _keys(self, workers: np.ndarray, now: float, skill: int, view: ProjectView
               ) -> np.ndarray:
-        """The policy's keys for ``workers`` as candidates for ``view``, checked."""
-        return checked_key(self.policy_name, view.id, self.policy.key(
+        """The keys of ``skill``'s platform's policy for ``workers`` on ``view``, checked."""
+        platform = int(self.pair_platform[skill])
+        return checked_key(self.policy_names[platform], view.id, self.policies[platform].key(
             self._candidates(workers, now, skill), view), len(workers))
 
     def _take_ranked(self, skill: int, view: ProjectView, count: int, now: float
@@ -361,7 +374,7 @@ class Matching:
     def _open_seats(self, p: int, count: int, now: float) -> None:
         """Seats reopen on ``p`` (a worker left): fill at once unless in rounds."""
         self.projects.open(p, count, now)
-        if self.rounds_h == 0:
+        if self.rounds_of[self.projects.platform[p]] == 0:
             self._fill(p, now)
         self._list_if_open(p)
 
@@ -379,11 +392,11 @@ class Matching:
         for skill in self.open_lists:
             if self._first_open(skill, now) is not None:
                 mask |= 1 << skill
-        return mask
+        return mask & ~self.round_pairs  # those of platforms in rounds wait for a round
 
     def _schedule_wake(self, now: float) -> None:
         """While seats are open, wake at the next time a worker who could take one is ready."""
-        if self.rounds_h > 0 or not any(self.open_lists.values()):
+        if self.all_rounds or not any(self.open_lists.values()):
             return
         at = self._next_ready(now, self._open_skill_mask(now))
         if at < min(self.wake_at, self.end_h) or (self.wake_at <= now and at < self.end_h):

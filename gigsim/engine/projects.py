@@ -49,7 +49,9 @@ class ProjectTable:
     qualification_h: np.ndarray = field(default_factory=_unset)  # hours of the test (0: none)
     qualification_pay: np.ndarray = field(default_factory=_unset)  # USD per hour (0: unpaid)
     qualification_pass: np.ndarray = field(default_factory=_unset)  # probability of passing
+    platform: np.ndarray = field(default_factory=_unset)  # int: the platform's index
     has_tests: bool = field(init=False, default=False)  # some project has a qualification test
+    several_platforms: bool = field(init=False, default=False)  # some project is on another
     # what dispatch did (whole run, warm-up included)
     accepting: np.ndarray = field(init=False)  # launched and neither under notice nor ended
     open_seats: np.ndarray = field(init=False)
@@ -64,6 +66,7 @@ class ProjectTable:
             if n and len(getattr(self, name)) == 0:
                 setattr(self, name, np.full(n, value, dtype=dtype))
         self.has_tests = bool((self.qualification_h > 0).any())
+        self.several_platforms = bool((self.platform > 0).any())
         self.accepting = np.zeros(n, dtype=bool)
         self.open_seats = np.zeros(n, dtype=np.int64)
         self.filled = np.zeros(n, dtype=np.int64)
@@ -75,11 +78,13 @@ class ProjectTable:
 
     def terms(self, project: np.ndarray) -> Terms:
         """The terms for assignments on ``project`` (one project id each)."""
+        tests = self.has_tests
         return Terms(project, self.pay_per_hour[project], self.supply_h_per_h[project],
                      self.sparse_supply_h_per_h[project], self.sparse_at[project],
                      self.training_h[project], self.training_paid[project],
-                     *((self.qualification_h[project], self.qualification_pay[project])
-                       if self.has_tests else ()))
+                     qualification_h=self.qualification_h[project] if tests else None,
+                     qualification_pay=self.qualification_pay[project] if tests else None,
+                     platform=self.platform[project] if self.several_platforms else None)
 
     def oldest_open(self, p: int) -> float:
         """When project ``p``'s longest-open seat opened (inf: none open)."""
@@ -134,28 +139,33 @@ class ProjectTable:
             self.fill_latency_sum_h.tolist(), self.unfilled_seat_h.tolist(),
             self.client.tolist(), self.ended_by_client.tolist(),
             np.where(self.shared, self.supply_h_per_h * HOURS_PER_WEEK, np.nan).tolist(),
-            self.qualification_h.tolist(), strict=True))
+            self.qualification_h.tolist(), self.platform.tolist(), strict=True))
 
 
 _WORK_MODEL_DEFAULTS = (("shared", False, bool), ("client", -1, np.int64),
                         ("ended_by_client", False, bool), ("qualification_h", 0.0, float),
-                        ("qualification_pay", 0.0, float), ("qualification_pass", 1.0, float))
+                        ("qualification_pay", 0.0, float), ("qualification_pass", 1.0, float),
+                        ("platform", 0, np.int64))
 _COLUMNS = ("generator", "requires", "launch", "end", "notice_at", "sparse_at", "seats",
             "pay_per_hour", "supply_h_per_h", "sparse_supply_h_per_h", "training_h",
             "training_paid", "shared", "client", "ended_by_client", "qualification_h",
-            "qualification_pay", "qualification_pass")
-_INTS = ("generator", "requires", "seats", "client")
+            "qualification_pay", "qualification_pass", "platform")
+_INTS = ("generator", "requires", "seats", "client", "platform")
 
 
 def plan_projects(scenario: Scenario, streams: Streams, end_h: float,
-                  skills: dict[str, int]) -> ProjectTable:
+                  pairs: dict[tuple[str, str], int]) -> ProjectTable:
     """Draw every project of the run from the generators' named streams (docs/model.md §8).
+
+    ``pairs`` gives each (platform, skill) its bit (:func:`~gigsim.engine.workforce.pair_index`):
+    a project requires its generator's pair.
 
     The draws are those of the first engine (one stream per attribute, one vector per
     generator in order of launch), so the projects of a replication are the same whatever
     the engine, the policy or the workers.
     """
     parts: dict[str, list[np.ndarray]] = {}
+    platforms = [p.name for p in scenario.platforms]
     clients = {c.name: (i, client_losses(c, streams, end_h))
                for i, c in enumerate(scenario.clients)}
     for index, gen in enumerate(scenario.projects):
@@ -188,7 +198,8 @@ def plan_projects(scenario: Scenario, streams: Streams, end_h: float,
         test = gen.qualification
         for key, values in (
             ("launch", launch), ("generator", np.full(n, index)),
-            ("requires", np.full(n, skills[gen.requires])), ("end", end),
+            ("requires", np.full(n, pairs[(str(gen.platform), gen.requires)])), ("end", end),
+            ("platform", np.full(n, platforms.index(str(gen.platform)))),
             ("notice_at", notice_at),
             ("sparse_at", sparse_at), ("seats", seats), ("pay_per_hour", pay),
             ("supply_h_per_h", supply), ("sparse_supply_h_per_h", supply * factor),

@@ -62,9 +62,10 @@ SPELL_COLUMNS = (
     "available_h", "worked_h", "underused_h", "idle_h", "paid_training_h", "unpaid_training_h",
     "paid_assessment_h", "unpaid_assessment_h", "checking_h", "income_usd",
     "paid_qualification_h", "unpaid_qualification_h",
+    "platform",  # the platform of the project or assessment; -1: idle or spare hours (none)
 )
 _SPELL_INDEX = {name: i for i, name in enumerate(SPELL_COLUMNS)}
-LATENCY_COLUMNS = ("worker", "released", "latency_h", "censored", "cause", "slot")
+LATENCY_COLUMNS = ("worker", "released", "latency_h", "censored", "cause", "slot", "platform")
 WORKER_COLUMNS = (
     "worker", "group", "joined", "onboarded", "left", "leave_cause", "hours_per_week", "quality",
     "minimum_pay_per_hour", "refusals", "reservation_wage", "returns",
@@ -74,7 +75,7 @@ PROJECT_COLUMNS = (
     "project", "generator", "launch", "end", "seats", "notice", "notice_at", "pay_per_hour",
     "hours_per_week_per_seat", "training_h", "training_paid", "sparse_at",
     "seats_filled", "fill_latency_sum_h", "unfilled_seat_h",
-    "client", "ended_by_client", "task_supply_h_per_week", "qualification_h",
+    "client", "ended_by_client", "task_supply_h_per_week", "qualification_h", "platform",
 )
 
 
@@ -110,6 +111,7 @@ class Records:
     client_names: tuple[str, ...] = ()
     # one row per absence that ended in a return (ABSENCE_COLUMNS; empty without ``return``)
     absences: Mapping[str, np.ndarray] = field(default_factory=dict)
+    platform_names: tuple[str, ...] = ("default",)  # the records' platform codes, in order
 
     @property
     def end_h(self) -> float:

@@ -26,7 +26,7 @@ from gigsim.engine.choices import Choices
 from gigsim.engine.departures import Departures
 from gigsim.engine.holding import Holding
 from gigsim.engine.income import IncomeLog
-from gigsim.engine.policies import build_array_policy
+from gigsim.engine.platforms import Platforms, cut_assessments, delay_draws, spread_over_platforms
 from gigsim.engine.pool import RankedPool
 from gigsim.engine.projects import ProjectTable, plan_projects
 from gigsim.engine.qualification import Qualifications
@@ -43,16 +43,15 @@ from gigsim.engine.records import (
 from gigsim.engine.sharing import Levels, Sharing
 from gigsim.engine.slots import SlotDraws
 from gigsim.engine.timeline import Timeline
-from gigsim.engine.workforce import NO_PROJECT, WorkerIdx, skill_index, workforce_from_applicants
+from gigsim.engine.workforce import NO_PROJECT, WorkerIdx, pair_index, workforce_from_applicants
 from gigsim.randomness import Streams, replication_seed
 from gigsim.scenario import Scenario
-from gigsim.scenario.dists import Constant
 from gigsim.scenario.units import HOURS_PER_MONTH
 
 _IDLE, _WORKING, _LEFT = int(Phase.IDLE), int(Phase.WORKING), int(Phase.LEFT)
 
 
-class Replication(Departures, Sharing, Qualifications, Holding, Choices):
+class Replication(Departures, Sharing, Qualifications, Holding, Platforms, Choices):
     """Runs one replication and returns its :class:`~gigsim.engine.records.Records`."""
 
     def __init__(self, scenario: Scenario, seed: int, replication: int) -> None:
@@ -64,31 +63,29 @@ class Replication(Departures, Sharing, Qualifications, Holding, Choices):
         self.streams = Streams(replication_seed(seed, replication))
         self.spells = BlockRows(SPELL_COLUMNS)
         self.latencies = BlockRows(LATENCY_COLUMNS)
-        self.skills = skill_index(scenario)
-        self.skill_names = tuple(self.skills)
-        applicants, assessment_rows = plan_applicants(scenario, self.streams, self.end_h)
-        self.spells.add_block(assessment_rows)
-        self.wf = wf = workforce_from_applicants(scenario, applicants, self.skills)
+        # pools, open lists and ranked pools are per (platform, skill) pair: its bit
+        self.pairs = pair_index(scenario)
+        self.skill_names = tuple(skill for _, skill in self.pairs)  # each pair's skill
+        applicants, self.assessment_rows = plan_applicants(scenario, self.streams, self.end_h)
+        platforms = scenario.platforms
+        if len(platforms) == 1:  # else written at the end, cut where workers left
+            self.spells.add_block(self.assessment_rows)
+        self.wf = wf = workforce_from_applicants(scenario, applicants, self.pairs)
+        self.lead = (spread_over_platforms(wf, scenario, applicants, self.pairs)
+                     if len(platforms) > 1 else np.arange(wf.n_people))
         n = wf.n_workers
-        dispatch = scenario.dispatch
-        self.pre_assign = dispatch.pre_assign_on_notice
-        self.rounds_h = dispatch.rounds_every_h
-        self.policy_name = dispatch.policy
-        self.policy = build_array_policy(dispatch, self.streams.get("dispatch.policy"))
+        self._plan_dispatch(scenario)  # each platform's policy, pre-assignment and rounds
         self.income: IncomeLog | None = None
-        if getattr(self.policy, "reads_income", True):
+        if any(getattr(policy, "reads_income", True) for policy in self.policies):
             self.income = IncomeLog(n)
             paid = np.flatnonzero(wf.earned_usd > 0)  # a paid assessment, credited at onboarding
             self.income.add(paid, wf.t_joined[paid], wf.t_onboarded[paid], wf.earned_usd[paid])
-        delay = dispatch.delay
-        self.delays = SlotDraws(self.streams, "dispatch.delay",
-                                lambda rng, size: np.asarray(delay.sample(rng, size)), n,
-                                delay.value if isinstance(delay, Constant) else None)
+        self.delays = [delay_draws(self.streams, p, n) for p in platforms]
         self.lotteries = {skill: SlotDraws(self.streams, f"dispatch.lottery.{skill}",
                                            lambda rng, size: rng.random(size), n)
                           for skill in self.skill_names}
         self.projects: ProjectTable = plan_projects(scenario, self.streams, self.end_h,
-                                                    self.skills)
+                                                    self.pairs)
         self.assignments = Assignments()
         self.any_shared = bool(self.projects.shared.any())
         self.levels: dict[int, Levels] = {}  # shared projects' water levels
@@ -107,8 +104,9 @@ class Replication(Departures, Sharing, Qualifications, Holding, Choices):
         self.departure_token = 0
         self.in_block = False
         # pools kept ranked between fills, for policies whose keys do not change while waiting
-        self.key_fixed = bool(getattr(self.policy, "key_fixed", False))
-        self.blocks = self.key_fixed and self.rounds_h == 0
+        self.key_fixed = all(bool(getattr(policy, "key_fixed", False))
+                             for policy in self.policies)
+        self.blocks = self.key_fixed and not self.some_rounds
         self._plan_tests(scenario, self.streams)
         # pools filtered per generator (failed tests) or per worker (projects its other slots
         # hold, pay below its floor): not kept ranked, nor matched in blocks
@@ -125,6 +123,7 @@ class Replication(Departures, Sharing, Qualifications, Holding, Choices):
         self._start_delays(WorkerIdx(first), wf.t_onboarded[first])
         self.leave_line.push(wf.t_gone()[first], first)
         self._plan_slots()
+        self._plan_onboardings()
         self._plan_choices()
 
     # --- running ------------------------------------------------------------------------------
@@ -134,8 +133,8 @@ class Replication(Departures, Sharing, Qualifications, Holding, Choices):
         env = self.env
         for g in range(len(self.scenario.projects)):
             env.process(self._launches(np.flatnonzero(self.projects.generator == g)))
-        if self.rounds_h > 0:
-            env.process(self._rounds())
+        for k in np.flatnonzero(self.rounds_of > 0).tolist():
+            env.process(self._rounds(k))
         env.run(until=self.end_h)
         self._finish(self.end_h)
         return self._records()
@@ -158,11 +157,6 @@ class Replication(Departures, Sharing, Qualifications, Holding, Choices):
         yield self._timeout_at(projects.end[p])
         self._end(p)
 
-    def _rounds(self) -> Generator[simpy.Event, Any, None]:
-        while True:
-            yield self.env.timeout(self.rounds_h)
-            self._round()
-
     # --- seat-level events --------------------------------------------------------------------
 
     def _launch(self, p: int) -> None:
@@ -173,7 +167,7 @@ class Replication(Departures, Sharing, Qualifications, Holding, Choices):
         self.teams[p], self.reservers[p] = {}, {}
         notice_now = projects.notice_at[p] <= now
         projects.open(p, int(projects.seats[p]), now)
-        if self.rounds_h == 0 or notice_now:  # §4: a project under notice from launch fills now
+        if self.rounds_of[projects.platform[p]] == 0 or notice_now:  # §4: under notice: now
             self._fill(p, now)
         if notice_now:
             self._notice(p, counted=False)
@@ -185,7 +179,7 @@ class Replication(Departures, Sharing, Qualifications, Holding, Choices):
         """The project stops taking workers; with pre-assignment its workers' delays start."""
         now = self._event() if counted else self.env.now
         self._close(p, now)
-        if self.pre_assign:
+        if self.pre_assign_of[self.projects.platform[p]]:
             wf = self.wf
             team = np.array(sorted(self.teams[p]), dtype=np.int64)
             starting = team[~wf.seeking[team] & (wf.reserved[team] == NO_PROJECT)]
@@ -310,21 +304,6 @@ class Replication(Departures, Sharing, Qualifications, Holding, Choices):
         self._match_ahead(now)
         self._schedule_wake(now)
 
-    def _round(self) -> None:
-        """Fill the open projects longest-open first, across skills, from the pools."""
-        now = self._event()
-        projects = self.projects
-        waiting = [p for plist in self.open_lists.values() for p in plist
-                   if projects.end[p] > now]
-        waiting.sort(key=projects.oldest_open)  # stable: open-list order on ties
-        exhausted: set[int] = set()
-        for p in waiting:
-            skill = int(projects.requires[p])
-            if skill not in exhausted:
-                self._fill(p, now)
-                if projects.open_seats[p] > 0:
-                    exhausted.add(skill)
-
     def _event(self) -> float:
         """Count a seat-level event and settle the idle workers due to leave by now."""
         self.events += 1
@@ -376,7 +355,7 @@ class Replication(Departures, Sharing, Qualifications, Holding, Choices):
         self.latencies.add_block(np.column_stack((
             who[open_], released[open_], at - released[open_],
             np.full(int(open_.sum()), float(censored)), wf.release_cause[who][open_],
-            wf.slot[who][open_])))
+            wf.slot[who][open_], wf.platform[who][open_])))
         wf.t_released[who] = np.nan
 
     def _start_delays(self, who: WorkerIdx, now: np.ndarray,
@@ -389,7 +368,14 @@ class Replication(Departures, Sharing, Qualifications, Holding, Choices):
         wf = self.wf
         if len(who) == 0:
             return
-        ready = now + self.delays.take(who, wf.n_delays[who])
+        if len(self.delays) == 1:
+            ready = now + self.delays[0].take(who, wf.n_delays[who])
+        else:  # each row draws from its platform's delay
+            ready = np.array(now, dtype=float) + np.zeros(len(who))
+            on = wf.platform[who]
+            for k in np.unique(on).tolist():
+                mine = on == k
+                ready[mine] += self.delays[k].take(who[mine], wf.n_delays[who[mine]])
         wf.n_delays[who] += 1
         wf.n_offers[who] += 1
         wf.t_ready[who] = ready
@@ -436,8 +422,8 @@ class Replication(Departures, Sharing, Qualifications, Holding, Choices):
             self._depart_at(float(wf.t_hazard[who[k]]), int(who[k]), int(rows[k]))
         if self.barred is not None:
             self._take_tests(who, np.broadcast_to(p, len(who)), start, rows)
-        notice = ~projects.accepting[p]
-        if self.pre_assign and notice.any():
+        notice = ~projects.accepting[p] & self.pre_assign_of[projects.platform[p]]
+        if notice.any():
             # a reservation on a project put under notice since: the next delay starts now
             # (these start when their old project ends: one time, ``now``)
             sel = notice if isinstance(p, np.ndarray) else slice(None)
@@ -479,6 +465,8 @@ class Replication(Departures, Sharing, Qualifications, Holding, Choices):
             self._close_assignments(WorkerIdx(team), now, censored=True)
         for p in np.flatnonzero(self.projects.accepting).tolist():
             self._close(p, now)
+        if len(self.scenario.platforms) > 1:
+            self.spells.add_block(cut_assessments(self.assessment_rows, wf.t_left[self.lead]))
 
     def _records(self) -> Records:
         sim = self.scenario.simulation
@@ -493,7 +481,8 @@ class Replication(Departures, Sharing, Qualifications, Holding, Choices):
             projects=named_columns(projects, PROJECT_COLUMNS),
             events=self.events,
             client_names=tuple(c.name for c in self.scenario.clients),
-            absences=self.absences.columns())
+            absences=self.absences.columns(),
+            platform_names=tuple(p.name for p in self.scenario.platforms))
 
 
 def run_replication(scenario: Scenario, seed: int, replication: int) -> Records:

@@ -49,6 +49,7 @@ class Terms:
     # None where no project of the run has a qualification test
     qualification_h: np.ndarray | None = None  # 0: no qualification test
     qualification_pay: np.ndarray | None = None  # USD per qualification hour (0: unpaid)
+    platform: np.ndarray | None = None  # the project's platform (None: all on the first)
 
 
 def pieces(terms: Terms, available: np.ndarray, start: np.ndarray, end: np.ndarray,
@@ -136,7 +137,8 @@ def spell_blocks(terms: Terms, parts: list[Piece], workers: np.ndarray, availabl
         hours = piece.rate_h_per_h * duration
         where = {"worker": workers[piece.which], "start": piece.begin, "end": piece.finish,
                  "project": terms.project[piece.which], "income_usd": piece.income_usd,
-                 "censored": (piece.finish == censored_at) if censored_at is not None else 0.0}
+                 "censored": (piece.finish == censored_at) if censored_at is not None else 0.0,
+                 "platform": terms.platform[piece.which] if terms.platform is not None else 0.0}
         if piece.kind == SpellKind.QUALIFICATION:
             assert terms.qualification_pay is not None  # a qualification piece has its terms
             paid = np.where(terms.qualification_pay[piece.which] > 0, hours, 0.0)
@@ -174,4 +176,4 @@ def idle_block(workers: np.ndarray, available: np.ndarray, checking: np.ndarray,
         spare[keep], float(SpellKind.SPARE), float(SpellKind.IDLE))
     return spell_rows(int(keep.sum()), worker=workers[keep], kind=kind,
                       start=start[keep], end=end[keep], project=-1, censored=censored,
-                      available_h=idle, idle_h=idle, checking_h=checking[keep] * d)
+                      available_h=idle, idle_h=idle, checking_h=checking[keep] * d, platform=-1)

@@ -81,6 +81,9 @@ class Workforce:
     # 0..n_people-1 are the workers themselves (their first slot), the other slots follow
     owner: np.ndarray  # int64: the worker a row is a slot of (its own id for the first)
     slot: np.ndarray  # int8: which of its worker's slots (0: the first)
+    # int8: the platform a row seeks and holds projects on (docs/engine.md, Several
+    # platforms): a worker's slots on its j-th platform are rows j·max_projects + s
+    platform: np.ndarray
 
     @property
     def n_workers(self) -> int:
@@ -104,10 +107,16 @@ class Workforce:
         """When each idle worker leaves if nothing happens first (patience or hazard)."""
         return np.minimum(self.t_patience, self.t_hazard)
 
-    def holders(self, skill_bit: int, now: float) -> int:
-        """Onboarded workers on the platform at ``now`` with the skill."""
-        return int(np.count_nonzero((self.t_onboarded <= now) & np.isnan(self.t_left)
-                                    & ((self.skills & skill_bit) != 0) & (self.slot == 0)))
+    def holders(self, skill_bit: int, now: float, several: bool = False) -> int:
+        """Onboarded workers on the platform at ``now`` with the skill (a pair's bit).
+
+        ``several``: rows are on several platforms (count each worker once, not its first
+        row).
+        """
+        on = (self.t_onboarded <= now) & np.isnan(self.t_left) & ((self.skills & skill_bit) != 0)
+        if several:
+            return len(np.unique(self.owner[on]))
+        return int(np.count_nonzero(on & (self.slot == 0)))
 
     def check(self) -> None:
         """Every field has one entry per worker (the schema is closed)."""
@@ -118,8 +127,27 @@ class Workforce:
                                  f" expected {n}")
 
 
+def pair_index(scenario: Scenario) -> dict[tuple[str, str], int]:
+    """Each (platform, skill) a worker group joins with, with its bit in the skill masks.
+
+    In file order: groups, then the platforms each joins, then its skills. With one platform
+    the bits are those of :func:`skill_index`: pools, open lists and ranked pools are per
+    pair, so each platform matches its own workers (docs/engine.md, Several platforms).
+    """
+    names: dict[tuple[str, str], int] = {}
+    every = tuple(p.name for p in scenario.platforms)
+    for group in scenario.workers:
+        for platform in group.platforms or every:
+            for skill in group.skills:
+                names.setdefault((platform, skill), len(names))
+    if len(names) > 62:
+        raise ValueError(f"at most 62 distinct (platform, skill) pairs are supported, got"
+                         f" {len(names)}")
+    return names
+
+
 def workforce_from_applicants(scenario: Scenario, applicants: Applicants,
-                              skills: dict[str, int]) -> Workforce:
+                              pairs: dict[tuple[str, str], int]) -> Workforce:
     """The workforce of a run from :func:`gigsim.engine.applicants.plan_applicants`'s applicants.
 
     Applicants who are onboarded start ``IDLE`` from onboarding, with an open latency
@@ -129,8 +157,9 @@ def workforce_from_applicants(scenario: Scenario, applicants: Applicants,
     a = applicants
     group = np.asarray(a.group, dtype=int)
     n = len(group)
-    masks = np.array([sum(1 << skills[s] for s in g.skills) for g in scenario.workers],
-                     dtype=np.int64)
+    every = tuple(p.name for p in scenario.platforms)
+    masks = np.array([sum(1 << pairs[((g.platforms or every)[0], s)] for s in g.skills)
+                      for g in scenario.workers], dtype=np.int64)
     counts = np.array([len(g.skills) for g in scenario.workers], dtype=int)
     checking = np.array([g.checking_hours_per_day / 24.0 for g in scenario.workers])
     onboarded = np.asarray(a.onboarded, dtype=float)
@@ -168,8 +197,10 @@ def workforce_from_applicants(scenario: Scenario, applicants: Applicants,
         n_offers=np.zeros(n, dtype=np.int32),
         owner=np.arange(n, dtype=np.int64),
         slot=np.zeros(n, dtype=np.int8),
+        platform=np.zeros(n, dtype=np.int8),
     )
-    most = np.array([g.max_projects for g in scenario.workers], dtype=np.int64)
+    most = np.array([g.max_projects * len(g.platforms or every) for g in scenario.workers],
+                    dtype=np.int64)
     if n and (most > 1).any():
         wf = with_slots(wf, most[group] - 1)
     wf.check()
@@ -201,6 +232,7 @@ __all__ = [
     "LeaveCause",
     "WorkerIdx",
     "Workforce",
+    "pair_index",
     "skill_index",
     "workforce_from_applicants",
 ]

@@ -51,4 +51,16 @@ class PaySchedule:
         return cls(every_h=every_h, lag_h=lag_h, minimum_usd=minimum_usd)
 
 
-__all__ = ["DEFAULT_PLATFORM", "MIN_PERIOD_H", "PaySchedule"]
+# What the analysis applies (:attr:`gigsim.scenario.Scenario.pay_schedules`): the one platform's
+# schedule, or with several platforms one entry per platform (None: paid as earned).
+Pay = PaySchedule | tuple[PaySchedule | None, ...]
+
+
+def schedules(pay: Pay, n_platforms: int) -> tuple[PaySchedule | None, ...]:
+    """One schedule per platform code (a single schedule: the one platform's, or every one's)."""
+    if isinstance(pay, PaySchedule):
+        return (pay,) * max(n_platforms, 1)
+    return pay
+
+
+__all__ = ["DEFAULT_PLATFORM", "MIN_PERIOD_H", "Pay", "PaySchedule", "schedules"]

@@ -126,6 +126,7 @@ class ProjectGenerator:
     task_supply: Distribution | None = None
     qualification: Qualification | None = None
     client: str | None = None  # the name of a ``[[clients]]`` entry; None: no client
+    platform: str | None = None  # the platform's name (the scenario fills in the only one)
 
     @property
     def shared_queue(self) -> bool:
@@ -152,6 +153,7 @@ class ProjectGenerator:
             task_supply=s.optional_dist("task_supply", "number"),
             qualification=s.optional_section("qualification", Qualification.from_section),
             client=s.string("client") if s.has("client") else None,
+            platform=s.string("platform") if s.has("platform") else None,
         )
         if gen.seats.mean < 1:
             raise s.error("seats", "a project needs at least one seat on average")

@@ -13,7 +13,8 @@ from gigsim.errors import ScenarioError
 from gigsim.scenario.choices import check_reviews
 from gigsim.scenario.clients import Client
 from gigsim.scenario.dispatch import DispatchSettings
-from gigsim.scenario.pay import PaySchedule
+from gigsim.scenario.pay import DEFAULT_PLATFORM, PaySchedule
+from gigsim.scenario.platforms import Platform, read_platforms, resolve_platforms
 from gigsim.scenario.projects import ProjectGenerator
 from gigsim.scenario.schema import MAX_SEED, Section, did_you_mean, read_toml
 from gigsim.scenario.workers import WorkerGroup
@@ -99,6 +100,25 @@ class Scenario:
     clients: tuple[Client, ...] = ()  # [[clients]]: none unless the file has some
     # [pay]: the default platform's pay schedule; None: money is received as it is earned
     pay: PaySchedule | None = None
+    # every platform, in file order (the default one, of [dispatch] and [pay], without
+    # [[platforms]]); ``dispatch`` and ``pay`` above are the first platform's
+    platforms: tuple[Platform, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.platforms:  # built by hand: the one platform of ``dispatch`` and ``pay``
+            object.__setattr__(self, "platforms",
+                               (Platform(DEFAULT_PLATFORM, self.dispatch, self.pay),))
+
+    @property
+    def pay_schedules(self) -> PaySchedule | tuple[PaySchedule | None, ...] | None:
+        """What the analysis applies: one platform's schedule, or one per platform.
+
+        None when no platform has one (money is received as it is earned).
+        """
+        if len(self.platforms) == 1:
+            return self.platforms[0].pay
+        pays = tuple(p.pay for p in self.platforms)
+        return pays if any(pay is not None for pay in pays) else None
 
     def blame(self, key: str) -> str:
         """Where to say ``key`` came from: ``--set`` if an override wrote it, else the file."""
@@ -117,11 +137,11 @@ class Scenario:
         simulation = SimulationSettings.from_section(_required(root, "simulation"))
         workers = tuple(WorkerGroup.from_section(s) for s in root.sections("workers"))
         projects = tuple(ProjectGenerator.from_section(s) for s in root.sections("projects"))
-        dispatch = DispatchSettings.from_section(root.section("dispatch"))
+        platforms = read_platforms(root)
         clients = (tuple(Client.from_section(s) for s in root.sections("clients"))
                    if root.has("clients") else ())
-        pay = root.optional_section("pay", PaySchedule.from_section)
         root.finish()
+        workers, projects = resolve_platforms(root, platforms, workers, projects)
         check_reviews(workers, simulation.horizon_h, root)
         skills = {skill for group in workers for skill in group.skills}
         for gen in projects:
@@ -139,8 +159,8 @@ class Scenario:
                     f"no client named {gen.client!r}{did_you_mean(gen.client, client_names)}"
                     f" (clients: {known})",
                 )
-        return cls(name, description, simulation, workers, projects, dispatch, source, data,
-                   overridden, clients, pay)
+        return cls(name, description, simulation, workers, projects, platforms[0].dispatch,
+                   source, data, overridden, clients, platforms[0].pay, platforms)
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
         """A copy with dotted-key overrides applied and validated again.
@@ -153,7 +173,7 @@ class Scenario:
 
 SWEEP_DESIGNS = ("grid", "sample", "sensitivity")
 SCENARIO_TABLES = ("simulation", "workers", "projects")
-NAMED_TABLES = ("workers", "projects", "clients")  # arrays of tables addressed by name
+NAMED_TABLES = ("workers", "projects", "clients", "platforms")  # arrays of tables addressed by name
 
 
 def refuse_automatic_warmup(scenario: Scenario, command: str) -> None:

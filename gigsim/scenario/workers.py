@@ -65,6 +65,9 @@ class WorkerGroup:
     minimum_pay_per_hour: Distribution | None = None
     reservation: Reservation | None = None  # a reservation wage, reviewed (None: never)
     comeback: Comeback | None = None  # ``return``: leavers may come back (None: never)
+    # the platforms joined (None: every one) and each one's assessment (docs/model.md §5)
+    platforms: tuple[str, ...] | None = None
+    assessments: tuple[tuple[str, Assessment], ...] = ()
 
     @classmethod
     def from_section(cls, s: Section) -> WorkerGroup:
@@ -85,6 +88,8 @@ class WorkerGroup:
             minimum_pay_per_hour=s.optional_dist("minimum_pay_per_hour", "number"),
             reservation=Reservation.from_group(s),
             comeback=s.optional_section("return", Comeback.from_section),
+            platforms=s.strings("platforms") if s.has("platforms") else None,
+            assessments=_assessments(s),
         )
         if group.count == 0 and group.arrivals_per_week == 0:
             raise s.error("count", "a group needs a positive count or arrivals_per_week")
@@ -99,7 +104,22 @@ class WorkerGroup:
         s.finish()
         return group
 
+    def assessment_on(self, platform: str) -> Assessment | None:
+        """The assessment of ``platform`` (the scenario resolves ``assessment`` into these)."""
+        return dict(self.assessments).get(platform)
+
     @property
     def leave_rate_per_h(self) -> float:
         """The attrition hazard per hour."""
         return self.leave_rate_per_year / HOURS_PER_YEAR
+
+
+def _assessments(s: Section) -> tuple[tuple[str, Assessment], ...]:
+    """``assessments.<platform>``: one assessment table per platform named."""
+    section = s.section("assessments")
+    if section is None:
+        return ()
+    out = tuple((name, Assessment.from_section(sub)) for name in section.data
+                if (sub := section.section(name)) is not None)
+    section.finish()
+    return out

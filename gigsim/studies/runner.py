@@ -201,14 +201,14 @@ def _run_by_precision(scenario: Scenario, goal: PrecisionGoal,
         check_size(scenario, indices.stop)
         new = run(scenario, indices)
         records.extend(new)
-        rows.extend(replication_metrics(r, scenario.pay) for r in new)
+        rows.extend(replication_metrics(r, scenario.pay_schedules) for r in new)
 
     def assess() -> list[MetricCheck]:
         return [check_metric(name, [row[name] for row in rows], goal.precision)
                 for name in goal.metrics]
 
     decision = run_by_precision(goal, run_round, assess)
-    frame = pd.DataFrame(rows, columns=metric_names(scenario.pay))
+    frame = pd.DataFrame(rows, columns=metric_names(scenario.pay_schedules))
     frame.index = pd.Index([r.replication for r in records], name="replication")
     return records, frame, decision
 

@@ -89,6 +89,31 @@ RESERVATION_PARTLY = broken("count = 30", 'count = 30\nreservation_wage = 12\n'
                             'review_window = "4w"')
 RETURN_PROBABILITY = broken("count = 30", 'count = 30\n'
                             'return = { probability = 1.5, after = "2w" }')
+# several platforms (issue 22 item 1)
+TWO_PLATFORMS = broken(
+    'assessment = { hours = 1, paid = false, pass_probability = 0.5, wait = "3d" }\n',
+    'platforms = ["A", "B"]\nassessments.A = { hours = 1, pass_probability = 0.5, wait = "3d" }\n'
+).replace('requires = "generalist"\n', 'requires = "generalist"\nplatform = "A"\n').replace(
+    "[dispatch]\n", '[[platforms]]\nname = "A"\n[platforms.dispatch]\n') + """
+[[platforms]]
+name = "B"
+pay = { every = "1w" }
+"""
+
+
+def two_platforms(old: str, new: str) -> str:
+    assert TWO_PLATFORMS.count(old) == 1, old
+    return TWO_PLATFORMS.replace(old, new)
+
+
+UNKNOWN_PLATFORM = two_platforms('platform = "A"', 'platform = "C"')
+NO_PLATFORM = two_platforms('platform = "A"\n', "")
+JOINS_NONE = two_platforms('platforms = ["A", "B"]', "platforms = []")
+JOINS_UNKNOWN = two_platforms('platforms = ["A", "B"]', 'platforms = ["A", "Z"]')
+ASSESSED_NOT_JOINED = two_platforms('platforms = ["A", "B"]', 'platforms = ["B"]').replace(
+    'platform = "A"', 'platform = "B"')
+ONE_ASSESSMENT_TWO_PLATFORMS = two_platforms("assessments.A =", "assessment =")
+TOP_LEVEL_PAY = TWO_PLATFORMS + '\n[pay]\nevery = "1w"\n'
 
 SCENARIO_COMMANDS = ("run", "validate")
 OUT = ("--out", "{out}")
@@ -178,6 +203,28 @@ for command in SCENARIO_COMMANDS:
              mini=RETURN_PROBABILITY),
         Case(f"{command}-set-pay-every", command, ("{mini}", "--set", "pay.every=12h", *out),
              ("--set", "pay.every", "at least 1d", "'12h'")),
+        Case(f"{command}-unknown-platform", command, ("{mini}", *out),
+             ("{mini}", "projects.rating.platform", "no platform named 'C'", "A, B"),
+             mini=UNKNOWN_PLATFORM),
+        Case(f"{command}-no-platform", command, ("{mini}", *out),
+             ("{mini}", "projects.rating.platform", "missing required key", "A, B"),
+             mini=NO_PLATFORM),
+        Case(f"{command}-joins-none", command, ("{mini}", *out),
+             ("{mini}", "workers.raters.platforms", "non-empty list", "[]"), mini=JOINS_NONE),
+        Case(f"{command}-joins-unknown", command, ("{mini}", *out),
+             ("{mini}", "workers.raters.platforms", "no platform named 'Z'"),
+             mini=JOINS_UNKNOWN),
+        Case(f"{command}-assessed-not-joined", command, ("{mini}", *out),
+             ("{mini}", "workers.raters.assessments.A", "does not join 'A'"),
+             mini=ASSESSED_NOT_JOINED),
+        Case(f"{command}-one-assessment-two-platforms", command, ("{mini}", *out),
+             ("{mini}", "workers.raters.assessment", "assessments.<platform>"),
+             mini=ONE_ASSESSMENT_TWO_PLATFORMS),
+        Case(f"{command}-top-level-pay", command, ("{mini}", *out),
+             ("{mini}", "pay", "each platform has its own"), mini=TOP_LEVEL_PAY),
+        Case(f"{command}-set-platform-delay", command,
+             ("{mini}", "--set", "platforms.B.dispatch.delay=-1d", *out),
+             ("--set", "platforms.B.dispatch.delay"), mini=TWO_PLATFORMS),
         Case(f"{command}-set-pay-lag", command,
              ("{mini}", "--set", "pay.every=2w", "--set", "pay.lag=-1", *out),
              ("--set", "pay.lag", "zero or a positive duration", "got -1")),
@@ -297,6 +344,9 @@ def test_the_battery_inputs_are_bad_only_where_meant(tmp_path: Path) -> None:
     mini = tmp_path / "mini.toml"
     mini.write_text(MINIMAL_TOML, encoding="utf-8")
     assert_ok(invoke("validate", mini))
+    mini.write_text(TWO_PLATFORMS, encoding="utf-8")  # the several platforms' cases start here
+    assert_ok(invoke("validate", mini))
+    assert_ok(invoke("run", mini, "--out", tmp_path / "two", "-q"))
     (tmp_path / "base.toml").write_text(MINIMAL_TOML, encoding="utf-8")
     sweep = tmp_path / "sweep.toml"
     sweep.write_text(SWEEP_TOML.format(scenario=(tmp_path / "base.toml").as_posix()),

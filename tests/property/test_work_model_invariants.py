@@ -124,7 +124,9 @@ def check_work_model(data: dict[str, Any]) -> Counter[str]:
     horizon = results.scenario.simulation.horizon_h
     spells, projects = results.spells, results.projects.set_index("project_id")
     workers = results.workers.set_index("worker_id")
-    most = {g["name"]: g.get("max_projects", 1) for g in data["workers"]}
+    # with several platforms, max_projects on each platform a group joins (§5)
+    most = {g["name"]: g.get("max_projects", 1) * len(g.get("platforms", [None]))
+            for g in data["workers"]}
     several = workers["group"].astype(str).map(most) > 1
     assert_spells_tile(spells[~spells["worker_id"].isin(workers.index[several])],
                        workers[~several], horizon)
