@@ -29,6 +29,8 @@ from gigsim.cli.common import (
     seed_option,
     set_option,
     user_errors,
+    warmup_option,
+    with_warmup,
 )
 from gigsim.errors import GigsimError
 from gigsim.files import check_target
@@ -38,6 +40,7 @@ from gigsim.studies.comparison import compare as compare_variants
 from gigsim.studies.paired_precision import COMPARE_METRICS
 from gigsim.studies.precision import DEFAULT_MAX_REPLICATIONS
 from gigsim.studies.variants import SYNTAX, parse_variants
+from gigsim.studies.warmup import check_pilot
 
 
 @click.command(name="compare")
@@ -64,11 +67,14 @@ from gigsim.studies.variants import SYNTAX, parse_variants
                    " 95% interval with a half-width within SHARE of the first variant's mean"
                    " (e.g. 5% or 0.05), or an interval clear of 0 by that margin (pooled over"
                    " groups)")
+@warmup_option(", one for every variant: the largest of the variants' own choices, so that"
+               " they stay paired over the same window")
 def compare_command(scenario: str, variants: tuple[str, ...], replications: int | None,
                     seed: int | None, jobs: int, sets: tuple[str, ...], out: str | None,
                     fmt: str, figure_format: str, force: bool, quiet: bool,
                     metrics: str | None, by: str | None, precision: str | None,
-                    precision_metrics: str | None, max_replications: int | None) -> None:
+                    precision_metrics: str | None, max_replications: int | None,
+                    warmup: str | None) -> None:
     """Compare variants of SCENARIO on the same random numbers.
 
     Every variant is SCENARIO (with any --set) changed by its own keys, and runs with the same
@@ -87,13 +93,17 @@ def compare_command(scenario: str, variants: tuple[str, ...], replications: int 
     variant's difference from the first is narrow enough or clearly not 0; the output says
     which, per variant and target, and how many replications it took (docs/model.md).
 
+    With --warmup auto (or warmup = "auto" in the scenario), each variant's pilot proposes a
+    warm-up and every variant runs with the largest; the output and summary.json say which.
+
     \b
     Example:
       gigsim compare scenarios/platform.toml -r 20 --variant base:
           --variant rand:dispatch.policy=random
           --variant notice:projects.rating.notice.probability=1.0
     """  # noqa: D301  (\b is click's mark for a paragraph it must not rewrap)
-    user_errors(_compare)(scenario, variants, replications, seed, jobs, sets, out, fmt, force,
+    user_errors(_compare)(scenario, variants, replications, seed, jobs,
+                          with_warmup(sets, warmup), out, fmt, force,
                           quiet, metrics, figure_format, by,
                           (precision, precision_metrics, max_replications))
 
@@ -114,6 +124,8 @@ def _compare(path: str, texts: tuple[str, ...], replications: int | None, seed: 
     variants = parse_variants(texts)
     scenario = load(path, sets)
     scenarios = resolve_variants(scenario, variants)  # every variant is valid before running
+    for variant in scenarios.values():
+        check_pilot(variant)  # a horizon too short for warmup = "auto" fails here
     target = Path(out) if out is not None else Path("results") / f"{scenario.name}-compare"
     check_target(target, force, fmt)  # type: ignore[arg-type]  # fail before simulating
     precision = precision_or_scenario(asked, replications, scenario.simulation.precision)

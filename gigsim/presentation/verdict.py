@@ -20,7 +20,7 @@ import numpy as np
 from gigsim.analysis.statistics import replications_warning
 from gigsim.files import json_number
 from gigsim.presentation.wording import days, money, pct, with_ci
-from gigsim.scenario.units import HOURS_PER_DAY, HOURS_PER_MONTH
+from gigsim.scenario.units import HOURS_PER_DAY, HOURS_PER_MONTH, HOURS_PER_WEEK
 from gigsim.studies.estimate import DEFAULT_REFERENCE_WAGE_USD, WEEKS_PER_MONTH
 from gigsim.studies.estimate_rounds import precision_phrase
 
@@ -304,7 +304,19 @@ def based_on(est: Estimate) -> str:
     """
     return (f"{est.replications} replication(s) × {est.cohort} applicants (seed {est.seed}),"
             f" {est.applicants} applicants and {est.onboarded} onboarded in all; market"
-            f" simulated at {est.market_scale:.0%} of its size")
+            f" simulated at {est.market_scale:.0%} of its size" + warmup_phrase(est))
+
+
+def warmup_phrase(est: Estimate) -> str:
+    """With ``warmup = "auto"``: when the cohort applied, and how that warm-up was chosen."""
+    chosen = est.warmup_choice
+    if chosen is None:
+        return ""
+    return (f", applying after a warm-up of {chosen.weeks} week(s) chosen by MSER-5 on a pilot"
+            f" of the market ({chosen.pilot_replications} replication(s) × {chosen.pilot_weeks}"
+            " weeks, not counted among the replications)"
+            + ("; warning: the longest warm-up MSER-5 considers, a series may still be changing"
+               if chosen.at_limit else ""))
 
 
 def _usd(value: float) -> str:
@@ -403,6 +415,8 @@ def estimate_dict(est: Estimate) -> dict[str, Any]:
         },
         "warning": est.warning,
         "replications_chosen": None if est.choice is None else est.choice.to_dict(),
+        "warmup_weeks": est.scenario.simulation.warmup_h / HOURS_PER_WEEK,
+        "warmup_chosen": None if est.warmup_choice is None else est.warmup_choice.to_dict(),
         "scenario": est.scenario.name,
         "scenario_file": est.scenario.source,
         "group": est.group,

@@ -39,7 +39,6 @@ from gigsim.scenario import (
     SWEEP_DESIGNS,
     Scenario,
     load_scenario,
-    refuse_automatic_warmup,
 )
 from gigsim.scenario.scenario import AUTO, DEFAULT_PRECISION
 from gigsim.scenario.schema import MAX_SEED, Section, merge_tables, read_toml
@@ -60,6 +59,7 @@ from gigsim.studies.sweep.design import (
     parse_bounds,
     sample_points,
 )
+from gigsim.studies.warmup import check_pilot
 
 Kind = Literal["grid", "sample", "sensitivity"]
 # Outcomes per applicant, which cannot reward pushing people out (docs/model.md, "Outcomes per
@@ -208,7 +208,6 @@ def sweep_from_dict(data: Mapping[str, Any], source: str, folder: Path,
     if cli_set:
         base = base.with_overrides(cli_set)  # errors name --set
         fixed = {**fixed, **cli_set}
-    refuse_automatic_warmup(base, "gigsim sweep")
     goal = _precision_goal(root, base, source)
     replications = (goal.max_replications if goal is not None
                     else root.count("replications", base.simulation.replications, positive=True))
@@ -262,6 +261,10 @@ def sweep_from_dict(data: Mapping[str, Any], source: str, folder: Path,
         except ScenarioError as error:
             raise ScenarioError(source, error.key, f"at point {point.index}: {error.message}"
                                 ) from None
+        try:  # warmup = "auto": a horizon long enough for the point's pilot
+            check_pilot(point.scenario)
+        except GigsimError as error:
+            raise GigsimError(f"{source}: at point {point.index}: {error}") from None
     return SweepSpec(name=name, source=source, kind=kind, base=base, fixed=fixed, keys=keys,
                      points=points, replications=replications, seed=seed,
                      common_random_numbers=common, metrics=tuple(metrics),
