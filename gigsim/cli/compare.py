@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from gigsim.analysis.applicants import ALL_METRICS
+from gigsim.analysis.applicants import ALL_METRICS, KNOWN_METRICS
+from gigsim.analysis.payments import PAY_METRICS
 from gigsim.cli.common import (
     check_run_options,
     figure_format_option,
@@ -117,12 +118,13 @@ def _compare(path: str, texts: tuple[str, ...], replications: int | None, seed: 
     started = time.perf_counter()
     check_run_options(replications, seed, jobs)  # before the progress bar prints
     asked = read_precision(*precision_given, replications, ALL_METRICS, COMPARE_METRICS)
-    shown = parse_metrics(metrics, TERMINAL_METRICS, ALL_METRICS)
+    shown = parse_metrics(metrics, TERMINAL_METRICS, KNOWN_METRICS)
     if not texts:
         raise GigsimError(f"give at least one --variant {SYNTAX},"
                           " e.g. --variant rand:dispatch.policy=random")
     variants = parse_variants(texts)
     scenario = load(path, sets)
+    shown = with_pay_metrics(shown, metrics is None, scenario.pay is not None)
     scenarios = resolve_variants(scenario, variants)  # every variant is valid before running
     for variant in scenarios.values():
         check_pilot(variant)  # a horizon too short for warmup = "auto" fails here
@@ -143,14 +145,29 @@ def _compare(path: str, texts: tuple[str, ...], replications: int | None, seed: 
                                figure_format=figure_format)  # type: ignore[arg-type]
     if not quiet:
         click.echo(comparison.format(shown))
-        if len(shown) < len(ALL_METRICS):
-            click.echo(f"\n{len(shown)} of {len(ALL_METRICS)} metrics shown; comparison.{fmt}"
+        known = len(comparison.metric_descriptions)
+        if len(shown) < known:
+            click.echo(f"\n{len(shown)} of {known} metrics shown; comparison.{fmt}"
                        " has them all, the per-worker-month ones of `gigsim run` among them"
                        " (--metrics all, or --metrics NAME,… to choose)")
         click.echo(f"\n{len(scenarios)} variants × {comparison.replications} replication(s) in"
                    f" {time.perf_counter() - started:.1f} s; results in {written}/")
     else:
         click.echo(str(written))
+
+
+def with_pay_metrics(shown: tuple[str, ...], default: bool, pay: bool) -> tuple[str, ...]:
+    """The metrics to print: with a pay schedule the default adds the schedule's own.
+
+    Refuses a pay metric asked for (``--metrics``) when the scenario has no ``[pay]``.
+    """
+    if pay:
+        return (*shown, *(m for m in PAY_METRICS if m not in shown)) if default else shown
+    for metric in shown:
+        if metric in PAY_METRICS:
+            raise GigsimError(f"--metrics: {metric} needs a pay schedule ([pay] in the"
+                              " scenario); without one, money is received as it is earned")
+    return shown
 
 
 COMMANDS = (compare_command,)

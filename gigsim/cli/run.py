@@ -271,7 +271,7 @@ def brief_summary(results: Results) -> str:
 
 
 def pay_lines(results: Results) -> list[str]:
-    """With a pay schedule: the months no money arrived, and what leavers forfeited."""
+    """With a pay schedule: the months no money arrived, what leavers forfeited, money received."""
     pay = results.scenario.pay
     if pay is None:
         return []
@@ -286,6 +286,8 @@ def pay_lines(results: Results) -> list[str]:
         f"  {'leavers: earnings forfeited':<29}{forfeited}"
         + (" (no leaver with earnings settled in the window)" if forfeited == "n/a" else
            " ÷ what they earned (below the minimum when they left)"),
+        f"  {'money received, month':<29}{_fmt(t, 'received_mean_usd', '${:,.0f}')}"
+        " ÷ worker-months on the platform, as the monthly income above",
     ]
 
 

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 import click
 import pandas as pd
 
-from gigsim.analysis.applicants import ALL_METRICS, APPLICANT_METRICS
+from gigsim.analysis.applicants import APPLICANT_METRICS
+from gigsim.analysis.payments import PAY_METRICS
 from gigsim.analysis.statistics import replications_warning
 from gigsim.cli.common import (
     at_least,
@@ -250,7 +251,8 @@ def _sweep(path: str, sensitivity: bool, jobs: int, scheduler: str | None,
     spec = _load(path, sensitivity, fixed, replications, seed, n,
                  (precision, precision_metrics, max_replications))
     if metrics is not None:
-        spec = dataclasses.replace(spec, metrics=parse_metrics(metrics, spec.metrics, ALL_METRICS))
+        spec = dataclasses.replace(spec, metrics=parse_metrics(metrics, spec.metrics,
+                                                               spec.all_metrics))
     if sensitivity and spec.kind != "sensitivity":
         raise GigsimError(f"{path}: has no [sensitivity] table; gigsim sweep runs its"
                           f" [{spec.kind}]")
@@ -319,8 +321,11 @@ def _report(spec: SweepSpec, result: SweepResult) -> str:
         return "\n".join(line for line in lines).rstrip()
     counts = (["replications"] + (["warmup_weeks"] if result.warmups else [])
               + (["precision_met"] if result.decisions else []))
-    shown = result.points[["point", *spec.keys, *spec.metrics, *counts]].head(30).copy()
-    for metric in spec.metrics:  # one precision per metric, as compare prints it
+    # with a pay schedule, its metrics too, as gigsim run prints them
+    metrics = [*spec.metrics, *(m for m in spec.all_metrics
+                                if m in PAY_METRICS and m not in spec.metrics)]
+    shown = result.points[["point", *spec.keys, *metrics, *counts]].head(30).copy()
+    for metric in metrics:  # one precision per metric, as compare prints it
         shown[metric] = [format_metric(metric, float(v)) for v in shown[metric]]
     if result.decisions:
         shown["precision_met"] = ["met" if met else "SHORT" for met in shown["precision_met"]]

@@ -33,6 +33,7 @@ from gigsim.analysis.applicants import (
     APPLICANT_METRICS,
     PROJECT_METRICS,
     follow_up_months,
+    study_metrics,
 )
 from gigsim.analysis.statistics import (
     json_number,
@@ -258,6 +259,11 @@ class Comparison:
         return {name: json_ready(self.overrides.get(name)) for name in self.variants}
 
     @property
+    def metric_descriptions(self) -> dict[str, str]:
+        """Every metric compared, with its description: with ``[pay]``, the schedule's too."""
+        return study_metrics(self.scenario.pay)
+
+    @property
     def groups(self) -> tuple[str, ...]:
         """``all``, then each worker group when the comparison is split by group."""
         split = len(self.scenario.workers) > 1 if self.by_group is None else self.by_group
@@ -282,7 +288,7 @@ class Comparison:
 
     def _metrics(self, group: str) -> tuple[str, ...]:
         if group == ALL:
-            return tuple(ALL_METRICS)
+            return tuple(self.metric_descriptions)
         columns = set(self.values(self.reference, group).columns)
         return tuple(m for m in ALL_METRICS if m in columns and m not in PROJECT_METRICS)
 
@@ -368,7 +374,7 @@ class Comparison:
         """
         table = self._rows()
         metrics: dict[str, Any] = {}
-        for metric, description in ALL_METRICS.items():
+        for metric, description in self.metric_descriptions.items():
             groups: dict[str, Any] = {}
             for group in self.groups:
                 if metric not in self._metrics(group):
@@ -457,10 +463,11 @@ class Comparison:
 
         ``metrics`` names the metrics to show, in order (default: all of them).
         """
-        chosen = tuple(ALL_METRICS) if metrics is None else tuple(metrics)
+        known = self.metric_descriptions
+        chosen = tuple(known) if metrics is None else tuple(metrics)
         for metric in chosen:
-            if metric not in ALL_METRICS:
-                raise GigsimError(f"unknown metric {metric!r} (known: {', '.join(ALL_METRICS)})")
+            if metric not in known:
+                raise GigsimError(f"unknown metric {metric!r} (known: {', '.join(known)})")
         sim = self.scenario.simulation
         months = follow_up_months(sim.horizon_h)
         counts = self.table[(self.table["metric"] == "applicant_count")

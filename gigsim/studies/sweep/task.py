@@ -70,7 +70,7 @@ def run_task(task: RunTask) -> RunOutcome:
                   for name, values in weekly_series(records).items()}
         return RunOutcome(task.point, task.replication, task.seed, {},
                           time.perf_counter() - started, records.events, series=series)
-    metrics, groups = sweep_metrics_by_group(records)
+    metrics, groups = sweep_metrics_by_group(records, task.scenario.pay)
     tables = ({name: build(records) for name, build in TABLES.items()} if task.keep_tables
               else None)
     return RunOutcome(task.point, task.replication, task.seed, metrics,
