@@ -67,6 +67,7 @@ from gigsim.studies.cohort import (  # re-exported: the estimate's public names
     load_profile,
     market_scenario,
 )
+from gigsim.studies.estimate_pay import MoneyArriving, money_arriving
 from gigsim.studies.estimate_rounds import (
     DEFAULT_PRECISION,
     DEFAULT_TIME_BUDGET_S,
@@ -159,6 +160,7 @@ class Estimate:
     # how the replications were chosen by precision (studies.estimate_rounds); None: given
     choice: EstimateDecision | None = None
     warmup_choice: WarmupChoice | None = None  # with warmup = "auto": how it was chosen
+    money: MoneyArriving | None = None  # with [pay]: when the money arrives (estimate_pay)
 
     @property
     def hours_set_aside_per_month(self) -> float:
@@ -489,6 +491,7 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
         paid_wage_usd=nonnegative_interval(paid_wage.tolist()),
         effective_wage_usd=nonnegative_interval(effective.tolist()),
         market=market_figures(results, group),
+        money=money_arriving(results, onboarded, months_table, follow_h),
         results=results,
         elapsed_s=time.perf_counter() - started,
     )
