@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from gigsim.analysis.applicants import ALL_METRICS, KNOWN_METRICS
+from gigsim.analysis.applicants import ALL_METRICS, KNOWN_METRICS, study_metrics
 from gigsim.analysis.payments import PAY_METRICS
 from gigsim.cli.common import (
     check_run_options,
@@ -36,6 +36,7 @@ from gigsim.cli.common import (
 from gigsim.errors import GigsimError
 from gigsim.files import check_target
 from gigsim.presentation.output import write_comparison
+from gigsim.scenario.pay import PaySchedule
 from gigsim.studies.comparison import TERMINAL_METRICS, resolve_variants
 from gigsim.studies.comparison import compare as compare_variants
 from gigsim.studies.paired_precision import COMPARE_METRICS
@@ -124,7 +125,7 @@ def _compare(path: str, texts: tuple[str, ...], replications: int | None, seed: 
                           " e.g. --variant rand:dispatch.policy=random")
     variants = parse_variants(texts)
     scenario = load(path, sets)
-    shown = with_pay_metrics(shown, metrics is None, scenario.pay is not None)
+    shown = with_pay_metrics(shown, metrics, scenario.pay)
     scenarios = resolve_variants(scenario, variants)  # every variant is valid before running
     for variant in scenarios.values():
         check_pilot(variant)  # a horizon too short for warmup = "auto" fails here
@@ -156,13 +157,17 @@ def _compare(path: str, texts: tuple[str, ...], replications: int | None, seed: 
         click.echo(str(written))
 
 
-def with_pay_metrics(shown: tuple[str, ...], default: bool, pay: bool) -> tuple[str, ...]:
+def with_pay_metrics(shown: tuple[str, ...], asked: str | None,
+                     pay: PaySchedule | None) -> tuple[str, ...]:
     """The metrics to print: with a pay schedule the default adds the schedule's own.
 
-    Refuses a pay metric asked for (``--metrics``) when the scenario has no ``[pay]``.
+    ``asked`` is ``--metrics`` as typed (None: the default); ``all`` is every metric the
+    comparison has. Refuses a pay metric named when the scenario has no ``[pay]``.
     """
-    if pay:
-        return (*shown, *(m for m in PAY_METRICS if m not in shown)) if default else shown
+    if asked is not None and asked.strip() == "all":
+        return tuple(study_metrics(pay))
+    if pay is not None:
+        return (*shown, *(m for m in PAY_METRICS if m not in shown)) if asked is None else shown
     for metric in shown:
         if metric in PAY_METRICS:
             raise GigsimError(f"--metrics: {metric} needs a pay schedule ([pay] in the"
