@@ -27,9 +27,11 @@ import pandas as pd
 
 from gigsim.analysis.absences import away_at
 from gigsim.analysis.metrics import LEAVE_CAUSES
+from gigsim.analysis.payments import PAY_METRICS
 from gigsim.analysis.statistics import METRICS, gini, metric_interval, replication_metrics
 from gigsim.analysis.survival import kaplan_meier
 from gigsim.engine.records import LeaveCause, Records
+from gigsim.scenario.pay import Pay
 from gigsim.scenario.units import HOURS_PER_MONTH
 
 FOLLOW_UP_MONTHS_MAX = 12
@@ -67,6 +69,14 @@ APPLICANT_METRICS: dict[str, str] = {
 }
 # compare and sweep know these and the worker-month metrics; the per-applicant ones first
 ALL_METRICS: dict[str, str] = {**APPLICANT_METRICS, **METRICS}
+# Every metric a study may report: with a pay schedule, its own metrics too
+KNOWN_METRICS: dict[str, str] = {**ALL_METRICS, **PAY_METRICS}
+
+
+def study_metrics(pay: Pay | None) -> dict[str, str]:
+    """The metrics a comparison or a sweep reports: :data:`ALL_METRICS`, with ``pay`` its own."""
+    return {**ALL_METRICS, **(PAY_METRICS if pay is not None else {})}
+
 
 # Which way is better, for the reading of a comparison: +1 higher is better, −1 lower is.
 BETTER: dict[str, int] = {
@@ -81,6 +91,7 @@ BETTER: dict[str, int] = {
     "latency_p90_h": -1, "unpaid_share": -1, "paid_wage_usd": 1, "effective_wage_usd": 1,
     "effective_to_paid_wage": 1, "exit_within_12mo_share": -1, "income_gini": -1,
     "below_threshold_share": -1, "fill_latency_mean_h": -1, "unfilled_seat_h": -1,
+    "received_mean_usd": 1, "no_money_arriving_share": -1, "forfeited_share": -1,
 }
 
 
@@ -275,15 +286,16 @@ def sweep_metrics(records: Records) -> dict[str, float]:
     return sweep_metrics_by_group(records)[0]
 
 
-def sweep_metrics_by_group(records: Records
+def sweep_metrics_by_group(records: Records, pay: Pay | None = None
                            ) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
     """:func:`sweep_metrics`, and each worker group's applicant metrics when there are several.
 
     The groups come from the same cohort at no further cost; a sweep keeps the worker-month
-    metrics pooled only (``gigsim compare`` has them by group).
+    metrics pooled only (``gigsim compare`` has them by group). With ``pay``, the pay
+    schedule's metrics too (:data:`~gigsim.analysis.payments.PAY_METRICS`).
     """
     by_group = applicant_metrics_by_group(records)
-    pooled = {**by_group.pop(ALL), **replication_metrics(records)}
+    pooled = {**by_group.pop(ALL), **replication_metrics(records, pay)}
     return pooled, (by_group if len(records.group_names) > 1 else {})
 
 

@@ -258,6 +258,7 @@ def pay_metrics(records: Records, pay: Pay, all_months: pd.DataFrame
     closed = _in_window(records, settled.settled_at)
     earned = float(settled.earned_usd[closed].sum())
     return {
+        "received_mean_usd": float(np.mean(received)) if len(received) else np.nan,
         "no_money_arriving_share": float(np.mean(received <= 0)) if len(received) else np.nan,
         "forfeited_share": float(settled.forfeited_usd[closed].sum()) / earned if earned > 0
         else np.nan,
@@ -265,6 +266,9 @@ def pay_metrics(records: Records, pay: Pay, all_months: pd.DataFrame
 
 
 PAY_METRICS: dict[str, str] = {
+    "received_mean_usd": "money received per worker-month on the platform, mean (pay"
+                         " schedule): what arrived in the month, ÷ worker-months with"
+                         " onboarded time",
     "no_money_arriving_share": "share of worker-months in which no money arrived (pay"
                                " schedule)",
     "forfeited_share": "share of leavers' earnings forfeited (a balance below the minimum"

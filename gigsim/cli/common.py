@@ -120,6 +120,23 @@ figure_format_option = click.option(
     "--figure-format", "figure_format", type=click.Choice(FIGURE_FORMATS), default="png",
     show_default=True, help="File format of the figures saved in the results folder.")
 force_option = click.option("--force", is_flag=True, help="Replace an existing results folder.")
+
+
+def warmup_option(how: str = "") -> Callable[[F], F]:
+    """``--warmup DURATION|auto``: the warm-up, or ``auto`` for MSER-5 on a pilot's series.
+
+    ``how`` says, after the rule, how the command applies it (e.g. one warm-up for every
+    variant).
+    """
+    return click.option(
+        "--warmup", "warmup", metavar="DURATION|auto",
+        help="Warm-up (default: the scenario's); auto chooses it by MSER-5 on the weekly series"
+             f" of a pilot run{how} (docs/model.md).")
+
+
+def with_warmup(sets: tuple[str, ...], warmup: str | None) -> tuple[str, ...]:
+    """``--set`` overrides with ``--warmup`` added as ``simulation.warmup`` (last, so it wins)."""
+    return sets if warmup is None else (*sets, f"simulation.warmup={warmup}")
 quiet_option = click.option("--quiet", "-q", is_flag=True,
                             help="Print only where the results are.")
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from gigsim.analysis.applicants import ALL_METRICS
+from gigsim.analysis.applicants import ALL_METRICS, KNOWN_METRICS, study_metrics
+from gigsim.analysis.payments import PAY_METRICS
 from gigsim.cli.common import (
     check_run_options,
     figure_format_option,
@@ -29,15 +30,19 @@ from gigsim.cli.common import (
     seed_option,
     set_option,
     user_errors,
+    warmup_option,
+    with_warmup,
 )
 from gigsim.errors import GigsimError
 from gigsim.files import check_target
 from gigsim.presentation.output import write_comparison
+from gigsim.scenario.pay import Pay
 from gigsim.studies.comparison import TERMINAL_METRICS, resolve_variants
 from gigsim.studies.comparison import compare as compare_variants
 from gigsim.studies.paired_precision import COMPARE_METRICS
 from gigsim.studies.precision import DEFAULT_MAX_REPLICATIONS
 from gigsim.studies.variants import SYNTAX, parse_variants
+from gigsim.studies.warmup import check_pilot
 
 
 @click.command(name="compare")
@@ -64,11 +69,14 @@ from gigsim.studies.variants import SYNTAX, parse_variants
                    " 95% interval with a half-width within SHARE of the first variant's mean"
                    " (e.g. 5% or 0.05), or an interval clear of 0 by that margin (pooled over"
                    " groups)")
+@warmup_option(", one for every variant: the largest of the variants' own choices, so that"
+               " they stay paired over the same window")
 def compare_command(scenario: str, variants: tuple[str, ...], replications: int | None,
                     seed: int | None, jobs: int, sets: tuple[str, ...], out: str | None,
                     fmt: str, figure_format: str, force: bool, quiet: bool,
                     metrics: str | None, by: str | None, precision: str | None,
-                    precision_metrics: str | None, max_replications: int | None) -> None:
+                    precision_metrics: str | None, max_replications: int | None,
+                    warmup: str | None) -> None:
     """Compare variants of SCENARIO on the same random numbers.
 
     Every variant is SCENARIO (with any --set) changed by its own keys, and runs with the same
@@ -87,13 +95,17 @@ def compare_command(scenario: str, variants: tuple[str, ...], replications: int 
     variant's difference from the first is narrow enough or clearly not 0; the output says
     which, per variant and target, and how many replications it took (docs/model.md).
 
+    With --warmup auto (or warmup = "auto" in the scenario), each variant's pilot proposes a
+    warm-up and every variant runs with the largest; the output and summary.json say which.
+
     \b
     Example:
       gigsim compare scenarios/platform.toml -r 20 --variant base:
           --variant rand:dispatch.policy=random
           --variant notice:projects.rating.notice.probability=1.0
     """  # noqa: D301  (\b is click's mark for a paragraph it must not rewrap)
-    user_errors(_compare)(scenario, variants, replications, seed, jobs, sets, out, fmt, force,
+    user_errors(_compare)(scenario, variants, replications, seed, jobs,
+                          with_warmup(sets, warmup), out, fmt, force,
                           quiet, metrics, figure_format, by,
                           (precision, precision_metrics, max_replications))
 
@@ -107,13 +119,16 @@ def _compare(path: str, texts: tuple[str, ...], replications: int | None, seed: 
     started = time.perf_counter()
     check_run_options(replications, seed, jobs)  # before the progress bar prints
     asked = read_precision(*precision_given, replications, ALL_METRICS, COMPARE_METRICS)
-    shown = parse_metrics(metrics, TERMINAL_METRICS, ALL_METRICS)
+    shown = parse_metrics(metrics, TERMINAL_METRICS, KNOWN_METRICS)
     if not texts:
         raise GigsimError(f"give at least one --variant {SYNTAX},"
                           " e.g. --variant rand:dispatch.policy=random")
     variants = parse_variants(texts)
     scenario = load(path, sets)
+    shown = with_pay_metrics(shown, metrics, scenario.pay_schedules)
     scenarios = resolve_variants(scenario, variants)  # every variant is valid before running
+    for variant in scenarios.values():
+        check_pilot(variant)  # a horizon too short for warmup = "auto" fails here
     target = Path(out) if out is not None else Path("results") / f"{scenario.name}-compare"
     check_target(target, force, fmt)  # type: ignore[arg-type]  # fail before simulating
     precision = precision_or_scenario(asked, replications, scenario.simulation.precision)
@@ -131,14 +146,33 @@ def _compare(path: str, texts: tuple[str, ...], replications: int | None, seed: 
                                figure_format=figure_format)  # type: ignore[arg-type]
     if not quiet:
         click.echo(comparison.format(shown))
-        if len(shown) < len(ALL_METRICS):
-            click.echo(f"\n{len(shown)} of {len(ALL_METRICS)} metrics shown; comparison.{fmt}"
+        known = len(comparison.metric_descriptions)
+        if len(shown) < known:
+            click.echo(f"\n{len(shown)} of {known} metrics shown; comparison.{fmt}"
                        " has them all, the per-worker-month ones of `gigsim run` among them"
                        " (--metrics all, or --metrics NAME,… to choose)")
         click.echo(f"\n{len(scenarios)} variants × {comparison.replications} replication(s) in"
                    f" {time.perf_counter() - started:.1f} s; results in {written}/")
     else:
         click.echo(str(written))
+
+
+def with_pay_metrics(shown: tuple[str, ...], asked: str | None,
+                     pay: Pay | None) -> tuple[str, ...]:
+    """The metrics to print: with a pay schedule the default adds the schedule's own.
+
+    ``asked`` is ``--metrics`` as typed (None: the default); ``all`` is every metric the
+    comparison has. Refuses a pay metric named when the scenario has no ``[pay]``.
+    """
+    if asked is not None and asked.strip() == "all":
+        return tuple(study_metrics(pay))
+    if pay is not None:
+        return (*shown, *(m for m in PAY_METRICS if m not in shown)) if asked is None else shown
+    for metric in shown:
+        if metric in PAY_METRICS:
+            raise GigsimError(f"--metrics: {metric} needs a pay schedule ([pay] in the"
+                              " scenario); without one, money is received as it is earned")
+    return shown
 
 
 COMMANDS = (compare_command,)

@@ -18,6 +18,8 @@ from gigsim.cli.common import (
     seed_option,
     set_option,
     user_errors,
+    warmup_option,
+    with_warmup,
 )
 from gigsim.errors import GigsimError
 from gigsim.presentation.verdict import estimate_dict, render
@@ -40,6 +42,8 @@ from gigsim.studies.estimate import (
 from gigsim.studies.estimate_rounds import parse_time_budget
 from gigsim.studies.need import HOURS_GRID, check_need, hours_for_need, hours_values
 from gigsim.studies.precision import MIN_ROUNDS, ROUND_SIZE, parse_precision
+from gigsim.studies.warmup import check_pilot
+from gigsim.studies.warmup import with_warmup as warmup_weeks
 
 
 @click.command(name="estimate")
@@ -105,6 +109,8 @@ from gigsim.studies.precision import MIN_ROUNDS, ROUND_SIZE, parse_precision
               help="Also write the worker's page, a self-contained HTML file, to this path.")
 @click.option("--force", is_flag=True, help="Replace the --report file if it exists.")
 @click.option("--json", "as_json", is_flag=True, help="Print the same as JSON data.")
+@warmup_option(" of the market the cohort joins, over the scenario's horizon; the cohort"
+               " applies at its end")
 def estimate_command(profile: str | None, scenario_path: str | None, group: str | None,
                      hours_per_week: float, months: int, projects: str | None,
                      replications: int | None, precision: str | None, time_budget: str | None,
@@ -112,7 +118,8 @@ def estimate_command(profile: str | None, scenario_path: str | None, group: str 
                      sets: tuple[str, ...], cohort: int | None,
                      market_scale: float | None, reference_wage: float,
                      monthly_need: float | None, need_hours: bool, stay: bool,
-                     report_path: str | None, force: bool, as_json: bool) -> None:
+                     report_path: str | None, force: bool, as_json: bool,
+                     warmup: str | None) -> None:
     """What an applicant who joins today can expect over their first months.
 
     A small cohort of applicants with the given weekly hours applies at the end of the
@@ -135,7 +142,7 @@ def estimate_command(profile: str | None, scenario_path: str | None, group: str 
     """  # noqa: D301  (\b is click's mark for a paragraph it must not rewrap)
     user_errors(_estimate)(profile, scenario_path, group, hours_per_week, months, projects,
                            Replications(replications, precision, time_budget, max_replications),
-                           seed, jobs, sets, cohort, market_scale,
+                           seed, jobs, with_warmup(sets, warmup), cohort, market_scale,
                            reference_wage, monthly_need, need_hours, stay, report_path,
                            force, as_json)
 
@@ -203,14 +210,17 @@ def _estimate(profile: str | None, scenario_path: str | None, group: str | None,
         if group is not None:
             raise GigsimError("--group goes with --scenario; a --profile names its own group")
         scenario, group = load_profile(profile or "generalist", overrides)
-    cohort_scenario(scenario, group, hours_per_week, months, cohort, market_scale,
-                    stay=stay, max_projects=max_projects)  # fail early
+    check_pilot(scenario)  # warmup = "auto": a horizon long enough for its pilot
+    cohort_scenario(warmup_weeks(scenario, 0), group, hours_per_week, months, cohort,
+                    market_scale, stay=stay, max_projects=max_projects)  # fail early
     with progress(asked.count or how_many["max_replications"], as_json) as bar:
         result = estimate(scenario, group, hours_per_week, months, seed=seed, jobs=jobs,
                           cohort=cohort, market_scale=market_scale, progress=bar.update,
                           reference_wage_usd=reference_wage, stay=stay,
                           monthly_need_usd=monthly_need, max_projects=max_projects,
                           **how_many)
+    if result.warmup_choice is not None:  # the search below runs with the warm-up chosen
+        scenario = warmup_weeks(scenario, result.warmup_choice.weeks)
     if need_hours and result.need is not None:
         others = len(hours_values(hours_per_week)) - 1
         with progress(result.replications * others, as_json) as bar:

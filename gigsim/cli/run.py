@@ -31,6 +31,7 @@ from gigsim.cli.common import (
 )
 from gigsim.errors import GigsimError
 from gigsim.files import check_target, default_format
+from gigsim.presentation.arrivals import pay_schedule
 from gigsim.presentation.output import (
     ABSENCES,
     DEFAULT_TABLES,
@@ -275,18 +276,11 @@ def brief_summary(results: Results) -> str:
 
 
 def pay_lines(results: Results) -> list[str]:
-    """With a pay schedule: the months no money arrived, and what leavers forfeited."""
+    """With a pay schedule: the months no money arrived, what leavers forfeited, money received."""
     if results.scenario.pay_schedules is None:
         return []
     t = results.summary().table
-    several = len(results.scenario.platforms) > 1
-    schedule = "; ".join(
-        (f"{p.name} " if several else "")
-        + ("paid as earned" if (pay := p.pay) is None else
-           f"paid every {format_duration(pay.every_h)}"
-           + (f", {format_duration(pay.lag_h)} after the period" if pay.lag_h else "")
-           + (f", at least ${pay.minimum_usd:,.2f}" if pay.minimum_usd else ""))
-        for p in results.scenario.platforms)
+    schedule = pay_schedule(results.scenario)
     forfeited = _fmt(t, "forfeited_share", "{:.1f}%", 100)
     return [
         f"  {'months no money arrived':<29}"
@@ -294,6 +288,8 @@ def pay_lines(results: Results) -> list[str]:
         f"  {'leavers: earnings forfeited':<29}{forfeited}"
         + (" (no leaver with earnings settled in the window)" if forfeited == "n/a" else
            " ÷ what they earned (below the minimum when they left)"),
+        f"  {'money received, month':<29}{_fmt(t, 'received_mean_usd', '${:,.0f}')}"
+        " ÷ worker-months on the platform, as the monthly income above",
     ]
 
 

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 import click
 import pandas as pd
 
-from gigsim.analysis.applicants import ALL_METRICS, APPLICANT_METRICS
+from gigsim.analysis.applicants import APPLICANT_METRICS
+from gigsim.analysis.payments import PAY_METRICS
 from gigsim.analysis.statistics import replications_warning
 from gigsim.cli.common import (
     at_least,
@@ -27,6 +28,8 @@ from gigsim.cli.common import (
     quiet_option,
     set_option,
     user_errors,
+    warmup_option,
+    with_warmup,
 )
 from gigsim.errors import GigsimError, ScenarioError
 from gigsim.scenario import parse_value
@@ -40,6 +43,7 @@ from gigsim.studies.sweep.runner import SweepResult, run_sweep, undefined_metric
 from gigsim.studies.sweep.sensitivity import index_warnings
 from gigsim.studies.sweep.spec import DEFAULT_METRICS, SWEEP_KEYS, SweepSpec, load_sweep
 from gigsim.studies.sweep.store import SweepStore
+from gigsim.studies.sweep.warmups import warmups_phrase
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -87,6 +91,8 @@ def _sweep_options(command: Any) -> Any:
                      help="Also give the per-applicant metrics per worker group (group:"
                           " runs_by_group and points_by_group, and a table per group here), or"
                           " pooled only (none); default: group when the scenario has several."),
+        warmup_option(", per point: each point's own pilot chooses its warm-up (column"
+                      " warmup_weeks of points)"),
     ]
     for option in reversed(options):
         command = option(command)
@@ -231,19 +237,22 @@ def _sweep(path: str, sensitivity: bool, jobs: int, scheduler: str | None,
            keep_tables: bool, sets: tuple[str, ...], quiet: bool, replications: int | None,
            seed: int | None, metrics: str | None, n: int | None,
             figure_format: str = "png", by: str | None = None, precision: str | None = None,
-            precision_metrics: str | None = None, max_replications: int | None = None) -> None:
+            precision_metrics: str | None = None, max_replications: int | None = None,
+            warmup: str | None = None) -> None:
     started = time.perf_counter()
     at_least("--jobs", jobs, 0)
     positive("--scheduler-timeout", scheduler_timeout)
     at_least("--replications", replications, 1)
     at_least("--seed", seed, 0)
     at_least("--n", n, 1)
+    sets = with_warmup(sets, warmup)
     fixed = {key: parse_value(value) for key, value in parse_sets(sets).items()}
     _check_sets(fixed, sensitivity)
     spec = _load(path, sensitivity, fixed, replications, seed, n,
                  (precision, precision_metrics, max_replications))
     if metrics is not None:
-        spec = dataclasses.replace(spec, metrics=parse_metrics(metrics, spec.metrics, ALL_METRICS))
+        spec = dataclasses.replace(spec, metrics=parse_metrics(metrics, spec.metrics,
+                                                               spec.all_metrics))
     if sensitivity and spec.kind != "sensitivity":
         raise GigsimError(f"{path}: has no [sensitivity] table; gigsim sweep runs its"
                           f" [{spec.kind}]")
@@ -290,6 +299,8 @@ def _report(spec: SweepSpec, result: SweepResult) -> str:
     else:
         chosen = (f"{spec.replications} replication(s) at every point (as given; no precision"
                   " asked)")
+    if result.warmups:
+        chosen += "\n" + warmups_phrase(result.warmups)
     if result.indices is not None:
         lines = []
         for metric in spec.metrics:
@@ -308,9 +319,13 @@ def _report(spec: SweepSpec, result: SweepResult) -> str:
         lines += ["", *index_warnings(result.indices, spec.sensitivity.method,
                                       spec.sensitivity.n), chosen, *warning]
         return "\n".join(line for line in lines).rstrip()
-    counts = ["replications"] + (["precision_met"] if result.decisions else [])
-    shown = result.points[["point", *spec.keys, *spec.metrics, *counts]].head(30).copy()
-    for metric in spec.metrics:  # one precision per metric, as compare prints it
+    counts = (["replications"] + (["warmup_weeks"] if result.warmups else [])
+              + (["precision_met"] if result.decisions else []))
+    # with a pay schedule, its metrics too, as gigsim run prints them
+    metrics = [*spec.metrics, *(m for m in spec.all_metrics
+                                if m in PAY_METRICS and m not in spec.metrics)]
+    shown = result.points[["point", *spec.keys, *metrics, *counts]].head(30).copy()
+    for metric in metrics:  # one precision per metric, as compare prints it
         shown[metric] = [format_metric(metric, float(v)) for v in shown[metric]]
     if result.decisions:
         shown["precision_met"] = ["met" if met else "SHORT" for met in shown["precision_met"]]

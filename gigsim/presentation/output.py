@@ -153,7 +153,8 @@ def write_comparison(comparison: Comparison, out: str | Path, fmt: Format = "csv
     """Write a comparison's folder (:meth:`~gigsim.studies.comparison.Comparison.folder`).
 
     With its figures, ``income_ecdf.png``, ``latency_ecdf.png`` and ``differences.png`` (or
-    ``.svg``, ``.pdf``: ``figure_format``); written atomically by :func:`write_folder`.
+    ``.svg``, ``.pdf``: ``figure_format``), and ``warmup.png`` where the warm-up was chosen
+    from the output; written atomically by :func:`write_folder`.
     """
 
     def figures() -> dict[str, Figure]:
@@ -167,6 +168,10 @@ def write_comparison(comparison: Comparison, out: str | Path, fmt: Format = "csv
             comparison.table, comparison.reference)
         for stem in ("income_ecdf", "latency_ecdf"):
             keep_lines_apart(drawn[stem])
+        if "warmup" in comparison.choices:  # chosen from the output: the series, the cut
+            from gigsim.presentation.figures.warmup import common_warmup_figure
+
+            drawn["warmup"] = common_warmup_figure(comparison.choices["warmup"].to_dict())
         return drawn
 
     return write_folder(comparison.folder(), out, fmt, force, manifest, figures=figures,

@@ -20,7 +20,7 @@ import numpy as np
 from gigsim.analysis.statistics import replications_warning
 from gigsim.files import json_number
 from gigsim.presentation.wording import days, money, pct, with_ci
-from gigsim.scenario.units import HOURS_PER_DAY, HOURS_PER_MONTH
+from gigsim.scenario.units import HOURS_PER_DAY, HOURS_PER_MONTH, HOURS_PER_WEEK
 from gigsim.studies.estimate import DEFAULT_REFERENCE_WAGE_USD, WEEKS_PER_MONTH
 from gigsim.studies.estimate_rounds import precision_phrase
 
@@ -163,6 +163,9 @@ def verdict_lines(est: Estimate, for_page: bool = False) -> list[str]:
             "  Chance of a month with nothing once onboarded:"
             f" {with_ci(est.zero_month_share, '{:.0f}%', 100)} of months on the platform.",
         ]
+        from gigsim.presentation.arrivals import money_lines  # it reads this module's helpers
+
+        lines += money_lines(est)
     else:
         lines.append(f"  Once onboarded: no applicant was onboarded within the {est.months}"
                      " month(s), so there are no months on the platform to describe.")
@@ -304,14 +307,27 @@ def based_on(est: Estimate) -> str:
     """
     return (f"{est.replications} replication(s) × {est.cohort} applicants (seed {est.seed}),"
             f" {est.applicants} applicants and {est.onboarded} onboarded in all; market"
-            f" simulated at {est.market_scale:.0%} of its size")
+            f" simulated at {est.market_scale:.0%} of its size" + warmup_phrase(est))
+
+
+def warmup_phrase(est: Estimate) -> str:
+    """With ``warmup = "auto"``: when the cohort applied, and how that warm-up was chosen."""
+    chosen = est.warmup_choice
+    if chosen is None:
+        return ""
+    return (f", applying after a warm-up of {chosen.weeks} week(s) chosen by MSER-5 on a pilot"
+            f" of the market ({chosen.pilot_replications} replication(s) × {chosen.pilot_weeks}"
+            " weeks, not counted among the replications)"
+            + ("; warning: the longest warm-up MSER-5 considers, a series may still be changing"
+               if chosen.at_limit else ""))
 
 
 def _usd(value: float) -> str:
     return f"{'n/a':>6}" if math.isnan(value) else f"{value:>6,.0f}"
 
 
-def _interval(value: Interval) -> dict[str, float | None]:
+def interval_dict(value: Interval) -> dict[str, float | None]:
+    """``(mean, low, high)`` as JSON: ``mean``, ``ci_low``, ``ci_high`` (NaN as None)."""
     mean, low, high = value
     return {"mean": json_number(mean), "ci_low": json_number(low), "ci_high": json_number(high)}
 
@@ -349,6 +365,7 @@ def first_paid_hour(est: Estimate) -> str:
 
 def estimate_dict(est: Estimate) -> dict[str, Any]:
     """The estimate as JSON-ready data (NaN as None): the verdict first, then the details."""
+    from gigsim.presentation.arrivals import money_dict
     from gigsim.presentation.need import need_dict
 
     p10, p50, p90 = est.income_percentiles
@@ -361,8 +378,8 @@ def estimate_dict(est: Estimate) -> dict[str, Any]:
             "meaning": meaning(est),
             "hours_set_aside_per_month": est.hours_set_aside_per_month,
             "per_applicant": {
-                "income_per_month_usd": _interval(est.income_per_applicant_month),
-                "income_per_hour_set_aside_usd": _interval(est.income_per_applicant_hour),
+                "income_per_month_usd": interval_dict(est.income_per_applicant_month),
+                "income_per_hour_set_aside_usd": interval_dict(est.income_per_applicant_hour),
                 "applicants": est.applicants,
                 "divided_by": APPLICANT.format(applicants=est.applicants, months=est.months,
                                                hours=est.hours_set_aside_per_month),
@@ -379,7 +396,7 @@ def estimate_dict(est: Estimate) -> dict[str, Any]:
             },
             "reference_wage_usd": est.reference_wage_usd or None,
             "reference_monthly_usd": json_number(est.reference_monthly_usd),
-            "fail_onboarding_share": {**_interval(est.fail_share),
+            "fail_onboarding_share": {**interval_dict(est.fail_share),
                                       "of": "applicants, a mean over replications"},
             "failed_applicants": est.failed_applicants,
             "assessment": (None if est.assessment is None else
@@ -392,17 +409,20 @@ def estimate_dict(est: Estimate) -> dict[str, Any]:
                                       "p90": json_number(p90),
                                       "pooled_over": POOLED.removeprefix("pooled over ")},
                 "income_per_hour_set_aside_usd": {
-                    **_interval(est.income_per_hour_set_aside),
+                    **interval_dict(est.income_per_hour_set_aside),
                     "divided_by": "the hours set aside from applying to leaving or the end"},
-                "income_per_month_followed_usd": {**_interval(est.income_per_month_followed),
+                "income_per_month_followed_usd": {**interval_dict(est.income_per_month_followed),
                                                   "divided_by": MONTHS_FOLLOWED},
-                "zero_income_month_share": {**_interval(est.zero_month_share),
+                "zero_income_month_share": {**interval_dict(est.zero_month_share),
                                             "of": "months on the platform, a mean over"
                                                   " replications"},
             },
         },
         "warning": est.warning,
+        "money_arriving": money_dict(est),  # with [pay]: when the money arrives
         "replications_chosen": None if est.choice is None else est.choice.to_dict(),
+        "warmup_weeks": est.scenario.simulation.warmup_h / HOURS_PER_WEEK,
+        "warmup_chosen": None if est.warmup_choice is None else est.warmup_choice.to_dict(),
         "scenario": est.scenario.name,
         "scenario_file": est.scenario.source,
         "group": est.group,
@@ -417,15 +437,15 @@ def estimate_dict(est: Estimate) -> dict[str, Any]:
         "followed": {"stay": est.stay, "applicants": est.applicants, **left,
                      "text": who_is_followed(est)},
         "market": {"median_monthly_income_usd": json_number(est.market["median_usd"]),
-                   "zero_income_month_share": _interval(est.market["zero_share"]),
+                   "zero_income_month_share": interval_dict(est.market["zero_share"]),
                    "over": f"the {est.group} group's {MARKET_MONTHS}",
                    "median_pooled_over": "those worker-months of every replication",
                    "worker_months": est.market["worker_months"],
                    "text": market_sentence(est)},
-        "pass_onboarding_share": _interval(est.pass_share),
+        "pass_onboarding_share": interval_dict(est.pass_share),
         "first_paid_hour": {
             "definition": FIRST_PAY,
-            "paid_within_share": {**_interval(est.paid_within_share),
+            "paid_within_share": {**interval_dict(est.paid_within_share),
                                   "over": "the onboarded, a mean over replications"},
             **{key: counts[key] for key in ("onboarded", "paid", "left_unpaid", "waiting")},
             "left_unpaid_share": json_number(_share(counts["left_unpaid"], counts["onboarded"])),
@@ -439,7 +459,7 @@ def estimate_dict(est: Estimate) -> dict[str, Any]:
         "monthly_income_usd": _rows(est.monthly),
         "quarterly_income_usd": _rows(est.quarterly),
         "shown_by": est.periods[1],
-        "any_zero_income_month_share": _interval(est.any_zero_month),
+        "any_zero_income_month_share": interval_dict(est.any_zero_month),
         "drought": {
             "definition": "an idle spell: from onboarding or a project's end to the start"
                           " of the next project; Kaplan-Meier over every spell of the"
@@ -465,8 +485,8 @@ def estimate_dict(est: Estimate) -> dict[str, Any]:
         "pay_usd_per_hour": {
             "advertised": json_number(est.advertised_pay_usd),
             "projects_mean": json_number(est.projects_pay_usd),
-            "realised_per_paid_hour": _interval(est.paid_wage_usd),
-            "wage_per_hour_worked": _interval(est.effective_wage_usd),
+            "realised_per_paid_hour": interval_dict(est.paid_wage_usd),
+            "wage_per_hour_worked": interval_dict(est.effective_wage_usd),
         },
         "monthly_need": need_dict(est),
         "elapsed_s": json_number(est.elapsed_s),

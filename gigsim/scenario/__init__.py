@@ -18,7 +18,6 @@ from gigsim.scenario.scenario import (
     apply_overrides,
     load_scenario,
     parse_value,
-    refuse_automatic_warmup,
     refuse_sweep_file,
 )
 
@@ -31,6 +30,5 @@ __all__ = [
     "apply_overrides",
     "load_scenario",
     "parse_value",
-    "refuse_automatic_warmup",
     "refuse_sweep_file",
 ]

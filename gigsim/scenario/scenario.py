@@ -176,19 +176,6 @@ SCENARIO_TABLES = ("simulation", "workers", "projects")
 NAMED_TABLES = ("workers", "projects", "clients", "platforms")  # arrays of tables addressed by name
 
 
-def refuse_automatic_warmup(scenario: Scenario, command: str) -> None:
-    """Refuse ``warmup = "auto"`` where ``command`` does not choose a warm-up yet.
-
-    Only ``gigsim run`` (and ``gigsim.simulate``) run the pilot; a comparison would choose one
-    per variant, and a sweep would run with none.
-    """
-    if scenario.simulation.warmup_auto:
-        raise ScenarioError(scenario.blame("simulation.warmup"), "simulation.warmup",
-                            f'"auto" is chosen by gigsim run only, not by {command} yet; give'
-                            " the warm-up as a duration (gigsim run --warmup auto prints the"
-                            " one it chooses)")
-
-
 def refuse_sweep_file(data: object, source: str) -> None:
     """Name a sweep file given where a scenario is expected, and the command that runs it."""
     if not isinstance(data, Mapping) or "scenario" not in data \

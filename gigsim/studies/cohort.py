@@ -204,9 +204,9 @@ def cohort_scenario(scenario: Scenario, group: str, hours_per_week: float, month
     """
     find_group(scenario, group)
     if scenario.simulation.warmup_auto:  # the cohort applies at the warm-up's end
-        raise GigsimError(f"{scenario.blame('simulation.warmup')}: simulation.warmup ="
-                          ' "auto" is not taken by an estimate yet; give the warm-up as a'
-                          ' duration (gigsim run --warmup auto prints the one it would choose)')
+        raise GigsimError(f"{scenario.blame('simulation.warmup')}: the cohort applies at the"
+                          ' end of the warm-up, so "auto" must be chosen first'
+                          " (market_warmup; gigsim.studies.estimate.estimate does)")
     names = [g.name for g in scenario.workers]
     check_inputs(hours_per_week, months)
     if max_projects is not None:

@@ -33,6 +33,7 @@ from gigsim.analysis.applicants import (
     APPLICANT_METRICS,
     PROJECT_METRICS,
     follow_up_months,
+    study_metrics,
 )
 from gigsim.analysis.statistics import (
     json_number,
@@ -42,7 +43,7 @@ from gigsim.analysis.statistics import (
 )
 from gigsim.errors import GigsimError, ScenarioError
 from gigsim.files import json_ready
-from gigsim.scenario import Scenario, refuse_automatic_warmup
+from gigsim.scenario import Scenario
 from gigsim.scenario.units import HOURS_PER_MONTH, format_duration
 from gigsim.studies.comparison_text import (  # noqa: F401  (format_metric: re-exported)
     format_metric,
@@ -51,7 +52,7 @@ from gigsim.studies.comparison_text import (  # noqa: F401  (format_metric: re-e
     shown_description,
 )
 from gigsim.studies.folder import Folder, scenario_as_run
-from gigsim.studies.runner import Progress, simulate
+from gigsim.studies.runner import Progress, choose_common_warmup, simulate
 from gigsim.studies.variant_summary import (
     VariantResults,
     VariantSummary,
@@ -157,8 +158,6 @@ def compare(scenario: Scenario, variants: Mapping[str, VariantSpec],
     (:mod:`gigsim.studies.paired_precision`); ``Comparison.choices`` says how it went.
     """
     scenarios = resolve_variants(scenario, variants)
-    for variant in scenarios.values():
-        refuse_automatic_warmup(variant, "gigsim compare")
     overrides = {name: None if isinstance(spec, Scenario) else dict(spec)
                  for name, spec in with_base(variants).items()}
     if replications is not None and precision is not None:
@@ -167,10 +166,19 @@ def compare(scenario: Scenario, variants: Mapping[str, VariantSpec],
         precision = scenario.simulation.precision
     seed = scenario.simulation.seed if seed is None else seed
     split = len(scenario.workers) > 1 if by_group is None else by_group
+    warmup = choose_common_warmup(scenarios, seed, jobs)  # with warmup = "auto": one for all
+    chosen = {} if warmup is None else {"warmup": warmup}
+    if warmup is not None:
+        scenario = warmup.apply(scenario)
+        scenarios = {name: warmup.apply(variant) for name, variant in scenarios.items()}
     if precision is not None:
-        return _compare_by_precision(scenario, scenarios, seed, jobs, progress, keep_tables,
-                                     split, overrides, by_group, precision, precision_metrics,
-                                     max_replications)
+        from gigsim.studies.comparison_rounds import compare_to_precision  # imports this
+
+        comparison = compare_to_precision(scenario, scenarios, seed, jobs, progress,
+                                          keep_tables, split, overrides, by_group, precision,
+                                          precision_metrics, max_replications)
+        comparison.choices = {**chosen, **comparison.choices}
+        return comparison
     if precision_metrics is not None or max_replications is not None:
         raise GigsimError("precision metrics and max replications apply only with a precision"
                           ' (or replications = "auto" in the scenario)')
@@ -183,7 +191,7 @@ def compare(scenario: Scenario, variants: Mapping[str, VariantSpec],
         del run
         if not keep_tables:
             release_freed_memory()
-    return Comparison(scenario, results, overrides, by_group)
+    return Comparison(scenario, results, overrides, by_group, chosen)
 
 
 def release_freed_memory() -> None:
@@ -197,30 +205,6 @@ def release_freed_memory() -> None:
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):  # not glibc
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
-def _compare_by_precision(scenario: Scenario, scenarios: Mapping[str, Scenario], seed: int,
-                          jobs: int, progress: Progress | None, keep_tables: bool, split: bool,
-                          overrides: Mapping[str, Mapping[str, Any] | None],
-                          by_group: bool | None, precision: float,
-                          precision_metrics: Sequence[str] | None,
-                          max_replications: int | None) -> Comparison:
-    import os
-
-    from gigsim.studies.comparison_rounds import compare_by_precision  # it imports this module
-    from gigsim.studies.paired_precision import COMPARE_METRICS
-    from gigsim.studies.precision import DEFAULT_MAX_REPLICATIONS, PrecisionGoal, check_metrics
-
-    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 0:
-        raise GigsimError(f"jobs must be a whole number of at least 0, got {jobs!r}")
-    goal = PrecisionGoal(
-        precision,
-        metrics=COMPARE_METRICS if precision_metrics is None else check_metrics(
-            tuple(precision_metrics), known=ALL_METRICS, example=COMPARE_METRICS),
-        max_replications=DEFAULT_MAX_REPLICATIONS if max_replications is None
-        else max_replications)
-    return compare_by_precision(scenario, scenarios, seed, goal, jobs or (os.cpu_count() or 1),
-                                jobs, progress, keep_tables, split, overrides, by_group)
 
 
 @dataclass
@@ -237,8 +221,9 @@ class Comparison:
     results: Mapping[str, VariantResults]
     overrides: Mapping[str, Mapping[str, Any] | None] = field(default_factory=dict)
     by_group: bool | None = None
-    # How the replications were chosen, when by precision ("replications": a
-    # gigsim.studies.paired_precision.PairedDecision, with to_dict() and describe())
+    # What the comparison chose for itself: "warmup" (gigsim.studies.warmup.CommonWarmup) with
+    # warmup = "auto", "replications" (gigsim.studies.paired_precision.PairedDecision) by
+    # precision; each with to_dict() and describe()
     choices: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -274,6 +259,11 @@ class Comparison:
         return {name: json_ready(self.overrides.get(name)) for name in self.variants}
 
     @property
+    def metric_descriptions(self) -> dict[str, str]:
+        """Every metric compared, with its description: with ``[pay]``, the schedule's too."""
+        return study_metrics(self.scenario.pay_schedules)
+
+    @property
     def groups(self) -> tuple[str, ...]:
         """``all``, then each worker group when the comparison is split by group."""
         split = len(self.scenario.workers) > 1 if self.by_group is None else self.by_group
@@ -298,7 +288,7 @@ class Comparison:
 
     def _metrics(self, group: str) -> tuple[str, ...]:
         if group == ALL:
-            return tuple(ALL_METRICS)
+            return tuple(self.metric_descriptions)
         columns = set(self.values(self.reference, group).columns)
         return tuple(m for m in ALL_METRICS if m in columns and m not in PROJECT_METRICS)
 
@@ -384,7 +374,7 @@ class Comparison:
         """
         table = self._rows()
         metrics: dict[str, Any] = {}
-        for metric, description in ALL_METRICS.items():
+        for metric, description in self.metric_descriptions.items():
             groups: dict[str, Any] = {}
             for group in self.groups:
                 if metric not in self._metrics(group):
@@ -413,7 +403,7 @@ class Comparison:
         }
 
     def choices_dict(self) -> dict[str, Any]:
-        """``replications_chosen``, JSON-ready, when the replications were chosen by precision."""
+        """``warmup_chosen`` and ``replications_chosen``, JSON-ready, where they were chosen."""
         return {f"{name}_chosen": choice.to_dict() for name, choice in self.choices.items()}
 
     def replications_phrase(self) -> str:
@@ -473,10 +463,11 @@ class Comparison:
 
         ``metrics`` names the metrics to show, in order (default: all of them).
         """
-        chosen = tuple(ALL_METRICS) if metrics is None else tuple(metrics)
+        known = self.metric_descriptions
+        chosen = tuple(known) if metrics is None else tuple(metrics)
         for metric in chosen:
-            if metric not in ALL_METRICS:
-                raise GigsimError(f"unknown metric {metric!r} (known: {', '.join(ALL_METRICS)})")
+            if metric not in known:
+                raise GigsimError(f"unknown metric {metric!r} (known: {', '.join(known)})")
         sim = self.scenario.simulation
         months = follow_up_months(sim.horizon_h)
         counts = self.table[(self.table["metric"] == "applicant_count")
@@ -484,8 +475,9 @@ class Comparison:
         applicants = ", ".join(f"{row.group} {row.mean:,.0f}" for row in counts.itertuples())
         lines = [
             f"{self.scenario.name}: {len(self.variants)} variants × {self.replications_phrase()},"
-            f" {format_duration(sim.horizon_h)} after"
-            f" {format_duration(sim.warmup_h)} warm-up, seed {self.seed} for every variant",
+            f" {format_duration(sim.horizon_h)} after {format_duration(sim.warmup_h)} warm-up"
+            + (" (chosen by MSER-5)" if "warmup" in self.choices else "")
+            + f", seed {self.seed} for every variant",
             f"differences are against {self.reference!r}, replication by replication"
             " (common random numbers)",
             f"applicants: everyone who applied in the first"
@@ -500,6 +492,8 @@ class Comparison:
         lines += ["", "pairing saves: 1 − var(per-replication differences) / (var(first) +"
                   " var(variant)),", "the share of a difference's variance removed by running"
                   " the variants on the same seeds"]
+        if "warmup" in self.choices:
+            lines += ["", self.choices["warmup"].describe()]
         if "replications" in self.choices:
             lines += ["", *self.choices["replications"].describe()]
         return "\n".join(lines)

@@ -8,20 +8,28 @@ count and every result are the same whatever the number of processes.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from gigsim.analysis.applicants import ALL
+from gigsim.analysis.applicants import ALL, ALL_METRICS
 from gigsim.analysis.results import Results
+from gigsim.errors import GigsimError
 from gigsim.scenario import Scenario
 from gigsim.studies.comparison import Comparison, VariantResults, VariantSummary
 from gigsim.studies.paired_precision import (
+    COMPARE_METRICS,
     DifferenceCheck,
     PairedDecision,
     check_differences,
 )
-from gigsim.studies.precision import PrecisionGoal, run_rounds
+from gigsim.studies.precision import (
+    DEFAULT_MAX_REPLICATIONS,
+    PrecisionGoal,
+    check_metrics,
+    run_rounds,
+)
 from gigsim.studies.runner import Progress, process_pool, run_indices, stop_if_reimported
 from gigsim.studies.sizing import check_size
 
@@ -83,3 +91,22 @@ def compare_by_precision(scenario: Scenario, scenarios: Mapping[str, Scenario], 
     comparison.choices = {"replications": PairedDecision(goal, replications, rounds, checks,
                                                          reference)}
     return comparison
+
+
+def compare_to_precision(scenario: Scenario, scenarios: Mapping[str, Scenario], seed: int,
+                         jobs: int, progress: Progress | None, keep_tables: bool, split: bool,
+                         overrides: Mapping[str, Mapping[str, Any] | None],
+                         by_group: bool | None, precision: float,
+                         precision_metrics: Sequence[str] | None,
+                         max_replications: int | None) -> Comparison:
+    """:func:`compare_by_precision` with the goal read from ``precision`` and its options."""
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 0:
+        raise GigsimError(f"jobs must be a whole number of at least 0, got {jobs!r}")
+    goal = PrecisionGoal(
+        precision,
+        metrics=COMPARE_METRICS if precision_metrics is None else check_metrics(
+            tuple(precision_metrics), known=ALL_METRICS, example=COMPARE_METRICS),
+        max_replications=DEFAULT_MAX_REPLICATIONS if max_replications is None
+        else max_replications)
+    return compare_by_precision(scenario, scenarios, seed, goal, jobs or (os.cpu_count() or 1),
+                                jobs, progress, keep_tables, split, overrides, by_group)

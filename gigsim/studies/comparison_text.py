@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from gigsim.analysis.applicants import ALL, ALL_METRICS, BETTER
+from gigsim.analysis.applicants import ALL, BETTER, KNOWN_METRICS
 from gigsim.scenario.units import duration_for_person
 
 # What a sentence calls a metric (the column names stay in the table above it).
@@ -65,7 +65,7 @@ def shown_description(metric: str) -> str:
     Durations are stored in hours (the ``_h`` columns) but printed in days, so the unit the
     description names is the printed one.
     """
-    description = ALL_METRICS[metric]
+    description = KNOWN_METRICS[metric]
     if metric.endswith("_h") and not metric.endswith("_seat_h"):
         description = description.replace("(hours)", "(days; hours under a day; the tables"
                                                      " keep hours)")

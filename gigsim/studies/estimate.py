@@ -67,6 +67,7 @@ from gigsim.studies.cohort import (  # re-exported: the estimate's public names
     load_profile,
     market_scenario,
 )
+from gigsim.studies.estimate_pay import MoneyArriving, money_arriving
 from gigsim.studies.estimate_rounds import (
     DEFAULT_PRECISION,
     DEFAULT_TIME_BUDGET_S,
@@ -74,12 +75,14 @@ from gigsim.studies.estimate_rounds import (
     EstimateDecision,
     EstimateGoal,
     headline_rates,
+    market_warmup,
     simulate_by_precision,
 )
 from gigsim.studies.need import Need, check_need, need_figures
 from gigsim.studies.offered_pay import advertised_pay, projects_pay
 from gigsim.studies.precision import DEFAULT_MAX_REPLICATIONS, MetricCheck
 from gigsim.studies.runner import Progress, simulate
+from gigsim.studies.warmup import WarmupChoice
 
 __all__ = ["DEFAULT_MAX_REPLICATIONS", "DEFAULT_PRECISION", "DEFAULT_TIME_BUDGET_S",
            "MAX_MONTHS", "MAX_PROJECTS", "PROFILES", "Estimate", "advertised_pay",
@@ -156,6 +159,8 @@ class Estimate:
     need: Need | None = None  # how often a month reaches ``--monthly-need`` (studies.need)
     # how the replications were chosen by precision (studies.estimate_rounds); None: given
     choice: EstimateDecision | None = None
+    warmup_choice: WarmupChoice | None = None  # with warmup = "auto": how it was chosen
+    money: MoneyArriving | None = None  # with [pay]: when the money arrives (estimate_pay)
 
     @property
     def hours_set_aside_per_month(self) -> float:
@@ -290,6 +295,8 @@ def estimate(scenario: Scenario, group: str, hours_per_week: float = 20.0, month
                             max_replications=(DEFAULT_MAX_REPLICATIONS if max_replications
                                               is None else max_replications),
                             time_budget_s=time_budget_s)
+    # warmup = "auto" is chosen on the market first: the cohort applies at its end
+    scenario, warmup = market_warmup(scenario, group, market_scale, seed, jobs)
     default_scale, default_cohort = default_sizes(scenario, group)
     market_scale = default_scale if market_scale is None else market_scale
     cohort = default_cohort if cohort is None else cohort
@@ -305,7 +312,7 @@ def estimate(scenario: Scenario, group: str, hours_per_week: float = 20.0, month
     found = summarise(results, group, cohort_group, hours_per_week, months, cohort,
                       market_scale, started, reference_wage_usd=float(reference_wage_usd),
                       stay=stay)
-    found = dataclasses.replace(found, choice=choice)
+    found = dataclasses.replace(found, choice=choice, warmup_choice=warmup)
     if monthly_need_usd is None:
         return found
     return dataclasses.replace(found, need=need_figures(found, monthly_need_usd))
@@ -484,6 +491,7 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
         paid_wage_usd=nonnegative_interval(paid_wage.tolist()),
         effective_wage_usd=nonnegative_interval(effective.tolist()),
         market=market_figures(results, group),
+        money=money_arriving(results, onboarded, months_table, follow_h),
         results=results,
         elapsed_s=time.perf_counter() - started,
     )

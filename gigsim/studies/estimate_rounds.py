@@ -32,6 +32,7 @@ from gigsim.analysis.results import Results
 from gigsim.errors import GigsimError
 from gigsim.scenario import Scenario
 from gigsim.scenario.units import HOURS_PER_MONTH, HOURS_PER_WEEK
+from gigsim.studies.cohort import default_sizes, find_group, market_scenario
 from gigsim.studies.precision import (
     STOPPED_MAX,
     STOPPED_MET,
@@ -43,8 +44,15 @@ from gigsim.studies.precision import (
     next_round,
     stops,
 )
-from gigsim.studies.runner import Progress, process_pool, run_indices, stop_if_reimported
+from gigsim.studies.runner import (
+    Progress,
+    pilot_warmups,
+    process_pool,
+    run_indices,
+    stop_if_reimported,
+)
 from gigsim.studies.sizing import check_size
+from gigsim.studies.warmup import WarmupChoice, with_warmup
 
 # The verdict's leading figures, as the precision targets: what an applicant can expect a month
 # (its hourly form is the same figure over a constant, so the same relative precision), and the
@@ -274,3 +282,29 @@ def precision_phrase(count: int, decision: EstimateDecision | None,
         option = "" if for_page else " (--max-replications)"
         why = f"stopped at the maximum, {goal.max_replications}{option}"
     return f"{head}, {asked}: not met for {gaps}; {why}"
+
+
+def market_warmup(scenario: Scenario, group: str, market_scale: float | None,
+                  seed: int | None = None, jobs: int = 1
+                  ) -> tuple[Scenario, WarmupChoice | None]:
+    """Choose an estimate's ``warmup = "auto"``: the pilot on the market the cohort joins.
+
+    The pilot runs :func:`market_scenario` over the scenario's own horizon (as ``gigsim run``
+    would), at ``market_scale`` or, when None, at the scale :func:`default_sizes` gives for a
+    warm-up of one horizon, the longest the pilot can choose (the default scale depends on the
+    warm-up). Returns ``scenario`` with the warm-up chosen, and the choice: the estimate then
+    sizes its market as for a warm-up given as that duration. Without ``"auto"``: ``scenario``
+    and None. ``seed`` defaults to the scenario's.
+    """
+    if not scenario.simulation.warmup_auto:
+        return scenario, None
+    find_group(scenario, group)
+    horizon = f"{scenario.simulation.horizon_h!r}h"
+    if market_scale is None:
+        market_scale = default_sizes(
+            scenario.with_overrides({"simulation.warmup": horizon}), group)[0]
+    market = market_scenario(scenario, 1, market_scale).with_overrides(
+        {"simulation.horizon": horizon})
+    choice = pilot_warmups({"market": market}, scenario.simulation.seed if seed is None
+                           else seed, jobs)["market"]
+    return with_warmup(scenario, choice.weeks), choice

@@ -11,7 +11,7 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, nullcontext
@@ -23,6 +23,7 @@ from gigsim.engine.records import Records
 from gigsim.errors import GigsimError
 from gigsim.scenario import Scenario
 from gigsim.studies.sizing import check_size
+from gigsim.studies.warmup import CommonWarmup, WarmupChoice, check_pilot, choose_warmup
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -167,8 +168,6 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
                                progress if report else None, pool)
 
         if sim.warmup_auto:
-            from gigsim.studies.warmup import choose_warmup
-
             choice = choose_warmup(scenario, seed, lambda pilot, indices: run(
                 pilot, indices, report=False))
             scenario = scenario.with_overrides({"simulation.warmup": choice.warmup})
@@ -211,6 +210,37 @@ def _run_by_precision(scenario: Scenario, goal: PrecisionGoal,
     frame = pd.DataFrame(rows, columns=metric_names(scenario.pay_schedules))
     frame.index = pd.Index([r.replication for r in records], name="replication")
     return records, frame, decision
+
+
+def pilot_warmups(scenarios: Mapping[str, Scenario], seed: int, jobs: int = 1
+                  ) -> dict[str, WarmupChoice]:
+    """The warm-up each of ``scenarios`` that asks for ``warmup = "auto"`` chooses, by name.
+
+    Every horizon is checked before any pilot runs. One pool of ``jobs`` processes (0: one per
+    core) serves every pilot; the choices are the same whatever their number.
+    """
+    asking = {name: s for name, s in scenarios.items() if s.simulation.warmup_auto}
+    if not asking:
+        return {}
+    for variant in asking.values():
+        check_pilot(variant)
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 0:
+        raise GigsimError(f"jobs must be a whole number of at least 0, got {jobs!r}")
+    processes = jobs or (os.cpu_count() or 1)
+    with process_pool(processes) as pool:
+        return {name: choose_warmup(variant, seed, lambda pilot, indices: run_indices(
+            pilot, seed, indices, processes, jobs, None, pool))
+            for name, variant in asking.items()}
+
+
+def choose_common_warmup(scenarios: Mapping[str, Scenario], seed: int, jobs: int = 1
+                         ) -> CommonWarmup | None:
+    """One warm-up for ``scenarios``, from the pilots of those that ask for ``"auto"``.
+
+    None when none does. As :func:`pilot_warmups` for ``jobs``.
+    """
+    choices = pilot_warmups(scenarios, seed, jobs)
+    return CommonWarmup(choices) if choices else None
 
 
 @contextmanager

@@ -13,7 +13,7 @@ lands there by chance too.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -92,6 +92,7 @@ class WarmupChoice:
 
 
 RunPilot = Callable[[Scenario, Sequence[int]], list[Records]]
+PILOT_INDICES = range(PILOT_STREAM, PILOT_STREAM + PILOT_REPLICATIONS)
 
 
 def check_pilot(scenario: Scenario) -> None:
@@ -108,19 +109,84 @@ def check_pilot(scenario: Scenario) -> None:
             f" {horizon_weeks:.3g}; lengthen simulation.horizon or give the warm-up as a duration")
 
 
-def choose_warmup(scenario: Scenario, seed: int, run: RunPilot) -> WarmupChoice:
-    """Run the pilot of ``scenario`` with ``run(scenario, indices)`` and choose its warm-up."""
+def pilot_scenario(scenario: Scenario) -> Scenario:
+    """What the pilot of ``scenario`` runs: :data:`PILOT_HORIZONS` horizons from time 0."""
     check_pilot(scenario)
     horizon_weeks = scenario.simulation.horizon_h / HOURS_PER_WEEK
-    pilot = scenario.with_overrides({"simulation.warmup": 0,
-                                     "simulation.horizon": f"{PILOT_HORIZONS * horizon_weeks!r}w"})
-    records = run(pilot, [PILOT_STREAM + k for k in range(PILOT_REPLICATIONS)])
-    per_run = [weekly_series(r) for r in records]
+    return scenario.with_overrides({"simulation.warmup": 0,
+                                    "simulation.horizon": f"{PILOT_HORIZONS * horizon_weeks!r}w"})
+
+
+def choice_from_series(per_run: Sequence[Mapping[str, Sequence[float] | np.ndarray]]
+                       ) -> WarmupChoice:
+    """The warm-up chosen from the weekly series of each pilot replication (in index order)."""
     weeks = min(len(s["workers"]) for s in per_run)
-    series = {name: np.mean([s[name][:weeks] for s in per_run], axis=0) for name in SERIES}
+    series = {name: np.mean([np.asarray(s[name][:weeks], dtype=float) for s in per_run], axis=0)
+              for name in SERIES}
     cuts = {name: mser(values)[0] for name, values in series.items()}
     chosen = max(cuts.values())  # whole weeks already: the series are weekly
     limit = (weeks // BATCH) // 2 * BATCH  # the last cut MSER-5 considers
     return WarmupChoice(chosen, cuts,
                         {name: [float(v) for v in values] for name, values in series.items()},
-                        len(records), weeks, at_limit=chosen >= limit)
+                        len(per_run), weeks, at_limit=chosen >= limit)
+
+
+def choose_warmup(scenario: Scenario, seed: int, run: RunPilot) -> WarmupChoice:
+    """Run the pilot of ``scenario`` with ``run(scenario, indices)`` and choose its warm-up."""
+    records = run(pilot_scenario(scenario), PILOT_INDICES)
+    return choice_from_series([weekly_series(r) for r in records])
+
+
+def with_warmup(scenario: Scenario, weeks: int) -> Scenario:
+    """``scenario`` with the warm-up chosen, where it asked for ``"auto"`` (else as it is)."""
+    if not scenario.simulation.warmup_auto:
+        return scenario
+    return scenario.with_overrides({"simulation.warmup": f"{weeks}w"})
+
+
+COMMON_RULE = ("one warm-up for every variant, so that they stay paired over the same window:"
+               " the largest of the warm-ups MSER-5 chooses on each variant's own pilot")
+
+
+@dataclass(frozen=True)
+class CommonWarmup:
+    """One warm-up for several scenarios (the variants of a comparison): the largest choice.
+
+    ``choices`` holds each variant's own :class:`WarmupChoice`, by name, for the variants that
+    asked for ``warmup = "auto"``.
+    """
+
+    choices: Mapping[str, WarmupChoice]
+
+    @property
+    def weeks(self) -> int:
+        """The warm-up every variant runs with, in weeks."""
+        return max(choice.weeks for choice in self.choices.values())
+
+    @property
+    def warmup(self) -> str:
+        """The warm-up as a scenario duration, e.g. ``"10w"``."""
+        return f"{self.weeks}w"
+
+    def apply(self, scenario: Scenario) -> Scenario:
+        """``scenario`` with this warm-up, where it asked for ``"auto"``."""
+        return with_warmup(scenario, self.weeks)
+
+    def describe(self) -> str:
+        """One line for a terminal, and a warning per variant whose cut is at the limit."""
+        first = next(iter(self.choices.values()))
+        own = ", ".join(f"{name} {choice.weeks}w" for name, choice in self.choices.items())
+        text = (f"warm-up {self.weeks} week(s) for every variant: the largest of each variant's"
+                f" MSER-5 choice on its own pilot of {first.pilot_replications} replication(s)"
+                f" × {first.pilot_weeks} weeks, not counted among the replications ({own})")
+        limited = [name for name, choice in self.choices.items() if choice.at_limit]
+        if limited:
+            text += (f"\nwarning: for {', '.join(limited)} the warm-up is the longest MSER-5"
+                     " considers (half the pilot, one horizon): a series may still be changing;"
+                     " check the weekly series in the manifest, or lengthen simulation.horizon")
+        return text
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready form, for the summary and the manifest: the rule, then each variant's."""
+        return {"rule": COMMON_RULE, "warmup_weeks": self.weeks,
+                "variants": {name: choice.to_dict() for name, choice in self.choices.items()}}

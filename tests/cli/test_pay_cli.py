@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from ._support import MINIMAL_TOML, assert_ok, invoke
 
@@ -21,7 +22,7 @@ def run(tmp_path: Path, *extra: str) -> tuple[str, Path]:
     return result.output, out
 
 
-def test_a_pay_schedule_adds_payments_received_money_and_two_lines(tmp_path: Path) -> None:
+def test_a_pay_schedule_adds_payments_received_money_and_three_lines(tmp_path: Path) -> None:
     output, out = run(tmp_path, *PAY, "--report")
     payments = pd.read_csv(out / "payments.csv")
     months = pd.read_csv(out / "worker_months.csv")
@@ -34,6 +35,11 @@ def test_a_pay_schedule_adds_payments_received_money_and_two_lines(tmp_path: Pat
     assert "months no money arrived" in output and "paid every 1w, 3d after the period," \
         " at least $20.00" in output
     assert "leavers: earnings forfeited" in output
+    received = metrics["received_mean_usd"]["mean"]
+    assert f"money received, month        ${received:,.0f}" in output
+    assert received == pytest.approx(  # ÷ the worker-months with onboarded time
+        months.loc[months["available_h"] > 0].groupby("replication")["received_usd"].mean()
+        .mean())
     page = (out / "report.html").read_text()
     assert 'id="cash_flow_fan"' in page and "Months with no money arriving" in page
     assert "payments" in json.loads((out / "manifest.json").read_text())["tables"]

@@ -101,14 +101,6 @@ def test_warmup_auto_says_the_warmup_chosen_and_records_the_series(
     assert summary["warmup_chosen"]["warmup_weeks"] == weeks
 
 
-def test_an_estimate_refuses_an_automatic_warmup_in_one_line(
-        write_toml: Callable[[str], Path]) -> None:
-    # the cohort applies at the end of the warm-up, which is not known before the pilot
-    result = invoke("estimate", "--scenario", write_toml(MINIMAL_TOML), "--group", "raters",
-                    "--set", 'simulation.warmup="auto"')
-    assert_one_line_error(result, "simulation.warmup", "not taken by an estimate")
-
-
 def test_the_report_says_what_stands_behind_its_intervals_and_draws_the_warmup(
         write_toml: Callable[[str], Path], tmp_path: Path) -> None:
     out = tmp_path / "auto"

@@ -123,6 +123,9 @@ def test_pay_metrics_by_hand() -> None:
     metrics = pay_metrics(records, PAY, worker_months_table(records))
     # months with time on the platform: W0 m0, W0 m1, W2 m0 have money; W3 m1, W4 m1, W5 m0 not
     assert metrics["no_money_arriving_share"] == pytest.approx(3 / 6)
+    # money received ÷ those 6 worker-months: W0 672 + 328, W2 300 (W5's 280 arrives in a
+    # month after they left, with no hours, so it is not one of them)
+    assert metrics["received_mean_usd"] == pytest.approx((672 + 328 + 300) / 6)
     # accounts closed in the window: W1 (at 336 h, $64 of $400 lost), W2 and W5 (nothing lost)
     assert metrics["forfeited_share"] == pytest.approx(64 / (400 + 300 + 280))
 
@@ -151,7 +154,7 @@ def test_without_a_schedule_nothing_changes() -> None:
     assert list(summary.per_replication.columns) == list(METRICS)
     assert "received_usd" not in worker_months_table(hand_records())
     with_pay = Summary.from_records([hand_records()], PAY)
-    assert list(with_pay.table.index) == [*METRICS, "no_money_arriving_share",
-                                          "forfeited_share"]
+    assert list(with_pay.table.index) == [*METRICS, "received_mean_usd",
+                                          "no_money_arriving_share", "forfeited_share"]
     # the schedule adds, and changes nothing already there
     assert with_pay.per_replication[list(METRICS)].equals(summary.per_replication)

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 def _metric_label(metric: str) -> str:
-    from gigsim.analysis.applicants import ALL_METRICS as METRICS
+    from gigsim.analysis.applicants import KNOWN_METRICS as METRICS
 
     return METRICS.get(metric, metric)
 

@@ -42,6 +42,8 @@ from gigsim.studies.sweep.tables import (
     runs_table,
 )
 from gigsim.studies.sweep.task import RunOutcome, RunTask
+from gigsim.studies.sweep.warmups import choose_point_warmups, warmups_dict, with_point_warmups
+from gigsim.studies.warmup import WarmupChoice
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -75,6 +77,8 @@ class SweepResult:
     points_by_group: pd.DataFrame | None = None
     # With a precision: each point's decision (gigsim.studies.precision.Decision), by index
     decisions: dict[int, Decision] = field(default_factory=dict)
+    # With warmup = "auto": each point's warm-up (gigsim.studies.warmup.WarmupChoice), by index
+    warmups: dict[int, WarmupChoice] = field(default_factory=dict)
 
 
 def run_sweep(spec: SweepSpec, out: str | Path, *, backend: Backend | None = None,
@@ -107,9 +111,11 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, backend: Backend | None = Non
     decisions: dict[int, Decision] | None = None
     with backend:  # connecting may fail: still nothing changed
         finished = store.open(state, force)
+        warmups = choose_point_warmups(spec, backend)  # warmup = "auto": each point's pilot
+        running = with_point_warmups(spec, warmups) if warmups else spec
         tasks = [RunTask(point.index, replication, spec.run_seed(point.index), point.scenario,
                          keep_tables)
-                 for point in spec.points for replication in range(spec.replications)
+                 for point in running.points for replication in range(spec.replications)
                  if (point.index, replication) not in finished]
         if progress is not None:  # with a precision, the most there can be
             progress(0, len(tasks))
@@ -130,10 +136,10 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, backend: Backend | None = Non
             saved = {(part["point"], part["replication"]): part["metrics"]
                      for part in store.load_runs()
                      if (part["point"], part["replication"]) in finished}  # with its tables
-            decisions = run_points_by_precision(spec, backend, saved, save, keep_tables)
+            decisions = run_points_by_precision(running, backend, saved, save, keep_tables)
         description = backend.describe()
     return write_outputs(store, fmt, figures, started, computed, len(finished), description,
-                         manifest, figure_format, by_group, decisions)
+                         manifest, figure_format, by_group, decisions, warmups)
 
 
 def write_outputs(store: SweepStore, fmt: Format, figures: Figures | None, started: float,
@@ -142,10 +148,12 @@ def write_outputs(store: SweepStore, fmt: Format, figures: Figures | None, start
                   manifest: Mapping[str, Any] | None = None,
                   figure_format: FigureFormat = "png",
                   by_group: bool | None = None,
-                  decisions: Mapping[int, Decision] | None = None) -> SweepResult:
+                  decisions: Mapping[int, Decision] | None = None,
+                  warmups: Mapping[int, WarmupChoice] | None = None) -> SweepResult:
     """Build the tables from the part files and write them, the figures and the manifest.
 
-    With ``decisions`` (a sweep by precision), each point's runs are those its rule chose.
+    With ``decisions`` (a sweep by precision), each point's runs are those its rule chose;
+    with ``warmups`` (``warmup = "auto"``), the points table has each point's ``warmup_weeks``.
     """
     spec = store.spec
     parts = store.load_runs()
@@ -153,6 +161,9 @@ def write_outputs(store: SweepStore, fmt: Format, figures: Figures | None, start
         parts = [p for p in parts if p["replication"] < decisions[p["point"]].replications]
     runs = runs_table(spec, parts)
     points = points_table(spec, runs, decisions)
+    if warmups:
+        points.insert(list(points.columns).index("replications") + 1, "warmup_weeks",
+                      [warmups[index].weeks for index in points["point"]])
     files = [store.write_frame(runs, "runs", fmt), store.write_frame(points, "points", fmt)]
     split = bool(group_names(spec)) if by_group is None else by_group and bool(group_names(spec))
     points_by_group = None
@@ -187,6 +198,7 @@ def write_outputs(store: SweepStore, fmt: Format, figures: Figures | None, start
         "replications": spec.replications if decisions is None else None,
         **({} if decisions is None
            else {"replications_chosen": decisions_dict(spec, decisions)}),
+        **({"warmup_chosen": warmups_dict(warmups)} if warmups else {}),
         "runs": spec.runs if decisions is None else len(parts),
         "runs_finished": len(parts),
         "runs_computed_now": computed,
@@ -209,7 +221,7 @@ def write_outputs(store: SweepStore, fmt: Format, figures: Figures | None, start
     write_json(store.out / "manifest.json", record)
     return SweepResult(spec, store.out, runs, points, computed, reused, indices,
                        [*files, "manifest.json"], record, points_by_group,
-                       dict(decisions or {}))
+                       dict(decisions or {}), dict(warmups or {}))
 
 
 def sensitivity_indices(spec: SweepSpec, points: pd.DataFrame) -> pd.DataFrame:

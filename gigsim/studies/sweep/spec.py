@@ -32,6 +32,8 @@ from typing import Any, Literal
 import numpy as np
 
 from gigsim.analysis.applicants import ALL_METRICS as METRICS
+from gigsim.analysis.applicants import study_metrics
+from gigsim.analysis.payments import PAY_METRICS
 from gigsim.errors import GigsimError, ScenarioError
 from gigsim.files import json_ready
 from gigsim.scenario import (
@@ -39,7 +41,6 @@ from gigsim.scenario import (
     SWEEP_DESIGNS,
     Scenario,
     load_scenario,
-    refuse_automatic_warmup,
 )
 from gigsim.scenario.scenario import AUTO, DEFAULT_PRECISION
 from gigsim.scenario.schema import MAX_SEED, Section, merge_tables, read_toml
@@ -60,6 +61,7 @@ from gigsim.studies.sweep.design import (
     parse_bounds,
     sample_points,
 )
+from gigsim.studies.warmup import check_pilot
 
 Kind = Literal["grid", "sample", "sensitivity"]
 # Outcomes per applicant, which cannot reward pushing people out (docs/model.md, "Outcomes per
@@ -134,6 +136,14 @@ class SweepSpec:
     goal: PrecisionGoal | None = None
 
     @property
+    def all_metrics(self) -> dict[str, str]:
+        """Every metric its runs keep: with a pay schedule at any point, the schedule's too."""
+        pay = next((p.scenario.pay_schedules for p in self.points
+                    if p.scenario.pay_schedules is not None),
+                   self.base.pay)
+        return study_metrics(pay)
+
+    @property
     def runs(self) -> int:
         """How many runs: points × replications (with a precision, the most there can be)."""
         return len(self.points) * self.replications
@@ -199,16 +209,18 @@ def sweep_from_dict(data: Mapping[str, Any], source: str, folder: Path,
     root.string("description", "")
     common = root.boolean("common_random_numbers", True)
     metrics = root.strings("metrics", list(DEFAULT_METRICS))
-    for metric in metrics:
-        if metric not in METRICS:
-            raise ScenarioError(source, "metrics", f"unknown metric {metric!r}"
-                                f" (known: {', '.join(METRICS)})")
     fixed = _flat_table(root, "set", source)
     base = _base_scenario(scenario_path, fixed, source)
     if cli_set:
         base = base.with_overrides(cli_set)  # errors name --set
         fixed = {**fixed, **cli_set}
-    refuse_automatic_warmup(base, "gigsim sweep")
+    known = study_metrics(base.pay)
+    for metric in metrics:
+        if metric not in known:
+            needs = " needs a pay schedule ([pay] in the scenario)" if metric in PAY_METRICS \
+                else ""
+            raise ScenarioError(source, "metrics", f"unknown metric {metric!r}{needs}"
+                                f" (known: {', '.join(known)})")
     goal = _precision_goal(root, base, source)
     replications = (goal.max_replications if goal is not None
                     else root.count("replications", base.simulation.replications, positive=True))
@@ -262,6 +274,10 @@ def sweep_from_dict(data: Mapping[str, Any], source: str, folder: Path,
         except ScenarioError as error:
             raise ScenarioError(source, error.key, f"at point {point.index}: {error.message}"
                                 ) from None
+        try:  # warmup = "auto": a horizon long enough for the point's pilot
+            check_pilot(point.scenario)
+        except GigsimError as error:
+            raise GigsimError(f"{source}: at point {point.index}: {error}") from None
     return SweepSpec(name=name, source=source, kind=kind, base=base, fixed=fixed, keys=keys,
                      points=points, replications=replications, seed=seed,
                      common_random_numbers=common, metrics=tuple(metrics),

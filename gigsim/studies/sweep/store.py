@@ -29,7 +29,6 @@ from typing import Any
 
 import pandas as pd
 
-from gigsim.analysis.applicants import ALL_METRICS as METRICS
 from gigsim.analysis.applicants import APPLICANT_METRICS
 from gigsim.errors import GigsimError
 from gigsim.files import (
@@ -199,7 +198,8 @@ class SweepStore:
                 continue
             data = json.loads(path.read_text(encoding="utf-8"))
             data["metrics"] = {name: math.nan if data["metrics"].get(name) is None
-                               else float(data["metrics"][name]) for name in METRICS}
+                               else float(data["metrics"][name])
+                               for name in self.spec.all_metrics}
             data["groups"] = {group: {name: math.nan if values.get(name) is None
                                       else float(values[name]) for name in APPLICANT_METRICS}
                               for group, values in data.get("groups", {}).items()}

@@ -1,7 +1,8 @@
 """A sweep's tidy tables, built from its finished runs.
 
 ``runs``: one row per (point, replication) with the swept keys as columns and every summary
-metric (:data:`gigsim.analysis.applicants.ALL_METRICS`). ``points``: one row per point with each
+metric (:data:`gigsim.analysis.applicants.ALL_METRICS`, and with a pay schedule its own metrics:
+:attr:`~gigsim.studies.sweep.spec.SweepSpec.all_metrics`). ``points``: one row per point with each
 metric's mean across replications and its 95% interval (``<metric>``, ``<metric>_ci_low``,
 ``<metric>_ci_high``), as :func:`gigsim.analysis.statistics.metric_interval` computes them (shares
 in [0, 1], money and durations ≥ 0). Rows are in point and replication order, whatever order the
@@ -20,7 +21,6 @@ from typing import Any
 
 import pandas as pd
 
-from gigsim.analysis.applicants import ALL_METRICS as METRICS
 from gigsim.analysis.applicants import APPLICANT_METRICS
 from gigsim.analysis.statistics import metric_interval
 from gigsim.studies.precision import Decision
@@ -34,7 +34,7 @@ def runs_table(spec: SweepSpec, parts: Sequence[Mapping[str, Any]]) -> pd.DataFr
     columns = {p.index: p.columns for p in spec.points}
     rows = [{"point": part["point"], "replication": part["replication"], "seed": part["seed"],
              **columns[part["point"]], **part["metrics"]} for part in parts]
-    frame = pd.DataFrame(rows, columns=[*RUN_ID_COLUMNS, *spec.keys, *METRICS])
+    frame = pd.DataFrame(rows, columns=[*RUN_ID_COLUMNS, *spec.keys, *spec.all_metrics])
     return frame.astype({"point": "int64", "replication": "int64", "seed": "int64"})
 
 
@@ -52,7 +52,7 @@ def points_table(spec: SweepSpec, runs: pd.DataFrame,
     for point in spec.points:
         row: dict[str, Any] = {"point": point.index, **point.columns}
         extra = {} if decisions is None else {"precision_met": decisions[point.index].met}
-        rows.append(_with_means(row, by_point.get(point.index), METRICS, extra))
+        rows.append(_with_means(row, by_point.get(point.index), spec.all_metrics, extra))
     return pd.DataFrame(rows)
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from gigsim.analysis.applicants import sweep_metrics_by_group
 from gigsim.analysis.results import TABLES
+from gigsim.analysis.series import weekly_series
 from gigsim.engine import run_replication
 from gigsim.scenario import Scenario
 
@@ -30,6 +31,7 @@ class RunTask:
     seed: int
     scenario: Scenario = field(repr=False)
     keep_tables: bool = False
+    pilot: bool = False  # a pilot replication of warmup = "auto": gives its weekly series
 
     @property
     def key(self) -> tuple[int, int]:
@@ -50,6 +52,8 @@ class RunOutcome:
     tables: Mapping[str, pd.DataFrame] | None = field(default=None, repr=False)
     # each worker group's applicant metrics, when the scenario has several groups
     groups: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    # a pilot's weekly series (gigsim.analysis.series), instead of metrics
+    series: Mapping[str, list[float]] | None = field(default=None, repr=False)
 
     @property
     def key(self) -> tuple[int, int]:
@@ -61,7 +65,12 @@ def run_task(task: RunTask) -> RunOutcome:
     """Simulate one run and summarise it."""
     started = time.perf_counter()
     records = run_replication(task.scenario, task.seed, task.replication)
-    metrics, groups = sweep_metrics_by_group(records)
+    if task.pilot:
+        series = {name: [float(v) for v in values]
+                  for name, values in weekly_series(records).items()}
+        return RunOutcome(task.point, task.replication, task.seed, {},
+                          time.perf_counter() - started, records.events, series=series)
+    metrics, groups = sweep_metrics_by_group(records, task.scenario.pay_schedules)
     tables = ({name: build(records) for name, build in TABLES.items()} if task.keep_tables
               else None)
     return RunOutcome(task.point, task.replication, task.seed, metrics,
