@@ -8,13 +8,17 @@ stay from ``joined`` to ``left`` takes the absences out with :func:`away_within`
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from gigsim.engine.records import ABSENCE_COLUMNS, LeaveCause, Records
 
 ABSENCES = "absences"  # the table's name, among a run's tables when a group has ``return``
 _CAUSES = [cause.name.lower() for cause in LeaveCause]  # as the workers table's leave_cause
+
+if TYPE_CHECKING:  # pandas is imported where a table is built: a worker process needs none
+    import pandas as pd
 
 
 def absences_table(records: Records) -> pd.DataFrame:
@@ -23,6 +27,8 @@ def absences_table(records: Records) -> pd.DataFrame:
     An absence is kept if the worker was back after the warm-up and left before the end of the
     run (an absence ends in a return before the end, by construction).
     """
+    import pandas as pd
+
     a = records.absences
     if not len(a.get("worker", ())):
         a = {name: np.empty(0) for name in ABSENCE_COLUMNS}
@@ -73,6 +79,8 @@ def ended_by_leaving(idle: pd.DataFrame, absences: pd.DataFrame | None) -> np.nd
     """Which idle spells (``replication``, ``worker_id``, ``end_h``) ended in an absence."""
     if absences is None or absences.empty or idle.empty:
         return np.zeros(len(idle), dtype=bool)
+    import pandas as pd
+
     keys = pd.MultiIndex.from_arrays([absences["replication"], absences["worker_id"],
                                       absences["left_h"].round(6)])
     mine = pd.MultiIndex.from_arrays([idle["replication"], idle["worker_id"],
