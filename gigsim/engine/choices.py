@@ -363,6 +363,18 @@ class Choices:
         self._offer_ready(WorkerIdx(rows), now)
         self._schedule_wake(now)
 
+    def _first_departures(self) -> np.ndarray:
+        """Each worker's first departure (NaN: never left): the last, or its first absence's.
+
+        An assessment still running when the worker first left ends then (a later platform's
+        result is lost), whether or not it comes back.
+        """
+        first = self.wf.t_left[self.lead].copy()
+        absences = self.absences.columns()
+        if len(absences.get("worker", ())):
+            np.fmin.at(first, absences["worker"].astype(np.int64), absences["left"])
+        return first
+
     def _choice_columns(self) -> tuple[np.ndarray, np.ndarray]:
         """The workers table's ``reservation_wage`` (NaN: none) and ``returns``."""
         return self.wage, self.returns.astype(float)

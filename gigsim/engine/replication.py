@@ -466,7 +466,7 @@ class Replication(Departures, Sharing, Qualifications, Holding, Platforms, Choic
         for p in np.flatnonzero(self.projects.accepting).tolist():
             self._close(p, now)
         if len(self.scenario.platforms) > 1:
-            self.spells.add_block(cut_assessments(self.assessment_rows, wf.t_left[self.lead]))
+            self.spells.add_block(cut_assessments(self.assessment_rows, self._first_departures()))
 
     def _records(self) -> Records:
         sim = self.scenario.simulation

@@ -92,9 +92,12 @@ def test_several_platforms_keep_every_invariant() -> None:
 
     check()
     print(dict(seen))
-    for what in ("workers on two platforms at once", "onboarded on a platform later",
-                 "spells on B", "workers on two projects at once"):
+    for what in ("workers on two platforms at once", "spells on B",
+                 "workers on two projects at once"):
         assert seen[what] >= 10, (what, dict(seen))
+    # rarer in these 40 scenarios (two assessments, both passed, at different times; 6 workers
+    # on this sequence): a guard that the case is there at all
+    assert seen["onboarded on a platform later"] >= 5, dict(seen)
 
 
 def check_platforms(data: dict[str, Any]) -> Counter[str]:
