@@ -31,7 +31,8 @@ def test_roles_are_the_groups_of_the_folder_with_profiles_first() -> None:
     assert keys[:2] == [GENERALIST, SPECIALIST]
     assert set(keys) == {GENERALIST, SPECIALIST, "platform.toml/generalists",
                          PLATFORM_SPECIALISTS, "realistic.toml/generalists",
-                         "realistic.toml/specialists"}
+                         "realistic.toml/specialists", "two_platforms.toml/raters",
+                         "two_platforms.toml/multihomers"}
     assert found[GENERALIST].label == "Generalist (bundled profile)"
     # a key names a file inside the folder, never a path
     assert all("/" not in role.file and role.file.endswith(".toml") for role in found.values())
