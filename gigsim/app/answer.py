@@ -24,6 +24,7 @@ from gigsim.app.inputs import Params, Role
 from gigsim.presentation.cards import Card, key_cards
 from gigsim.presentation.figures.estimate import estimate_figures
 from gigsim.presentation.need import need_sentence
+from gigsim.presentation.platforms import platforms_lines
 from gigsim.presentation.report import for_both_widths
 from gigsim.presentation.verdict import (
     based_on,
@@ -37,7 +38,8 @@ from gigsim.presentation.verdict import (
     who_is_followed,
 )
 from gigsim.scenario import load_scenario
-from gigsim.studies.estimate import Estimate, estimate
+from gigsim.studies.estimate import Estimate
+from gigsim.studies.estimate_platforms import estimate_platforms
 from gigsim.studies.estimate_rounds import headline_widths
 from gigsim.studies.need import NeedData, need_data, need_from
 
@@ -69,6 +71,8 @@ class Answer:
     figures: tuple[Figure, ...]
     elapsed_s: float
     need_data: NeedData | None = None  # what any monthly need is read from (studies.need)
+    # with several platforms joined: what those after the first changed (presentation.platforms)
+    platforms_change: tuple[str, ...] = ()
 
 
 def compute(folder: Path, role: Role, params: Params,
@@ -83,21 +87,25 @@ def compute(folder: Path, role: Role, params: Params,
     started = time.perf_counter()
     scenario = load_scenario(folder / role.file)
     scenario = scenario.with_overrides(params.overrides(role, scenario))
-    est = estimate(scenario, role.group, params.hours_per_week, params.months,
-                   replications=params.replications, progress=progress,
-                   max_projects=params.max_projects)
+    joined = role.joined(params)
+    est, effect = estimate_platforms(scenario, role.group, joined or None, params.hours_per_week,
+                                     params.months, replications=params.replications,
+                                     progress=progress, max_projects=params.max_projects)
+    change = () if effect is None else tuple(platforms_lines(effect))
     # The tables stay behind: the verdict, the monthly rows and the curves are all the page
     # reads, and they are fields of the estimate.
     slim = replace(est, results=cast(Results, None))
     need = need_data(est)
     if numbers is not None:
         numbers(Answer(params=params, role_label=role.label, estimate=slim, figures=(),
-                       elapsed_s=time.perf_counter() - started, need_data=need))
+                       elapsed_s=time.perf_counter() - started, need_data=need,
+                       platforms_change=change))
     drawn = for_both_widths(lambda: estimate_figures(est, FIGURES), dpi=FIGURE_DPI)
     figures = tuple(Figure(name, drawn[name][1], drawn[name][2], _alt(name, est))
                     for name in FIGURES)
     return Answer(params=params, role_label=role.label, estimate=slim, figures=figures,
-                  elapsed_s=time.perf_counter() - started, need_data=need)
+                  elapsed_s=time.perf_counter() - started, need_data=need,
+                  platforms_change=change)
 
 
 def _alt(name: str, est: Estimate) -> str:

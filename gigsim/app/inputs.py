@@ -61,11 +61,21 @@ class Role:
     notice_share: float
     notice_durations: tuple[str, ...]  # each generator's notice duration, as an override value
     max_projects: int = 1  # the group's own: how many projects a worker holds at once
+    platforms: tuple[str, ...] = ()  # the scenario's platforms when it has several, else none
+    joins: tuple[str, ...] = ()  # the platforms the group joins (with several)
 
     @property
     def most_projects(self) -> int:
         """The most projects at once the page takes for this role."""
         return max(MAX_PROJECTS_AT_ONCE, self.max_projects)
+
+    def joined(self, params: Params) -> tuple[str, ...]:
+        """The platforms a question's applicant joins: chosen, else the group's (none: one)."""
+        return self.joins if params.platforms is None else params.platforms
+
+    def runs(self, params: Params) -> int:
+        """Estimates a question runs: two when it joins several platforms (the comparison)."""
+        return 2 if len(self.joined(params)) > 1 else 1
 
 
 def list_roles(folder: Path) -> dict[str, Role]:
@@ -107,10 +117,13 @@ def _role(scenario: Scenario, file: str, group_name: str, label: str) -> Role | 
     notice = sum(g.arrivals_per_week * (g.notice.probability if g.notice else 0.0)
                  for g in gens) / launches
     durations = tuple(f"{g.notice.duration_h!r}h" if g.notice else "1w" for g in gens)
+    several = len(scenario.platforms) > 1
     return Role(key=f"{file}/{group_name}", file=file, group=group_name, label=label,
                 generators=tuple(g.name for g in gens), launches_per_week=launches,
                 notice_share=notice, notice_durations=durations,
-                max_projects=group.max_projects)
+                max_projects=group.max_projects,
+                platforms=tuple(p.name for p in scenario.platforms) if several else (),
+                joins=tuple(group.platforms or ()) if several else ())
 
 
 @dataclass(frozen=True)
@@ -129,6 +142,7 @@ class Params:
     launches_per_week: float | None = None
     notice_share: float | None = None
     max_projects: int | None = None
+    platforms: tuple[str, ...] | None = None  # the platforms joined; None: the group's
 
     def overrides(self, role: Role, scenario: Scenario) -> dict[str, Any]:
         """The overrides (``--set`` keys) this question makes of ``role``'s ``scenario``."""
@@ -159,12 +173,15 @@ def _number(name: str, value: Any) -> float:
 
 def check_params(roles: dict[str, Role], role: Any, hours_per_week: Any, months: Any,
                  replications: Any, launches_per_week: Any = None,
-                 notice_percent: Any = None, projects: Any = None) -> Params:
+                 notice_percent: Any = None, projects: Any = None,
+                 platforms: Any = None) -> Params:
     """The page's raw values as :class:`Params`, or :class:`InputError` naming the first bad one.
 
     The notice share comes as a percentage. A launch rate, notice share or number of projects
     at once equal to the role's default is stored as ``None``, so that
-    the default question and the same question asked explicitly share a cache entry.
+    the default question and the same question asked explicitly share a cache entry; so are
+    the platforms to join (names, in any order: kept in the scenario's) when they are the
+    group's own.
     """
     if not isinstance(role, str) or role not in roles:
         raise InputError("Role: choose one of the roles listed")
@@ -190,7 +207,7 @@ def check_params(roles: dict[str, Role], role: Any, hours_per_week: Any, months:
             raise InputError(f"Project launches a week: must be from {low:.3g} to {high:.3g}"
                              f" (a twentieth to twenty times the scenario's"
                              f" {found.launches_per_week:g}), got {launches:g}")
-        if math.isclose(launches, found.launches_per_week):
+        if math.isclose(launches, found.launches_per_week, abs_tol=5e-5):  # rounded: 4 places
             launches = None
     notice: float | None = None
     if notice_percent is not None:
@@ -199,7 +216,7 @@ def check_params(roles: dict[str, Role], role: Any, hours_per_week: Any, months:
             raise InputError("Project ends with notice: must be from 0% to 100%,"
                              f" got {percent:g}%")
         notice = percent / 100
-        if math.isclose(notice, found.notice_share):
+        if math.isclose(notice, found.notice_share, abs_tol=5e-5):  # as the page rounds it
             notice = None
     at_once: int | None = None
     if projects is not None:
@@ -210,7 +227,25 @@ def check_params(roles: dict[str, Role], role: Any, hours_per_week: Any, months:
         at_once = None if count == found.max_projects else int(count)
     return Params(role=role, hours_per_week=hours, months=int(month_count),
                   replications=int(reps), launches_per_week=launches, notice_share=notice,
-                  max_projects=at_once)
+                  max_projects=at_once, platforms=_platforms(found, platforms))
+
+
+def _platforms(role: Role, chosen: Any) -> tuple[str, ...] | None:
+    """The platforms chosen, in the scenario's order; None for the group's own or none asked."""
+    if chosen is None or not role.platforms:
+        return None
+    names = [chosen] if isinstance(chosen, str) else chosen
+    if not isinstance(names, list | tuple) or not all(isinstance(n, str) for n in names):
+        raise InputError("Platforms to join: choose from the platforms listed")
+    for name in names:
+        if name not in role.platforms:
+            raise InputError(f"Platforms to join: choose from {', '.join(role.platforms)},"
+                             f" not {name[:20]!r}")
+    if not names:
+        raise InputError(f"Platforms to join: choose at least one of"
+                         f" {', '.join(role.platforms)}")
+    joined = tuple(p for p in role.platforms if p in names)
+    return None if joined == role.joins else joined
 
 
 def check_reference_wage(value: Any) -> float:

@@ -179,6 +179,20 @@ def _described(control: Tag, help_id: str) -> Tag:
     return control
 
 
+def platforms_control(role: Role) -> Tag | str:
+    """Which platforms to join, ticked as the role's group joins them; none with one platform."""
+    if not role.platforms:
+        return ""
+    return tags.div(
+        _described(ui.input_checkbox_group("platforms", "Platforms to join",
+                                           {name: name for name in role.platforms},
+                                           selected=list(role.joins)), "platforms-help"),
+        _help("platforms-help", "The platforms you would join (the role's own are ticked)."
+                                " With two or more, the answer also says what those after"
+                                " the first changed, against joining the first alone."),
+    )
+
+
 def question_panel(roles: dict[str, Role], default: Role) -> Tag:
     """The inputs: role, hours, projects at once, months, reference wage, the platform folded."""
     return tags.section(
@@ -195,6 +209,7 @@ def question_panel(roles: dict[str, Role], default: Role) -> Tag:
         _help("projects-help", "How many projects you would hold at the same time. Your hours"
                                " go to the first project you join, and what it leaves spare"
                                " to the next (the role's own figure is filled in)."),
+        ui.output_ui("platforms_control"),  # with several platforms: which to join
         _described(ui.input_numeric("months", f"Months to follow (1 to {MAX_MONTHS})",
                                     DEFAULT_MONTHS, min=1, max=MAX_MONTHS, step=1),
                    "months-help"),

@@ -206,7 +206,7 @@ class EstimatePool:
                 self._executor = self._new_executor()
                 with children_ignore_interrupts():
                     future = self._executor.submit(task)
-            job = Job(key, slot, future, params.replications, path)
+            job = Job(key, slot, future, params.replications * role.runs(params), path)
             self._jobs[key] = job
         future.add_done_callback(lambda done: self._finished(job, done))
         return job

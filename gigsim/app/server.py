@@ -31,6 +31,7 @@ from gigsim.app.inputs import (
     list_roles,
 )
 from gigsim.app.page import page
+from gigsim.app.page import platforms_control as platforms_view_control
 from gigsim.app.pool import Busy, Cancelled, EstimatePool, Job
 from gigsim.app.view import answer_view, pinned_view
 from gigsim.errors import GigsimError
@@ -80,6 +81,14 @@ def _message(text: str) -> Tag | str:
     return tags.div({"class": "gigsim-message"}, text) if text else ""
 
 
+def _chosen_platforms(input: Inputs) -> Any:
+    """The platforms ticked: None where the role's scenario has one (no such control shown)."""
+    if "platforms" not in input:
+        return None
+    chosen = input.platforms()
+    return () if chosen is None else chosen
+
+
 def _server(pool: EstimatePool, roles: dict[str, Role]) -> Any:
     def server(input: Inputs, output: Outputs, session: Session) -> None:
         job_v: reactive.Value[Job | None] = reactive.Value(None)
@@ -127,11 +136,12 @@ def _server(pool: EstimatePool, roles: dict[str, Role]) -> Any:
             projects = input.projects()  # an empty field (None) is not the role's default
             raw = dict(hours=input.hours(), months=input.months(),
                        projects="" if projects is None else projects,
-                       launches=input.launches(), notice=input.notice())
+                       launches=input.launches(), notice=input.notice(),
+                       platforms=_chosen_platforms(input))
             role = roles.get(role_key)
             if role is not None and state["role"] not in (None, role_key):
                 # a new role brings its own defaults: ignore the old role's values
-                raw["launches"] = raw["notice"] = raw["projects"] = None
+                raw["launches"] = raw["notice"] = raw["projects"] = raw["platforms"] = None
                 ui.update_numeric("launches", value=round(role.launches_per_week, 4))
                 ui.update_numeric("notice", value=round(role.notice_share * 100, 2))
                 ui.update_numeric("projects", value=role.max_projects, max=role.most_projects)
@@ -139,7 +149,7 @@ def _server(pool: EstimatePool, roles: dict[str, Role]) -> Any:
             try:
                 base = check_params(roles, role_key, raw["hours"], raw["months"],
                                     FIRST_REPLICATIONS, raw["launches"], raw["notice"],
-                                    raw["projects"])
+                                    raw["projects"], raw["platforms"])
             except InputError as error:
                 message_v.set(str(error))
                 drop_job()
@@ -186,6 +196,11 @@ def _server(pool: EstimatePool, roles: dict[str, Role]) -> Any:
                 log.error("an estimate failed", exc_info=error)
                 status_v.set("The estimate failed on the server (its log has the details);"
                              " change an input to try again.")
+
+        @render.ui
+        def platforms_control() -> Tag | str:
+            role = roles.get(input.role())
+            return "" if role is None else platforms_view_control(role)
 
         @render.ui
         def message() -> Tag | str:

@@ -26,7 +26,25 @@ def question_text(answer: Answer) -> str:
         changes.append(f"{params.notice_share:.0%} of project ends with notice")
     if changes:
         text += " (with " + " and ".join(changes) + ")"
+    est = answer.estimate
+    if len(est.scenario.platforms) > 1:  # the platforms the cohort joins
+        joined = next(g.platforms for g in est.scenario.workers if g.name == est.cohort_group)
+        text += ", joining " + " and ".join(joined or ())
     return text + "."
+
+
+def platforms_view(answer: Answer) -> Tag | str:
+    """What the platforms after the first changed: the estimate's lines; none with one joined."""
+    if not answer.platforms_change:
+        return ""
+    heading, *lines = answer.platforms_change
+    title, _, against = heading.rstrip(":").partition(", against ")
+    return tags.section(
+        {"class": "gigsim-platforms-change", "id": "platforms-change"},
+        tags.h3({"class": "gigsim-heading"}, title),
+        tags.p({"class": "gigsim-help"}, f"Against {against}.") if against else "",
+        tags.ul(*(tags.li(line.strip()) for line in lines)),
+    )
 
 
 def _chart(answer: Answer, chart: Figure) -> Tag:
@@ -96,6 +114,7 @@ def answer_view(answer: Answer, reference_wage_usd: float, stale: bool = False,
                                                 "Change the question ↓")),
         tags.h3({"class": "gigsim-heading"}, read.heading),
         cards_view(read.cards),
+        platforms_view(answer),
         need_view(answer, reference_wage_usd, monthly_need_usd, read.need),
         charts,
         *(tags.p({"class": "gigsim-detail"}, detail) for detail in read.details),

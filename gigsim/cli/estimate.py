@@ -22,6 +22,7 @@ from gigsim.cli.common import (
     with_warmup,
 )
 from gigsim.errors import GigsimError
+from gigsim.presentation.platforms import platforms_dict, platforms_lines
 from gigsim.presentation.verdict import estimate_dict, render
 from gigsim.scenario import load_scenario
 from gigsim.studies.cohort import check_market_scale, check_projects
@@ -36,9 +37,9 @@ from gigsim.studies.estimate import (
     check_inputs,
     check_reference_wage,
     cohort_scenario,
-    estimate,
     load_profile,
 )
+from gigsim.studies.estimate_platforms import estimate_platforms, parse_platforms
 from gigsim.studies.estimate_rounds import parse_time_budget
 from gigsim.studies.need import HOURS_GRID, check_need, hours_for_need, hours_values
 from gigsim.studies.precision import MIN_ROUNDS, ROUND_SIZE, parse_precision
@@ -102,6 +103,11 @@ from gigsim.studies.warmup import with_warmup as warmup_weeks
                    f" months reach it: runs the estimate again at each of"
                    f" {', '.join(f'{h:g}' for h in HOURS_GRID)} h a week (same seeds), so it"
                    f" takes up to {len(HOURS_GRID)} times as long.")
+@click.option("--platforms", metavar="A,B",
+              help="With a scenario of several platforms: the platforms the applicant joins"
+                   " (default: the group's). With two or more, the verdict adds what those"
+                   " after the first changed, against the same cohort joining the first only"
+                   " (same seeds; the estimate runs twice).")
 @click.option("--stay", is_flag=True,
               help="Follow applicants who never quit, instead of ones who behave like the"
                    " group (its patience and leave hazard).")
@@ -117,8 +123,8 @@ def estimate_command(profile: str | None, scenario_path: str | None, group: str 
                      max_replications: int | None, seed: int | None, jobs: int,
                      sets: tuple[str, ...], cohort: int | None,
                      market_scale: float | None, reference_wage: float,
-                     monthly_need: float | None, need_hours: bool, stay: bool,
-                     report_path: str | None, force: bool, as_json: bool,
+                     monthly_need: float | None, need_hours: bool, platforms: str | None,
+                     stay: bool, report_path: str | None, force: bool, as_json: bool,
                      warmup: str | None) -> None:
     """What an applicant who joins today can expect over their first months.
 
@@ -139,12 +145,14 @@ def estimate_command(profile: str | None, scenario_path: str | None, group: str 
       gigsim estimate --profile generalist -r 16          # a fixed count
       gigsim estimate --profile generalist --monthly-need 1500 --need-hours
       gigsim estimate --scenario scenarios/platform.toml --group specialists
+      gigsim estimate --scenario scenarios/two_platforms.toml --group raters \\
+          --platforms rating,annotation
     """  # noqa: D301  (\b is click's mark for a paragraph it must not rewrap)
     user_errors(_estimate)(profile, scenario_path, group, hours_per_week, months, projects,
                            Replications(replications, precision, time_budget, max_replications),
                            seed, jobs, with_warmup(sets, warmup), cohort, market_scale,
-                           reference_wage, monthly_need, need_hours, stay, report_path,
-                           force, as_json)
+                           reference_wage, monthly_need, need_hours, platforms, stay,
+                           report_path, force, as_json)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -179,8 +187,8 @@ def _estimate(profile: str | None, scenario_path: str | None, group: str | None,
               hours_per_week: float, months: int, projects: str | None, asked: Replications,
               seed: int | None, jobs: int, sets: tuple[str, ...], cohort: int | None,
               market_scale: float | None, reference_wage: float,
-              monthly_need: float | None, need_hours: bool, stay: bool,
-              report_path: str | None, force: bool, as_json: bool) -> None:
+              monthly_need: float | None, need_hours: bool, platforms: str | None,
+              stay: bool, report_path: str | None, force: bool, as_json: bool) -> None:
     check_inputs(hours_per_week, months)
     max_projects = None if projects is None else parse_projects(projects)
     check_reference_wage(reference_wage)
@@ -211,30 +219,39 @@ def _estimate(profile: str | None, scenario_path: str | None, group: str | None,
             raise GigsimError("--group goes with --scenario; a --profile names its own group")
         scenario, group = load_profile(profile or "generalist", overrides)
     check_pilot(scenario)  # warmup = "auto": a horizon long enough for its pilot
+    joins = None if platforms is None else parse_platforms(platforms)
     cohort_scenario(warmup_weeks(scenario, 0), group, hours_per_week, months, cohort,
-                    market_scale, stay=stay, max_projects=max_projects)  # fail early
-    with progress(asked.count or how_many["max_replications"], as_json) as bar:
-        result = estimate(scenario, group, hours_per_week, months, seed=seed, jobs=jobs,
-                          cohort=cohort, market_scale=market_scale, progress=bar.update,
-                          reference_wage_usd=reference_wage, stay=stay,
-                          monthly_need_usd=monthly_need, max_projects=max_projects,
-                          **how_many)
+                    market_scale, stay=stay, max_projects=max_projects,
+                    platforms=joins)  # fail early
+    runs = 1 if joins is None or len(joins) < 2 else 2
+    with progress(runs * (asked.count or how_many["max_replications"]), as_json) as bar:
+        result, effect = estimate_platforms(
+            scenario, group, joins, hours_per_week, months, seed=seed, jobs=jobs,
+            cohort=cohort, market_scale=market_scale, progress=bar.update,
+            reference_wage_usd=reference_wage, stay=stay, monthly_need_usd=monthly_need,
+            max_projects=max_projects, **how_many)
     if result.warmup_choice is not None:  # the search below runs with the warm-up chosen
         scenario = warmup_weeks(scenario, result.warmup_choice.weeks)
     if need_hours and result.need is not None:
         others = len(hours_values(hours_per_week)) - 1
         with progress(result.replications * others, as_json) as bar:
             search = hours_for_need(scenario, group, result.need.monthly_need_usd, result,
-                                    jobs=jobs, progress=bar.update)
+                                    jobs=jobs, progress=bar.update, platforms=joins)
         result = dataclasses.replace(result, need=dataclasses.replace(result.need, hours=search))
     if report_path is not None:
         from gigsim.presentation.report import write_worker_page
 
         write_worker_page(result, report_path)
     if as_json:
-        click.echo(json.dumps(estimate_dict(result), indent=2, allow_nan=False))
-    else:
+        data = estimate_dict(result)
+        if effect is not None:
+            data["platforms_change"] = platforms_dict(effect)
+        click.echo(json.dumps(data, indent=2, allow_nan=False))
+    elif effect is None:
         click.echo(render(result))
+    else:  # what the other platforms changed, after the verdict's first paragraph
+        verdict, _, details = render(result).partition("\n\n")
+        click.echo("\n".join([verdict, "", *platforms_lines(effect), "", details]))
 
 
 def parse_projects(text: str) -> int:

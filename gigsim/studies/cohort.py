@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -189,10 +189,53 @@ def market_scenario(scenario: Scenario, months: int, market_scale: float) -> Sce
     return Scenario.from_dict(_market_data(scenario, months, market_scale), scenario.source)
 
 
+def check_platforms(scenario: Scenario, platforms: Sequence[str]) -> tuple[str, ...]:
+    """``platforms`` if each is one of the scenario's, none twice, and it has several.
+
+    Else one line naming the scenario's platforms (``--platforms``).
+    """
+    known = [p.name for p in scenario.platforms]
+    if len(known) < 2:
+        raise GigsimError(f"--platforms: {scenario.source} has one platform ({known[0]}); a"
+                          " choice of platforms needs a scenario with several [[platforms]]"
+                          " (e.g. scenarios/two_platforms.toml)")
+    names = tuple(platforms)
+    if not names:
+        raise GigsimError(f"--platforms: name at least one platform (platforms: "
+                          f"{', '.join(known)})")
+    for name in names:
+        if name not in known:
+            raise GigsimError(f"--platforms: no platform named {name!r} in {scenario.source}"
+                              f" (platforms: {', '.join(known)})")
+    if len(set(names)) < len(names):
+        raise GigsimError(f"--platforms: a platform is named twice in {','.join(names)}")
+    return names
+
+
+def _assessments(scenario: Scenario, group: str, platforms: Sequence[str]) -> dict[str, Any]:
+    """The raw ``assessments`` of a cohort of ``group`` joining ``platforms``.
+
+    Each platform's is the group's own, else that of the first group joining that platform
+    with one (the platform's assessment, as its other applicants take it); else none.
+    """
+    tables: dict[str, Any] = {}
+    order = [group] + [g.name for g in scenario.workers if g.name != group]
+    for name in order:
+        joined = find_group(scenario, name).platforms or ()
+        raw = next(g for g in scenario.data["workers"] if g.get("name") == name)
+        own = dict(raw.get("assessments", {}))
+        if "assessment" in raw and joined:
+            own[joined[0]] = raw["assessment"]
+        for platform, table in own.items():
+            if platform in platforms:
+                tables.setdefault(platform, table)
+    return {p: tables[p] for p in platforms if p in tables}
+
+
 def cohort_scenario(scenario: Scenario, group: str, hours_per_week: float, months: int,
                     cohort: int | None = None, market_scale: float | None = None,
-                    stay: bool = False, max_projects: int | None = None
-                    ) -> tuple[Scenario, str]:
+                    stay: bool = False, max_projects: int | None = None,
+                    platforms: Sequence[str] | None = None) -> tuple[Scenario, str]:
     """``scenario`` with a cohort cloned from ``group``, and the cohort group's name.
 
     The cohort: ``cohort`` applicants of ``group`` with ``hours_per_week`` each, applying at the
@@ -200,9 +243,12 @@ def cohort_scenario(scenario: Scenario, group: str, hours_per_week: float, month
     ``stay`` (people who never quit), each holding up to ``max_projects`` projects at once
     (``None``: the group's own ``max_projects``). The market: :func:`market_scenario` at
     ``market_scale``. The horizon becomes ``months`` months. ``None`` takes
-    :func:`default_sizes`.
+    :func:`default_sizes`. ``platforms`` (``None``: the group's) are the platforms the cohort
+    joins, each with its assessment (:func:`_assessments`).
     """
     find_group(scenario, group)
+    if platforms is not None:
+        platforms = check_platforms(scenario, platforms)
     if scenario.simulation.warmup_auto:  # the cohort applies at the warm-up's end
         raise GigsimError(f"{scenario.blame('simulation.warmup')}: the cohort applies at the"
                           ' end of the warm-up, so "auto" must be chosen first'
@@ -227,6 +273,12 @@ def cohort_scenario(scenario: Scenario, group: str, hours_per_week: float, month
                  joins_at=f"{scenario.simulation.warmup_h!r}h")
     if max_projects is not None:
         clone["max_projects"] = max_projects
+    if platforms is not None:
+        for key in ("assessment", "assessments"):
+            clone.pop(key, None)
+        clone["platforms"] = list(platforms)
+        if tables := _assessments(scenario, group, platforms):
+            clone["assessments"] = tables
     if stay:
         clone["leave_rate_per_year"] = 0
         clone.pop("patience", None)

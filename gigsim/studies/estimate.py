@@ -30,7 +30,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -201,8 +201,12 @@ class Estimate:
 
     @property
     def assessment(self) -> Any:
-        """The cohort's assessment (:class:`gigsim.scenario.workers.Assessment`), or None."""
-        return next(g.assessment for g in self.scenario.workers if g.name == self.cohort_group)
+        """The cohort's assessment (:class:`gigsim.scenario.workers.Assessment`), or None.
+
+        With several platforms, the first platform's that has one (failing means failing all).
+        """
+        found = next(g for g in self.scenario.workers if g.name == self.cohort_group)
+        return found.assessment or next((test for _, test in found.assessments), None)
 
     @property
     def reference_monthly_usd(self) -> float:
@@ -263,6 +267,7 @@ def estimate(scenario: Scenario, group: str, hours_per_week: float = 20.0, month
              reference_wage_usd: float = DEFAULT_REFERENCE_WAGE_USD,
              stay: bool = False, monthly_need_usd: float | None = None,
              max_projects: int | None = None, *, precision: float | None = None,
+             platforms: Sequence[str] | None = None,
              time_budget_s: float | None = DEFAULT_TIME_BUDGET_S,
              max_replications: int | None = None) -> Estimate:
     """Follow a cohort of ``group`` applicants with ``hours_per_week`` for ``months`` months.
@@ -279,7 +284,8 @@ def estimate(scenario: Scenario, group: str, hours_per_week: float = 20.0, month
     quit instead of ones who behave like the group. ``progress`` is called with 1 after each
     replication. ``monthly_need_usd`` adds :attr:`Estimate.need`, how often a month reaches
     it (:func:`gigsim.studies.need.need_figures`). ``max_projects`` is how many projects each
-    applicant holds at once (default: the group's own ``max_projects``).
+    applicant holds at once (default: the group's own ``max_projects``); ``platforms`` the
+    platforms they join (default: the group's; :func:`gigsim.studies.cohort.cohort_scenario`).
     """
     started = time.perf_counter()
     check_reference_wage(reference_wage_usd)
@@ -301,7 +307,8 @@ def estimate(scenario: Scenario, group: str, hours_per_week: float = 20.0, month
     market_scale = default_scale if market_scale is None else market_scale
     cohort = default_cohort if cohort is None else cohort
     run, cohort_group = cohort_scenario(scenario, group, hours_per_week, months, cohort,
-                                        market_scale, stay=stay, max_projects=max_projects)
+                                        market_scale, stay=stay, max_projects=max_projects,
+                                        platforms=platforms)
     choice = None
     if goal is None:
         results = simulate(run, replications=replications, seed=seed, jobs=jobs,

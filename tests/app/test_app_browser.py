@@ -343,3 +343,37 @@ def test_projects_at_once_change_the_verdict_and_a_bad_value_gets_a_message(
         "Verdict for 10 h a week in the specialists group")
     assert console.errors == []
     page.close()
+
+
+def test_a_role_with_several_platforms_offers_which_to_join_and_what_the_second_changed(
+        browser: Browser, server: Server, tmp_path: Path) -> None:
+    # Before: the page offered no choice of platforms and said nothing of a second one.
+    for width in (390, 1000, 1280):
+        page, console = open_page(browser, server, width=width)
+        assert page.locator("#platforms").count() == 0  # the generalist profile: one platform
+        before = page.inner_text("#verdict")
+        settle_after(page, lambda p=page: p.select_option("#role", "two_platforms.toml/raters"),
+                     before)
+        boxes = page.locator("#platforms input[type=checkbox]")
+        boxes.first.wait_for()
+        assert [boxes.nth(i).get_attribute("value") for i in range(boxes.count())] == [
+            "rating", "annotation"]
+        assert page.is_checked("#platforms input[value=rating]")
+        assert not page.is_checked("#platforms input[value=annotation]")
+        assert page.locator("#platforms-change").count() == 0  # one platform joined
+        before = page.inner_text("#verdict")
+        settle_after(page, lambda p=page: p.check("#platforms input[value=annotation]"), before)
+        change = page.locator("#platforms-change")
+        change.wait_for()
+        text = change.inner_text()
+        assert text.startswith("What joining annotation as well changed\n\nAgainst the same"
+                               " cohort joining rating only")
+        assert "Months with no income once onboarded" in text
+        assert "Days from applying to the first payment" in text
+        question = page.inner_text(".gigsim-question")
+        assert question.endswith("from applying, joining rating and annotation.")  # no notice
+        # share of the page's own rounding taken for a change (was: "(with 5% of project ends
+        # with notice)", the role's 4.6% rounded to 4.62% counted as asked)
+        screenshot(page, tmp_path, f"two-platforms-{width}")
+        assert console.errors == []
+        page.close()

@@ -31,7 +31,8 @@ def test_roles_are_the_groups_of_the_folder_with_profiles_first() -> None:
     assert keys[:2] == [GENERALIST, SPECIALIST]
     assert set(keys) == {GENERALIST, SPECIALIST, "platform.toml/generalists",
                          PLATFORM_SPECIALISTS, "realistic.toml/generalists",
-                         "realistic.toml/specialists"}
+                         "realistic.toml/specialists", "two_platforms.toml/raters",
+                         "two_platforms.toml/multihomers"}
     assert found[GENERALIST].label == "Generalist (bundled profile)"
     # a key names a file inside the folder, never a path
     assert all("/" not in role.file and role.file.endswith(".toml") for role in found.values())
@@ -170,3 +171,30 @@ def test_overrides_scale_every_generator_the_role_can_take() -> None:
         assert before.notice is not None and after.notice.duration_h == before.notice.duration_h
     # the defaults change nothing
     assert check_params(found, role.key, 10, 12, 8).overrides(role, scenario) == {}
+
+
+def test_platforms_to_join_are_checked_and_the_groups_own_is_the_default() -> None:
+    found = roles()
+    raters = found["two_platforms.toml/raters"]
+    assert raters.platforms == ("rating", "annotation") and raters.joins == ("rating",)
+    assert found[GENERALIST].platforms == ()  # one platform: no choice offered
+
+    def ask(platforms: object) -> object:
+        return check_params(found, raters.key, 10, 12, 16, platforms=platforms).platforms
+
+    assert ask(None) is None and ask(["rating"]) is None  # the group's own: one cache entry
+    assert ask(["annotation", "rating"]) == ("rating", "annotation")  # the scenario's order
+    assert raters.runs(check_params(found, raters.key, 10, 12, 16,
+                                    platforms=["rating", "annotation"])) == 2
+    with pytest.raises(InputError, match="Platforms to join: choose from rating, annotation"):
+        ask(["rating", "nope"])
+    with pytest.raises(InputError, match="choose at least one"):
+        ask([])
+
+
+def test_a_default_the_page_rounded_is_still_the_default() -> None:
+    raters = roles()["two_platforms.toml/raters"]
+    shown = round(raters.notice_share * 100, 2)  # as the page fills the field in
+    assert shown != raters.notice_share * 100
+    got = check_params(roles(), raters.key, 10, 12, 16, notice_percent=shown)
+    assert got.notice_share is None  # before: counted as a change of notice
