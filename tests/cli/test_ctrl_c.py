@@ -52,7 +52,7 @@ CASES = {
     "compare": (["compare", SMALL, "-r", "1", "--variant", "r:dispatch.policy=random",
                  "--out", "OUT"], "gigsim.cli.compare.compare_variants"),
     "estimate": (["estimate", "--scenario", SMALL, "--group", "raters", "-r", "1"],
-                 "gigsim.cli.estimate.estimate"),
+                 "gigsim.cli.estimate.estimate_platforms"),
     "report": (["report", "OUT"], "gigsim.cli.report.write_report"),
     "fit": (["fit", LOG, "--column", "lifetime_d", "--out", "OUT"],
             "gigsim.cli.fit.fit_sample"),
