@@ -16,9 +16,6 @@ per worker group (the project metrics pooled only).
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import gc
 import math
 import os
 from collections.abc import Mapping, Sequence
@@ -211,21 +208,7 @@ def compare(scenario: Scenario, variants: Mapping[str, VariantSpec],
         for name, variant in scenarios.items():
             results[name] = run_summary(variant, seed, range(replications), jobs, requested,
                                         progress, pool, by_group=split)
-            release_freed_memory()
     return Comparison(scenario, results, overrides, by_group, chosen)
-
-
-def release_freed_memory() -> None:
-    """Hand memory freed by a variant's run back to the system before the next one runs.
-
-    A replication's records are freed once its summary is kept, but glibc's allocator keeps
-    the freed pages of the many mid-sized arrays for reuse, and reuses them poorly: without
-    this, comparing 5 variants of scenarios/platform.toml held about 200 MB more per variant
-    (1.5 GB at the end). Elsewhere than glibc it does nothing.
-    """
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):  # not glibc
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 @dataclass

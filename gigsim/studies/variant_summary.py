@@ -21,7 +21,7 @@ from gigsim.analysis.results import Results
 from gigsim.analysis.statistics import Summary
 from gigsim.engine.records import Records
 from gigsim.scenario import Scenario
-from gigsim.studies.runner import Progress, run_and_keep
+from gigsim.studies.runner import Progress, release_freed_memory, run_and_keep
 
 
 @dataclass
@@ -104,9 +104,11 @@ def run_summary(scenario: Scenario, seed: int, indices: Sequence[int], jobs: int
     started = time.perf_counter()
 
     def keep(records: Records) -> VariantSummary:
+        release_freed_memory()  # the last replication's records and scratch are freed by now
         return VariantSummary.of(Results(scenario, seed, [records]), by_group=by_group)
 
     parts = run_and_keep(scenario, seed, indices, jobs, requested_jobs, progress, pool, keep)
+    release_freed_memory()
     summary = VariantSummary.merge(parts)
     summary.timings = {"simulate_s": time.perf_counter() - started, "jobs": float(jobs)}
     return summary
