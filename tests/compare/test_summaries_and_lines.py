@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 
 import gigsim
+from gigsim.analysis.statistics import METRICS
 from gigsim.engine import run_replication
 from gigsim.engine.records import Records
-from gigsim.studies import runner
-from gigsim.analysis.statistics import METRICS
 from gigsim.presentation.figures import comparison
 from gigsim.presentation.figures.comparison import keep_lines_apart
+from gigsim.studies import runner
 from gigsim.studies.comparison import (
     Comparison,
     VariantSummary,
