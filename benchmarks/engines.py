@@ -11,9 +11,9 @@ reference, toy, million, profile) prints:
   (every ``Environment.step``) per worker-year;
 - **toy**: the baselines' toy world (``benchmarks/baselines``) at 10,000 workers with 5-seat and
   100-seat projects, against the hand-written per-worker heapq loop;
-- **million**: 1,000,000 workers × 1 year of the reference, v2, ``gigsim.simulate`` then
-  ``summary()`` only, in a fresh process: seconds and peak resident memory (by the end of
-  ``simulate``, and in all);
+- **million**: 1,000,000 workers × 1 year of the reference (``--million N``: N workers), v2,
+  ``gigsim.simulate`` then ``summary()`` only, in a fresh process: seconds and peak resident
+  memory (by the end of ``simulate``, and in all), and a digest of the summary's values;
 - **profile**: cProfile of one v2 reference run: the share of time inside SimPy's own code.
 """
 
@@ -132,7 +132,7 @@ def toy(workers: int, seats: int, repeats: int) -> dict[str, Any]:
 
 
 MILLION = """
-import resource, time, json, sys
+import hashlib, resource, time, json, sys
 sys.path.insert(0, ".")
 from benchmarks.scenarios import reference_scenario, worker_years, SEED
 import gigsim
@@ -148,7 +148,9 @@ print(json.dumps({{"simulate_s": simulated, "total_s": total, "simulate_cpu_s": 
                   "worker_years": worker_years(results.records[0]),
                   "events": results.records[0].events,
                   "peak_rss_simulate_mib": simulated_rss,
-                  "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+                  "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "summary_sha256": hashlib.sha256(
+                      summary.per_replication.to_numpy().tobytes()).hexdigest()[:16]}}))
 """
 
 
@@ -225,7 +227,8 @@ def main() -> None:
               f"({m['simulate_cpu_s']:.1f} s + "
               f"{m['total_cpu_s'] - m['simulate_cpu_s']:.1f} s CPU), "
               f"peak RSS {m['peak_rss_mib']:,.0f} MiB ({m['peak_rss_simulate_mib']:,.0f} MiB by"
-              f" the end of simulate), {m['worker_years']:,.0f} worker-years")
+              f" the end of simulate), {m['worker_years']:,.0f} worker-years; sha-256 of the"
+              f" summary's values {m['summary_sha256']}")
     if "profile" in only:
         p = report["profile"] = profile(size)
         print(f"profile of v2 at {size:,} workers: {p['total_s']:.2f} s under cProfile, "

@@ -61,13 +61,15 @@ def _with_platform(records: Records, frame: pd.DataFrame, table: Any, keep: Any
 
 
 def _window(records: Records, hours: tuple[str, ...] = HOUR_COLUMNS,
-            rows: slice = slice(None)) -> dict[str, Any]:
+            rows: slice = slice(None), spells: bool = True) -> dict[str, Any]:
     """Spell records ``rows`` in the observation window, clipped, shifted and prorated.
 
     Times are clipped to the window and shifted to its start; the ``hours`` columns are
     prorated to the part of each spell inside it. ``rows`` (a slice of the records), ``keep``
     (which of them are in the window) and ``share`` (the part of each kept spell inside it) come
-    along, so that a caller can prorate other hour columns one at a time.
+    along, so that a caller can prorate other hour columns one at a time. Without ``spells``,
+    only the worker, kind and times of the spells (not their project, ``censored`` and
+    ``left_truncated``).
     """
     s = records.spells
     warmup, end = records.warmup_h, records.end_h
@@ -90,10 +92,11 @@ def _window(records: Records, hours: tuple[str, ...] = HOUR_COLUMNS,
         "kind": s["kind"][rows][keep].astype(np.int64),
         "start_h": clipped_start,
         "end_h": clipped_stop,
-        "project": s["project"][rows][keep].astype(np.int64),
-        "censored": s["censored"][rows][keep].astype(bool),
-        "left_truncated": (start[keep] < warmup),
     }
+    if spells:
+        out["project"] = s["project"][rows][keep].astype(np.int64)
+        out["censored"] = s["censored"][rows][keep].astype(bool)
+        out["left_truncated"] = start[keep] < warmup
     for name in hours:
         out[name] = _prorated(records, out, name)
     return out
@@ -131,7 +134,7 @@ def onboarded_hours(records: Records) -> pd.Series:
     The same as summing ``end_h - start_h`` of the non-assessment rows of
     :func:`spells_table` by worker, without building that table.
     """
-    w = _window(records, hours=())
+    w = _window(records, hours=(), spells=False)
     onboarded = w["kind"] != int(SpellKind.ASSESSMENT)
     length = w["end_h"][onboarded] - w["start_h"][onboarded]
     return pd.Series(length).groupby(w["worker"][onboarded]).sum()
@@ -153,25 +156,13 @@ MONTHS_CHUNK = 1 << 19
 
 def worker_months_table(records: Records) -> pd.DataFrame:
     """One row per worker and month in which the worker was on the platform for some of it."""
-    n_months = int(max(1, np.ceil(records.horizon_h / HOURS_PER_MONTH)))
-    n_spells = len(records.spells["worker"])
-    parts = [_month_sums(records, lo, min(lo + MONTHS_CHUNK, n_spells), n_months)
-             for lo in range(0, max(n_spells, 1), MONTHS_CHUNK)]
-    if len(parts) == 1:
-        keys, sums = parts[0]
-    else:  # a worker-month may have spells in several chunks: add up its partial sums
-        keys, inverse = np.unique(np.concatenate([k for k, _ in parts]), return_inverse=True)
-        sums = {}
-        for name in (*HOUR_COLUMNS, *platform_income_columns(records)):  # a column at a time
-            weights = np.concatenate([part.pop(name) for _, part in parts])
-            sums[name] = np.bincount(inverse, weights=weights, minlength=len(keys))
-    worker_id = keys // n_months
+    worker_id, month, sums = worker_month_sums(records)
     group = records.workers["group"].astype(np.int64)[worker_id]
     frame = pd.DataFrame({
         "replication": records.replication,
         "worker_id": worker_id,
         "group": _categorical(group, list(records.group_names)),
-        "month": keys % n_months,
+        "month": month,
         "income_usd": sums["income_usd"],
         "worked_h": sums["worked_h"],
         "paid_training_h": sums["paid_training_h"],
@@ -191,10 +182,35 @@ def worker_months_table(records: Records) -> pd.DataFrame:
     return frame
 
 
-def _month_sums(records: Records, lo: int, hi: int, n_months: int
-                ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def worker_month_sums(records: Records, hours: tuple[str, ...] = HOUR_COLUMNS
+                      ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Each worker-month's sums of the spell columns ``hours``: worker ids, months, sums.
+
+    The rows and values of :func:`worker_months_table` (which reads every column of
+    :data:`HOUR_COLUMNS`, and the income per platform with several), without a table: a
+    caller that needs a few columns holds only those.
+    """
+    n_months = int(max(1, np.ceil(records.horizon_h / HOURS_PER_MONTH)))
+    n_spells = len(records.spells["worker"])
+    platforms = platform_income_columns(records) if hours == HOUR_COLUMNS else []
+    parts = [_month_sums(records, lo, min(lo + MONTHS_CHUNK, n_spells), n_months, hours,
+                         platforms)
+             for lo in range(0, max(n_spells, 1), MONTHS_CHUNK)]
+    if len(parts) == 1:
+        keys, sums = parts[0]
+    else:  # a worker-month may have spells in several chunks: add up its partial sums
+        keys, inverse = np.unique(np.concatenate([k for k, _ in parts]), return_inverse=True)
+        sums = {}
+        for name in (*hours, *platforms):  # a column at a time
+            weights = np.concatenate([part.pop(name) for _, part in parts])
+            sums[name] = np.bincount(inverse, weights=weights, minlength=len(keys))
+    return keys // n_months, keys % n_months, sums
+
+
+def _month_sums(records: Records, lo: int, hi: int, n_months: int, hours: tuple[str, ...],
+                platforms: list[str]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Hour sums per worker-month (key ``worker * n_months + month``) of spells ``lo:hi``."""
-    w = _window(records, hours=(), rows=slice(lo, hi))
+    w = _window(records, hours=(), rows=slice(lo, hi), spells=False)
     start, stop = w["start_h"], w["end_h"]
     # times are clipped to [0, horizon]; rounding in the shift by the warm-up must not push an
     # end into a month past the last one
@@ -210,13 +226,12 @@ def _month_sums(records: Records, lo: int, hi: int, n_months: int
     share = np.where(length > 0, (piece_stop - piece_start) / np.where(length > 0, length, 1), 1.0)
     keys, inverse = np.unique(w["worker"][row] * n_months + month, return_inverse=True)
     sums = {}
-    for name in HOUR_COLUMNS:
+    for name in hours:
         spread = _prorated(records, w, name)[row]
         spread *= share
         sums[name] = np.bincount(inverse, weights=spread, minlength=len(keys))
-    names = platform_income_columns(records)
-    platform = records.spells["platform"][w["rows"]][w["keep"]][row] if names else None
-    for k, name in enumerate(names):
+    platform = records.spells["platform"][w["rows"]][w["keep"]][row] if platforms else None
+    for k, name in enumerate(platforms):
         spread = _prorated(records, w, "income_usd")[row] * share * (platform == k)
         sums[name] = np.bincount(inverse, weights=spread, minlength=len(keys))
     return keys, sums

@@ -11,7 +11,7 @@ may be negative and keep the plain t interval.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +24,7 @@ from gigsim.analysis.metrics import (
     months_on_platform,
     onboarded_hours,
     project_fills_table,
+    worker_month_sums,
     worker_months_table,
 )
 from gigsim.analysis.payments import PAY_METRICS, pay_metrics
@@ -70,7 +71,7 @@ METRICS: dict[str, str] = {
 }
 
 
-def paid_hours(months: pd.DataFrame) -> pd.Series:
+def paid_hours(months: pd.DataFrame | Mapping[str, pd.Series]) -> pd.Series:
     """Paid hours of each row of worker-month columns: worked, paid training, assessment, tests.
 
     ``months`` may be the worker-months or any sums of their columns (per worker, per
@@ -119,6 +120,35 @@ def worker_monthly_income(records: Records, months: pd.DataFrame) -> pd.Series:
     return income / (onboarded_h / HOURS_PER_MONTH)
 
 
+# The worker-month columns of the summary without a pay schedule (the unpaid ones add up to
+# worker_months' unpaid_h), and the columns it reads of the months on the platform
+SUMMARY_HOURS = ("income_usd", "worked_h", "paid_training_h", "paid_assessment_h",
+                 "paid_qualification_h", "unpaid_training_h", "unpaid_assessment_h",
+                 "checking_h", "unpaid_qualification_h", "idle_h", "available_h")
+ON_PLATFORM = ("income_usd", "worked_h", "paid_training_h", "idle_h", "available_h")
+
+
+def _folded_months(records: Records) -> tuple[tuple[float, float, float], pd.DataFrame]:
+    """Paid hours, unpaid hours and income over all worker-months, and the months on the platform.
+
+    The months on the platform have ``worker_id``, ``month`` and :data:`ON_PLATFORM`. The
+    values are those of :func:`worker_months_table`'s columns, summed in the same order, and of
+    :func:`months_on_platform` of it, without either table (every column of every
+    worker-month, and a copy of most of its rows).
+    """
+    worker_id, month, sums = worker_month_sums(records, SUMMARY_HOURS)
+    column = {name: pd.Series(values, copy=False) for name, values in sums.items()}
+    paid = paid_hours(column)
+    unpaid = (column.pop("unpaid_training_h") + column.pop("unpaid_assessment_h")
+              + column.pop("checking_h") + column.pop("unpaid_qualification_h"))
+    totals = float(paid.sum()), float(unpaid.sum()), float(column["income_usd"].sum())
+    del paid, unpaid
+    on = sums["available_h"] > 0
+    months = pd.DataFrame({"worker_id": worker_id[on], "month": month[on],
+                           **{name: sums.pop(name)[on] for name in ON_PLATFORM}})
+    return totals, months
+
+
 def metric_names(pay: Pay | None = None) -> list[str]:
     """The summary metrics, in order: :data:`METRICS`, and with a pay schedule its own."""
     return list(METRICS) + (list(PAY_METRICS) if pay is not None else [])
@@ -126,13 +156,19 @@ def metric_names(pay: Pay | None = None) -> list[str]:
 
 def replication_metrics(records: Records, pay: Pay | None = None) -> dict[str, float]:
     """Every summary metric for one replication (and, with ``pay``, the pay schedule's)."""
-    all_months = worker_months_table(records)
     # hours and wages count every month, so that unpaid assessments of applicants who fail
     # count as unpaid work; the income distribution is over months with onboarded time
-    paid_h = float(paid_hours(all_months).sum())
-    unpaid_h = float(all_months["unpaid_h"].sum())
-    total_income = float(all_months["income_usd"].sum())
-    months = months_on_platform(all_months)
+    if pay is None:
+        (paid_h, unpaid_h, total_income), months = _folded_months(records)
+        paid = {}
+    else:  # the pay schedule's metrics read every column
+        all_months = worker_months_table(records)
+        paid_h = float(paid_hours(all_months).sum())
+        unpaid_h = float(all_months["unpaid_h"].sum())
+        total_income = float(all_months["income_usd"].sum())
+        paid = pay_metrics(records, pay, all_months)
+        months = months_on_platform(all_months)
+        del all_months
     income = months["income_usd"].to_numpy()
     latencies = latencies_table(records)
     done = latencies.loc[~latencies["censored"], "latency_h"].to_numpy()
@@ -146,7 +182,6 @@ def replication_metrics(records: Records, pay: Pay | None = None) -> dict[str, f
     fills = project_fills_table(records)
     filled = fills["seats_filled"].to_numpy()
     fill_latency_sum_h = float(np.nansum(fills["fill_latency_mean_h"].to_numpy() * filled))
-    paid = {} if pay is None else pay_metrics(records, pay, all_months)
     return {
         "income_mean_usd": float(income.mean()) if has_months else math.nan,
         "income_p10_usd": float(np.percentile(income, 10)) if has_months else math.nan,

@@ -16,10 +16,8 @@ per worker group (the project metrics pooled only).
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import gc
 import math
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -52,10 +50,19 @@ from gigsim.studies.comparison_text import (  # noqa: F401  (format_metric: re-e
     shown_description,
 )
 from gigsim.studies.folder import Folder, scenario_as_run
-from gigsim.studies.runner import Progress, choose_common_warmup, simulate
-from gigsim.studies.variant_summary import (
+from gigsim.studies.runner import (
+    Progress,
+    check_count,
+    choose_common_warmup,
+    process_pool,
+    simulate,
+    stop_if_reimported,
+)
+from gigsim.studies.sizing import check_size
+from gigsim.studies.variant_summary import (  # noqa: F401  (VariantSummary: re-exported)
     VariantResults,
     VariantSummary,
+    run_summary,
     variant_applicants,
     variant_events,
 )
@@ -144,8 +151,10 @@ def compare(scenario: Scenario, variants: Mapping[str, VariantSpec],
     ``replications`` and ``seed`` default to ``scenario``'s ``[simulation]`` values and are the
     same for every variant; ``jobs`` and ``progress`` are as for :func:`gigsim.simulate`
     (``progress`` counts replications over all variants). With ``keep_tables=False`` each
-    variant keeps only its summary and what the figures draw (:class:`VariantSummary`), so
-    memory holds one variant's full run at a time (``gigsim compare`` does this).
+    variant keeps only its summary and what the figures draw
+    (:class:`~gigsim.studies.variant_summary.VariantSummary`), made replication by
+    replication, so memory holds one replication's records per process (``gigsim compare``
+    does this).
     ``by_group`` splits the applicant metrics by worker group (default: when the scenario has
     more than one).
 
@@ -184,27 +193,22 @@ def compare(scenario: Scenario, variants: Mapping[str, VariantSpec],
                           ' (or replications = "auto" in the scenario)')
     replications = scenario.simulation.replications if replications is None else replications
     results: dict[str, VariantResults] = {}
-    for name, variant in scenarios.items():
-        run = simulate(variant, replications=replications, seed=seed, jobs=jobs,
-                       progress=progress)
-        results[name] = run if keep_tables else VariantSummary.of(run, by_group=split)
-        del run
-        if not keep_tables:
-            release_freed_memory()
+    if keep_tables:
+        for name, variant in scenarios.items():
+            results[name] = simulate(variant, replications=replications, seed=seed, jobs=jobs,
+                                     progress=progress)
+        return Comparison(scenario, results, overrides, by_group, chosen)
+    stop_if_reimported()
+    seed, requested = check_count("seed", seed, 0), check_count("jobs", jobs, 0)
+    replications = check_count("replications", replications, 1)
+    for variant in scenarios.values():
+        check_size(variant, 1)  # one replication's records at a time
+    jobs = requested or (os.cpu_count() or 1)
+    with process_pool(min(jobs, replications)) as pool:  # one pool for every variant
+        for name, variant in scenarios.items():
+            results[name] = run_summary(variant, seed, range(replications), jobs, requested,
+                                        progress, pool, by_group=split)
     return Comparison(scenario, results, overrides, by_group, chosen)
-
-
-def release_freed_memory() -> None:
-    """Hand memory freed by a variant's run back to the system before the next one runs.
-
-    A variant's records are freed once its summary is kept, but glibc's allocator keeps the
-    freed pages of the many mid-sized arrays for reuse, and reuses them poorly: without this,
-    comparing 5 variants of scenarios/platform.toml held about 200 MB more per variant (1.5 GB
-    at the end). Elsewhere than glibc it does nothing.
-    """
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):  # not glibc
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 @dataclass

@@ -17,7 +17,7 @@ from gigsim.analysis.applicants import ALL, ALL_METRICS
 from gigsim.analysis.results import Results
 from gigsim.errors import GigsimError
 from gigsim.scenario import Scenario
-from gigsim.studies.comparison import Comparison, VariantResults, VariantSummary
+from gigsim.studies.comparison import Comparison, VariantResults
 from gigsim.studies.paired_precision import (
     COMPARE_METRICS,
     DifferenceCheck,
@@ -32,6 +32,7 @@ from gigsim.studies.precision import (
 )
 from gigsim.studies.runner import Progress, process_pool, run_indices, stop_if_reimported
 from gigsim.studies.sizing import check_size
+from gigsim.studies.variant_summary import VariantSummary, run_summary
 
 
 def compare_by_precision(scenario: Scenario, scenarios: Mapping[str, Scenario], seed: int,
@@ -43,7 +44,8 @@ def compare_by_precision(scenario: Scenario, scenarios: Mapping[str, Scenario], 
 
     ``scenario`` is the comparison's base scenario; ``overrides`` and ``by_group`` are as for
     :class:`~gigsim.studies.comparison.Comparison`. With ``keep_tables`` each variant keeps its
-    records, else a :class:`~gigsim.studies.comparison.VariantSummary` per round, merged.
+    records, else a :class:`~gigsim.studies.variant_summary.VariantSummary` per round (made
+    replication by replication), merged.
     """
     stop_if_reimported()  # a started process re-running an unguarded script stops here
     for variant in scenarios.values():
@@ -67,18 +69,16 @@ def compare_by_precision(scenario: Scenario, scenarios: Mapping[str, Scenario], 
 
         def run_round(indices: range) -> None:
             for name, variant in scenarios.items():
-                check_size(variant, indices.stop if keep_tables else len(indices))
+                if not keep_tables:  # one replication's records per process at a time
+                    check_size(variant, 1)
+                    summaries[name].append(run_summary(variant, seed, indices, jobs,
+                                                       requested_jobs, progress, pool, split))
+                    continue
+                check_size(variant, indices.stop)
                 started = time.perf_counter()
-                new = run_indices(variant, seed, indices, jobs, requested_jobs, progress, pool)
-                elapsed = time.perf_counter() - started
-                simulate_s[name] += elapsed
-                if keep_tables:
-                    records[name].extend(new)
-                else:  # one round of one variant's records in memory at a time
-                    part = Results(variant, seed, new, {"simulate_s": elapsed,
-                                                        "jobs": float(jobs)})
-                    summaries[name].append(VariantSummary.of(part, by_group=split))
-                    del part, new
+                records[name].extend(run_indices(variant, seed, indices, jobs, requested_jobs,
+                                                 progress, pool))
+                simulate_s[name] += time.perf_counter() - started
 
         def assess() -> Sequence[DifferenceCheck]:
             comparison = current()

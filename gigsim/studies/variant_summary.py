@@ -1,13 +1,16 @@
 """What a comparison keeps of each variant's run: metrics per replication, what figures draw.
 
 A variant's full tables run to hundreds of megabytes on a big scenario; a
-:class:`VariantSummary` to a few, so ``gigsim compare`` holds one variant's full run at a time
-(one round of it, when the replications are chosen by precision).
+:class:`VariantSummary` to a few, so ``gigsim compare`` summarises each replication as it comes
+in (:func:`run_summary`) and holds the records of the replications at hand only, one per
+process.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -16,7 +19,9 @@ from gigsim.analysis import metrics
 from gigsim.analysis.applicants import applicant_summary
 from gigsim.analysis.results import Results
 from gigsim.analysis.statistics import Summary
+from gigsim.engine.records import Records
 from gigsim.scenario import Scenario
+from gigsim.studies.runner import Progress, release_freed_memory, run_and_keep
 
 
 @dataclass
@@ -83,6 +88,30 @@ class VariantSummary:
 
 
 VariantResults = Results | VariantSummary
+
+
+def run_summary(scenario: Scenario, seed: int, indices: Sequence[int], jobs: int,
+                requested_jobs: int, progress: Progress | None,
+                pool: ProcessPoolExecutor | None, by_group: bool = False) -> VariantSummary:
+    """Run replications ``indices`` of ``scenario`` and keep their :class:`VariantSummary`.
+
+    The same as :meth:`VariantSummary.of` on the results of them all, but each replication is
+    summarised as it comes in and its records freed, so memory holds the records of one
+    replication per process rather than of every replication
+    (:func:`~gigsim.studies.runner.run_and_keep`). ``timings`` has ``simulate_s`` (running and
+    summarising) and ``jobs``; ``by_group`` is as for :meth:`VariantSummary.of`.
+    """
+    started = time.perf_counter()
+
+    def keep(records: Records) -> VariantSummary:
+        release_freed_memory()  # the last replication's records and scratch are freed by now
+        return VariantSummary.of(Results(scenario, seed, [records]), by_group=by_group)
+
+    parts = run_and_keep(scenario, seed, indices, jobs, requested_jobs, progress, pool, keep)
+    release_freed_memory()
+    summary = VariantSummary.merge(parts)
+    summary.timings = {"simulate_s": time.perf_counter() - started, "jobs": float(jobs)}
+    return summary
 
 
 def variant_applicants(results: VariantResults, by_group: bool = False) -> pd.DataFrame:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import numpy as np
 import pandas as pd
+import pytest
 
 import gigsim
 from gigsim.analysis.statistics import METRICS
+from gigsim.engine import run_replication
+from gigsim.engine.records import Records
 from gigsim.presentation.figures import comparison
 from gigsim.presentation.figures.comparison import keep_lines_apart
+from gigsim.studies import runner
 from gigsim.studies.comparison import (
     Comparison,
     VariantSummary,
@@ -82,3 +89,27 @@ def test_a_duration_metric_is_described_in_the_unit_it_is_printed_in() -> None:
     assert "(days; hours under a day; the tables keep hours)" in shown_description(
         "latency_median_h")
     assert shown_description("income_mean_usd") == METRICS["income_mean_usd"]
+
+
+def test_summaries_hold_one_replications_records_at_a_time(
+        small_platform: gigsim.Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without every table, a replication's records are gone before the next one runs.
+
+    Fails on the code before run_summary: compare then held every replication of a variant
+    (its Results) until the variant was summarised, so 3 were alive when the fourth ran.
+    """
+    alive: list[weakref.ref[Records]] = []
+    most = []
+
+    def spy(scenario: gigsim.Scenario, seed: int, index: int) -> Records:
+        gc.collect()
+        most.append(sum(ref() is not None for ref in alive))
+        records = run_replication(scenario, seed, index)
+        alive.append(weakref.ref(records))
+        return records
+
+    monkeypatch.setattr(runner, "run_replication", spy)
+    slim = compare(small_platform, {"a": {}, "b": {"dispatch.policy": "random"}},
+                   replications=4, seed=11, keep_tables=False)
+    assert len(most) == 8 and slim.replications == 4
+    assert max(most) == 0

@@ -12,6 +12,7 @@ from _records import Recorder
 from scipy import stats
 
 from gigsim import Scenario, simulate
+from gigsim.analysis import statistics
 from gigsim.analysis.metrics import worker_months_table
 from gigsim.analysis.statistics import (
     INCOME_THRESHOLD_USD,
@@ -391,3 +392,30 @@ def test_replications_warning() -> None:
     line = replications_warning(2)
     assert line is not None and "2 replication(s)" in line and "\n" not in line
     assert "(-r)" in line and replications_warning(2, option=False) == line.replace(" (-r)", "")
+
+
+def test_summary_is_folded_from_the_columns_without_the_worker_months_table(
+        small_results: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The summary reads the worker-month columns it needs; its values are the table's exactly.
+
+    Fails before the summary was folded: replication_metrics built worker_months_table.
+    """
+    for records in small_results.records:
+        table = worker_months_table(records)
+        with monkeypatch.context() as patch:
+            patch.setattr(statistics, "worker_months_table", _refuse)
+            m = replication_metrics(records)
+        on = table[table["available_h"] > 0]
+        paid = float((table["worked_h"] + table["paid_training_h"] + table["paid_assessment_h"]
+                      + table["paid_qualification_h"]).sum())
+        unpaid = float(table["unpaid_h"].sum())
+        assert unpaid > 0
+        assert m["income_mean_usd"] == on["income_usd"].to_numpy().mean()
+        assert m["idle_share"] == on["idle_h"].sum() / on["available_h"].sum()
+        assert m["unpaid_share"] == unpaid / (paid + unpaid)
+        assert m["paid_wage_usd"] == float(table["income_usd"].sum()) / paid
+        assert m["income_gini"] == gini(worker_monthly_income(records, on).to_numpy())
+
+
+def _refuse(records: Records) -> None:
+    raise AssertionError("the summary built worker_months_table")
