@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from gigsim.analysis.absences import away_at
+from gigsim.analysis.periods import split_at_periods
 from gigsim.engine.records import LeaveCause, Records, ReleaseCause, SpellKind
 from gigsim.scenario.units import HOURS_PER_MONTH, HOURS_PER_YEAR
 
@@ -214,16 +215,7 @@ def _month_sums(records: Records, lo: int, hi: int, n_months: int, hours: tuple[
     start, stop = w["start_h"], w["end_h"]
     # times are clipped to [0, horizon]; rounding in the shift by the warm-up must not push an
     # end into a month past the last one
-    first = np.minimum(np.floor(start / HOURS_PER_MONTH).astype(np.int64), n_months - 1)
-    last = np.where(stop > start, np.ceil(stop / HOURS_PER_MONTH).astype(np.int64) - 1, first)
-    last = np.clip(last, first, n_months - 1)
-    pieces = last - first + 1
-    row = np.repeat(np.arange(len(start)), pieces)
-    month = first[row] + np.arange(len(row)) - np.repeat(np.cumsum(pieces) - pieces, pieces)
-    piece_start = np.maximum(start[row], month * HOURS_PER_MONTH)
-    piece_stop = np.minimum(stop[row], (month + 1) * HOURS_PER_MONTH)
-    length = (stop - start)[row]
-    share = np.where(length > 0, (piece_stop - piece_start) / np.where(length > 0, length, 1), 1.0)
+    row, month, share = split_at_periods(start, stop, HOURS_PER_MONTH, n_months)
     keys, inverse = np.unique(w["worker"][row] * n_months + month, return_inverse=True)
     sums = {}
     for name in hours:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from gigsim.analysis.periods import split_at_periods
 from gigsim.engine.records import Records
 from gigsim.scenario.pay import Pay, PaySchedule, schedules
 from gigsim.scenario.units import HOURS_PER_MONTH
@@ -53,17 +54,7 @@ def period_earnings(records: Records, every_h: float, platform: int | None = Non
         rows = earning[lo:lo + SPELLS_CHUNK]
         start, stop = s["start"][rows], s["end"][rows]
         usd, worker = s["income_usd"][rows], s["worker"][rows].astype(np.int64)
-        first = np.floor(start / every_h).astype(np.int64)
-        last = np.where(stop > start, np.ceil(stop / every_h).astype(np.int64) - 1, first)
-        last = np.maximum(last, first)
-        pieces = last - first + 1
-        row = np.repeat(np.arange(len(start)), pieces)
-        period = first[row] + np.arange(len(row)) - np.repeat(np.cumsum(pieces) - pieces, pieces)
-        piece_start = np.maximum(start[row], period * every_h)
-        piece_stop = np.minimum(stop[row], (period + 1) * every_h)
-        length = (stop - start)[row]
-        share = np.where(length > 0, (piece_stop - piece_start)
-                         / np.where(length > 0, length, 1.0), 1.0)
+        row, period, share = split_at_periods(start, stop, every_h)
         keys, inverse = np.unique(worker[row] * n_periods + period, return_inverse=True)
         parts.append((keys, np.bincount(inverse, weights=usd[row] * share,
                                         minlength=len(keys))))

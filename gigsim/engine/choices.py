@@ -4,7 +4,7 @@ A worker whose group gives a reservation wage is reviewed every ``review_every``
 onboarding, or from coming back): the reviews due wait on a timeline, a column of the next
 review time per worker read in bulk like patience, and one SimPy timeout comes at the earliest.
 At it, every review due then is decided at once from the income log (closed spells) and the
-assignments still on (their pieces up to now, as :meth:`Matching._recent_income` reads them). A
+assignments still on (their pieces up to now, as :meth:`Matching._income_between` reads them). A
 worker who leaves frees the seats it holds as a hazard departure does (:meth:`Replication._hazard`
 with the cause ``low_earnings``); its free slots leave as an idle worker does.
 
@@ -21,7 +21,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from functools import partial
-from typing import Any
 
 import numpy as np
 import simpy
@@ -84,7 +83,7 @@ class Choices:
     _offer_ready: Callable[[WorkerIdx, float], None]
     _schedule_wake: Callable[[float], None]
     _at: Callable[[float, Callable[[], None]], None]
-    _work_parts: Callable[..., Any]
+    _income_between: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
     _slots_of: Callable[[int], np.ndarray]
 
     def _plan_choices(self) -> None:
@@ -193,7 +192,7 @@ class Choices:
             times, who, holds = times[reviewed], who[reviewed], holds[reviewed]
             since = np.maximum(times - self.review_window[who], self.t_stay[who])
             set_aside = self.hours_h_per_h[who] * (times - since)
-            low = self._income_over(who, since, times) < self.wage[who] * set_aside
+            low = self._income_between(who, since, times) < self.wage[who] * set_aside
             seat = np.flatnonzero(low & holds)
             stop = int(seat[0]) if len(seat) else len(who)
             if stop < len(who) and times[stop] > now:
@@ -222,36 +221,6 @@ class Choices:
             return wf.phase[who] == _WORKING
         rows = self.siblings[who]
         return ((rows >= 0) & (wf.phase[np.maximum(rows, 0)] == _WORKING)).any(axis=1)
-
-    def _income_over(self, who: np.ndarray, since: np.ndarray, until: np.ndarray
-                     ) -> np.ndarray:
-        """Income of each of ``who`` (workers, every slot) over ``(since, until]`` (one each).
-
-        Closed spells from the income log; an assignment still on, its pieces up to ``until``.
-        """
-        assert self.income is not None  # made with the first review
-        wf = self.wf
-        if self.several:
-            rows = self.siblings[who]
-            of, column = np.nonzero(rows >= 0)
-            rows = rows[of, column]
-        else:
-            of, rows = np.arange(len(who)), who
-        total = np.zeros(len(who))
-        np.add.at(total, of, self.income.recent(rows, since[of], until[of]))
-        working = np.flatnonzero(wf.phase[rows] == _WORKING)
-        if len(working) == 0:
-            return total
-        on = rows[working]
-        _, parts, index = self._work_parts(WorkerIdx(on), wf.assignment[on],
-                                           until[of[working]])
-        owner = of[working[index] if len(index) else working]
-        for piece in parts:
-            length = piece.finish - piece.begin
-            share = np.clip((piece.finish - np.maximum(piece.begin, since[owner[piece.which]]))
-                            / length, 0.0, 1.0)
-            np.add.at(total, owner[piece.which], piece.income_usd * share)
-        return total
 
     def _rows_of(self, who: np.ndarray) -> np.ndarray:
         """Every row of each of ``who`` (workers), in order."""

@@ -477,19 +477,29 @@ class Matching:
         """
         if self.income is None:
             raise RuntimeError("recent income asked of a policy that says it does not read it")
+        until = self.wf.t_ready[ids]
+        return self._income_between(self.wf.owner[ids], until - window_h, until)
+
+    def _income_between(self, workers: np.ndarray, since: np.ndarray, until: np.ndarray
+                        ) -> np.ndarray:
+        """Income of each of ``workers`` (every slot) over ``(since, until]`` (one each).
+
+        Closed spells from the income log; an assignment still on, its pieces up to ``until``.
+        """
+        assert self.income is not None  # made by whoever asks
         wf = self.wf
-        until = wf.t_ready[ids]
-        since = until - window_h
         if self.several:  # the worker's income: every slot's
-            rows = self.siblings[wf.owner[ids]]
+            rows = self.siblings[workers]
             of, column = np.nonzero(rows >= 0)
             rows = rows[of, column]
-            total = np.zeros(len(ids))
+            total = np.zeros(len(workers))
             np.add.at(total, of, self.income.recent(rows, since[of], until[of]))
         else:
-            of, rows = np.arange(len(ids)), ids
-            total = self.income.recent(ids, since, until)
+            of, rows = np.arange(len(workers)), workers
+            total = self.income.recent(workers, since, until)
         working = np.flatnonzero(wf.phase[rows] == _WORKING)
+        if len(working) == 0:
+            return total
         who = rows[working]  # on one project or several: the terms are per assignment
         _, parts, index = self._work_parts(WorkerIdx(who), wf.assignment[who],
                                            until[of[working]])

@@ -30,7 +30,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,6 +77,15 @@ from gigsim.studies.estimate_rounds import (
     headline_rates,
     market_warmup,
     simulate_by_precision,
+)
+from gigsim.studies.estimate_tables import (
+    market_figures,
+    onboarded_keys,
+    per_replication,
+    period_table,
+    rows_of,
+    worker_keys,
+    zero_share,
 )
 from gigsim.studies.need import Need, check_need, need_figures
 from gigsim.studies.offered_pay import advertised_pay, projects_pay
@@ -256,7 +265,7 @@ class Estimate:
 
         Rows with ``available_h > 0``, as the summary metrics of ``gigsim run`` take them.
         """
-        months = _rows_of(self.results.worker_months, _onboarded_keys(self.cohort_workers))
+        months = rows_of(self.results.worker_months, onboarded_keys(self.cohort_workers))
         return months[months["available_h"] > 0]
 
 
@@ -332,64 +341,6 @@ def estimate_profile(profile: str, hours_per_week: float = 20.0, months: int = 1
     return estimate(scenario, group, hours_per_week, months, **options)
 
 
-def _keys(frame: pd.DataFrame) -> pd.MultiIndex:
-    """The (replication, worker_id) of each row of ``frame``."""
-    return pd.MultiIndex.from_frame(frame[["replication", "worker_id"]])
-
-
-def _onboarded_keys(workers: pd.DataFrame) -> pd.MultiIndex:
-    return _keys(workers[workers["onboarded_h"].notna()])
-
-
-def _rows_of(frame: pd.DataFrame, keys: pd.MultiIndex) -> pd.DataFrame:
-    return frame[_keys(frame).isin(keys)]
-
-
-def _per_replication(frame: pd.DataFrame, replications: int,
-                     value: Callable[[pd.DataFrame], float]) -> list[float]:
-    """``value`` of each replication's rows of ``frame``, NaN where it has none."""
-    groups = dict(tuple(frame.groupby("replication")))
-    return [value(groups[r]) if r in groups else math.nan for r in range(replications)]
-
-
-def _zero_share(rows: pd.DataFrame) -> float:
-    return float((rows["income_usd"] <= 0).mean())
-
-
-def _mean_income(rows: pd.DataFrame) -> float:
-    return float(rows["income_usd"].mean())
-
-
-def period_table(rows: pd.DataFrame, replications: int, periods: list[range],
-                 onboarded: int) -> pd.DataFrame:
-    """Income by period since applying, for worker-month ``rows`` (``month`` 0 = the first).
-
-    One row per period (a range of months, 0-based): ``month`` (first month, 1-based),
-    ``months`` (how many), pooled ``p10_usd``/``p50_usd``/``p90_usd``; ``mean_usd`` and
-    ``zero_share``, means over replications of each replication's value, with their 95%
-    intervals; ``workers`` (worker-months in it) and ``on_platform_share`` (the share of the
-    ``onboarded`` workers still on the platform, per month of the period).
-    """
-    out = []
-    for period in periods:
-        in_period = rows[rows["month"].isin(list(period))]
-        p10, p50, p90 = pooled_percentiles(in_period["income_usd"].to_numpy())
-        mean, mean_low, mean_high = nonnegative_interval(
-            _per_replication(in_period, replications, _mean_income))
-        zero, zero_low, zero_high = share_interval(
-            _per_replication(in_period, replications, _zero_share))
-        out.append({
-            "month": period.start + 1, "months": len(period),
-            "p10_usd": p10, "p50_usd": p50, "p90_usd": p90,
-            "mean_usd": mean, "mean_ci_low_usd": mean_low, "mean_ci_high_usd": mean_high,
-            "zero_share": zero, "zero_ci_low": zero_low, "zero_ci_high": zero_high,
-            "workers": len(in_period),
-            "on_platform_share": (len(in_period) / (onboarded * len(period)) if onboarded
-                                  else math.nan),
-        })
-    return pd.DataFrame(out)
-
-
 def summarise(results: Results, group: str, cohort_group: str, hours_per_week: float,
               months: int, cohort: int, market_scale: float, started: float,
               reference_wage_usd: float = DEFAULT_REFERENCE_WAGE_USD,
@@ -401,15 +352,15 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
     workers = results.workers
     applicants = workers[workers["group"] == cohort_group]
     onboarded = applicants[applicants["onboarded_h"].notna()]
-    keys = _keys(onboarded)
-    all_rows = _rows_of(results.worker_months, keys)  # for totals of income and hours
+    keys = worker_keys(onboarded)
+    all_rows = rows_of(results.worker_months, keys)  # for totals of income and hours
     months_table = all_rows[all_rows["available_h"] > 0]  # months on the platform, as `run`
-    spells = _rows_of(results.spells, keys)
+    spells = rows_of(results.spells, keys)
 
-    passed = _per_replication(applicants, reps,
-                              lambda a: float(a["onboarded_h"].notna().mean()))
+    passed = per_replication(applicants, reps,
+                             lambda a: float(a["onboarded_h"].notna().mean()))
     failed = applicants[applicants["leave_cause"] == "failed_assessment"]
-    failed_rows = _rows_of(results.worker_months, _keys(failed))
+    failed_rows = rows_of(results.worker_months, worker_keys(failed))
     gone = onboarded[onboarded["left_h"].notna() & (onboarded["left_h"] < follow_h)]
     leavers = {"onboarded": len(onboarded), "stayed": len(onboarded) - len(gone),
                "impatience": int((gone["leave_cause"] == "impatience").sum()),
@@ -462,7 +413,7 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
         reference_wage_usd=reference_wage_usd,
         applicants=len(applicants), onboarded=len(onboarded),
         pass_share=share_interval(passed),
-        fail_share=share_interval(_per_replication(
+        fail_share=share_interval(per_replication(
             applicants, reps, lambda a: float((a["leave_cause"] == "failed_assessment").mean()))),
         failed_applicants=len(failed),
         failed_unpaid_h=(float(failed_rows["unpaid_h"].sum()) / len(failed) if len(failed)
@@ -484,8 +435,8 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
             months_table["income_usd"].to_numpy())),
         income_per_month_followed=nonnegative_interval(ipm),
         income_per_hour_set_aside=nonnegative_interval(per_hour),
-        zero_month_share=share_interval(_per_replication(months_table, reps, _zero_share)),
-        any_zero_month=share_interval(_per_replication(
+        zero_month_share=share_interval(per_replication(months_table, reps, zero_share)),
+        any_zero_month=share_interval(per_replication(
             zero_count.reset_index(), reps, lambda z: float((z["zero"] > 0).mean()))),
         drought=kaplan_meier(durations["duration_h"].to_numpy(dtype=float),
                              durations["censored"].to_numpy(dtype=bool)),
@@ -502,20 +453,3 @@ def summarise(results: Results, group: str, cohort_group: str, hours_per_week: f
         results=results,
         elapsed_s=time.perf_counter() - started,
     )
-
-
-def market_figures(results: Results, group: str) -> dict[str, Any]:
-    """``group``'s months in the same simulation as the cohort: every tenure, own hours.
-
-    Over the group's worker-months with onboarded time (the rows the summary metrics take):
-    the median monthly income pooled over them all, and the share of months with no income,
-    a mean over replications with its interval.
-    """
-    months = results.worker_months
-    rows = months[(months["group"] == group) & (months["available_h"] > 0)]
-    return {
-        "median_usd": pooled_percentiles(rows["income_usd"].to_numpy(), (50,))[0],
-        "zero_share": share_interval(_per_replication(rows, results.replications,
-                                                      _zero_share)),
-        "worker_months": len(rows),
-    }
