@@ -108,7 +108,7 @@ def reference(workers: float, repeats: int) -> dict[str, Any]:
     out: dict[str, Any] = {"workers": workers}
     for e in ENGINES:
         seconds = statistics.median(times[e])
-        records, split = kind_split(runners[e], seconds)
+        records, split = kind_split(runners[e], (seconds, statistics.median(cpu[e])))
         wy = worker_years(records)
         out[e] = {"seconds": seconds, "runs": times[e], "worker_years": wy,
                   "cpu_seconds": statistics.median(cpu[e]),
@@ -120,14 +120,16 @@ def reference(workers: float, repeats: int) -> dict[str, Any]:
     return out
 
 
-def kind_split(run: Callable[[], Any], untimed_s: float) -> tuple[Any, dict[str, Any]]:
-    """One more run of ``run`` with its handlers timed by kind, against ``untimed_s``.
+def kind_split(run: Callable[[], Any], untimed: tuple[float, float]
+               ) -> tuple[Any, dict[str, Any]]:
+    """One more run of ``run`` with its handlers timed by kind, against ``untimed`` (wall, CPU).
 
     Its records are the bare run's (tests/unit/test_benchmark_event_kinds.py): the figures
     that read records read these.
     """
-    records, times, timed_s = event_kinds.split(run)
-    return records, event_kinds.report(times, timed_s, untimed_s, records.events, OVERHEAD[0])
+    records, times, timed_s, timed_cpu = event_kinds.split(run)
+    return records, event_kinds.report(times, (timed_s, timed_cpu), untimed, records.events,
+                                       OVERHEAD[0])
 
 
 OVERHEAD = [0.0]  # the wrapper's seconds per call, measured once per run in main()
@@ -147,7 +149,7 @@ def toy(workers: int, seats: int, repeats: int) -> dict[str, Any]:
                            "heapq_utilisation": heapq_loop.run(params).utilisation}
     for e in ENGINES:
         seconds = statistics.median(times[e])
-        records, split = kind_split(runners[e], seconds)
+        records, split = kind_split(runners[e], (seconds, statistics.median(cpu[e])))
         out[e] = {"seconds": seconds, "over_heapq": seconds / heapq_s,
                   "over_heapq_cpu": statistics.median(cpu[e]) / heapq_cpu,
                   "utilisation": assigned_hours(records) / (params.workers * params.horizon_h),

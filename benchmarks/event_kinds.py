@@ -2,7 +2,8 @@
 
 :func:`timing_event_kinds` wraps, from outside the engine, the handler methods of
 :class:`gigsim.engine.replication.Replication` that SimPy's callbacks and the project processes
-call. Each outermost call is timed (``time.perf_counter``) and credited to its kind with the
+call. Each outermost call is timed (``time.perf_counter`` and, since other sessions share the
+machine's cores, the process's CPU time, ``time.process_time``) and credited to its kind with the
 events it counted (the rise of ``Replication.events`` during it); a handler called inside
 another (a notice at its project's launch, a seat holder's departure inside a departure
 block) is part of the outer one. The set-up (``__init__``: plans, draws, the workforce) and
@@ -49,32 +50,34 @@ class KindTimes:
     calls: dict[str, int] = field(default_factory=dict)
     events: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
     depth: int = 0
 
-    def add(self, kind: str, events: int, seconds: float) -> None:
+    def add(self, kind: str, events: int, seconds: float, cpu: float) -> None:
         self.calls[kind] = self.calls.get(kind, 0) + 1
         self.events[kind] = self.events.get(kind, 0) + events
         self.seconds[kind] = self.seconds.get(kind, 0.0) + seconds
+        self.cpu[kind] = self.cpu.get(kind, 0.0) + cpu
 
     def wrapped_calls(self) -> int:
         return sum(self.calls.values())
 
 
 def _timed(method: Callable[..., Any], kind: str, times: KindTimes) -> Callable[..., Any]:
-    clock = time.perf_counter
+    clock, cpu_clock = time.perf_counter, time.process_time
 
     def timed(self: Any, *args: Any, **kwargs: Any) -> Any:
         if times.depth:
             return method(self, *args, **kwargs)
         times.depth = 1
         before = getattr(self, "events", 0)
-        started = clock()
+        started, started_cpu = clock(), cpu_clock()
         try:
             return method(self, *args, **kwargs)
         finally:
-            elapsed = clock() - started
+            elapsed, cpu = clock() - started, cpu_clock() - started_cpu
             times.depth = 0
-            times.add(kind, getattr(self, "events", 0) - before, elapsed)
+            times.add(kind, getattr(self, "events", 0) - before, elapsed, cpu)
 
     return timed
 
@@ -107,13 +110,16 @@ def timing_event_kinds(cls: type | None = None) -> Iterator[KindTimes]:
                 setattr(cls, name, own)
 
 
-def split(run: Callable[[], Any]) -> tuple[Any, KindTimes, float]:
-    """One run of ``run`` (a replication) with its handlers timed: records, times, seconds."""
+def split(run: Callable[[], Any]) -> tuple[Any, KindTimes, float, float]:
+    """One run of ``run`` (a replication) with its handlers timed.
+
+    Returns its records, the times by kind, and the run's wall and CPU seconds.
+    """
     with timing_event_kinds() as times:
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         records = run()
-        seconds = time.perf_counter() - started
-    return records, times, seconds
+        seconds, cpu = time.perf_counter() - started, time.process_time() - started_cpu
+    return records, times, seconds, cpu
 
 
 class _Probe:
@@ -144,52 +150,67 @@ def wrapper_overhead(calls: int = 200_000, repeats: int = 5) -> float:
     return max(0.0, best_wrapped - best_bare) / calls
 
 
-def report(times: KindTimes, timed_s: float, untimed_s: float, events: int,
-           overhead_per_call_s: float) -> dict[str, Any]:
+def report(times: KindTimes, timed: tuple[float, float], untimed: tuple[float, float],
+           events: int, overhead_per_call_s: float) -> dict[str, Any]:
     """The split as figures: per kind calls, events, seconds, µs per event and per call, share.
 
-    ``untimed_s`` is the same replication's simulation time without the wrapper (the
-    headline: ``untimed_s / events`` µs per event); the rest is ``timed_s`` less every timed
-    kind and stage.
+    ``untimed`` is the same replication's (wall, CPU) simulation seconds without the wrapper
+    (the headline: µs per event overall = seconds ÷ ``events``); ``timed`` the timed run's.
+    Shares are of the timed run's CPU time; "the rest" is that run less every timed kind and
+    stage.
     """
+    (timed_s, timed_cpu), (untimed_s, untimed_cpu) = timed, untimed
     kinds = [k for k in (*KINDS.values(), *STAGES.values()) if k in times.calls]
     rows = []
     for kind in kinds:
-        seconds, n_events, calls = times.seconds[kind], times.events[kind], times.calls[kind]
+        seconds, cpu = times.seconds[kind], times.cpu[kind]
+        n_events, calls = times.events[kind], times.calls[kind]
         rows.append({"kind": kind, "calls": calls, "events": n_events, "seconds": seconds,
+                     "cpu_seconds": cpu,
                      "us_per_event": 1e6 * seconds / n_events if n_events else None,
-                     "us_per_call": 1e6 * seconds / calls, "share": seconds / timed_s})
-    rest = timed_s - sum(times.seconds.values())
+                     "us_per_event_cpu": 1e6 * cpu / n_events if n_events else None,
+                     "us_per_call": 1e6 * seconds / calls, "us_per_call_cpu": 1e6 * cpu / calls,
+                     "share_cpu": cpu / timed_cpu})
+    rest, rest_cpu = timed_s - sum(times.seconds.values()), timed_cpu - sum(times.cpu.values())
     return {
         "events": events, "events_by_kind": sum(times.events.values()),
-        "untimed_seconds": untimed_s, "timed_seconds": timed_s,
+        "untimed_seconds": untimed_s, "untimed_cpu_seconds": untimed_cpu,
+        "timed_seconds": timed_s, "timed_cpu_seconds": timed_cpu,
         "us_per_event_overall": 1e6 * untimed_s / events if events else None,
+        "us_per_event_overall_cpu": 1e6 * untimed_cpu / events if events else None,
         "kinds": rows,
-        "rest_seconds": rest, "rest_share": rest / timed_s,
+        "rest_seconds": rest, "rest_cpu_seconds": rest_cpu, "rest_share_cpu": rest_cpu / timed_cpu,
         "wrapped_calls": times.wrapped_calls(),
         "wrapper_us_per_call": 1e6 * overhead_per_call_s,
         "wrapper_seconds": overhead_per_call_s * times.wrapped_calls(),
         "timed_over_untimed": timed_s / untimed_s,
+        "timed_over_untimed_cpu": timed_cpu / untimed_cpu,
     }
+
+
+def _us(value: float | None, width: int) -> str:
+    return f"{value:{width}.1f}" if value is not None else f"{'—':>{width}}"
 
 
 def lines(name: str, split_report: dict[str, Any]) -> list[str]:
     """The split as printed lines."""
     r = split_report
     out = [f"{name}: {r['events']:,} events (Records.events) in {r['untimed_seconds']:.3f} s"
-           f" untimed = {r['us_per_event_overall']:.1f} µs per event overall; the timed run"
-           f" {r['timed_seconds']:.3f} s ({r['timed_over_untimed']:.2f}× untimed), by kind"
-           f" (events by kind add up to {r['events_by_kind']:,}):",
-           f"    {'kind':<38} {'calls':>8} {'events':>8} {'total s':>8} {'µs/event':>9}"
-           f" {'µs/call':>8} {'share':>6}"]
+           f" ({r['untimed_cpu_seconds']:.3f} s CPU) untimed = {r['us_per_event_overall']:.1f}"
+           f" µs per event overall ({r['us_per_event_overall_cpu']:.1f} µs CPU); the timed run"
+           f" {r['timed_seconds']:.3f} s ({r['timed_cpu_seconds']:.3f} s CPU,"
+           f" {r['timed_over_untimed_cpu']:.2f}× untimed), by kind (the events by kind add up"
+           f" to {r['events_by_kind']:,}; shares of the timed run's CPU time):",
+           f"    {'kind':<38} {'calls':>7} {'events':>7} {'wall s':>7} {'µs/event':>9}"
+           f" {'CPU s':>7} {'µs/event':>9} {'share':>6}"]
     for row in r["kinds"]:
-        per_event = f"{row['us_per_event']:9.1f}" if row["us_per_event"] is not None else (
-            f"{'—':>9}")
-        out.append(f"    {row['kind']:<38} {row['calls']:>8,} {row['events']:>8,}"
-                   f" {row['seconds']:>8.3f} {per_event} {row['us_per_call']:>8.1f}"
-                   f" {100 * row['share']:>5.1f}%")
-    out.append(f"    {'the rest (SimPy loop, project processes)':<38} {'':>8} {'':>8}"
-               f" {r['rest_seconds']:>8.3f} {'':>9} {'':>8} {100 * r['rest_share']:>5.1f}%")
+        out.append(f"    {row['kind']:<38} {row['calls']:>7,} {row['events']:>7,}"
+                   f" {row['seconds']:>7.3f} {_us(row['us_per_event'], 9)}"
+                   f" {row['cpu_seconds']:>7.3f} {_us(row['us_per_event_cpu'], 9)}"
+                   f" {100 * row['share_cpu']:>5.1f}%")
+    out.append(f"    {'the rest (SimPy loop, project processes)':<38} {'':>7} {'':>7}"
+               f" {r['rest_seconds']:>7.3f} {'':>9} {r['rest_cpu_seconds']:>7.3f} {'':>9}"
+               f" {100 * r['rest_share_cpu']:>5.1f}%")
     out.append(f"    wrapper: {r['wrapper_us_per_call']:.2f} µs per call measured on a no-op"
                f" (best of 5 × 200,000), × {r['wrapped_calls']:,} calls ="
                f" {r['wrapper_seconds']:.3f} s")
