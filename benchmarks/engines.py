@@ -270,7 +270,7 @@ def main() -> None:
             print("\n".join(event_kinds.lines("  where the time goes", t["v2"]["split"])))
     if "million" in only:
         m = report["million"] = million(20000 if args.quick else args.million)
-        print(f"million: {m['workers']:,} workers × 1 y, v2, simulate + summary: "
+        print(f"million: {m['workers']:,.0f} workers × 1 y, v2, simulate + summary: "
               f"{m['simulate_s']:.1f} s + {m['total_s'] - m['simulate_s']:.1f} s wall "
               f"({m['simulate_cpu_s']:.1f} s + "
               f"{m['total_cpu_s'] - m['simulate_cpu_s']:.1f} s CPU), "
