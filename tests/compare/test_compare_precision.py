@@ -68,6 +68,7 @@ def _variants() -> dict[str, dict[str, object]]:
     return {"base": {}, "near": NEAR}
 
 
+@pytest.mark.slow  # up to 40 replications a variant, several times: `make test-slow`
 def test_same_seed_gives_the_same_count_and_results_with_one_and_two_jobs(
         small_platform: gigsim.Scenario) -> None:
     runs = [compare(small_platform, _variants(), seed=5, precision=0.01, jobs=jobs,
@@ -127,6 +128,7 @@ def test_replications_and_precision_together_are_refused(
 # --- the command ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # rounds of replications until 5% is met: `make test-slow`
 def test_compare_precision_writes_what_it_chose(tmp_path: Path) -> None:
     out = tmp_path / "cmp"
     args = [a for a in compare_args(out, "rand:dispatch.policy=random") if a not in ("-r", "3")]
