@@ -28,11 +28,12 @@ from types import MappingProxyType
 
 import numpy as np
 
+from gigsim.engine import blocks
 from gigsim.engine.blocks import BlockRows
 from gigsim.engine.projects import ProjectTable
 from gigsim.engine.records import Phase, ReleaseCause
 from gigsim.engine.timeline import Timeline
-from gigsim.engine.work import idle_block
+from gigsim.engine.work import idle_block, idle_tuples
 from gigsim.engine.workforce import WorkerIdx, Workforce
 from gigsim.scenario.units import HOURS_PER_WEEK
 
@@ -83,6 +84,12 @@ class Holding:
         Those of workers who hold projects meanwhile are of kind ``SPARE``.
         """
         wf = self.wf
+        if len(who) <= blocks.SMALL_EVENT:
+            self.spells.add_rows(idle_tuples(
+                who.tolist(), wf.available_h_per_h[who].tolist(),
+                wf.checking_h_per_h[who].tolist(), wf.t_spell[who].tolist(), end.tolist(),
+                censored, self.on_projects[who].tolist() if self.several else None))
+            return
         self.spells.add_block(idle_block(
             who, wf.available_h_per_h[who], wf.checking_h_per_h[who], wf.t_spell[who], end,
             censored, self.on_projects[who] if self.several else None))

@@ -20,6 +20,7 @@ import numpy as np
 import simpy
 
 from gigsim.engine.applicants import plan_applicants
+from gigsim.engine import blocks
 from gigsim.engine.assignments import Assignments
 from gigsim.engine.blocks import BlockRows, named_columns
 from gigsim.engine.choices import Choices
@@ -347,6 +348,9 @@ class Replication(Departures, Sharing, Qualifications, Holding, Platforms, Choic
     def _latency_rows(self, who: np.ndarray, at: np.ndarray | float, censored: bool) -> None:
         """Close the open latency observations of ``who`` at ``at``."""
         wf = self.wf
+        if len(who) <= blocks.SMALL_EVENT:
+            self._latency_tuples(who, at, censored)
+            return
         released = wf.t_released[who]
         open_ = ~np.isnan(released)
         if not open_.any():
@@ -357,6 +361,22 @@ class Replication(Departures, Sharing, Qualifications, Holding, Platforms, Choic
             np.full(int(open_.sum()), float(censored)), wf.release_cause[who][open_],
             wf.slot[who][open_], wf.platform[who][open_])))
         wf.t_released[who] = np.nan
+
+    def _latency_tuples(self, who: np.ndarray, at: np.ndarray | float, censored: bool) -> None:
+        """:meth:`_latency_rows` for a few workers, as scalars."""
+        wf = self.wf
+        times = at.tolist() if isinstance(at, np.ndarray) else [at] * len(who)
+        rows = []
+        released, cause, slot, platform = wf.t_released, wf.release_cause, wf.slot, wf.platform
+        workers = who.tolist()
+        for w, t, since in zip(workers, times, [released.item(w) for w in workers],
+                               strict=True):
+            if since == since:  # not NaN: an observation is open
+                rows.append((w, since, t - since, float(censored), cause.item(w),
+                             slot.item(w), platform.item(w)))
+        for w in workers:
+            released[w] = np.nan
+        self.latencies.add_rows(rows)
 
     def _start_delays(self, who: WorkerIdx, now: np.ndarray,
                       until: float | np.ndarray = math.inf) -> None:
