@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import simpy
 
-from gigsim.engine.applicants import plan_applicants
 from gigsim.engine import blocks
+from gigsim.engine.applicants import plan_applicants
 from gigsim.engine.assignments import Assignments
 from gigsim.engine.blocks import BlockRows, named_columns
 from gigsim.engine.choices import Choices

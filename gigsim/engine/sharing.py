@@ -158,8 +158,10 @@ class Sharing:
 
     def _write_work_small(self, who: WorkerIdx, rows: np.ndarray, end: np.ndarray,
                           censored_at: float | None) -> bool:
-        """:meth:`_write_work` for a few assignments, as scalars (False: one is on a shared
-        queue, written as arrays)."""
+        """:meth:`_write_work` for a few assignments, as scalars.
+
+        False when one of them is on a shared queue: those are written as arrays.
+        """
         terms = [self.projects.term_row(p) for p in self.assignments.project[rows].tolist()]
         if any(term.shared for term in terms):
             return False
