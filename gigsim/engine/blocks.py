@@ -11,7 +11,7 @@ up to twice its size while it does, and joining blocks at the end holds them twi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
 import numpy as np
@@ -39,7 +39,7 @@ class BlockRows:
     def __len__(self) -> int:
         return self._filled + self._pending + len(self._tuples)
 
-    def add_rows(self, rows: list[tuple[float, ...]]) -> None:
+    def add_rows(self, rows: Sequence[tuple[float, ...]]) -> None:
         """Append rows given as tuples, one value per name (the scalar path of small events)."""
         self._tuples.extend(rows)
         if len(self._tuples) >= ROWS_AS_TUPLES:

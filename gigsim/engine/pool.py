@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
-Valid = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (workers, n_offers) -> bool
+from gigsim.engine import blocks
+
+# (workers, n_offers) -> bool: arrays, or one worker's scalars (the same expression)
+Valid = Callable[[Any, Any], Any]
 
 Entry = tuple[float | int, ...]  # (key..., ready time, worker, n_offers)
 
@@ -55,10 +59,12 @@ class RankedPool:
         seen: set[int] = set()
         while len(chosen) < count and heap:
             batch = [heapq.heappop(heap) for _ in range(min(count - len(chosen), len(heap)))]
-            workers = np.array([entry[-2] for entry in batch], dtype=np.int64)
-            offers = np.array([entry[-1] for entry in batch], dtype=np.int64)
-            for worker, ok in zip(workers.tolist(), valid(workers, offers).tolist(),
-                                  strict=True):
+            if len(batch) <= blocks.SMALL_EVENT:  # each entry checked as scalars
+                oks = [bool(valid(entry[-2], entry[-1])) for entry in batch]
+            else:
+                oks = valid(np.array([entry[-2] for entry in batch], dtype=np.int64),
+                            np.array([entry[-1] for entry in batch], dtype=np.int64)).tolist()
+            for worker, ok in zip([int(entry[-2]) for entry in batch], oks, strict=True):
                 if ok and worker not in seen:  # a worker ranked twice on one entry counts once
                     seen.add(worker)
                     chosen.append(worker)

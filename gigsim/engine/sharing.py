@@ -135,12 +135,17 @@ class Sharing:
         pay = terms.pay_per_hour[piece.which]
         return dataclasses.replace(piece, rate_h_per_h=rate, income_usd=rate * length * pay)
 
-    def _write_work(self, who: WorkerIdx, rows: np.ndarray, end: np.ndarray,
+    def _write_work(self, who: WorkerIdx, rows: np.ndarray, end: np.ndarray | float,
                     censored_at: float | None) -> None:
-        """Write the spells of ``who``'s assignments ``rows`` up to ``end``; credit the income."""
+        """Write the spells of ``who``'s assignments ``rows`` up to ``end``; credit the income.
+
+        ``end`` is one time each, or one for all.
+        """
         if len(who) <= blocks.SMALL_EVENT and self._write_work_small(who, rows, end,
                                                                         censored_at):
             return
+        if not isinstance(end, np.ndarray):
+            end = np.full(len(who), end)
         wf = self.wf
         terms, parts, index = self._work_parts(who, rows, end)
         split = index is not _WHOLE  # a worker may be in a piece more than once
@@ -156,7 +161,7 @@ class Sharing:
             if self.income is not None:
                 self.income.add(earners, piece.begin, piece.finish, piece.income_usd)
 
-    def _write_work_small(self, who: WorkerIdx, rows: np.ndarray, end: np.ndarray,
+    def _write_work_small(self, who: WorkerIdx, rows: np.ndarray, end: np.ndarray | float,
                           censored_at: float | None) -> bool:
         """:meth:`_write_work` for a few assignments, as scalars.
 
@@ -168,7 +173,9 @@ class Sharing:
         wf = self.wf
         workers = who.tolist()
         parts = spell_tuples(terms, workers, wf.available_h_per_h[who].tolist(),
-                             self.assignments.start[rows].tolist(), end.tolist(), censored_at)
+                             self.assignments.start[rows].tolist(),
+                             end.tolist() if isinstance(end, np.ndarray) else [end] * len(who),
+                             censored_at)
         earned = wf.earned_usd
         for part in parts:  # piece by piece, as the arrays credit them
             if not part:
