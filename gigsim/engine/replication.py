@@ -390,6 +390,9 @@ class Replication(Departures, Sharing, Qualifications, Holding, Platforms, Choic
         wf = self.wf
         if len(who) == 0:
             return
+        if len(who) <= blocks.SMALL_EVENT:
+            self._start_delays_small(who, now, until)
+            return
         if len(self.delays) == 1:
             ready = now + self.delays[0].take(who, wf.n_delays[who])
         else:  # each row draws from its platform's delay
@@ -405,6 +408,27 @@ class Replication(Departures, Sharing, Qualifications, Holding, Platforms, Choic
         self.ready_line.push(ready, who)
         released = wf.t_released[who]
         wf.t_idle_since[who] = np.where(np.isnan(released), np.minimum(ready, until), released)
+
+    def _start_delays_small(self, who: WorkerIdx, now: np.ndarray | float,
+                            until: float | np.ndarray) -> None:
+        """:meth:`_start_delays` for a few workers, as scalars (the same draws and times)."""
+        wf, n = self.wf, len(who)
+        n_delays, released = wf.n_delays, wf.t_released
+        ready = []
+        for w, t, last in zip(who.tolist(),
+                              now.tolist() if isinstance(now, np.ndarray) else [now] * n,
+                              until.tolist() if isinstance(until, np.ndarray) else [until] * n,
+                              strict=True):
+            j = n_delays.item(w)
+            at = t + self.delays[wf.platform.item(w)].one(w, j)
+            n_delays[w] = j + 1
+            wf.n_offers[w] += 1
+            wf.t_ready[w] = at
+            wf.seeking[w] = True
+            since = released.item(w)
+            wf.t_idle_since[w] = min(at, last) if since != since else since  # NaN: not released
+            ready.append(at)
+        self.ready_line.push(np.array(ready), who)
 
     # --- assignments --------------------------------------------------------------------------
 
