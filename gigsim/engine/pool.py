@@ -76,7 +76,15 @@ class RankedPool:
         offers = np.concatenate(self.new_offers)
         self.new_workers, self.new_offers = [], []
         keep = valid(workers, offers)
-        workers, first = np.unique(workers[keep], return_index=True)
+        first: list[int] | np.ndarray
+        if len(workers) <= blocks.SMALL_EVENT:  # np.unique's answer, as scalars
+            firsts: dict[int, int] = {}
+            for k, worker in enumerate(workers[keep].tolist()):
+                firsts.setdefault(worker, k)
+            ids = sorted(firsts)
+            workers, first = np.array(ids, dtype=workers.dtype), [firsts[w] for w in ids]
+        else:
+            workers, first = np.unique(workers[keep], return_index=True)
         if not len(workers):
             return
         offers = offers[keep][first]
