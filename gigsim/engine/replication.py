@@ -466,10 +466,9 @@ class Replication(Departures, Sharing, Qualifications, Holding, Platforms, Choic
             self.teams[p].update(dict.fromkeys(who.tolist()))
         until = (np.minimum(projects.end[p], self.end_h) if isinstance(p, np.ndarray)
                  else min(projects.end.item(p), self.end_h))  # no NaN: min as np.minimum
-        hazard = wf.t_hazard[who].tolist()
-        for k, (w, row) in enumerate(zip(who.tolist(), rows.tolist(), strict=True)):
-            if hazard[k] < (until[k] if isinstance(until, np.ndarray) else until):
-                self._depart_at(hazard[k], w, row)  # a seat holder's departure is an event
+        leaving = np.flatnonzero(wf.t_hazard[who] < until)
+        for k in leaving.tolist():  # a seat holder's departure is an event
+            self._depart_at(wf.t_hazard.item(who[k]), int(who[k]), int(rows[k]))
         if self.barred is not None:
             start = np.full(len(who), now) if start is None else start
             self._take_tests(who, np.broadcast_to(p, len(who)), start, rows)
