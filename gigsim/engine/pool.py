@@ -55,16 +55,17 @@ class RankedPool:
         if self.new_workers:
             self._rank_new(valid, ready, rank)
         heap = self.heap
-        chosen: list[int] = []
-        seen: set[int] = set()
+        chosen: list[float | int] = []  # ids (ints)
+        seen: set[float | int] = set()
         while len(chosen) < count and heap:
             batch = [heapq.heappop(heap) for _ in range(min(count - len(chosen), len(heap)))]
+            ids = [entry[-2] for entry in batch]
             if len(batch) <= blocks.SMALL_EVENT:  # each entry checked as scalars
                 oks = [bool(valid(entry[-2], entry[-1])) for entry in batch]
             else:
-                oks = valid(np.array([entry[-2] for entry in batch], dtype=np.int64),
+                oks = valid(np.array(ids, dtype=np.int64),
                             np.array([entry[-1] for entry in batch], dtype=np.int64)).tolist()
-            for worker, ok in zip([int(entry[-2]) for entry in batch], oks, strict=True):
+            for worker, ok in zip(ids, oks, strict=True):
                 if ok and worker not in seen:  # a worker ranked twice on one entry counts once
                     seen.add(worker)
                     chosen.append(worker)

@@ -443,9 +443,12 @@ class Replication(Departures, Sharing, Qualifications, Holding, Platforms, Choic
         wf, projects = self.wf, self.projects
         if (wf.assignment[who] >= 0).any():
             raise RuntimeError("an assignment starts for a worker who holds one")
-        self._idle_rows(who, now, censored=False)
-        self._latency_rows(who, now, censored=False)
-        rows = self.assignments.open(who, p, now)
+        # one time for all: as an array once for many workers, kept a float for a few
+        at = now if len(who) <= blocks.SMALL_EVENT or isinstance(now, np.ndarray) \
+            else np.full(len(who), now)
+        self._idle_rows(who, at, censored=False)
+        self._latency_rows(who, at, censored=False)
+        rows = self.assignments.open(who, p, at)
         if self.several:
             self._commit(who, p)
         wf.phase[who] = _WORKING
@@ -455,7 +458,7 @@ class Replication(Departures, Sharing, Qualifications, Holding, Platforms, Choic
         wf.t_patience[who] = math.inf
         wf.seeking[who] = False
         wf.t_ready[who] = math.inf
-        start = now if isinstance(now, np.ndarray) else None  # np.full(len(who), now) if read
+        start = at if isinstance(at, np.ndarray) else None  # np.full(len(who), now) if read
         if self.any_shared and projects.shared[p].any():  # the team's level changes
             start = np.full(len(who), now) if start is None else start
             self._join_shared(who, np.broadcast_to(p, len(who)), start)
