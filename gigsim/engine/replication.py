@@ -43,6 +43,7 @@ from gigsim.engine.records import (
 )
 from gigsim.engine.sharing import Levels, Sharing
 from gigsim.engine.slots import SlotDraws
+from gigsim.engine.small import SmallEvents
 from gigsim.engine.timeline import Timeline
 from gigsim.engine.workforce import NO_PROJECT, WorkerIdx, pair_index, workforce_from_applicants
 from gigsim.randomness import Streams, replication_seed
@@ -52,7 +53,8 @@ from gigsim.scenario.units import HOURS_PER_MONTH
 _IDLE, _WORKING, _LEFT = int(Phase.IDLE), int(Phase.WORKING), int(Phase.LEFT)
 
 
-class Replication(Departures, Sharing, Qualifications, Holding, Platforms, Choices):
+class Replication(Departures, Sharing, Qualifications, Holding, Platforms, Choices,
+                  SmallEvents):
     """Runs one replication and returns its :class:`~gigsim.engine.records.Records`."""
 
     def __init__(self, scenario: Scenario, seed: int, replication: int) -> None:
@@ -362,22 +364,6 @@ class Replication(Departures, Sharing, Qualifications, Holding, Platforms, Choic
             wf.slot[who][open_], wf.platform[who][open_])))
         wf.t_released[who] = np.nan
 
-    def _latency_tuples(self, who: np.ndarray, at: np.ndarray | float, censored: bool) -> None:
-        """:meth:`_latency_rows` for a few workers, as scalars."""
-        wf = self.wf
-        times = at.tolist() if isinstance(at, np.ndarray) else [at] * len(who)
-        rows = []
-        released, cause, slot, platform = wf.t_released, wf.release_cause, wf.slot, wf.platform
-        workers = who.tolist()
-        for w, t, since in zip(workers, times, [released.item(w) for w in workers],
-                               strict=True):
-            if since == since:  # not NaN: an observation is open
-                rows.append((w, since, t - since, float(censored), cause.item(w),
-                             slot.item(w), platform.item(w)))
-        for w in workers:
-            released[w] = np.nan
-        self.latencies.add_rows(rows)
-
     def _start_delays(self, who: WorkerIdx, now: np.ndarray | float,
                       until: float | np.ndarray = math.inf) -> None:
         """Dispatch delays start for ``who`` (one draw each, by slot); they seek a seat.
@@ -408,27 +394,6 @@ class Replication(Departures, Sharing, Qualifications, Holding, Platforms, Choic
         self.ready_line.push(ready, who)
         released = wf.t_released[who]
         wf.t_idle_since[who] = np.where(np.isnan(released), np.minimum(ready, until), released)
-
-    def _start_delays_small(self, who: WorkerIdx, now: np.ndarray | float,
-                            until: float | np.ndarray) -> None:
-        """:meth:`_start_delays` for a few workers, as scalars (the same draws and times)."""
-        wf, n = self.wf, len(who)
-        n_delays, released = wf.n_delays, wf.t_released
-        ready = []
-        for w, t, last in zip(who.tolist(),
-                              now.tolist() if isinstance(now, np.ndarray) else [now] * n,
-                              until.tolist() if isinstance(until, np.ndarray) else [until] * n,
-                              strict=True):
-            j = n_delays.item(w)
-            at = t + self.delays[wf.platform.item(w)].one(w, j)
-            n_delays[w] = j + 1
-            wf.n_offers[w] += 1
-            wf.t_ready[w] = at
-            wf.seeking[w] = True
-            since = released.item(w)
-            wf.t_idle_since[w] = min(at, last) if since != since else since  # NaN: not released
-            ready.append(at)
-        self.ready_line.push(np.array(ready), who)
 
     # --- assignments --------------------------------------------------------------------------
 
