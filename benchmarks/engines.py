@@ -220,7 +220,18 @@ def profile(workers: float) -> dict[str, Any]:
 
 
 def replicate(engine: str, workers: float) -> None:
-    """Import the engine, build the scaled reference, run one replication of ``engine``."""
+    """Import the engine, build the scaled reference, run one replication of ``engine``.
+
+    ``toy5`` and ``toy100`` run the toy of 5- or 100-seat projects at ``workers`` instead
+    (``toy5-none``, ``toy100-none``: build it, run nothing).
+    """
+    if engine.startswith("toy"):
+        seats = int(engine[3:].removesuffix("-none"))
+        params = ToyParams(workers=int(workers), seats=seats)
+        scenario = toy_scenario(params)
+        if not engine.endswith("-none"):
+            replication_runner("v2")(scenario, params.seed, 0)
+        return
     scenario = reference_scenario(workers, 1)
     if engine != "none":
         replication_runner(engine)(scenario, SEED, 0)
@@ -233,9 +244,11 @@ def main() -> None:
     parser.add_argument("--out", default=None, help="write the figures as JSON here")
     parser.add_argument("--million", type=float, default=1_000_000,
                         help="workers in the summary-only case")
-    parser.add_argument("--replicate", choices=("v2", "none"), default=None,
+    parser.add_argument("--replicate", default=None,
+                        choices=("v2", "none", "toy5", "toy5-none", "toy100", "toy100-none"),
                         help="only import the engine and run one reference replication "
-                             "(none: no replication), for instruction counts under callgrind")
+                             "(none: no replication; toy5, toy100: the toy's), for "
+                             "instruction counts under callgrind")
     parser.add_argument("--workers", type=float, default=2000, help="with --replicate")
     args = parser.parse_args()
     if args.replicate is not None:

@@ -11,12 +11,18 @@ up to twice its size while it does, and joining blocks at the end holds them twi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
 import numpy as np
 
 CHUNK_ROWS = 1 << 18  # blocks are moved into the columns every this many rows
+ROWS_AS_TUPLES = 1 << 12  # rows added one by one are made a block every this many
+
+# An event that touches at most this many workers is handled as Python scalars and lists (its
+# rows as tuples, :meth:`BlockRows.add_rows`); more, as numpy arrays. Both paths write the same
+# rows bit for bit (tests/engine/test_scalar_path.py runs scenarios with 0 and with infinity).
+SMALL_EVENT = 8
 
 
 class BlockRows:
@@ -26,17 +32,33 @@ class BlockRows:
         self.names = names
         self._blocks: list[np.ndarray] = []
         self._pending = 0  # rows in _blocks
+        self._tuples: list[tuple[float, ...]] = []  # rows added one by one, after _blocks
         self._columns = [np.empty(0) for _ in names]
         self._filled = 0  # rows in _columns
 
     def __len__(self) -> int:
-        return self._filled + self._pending
+        return self._filled + self._pending + len(self._tuples)
+
+    def add_rows(self, rows: Sequence[tuple[float, ...]]) -> None:
+        """Append rows given as tuples, one value per name (the scalar path of small events)."""
+        self._tuples.extend(rows)
+        if len(self._tuples) >= ROWS_AS_TUPLES:
+            self._block_tuples()
+
+    def _block_tuples(self) -> None:
+        """The rows added as tuples become one block, after the blocks before them."""
+        if self._tuples:
+            block = np.array(self._tuples, dtype=float)
+            self._tuples = []
+            self.add_block(block)
 
     def add_block(self, block: np.ndarray) -> None:
         """Append the rows of a 2-D array with one column per name."""
         if block.ndim != 2 or block.shape[1] != len(self.names):
             raise ValueError(f"expected rows of {len(self.names)} columns, got {block.shape}")
         if len(block):
+            if self._tuples:  # rows added before this block come first
+                self._block_tuples()
             self._blocks.append(block)
             self._pending += len(block)
             if self._pending >= CHUNK_ROWS:
@@ -60,6 +82,7 @@ class BlockRows:
 
     def columns(self) -> Mapping[str, np.ndarray]:
         """The rows in the order added, as read-only named columns (views, no copy)."""
+        self._block_tuples()
         self._move()
         views = {}
         for name, column in zip(self.names, self._columns, strict=True):

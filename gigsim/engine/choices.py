@@ -77,7 +77,7 @@ class Choices:
     _event: Callable[[], float]
     _settle: Callable[[float, bool], None]
     _hazard: Callable[[int, LeaveCause], None]
-    _idle_rows: Callable[[np.ndarray, np.ndarray, bool], None]
+    _idle_rows: Callable[[np.ndarray, np.ndarray | float, bool], None]
     _mark_left: Callable[[WorkerIdx, np.ndarray, float | np.ndarray], None]
     _start_delays: Callable[..., None]
     _offer_ready: Callable[[WorkerIdx, float], None]

@@ -28,11 +28,12 @@ from types import MappingProxyType
 
 import numpy as np
 
+from gigsim.engine import blocks
 from gigsim.engine.blocks import BlockRows
 from gigsim.engine.projects import ProjectTable
 from gigsim.engine.records import Phase, ReleaseCause
 from gigsim.engine.timeline import Timeline
-from gigsim.engine.work import idle_block
+from gigsim.engine.work import idle_block, idle_tuples
 from gigsim.engine.workforce import WorkerIdx, Workforce
 from gigsim.scenario.units import HOURS_PER_WEEK
 
@@ -77,12 +78,22 @@ class Holding:
         counts = (self.siblings >= 0).sum(axis=1)
         self.multi = counts[wf.owner] > 1
 
-    def _idle_rows(self, who: np.ndarray, end: np.ndarray, censored: bool) -> None:
+    def _idle_rows(self, who: np.ndarray, end: np.ndarray | float, censored: bool) -> None:
         """Write the idle spells of ``who`` (free) from their start to ``end``.
 
-        Those of workers who hold projects meanwhile are of kind ``SPARE``.
+        ``end`` is one time each, or one for all. Those of workers who hold projects meanwhile
+        are of kind ``SPARE``.
         """
         wf = self.wf
+        if len(who) <= blocks.SMALL_EVENT:
+            self.spells.add_rows(idle_tuples(
+                who.tolist(), wf.available_h_per_h[who].tolist(),
+                wf.checking_h_per_h[who].tolist(), wf.t_spell[who].tolist(),
+                end.tolist() if isinstance(end, np.ndarray) else [end] * len(who),
+                censored, self.on_projects[who].tolist() if self.several else None))
+            return
+        if not isinstance(end, np.ndarray):
+            end = np.full(len(who), end)
         self.spells.add_block(idle_block(
             who, wf.available_h_per_h[who], wf.checking_h_per_h[who], wf.t_spell[who], end,
             censored, self.on_projects[who] if self.several else None))

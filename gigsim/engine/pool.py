@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
-Valid = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (workers, n_offers) -> bool
+from gigsim.engine import blocks
+
+# (workers, n_offers) -> bool: arrays, or one worker's scalars (the same expression)
+Valid = Callable[[Any, Any], Any]
 
 Entry = tuple[float | int, ...]  # (key..., ready time, worker, n_offers)
 
@@ -51,14 +55,17 @@ class RankedPool:
         if self.new_workers:
             self._rank_new(valid, ready, rank)
         heap = self.heap
-        chosen: list[int] = []
-        seen: set[int] = set()
+        chosen: list[float | int] = []  # ids (ints)
+        seen: set[float | int] = set()
         while len(chosen) < count and heap:
             batch = [heapq.heappop(heap) for _ in range(min(count - len(chosen), len(heap)))]
-            workers = np.array([entry[-2] for entry in batch], dtype=np.int64)
-            offers = np.array([entry[-1] for entry in batch], dtype=np.int64)
-            for worker, ok in zip(workers.tolist(), valid(workers, offers).tolist(),
-                                  strict=True):
+            ids = [entry[-2] for entry in batch]
+            if len(batch) <= blocks.SMALL_EVENT:  # each entry checked as scalars
+                oks = [bool(valid(entry[-2], entry[-1])) for entry in batch]
+            else:
+                oks = valid(np.array(ids, dtype=np.int64),
+                            np.array([entry[-1] for entry in batch], dtype=np.int64)).tolist()
+            for worker, ok in zip(ids, oks, strict=True):
                 if ok and worker not in seen:  # a worker ranked twice on one entry counts once
                     seen.add(worker)
                     chosen.append(worker)
@@ -70,7 +77,15 @@ class RankedPool:
         offers = np.concatenate(self.new_offers)
         self.new_workers, self.new_offers = [], []
         keep = valid(workers, offers)
-        workers, first = np.unique(workers[keep], return_index=True)
+        first: list[int] | np.ndarray
+        if len(workers) <= blocks.SMALL_EVENT:  # np.unique's answer, as scalars
+            firsts: dict[int, int] = {}
+            for k, worker in enumerate(workers[keep].tolist()):
+                firsts.setdefault(worker, k)
+            ids = sorted(firsts)
+            workers, first = np.array(ids, dtype=workers.dtype), [firsts[w] for w in ids]
+        else:
+            workers, first = np.unique(workers[keep], return_index=True)
         if not len(workers):
             return
         offers = offers[keep][first]

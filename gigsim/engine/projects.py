@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gigsim.engine.clients import client_losses, end_with_clients
-from gigsim.engine.work import Terms
+from gigsim.engine.work import TermRow, Terms
 from gigsim.randomness import Streams
 from gigsim.scenario import Scenario
 from gigsim.scenario.units import HOURS_PER_WEEK
@@ -59,6 +59,7 @@ class ProjectTable:
     fill_latency_sum_h: np.ndarray = field(init=False)
     unfilled_seat_h: np.ndarray = field(init=False)
     runs: dict[int, deque[list[float]]] = field(init=False, default_factory=dict)
+    _term_rows: list[TermRow] | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
         n = len(self.launch)
@@ -85,6 +86,17 @@ class ProjectTable:
                      qualification_h=self.qualification_h[project] if tests else None,
                      qualification_pay=self.qualification_pay[project] if tests else None,
                      platform=self.platform[project] if self.several_platforms else None)
+
+    def term_row(self, p: int) -> TermRow:
+        """Project ``p``'s terms as Python scalars (the scalar path; read once per run)."""
+        if self._term_rows is None:
+            self._term_rows = [TermRow(*row) for row in zip(
+                range(len(self)), self.pay_per_hour.tolist(), self.supply_h_per_h.tolist(),
+                self.sparse_supply_h_per_h.tolist(), self.sparse_at.tolist(),
+                self.training_h.tolist(), self.training_paid.tolist(),
+                self.qualification_h.tolist(), self.qualification_pay.tolist(),
+                self.platform.tolist(), self.shared.tolist(), strict=True)]
+        return self._term_rows[p]
 
     def oldest_open(self, p: int) -> float:
         """When project ``p``'s longest-open seat opened (inf: none open)."""

@@ -87,6 +87,22 @@ def spell_rows(count: int, **columns: float | np.ndarray) -> np.ndarray:
     return rows
 
 
+def spell_row(worker: float, kind: float, start: float, end: float, project: float,
+              censored: float, platform: float, income_usd: float = 0.0,
+              available_h: float = 0.0, worked_h: float = 0.0, underused_h: float = 0.0,
+              idle_h: float = 0.0, paid_training_h: float = 0.0,
+              unpaid_training_h: float = 0.0, checking_h: float = 0.0,
+              paid_qualification_h: float = 0.0, unpaid_qualification_h: float = 0.0
+              ) -> tuple[float, ...]:
+    """One spell row as a tuple, in the order of :data:`SPELL_COLUMNS` (the scalar path).
+
+    The row :func:`spell_rows` makes of the same values (assessment hours are never written
+    here: 0).
+    """
+    return (worker, kind, start, end, project, censored, available_h, worked_h, underused_h,
+            idle_h, paid_training_h, unpaid_training_h, 0.0, 0.0, checking_h, income_usd,
+            paid_qualification_h, unpaid_qualification_h, platform)
+
 
 @dataclass(frozen=True)
 class Records:

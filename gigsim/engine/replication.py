@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import simpy
 
+from gigsim.engine import blocks
 from gigsim.engine.applicants import plan_applicants
 from gigsim.engine.assignments import Assignments
 from gigsim.engine.blocks import BlockRows, named_columns
@@ -42,6 +43,7 @@ from gigsim.engine.records import (
 )
 from gigsim.engine.sharing import Levels, Sharing
 from gigsim.engine.slots import SlotDraws
+from gigsim.engine.small import SmallEvents
 from gigsim.engine.timeline import Timeline
 from gigsim.engine.workforce import NO_PROJECT, WorkerIdx, pair_index, workforce_from_applicants
 from gigsim.randomness import Streams, replication_seed
@@ -51,7 +53,8 @@ from gigsim.scenario.units import HOURS_PER_MONTH
 _IDLE, _WORKING, _LEFT = int(Phase.IDLE), int(Phase.WORKING), int(Phase.LEFT)
 
 
-class Replication(Departures, Sharing, Qualifications, Holding, Platforms, Choices):
+class Replication(Departures, Sharing, Qualifications, Holding, Platforms, Choices,
+                  SmallEvents):
     """Runs one replication and returns its :class:`~gigsim.engine.records.Records`."""
 
     def __init__(self, scenario: Scenario, seed: int, replication: int) -> None:
@@ -234,7 +237,7 @@ class Replication(Departures, Sharing, Qualifications, Holding, Platforms, Choic
         wf.t_patience[idle] = now + wf.patience_h[idle]
         self.leave_line.push(np.minimum(wf.t_patience[idle], wf.t_hazard[idle]), idle)
         fresh = idle[~wf.seeking[idle]]
-        self._start_delays(WorkerIdx(fresh), np.full(len(fresh), now))
+        self._start_delays(WorkerIdx(fresh), now)
         self._offer_ready(WorkerIdx(idle), now)
 
     def _void(self, who: WorkerIdx) -> None:
@@ -347,6 +350,9 @@ class Replication(Departures, Sharing, Qualifications, Holding, Platforms, Choic
     def _latency_rows(self, who: np.ndarray, at: np.ndarray | float, censored: bool) -> None:
         """Close the open latency observations of ``who`` at ``at``."""
         wf = self.wf
+        if len(who) <= blocks.SMALL_EVENT:
+            self._latency_tuples(who, at, censored)
+            return
         released = wf.t_released[who]
         open_ = ~np.isnan(released)
         if not open_.any():
@@ -358,15 +364,20 @@ class Replication(Departures, Sharing, Qualifications, Holding, Platforms, Choic
             wf.slot[who][open_], wf.platform[who][open_])))
         wf.t_released[who] = np.nan
 
-    def _start_delays(self, who: WorkerIdx, now: np.ndarray,
+    def _start_delays(self, who: WorkerIdx, now: np.ndarray | float,
                       until: float | np.ndarray = math.inf) -> None:
         """Dispatch delays start for ``who`` (one draw each, by slot); they seek a seat.
+
+        ``now`` is one time each, or one for all.
 
         ``until`` is when a worker under notice is released: it joins the pool at its delay's
         end or then, whichever is first, and that is its idle-since time.
         """
         wf = self.wf
         if len(who) == 0:
+            return
+        if len(who) <= blocks.SMALL_EVENT:
+            self._start_delays_small(who, now, until)
             return
         if len(self.delays) == 1:
             ready = now + self.delays[0].take(who, wf.n_delays[who])
@@ -397,10 +408,12 @@ class Replication(Departures, Sharing, Qualifications, Holding, Platforms, Choic
         wf, projects = self.wf, self.projects
         if (wf.assignment[who] >= 0).any():
             raise RuntimeError("an assignment starts for a worker who holds one")
-        start = now if isinstance(now, np.ndarray) else np.full(len(who), now)
-        self._idle_rows(who, start, censored=False)
-        self._latency_rows(who, start, censored=False)
-        rows = self.assignments.open(who, p, start)
+        # one time for all: as an array once for many workers, kept a float for a few
+        at = now if len(who) <= blocks.SMALL_EVENT or isinstance(now, np.ndarray) \
+            else np.full(len(who), now)
+        self._idle_rows(who, at, censored=False)
+        self._latency_rows(who, at, censored=False)
+        rows = self.assignments.open(who, p, at)
         if self.several:
             self._commit(who, p)
         wf.phase[who] = _WORKING
@@ -410,27 +423,34 @@ class Replication(Departures, Sharing, Qualifications, Holding, Platforms, Choic
         wf.t_patience[who] = math.inf
         wf.seeking[who] = False
         wf.t_ready[who] = math.inf
+        start = at if isinstance(at, np.ndarray) else None  # np.full(len(who), now) if read
         if self.any_shared and projects.shared[p].any():  # the team's level changes
+            start = np.full(len(who), now) if start is None else start
             self._join_shared(who, np.broadcast_to(p, len(who)), start)
         elif isinstance(p, np.ndarray):
             for w, q in zip(who.tolist(), p.tolist(), strict=True):
                 self.teams[q][w] = None
         else:
             self.teams[p].update(dict.fromkeys(who.tolist()))
-        leaving = np.flatnonzero(wf.t_hazard[who] < np.minimum(projects.end[p], self.end_h))
+        until = (np.minimum(projects.end[p], self.end_h) if isinstance(p, np.ndarray)
+                 else min(projects.end.item(p), self.end_h))  # no NaN: min as np.minimum
+        leaving = np.flatnonzero(wf.t_hazard[who] < until)
         for k in leaving.tolist():  # a seat holder's departure is an event
-            self._depart_at(float(wf.t_hazard[who[k]]), int(who[k]), int(rows[k]))
+            self._depart_at(wf.t_hazard.item(who[k]), int(who[k]), int(rows[k]))
         if self.barred is not None:
+            start = np.full(len(who), now) if start is None else start
             self._take_tests(who, np.broadcast_to(p, len(who)), start, rows)
         notice = ~projects.accepting[p] & self.pre_assign_of[projects.platform[p]]
         if notice.any():
             # a reservation on a project put under notice since: the next delay starts now
             # (these start when their old project ends: one time, ``now``)
+            start = np.full(len(who), now) if start is None else start
             sel = notice if isinstance(p, np.ndarray) else slice(None)
             moving = WorkerIdx(who[sel])
             self._start_delays(moving, start[sel], until=projects.end[wf.project[moving]])
             self._offer_ready(moving, float(start[sel][0]))
         if self.several and self.multi[who].any():
+            start = np.full(len(who), now) if start is None else start
             multi = self.multi[who]
             for t in np.unique(start[multi]).tolist():
                 self._rebalance(wf.owner[who[multi & (start == t)]], t)
@@ -445,9 +465,9 @@ class Replication(Departures, Sharing, Qualifications, Holding, Platforms, Choic
         if len(who) == 0:
             return
         wf, rows = self.wf, self.wf.assignment[who]
-        end = now if isinstance(now, np.ndarray) else np.full(len(who), now)
-        self._write_work(who, rows, end, float(end[0]) if censored else None)
-        self.assignments.close(rows, end)
+        first = float(now[0]) if isinstance(now, np.ndarray) else float(now)
+        self._write_work(who, rows, now, first if censored else None)
+        self.assignments.close(rows, now)
         wf.assignment[who] = -1
         wf.project[who] = NO_PROJECT
 

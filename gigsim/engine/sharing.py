@@ -15,15 +15,17 @@ import dataclasses
 
 import numpy as np
 
+from gigsim.engine import blocks
 from gigsim.engine.assignments import Assignments
 from gigsim.engine.blocks import BlockRows
 from gigsim.engine.income import IncomeLog
 from gigsim.engine.projects import ProjectTable
-from gigsim.engine.records import SpellKind
-from gigsim.engine.work import Piece, Terms, pieces, spell_blocks, water_level
+from gigsim.engine.records import SPELL_COLUMNS, SpellKind
+from gigsim.engine.work import Piece, Terms, pieces, spell_blocks, spell_tuples, water_level
 from gigsim.engine.workforce import WorkerIdx, Workforce
 
 _WHOLE = np.zeros(0, dtype=np.int64)  # _work_parts' index when every assignment is one part
+_INCOME = SPELL_COLUMNS.index("income_usd")
 _CHUNK = 512  # members whose work is worked out at once (a members × levels matrix)
 
 
@@ -133,9 +135,17 @@ class Sharing:
         pay = terms.pay_per_hour[piece.which]
         return dataclasses.replace(piece, rate_h_per_h=rate, income_usd=rate * length * pay)
 
-    def _write_work(self, who: WorkerIdx, rows: np.ndarray, end: np.ndarray,
+    def _write_work(self, who: WorkerIdx, rows: np.ndarray, end: np.ndarray | float,
                     censored_at: float | None) -> None:
-        """Write the spells of ``who``'s assignments ``rows`` up to ``end``; credit the income."""
+        """Write the spells of ``who``'s assignments ``rows`` up to ``end``; credit the income.
+
+        ``end`` is one time each, or one for all.
+        """
+        if len(who) <= blocks.SMALL_EVENT and self._write_work_small(who, rows, end,
+                                                                        censored_at):
+            return
+        if not isinstance(end, np.ndarray):
+            end = np.full(len(who), end)
         wf = self.wf
         terms, parts, index = self._work_parts(who, rows, end)
         split = index is not _WHOLE  # a worker may be in a piece more than once
@@ -150,6 +160,34 @@ class Sharing:
                 wf.earned_usd[earners] += piece.income_usd
             if self.income is not None:
                 self.income.add(earners, piece.begin, piece.finish, piece.income_usd)
+
+    def _write_work_small(self, who: WorkerIdx, rows: np.ndarray, end: np.ndarray | float,
+                          censored_at: float | None) -> bool:
+        """:meth:`_write_work` for a few assignments, as scalars.
+
+        False when one of them is on a shared queue: those are written as arrays.
+        """
+        terms = [self.projects.term_row(p) for p in self.assignments.project[rows].tolist()]
+        if any(term.shared for term in terms):
+            return False
+        wf = self.wf
+        workers = who.tolist()
+        parts = spell_tuples(terms, workers, wf.available_h_per_h[who].tolist(),
+                             self.assignments.start[rows].tolist(),
+                             end.tolist() if isinstance(end, np.ndarray) else [end] * len(who),
+                             censored_at)
+        earned = wf.earned_usd
+        for part in parts:  # piece by piece, as the arrays credit them
+            if not part:
+                continue
+            self.spells.add_rows(part)
+            for row in part:
+                earned[int(row[0])] += row[_INCOME]
+            if self.income is not None:
+                mine = np.array(part)
+                self.income.add(mine[:, 0].astype(np.int64), mine[:, 2], mine[:, 3],
+                                mine[:, _INCOME])
+        return True
 
     def _reshare(self, p: int, now: float) -> None:
         """The team of shared project ``p`` changed at ``now``: its levels from now on."""

@@ -37,6 +37,13 @@ class SlotDraws:
             self._blocks.append(np.asarray(self.sample(rng, self.n_workers), dtype=float))
         return self._blocks[j]
 
+    def one(self, worker: int, count: int) -> float:
+        """Worker ``worker``'s draw number ``count`` (:meth:`take` for one worker)."""
+        if self.constant is not None:
+            return self.constant
+        value: float = self.block(count).item(worker)
+        return value
+
     def take(self, workers: np.ndarray, counts: np.ndarray) -> np.ndarray:
         """Worker ``workers[k]``'s draw number ``counts[k]``, for every ``k``."""
         if self.constant is not None:

@@ -10,10 +10,13 @@ size of the workforce.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Literal
 
 import numpy as np
+
+from gigsim.engine import blocks
 
 
 class Timeline:
@@ -30,13 +33,20 @@ class Timeline:
 
     def push(self, times: np.ndarray, workers: np.ndarray) -> None:
         """Add entries; times that are infinite never come and are left out."""
-        finite = np.isfinite(times)
-        if not finite.any():
-            return
-        times, workers = times[finite], workers[finite]
-        order = np.argsort(times, kind="stable")
-        self._times.append(times[order])
-        self._workers.append(workers[order])
+        if len(times) <= blocks.SMALL_EVENT:  # sorted as scalars: the same batch
+            entries = sorted((t, k) for k, t in enumerate(times.tolist()) if math.isfinite(t))
+            if not entries:
+                return
+            self._times.append(np.array([t for t, _ in entries]))
+            self._workers.append(workers[[k for _, k in entries]])
+        else:
+            finite = np.isfinite(times)
+            if not finite.any():
+                return
+            times, workers = times[finite], workers[finite]
+            order = np.argsort(times, kind="stable")
+            self._times.append(times[order])
+            self._workers.append(workers[order])
         self._start.append(0)
         self._next = min(self._next, float(self._times[-1][0]))
         # batches at least halve in size from the first: O(log n) batches, each entry merged

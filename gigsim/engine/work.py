@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
-from gigsim.engine.records import SpellKind, spell_rows
+from gigsim.engine.records import SpellKind, spell_row, spell_rows
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,22 @@ class Terms:
     qualification_h: np.ndarray | None = None  # 0: no qualification test
     qualification_pay: np.ndarray | None = None  # USD per qualification hour (0: unpaid)
     platform: np.ndarray | None = None  # the project's platform (None: all on the first)
+
+
+class TermRow(NamedTuple):
+    """One project's terms as Python scalars, for the scalar path of :func:`spell_tuples`."""
+
+    project: int
+    pay_per_hour: float
+    supply_h_per_h: float
+    sparse_supply_h_per_h: float
+    sparse_at: float
+    training_h: float
+    training_paid: bool
+    qualification_h: float
+    qualification_pay: float
+    platform: int
+    shared: bool
 
 
 def pieces(terms: Terms, available: np.ndarray, start: np.ndarray, end: np.ndarray,
@@ -177,3 +194,83 @@ def idle_block(workers: np.ndarray, available: np.ndarray, checking: np.ndarray,
     return spell_rows(int(keep.sum()), worker=workers[keep], kind=kind,
                       start=start[keep], end=end[keep], project=-1, censored=censored,
                       available_h=idle, idle_h=idle, checking_h=checking[keep] * d, platform=-1)
+
+
+_QUALIFICATION, _TRAINING, _WORK = (float(SpellKind.QUALIFICATION), float(SpellKind.TRAINING),
+                                    float(SpellKind.WORK))
+
+
+def _per(hours: float, available: float) -> float:
+    """``hours / available`` as numpy divides (a worker of no hours: inf)."""
+    return hours / available if available else math.inf
+
+
+def spell_tuples(terms: list[TermRow], workers: list[int], available: list[float],
+                 start: list[float], end: list[float], censored_at: float | None
+                 ) -> list[list[tuple[float, ...]]]:
+    """The spell rows of whole assignments ``[start, end]``, as tuples (the scalar path).
+
+    The rows :func:`spell_blocks` gives for the :func:`pieces` of the same assignments (none
+    on a shared queue), piece by piece as :func:`pieces` lists them (qualification tests,
+    training, work, sparse work; within a piece, the assignments' order), from the same
+    operations on the same floats.
+    """
+    kinds: list[list[tuple[float, ...]]] = [[], [], [], []]
+    for term, worker, a, begin, finish in zip(terms, workers, available, start, end,
+                                             strict=True):
+        lead = begin
+        if term.qualification_h > 0:
+            lead = min(finish, begin + _per(term.qualification_h, a))
+            if lead > begin:
+                hours = a * (lead - begin)
+                paid = hours if term.qualification_pay > 0 else 0.0
+                kinds[0].append(spell_row(
+                    worker=worker, kind=_QUALIFICATION, start=begin, end=lead,
+                    project=term.project, income_usd=hours * term.qualification_pay,
+                    censored=float(lead == censored_at) if censored_at is not None else 0.0,
+                    platform=term.platform, available_h=hours, paid_qualification_h=paid,
+                    unpaid_qualification_h=hours - paid))
+        work_from = lead
+        if term.training_h > 0:
+            work_from = min(finish, lead + _per(term.training_h, a))
+            if work_from > lead:
+                hours = a * (work_from - lead)
+                paid = hours if term.training_paid else 0.0
+                kinds[1].append(spell_row(
+                    worker=worker, kind=_TRAINING, start=lead, end=work_from,
+                    project=term.project,
+                    income_usd=hours * term.pay_per_hour if term.training_paid else 0.0,
+                    censored=float(work_from == censored_at) if censored_at is not None else 0.0,
+                    platform=term.platform, available_h=hours, paid_training_h=paid,
+                    unpaid_training_h=hours - paid))
+        for k, since, until, supply in (
+            (2, work_from, min(finish, term.sparse_at), term.supply_h_per_h),
+            (3, max(work_from, term.sparse_at), finish, term.sparse_supply_h_per_h),
+        ):
+            if until > since:
+                rate = min(a, supply)
+                duration = until - since
+                kinds[k].append(spell_row(
+                    worker=worker, kind=_WORK, start=since, end=until, project=term.project,
+                    income_usd=rate * duration * term.pay_per_hour,
+                    censored=float(until == censored_at) if censored_at is not None else 0.0,
+                    platform=term.platform, available_h=a * duration, worked_h=rate * duration,
+                    underused_h=(a - rate) * duration))
+    return kinds
+
+
+def idle_tuples(workers: list[int], available: list[float], checking: list[float],
+                start: list[float], end: list[float], censored: bool,
+                spare: list[bool] | None = None) -> list[tuple[float, ...]]:
+    """The rows of :func:`idle_block`, as tuples (the scalar path)."""
+    rows = []
+    for k, (worker, a, c, begin, finish) in enumerate(zip(workers, available, checking, start,
+                                                          end, strict=True)):
+        duration = finish - begin
+        if duration > 0 and a > 0:
+            idle = a * duration
+            kind = SpellKind.SPARE if spare is not None and spare[k] else SpellKind.IDLE
+            rows.append(spell_row(worker=worker, kind=float(kind), start=begin, end=finish,
+                                  project=-1, censored=float(censored), available_h=idle,
+                                  idle_h=idle, checking_h=c * duration, platform=-1))
+    return rows
