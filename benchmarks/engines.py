@@ -42,7 +42,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from benchmarks import costs, event_kinds
-from benchmarks.baselines import heapq_loop
+from benchmarks.baselines import heapq_loop, simpy_floor
 from benchmarks.baselines.common import ToyParams
 from benchmarks.scenarios import (
     SEED,
@@ -138,7 +138,8 @@ OVERHEAD = [0.0]  # the wrapper's seconds per call, measured once per run in mai
 def toy(workers: int, seats: int, repeats: int) -> dict[str, Any]:
     params = ToyParams(workers=workers, seats=seats)
     scenario = toy_scenario(params)
-    runners: dict[str, Callable[[], Any]] = {"heapq": lambda: heapq_loop.run(params)}
+    runners: dict[str, Callable[[], Any]] = {"heapq": lambda: heapq_loop.run(params),
+                                             "floor": lambda: simpy_floor.run(params)}
     for e in ENGINES:
         runners[e] = lambda e=e: replication_runner(e)(scenario, params.seed, 0)
     times, cpu = interleaved(runners, repeats)
@@ -146,7 +147,12 @@ def toy(workers: int, seats: int, repeats: int) -> dict[str, Any]:
     heapq_cpu = statistics.median(cpu["heapq"])
     out: dict[str, Any] = {"workers": workers, "seats": seats, "heapq_seconds": heapq_s,
                            "heapq_cpu_seconds": heapq_cpu,
-                           "heapq_utilisation": heapq_loop.run(params).utilisation}
+                           "heapq_utilisation": heapq_loop.run(params).utilisation,
+                           # the same projects as SimPy processes doing nothing at their events
+                           "simpy_floor_seconds": statistics.median(times["floor"]),
+                           "simpy_floor_over_heapq_cpu": statistics.median(cpu["floor"])
+                           / heapq_cpu,
+                           "simpy_floor_events": simpy_floor.run(params)}
     for e in ENGINES:
         seconds = statistics.median(times[e])
         records, split = kind_split(runners[e], (seconds, statistics.median(cpu[e])))
@@ -276,6 +282,10 @@ def main() -> None:
                   f" {t['heapq_seconds']:.3f} s"
                   f" ({t['heapq_cpu_seconds']:.3f} s CPU; utilisation"
                   f" {t['heapq_utilisation']:.4f})")
+            print(f"  SimPy processes doing nothing at the same {t['simpy_floor_events']:,}"
+                  f" launches and ends: {t['simpy_floor_seconds']:.3f} s ="
+                  f" {t['simpy_floor_over_heapq_cpu']:.1f}× heapq in CPU time (the floor under"
+                  f" an engine with a SimPy process per project)")
             for e in ENGINES:
                 print(f"  {e}: {t[e]['seconds']:.3f} s = {t[e]['over_heapq']:.1f}× heapq"
                       f" ({t[e]['over_heapq_cpu']:.1f}× in CPU time; utilisation"
