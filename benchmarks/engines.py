@@ -3,7 +3,7 @@
 Engine v1 was removed after commit 4ff84e0; run this file there to time both side by side.
 
 ``python -m benchmarks.engines`` (``--quick`` for small sizes, ``--only a,b`` for some of
-reference, toy, million, profile) prints:
+reference, toy, bundled, million, profile, memory, coldstart) prints:
 
 - **reference**: ``benchmarks/reference.toml`` scaled to 10,000 workers × 1 year, simulation only
   (``run_replication``), worker-years per second, interleaved runs, medians;
@@ -11,6 +11,8 @@ reference, toy, million, profile) prints:
   (every ``Environment.step``) per worker-year;
 - **toy**: the baselines' toy world (``benchmarks/baselines``) at 10,000 workers with 5-seat and
   100-seat projects, against the hand-written per-worker heapq loop;
+- **bundled**: ``scenarios/generalist.toml`` as bundled, one replication, ``gigsim.simulate``
+  with every table and the summary built: worker-years per second of all of it;
 - **million**: 1,000,000 workers × 1 year of the reference (``--million N``: N workers), v2,
   ``gigsim.simulate`` then ``summary()`` only, in a fresh process: seconds and peak resident
   memory (by the end of ``simulate``, and in all), and a digest of the summary's values;
@@ -192,6 +194,40 @@ print(json.dumps({{"simulate_s": simulated, "total_s": total, "simulate_cpu_s": 
 """
 
 
+def bundled(repeats: int) -> dict[str, Any]:
+    """``scenarios/generalist.toml`` as bundled, one replication, with every table and the summary.
+
+    Worker-years per second of everything ``gigsim run`` computes in one process (the writing
+    of files aside): ``gigsim.simulate`` and then each of ``Results.table_names`` and
+    ``summary()``; medians of ``repeats`` runs after one untimed.
+    """
+    import gigsim
+
+    scenario = gigsim.load_scenario("scenarios/generalist.toml")
+
+    def everything() -> tuple[Any, float]:
+        started = time.perf_counter()
+        results = gigsim.simulate(scenario, replications=1, seed=SEED)
+        simulated = time.perf_counter() - started
+        for name in results.table_names:
+            results.table(name)
+        results.summary()
+        return results, simulated
+
+    everything()
+    runs, simulated = [], []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        results, sim_s = everything()
+        runs.append(time.perf_counter() - started)
+        simulated.append(sim_s)
+    wy = worker_years(results.records[0])
+    seconds = statistics.median(runs)
+    return {"seconds": seconds, "simulate_seconds": statistics.median(simulated),
+            "worker_years": wy, "worker_years_per_s": wy / seconds,
+            "tables": list(results.table_names)}
+
+
 def million(workers: float) -> dict[str, Any]:
     done = subprocess.run([sys.executable, "-c", MILLION.format(workers=workers)],
                           capture_output=True, text=True, check=True)
@@ -246,7 +282,8 @@ def replicate(engine: str, workers: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--only", default="reference,toy,million,profile,memory,coldstart")
+    parser.add_argument("--only",
+                        default="reference,toy,bundled,million,profile,memory,coldstart")
     parser.add_argument("--out", default=None, help="write the figures as JSON here")
     parser.add_argument("--million", type=float, default=1_000_000,
                         help="workers in the summary-only case")
@@ -291,6 +328,12 @@ def main() -> None:
                       f" ({t[e]['over_heapq_cpu']:.1f}× in CPU time; utilisation"
                       f" {t[e]['utilisation']:.4f}, {t[e]['events']:,} events)")
             print("\n".join(event_kinds.lines("  where the time goes", t["v2"]["split"])))
+    if "bundled" in only:
+        b = report["bundled"] = bundled(repeats)
+        print(f"bundled generalist scenario, 1 replication, simulate + every table"
+              f" ({len(b['tables'])}) + summary (median of {repeats}): {b['seconds']:.2f} s"
+              f" (simulate {b['simulate_seconds']:.2f} s), {b['worker_years']:,.0f}"
+              f" worker-years: {b['worker_years_per_s']:,.0f} worker-years/s")
     if "million" in only:
         m = report["million"] = million(20000 if args.quick else args.million)
         print(f"million: {m['workers']:,.0f} workers × 1 y, v2, simulate + summary: "
