@@ -2,7 +2,8 @@
 
 Two measurements, each of the ``gigsim`` command in a fresh process, as a user runs it:
 
-- ``run``: ``gigsim run scenarios/generalist.toml --jobs 0`` (what ``make run`` does), its wall
+- ``run``: ``gigsim run scenarios/generalist.toml --jobs 0`` (what ``make run`` does), and
+  the same with ``--jobs 1`` (one process), its wall
   time from the shell, the simulation's own time from its manifest (``simulate_s``), the time
   spent writing (``write_s``) and the size of the results folder. Targets: the folder under
   25 MB; the wall time at most twice ``simulate_s``.
@@ -44,10 +45,10 @@ def _timed(args: list[str]) -> float:
     return time.perf_counter() - started
 
 
-def measure_run(scratch: Path) -> dict[str, Any]:
+def measure_run(scratch: Path, jobs: int = 0) -> dict[str, Any]:
     """``make run``'s gigsim step: wall time, simulation time, writing time, folder size."""
-    out = scratch / "generalist"
-    wall = _timed([*GIGSIM, "run", "scenarios/generalist.toml", "--jobs", "0", "--force",
+    out = scratch / f"generalist-{jobs}"
+    wall = _timed([*GIGSIM, "run", "scenarios/generalist.toml", "--jobs", str(jobs), "--force",
                    "--out", str(out), "-q"])
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     simulate_s = manifest["timings_s"]["simulate_s"]
@@ -120,10 +121,11 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     figures: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="gigsim-outputs-") as scratch:
-        figures["run"] = run = measure_run(Path(scratch))
-        print(f"run: {run['wall_s']:.1f} s wall, simulation {run['simulate_s']:.1f} s"
-              f" ({run['wall_over_simulate']:.2f}×), writing {run['write_s']:.2f} s,"
-              f" folder {run['folder_mb']:.1f} MB ({', '.join(run['files'])})")
+        for jobs, name in ((0, "run"), (1, "run --jobs 1")):
+            figures[name] = run = measure_run(Path(scratch), jobs)
+            print(f"{name}: {run['wall_s']:.1f} s wall, simulation {run['simulate_s']:.1f} s"
+                  f" ({run['wall_over_simulate']:.2f}×), writing {run['write_s']:.2f} s,"
+                  f" folder {run['folder_mb']:.1f} MB ({', '.join(run['files'])})")
         if not options.quick:
             figures["compare"] = cmp = measure_compare(Path(scratch))
             for jobs in (0, 1):
