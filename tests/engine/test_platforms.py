@@ -86,9 +86,6 @@ def test_leaving_before_a_later_result_leaves_every_platform() -> None:
     assert (records.latencies["platform"] == 0).all()
 
 
-@pytest.mark.xfail(strict=True, reason="known gap (docs/model.md, Several platforms): while a"
-                   " later platform's assessment is pending, hours a worker's projects on the"
-                   " first platform leave over, with no free slot there, are in no spell")
 def test_hours_left_over_while_a_later_platform_assesses_are_recorded() -> None:
     # one slot on A, a project supplying 8 of the worker's 20 h a week; B onboards it at 9 days
     data = {
