@@ -37,7 +37,8 @@ from gigsim.engine.work import idle_block, idle_tuples
 from gigsim.engine.workforce import WorkerIdx, Workforce
 from gigsim.scenario.units import HOURS_PER_WEEK
 
-_IDLE, _WORKING, _LEFT = int(Phase.IDLE), int(Phase.WORKING), int(Phase.LEFT)
+_ASSESSING, _IDLE, _WORKING, _LEFT = (int(Phase.ASSESSING), int(Phase.IDLE),
+                                      int(Phase.WORKING), int(Phase.LEFT))
 SPARE_SHARE = 1e-9  # hours to spare below this share of the worker's are none (rounding)
 
 
@@ -54,6 +55,7 @@ class Holding:
     multi: np.ndarray  # bool per row: its worker has several slots
     hours_h_per_h: np.ndarray  # each worker's hours (per clock hour), as drawn
     on_projects: np.ndarray  # bool per row: a free row's spell is spare hours (worker on some)
+    parked: np.ndarray  # bool per row: a slot waiting for its platform's result holds hours
     refusals: set[tuple[int, int]]  # (worker, project) pairs refused for the pay
     lead: np.ndarray  # each worker's lead row: its hours at the start, its record
 
@@ -75,6 +77,7 @@ class Holding:
         self.siblings = np.full((n, most), -1, dtype=np.int64)
         self.siblings[wf.owner, wf.slot] = np.arange(wf.n_workers)
         self.on_projects = np.zeros(wf.n_workers, dtype=bool)  # free rows: worker on some
+        self.parked = np.zeros(wf.n_workers, dtype=bool)  # rows holding hours (_park)
         counts = (self.siblings >= 0).sum(axis=1)
         self.multi = counts[wf.owner] > 1
 
@@ -171,10 +174,18 @@ class Holding:
             if (phase == _LEFT).any() or wf.t_hazard[worker] <= now:
                 continue  # the worker leaves now: each slot by its own path
             free, holding = mine[phase == _IDLE], mine[phase == _WORKING]
-            if len(free) == 0:
-                continue
             spare = float(self.hours_h_per_h[worker] - wf.available_h_per_h[holding].sum())
             has_spare = spare > SPARE_SHARE * self.hours_h_per_h[worker]
+            # slots whose platform's result is to come, and any holding parked hours
+            waiting = (phase == _ASSESSING) & ((wf.t_onboarded[mine] > now)
+                                               | self.parked[mine])
+            if len(free) == 0:  # no free slot: a slot whose result is to come holds them
+                if waiting.any():
+                    first = mine[waiting & (wf.t_onboarded[mine] > now)][:1]
+                    self._park(mine[waiting], first, spare if has_spare else 0.0, now)
+                continue
+            if waiting.any():
+                self._park(mine[waiting], mine[:0], 0.0, now)  # a free slot holds them now
             hours = np.where(free == free[0], spare if has_spare else 0.0, 0.0)
             changed = free[wf.available_h_per_h[free] != hours]
             if len(changed):
@@ -200,6 +211,50 @@ class Holding:
                 self.leave_line.push(wf.t_gone()[moved], moved)
         if offer:
             self._offer_ready(WorkerIdx(np.array(sorted(offer), dtype=np.int64)), now)
+
+    def _park(self, waiting: np.ndarray, holder: np.ndarray, spare: float, now: float
+              ) -> None:
+        """Of ``waiting`` slots, ``holder`` (one or none) holds ``spare`` hours from ``now``.
+
+        The others hold none; the holder's hours are a spare spell that seeks nothing.
+
+        A worker whose onboarded slots all hold projects has no free slot for the hours they
+        leave over; until a slot frees or the result comes, they are a ``SPARE`` spell of the
+        first slot still waiting for its platform's result (docs/model.md §5), which checks
+        for no work (its platform has not onboarded the worker).
+        """
+        wf = self.wf
+        hours = np.where(np.isin(waiting, holder), spare, 0.0)
+        changed = waiting[wf.available_h_per_h[waiting] != hours]
+        if len(changed):
+            self._close_parked(changed, now, censored=False)
+            wf.t_spell[changed] = now
+            wf.available_h_per_h[waiting] = hours
+            self.parked[waiting] = hours > 0
+
+    def _close_parked(self, rows: np.ndarray, end: float | np.ndarray, censored: bool
+                      ) -> None:
+        """Write the spare spells of slots waiting for a result (:meth:`_park`) up to ``end``."""
+        wf = self.wf
+        held = self.parked[rows]
+        rows = rows[held]
+        ends = end[held] if isinstance(end, np.ndarray) else np.full(len(rows), end)
+        self.spells.add_block(idle_block(
+            rows, wf.available_h_per_h[rows], np.zeros(len(rows)), wf.t_spell[rows], ends,
+            censored, np.ones(len(rows), dtype=bool)))
+
+    def _unpark(self, workers: np.ndarray, at: np.ndarray) -> None:
+        """``workers`` (one row each) leave at ``at``: their parked spare spells end then."""
+        wf = self.wf
+        rows = self.siblings[wf.owner[workers]]
+        parked = (rows >= 0) & self.parked[np.maximum(rows, 0)]
+        if not parked.any():
+            return
+        of, column = np.nonzero(parked)
+        rows = rows[of, column]
+        self._close_parked(rows, at[of], censored=False)
+        wf.available_h_per_h[rows] = 0.0
+        self.parked[rows] = False
 
     def _stop_seeking(self, free: np.ndarray, now: float) -> None:
         """Free slots of a worker with no hours to spare seek nothing.

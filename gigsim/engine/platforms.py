@@ -155,6 +155,7 @@ class Platforms:
     open_lists: dict[int, dict[int, None]]
     rounds_of: np.ndarray  # each platform's rounds_every (0: none)
     comebacks: bool  # some worker may come back (Choices)
+    parked: np.ndarray  # rows holding spare hours while waiting for a result (Holding)
     n_away: np.ndarray  # per worker, departures that may end in a return (Choices)
 
     # the methods of Replication these call
@@ -164,6 +165,7 @@ class Platforms:
     _settle: Callable[[float, bool], None]
     _offer_due: Callable[[float], None]
     _rebalance: Callable[[np.ndarray, float], None]
+    _close_parked: Callable[[np.ndarray, float | np.ndarray, bool], None]
     _schedule_wake: Callable[[float], None]
     _slots_of: Callable[[int], np.ndarray]
 
@@ -213,6 +215,10 @@ class Platforms:
             return  # it left before this result and came back: the result was lost
         new = mine[(wf.platform[mine] == wf.platform[row]) & (wf.phase[mine] == _ASSESSING)]
         free = mine[wf.phase[mine] == _IDLE]
+        parked = new[self.parked[new]]  # spare hours held while waiting for this result
+        if len(parked):
+            self._close_parked(parked, now, False)  # they stay, now seeking
+            self.parked[parked] = False
         wf.phase[new] = _IDLE
         wf.t_spell[new] = now
         wf.t_released[new] = now

@@ -338,6 +338,8 @@ class Replication(Departures, Sharing, Qualifications, Holding, Platforms, Choic
         """``who`` leave the platform at ``at``: open latency observations are censored."""
         wf = self.wf
         self._latency_rows(who, at, censored=True)
+        if self.several:  # spare hours parked on a slot waiting for a result end now
+            self._unpark(who, at if isinstance(at, np.ndarray) else np.full(len(who), at))
         wf.phase[who] = _LEFT
         wf.seeking[who] = False
         wf.t_ready[who] = math.inf
@@ -479,6 +481,8 @@ class Replication(Departures, Sharing, Qualifications, Holding, Platforms, Choic
         self._settle(now, inclusive=False)  # nothing happens at the end instant itself
         idle = np.flatnonzero(wf.phase == _IDLE)
         self._idle_rows(idle, np.full(len(idle), now), censored=True)
+        if self.several:  # spare hours parked on slots waiting for a result (Holding._park)
+            self._close_parked(np.flatnonzero(self.parked), now, censored=True)
         self._latency_rows(idle, now, censored=True)
         for p in sorted(self.teams):
             team = np.array(sorted(self.teams[p]), dtype=np.int64)
